@@ -1,0 +1,183 @@
+"""Model cards: read and validate `models/*.toml`, resolve aliases, hub ids and local folders."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from summarize.errors import CardError, UnknownModelError
+
+TASKS = ("translation", "summarization")
+ENGINES = ("transformers", "ctranslate2", "extractive", "apertium")
+NEURAL_ARCHITECTURES = ("marian", "m2m_100", "nllb", "bart", "pegasus", "t5", "mt5")
+# "auto": a hub id without a card; the engine reads the architecture from the model's config.
+ARCHITECTURES = (*NEURAL_ARCHITECTURES, "auto", "extractive", "apertium")
+LENGTHS = ("short", "medium", "long")
+GENERATION_KEYS = {
+    "num_beams", "max_new_tokens", "min_new_tokens", "length_penalty", "no_repeat_ngram_size",
+    "early_stopping", "repetition_penalty", "forced_bos_token_id", "forced_eos_token_id",
+}
+
+
+@dataclass(frozen=True)
+class Score:
+    """A published score the model should reproduce."""
+
+    dataset: str
+    metric: str
+    value: float
+    source: str
+
+
+@dataclass(frozen=True)
+class ModelCard:
+    """Everything the tool knows about one model, validated."""
+
+    alias: str
+    task: str
+    engines: tuple[str, ...]
+    architecture: str
+    hub_id: str | None = None
+    revision: str = "main"
+    local_path: Path | None = None
+    description: str = ""
+    license: str = "unknown"
+    parameters: int | None = None
+    max_input_tokens: int | None = None
+    source_languages: tuple[str, ...] = ()
+    target_languages: tuple[str, ...] = ()
+    language_codes: dict[str, str] = field(default_factory=dict)
+    source_prefix: str = ""
+    generation: dict = field(default_factory=dict)
+    lengths: dict[str, dict] = field(default_factory=dict)
+    config: dict = field(default_factory=dict)
+    scores: tuple[Score, ...] = ()
+
+    @property
+    def weightless(self) -> bool:
+        """True for engines that need no downloaded weights."""
+        return self.architecture in ("extractive", "apertium")
+
+    def serves(self, source: str | None, target: str | None) -> bool:
+        """Whether this card can translate (or summarise) from `source` into `target`."""
+        ok_src = not self.source_languages or source is None or source in self.source_languages
+        ok_tgt = not self.target_languages or target is None or target in self.target_languages
+        return ok_src and ok_tgt
+
+    def code(self, language: str) -> str:
+        """The model's own code for an ISO 639-1 language (NLLB `spa_Latn`, M2M100 `es`)."""
+        return self.language_codes.get(language, language)
+
+
+def cards_dir() -> Path:
+    """The folder of shipped cards: inside the installed package, else the repository root."""
+    here = Path(__file__).resolve().parent
+    installed = here / "models"
+    return installed if installed.is_dir() else here.parent / "models"
+
+
+def parse_card(data: dict, origin: str) -> ModelCard:
+    """Validate one card's TOML table into a ModelCard, naming the file on error."""
+
+    def fail(why: str) -> CardError:
+        return CardError(f"model card {origin}: {why}")
+
+    for key in ("alias", "task", "engines", "architecture"):
+        if key not in data:
+            raise fail(f"missing field '{key}'")
+    if data["task"] not in TASKS:
+        raise fail(f"task must be one of {', '.join(TASKS)}")
+    unknown = [e for e in data["engines"] if e not in ENGINES]
+    if unknown or not data["engines"]:
+        raise fail(f"engines must be among {', '.join(ENGINES)}")
+    if data["architecture"] not in ARCHITECTURES:
+        raise fail(f"architecture must be one of {', '.join(ARCHITECTURES)}")
+    if data["architecture"] not in ("extractive", "apertium") and not data.get("hub_id"):
+        raise fail("a neural model needs 'hub_id'")
+    bad_gen = set(data.get("generation", {})) - GENERATION_KEYS
+    if bad_gen:
+        raise fail(f"unknown generation settings {sorted(bad_gen)}")
+    lengths = data.get("lengths", {})
+    if set(lengths) - set(LENGTHS):
+        raise fail(f"lengths must be among {', '.join(LENGTHS)}")
+    for name, setting in lengths.items():
+        if set(setting) - GENERATION_KEYS:
+            raise fail(f"length '{name}' has unknown settings {sorted(set(setting) - GENERATION_KEYS)}")
+    try:
+        scores = tuple(Score(**s) for s in data.get("scores", []))
+    except TypeError as exc:
+        raise fail(f"bad score entry ({exc})") from None
+    known = set(ModelCard.__dataclass_fields__) - {"local_path", "scores"}
+    extra = set(data) - known - {"scores"}
+    if extra:
+        raise fail(f"unknown fields {sorted(extra)}")
+    fields = {k: v for k, v in data.items() if k in known}
+    for key in ("engines", "source_languages", "target_languages"):
+        if key in fields:
+            fields[key] = tuple(fields[key])
+    return ModelCard(**fields, scores=scores)
+
+
+@cache
+def load_cards(folder: Path | None = None) -> dict[str, ModelCard]:
+    """All cards in `folder` (the shipped ones by default), keyed by alias."""
+    folder = folder or cards_dir()
+    cards: dict[str, ModelCard] = {}
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise CardError(f"model card {path.name}: {exc}") from None
+        card = parse_card(data, path.name)
+        if card.alias in cards:
+            raise CardError(f"model card {path.name}: alias '{card.alias}' is used twice")
+        cards[card.alias] = card
+    return cards
+
+
+def card_for_folder(path: Path, task: str) -> ModelCard:
+    """A card for a local Hugging Face model folder, read from its config.json."""
+    config_file = path / "config.json"
+    if not config_file.is_file():
+        raise UnknownModelError(f"'{path}' is a folder but holds no config.json: not a model folder")
+    try:
+        config = json.loads(config_file.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise UnknownModelError(f"'{config_file}' is not valid JSON ({exc})") from None
+    model_type = config.get("model_type", "")
+    architecture = "nllb" if config.get("tokenizer_class") == "NllbTokenizer" else model_type
+    if architecture not in ARCHITECTURES:
+        raise UnknownModelError(
+            f"'{path}' holds a '{model_type}' model; supported: {', '.join(NEURAL_ARCHITECTURES)}"
+        )
+    return ModelCard(
+        alias=path.name, task=task, engines=("transformers",), architecture=architecture,
+        hub_id=str(path), local_path=path, max_input_tokens=config.get("max_position_embeddings"),
+    )
+
+
+def card_for_hub_id(hub_id: str, task: str) -> ModelCard:
+    """A minimal card for a hub id that no shipped card describes."""
+    return ModelCard(alias=hub_id, task=task, engines=("transformers",), architecture="auto",
+                     hub_id=hub_id)
+
+
+def resolve(name: str, task: str) -> ModelCard:
+    """Alias, hub id (`org/name`) or local folder in; a card for `task` out."""
+    cards = load_cards()
+    card = cards.get(name) or next((c for c in cards.values() if c.hub_id == name), None)
+    if card is None and Path(name).expanduser().is_dir():
+        return card_for_folder(Path(name).expanduser().resolve(), task)
+    if card is None and name.count("/") == 1 and not Path(name).exists():
+        return card_for_hub_id(name, task)
+    if card is None:
+        close = difflib.get_close_matches(name, list(cards), n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; see 'summarize models list'"
+        raise UnknownModelError(f"unknown model '{name}'{hint}")
+    if card.task != task:
+        raise UnknownModelError(f"model '{name}' is a {card.task} model, not a {task} model")
+    return card

@@ -1,0 +1,48 @@
+"""Options shared by commands, and writing results."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from summarize.select import ENGINE_CHOICES
+
+LANGUAGE_HELP = "ISO 639-1 code (en, es, fr, de, it, pt)"
+
+
+def notify(message: str) -> None:
+    """A note for the user on stderr, never mixed into the output."""
+    click.echo(f"note: {message}", err=True)
+
+
+def common_options(function):
+    """--from, --to, --engine and --device, shared by `article` and `translate`."""
+    options = [
+        click.option("--to", "target", default="en", show_default=True, help=f"Target language, {LANGUAGE_HELP}."),
+        click.option("--from", "from_lang", default="auto", show_default=True,
+                     help=f"Source language, {LANGUAGE_HELP}, or auto to detect it."),
+        click.option("--engine", type=click.Choice(ENGINE_CHOICES), default="auto", show_default=True,
+                     help="Force an engine for the steps it can do; auto picks local models, else fallbacks."),
+        click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True),
+        click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+                     help="Write the result to this file instead of stdout."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def emit(text: str, output: str | None) -> None:
+    """Write `text` to the output file or stdout, ending with one newline."""
+    text = text.rstrip("\n") + "\n"
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def as_json(result: dict) -> str:
+    return json.dumps(result, ensure_ascii=False, indent=2)

@@ -1,0 +1,80 @@
+"""`summarize models list|show|download`: the model cards and their local availability."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from summarize.cards import ModelCard, load_cards, resolve
+
+
+@click.group()
+def models() -> None:
+    """List, inspect and download the models named by the cards in models/."""
+
+
+def _status(card: ModelCard) -> str:
+    if card.architecture == "apertium":
+        from summarize.engines.apertium import available_modes
+
+        return "installed" if available_modes() else "not installed"
+    if card.weightless:
+        return "built in"
+    from summarize.hub import local_weights
+
+    return "local" if local_weights(card) else "not downloaded"
+
+
+@models.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per card.")
+def list_models(as_json: bool) -> None:
+    """Every alias with its task, languages, size and whether it is available here."""
+    rows = []
+    for card in load_cards().values():
+        size = f"{card.parameters / 1e6:.0f}M" if card.parameters else "-"
+        langs = f"{','.join(card.source_languages) or '*'}>{','.join(card.target_languages) or '*'}"
+        rows.append({"alias": card.alias, "task": card.task, "languages": langs, "size": size,
+                     "engines": ",".join(card.engines), "status": _status(card)})
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row))
+        return
+    widths = {k: max(len(k), *(len(r[k]) for r in rows)) for k in rows[0]}
+    click.echo("  ".join(k.upper().ljust(w) for k, w in widths.items()))
+    for row in rows:
+        click.echo("  ".join(row[k].ljust(w) for k, w in widths.items()))
+
+
+@models.command("show")
+@click.argument("alias")
+def show(alias: str) -> None:
+    """Everything the card says about ALIAS."""
+    cards = load_cards()
+    card = cards.get(alias) or resolve(alias, "translation" if "mt" in alias else "summarization")
+    click.echo(f"{card.alias}: {card.description}")
+    for key in ("task", "hub_id", "revision", "architecture", "license", "parameters", "max_input_tokens"):
+        click.echo(f"  {key}: {getattr(card, key)}")
+    click.echo(f"  engines: {', '.join(card.engines)}")
+    click.echo(f"  languages: {', '.join(card.source_languages) or 'any'} -> {', '.join(card.target_languages) or 'same'}")
+    click.echo(f"  status: {_status(card)}")
+    if card.generation:
+        click.echo("  generation: " + ", ".join(f"{k}={v}" for k, v in card.generation.items()))
+    for score in card.scores:
+        click.echo(f"  published: {score.metric} {score.value} on {score.dataset} ({score.source})")
+
+
+@models.command("download")
+@click.argument("alias")
+def download(alias: str) -> None:
+    """Fetch ALIAS's files at the card's pinned revision into the Hugging Face cache."""
+    from summarize.hub import download as fetch
+
+    card = load_cards().get(alias)
+    if card is None:
+        card = resolve(alias, "translation")
+    if card.weightless:
+        click.echo(f"{alias} needs no download")
+        return
+    folder = fetch(card)
+    click.echo(str(folder))

@@ -1,0 +1,95 @@
+"""The `apertium` engine: the rule-based translator from Debian packages, through its CLI.
+
+All sentences of a call go through one `apertium` process, one sentence per line."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from functools import cache
+
+from summarize.cards import ModelCard
+from summarize.engines.base import Translator
+from summarize.errors import EngineUnavailableError
+
+# Apertium's ISO 639-3 names for the ISO 639-1 codes this tool uses.
+ISO3 = {"en": "eng", "es": "spa", "fr": "fra", "de": "deu", "it": "ita", "pt": "por", "ca": "cat", "gl": "glg"}
+# '#' marks a generation error, '@' a transfer error; '*' (unknown word) is dropped by `-u`.
+_MARK = re.compile(r"(?<![\w#@*])[#@*](?=\w)")
+TIMEOUT_S = 600
+
+
+def install_hint(pair: str | None = None) -> str:
+    package = f"apertium-{pair}" if pair else "apertium-eng-spa"
+    return f"install Apertium and the pair: apt-get install apertium {package}"
+
+
+@cache
+def available_modes() -> tuple[str, ...]:
+    """Translation directions Apertium reports (`apertium -l`); empty when not installed."""
+    if shutil.which("apertium") is None:
+        return ()
+    try:
+        listing = subprocess.run(["apertium", "-l"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return ()
+    return tuple(line.strip() for line in listing.stdout.splitlines() if line.strip())
+
+
+def mode_for(source: str, target: str) -> str | None:
+    """Apertium's mode name for a language pair, when that pair is installed."""
+    mode = f"{ISO3.get(source, source)}-{ISO3.get(target, target)}"
+    return mode if mode in available_modes() else None
+
+
+def strip_marks(translation: str, source: str) -> str:
+    """Remove Apertium's unknown-word marks, except characters the source itself had."""
+    return _MARK.sub(lambda m: m.group(0) if m.group(0) + _word_after(translation, m.end()) in source else "",
+                     translation)
+
+
+def _word_after(text: str, start: int) -> str:
+    match = re.match(r"\w+", text[start:])
+    return match.group(0) if match else ""
+
+
+class ApertiumTranslator(Translator):
+    """Rule-based translation; no weights, no GPU, starts in milliseconds."""
+
+    engine_name = "apertium"
+    max_input_tokens = None
+
+    def __init__(self, card: ModelCard, keep_marks: bool = False):
+        if shutil.which("apertium") is None:
+            raise EngineUnavailableError(f"Apertium is not installed; {install_hint()}")
+        self.card = card
+        self.keep_marks = keep_marks
+
+    @classmethod
+    def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> ApertiumTranslator:
+        return cls(card)
+
+    def translate_batch(self, sentences: list[str], source: str, target: str) -> list[str]:
+        if not sentences:
+            return []
+        mode = mode_for(source, target)
+        if mode is None:
+            pair = "-".join(sorted((ISO3.get(source, source), ISO3.get(target, target))))
+            raise EngineUnavailableError(f"Apertium has no {source}->{target} pair installed; {install_hint(pair)}")
+        # One sentence per line; newlines inside a sentence would shift the alignment.
+        lines = [" ".join(s.split()) for s in sentences]
+        command = ["apertium", *([] if self.keep_marks else ["-u"]), mode]
+        try:
+            done = subprocess.run(command, input="\n".join(lines) + "\n", capture_output=True,
+                                  text=True, timeout=TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            raise EngineUnavailableError(f"Apertium took over {TIMEOUT_S} s and was stopped") from None
+        if done.returncode != 0:
+            raise EngineUnavailableError(f"Apertium failed: {done.stderr.strip().splitlines()[-1:]}")
+        output = done.stdout.split("\n")[: len(lines)]
+        if len(output) != len(lines):
+            raise EngineUnavailableError(f"Apertium returned {len(output)} lines for {len(lines)} sentences")
+        if self.keep_marks:
+            return [t.strip() for t in output]
+        return [strip_marks(t.strip(), s) for t, s in zip(output, lines)]

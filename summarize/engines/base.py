@@ -1,0 +1,77 @@
+"""The two engine interfaces. Engines implement the batch call; conveniences live here."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+from summarize.cards import ModelCard
+
+
+def count_words(text: str) -> int:
+    """A tokenizer-free length: whitespace-separated words."""
+    return len(text.split())
+
+
+class Engine(ABC):
+    """What every engine says about itself in the metadata."""
+
+    engine_name: str = ""
+    card: ModelCard
+    device: str = "cpu"
+
+    #: Longest input, in the engine's own tokens, one call accepts; None means unbounded.
+    max_input_tokens: int | None = None
+
+    def count_tokens(self, text: str) -> int:
+        """Length of `text` in the unit `max_input_tokens` is measured in."""
+        return count_words(text)
+
+    def describe(self) -> dict:
+        """Model, engine and device, for the JSON metadata."""
+        return {
+            "alias": self.card.alias,
+            "hub_id": self.card.hub_id,
+            "revision": self.card.revision,
+            "engine": self.engine_name,
+            "device": self.device,
+        }
+
+
+class Translator(Engine):
+    """Translates sentences, one output per input, in order."""
+
+    @abstractmethod
+    def translate_batch(self, sentences: list[str], source: str, target: str) -> list[str]:
+        """Translate each sentence from `source` into `target` (ISO 639-1 codes)."""
+
+    def translate(self, sentence: str, source: str, target: str) -> str:
+        return self.translate_batch([sentence], source, target)[0]
+
+
+class Summarizer(Engine):
+    """Summarises passages (each a list of sentences), one summary per passage, in order."""
+
+    #: Whether the summary is written in the passage's language (mT5) or a fixed one (BART: en).
+    language_preserving: bool = True
+
+    @abstractmethod
+    def summarize_batch(self, passages: list[list[str]], length: str, language: str) -> list[str]:
+        """Summarise each passage; `length` is short, medium or long."""
+
+    def summarize(self, sentences: list[str], length: str, language: str) -> str:
+        return self.summarize_batch([sentences], length, language)[0]
+
+
+class IdentityTranslator(Translator):
+    """The translation step when the text is already in the target language."""
+
+    engine_name = "identity"
+    max_input_tokens = None
+
+    def __init__(self, language: str):
+        self.card = ModelCard(alias="identity", task="translation", engines=("extractive",),
+                              architecture="extractive")
+        self.language = language
+
+    def translate_batch(self, sentences: list[str], source: str, target: str) -> list[str]:
+        return list(sentences)

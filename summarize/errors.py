@@ -1,0 +1,43 @@
+"""Typed errors. The CLI turns each into one line on stderr and its exit code."""
+
+
+class SummarizeError(Exception):
+    """Base class of every error a user can cause or fix."""
+
+    exit_code = 1
+
+
+class InputError(SummarizeError):
+    """The source cannot be read as text: missing, empty, binary, undecodable, too large."""
+
+    exit_code = 2
+
+
+class UnknownModelError(SummarizeError):
+    """No card, hub id or local folder matches the name given."""
+
+    exit_code = 3
+
+
+class ModelUnavailableError(SummarizeError):
+    """A known model cannot be loaded: not cached, hub unreachable, or files corrupt."""
+
+    exit_code = 4
+
+
+class LanguageError(SummarizeError):
+    """The language is unsupported, or could not be detected with confidence."""
+
+    exit_code = 5
+
+
+class EngineUnavailableError(SummarizeError):
+    """An engine's program or package is missing, or it cannot serve the request."""
+
+    exit_code = 6
+
+
+class CardError(SummarizeError):
+    """A model card is malformed."""
+
+    exit_code = 7

@@ -1,0 +1,64 @@
+"""Token-budget chunking: whole sentences packed into chunks; over-long sentences split."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+TokenCounter = Callable[[str], int]
+_CLAUSE_END = re.compile(r"(?<=[,;:—–])\s+")
+
+
+def split_long_sentence(sentence: str, budget: int, count: TokenCounter) -> list[str]:
+    """Pieces of `sentence` that each fit `budget`: at clause boundaries, then between words,
+    then (for a single over-long word) between characters. Every character is kept."""
+    if count(sentence) <= budget:
+        return [sentence]
+    for splitter in (_CLAUSE_END.split, str.split):
+        parts = [p for p in splitter(sentence) if p]
+        if len(parts) > 1:
+            pieces = pack(parts, budget, count)
+            return [q for piece in pieces for q in split_long_sentence(piece, budget, count)]
+    half = len(sentence) // 2
+    return split_long_sentence(sentence[:half], budget, count) + split_long_sentence(sentence[half:], budget, count)
+
+
+def pack(pieces: list[str], budget: int, count: TokenCounter) -> list[str]:
+    """Greedy packing of consecutive `pieces` (joined by spaces) into strings within `budget`.
+    A piece alone over budget stays alone; the caller splits it further."""
+    chunks: list[str] = []
+    current: list[str] = []
+    for piece in pieces:
+        candidate = " ".join([*current, piece])
+        if current and count(candidate) > budget:
+            chunks.append(" ".join(current))
+            current = [piece]
+        else:
+            current.append(piece)
+    if current:
+        chunks.append(" ".join(current))
+    return chunks
+
+
+def chunk_sentences(sentences: list[str], budget: int, count: TokenCounter) -> tuple[list[list[str]], int]:
+    """Consecutive sentences grouped so each group, joined, fits `budget`.
+    Returns the groups and how many sentences had to be split to fit."""
+    fitted: list[str] = []
+    splits = 0
+    for sentence in sentences:
+        pieces = split_long_sentence(sentence, budget, count)
+        splits += len(pieces) > 1
+        fitted.extend(pieces)
+    groups: list[list[str]] = []
+    current: list[str] = []
+    used = 0
+    for sentence in fitted:
+        size = count(sentence)
+        if current and (used + size > budget or count(" ".join([*current, sentence])) > budget):
+            groups.append(current)
+            current, used = [], 0
+        current.append(sentence)
+        used += size
+    if current:
+        groups.append(current)
+    return groups, splits

@@ -1,0 +1,28 @@
+"""The document: paragraphs of text read from a source."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_BLANK_LINE = re.compile(r"\n[ \t\f\v\r]*\n")
+
+
+@dataclass(frozen=True)
+class Document:
+    """Paragraphs of plain text, in order, with where they came from."""
+
+    paragraphs: tuple[str, ...]
+    origin: str
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Paragraphs separated by blank lines; a text without blank lines has one per line."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    blocks = _BLANK_LINE.split(text) if _BLANK_LINE.search(text) else text.split("\n")
+    paragraphs = (" ".join(line.strip() for line in block.split("\n")) for block in blocks)
+    return [p.strip() for p in paragraphs if p.strip()]

@@ -1,0 +1,53 @@
+"""Language identification (lingua), restricted to the languages the cards serve."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from summarize.errors import LanguageError
+
+MIN_CONFIDENCE = 0.5
+_SAMPLE_CHARS = 4000
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A detected ISO 639-1 language with lingua's confidence in it."""
+
+    language: str
+    confidence: float
+
+
+@cache
+def _detector(languages: tuple[str, ...]):
+    from lingua import IsoCode639_1, LanguageDetectorBuilder
+
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*(IsoCode639_1.from_str(c) for c in languages)).build()
+
+
+@cache
+def detectable(languages: tuple[str, ...]) -> tuple[str, ...]:
+    """The subset of `languages` lingua has models for."""
+    from lingua import Language
+
+    known = {language.iso_code_639_1.name.lower() for language in Language.all()}
+    return tuple(sorted(code for code in languages if code in known))
+
+
+def detect(text: str, languages: tuple[str, ...]) -> Detection:
+    """The most likely of `languages` for `text`; unsure answers raise LanguageError."""
+    if len(languages) == 1:
+        return Detection(languages[0], 1.0)
+    sample = text[:_SAMPLE_CHARS]
+    values = _detector(detectable(tuple(sorted(languages)))).compute_language_confidence_values(sample)
+    if not values:
+        raise LanguageError("the language could not be detected; pass --from LANG")
+    best = values[0]
+    code = best.language.iso_code_639_1.name.lower()
+    if best.value < MIN_CONFIDENCE:
+        raise LanguageError(
+            f"the language looks like '{code}' but only with confidence {best.value:.2f}; "
+            f"pass --from LANG (one of {', '.join(sorted(languages))})"
+        )
+    return Detection(code, round(best.value, 4))
