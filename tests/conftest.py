@@ -1,0 +1,60 @@
+"""Shared fixtures: tiny models built once per session, an isolated Hugging Face cache."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.tiny_models import ARCHITECTURES, build
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def tiny_models(tmp_path_factory) -> dict[str, Path]:
+    """Folders of tiny models, one per architecture, built once per test session."""
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
+    root = tmp_path_factory.mktemp("tiny-models")
+    return {arch: build(arch, root / arch) for arch in ARCHITECTURES}
+
+
+@pytest.fixture(autouse=True)
+def isolated_hub(tmp_path, monkeypatch):
+    """An empty Hugging Face cache and offline mode: no test reaches the network."""
+    cache = tmp_path / "hf-cache"
+    cache.mkdir()
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    try:
+        from huggingface_hub import constants
+    except ImportError:
+        return cache
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(cache))
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
+    return cache
+
+
+def shared_file(*parts: str) -> Path:
+    """A file in ../shared/data, or a skip when this checkout has none."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is not present")
+    return path
+
+
+def fake_cache_entry(cache: Path, hub_id: str, source: Path, revision: str = "main") -> Path:
+    """Lay `source`'s files out as the hub client's cache does for `hub_id` at `revision`."""
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    repo = cache / f"models--{hub_id.replace('/', '--')}"
+    snapshot = repo / "snapshots" / commit
+    snapshot.mkdir(parents=True)
+    for file in source.iterdir():
+        os.symlink(file, snapshot / file.name)
+    (repo / "refs").mkdir()
+    (repo / "refs" / revision).write_text(commit)
+    return snapshot

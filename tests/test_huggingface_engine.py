@@ -1,0 +1,108 @@
+"""The transformers engine on tiny models of every architecture, loaded the way real ones are."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarize.cards import card_for_folder
+from summarize.engines.huggingface import HFSummarizer, HFTranslator
+from tests.corpus import ENGLISH, SPANISH
+
+TRANSLATION = ("marian", "m2m_100", "nllb")
+SUMMARIZATION = ("bart", "t5", "mt5", "pegasus")
+INPUTS = SPANISH[:5] + ["Hola.", "El martes llovió mucho en la ciudad y cerraron las escuelas del norte."]
+
+
+@pytest.fixture(scope="module")
+def translators(tiny_models):
+    return {a: HFTranslator.from_card(card_for_folder(tiny_models[a], "translation"), device="cpu")
+            for a in TRANSLATION}
+
+
+@pytest.fixture(scope="module")
+def summarizers(tiny_models):
+    return {a: HFSummarizer.from_card(card_for_folder(tiny_models[a], "summarization"), device="cpu")
+            for a in SUMMARIZATION}
+
+
+def _direct_generate(model, texts, target=None):
+    """What a hand-written loop over `model.generate` gives, one input at a time."""
+    import torch
+
+    config = model.generation_config(target=target)
+    outputs = []
+    for text in texts:
+        encoded = model.tokenizer(model.prefix(target) + text, return_tensors="pt")
+        with torch.inference_mode():
+            ids = model.model.generate(**encoded, generation_config=config)
+        outputs.append(model.tokenizer.decode(ids[0], skip_special_tokens=True).strip())
+    return outputs
+
+
+@pytest.mark.parametrize("architecture", TRANSLATION)
+def test_translation_matches_direct_generate_one_by_one(translators, architecture):
+    translator = translators[architecture]
+    batched = translator.translate_batch(INPUTS, "es", "en")
+    assert len(batched) == len(INPUTS)
+    assert batched == _direct_generate(translator.model, INPUTS, target="en")
+
+
+@pytest.mark.parametrize("architecture", TRANSLATION)
+def test_translation_is_deterministic_and_order_independent(translators, architecture):
+    translator = translators[architecture]
+    forward = translator.translate_batch(INPUTS, "es", "en")
+    backward = translator.translate_batch(INPUTS[::-1], "es", "en")
+    assert forward == backward[::-1]
+    assert forward == translator.translate_batch(INPUTS, "es", "en")
+
+
+def test_random_weights_still_depend_on_the_input(translators):
+    outputs = translators["marian"].translate_batch(INPUTS, "es", "en")
+    assert len(set(outputs)) > 1, "a test model that ignores its input proves nothing about order"
+
+
+@pytest.mark.parametrize("architecture", ("m2m_100", "nllb"))
+def test_multilingual_models_force_the_target_language_token(translators, architecture):
+    model = translators[architecture].model
+    for target in ("en", "fr"):
+        config = model.generation_config(target=target)
+        token = model.tokenizer.convert_tokens_to_ids(model._target_token(target))
+        assert config.forced_bos_token_id == token != model.tokenizer.unk_token_id
+        encoded = model.tokenizer(SPANISH[0], return_tensors="pt")
+        ids = model.model.generate(**encoded, generation_config=config)
+        assert ids[0, 1].item() == token
+
+
+@pytest.mark.parametrize("architecture", ("m2m_100", "nllb"))
+def test_multilingual_models_tag_the_source_language(translators, architecture):
+    model = translators[architecture].model
+    model.set_source_language("fr")
+    ids = model.tokenizer(SPANISH[0]).input_ids
+    assert model.tokenizer.convert_tokens_to_ids(model._target_token("fr")) in ids
+    model.set_source_language("es")
+
+
+@pytest.mark.parametrize("architecture", SUMMARIZATION)
+def test_summaries_match_direct_generate_in_order(summarizers, architecture):
+    summarizer = summarizers[architecture]
+    passages = [ENGLISH[0:1], ENGLISH[1:3], ENGLISH[5:6], ENGLISH[6:8]]
+    summaries = summarizer.summarize_batch(passages, "medium", "en")
+    assert len(summaries) == len(passages)
+    assert summaries == _direct_generate(summarizer.model, [" ".join(p) for p in passages])
+
+
+def test_card_generation_settings_reach_generate(summarizers):
+    model = summarizers["bart"].model
+    config = model.generation_config()
+    assert config.max_new_tokens == 12 and config.num_beams == 1 and config.do_sample is False
+
+
+def test_budget_comes_from_the_model_positions(summarizers):
+    assert summarizers["bart"].max_input_tokens == 128
+
+
+def test_over_budget_input_is_refused_not_truncated(summarizers):
+    from summarize.errors import SummarizeError
+
+    with pytest.raises(SummarizeError, match="over the budget"):
+        summarizers["bart"].summarize_batch([[" ".join(ENGLISH * 3)]], "medium", "en")

@@ -1,0 +1,175 @@
+"""Builds tiny models of each architecture offline: random weights, tokenizers trained on the
+test corpus, saved with save_pretrained so tests load them through the real loading path.
+
+Random init at a large std makes outputs depend on the input (DESIGN.md section 7)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import sentencepiece as spm
+
+from tests.corpus import ENGLISH, SPANISH
+
+SIZES = dict(d_model=32, encoder_layers=2, decoder_layers=2, encoder_attention_heads=2,
+             decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64)
+MAX_NEW_TOKENS = 12
+ARCHITECTURES = ("marian", "bart", "t5", "mt5", "pegasus", "m2m_100", "nllb")
+
+
+def _train_spm(folder: Path, name: str, vocab_size: int = 300, **ids) -> Path:
+    corpus = folder / "corpus.txt"
+    corpus.write_text("\n".join(ENGLISH + SPANISH) + "\n", encoding="utf-8")
+    prefix = folder / name
+    spm.SentencePieceTrainer.train(
+        input=str(corpus), model_prefix=str(prefix), vocab_size=vocab_size, hard_vocab_limit=False,
+        character_coverage=1.0, model_type="unigram", minloglevel=2, **ids,
+    )
+    corpus.unlink()
+    return Path(f"{prefix}.model")
+
+
+def _save(model, tokenizer, folder: Path, **generation) -> Path:
+    model.generation_config.update(
+        max_new_tokens=MAX_NEW_TOKENS, num_beams=1, do_sample=False, min_new_tokens=1, **generation
+    )
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+def build_marian(folder: Path) -> Path:
+    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+
+    work = folder / "_work"
+    work.mkdir(parents=True)
+    model_file = _train_spm(work, "spm", unk_id=1, eos_id=0, bos_id=-1, pad_id=-1)
+    processor = spm.SentencePieceProcessor(model_file=str(model_file))
+    pieces = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
+    vocab = {"</s>": 0, "<unk>": 1}
+    for piece in pieces:
+        vocab.setdefault(piece, len(vocab))
+    vocab["<pad>"] = len(vocab)  # the pad must be the last id (CTranslate2 drops the last row)
+    (work / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
+    tokenizer = MarianTokenizer(str(model_file), str(model_file), str(work / "vocab.json"))
+    config = MarianConfig(vocab_size=len(vocab), max_position_embeddings=128, pad_token_id=vocab["<pad>"],
+                          decoder_start_token_id=vocab["<pad>"], eos_token_id=0, forced_eos_token_id=None,
+                          init_std=1.0, share_encoder_decoder_embeddings=True, **SIZES)
+    _save(MarianMTModel(config), tokenizer, folder)
+    shutil.rmtree(work)
+    return folder
+
+
+def build_bart(folder: Path) -> Path:
+    from tokenizers import ByteLevelBPETokenizer
+    from transformers import BartConfig, BartForConditionalGeneration, BartTokenizer
+
+    trainer = ByteLevelBPETokenizer()
+    trainer.train_from_iterator(ENGLISH + SPANISH, vocab_size=400, min_frequency=1,
+                                special_tokens=["<s>", "<pad>", "</s>", "<unk>", "<mask>"])
+    vocab = trainer.get_vocab()
+    saved = json.loads(trainer.to_str())["model"]["merges"]
+    merges = [tuple(m) if isinstance(m, list) else tuple(m.split(" ")) for m in saved]
+    tokenizer = BartTokenizer(vocab=vocab, merges=merges)
+    config = BartConfig(vocab_size=len(vocab), max_position_embeddings=128, pad_token_id=1, bos_token_id=0,
+                        eos_token_id=2, decoder_start_token_id=2, forced_eos_token_id=None,
+                        forced_bos_token_id=None, init_std=1.0, **SIZES)
+    _save(BartForConditionalGeneration(config), tokenizer, folder)
+    return folder
+
+
+def _build_t5_family(folder: Path, multilingual: bool) -> Path:
+    from transformers import MT5Config, MT5ForConditionalGeneration, T5Config, T5ForConditionalGeneration, T5Tokenizer
+
+    work = folder / "_work"
+    work.mkdir(parents=True)
+    model_file = _train_spm(work, "spiece", pad_id=0, eos_id=1, unk_id=2, bos_id=-1)
+    tokenizer = T5Tokenizer.from_pretrained(work, extra_ids=0) if (work / "spiece.model").exists() else None
+    config_class, model_class = (MT5Config, MT5ForConditionalGeneration) if multilingual else (T5Config, T5ForConditionalGeneration)
+    config = config_class(vocab_size=len(tokenizer), d_model=32, d_kv=8, d_ff=64, num_layers=2, num_heads=2,
+                          decoder_start_token_id=0, pad_token_id=0, eos_token_id=1, initializer_factor=3.0)
+    _save(model_class(config), tokenizer, folder)
+    shutil.copy(model_file, folder / "spiece.model")
+    shutil.rmtree(work)
+    return folder
+
+
+def build_t5(folder: Path) -> Path:
+    return _build_t5_family(folder, multilingual=False)
+
+
+def build_mt5(folder: Path) -> Path:
+    return _build_t5_family(folder, multilingual=True)
+
+
+def build_pegasus(folder: Path) -> Path:
+    from transformers import PegasusConfig, PegasusForConditionalGeneration, PegasusTokenizer
+
+    work = folder / "_work"
+    work.mkdir(parents=True)
+    _train_spm(work, "spiece", pad_id=0, eos_id=1, unk_id=2, bos_id=-1)
+    tokenizer = PegasusTokenizer.from_pretrained(work)
+    config = PegasusConfig(vocab_size=len(tokenizer), max_position_embeddings=128, pad_token_id=0, eos_token_id=1,
+                           decoder_start_token_id=0, forced_eos_token_id=None, init_std=1.0, **SIZES)
+    _save(PegasusForConditionalGeneration(config), tokenizer, folder)
+    shutil.rmtree(work)
+    return folder
+
+
+def _fairseq_vocab(model_file: Path) -> dict[str, int]:
+    processor = spm.SentencePieceProcessor(model_file=str(model_file))
+    vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3}
+    for i in range(processor.get_piece_size()):
+        vocab.setdefault(processor.id_to_piece(i), len(vocab))
+    return vocab
+
+
+def build_m2m_100(folder: Path) -> Path:
+    from transformers import M2M100Config, M2M100ForConditionalGeneration, M2M100Tokenizer
+    from transformers.models.m2m_100.tokenization_m2m_100 import FAIRSEQ_LANGUAGE_CODES
+
+    work = folder / "_work"
+    work.mkdir(parents=True)
+    model_file = _train_spm(work, "sentencepiece.bpe", unk_id=3, bos_id=0, eos_id=2, pad_id=1)
+    (work / "vocab.json").write_text(json.dumps(_fairseq_vocab(model_file)), encoding="utf-8")
+    codes = [f"__{c}__" for c in FAIRSEQ_LANGUAGE_CODES["m2m100"]]
+    tokenizer = M2M100Tokenizer(str(work / "vocab.json"), str(model_file), src_lang="es", tgt_lang="en",
+                                additional_special_tokens=codes)
+    config = M2M100Config(vocab_size=len(tokenizer) + 8, max_position_embeddings=128, pad_token_id=1,
+                          bos_token_id=0, eos_token_id=2, decoder_start_token_id=2, init_std=1.0, **SIZES)
+    _save(M2M100ForConditionalGeneration(config), tokenizer, folder)
+    shutil.rmtree(work)
+    return folder
+
+
+def build_nllb(folder: Path) -> Path:
+    from transformers import M2M100Config, M2M100ForConditionalGeneration, NllbTokenizer
+
+    work = folder / "_work"
+    work.mkdir(parents=True)
+    _train_spm(work, "sentencepiece.bpe", unk_id=3, bos_id=0, eos_id=2, pad_id=1)
+    codes = ["eng_Latn", "spa_Latn", "fra_Latn", "deu_Latn", "ita_Latn", "por_Latn"]
+    tokenizer = NllbTokenizer.from_pretrained(work, src_lang="spa_Latn", tgt_lang="eng_Latn",
+                                              additional_special_tokens=codes)
+    config = M2M100Config(vocab_size=len(tokenizer), max_position_embeddings=128, pad_token_id=1, bos_token_id=0,
+                          eos_token_id=2, decoder_start_token_id=2, init_std=1.0, tokenizer_class="NllbTokenizer",
+                          **SIZES)
+    _save(M2M100ForConditionalGeneration(config), tokenizer, folder)
+    shutil.rmtree(work)
+    return folder
+
+
+BUILDERS = {
+    "marian": build_marian, "bart": build_bart, "t5": build_t5, "mt5": build_mt5,
+    "pegasus": build_pegasus, "m2m_100": build_m2m_100, "nllb": build_nllb,
+}
+
+
+def build(architecture: str, folder: Path) -> Path:
+    """Build the tiny `architecture` model into `folder` and return it."""
+    import torch
+
+    torch.manual_seed(0)
+    return BUILDERS[architecture](folder)
