@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from summarize.cli.common import as_json, common_options, emit, notify
+from summarize.cli.common import announce_engines, as_json, common_options, emit, notify
 
 
 @click.command()
@@ -27,10 +27,7 @@ def article(source, target, from_lang, engine, device, output, length, order, tr
     options = Options(target=target, source=from_lang, length=length, order=order, engine=engine,
                       translator=translator, summarizer=summarizer, device=device, progress=True)
     result = summarize_article(document, options, notify)
-    meta = result["metadata"]
-    notify(f"{meta['languages']['source']} -> {meta['languages']['target']}: translated with "
-           f"{meta['translator']['alias']} ({meta['translator']['engine']}), summarised with "
-           f"{meta['summarizer']['alias']} ({meta['summarizer']['engine']})")
+    announce_engines(result["metadata"])
     rendered = {"text": lambda r: r["summary"], "json": as_json, "markdown": _markdown}[fmt](result)
     emit(rendered, output)
 

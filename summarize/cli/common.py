@@ -44,5 +44,16 @@ def emit(text: str, output: str | None) -> None:
         sys.stdout.write(text)
 
 
+def announce_engines(meta: dict) -> None:
+    """Say on stderr which engines did the work."""
+    languages = f"{meta['languages']['source']} -> {meta['languages']['target']}"
+    translator = meta["translator"]
+    said = ("no translation needed" if translator["engine"] == "identity"
+            else f"translated with {translator['alias']} ({translator['engine']})")
+    if "summarizer" in meta:
+        said += f", summarised with {meta['summarizer']['alias']} ({meta['summarizer']['engine']})"
+    notify(f"{languages}: {said}")
+
+
 def as_json(result: dict) -> str:
     return json.dumps(result, ensure_ascii=False, indent=2)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from summarize.cli.common import as_json, common_options, emit, notify
+from summarize.cli.common import announce_engines, as_json, common_options, emit, notify
 
 
 @click.command()
@@ -23,9 +23,7 @@ def translate(source, target, from_lang, engine, device, output, translator, fmt
     options = Options(target=target, source=from_lang, engine=engine, translator=translator,
                       device=device, progress=True)
     result = translate_document(document, options, notify)
-    meta = result["metadata"]
-    notify(f"{meta['languages']['source']} -> {meta['languages']['target']}: translated with "
-           f"{meta['translator']['alias']} ({meta['translator']['engine']})")
+    announce_engines(result["metadata"])
     if fmt == "json":
         rendered = as_json(result)
     elif fmt == "tsv":

@@ -70,6 +70,10 @@ def decode(raw: bytes, origin: str) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    western = _as_western_european(raw)
+    if western is not None:
+        print(f"note: {origin} is not UTF-8; read it as cp1252 (Western European)", file=sys.stderr)
+        return western
     from charset_normalizer import from_bytes
 
     best = from_bytes(raw).best()
@@ -77,6 +81,19 @@ def decode(raw: bytes, origin: str) -> str:
         raise InputError(f"{origin}: not UTF-8 and no text encoding could be detected; convert it to UTF-8")
     print(f"note: {origin} is not UTF-8; read it as {best.encoding}", file=sys.stderr)
     return str(best)
+
+
+# Letters and marks of the languages this tool serves; short texts fool statistical detectors.
+_WESTERN = set("áéíóúñüçàèìòùâêîôûäëïöÿœæßãõ¿¡«»€ºª“”‘’–—…°·ÁÉÍÓÚÑÜÇÀÈÌÒÙÂÊÎÔÛÄËÏÖŒÆÃÕ")
+
+
+def _as_western_european(raw: bytes) -> str | None:
+    """cp1252 text, when every non-ASCII character it gives belongs to a served language."""
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    return text if all(c.isascii() or c in _WESTERN for c in text) else None
 
 
 def _looks_like_html(text: str) -> bool:

@@ -1,0 +1,74 @@
+"""Model cards: the shipped ones validate; mistakes are named; aliases resolve."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarize.cards import card_for_folder, load_cards, parse_card, resolve
+from summarize.errors import CardError, UnknownModelError
+
+REQUIRED = {
+    "opus-mt-es-en", "opus-mt-fr-en", "opus-mt-de-en", "opus-mt-it-en", "opus-mt-romance-en", "opus-mt-en-es",
+    "nllb-200-distilled-600m", "m2m100-418m", "distilbart-cnn-12-6", "bart-large-cnn", "pegasus-xsum",
+    "mt5-xlsum", "textrank", "lexrank", "lead", "apertium",
+}
+
+
+def test_every_required_card_ships():
+    assert REQUIRED <= set(load_cards())
+
+
+@pytest.mark.parametrize("alias", sorted(REQUIRED))
+def test_neural_cards_carry_what_the_bench_needs(alias):
+    card = load_cards()[alias]
+    if card.weightless:
+        return
+    assert card.hub_id and card.revision and card.max_input_tokens and card.parameters
+    assert card.config["model_type"] and card.config["vocab_size"] > 1000
+    assert card.generation["num_beams"] >= 1 and card.generation["max_new_tokens"] > 0
+    if card.task == "summarization":
+        assert set(card.lengths) == {"short", "medium", "long"}
+
+
+@pytest.mark.parametrize(("alias", "metric", "value"), [
+    ("opus-mt-es-en", "BLEU", 35.3), ("opus-mt-es-en", "chrF", 0.609),
+    ("distilbart-cnn-12-6", "ROUGE-2", 21.26), ("bart-large-cnn", "ROUGE-1", 44.16),
+    ("bart-large-cnn", "ROUGE-2", 21.28), ("bart-large-cnn", "ROUGE-L", 40.90),
+])
+def test_published_scores(alias, metric, value):
+    scores = {s.metric: s.value for s in load_cards()[alias].scores}
+    assert scores[metric] == pytest.approx(value)
+
+
+def test_unknown_alias_names_close_matches():
+    with pytest.raises(UnknownModelError, match="did you mean opus-mt-es-en"):
+        resolve("opus-mt-es-eng", "translation")
+
+
+def test_alias_of_the_wrong_task_is_refused():
+    with pytest.raises(UnknownModelError, match="summarization model"):
+        resolve("distilbart-cnn-12-6", "translation")
+
+
+def test_hub_id_resolves_to_its_card():
+    assert resolve("Helsinki-NLP/opus-mt-es-en", "translation").alias == "opus-mt-es-en"
+
+
+def test_local_folder_becomes_a_card(tiny_models):
+    card = card_for_folder(tiny_models["nllb"], "translation")
+    assert card.architecture == "nllb" and card.local_path == tiny_models["nllb"]
+
+
+@pytest.mark.parametrize(("data", "why"), [
+    ({"task": "translation", "engines": ["transformers"], "architecture": "marian"}, "missing field 'alias'"),
+    ({"alias": "x", "task": "poetry", "engines": ["transformers"], "architecture": "marian"}, "task must be"),
+    ({"alias": "x", "task": "translation", "engines": ["nope"], "architecture": "marian"}, "engines must be"),
+    ({"alias": "x", "task": "translation", "engines": ["transformers"], "architecture": "marian"}, "hub_id"),
+    ({"alias": "x", "task": "translation", "engines": ["transformers"], "architecture": "marian",
+      "hub_id": "a/b", "generation": {"beams": 4}}, "unknown generation settings"),
+    ({"alias": "x", "task": "translation", "engines": ["extractive"], "architecture": "extractive",
+      "colour": "red"}, "unknown fields"),
+])
+def test_malformed_cards_are_named(data, why):
+    with pytest.raises(CardError, match=why):
+        parse_card(data, "bad.toml")

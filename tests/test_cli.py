@@ -1,0 +1,128 @@
+"""The command line, driven by click's CliRunner and, for import checks, a subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from summarize.cli import cli
+from tests.corpus import ENGLISH, SPANISH
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+@pytest.fixture
+def spanish_file(tmp_path):
+    path = tmp_path / "noticia.txt"
+    path.write_text("\n\n".join([" ".join(SPANISH[:3]), " ".join(SPANISH[3:6]), " ".join(SPANISH[6:])]),
+                    encoding="utf-8")
+    return path
+
+
+def test_article_with_tiny_local_models_gives_json_metadata(runner, tiny_models, spanish_file):
+    result = runner.invoke(cli, ["article", str(spanish_file), "--from", "es", "--to", "en",
+                                 "--translator", str(tiny_models["marian"]), "--summarizer", str(tiny_models["bart"]),
+                                 "--format", "json", "--device", "cpu"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    meta = data["metadata"]
+    assert data["summary"].strip()
+    assert meta["languages"] == {"source": "es", "detected_confidence": None, "target": "en"}
+    assert meta["translator"]["engine"] == meta["summarizer"]["engine"] == "transformers"
+    assert meta["translator"]["hub_id"] == str(tiny_models["marian"])
+    assert meta["counts"]["paragraphs"] == 3 and meta["counts"]["sentences"] == 10
+    assert meta["counts"]["chunks_per_level"][-1] == 1
+    assert {"detect", "segment", "translate", "summarize"} <= set(meta["timings_s"])
+
+
+def test_article_detects_spanish_and_falls_back_to_extractive(runner, spanish_file):
+    result = runner.invoke(cli, ["article", str(spanish_file), "--to", "es", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["metadata"]["languages"]["source"] == "es"
+    assert data["metadata"]["summarizer"]["engine"] == "extractive"
+    assert "textrank" in result.stderr
+    assert all(s in " ".join(SPANISH) for s in data["summary"].split(". ") if s)
+
+
+def test_english_article_from_stdin(runner):
+    result = runner.invoke(cli, ["article", "-", "--length", "short"], input="\n\n".join(ENGLISH))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() in ENGLISH
+
+
+def test_translate_keeps_paragraphs_and_aligns_sentences(runner, tiny_models, spanish_file):
+    args = ["translate", str(spanish_file), "--from", "es", "--to", "en", "--model", str(tiny_models["marian"])]
+    text = runner.invoke(cli, args)
+    assert text.exit_code == 0, text.output
+    assert len(text.stdout.strip().split("\n\n")) == 3
+    tsv = runner.invoke(cli, [*args, "--format", "tsv"])
+    rows = [line.split("\t") for line in tsv.stdout.strip().split("\n")]
+    assert [r[1] for r in rows] == SPANISH
+    assert [r[0] for r in rows] == ["0"] * 3 + ["1"] * 3 + ["2"] * 4
+
+
+def test_environment_variable_chooses_the_translator(runner, tiny_models, spanish_file):
+    result = runner.invoke(cli, ["translate", str(spanish_file), "--from", "es", "--format", "json"],
+                           env={"SUMMARIZE_TRANSLATOR": str(tiny_models["marian"])})
+    assert json.loads(result.stdout)["metadata"]["translator"]["hub_id"] == str(tiny_models["marian"])
+
+
+@pytest.mark.parametrize("args", [
+    ["article", "missing.txt"],
+    ["article", "{empty}"],
+    ["article", "{binary}"],
+    ["article", "{english}", "--summarizer", "distilbart-cnn-12"],
+    ["translate", "{english}", "--from", "xx"],
+    ["article", "{english}", "--summarizer", "distilbart-cnn-12-6"],
+])
+def test_bad_input_is_one_line_and_a_non_zero_exit(tmp_path, args):
+    files = {"{empty}": tmp_path / "empty.txt", "{binary}": tmp_path / "bin.dat", "{english}": tmp_path / "en.txt"}
+    files["{empty}"].write_text("")
+    files["{binary}"].write_bytes(bytes(range(256)))
+    files["{english}"].write_text(" ".join(ENGLISH))
+    args = [str(files.get(a, a)) for a in args]
+    done = subprocess.run([sys.executable, "-m", "summarize", *args], capture_output=True, text=True,
+                          timeout=120, env={**_env(), "HF_HUB_OFFLINE": "1"})
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith("Error")]
+    assert len(errors) == 1, done.stderr
+
+
+def _env():
+    import os
+
+    return dict(os.environ)
+
+
+def test_help_and_model_listing_import_no_torch():
+    code = (
+        "import sys; from click.testing import CliRunner; from summarize.cli import cli; r = CliRunner();"
+        "assert r.invoke(cli, ['--help']).exit_code == 0;"
+        "assert r.invoke(cli, ['models', 'list']).exit_code == 0;"
+        "assert r.invoke(cli, ['models', 'show', 'opus-mt-es-en']).exit_code == 0;"
+        "print(sorted(m for m in ('torch', 'transformers', 'ctranslate2') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_models_show_prints_the_published_scores(runner):
+    result = runner.invoke(cli, ["models", "show", "bart-large-cnn"])
+    assert result.exit_code == 0
+    assert "ROUGE-1 44.16" in result.stdout and "not downloaded" in result.stdout
+
+
+def test_models_download_offline_is_one_line(runner):
+    result = runner.invoke(cli, ["models", "download", "opus-mt-es-en"])
+    assert result.exit_code != 0
+    assert "HF_HUB_OFFLINE" in result.output and result.output.count("\n") == 1

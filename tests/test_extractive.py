@@ -1,0 +1,49 @@
+"""Weight-free summarisers on real text."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarize.cards import load_cards
+from summarize.engines.extractive import ExtractiveSummarizer, pagerank
+from summarize.text.document import split_paragraphs
+from summarize.text.segment import split_sentences
+from tests.conftest import shared_file
+from tests.corpus import ENGLISH
+
+
+def _summarizer(alias: str) -> ExtractiveSummarizer:
+    return ExtractiveSummarizer.from_card(load_cards()[alias])
+
+
+def test_lead_takes_the_first_sentences():
+    assert _summarizer("lead").summarize(ENGLISH, "medium", "en") == " ".join(ENGLISH[:3])
+
+
+@pytest.mark.parametrize(("length", "count"), [("short", 1), ("medium", 3), ("long", 5)])
+@pytest.mark.parametrize("alias", ["textrank", "lexrank"])
+def test_graph_summaries_pick_whole_sentences_in_document_order(alias, length, count):
+    article = shared_file("articles", "taliban-china.en.txt").read_text(encoding="utf-8")
+    sentences = [s for p in split_paragraphs(article) for s in split_sentences(p, "en")]
+    summary = _summarizer(alias).summarize(sentences, length, "en")
+    chosen = [s for s in sentences if s in summary]
+    assert len(chosen) == count
+    positions = [summary.index(s) for s in chosen]
+    assert positions == sorted(positions)
+
+
+def test_textrank_prefers_the_central_sentence():
+    sentences = [
+        "The bridge was closed after the storm damaged the bridge supports.",
+        "Engineers inspected the bridge supports after the storm.",
+        "The storm damaged the bridge and engineers closed the bridge supports area.",
+        "A cat slept in the sun.",
+    ]
+    assert _summarizer("textrank").rank(sentences)[-1] == 3
+
+
+def test_pagerank_of_a_symmetric_graph_is_uniform():
+    import numpy as np
+
+    scores = pagerank(np.ones((4, 4)) - np.eye(4))
+    assert np.allclose(scores, 0.25)
