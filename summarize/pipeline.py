@@ -10,8 +10,8 @@ from summarize.engines.base import Summarizer, Translator
 from summarize.errors import LanguageError, SummarizeError
 from summarize.text.chunk import chunk_sentences, split_long_sentence
 from summarize.text.document import Document
-from summarize.text.langdetect import detect
-from summarize.text.segment import segment_paragraphs, split_sentences
+from summarize.text.langdetect import detect, detect_paragraphs
+from summarize.text.segment import split_sentences
 
 PROGRESS_GROUP = 64
 
@@ -42,15 +42,30 @@ class Timer:
         return _Span()
 
 
-def source_language(doc: Document, requested: str) -> tuple[str, float | None]:
-    """`--from`, or the detected language and its confidence."""
+@dataclass
+class Languages:
+    """The document's language, the confidence in it, and each paragraph's language."""
+
+    source: str
+    confidence: float | None
+    paragraphs: list[str]
+
+    def describe(self, target: str) -> dict:
+        counts = {lang: self.paragraphs.count(lang) for lang in sorted(set(self.paragraphs))}
+        return {"source": self.source, "detected_confidence": self.confidence, "target": target,
+                "mixed": len(counts) > 1, "paragraphs_per_language": counts}
+
+
+def detect_languages(doc: Document, requested: str) -> Languages:
+    """`--from` for every paragraph, or detection of the document and of each paragraph."""
     languages = supported_languages()
     if requested != "auto":
         if requested not in languages:
             raise LanguageError(f"language '{requested}' is not supported; supported: {', '.join(languages)}")
-        return requested, None
+        return Languages(requested, None, [requested] * len(doc.paragraphs))
     found = detect(doc.text, languages)
-    return found.language, found.confidence
+    per_paragraph = detect_paragraphs(list(doc.paragraphs), languages, found.language)
+    return Languages(found.language, found.confidence, per_paragraph)
 
 
 @dataclass
@@ -80,6 +95,22 @@ def translate_paragraphs(paragraphs: list[list[str]], translator: Translator, so
         out.append(out_flat[cursor:cursor + len(paragraph)])
         cursor += len(paragraph)
     return Translation(paragraphs, out, sum(len(g) > 1 for g in pieces_per_sentence))
+
+
+def translate_by_language(paragraphs: list[list[str]], languages: list[str], target: str, translator_for,
+                          progress: bool = False) -> tuple[Translation, list[Translator]]:
+    """Translate each paragraph from its own language; paragraphs already in `target` stay."""
+    out: list[list[str]] = [list(p) for p in paragraphs]
+    splits, used = 0, []
+    for language in sorted(set(languages), key=languages.count, reverse=True):
+        indices = [i for i, lang in enumerate(languages) if lang == language]
+        translator = translator_for(language)
+        used.append(translator)
+        part = translate_paragraphs([paragraphs[i] for i in indices], translator, language, target, progress)
+        for index, translated in zip(indices, part.target):
+            out[index] = translated
+        splits += part.split_sentences
+    return Translation(paragraphs, out, splits), used
 
 
 def _translate_in_groups(pieces: list[str], translator: Translator, source: str, target: str,
@@ -127,110 +158,7 @@ def summarize_sentences(sentences: list[str], summarizer: Summarizer, length: st
         current = [s for p in partials for s in split_sentences(p, language)]
 
 
-@dataclass
-class Options:
-    """What the user asked for; engines and models by name."""
+def segment_by_language(doc: Document, languages: Languages) -> list[list[str]]:
+    """Sentences per paragraph, each paragraph split by its own language's rules."""
+    return [split_sentences(p, lang) for p, lang in zip(doc.paragraphs, languages.paragraphs)]
 
-    target: str = "en"
-    source: str = "auto"
-    length: str = "medium"
-    order: str = "translate-first"
-    engine: str = "auto"
-    translator: str | None = None
-    summarizer: str | None = None
-    device: str = "auto"
-    progress: bool = False
-
-
-def summarize_article(doc: Document, options: Options, notify) -> dict:
-    """The whole `article` job; returns the summary with its metadata."""
-    from summarize.select import choose_summarizer, choose_translator
-
-    timer = Timer()
-    with timer.measure("detect"):
-        source, confidence = source_language(doc, options.source)
-    with timer.measure("segment"):
-        paragraphs = segment_paragraphs(doc.paragraphs, source)
-    sentences = [s for p in paragraphs for s in p]
-    if options.order == "summarize-first":
-        with timer.measure("load"):
-            summarizer = choose_summarizer(source, options.summarizer, options.engine, options.device, notify)
-        if not summarizer.language_preserving and source != "en":
-            raise SummarizeError(f"--order summarize-first needs a summariser that writes {source}; "
-                                 f"'{summarizer.card.alias}' writes English (try --summarizer mt5-xlsum)")
-        with timer.measure("summarize"):
-            summary = summarize_sentences(sentences, summarizer, options.length, source)
-        with timer.measure("load"):
-            translator = choose_translator(source, options.target, options.translator, options.engine,
-                                           options.device, notify)
-        with timer.measure("translate"):
-            summary_sentences = split_sentences(summary.text, source)
-            translation = translate_paragraphs([summary_sentences], translator, source, options.target)
-        text = " ".join(translation.target[0])
-    else:
-        with timer.measure("load"):
-            translator = choose_translator(source, options.target, options.translator, options.engine,
-                                           options.device, notify)
-        with timer.measure("translate"):
-            translation = translate_paragraphs(paragraphs, translator, source, options.target, options.progress)
-        with timer.measure("load"):
-            summarizer = choose_summarizer(options.target, options.summarizer, options.engine,
-                                           options.device, notify)
-        with timer.measure("summarize"):
-            translated = [s for p in translation.target for s in p]
-            summary = summarize_sentences(translated, summarizer, options.length, options.target)
-        text = summary.text
-    return {
-        "summary": text,
-        "metadata": {
-            "source": doc.origin,
-            "languages": {"source": source, "detected_confidence": confidence, "target": options.target},
-            "order": options.order,
-            "length": options.length,
-            "translator": translator.describe(),
-            "summarizer": summarizer.describe(),
-            "counts": {
-                "paragraphs": len(paragraphs),
-                "sentences": len(sentences),
-                "sentences_split_for_translation": translation.split_sentences,
-                "sentences_split_for_summary": summary.split_sentences,
-                "chunks_per_level": summary.chunks_per_level,
-            },
-            "timings_s": timer.steps,
-        },
-    }
-
-
-def translate_document(doc: Document, options: Options, notify) -> dict:
-    """The whole `translate` job: paragraphs kept, sentence alignment returned."""
-    from summarize.select import choose_translator
-
-    timer = Timer()
-    with timer.measure("detect"):
-        source, confidence = source_language(doc, options.source)
-    with timer.measure("segment"):
-        paragraphs = segment_paragraphs(doc.paragraphs, source)
-    with timer.measure("load"):
-        translator = choose_translator(source, options.target, options.translator, options.engine,
-                                       options.device, notify)
-    with timer.measure("translate"):
-        translation = translate_paragraphs(paragraphs, translator, source, options.target, options.progress)
-    return {
-        "paragraphs": [" ".join(p) for p in translation.target],
-        "alignment": [
-            {"paragraph": i, "source": s, "translation": t}
-            for i, (src_p, tgt_p) in enumerate(zip(translation.source, translation.target))
-            for s, t in zip(src_p, tgt_p)
-        ],
-        "metadata": {
-            "source": doc.origin,
-            "languages": {"source": source, "detected_confidence": confidence, "target": options.target},
-            "translator": translator.describe(),
-            "counts": {
-                "paragraphs": len(paragraphs),
-                "sentences": sum(len(p) for p in paragraphs),
-                "sentences_split_for_translation": translation.split_sentences,
-            },
-            "timings_s": timer.steps,
-        },
-    }

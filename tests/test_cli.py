@@ -34,7 +34,8 @@ def test_article_with_tiny_local_models_gives_json_metadata(runner, tiny_models,
     data = json.loads(result.stdout)
     meta = data["metadata"]
     assert data["summary"].strip()
-    assert meta["languages"] == {"source": "es", "detected_confidence": None, "target": "en"}
+    assert meta["languages"] == {"source": "es", "detected_confidence": None, "target": "en", "mixed": False,
+                                 "paragraphs_per_language": {"es": 3}}
     assert meta["translator"]["engine"] == meta["summarizer"]["engine"] == "transformers"
     assert meta["translator"]["hub_id"] == str(tiny_models["marian"])
     assert meta["counts"]["paragraphs"] == 3 and meta["counts"]["sentences"] == 10
@@ -126,3 +127,18 @@ def test_models_download_offline_is_one_line(runner):
     result = runner.invoke(cli, ["models", "download", "opus-mt-es-en"])
     assert result.exit_code != 0
     assert "HF_HUB_OFFLINE" in result.output and result.output.count("\n") == 1
+
+
+def test_mixed_language_article_translates_each_paragraph_from_its_language(runner):
+    import shutil
+
+    if shutil.which("apertium") is None:
+        pytest.skip("apertium is not installed")
+    text = "\n\n".join([" ".join(SPANISH[:3]), " ".join(ENGLISH[:3]), " ".join(SPANISH[3:6])])
+    result = runner.invoke(cli, ["translate", "-", "--format", "json"], input=text)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["metadata"]["languages"]["mixed"] is True
+    assert data["metadata"]["languages"]["paragraphs_per_language"] == {"en": 1, "es": 2}
+    assert data["paragraphs"][1] == " ".join(ENGLISH[:3])
+    assert data["paragraphs"][0] != " ".join(SPANISH[:3])

@@ -7,7 +7,8 @@ import pytest
 from summarize.cards import card_for_folder
 from summarize.engines.base import Translator
 from summarize.engines.huggingface import HFSummarizer
-from summarize.pipeline import Options, summarize_article, summarize_sentences, translate_paragraphs
+from summarize.jobs import Options, summarize_article
+from summarize.pipeline import summarize_sentences, translate_paragraphs
 from summarize.text.document import Document
 from tests.corpus import ENGLISH, SPANISH
 

@@ -20,7 +20,7 @@ from summarize.cli.common import announce_engines, as_json, common_options, emit
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 def article(source, target, from_lang, engine, device, output, length, order, translator, summarizer, fmt) -> None:
     """Summarise SOURCE (a file, - for stdin, or an http(s) URL) in the target language."""
-    from summarize.pipeline import Options, summarize_article
+    from summarize.jobs import Options, summarize_article
     from summarize.text.readers import read_source
 
     document = read_source(source)

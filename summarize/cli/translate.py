@@ -16,7 +16,7 @@ from summarize.cli.common import announce_engines, as_json, common_options, emit
               help="json and tsv carry the sentence alignment.")
 def translate(source, target, from_lang, engine, device, output, translator, fmt) -> None:
     """Translate SOURCE (a file, - for stdin, or an http(s) URL) into the target language."""
-    from summarize.pipeline import Options, translate_document
+    from summarize.jobs import Options, translate_document
     from summarize.text.readers import read_source
 
     document = read_source(source)

@@ -8,6 +8,9 @@ from functools import cache
 from summarize.errors import LanguageError
 
 MIN_CONFIDENCE = 0.5
+# A paragraph is given its own language only when it is this long and this sure.
+PARAGRAPH_MIN_CHARS = 80
+PARAGRAPH_MIN_CONFIDENCE = 0.9
 _SAMPLE_CHARS = 4000
 
 
@@ -51,3 +54,24 @@ def detect(text: str, languages: tuple[str, ...]) -> Detection:
             f"pass --from LANG (one of {', '.join(sorted(languages))})"
         )
     return Detection(code, round(best.value, 4))
+
+
+def detect_sentences(texts: list[str], languages: tuple[str, ...]) -> list[str]:
+    """The most likely of `languages` for each text (lingua's batch call, in parallel)."""
+    detector = _detector(detectable(tuple(sorted(languages))))
+    found = detector.detect_languages_in_parallel_of(texts)
+    return [f.iso_code_639_1.name.lower() if f is not None else "" for f in found]
+
+
+def detect_paragraphs(paragraphs: list[str], languages: tuple[str, ...], default: str) -> list[str]:
+    """Each paragraph's language; short or uncertain paragraphs take `default`."""
+    if len(languages) == 1:
+        return [default] * len(paragraphs)
+    detector = _detector(detectable(tuple(sorted(languages))))
+    long_ones = [i for i, p in enumerate(paragraphs) if len(p) >= PARAGRAPH_MIN_CHARS]
+    values = detector.compute_language_confidence_values_in_parallel([paragraphs[i] for i in long_ones])
+    found = [default] * len(paragraphs)
+    for index, ranked in zip(long_ones, values):
+        if ranked and ranked[0].value >= PARAGRAPH_MIN_CONFIDENCE:
+            found[index] = ranked[0].language.iso_code_639_1.name.lower()
+    return found

@@ -1,0 +1,130 @@
+"""The two jobs, `article` and `translate`, as chains of the pipeline's steps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from summarize.engines.base import Translator
+from summarize.errors import SummarizeError
+from summarize.pipeline import (
+    Timer, detect_languages, segment_by_language, summarize_sentences, translate_by_language,
+    translate_paragraphs,
+)
+from summarize.text.document import Document
+from summarize.select import choose_summarizer, choose_translator
+from summarize.text.segment import split_sentences
+
+
+@dataclass
+class Options:
+    """What the user asked for; engines and models by name."""
+
+    target: str = "en"
+    source: str = "auto"
+    length: str = "medium"
+    order: str = "translate-first"
+    engine: str = "auto"
+    translator: str | None = None
+    summarizer: str | None = None
+    device: str = "auto"
+    progress: bool = False
+
+
+def summarize_article(doc: Document, options: Options, notify) -> dict:
+    """The whole `article` job; returns the summary with its metadata."""
+    timer = Timer()
+    with timer.measure("detect"):
+        languages = detect_languages(doc, options.source)
+    source = languages.source
+    with timer.measure("segment"):
+        paragraphs = segment_by_language(doc, languages)
+    sentences = [s for p in paragraphs for s in p]
+    translators: list[Translator] = []
+    if options.order == "summarize-first":
+        with timer.measure("load"):
+            summarizer = choose_summarizer(source, options.summarizer, options.engine, options.device, notify)
+        if not summarizer.language_preserving and source != "en":
+            raise SummarizeError(f"--order summarize-first needs a summariser that writes {source}; "
+                                 f"'{summarizer.card.alias}' writes English (try --summarizer mt5-xlsum)")
+        with timer.measure("summarize"):
+            summary = summarize_sentences(sentences, summarizer, options.length, source)
+        with timer.measure("load"):
+            translator = choose_translator(source, options.target, options.translator, options.engine,
+                                           options.device, notify)
+        with timer.measure("translate"):
+            summary_sentences = split_sentences(summary.text, source)
+            translation = translate_paragraphs([summary_sentences], translator, source, options.target)
+        translators = [translator]
+        text = " ".join(translation.target[0])
+    else:
+        with timer.measure("translate"):
+            translation, translators = translate_by_language(
+                paragraphs, languages.paragraphs, options.target, translator_factory(options, notify),
+                options.progress)
+        with timer.measure("load"):
+            summarizer = choose_summarizer(options.target, options.summarizer, options.engine,
+                                           options.device, notify)
+        with timer.measure("summarize"):
+            translated = [s for p in translation.target for s in p]
+            summary = summarize_sentences(translated, summarizer, options.length, options.target)
+        text = summary.text
+    return {
+        "summary": text,
+        "metadata": {
+            "source": doc.origin,
+            "languages": languages.describe(options.target),
+            "order": options.order,
+            "length": options.length,
+            "translator": translators[0].describe(),
+            "translators": [t.describe() for t in translators],
+            "summarizer": summarizer.describe(),
+            "counts": {
+                "paragraphs": len(paragraphs),
+                "sentences": len(sentences),
+                "sentences_split_for_translation": translation.split_sentences,
+                "sentences_split_for_summary": summary.split_sentences,
+                "chunks_per_level": summary.chunks_per_level,
+            },
+            "timings_s": timer.steps,
+        },
+    }
+
+
+def translate_document(doc: Document, options: Options, notify) -> dict:
+    """The whole `translate` job: paragraphs kept, sentence alignment returned."""
+    timer = Timer()
+    with timer.measure("detect"):
+        languages = detect_languages(doc, options.source)
+    with timer.measure("segment"):
+        paragraphs = segment_by_language(doc, languages)
+    with timer.measure("translate"):
+        translation, translators = translate_by_language(
+            paragraphs, languages.paragraphs, options.target, translator_factory(options, notify), options.progress)
+    return {
+        "paragraphs": [" ".join(p) for p in translation.target],
+        "alignment": [
+            {"paragraph": i, "source": s, "translation": t}
+            for i, (src_p, tgt_p) in enumerate(zip(translation.source, translation.target))
+            for s, t in zip(src_p, tgt_p)
+        ],
+        "metadata": {
+            "source": doc.origin,
+            "languages": languages.describe(options.target),
+            "translator": translators[0].describe(),
+            "translators": [t.describe() for t in translators],
+            "counts": {
+                "paragraphs": len(paragraphs),
+                "sentences": sum(len(p) for p in paragraphs),
+                "sentences_split_for_translation": translation.split_sentences,
+            },
+            "timings_s": timer.steps,
+        },
+    }
+
+
+def translator_factory(options: Options, notify):
+    """Builds (once per language) the translator from that language into the target."""
+    def translator_for(language: str) -> Translator:
+        return choose_translator(language, options.target, options.translator, options.engine, options.device, notify)
+
+    return translator_for
