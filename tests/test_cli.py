@@ -142,3 +142,14 @@ def test_mixed_language_article_translates_each_paragraph_from_its_language(runn
     assert data["metadata"]["languages"]["paragraphs_per_language"] == {"en": 1, "es": 2}
     assert data["paragraphs"][1] == " ".join(ENGLISH[:3])
     assert data["paragraphs"][0] != " ".join(SPANISH[:3])
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("Городской совет утвердил новый бюджет во вторник после долгих споров о транспорте.", "Russian ('ru')"),
+    ("De gemeenteraad heeft dinsdag na een lang debat over het openbaar vervoer een nieuwe begroting "
+     "goedgekeurd.", "Dutch ('nl')"),
+])
+def test_unsupported_language_is_named(runner, text, named):
+    result = runner.invoke(cli, ["article", "-"], input=text)
+    assert result.exit_code == 5
+    assert named in result.output and "--from" in result.output

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from summarize.cards import card_for_folder
 from summarize.engines.base import Translator
@@ -67,3 +69,41 @@ def test_summarize_first_refuses_an_english_only_summariser_for_spanish(tiny_mod
     options = Options(source="es", order="summarize-first", summarizer=str(tiny_models["bart"]), device="cpu")
     with pytest.raises(SummarizeError, match="summarize-first"):
         summarize_article(doc, options, notify=lambda m: None)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.text(alphabet="abcdé xyz,.", min_size=1, max_size=80).filter(str.strip),
+                         min_size=1, max_size=6), min_size=1, max_size=6))
+def test_translation_is_one_output_per_sentence_in_place(paragraphs):
+    result = translate_paragraphs(paragraphs, TaggingTranslator(), "es", "en")
+    assert [len(p) for p in result.target] == [len(p) for p in paragraphs]
+    for source_paragraph, target_paragraph in zip(paragraphs, result.target):
+        for source, target in zip(source_paragraph, target_paragraph):
+            assert target.replace("<", "").replace(">", "").split() == source.split()
+
+
+def test_twenty_thousand_words_through_article_with_a_128_token_bart(tiny_models, tmp_path):
+    import json
+    import random
+
+    from click.testing import CliRunner
+
+    from summarize.cli import cli
+
+    rng = random.Random(7)
+    paragraphs = [" ".join(rng.choice(ENGLISH) for _ in range(rng.randint(2, 6))) for _ in range(400)]
+    words = sum(len(p.split()) for p in paragraphs)
+    while words < 20_000:
+        paragraphs.append(" ".join(ENGLISH))
+        words += len(paragraphs[-1].split())
+    path = tmp_path / "long.txt"
+    path.write_text("\n\n".join(paragraphs), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["article", str(path), "--from", "en", "--summarizer", str(tiny_models["bart"]),
+                                      "--format", "json", "--device", "cpu"])
+    assert result.exit_code == 0, result.output
+    counts = json.loads(result.stdout)["metadata"]["counts"]
+    sentences = counts["sentences"]
+    assert sentences == sum(len(p.split(". ")) for p in paragraphs)
+    levels = counts["chunks_per_level"]
+    assert levels[0] >= sentences * 20 // 128 // 2 and levels[-1] == 1
+    assert all(a > b for a, b in zip(levels, levels[1:]))

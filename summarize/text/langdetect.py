@@ -8,6 +8,8 @@ from functools import cache
 from summarize.errors import LanguageError
 
 MIN_CONFIDENCE = 0.5
+# Below this, the text may be in a language no card serves (Dutch reads as German at 0.56).
+SURE_CONFIDENCE = 0.9
 # A paragraph is given its own language only when it is this long and this sure.
 PARAGRAPH_MIN_CHARS = 80
 PARAGRAPH_MIN_CONFIDENCE = 0.9
@@ -48,12 +50,32 @@ def detect(text: str, languages: tuple[str, ...]) -> Detection:
         raise LanguageError("the language could not be detected; pass --from LANG")
     best = values[0]
     code = best.language.iso_code_639_1.name.lower()
+    if best.value < SURE_CONFIDENCE:
+        _refuse_unsupported(sample, languages)
     if best.value < MIN_CONFIDENCE:
         raise LanguageError(
             f"the language looks like '{code}' but only with confidence {best.value:.2f}; "
             f"pass --from LANG (one of {', '.join(sorted(languages))})"
         )
     return Detection(code, round(best.value, 4))
+
+
+# Widely used languages the cards do not serve: detected only to name them in the error.
+_OTHERS = ("ar", "ca", "cs", "el", "fi", "hi", "hu", "ja", "ko", "nl", "pl", "ro", "ru", "sv", "tr", "uk", "zh")
+
+
+def _refuse_unsupported(sample: str, languages: tuple[str, ...]) -> None:
+    """Raise a LanguageError naming the language when it is one no card serves."""
+    broad = _detector(detectable(tuple(sorted(set(languages) | set(_OTHERS)))))
+    values = broad.compute_language_confidence_values(sample)
+    if values and values[0].value >= MIN_CONFIDENCE:
+        language = values[0].language
+        code = language.iso_code_639_1.name.lower()
+        if code not in languages:
+            raise LanguageError(
+                f"the text looks like {language.name.title()} ('{code}'), which no installed model serves; "
+                f"supported: {', '.join(sorted(languages))} (pass --from LANG if the detection is wrong)"
+            )
 
 
 def detect_sentences(texts: list[str], languages: tuple[str, ...]) -> list[str]:
