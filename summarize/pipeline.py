@@ -13,7 +13,6 @@ from summarize.text.document import Document
 from summarize.text.langdetect import detect, detect_paragraphs
 from summarize.text.segment import split_sentences
 
-PROGRESS_GROUP = 64
 
 
 def supported_languages() -> tuple[str, ...]:
@@ -116,15 +115,16 @@ def translate_by_language(paragraphs: list[list[str]], languages: list[str], tar
 def _translate_in_groups(pieces: list[str], translator: Translator, source: str, target: str,
                          progress: bool) -> list[str]:
     """Longest first in groups (for batching and a progress bar); results in input order."""
-    if not progress or len(pieces) <= PROGRESS_GROUP:
+    group_size = translator.progress_group
+    if not progress or group_size is None or len(pieces) <= group_size:
         return translator.translate_batch(pieces, source, target)
     from tqdm import tqdm
 
     order = sorted(range(len(pieces)), key=lambda i: -len(pieces[i]))
     results = [""] * len(pieces)
     with tqdm(total=len(pieces), desc="translating", unit="sent", leave=False) as bar:
-        for start in range(0, len(order), PROGRESS_GROUP):
-            group = order[start:start + PROGRESS_GROUP]
+        for start in range(0, len(order), group_size):
+            group = order[start:start + group_size]
             for index, text in zip(group, translator.translate_batch([pieces[i] for i in group], source, target)):
                 results[index] = text
             bar.update(len(group))

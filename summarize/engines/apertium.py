@@ -59,6 +59,7 @@ class ApertiumTranslator(Translator):
 
     engine_name = "apertium"
     max_input_tokens = None
+    progress_group = None
 
     def __init__(self, card: ModelCard, keep_marks: bool = False):
         if shutil.which("apertium") is None:

@@ -40,6 +40,10 @@ class Engine(ABC):
 class Translator(Engine):
     """Translates sentences, one output per input, in order."""
 
+    #: Sentences per call when a progress bar is shown; None: always one call (cheap engines
+    #: whose per-call start-up would dominate, such as a subprocess).
+    progress_group: int | None = 64
+
     @abstractmethod
     def translate_batch(self, sentences: list[str], source: str, target: str) -> list[str]:
         """Translate each sentence from `source` into `target` (ISO 639-1 codes)."""

@@ -11,7 +11,10 @@ MIN_CONFIDENCE = 0.5
 # Below this, the text may be in a language no card serves (Dutch reads as German at 0.56).
 SURE_CONFIDENCE = 0.9
 # A paragraph is given its own language only when it is this long and this sure.
-PARAGRAPH_MIN_CHARS = 80
+# lingua's low accuracy mode is reliable from 120 characters on.
+PARAGRAPH_MIN_CHARS = 120
+# Enough text to tell the languages apart; more only costs time on long documents.
+PARAGRAPH_SAMPLE_CHARS = 300
 PARAGRAPH_MIN_CONFIDENCE = 0.9
 _SAMPLE_CHARS = 4000
 
@@ -25,10 +28,13 @@ class Detection:
 
 
 @cache
-def _detector(languages: tuple[str, ...]):
+def _detector(languages: tuple[str, ...], low_accuracy: bool = False):
+    """lingua's detector for `languages`; low accuracy mode uses trigrams only, which is as good
+    on paragraphs of 120+ characters and loads in a sixth of the time."""
     from lingua import IsoCode639_1, LanguageDetectorBuilder
 
-    return LanguageDetectorBuilder.from_iso_codes_639_1(*(IsoCode639_1.from_str(c) for c in languages)).build()
+    builder = LanguageDetectorBuilder.from_iso_codes_639_1(*(IsoCode639_1.from_str(c) for c in languages))
+    return (builder.with_low_accuracy_mode() if low_accuracy else builder).build()
 
 
 @cache
@@ -89,9 +95,10 @@ def detect_paragraphs(paragraphs: list[str], languages: tuple[str, ...], default
     """Each paragraph's language; short or uncertain paragraphs take `default`."""
     if len(languages) == 1:
         return [default] * len(paragraphs)
-    detector = _detector(detectable(tuple(sorted(languages))))
+    detector = _detector(detectable(tuple(sorted(languages))), low_accuracy=True)
     long_ones = [i for i, p in enumerate(paragraphs) if len(p) >= PARAGRAPH_MIN_CHARS]
-    values = detector.compute_language_confidence_values_in_parallel([paragraphs[i] for i in long_ones])
+    samples = [paragraphs[i][:PARAGRAPH_SAMPLE_CHARS] for i in long_ones]
+    values = detector.compute_language_confidence_values_in_parallel(samples)
     found = [default] * len(paragraphs)
     for index, ranked in zip(long_ones, values):
         if ranked and ranked[0].value >= PARAGRAPH_MIN_CONFIDENCE:

@@ -16,7 +16,8 @@ from summarize.text.abbreviations import ADJECTIVAL, CONTINUATIONS, ENDINGS, NUM
 _CANDIDATE = re.compile(r"(\.{3}|[.!?…]+)[\"'”’»)\]]*(?=\s)")
 _OPENERS = "\"'“‘«([¿¡—–-"
 _WORD_BEFORE = re.compile(r"(\S+)$")
-_NEXT_WORD = re.compile(r"\s+([\"'“‘«(\[¿¡—–-]*)(\S*)")
+# The next word, after any opening quotes, brackets, inverted marks or a dialogue dash ("- Sí").
+_NEXT_WORD = re.compile(r"\s+([\"'“‘«(\[¿¡]*(?:[—–-]\s?)?[\"'“‘«(\[¿¡]*)(\S*)")
 _warned: set[str] = set()
 
 
