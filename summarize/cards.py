@@ -166,6 +166,13 @@ def card_for_hub_id(hub_id: str, task: str) -> ModelCard:
                      hub_id=hub_id)
 
 
+def lookup(name: str) -> ModelCard:
+    """A shipped card by alias or hub id, whatever its task; else as `resolve` for translation."""
+    cards = load_cards()
+    card = cards.get(name) or next((c for c in cards.values() if c.hub_id == name), None)
+    return card or resolve(name, "translation")
+
+
 def resolve(name: str, task: str) -> ModelCard:
     """Alias, hub id (`org/name`) or local folder in; a card for `task` out."""
     cards = load_cards()

@@ -32,12 +32,14 @@ def cli() -> None:
 
 def _register() -> None:
     from summarize.cli.article import article
+    from summarize.cli.bench import bench
     from summarize.cli.models import models
     from summarize.cli.translate import translate
 
     cli.add_command(article)
     cli.add_command(translate)
     cli.add_command(models)
+    cli.add_command(bench)
 
 
 _register()

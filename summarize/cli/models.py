@@ -6,7 +6,7 @@ import json
 
 import click
 
-from summarize.cards import ModelCard, load_cards, resolve
+from summarize.cards import ModelCard, load_cards, lookup
 
 
 @click.group()
@@ -50,8 +50,7 @@ def list_models(as_json: bool) -> None:
 @click.argument("alias")
 def show(alias: str) -> None:
     """Everything the card says about ALIAS."""
-    cards = load_cards()
-    card = cards.get(alias) or resolve(alias, "translation" if "mt" in alias else "summarization")
+    card = lookup(alias)
     click.echo(f"{card.alias}: {card.description}")
     for key in ("task", "hub_id", "revision", "architecture", "license", "parameters", "max_input_tokens"):
         click.echo(f"  {key}: {getattr(card, key)}")
@@ -70,9 +69,7 @@ def download(alias: str) -> None:
     """Fetch ALIAS's files at the card's pinned revision into the Hugging Face cache."""
     from summarize.hub import download as fetch
 
-    card = load_cards().get(alias)
-    if card is None:
-        card = resolve(alias, "translation")
+    card = lookup(alias)
     if card.weightless:
         click.echo(f"{alias} needs no download")
         return

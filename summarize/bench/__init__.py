@@ -1,0 +1,1 @@
+"""The benchmark harness: quality with signatures, latency, memory, reports and plots."""

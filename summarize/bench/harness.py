@@ -1,0 +1,202 @@
+"""Benchmark runs: quality (translation, summarisation) and latency (forced lengths)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from summarize.bench import datasets, quality
+from summarize.bench.environment import describe as environment
+from summarize.bench.latency import Stopwatch, summarize_timings
+from summarize.bench.store import RunStore
+
+# Languages of the named sets, by their code in the name.
+ISO = {"spa": "es", "fra": "fr", "deu": "de", "ita": "it", "por": "pt", "eng": "en"}
+
+
+@dataclass
+class QualityRun:
+    """What a quality run measures; stored in run.json to guard resumption."""
+
+    task: str
+    dataset: str
+    model: str | None
+    engine: str = "auto"
+    device: str = "auto"
+    limit: int | None = None
+    batch_size: int = 16
+    length: str = "short"
+    source: str | None = None
+    target: str | None = None
+    warmup: int = 1
+
+
+def languages_of(dataset: str, source: str | None, target: str | None, task: str) -> tuple[str, str]:
+    """`--from`/`--to`, else the pair in a named set's name, else es->en (en for summaries)."""
+    parts = dataset.split("-")
+    named = [ISO[p] for p in parts if p in ISO]
+    default = (named[0], named[1]) if len(named) >= 2 else (("en", "en") if task == "summarization" else ("es", "en"))
+    return source or default[0], target or default[1]
+
+
+def _engine(run: QualityRun, source: str, target: str, notify):
+    from summarize.select import choose_summarizer, choose_translator
+
+    if run.task == "translation":
+        return choose_translator(source, target, run.model, run.engine, run.device, notify)
+    return choose_summarizer(source, run.model, run.engine, run.device, notify)
+
+
+def _process(engine, run: QualityRun, records: list[dict], source: str, target: str) -> list[str]:
+    if run.task == "translation":
+        return engine.translate_batch([r["src"] for r in records], source, target)
+    from summarize.pipeline import summarize_sentences
+    from summarize.text.document import split_paragraphs
+    from summarize.text.segment import split_sentences
+
+    outputs = []
+    for record in records:
+        sentences = [s for p in split_paragraphs(record["document"]) for s in split_sentences(p, source)]
+        outputs.append(summarize_sentences(sentences, engine, run.length, source).text)
+    return outputs
+
+
+def run_quality(run: QualityRun, out: Path, fresh: bool, notify, progress: bool = True) -> dict:
+    """Score every item (resuming a killed run), then write summary, report and plots."""
+    from tqdm import tqdm
+
+    path, records = datasets.load(run.dataset, run.task, run.limit)
+    source, target = languages_of(run.dataset, run.source, run.target, run.task)
+    store = RunStore(out, {**asdict(run), "dataset_file": str(path.resolve())}, fresh)
+    load = Stopwatch()
+    with load:
+        engine = _engine(run, source, target, notify)
+    pending = [r for r in records if r["id"] not in store.done]
+    if pending and run.warmup:
+        _process(engine, run, pending[: run.warmup], source, target)
+    if store.done:
+        notify(f"resuming: {len(store.done)} of {len(records)} items already scored in {out}")
+    scorer = quality.rouge_scorer(target) if run.task == "summarization" else None
+    reference_key, source_key = ("ref", "src") if run.task == "translation" else ("summary", "document")
+    with tqdm(total=len(records), initial=len(records) - len(pending), desc=f"bench {run.task}",
+              unit="item", disable=not progress) as bar:
+        for start in range(0, len(pending), run.batch_size):
+            batch = pending[start:start + run.batch_size]
+            watch = Stopwatch()
+            with watch:
+                outputs = _process(engine, run, batch, source, target)
+            items = []
+            for record, hypothesis in zip(batch, outputs):
+                item = {"id": record["id"], "hypothesis": hypothesis, "reference": record[reference_key],
+                        "seconds": round(watch.seconds / len(batch), 6), "batch_seconds": round(watch.seconds, 6),
+                        "batch_size": len(batch), "source_tokens": engine.count_tokens(record[source_key]),
+                        "generated_tokens": engine.count_tokens(hypothesis)}
+                if scorer is not None:
+                    item["rouge"] = quality.rouge_item(scorer, hypothesis, item["reference"], target)
+                else:
+                    item["chrF"] = quality.sentence_chrf(hypothesis, item["reference"])
+                items.append(item)
+            store.append(items)
+            bar.update(len(batch))
+    by_id = {item["id"]: item for item in store.items}
+    ordered = [by_id[r["id"]] for r in records]
+    summary = _quality_summary(run, path, ordered, engine, load.seconds, target)
+    store.write_summary(summary)
+    from summarize.bench.report import write_report
+
+    write_report(out, summary, ordered)
+    return summary
+
+
+def _quality_summary(run: QualityRun, path: Path, items: list[dict], engine, load_seconds: float, target: str) -> dict:
+    hypotheses = [i["hypothesis"] for i in items]
+    references = [i["reference"] for i in items]
+    if run.task == "translation":
+        scores = quality.translation_scores(hypotheses, references)
+    else:
+        signature = quality.rouge_signature(target)
+        scores = {name: {"score": round(sum(i["rouge"][name] for i in items) / len(items), 4), "signature": signature}
+                  for name in quality.ROUGE_TYPES}
+    timing = summarize_timings(
+        [i["seconds"] for i in items], len(items),
+        sum(i["source_tokens"] for i in items), sum(i["generated_tokens"] for i in items))
+    timing["per"] = "item (a batch's time shared by its items)"
+    return {
+        "kind": "quality", "task": run.task, "dataset": run.dataset, "dataset_file": str(path), "items": len(items),
+        "model": engine.describe(), "settings": asdict(run), "scores": scores,
+        "optional_metrics": quality.optional_metrics(), "latency": timing,
+        "load_seconds": round(load_seconds, 3), "environment": environment(),
+        "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+
+
+@dataclass
+class LatencyRun:
+    """A forced-length generation benchmark on one model."""
+
+    model: str
+    no_weights: bool = True
+    device: str = "cpu"
+    dtype: str = "float32"
+    batch_size: int = 1
+    beams: int = 1
+    input_tokens: int = 40
+    output_tokens: int = 40
+    runs: int = 10
+    warmup: int = 2
+    threads: int | None = None
+
+
+def run_latency(run: LatencyRun, out: Path, fresh: bool, notify, progress: bool = True) -> dict:
+    """Time `runs` generate calls on random inputs with exactly the asked output lengths."""
+    import torch
+    from tqdm import tqdm
+
+    from summarize.bench.noweights import build_random_model, forced_generation_config, random_inputs
+    from summarize.cards import lookup
+    from summarize.engines.huggingface import pick_device
+
+    if run.threads:
+        torch.set_num_threads(run.threads)
+    card = lookup(run.model)
+    device = pick_device(run.device)
+    store = RunStore(out, {**asdict(run), "device": device}, fresh)
+    load = Stopwatch()
+    with load:
+        if run.no_weights:
+            model = build_random_model(card, device, run.dtype)
+        else:
+            from summarize.engines.huggingface import Seq2SeqModel
+
+            model = Seq2SeqModel(card, device, allow_download=False).model
+    inputs = random_inputs(model, run.batch_size, run.input_tokens, device)
+    config = forced_generation_config(model, run.output_tokens, run.beams)
+    with torch.inference_mode():
+        for _ in range(run.warmup):
+            model.generate(**inputs, generation_config=config)
+        for index in tqdm(range(run.runs), desc="bench latency", unit="call", disable=not progress):
+            if f"call-{index}" in store.done:
+                continue
+            watch = Stopwatch()
+            with watch:
+                output = model.generate(**inputs, generation_config=config)
+            new_tokens = (output.shape[1] - 1) * run.batch_size
+            store.append([{"id": f"call-{index}", "seconds": round(watch.seconds, 6), "new_tokens_per_sequence":
+                           output.shape[1] - 1, "generated_tokens": new_tokens}])
+    items = store.items
+    timing = summarize_timings([i["seconds"] for i in items], len(items) * run.batch_size,
+                               len(items) * run.batch_size * run.input_tokens, sum(i["generated_tokens"] for i in items))
+    timing["per"] = f"generate call on a batch of {run.batch_size}"
+    timing["ms_per_output_token_p50"] = round(1000 * timing["p50_s"] / run.output_tokens, 3)
+    summary = {
+        "kind": "latency", "model": {"alias": card.alias, "hub_id": card.hub_id, "revision": card.revision,
+                                     "engine": "transformers", "device": device, "weights": "random" if run.no_weights else "real"},
+        "settings": asdict(run), "latency": timing, "load_seconds": round(load.seconds, 3),
+        "environment": environment(torch.get_num_threads()), "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    store.write_summary(summary)
+    from summarize.bench.report import write_report
+
+    write_report(out, summary, items)
+    return summary

@@ -1,0 +1,67 @@
+"""Timing and memory: percentiles, throughput, peak RSS and peak GPU memory."""
+
+from __future__ import annotations
+
+import resource
+import sys
+import time
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-th percentile (0-100) by linear interpolation, as numpy's default."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    position = (len(ordered) - 1) * q / 100
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far, in MiB (Linux reports KiB)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+
+
+def peak_gpu_mb() -> float | None:
+    torch = sys.modules.get("torch")
+    if torch is None or not torch.cuda.is_available():
+        return None
+    return round(torch.cuda.max_memory_allocated() / 2**20, 1)
+
+
+def summarize_timings(seconds: list[float], items: int, source_tokens: int, generated_tokens: int) -> dict:
+    """p50/p90/p99 per call, items/s and tokens/s over the timed calls."""
+    total = sum(seconds)
+    return {
+        "calls": len(seconds),
+        "p50_s": round(percentile(seconds, 50), 6),
+        "p90_s": round(percentile(seconds, 90), 6),
+        "p99_s": round(percentile(seconds, 99), 6),
+        "mean_s": round(total / len(seconds), 6) if seconds else None,
+        "items_per_s": round(items / total, 3) if total else None,
+        "source_tokens_per_s": round(source_tokens / total, 1) if total else None,
+        "generated_tokens_per_s": round(generated_tokens / total, 1) if total else None,
+        "peak_rss_mb": peak_rss_mb(),
+        "peak_gpu_mb": peak_gpu_mb(),
+    }
+
+
+class Stopwatch:
+    """Context manager measuring one call's wall time (synchronising CUDA when in use)."""
+
+    def __enter__(self):
+        _sync()
+        self.start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        _sync()
+        self.seconds = time.perf_counter() - self.start
+
+
+def _sync() -> None:
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.cuda.is_available() and torch.cuda.is_initialized():
+        torch.cuda.synchronize()
