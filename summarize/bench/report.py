@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from summarize.errors import InputError
+
 
 def _model_line(summary: dict) -> str:
     model = summary["model"]
@@ -67,29 +69,40 @@ def _latency_plot(path: Path, seconds: list[float], summary: dict) -> None:
 
 
 def load_summaries(folders: list[Path]) -> list[dict]:
+    """The summary.json of each run folder (or the file itself)."""
     summaries = []
     for folder in folders:
         path = folder / "summary.json" if folder.is_dir() else folder
-        summaries.append(json.loads(path.read_text(encoding="utf-8")))
+        try:
+            summaries.append(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            raise InputError(f"{folder}: not a finished run (no readable summary.json)") from None
     return summaries
 
 
 def compare(summaries: list[dict], plot: Path | None = None) -> str:
     """Runs side by side as a markdown table; quality against speed plotted when asked."""
     metrics = sorted({m for s in summaries if s["kind"] == "quality" for m in s["scores"]})
-    header = ["model", "engine", "device", "dataset", *metrics, "p50 s", "items/s", "gen tok/s", "peak RSS MiB"]
+    header = ["model", "engine", "device", "dataset", "settings", *metrics, "p50 s", "items/s", "gen tok/s", "peak RSS MiB"]
     rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for s in summaries:
         scores = [f"{s['scores'][m]['score']:.2f}" if s["kind"] == "quality" and m in s["scores"] else "-"
                   for m in metrics]
         t = s["latency"]
         rows.append("| " + " | ".join([s["model"]["alias"], s["model"]["engine"], s["model"]["device"],
-                                       s.get("dataset", "forced lengths"), *scores, str(t["p50_s"]),
+                                       s.get("dataset", "forced lengths"), _settings(s), *scores, str(t["p50_s"]),
                                        str(t["items_per_s"]), str(t["generated_tokens_per_s"]),
                                        str(t["peak_rss_mb"])]) + " |")
     if plot is not None and metrics:
         _quality_speed_plot(plot, [s for s in summaries if s["kind"] == "quality"], metrics[0])
     return "\n".join(rows) + "\n"
+
+
+def _settings(summary: dict) -> str:
+    s = summary["settings"]
+    if summary["kind"] == "latency":
+        return f"batch {s['batch_size']}, beams {s['beams']}, {s['input_tokens']} in / {s['output_tokens']} out, {s['dtype']}"
+    return f"length {s['length']}" if summary["task"] == "summarization" else f"batch {s['batch_size']}"
 
 
 def _quality_speed_plot(path: Path, summaries: list[dict], metric: str) -> None:
@@ -98,7 +111,7 @@ def _quality_speed_plot(path: Path, summaries: list[dict], metric: str) -> None:
     for s in summaries:
         x, y = s["latency"]["items_per_s"], s["scores"][metric]["score"]
         axis.scatter([x], [y])
-        axis.annotate(s["model"]["alias"], (x, y), textcoords="offset points", xytext=(4, 4), fontsize=8)
+        axis.annotate(f"{s['model']['alias']} ({_settings(s)})", (x, y), textcoords="offset points", xytext=(4, 4), fontsize=8)
     axis.set_xscale("log")
     axis.set_xlabel("items per second (log)")
     axis.set_ylabel(metric)
