@@ -17,6 +17,8 @@ NEURAL_ARCHITECTURES = ("marian", "m2m_100", "nllb", "bart", "pegasus", "t5", "m
 # "auto": a hub id without a card; the engine reads the architecture from the model's config.
 ARCHITECTURES = (*NEURAL_ARCHITECTURES, "auto", "extractive", "apertium")
 LENGTHS = ("short", "medium", "long")
+# NLLB's codes for the served languages, used when a card (or a local folder) names none.
+NLLB_CODES = {"en": "eng_Latn", "es": "spa_Latn", "fr": "fra_Latn", "de": "deu_Latn", "it": "ita_Latn", "pt": "por_Latn"}
 GENERATION_KEYS = {
     "num_beams", "max_new_tokens", "min_new_tokens", "length_penalty", "no_repeat_ngram_size",
     "early_stopping", "repetition_penalty", "forced_bos_token_id", "forced_eos_token_id",
@@ -70,7 +72,8 @@ class ModelCard:
 
     def code(self, language: str) -> str:
         """The model's own code for an ISO 639-1 language (NLLB `spa_Latn`, M2M100 `es`)."""
-        return self.language_codes.get(language, language)
+        default = NLLB_CODES.get(language, language) if self.architecture == "nllb" else language
+        return self.language_codes.get(language, default)
 
 
 def cards_dir() -> Path:

@@ -7,13 +7,13 @@ from collections.abc import Callable
 from summarize.cards import ModelCard, load_cards, resolve
 from summarize.engines.base import IdentityTranslator, Summarizer, Translator
 from summarize.engines.registry import SUMMARIZERS, TRANSLATORS, engine_class
-from summarize.errors import LanguageError, ModelUnavailableError
+from summarize.errors import EngineUnavailableError, LanguageError, ModelUnavailableError
 from summarize.hub import local_weights
 
 Notify = Callable[[str], None]
 DEFAULT_EXTRACTIVE = "textrank"
 # Engines that serve only one task: forcing them leaves the other task on `auto`.
-ENGINE_CHOICES = ("auto", "transformers", "apertium", "extractive")
+ENGINE_CHOICES = ("auto", "transformers", "ctranslate2", "apertium", "extractive")
 
 
 def default_card(task: str, source: str, target: str | None) -> ModelCard | None:
@@ -26,10 +26,26 @@ def default_card(task: str, source: str, target: str | None) -> ModelCard | None
     return candidates[0] if candidates else None
 
 
-def _load(card: ModelCard, task: str, device: str, allow_download: bool):
-    engine = "apertium" if card.architecture == "apertium" else (
-        "extractive" if card.architecture == "extractive" else "transformers")
+def _load(card: ModelCard, task: str, device: str, allow_download: bool, engine: str = "auto"):
+    if card.architecture in ("apertium", "extractive"):
+        engine = card.architecture
+    elif engine == "auto":
+        engine = _neural_engine(card, device)
+    elif engine not in ("transformers", "ctranslate2"):
+        raise EngineUnavailableError(f"engine '{engine}' cannot run '{card.alias}' (a neural model)")
     return engine_class(task, engine).from_card(card, device=device, allow_download=allow_download)
+
+
+def _neural_engine(card: ModelCard, device: str) -> str:
+    """CTranslate2 when a conversion exists for this device, else transformers."""
+    from summarize.convert import find_converted
+
+    resolved = "cuda" if device == "cuda" else "cpu"
+    if device == "auto":
+        import torch
+
+        resolved = "cuda" if torch.cuda.is_available() else "cpu"
+    return "ctranslate2" if find_converted(card, resolved) is not None else "transformers"
 
 
 def _forced_for(task: str, engine: str) -> str:
@@ -45,24 +61,24 @@ def choose_translator(source: str, target: str, model: str | None, engine: str, 
         return IdentityTranslator(target)
     forced = _forced_for("translation", engine)
     if model:
-        return _load(resolve(model, "translation"), "translation", device, allow_download=True)
+        return _load(resolve(model, "translation"), "translation", device, True, forced)
     apertium_card = load_cards()["apertium"]
     if forced == "apertium":
-        return _load(apertium_card, "translation", device, allow_download=False)
+        return _load(apertium_card, "translation", device, False)
     card = default_card("translation", source, target)
-    if forced == "transformers":
+    if forced in ("transformers", "ctranslate2"):
         if card is None:
             raise LanguageError(f"no neural model card translates {source} to {target}")
-        return _load(card, "translation", device, allow_download=True)
+        return _load(card, "translation", device, True, forced)
     if card is not None and local_weights(card) is not None:
-        return _load(card, "translation", device, allow_download=False)
+        return _load(card, "translation", device, False)
     from summarize.engines.apertium import mode_for
 
     if mode_for(source, target):
         why = f"'{card.alias}' is not in the local cache" if card else f"no neural card for {source}->{target}"
         hint = f" ('summarize models download {card.alias}' fetches it)" if card else ""
         notify(f"translation: {why}; using Apertium {source}->{target} instead{hint}")
-        return _load(apertium_card, "translation", device, allow_download=False)
+        return _load(apertium_card, "translation", device, False)
     if card is None:
         raise LanguageError(f"nothing here translates {source} to {target}: no model card and no Apertium pair")
     raise ModelUnavailableError(
@@ -76,17 +92,17 @@ def choose_summarizer(language: str, model: str | None, engine: str, device: str
     """The summarisation step for text in `language`."""
     forced = _forced_for("summarization", engine)
     if model:
-        return _load(resolve(model, "summarization"), "summarization", device, allow_download=True)
+        return _load(resolve(model, "summarization"), "summarization", device, True, forced)
     extractive = load_cards()[DEFAULT_EXTRACTIVE]
     if forced == "extractive":
-        return _load(extractive, "summarization", device, allow_download=False)
+        return _load(extractive, "summarization", device, False)
     card = default_card("summarization", language, None)
-    if forced == "transformers":
+    if forced in ("transformers", "ctranslate2"):
         if card is None:
             raise LanguageError(f"no neural summariser card serves '{language}'")
-        return _load(card, "summarization", device, allow_download=True)
+        return _load(card, "summarization", device, True, forced)
     if card is not None and local_weights(card) is not None:
-        return _load(card, "summarization", device, allow_download=False)
+        return _load(card, "summarization", device, False)
     why = f"'{card.alias}' is not in the local cache" if card else f"no neural summariser serves '{language}'"
     hint = f"; 'summarize models download {card.alias}' fetches it" if card else ""
     notify(f"summary: {why}; using the extractive {DEFAULT_EXTRACTIVE} summariser{hint}")

@@ -30,6 +30,7 @@ def isolated_hub(tmp_path, monkeypatch):
     cache.mkdir()
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("SUMMARIZE_HOME", str(tmp_path / "summarize-home"))
     try:
         from huggingface_hub import constants
     except ImportError:

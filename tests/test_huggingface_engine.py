@@ -68,6 +68,8 @@ def test_multilingual_models_force_the_target_language_token(translators, archit
         config = model.generation_config(target=target)
         token = model.tokenizer.convert_tokens_to_ids(model._target_token(target))
         assert config.forced_bos_token_id == token != model.tokenizer.unk_token_id
+        assert model.tokenizer.convert_ids_to_tokens(token) in ({"en": "eng_Latn", "fr": "fra_Latn"}[target],
+                                                                f"__{target}__")
         encoded = model.tokenizer(SPANISH[0], return_tensors="pt")
         ids = model.model.generate(**encoded, generation_config=config)
         assert ids[0, 1].item() == token

@@ -75,7 +75,7 @@ def build_bart(folder: Path) -> Path:
     tokenizer = BartTokenizer(vocab=vocab, merges=merges)
     config = BartConfig(vocab_size=len(vocab), max_position_embeddings=128, pad_token_id=1, bos_token_id=0,
                         eos_token_id=2, decoder_start_token_id=2, forced_eos_token_id=None,
-                        forced_bos_token_id=None, init_std=1.0, **SIZES)
+                        forced_bos_token_id=None, init_std=1.0, normalize_before=False, **SIZES)
     _save(BartForConditionalGeneration(config), tokenizer, folder)
     return folder
 
@@ -112,7 +112,8 @@ def build_pegasus(folder: Path) -> Path:
     _train_spm(work, "spiece", pad_id=0, eos_id=1, unk_id=2, bos_id=-1)
     tokenizer = PegasusTokenizer.from_pretrained(work)
     config = PegasusConfig(vocab_size=len(tokenizer), max_position_embeddings=128, pad_token_id=0, eos_token_id=1,
-                           decoder_start_token_id=0, forced_eos_token_id=None, init_std=1.0, **SIZES)
+                           decoder_start_token_id=0, forced_eos_token_id=None, init_std=1.0,
+                           normalize_before=True, **SIZES)
     _save(PegasusForConditionalGeneration(config), tokenizer, folder)
     shutil.rmtree(work)
     return folder

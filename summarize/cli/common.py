@@ -49,10 +49,15 @@ def announce_engines(meta: dict) -> None:
     languages = f"{meta['languages']['source']} -> {meta['languages']['target']}"
     translator = meta["translator"]
     said = ("no translation needed" if translator["engine"] == "identity"
-            else f"translated with {translator['alias']} ({translator['engine']})")
+            else f"translated with {translator['alias']} ({_engine(translator)})")
     if "summarizer" in meta:
-        said += f", summarised with {meta['summarizer']['alias']} ({meta['summarizer']['engine']})"
+        said += f", summarised with {meta['summarizer']['alias']} ({_engine(meta['summarizer'])})"
     notify(f"{languages}: {said}")
+
+
+def _engine(described: dict) -> str:
+    compute = f" {described['compute_type']}" if described.get("compute_type") else ""
+    return f"{described['engine']}{compute}, {described['device']}"
 
 
 def as_json(result: dict) -> str:

@@ -21,9 +21,14 @@ def _status(card: ModelCard) -> str:
         return "installed" if available_modes() else "not installed"
     if card.weightless:
         return "built in"
+    from summarize.convert import QUANTIZATIONS, converted_folder
     from summarize.hub import local_weights
 
-    return "local" if local_weights(card) else "not downloaded"
+    source = local_weights(card)
+    if source is None:
+        return "not downloaded"
+    converted = [q for q in QUANTIZATIONS if (converted_folder(card, q, source) / "summarize.json").is_file()]
+    return "local" + (f", converted {'/'.join(converted)}" if converted else "")
 
 
 @models.command("list")
@@ -75,3 +80,15 @@ def download(alias: str) -> None:
         return
     folder = fetch(card)
     click.echo(str(folder))
+
+
+@models.command("convert")
+@click.argument("alias")
+@click.option("--quantization", type=click.Choice(["int8", "int8_float32", "int8_float16", "float32", "float16"]),
+              default="int8", show_default=True)
+@click.option("--force", is_flag=True, help="Replace an existing conversion.")
+def convert(alias: str, quantization: str, force: bool) -> None:
+    """Convert ALIAS (from the local cache or a local folder) for the ctranslate2 engine."""
+    from summarize.convert import convert as run_conversion
+
+    click.echo(str(run_conversion(lookup(alias), quantization, force)))

@@ -9,10 +9,12 @@ from summarize.errors import EngineUnavailableError
 TRANSLATORS = {
     "transformers": "summarize.engines.huggingface:HFTranslator",
     "apertium": "summarize.engines.apertium:ApertiumTranslator",
+    "ctranslate2": "summarize.engines.ctranslate2:CT2Translator",
 }
 SUMMARIZERS = {
     "transformers": "summarize.engines.huggingface:HFSummarizer",
     "extractive": "summarize.engines.extractive:ExtractiveSummarizer",
+    "ctranslate2": "summarize.engines.ctranslate2:CT2Summarizer",
 }
 
 

@@ -1,0 +1,102 @@
+"""CTranslate2 conversions: one folder per hub id, revision and quantisation, written to a
+temporary folder and renamed when complete; never overwritten without `force`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from summarize.cards import ModelCard
+from summarize.errors import EngineUnavailableError, ModelUnavailableError
+from summarize.hub import resolve_weights
+
+QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "float32", "float16")
+# What `auto` looks for, best first, per device.
+PREFERRED = {"cpu": ("int8", "int8_float32", "float32"), "cuda": ("float16", "int8_float16", "float32")}
+METADATA = "summarize.json"
+
+
+def conversions_home() -> Path:
+    """$SUMMARIZE_HOME/ctranslate2, by default ~/.cache/summarize/ctranslate2."""
+    base = os.environ.get("SUMMARIZE_HOME") or os.path.join(os.path.expanduser("~"), ".cache", "summarize")
+    return Path(base) / "ctranslate2"
+
+
+def _revision_key(card: ModelCard, source: Path) -> str:
+    """The commit hash of a cached snapshot, else the card's revision; local folders by path."""
+    if card.local_path is not None:
+        return "local-" + hashlib.sha1(str(card.local_path.resolve()).encode()).hexdigest()[:10]
+    return source.name if source.parent.name == "snapshots" else card.revision
+
+
+def converted_folder(card: ModelCard, quantization: str, source: Path) -> Path:
+    name = (card.hub_id or card.alias).strip("/").replace("/", "--")
+    return conversions_home() / f"{name}@{_revision_key(card, source)}-{quantization}"
+
+
+def find_converted(card: ModelCard, device: str) -> Path | None:
+    """An existing conversion of `card` for `device` (int8 first on CPU, float16 on CUDA)."""
+    if card.weightless or "ctranslate2" not in card.engines and card.local_path is None:
+        return None
+    from summarize.hub import local_weights
+
+    source = local_weights(card)
+    if source is None:
+        return None
+    for quantization in PREFERRED.get(device, PREFERRED["cpu"]):
+        folder = converted_folder(card, quantization, source)
+        if (folder / METADATA).is_file():
+            return folder
+    return None
+
+
+def convert(card: ModelCard, quantization: str = "int8", force: bool = False) -> Path:
+    """Convert the card's local weights (cache or folder) for CTranslate2; returns the folder."""
+    if quantization not in QUANTIZATIONS:
+        raise EngineUnavailableError(f"quantization must be one of {', '.join(QUANTIZATIONS)}")
+    source = resolve_weights(card, allow_download=False)
+    target = converted_folder(card, quantization, source)
+    if target.exists() and not force:
+        raise EngineUnavailableError(f"{target} exists already; pass --force to convert again")
+    try:
+        from ctranslate2.converters import TransformersConverter
+    except ImportError:
+        raise EngineUnavailableError("converting needs the package 'ctranslate2'; pip install ctranslate2") from None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        print(f"converting {card.alias} ({quantization}) from {source} ...", file=sys.stderr)
+        TransformersConverter(str(source)).convert(str(staging), quantization=quantization, force=True)
+        _copy_tokenizer(source, staging)
+        (staging / METADATA).write_text(json.dumps({
+            "alias": card.alias, "hub_id": card.hub_id, "revision": card.revision, "source": str(source),
+            "quantization": quantization}, indent=2), encoding="utf-8")
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(staging, target)
+    except Exception as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, (EngineUnavailableError, ModelUnavailableError)):
+            raise
+        raise EngineUnavailableError(f"converting '{card.alias}' failed: {str(exc).strip().splitlines()[0]}") from None
+    return target
+
+
+def _copy_tokenizer(source: Path, target: Path) -> None:
+    """The engine tokenises with the Hugging Face tokenizer and starts from the model's saved
+    generation settings: keep those files beside the converted model."""
+    from transformers import AutoTokenizer
+
+    AutoTokenizer.from_pretrained(source).save_pretrained(target)
+    for name in ("generation_config.json", "spiece.model", "sentencepiece.bpe.model", "source.spm", "target.spm"):
+        if (source / name).exists() and not (target / name).exists():
+            shutil.copy(source / name, target / name)
+
+
+def read_metadata(folder: Path) -> dict:
+    return json.loads((folder / METADATA).read_text(encoding="utf-8"))

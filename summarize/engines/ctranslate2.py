@@ -1,0 +1,214 @@
+"""The `ctranslate2` engine: converted models (int8 on CPU, float16 on CUDA), the same
+tokenisation and language codes as the transformers engine.
+
+CPU tuning, measured by benchmarks/ct2_speed.py on 2 cores: AVX-512 kernels where the CPU has
+them (CTranslate2 picks AVX2 by default); for translation one thread per batch and one batch
+per core (inter_threads), which beats two threads on one batch at batch 1 and batch 16; for
+summaries (one long input) both threads on the one batch."""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+from summarize.cards import ModelCard
+from summarize.engines.base import Summarizer, Translator
+from summarize.errors import EngineUnavailableError
+
+
+def _cpu_has_avx512() -> bool:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            return " avx512f " in handle.read(200_000).replace("\n", " ")
+    except OSError:
+        return False
+
+
+def _import_ctranslate2():
+    if "CT2_FORCE_CPU_ISA" not in os.environ and _cpu_has_avx512():
+        os.environ["CT2_FORCE_CPU_ISA"] = "AVX512"  # read when the library loads
+    try:
+        import ctranslate2
+    except ImportError:
+        raise EngineUnavailableError("engine 'ctranslate2' needs the package 'ctranslate2'; pip install ctranslate2") from None
+    return ctranslate2
+
+
+def thread_plan(task: str, device: str) -> tuple[int, int]:
+    """(intra_threads, inter_threads): translation runs one batch per core, summaries use all cores."""
+    cores = os.cpu_count() or 1
+    if device != "cpu":
+        return 1, 1
+    return (1, cores) if task == "translation" else (cores, 1)
+
+
+class CT2Model:
+    """A converted model with its Hugging Face tokenizer and the card's generation settings."""
+
+    def __init__(self, card: ModelCard, folder: Path, device: str, task: str):
+        from transformers import AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        from summarize.convert import read_metadata
+        from summarize.engines.huggingface import pick_device
+
+        ctranslate2 = _import_ctranslate2()
+        hf_logging.disable_progress_bar()
+        self.card = card
+        self.device = pick_device(device)
+        self.quantization = read_metadata(folder)["quantization"]
+        self.intra_threads, self.inter_threads = thread_plan(task, self.device)
+        self.tokenizer = AutoTokenizer.from_pretrained(folder)
+        self.translator = ctranslate2.Translator(
+            str(folder), device=self.device, compute_type=self.quantization,
+            intra_threads=self.intra_threads, inter_threads=self.inter_threads)
+        self.architecture = card.architecture
+        if self.architecture == "auto":
+            self.architecture = "nllb" if type(self.tokenizer).__name__.startswith("Nllb") else "bart"
+        self.max_input_tokens = card.max_input_tokens or min(self.tokenizer.model_max_length, 1024)
+        self.saved_generation = _saved_generation(folder)
+        self.target_ids = _target_vocabulary(folder)
+
+    def count_tokens(self, text: str, target: str | None = None) -> int:
+        return len(self.tokenizer(self._prefix(target) + text).input_ids)
+
+    def _prefix(self, target: str | None) -> str:
+        return self.card.source_prefix.format(target=self.card.code(target) if target else "")
+
+    def _target_token(self, target: str) -> str:
+        code = self.card.code(target)
+        return code if self.architecture == "nllb" else f"__{code}__"
+
+    def options(self, length: str | None = None) -> dict:
+        """The model's saved generation settings, then the card's, in CTranslate2's terms."""
+        settings = {**self.saved_generation, **self.card.generation}
+        if length:
+            settings.update(self.card.lengths.get(length, {}))
+        return {
+            "beam_size": settings.get("num_beams", 1),
+            "max_decoding_length": settings.get("max_new_tokens", 256),
+            "min_decoding_length": settings.get("min_new_tokens", 0),
+            "length_penalty": settings.get("length_penalty", 1.0),
+            "no_repeat_ngram_size": settings.get("no_repeat_ngram_size", 0),
+            "repetition_penalty": settings.get("repetition_penalty", 1.0),
+        }
+
+    def generate(self, texts: list[str], source: str | None = None, target: str | None = None,
+                 length: str | None = None) -> list[str]:
+        if not texts:
+            return []
+        if source and self.architecture in ("nllb", "m2m_100"):
+            self.tokenizer.src_lang = self.card.code(source)
+        prefix = self._prefix(target)
+        tokens = [self.tokenizer.convert_ids_to_tokens(self.tokenizer(prefix + t).input_ids) for t in texts]
+        too_long = [len(t) for t in tokens if len(t) > self.max_input_tokens]
+        if too_long:
+            from summarize.errors import SummarizeError
+
+            raise SummarizeError(f"an input has {too_long[0]} tokens, over the budget of {self.max_input_tokens}; "
+                                 "it must be split before it reaches the model")
+        forced = [self._target_token(target)] if target and self.architecture in ("nllb", "m2m_100") else None
+        order = sorted(range(len(texts)), key=lambda i: -len(tokens[i]))
+        results = self.translator.translate_batch(
+            [tokens[i] for i in order], target_prefix=[forced] * len(order) if forced else None,
+            max_batch_size=math.ceil(len(order) / self.inter_threads), return_scores=False,
+            **self.options(length))
+        outputs = [""] * len(texts)
+        for index, result in zip(order, results):
+            generated = result.hypotheses[0][1 if forced else 0:]
+            ids = [self.target_ids[token] for token in generated]
+            outputs[index] = self.tokenizer.decode(ids, skip_special_tokens=True).strip()
+        return outputs
+
+
+def _target_vocabulary(folder: Path) -> dict[str, int]:
+    """Token to id in the converted model's target vocabulary (its ids are the model's own, which
+    also covers slots the tokenizer lacks, such as M2M100's padding words)."""
+    import json
+
+    for name in ("target_vocabulary.json", "shared_vocabulary.json"):
+        if (folder / name).is_file():
+            tokens = json.loads((folder / name).read_text(encoding="utf-8"))
+            return {token: index for index, token in enumerate(tokens)}
+    for name in ("target_vocabulary.txt", "shared_vocabulary.txt"):
+        if (folder / name).is_file():
+            tokens = (folder / name).read_text(encoding="utf-8").split("\n")
+            return {token: index for index, token in enumerate(tokens)}
+    raise EngineUnavailableError(f"{folder} holds no CTranslate2 vocabulary file")
+
+
+def _saved_generation(folder: Path) -> dict:
+    """num_beams, max/min_new_tokens and the like from the model's generation_config.json."""
+    import json
+
+    path = folder / "generation_config.json"
+    if not path.is_file():
+        return {}
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    keys = ("num_beams", "max_new_tokens", "min_new_tokens", "length_penalty", "no_repeat_ngram_size",
+            "repetition_penalty")
+    return {k: saved[k] for k in keys if saved.get(k) is not None}
+
+
+def _load(card: ModelCard, device: str, task: str, allow_download: bool) -> CT2Model:
+    """The converted model for `card`, converting it first (int8 on CPU, float16 on CUDA) if needed."""
+    from summarize.convert import convert, find_converted
+    from summarize.engines.huggingface import pick_device
+
+    resolved = pick_device(device)
+    folder = find_converted(card, resolved)
+    if folder is None:
+        if allow_download:
+            from summarize.hub import resolve_weights
+
+            resolve_weights(card, allow_download=True)
+        folder = convert(card, "int8" if resolved == "cpu" else "float16")
+    return CT2Model(card, folder, device, task)
+
+
+class CT2Translator(Translator):
+    engine_name = "ctranslate2"
+
+    def __init__(self, model: CT2Model):
+        self.model = model
+        self.card = model.card
+        self.device = model.device
+        self.max_input_tokens = model.max_input_tokens
+
+    @classmethod
+    def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> CT2Translator:
+        return cls(_load(card, device, "translation", allow_download))
+
+    def count_tokens(self, text: str) -> int:
+        return self.model.count_tokens(text)
+
+    def describe(self) -> dict:
+        return {**super().describe(), "compute_type": self.model.quantization}
+
+    def translate_batch(self, sentences: list[str], source: str, target: str) -> list[str]:
+        return self.model.generate(list(sentences), source=source, target=target)
+
+
+class CT2Summarizer(Summarizer):
+    engine_name = "ctranslate2"
+
+    def __init__(self, model: CT2Model):
+        self.model = model
+        self.card = model.card
+        self.device = model.device
+        self.max_input_tokens = model.max_input_tokens
+        self.language_preserving = model.architecture in ("mt5",)
+
+    @classmethod
+    def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> CT2Summarizer:
+        return cls(_load(card, device, "summarization", allow_download))
+
+    def count_tokens(self, text: str) -> int:
+        return self.model.count_tokens(text)
+
+    def describe(self) -> dict:
+        return {**super().describe(), "compute_type": self.model.quantization}
+
+    def summarize_batch(self, passages: list[list[str]], length: str, language: str) -> list[str]:
+        return self.model.generate([" ".join(p) for p in passages], length=length)

@@ -1,0 +1,108 @@
+"""The ctranslate2 engine on converted tiny models: same outputs as transformers in float32."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from summarize.cards import card_for_folder
+from summarize.cli import cli
+from summarize.convert import convert, find_converted
+from summarize.engines.ctranslate2 import CT2Model
+from summarize.engines.huggingface import Seq2SeqModel
+from summarize.errors import EngineUnavailableError
+from tests.corpus import ENGLISH, SPANISH
+
+ARCHITECTURES = {"marian": "translation", "m2m_100": "translation", "nllb": "translation",
+                 "bart": "summarization", "t5": "summarization", "mt5": "summarization"}
+INPUTS = SPANISH + ENGLISH
+
+
+@pytest.fixture(scope="module")
+def converted(tiny_models, tmp_path_factory):
+    """float32 conversions of every tiny model CTranslate2 supports, made once."""
+    import os
+
+    home = tmp_path_factory.mktemp("ct2-home")
+    previous = os.environ.get("SUMMARIZE_HOME")
+    os.environ["SUMMARIZE_HOME"] = str(home)
+    try:
+        folders = {a: convert(card_for_folder(tiny_models[a], t), "float32") for a, t in ARCHITECTURES.items()}
+    finally:
+        if previous is None:
+            del os.environ["SUMMARIZE_HOME"]
+        else:
+            os.environ["SUMMARIZE_HOME"] = previous
+    return folders
+
+
+@pytest.mark.parametrize("architecture", sorted(ARCHITECTURES))
+def test_float32_greedy_equals_transformers_token_for_token(tiny_models, converted, architecture):
+    task = ARCHITECTURES[architecture]
+    card = card_for_folder(tiny_models[architecture], task)
+    reference = Seq2SeqModel(card, "cpu")
+    engine = CT2Model(card, converted[architecture], "cpu", task)
+    if task == "translation":
+        reference.set_source_language("es")
+        expected = reference.generate(INPUTS, target="en")
+        got = engine.generate(INPUTS, source="es", target="en")
+    else:
+        expected, got = reference.generate(INPUTS), engine.generate(INPUTS)
+    agreement = sum(a == b for a, b in zip(expected, got)) / len(INPUTS)
+    assert agreement >= 0.99, list(zip(expected, got))
+    assert len(set(got)) > 1
+
+
+def test_translation_to_another_language_forces_its_token(tiny_models, converted):
+    card = card_for_folder(tiny_models["nllb"], "translation")
+    engine = CT2Model(card, converted["nllb"], "cpu", "translation")
+    reference = Seq2SeqModel(card, "cpu")
+    reference.set_source_language("es")
+    assert engine.generate(SPANISH[:4], source="es", target="fr") == reference.generate(SPANISH[:4], target="fr")
+
+
+def test_conversion_is_not_overwritten_without_force(tiny_models):
+    card = card_for_folder(tiny_models["marian"], "translation")
+    folder = convert(card, "int8")
+    assert json.loads((folder / "summarize.json").read_text())["quantization"] == "int8"
+    with pytest.raises(EngineUnavailableError, match="--force"):
+        convert(card, "int8")
+    assert convert(card, "int8", force=True) == folder
+    assert [p.name for p in folder.parent.iterdir() if p.name.startswith(".")] == []
+
+
+def test_unsupported_architecture_fails_in_one_line(tiny_models):
+    with pytest.raises(EngineUnavailableError) as caught:
+        convert(card_for_folder(tiny_models["pegasus"], "summarization"), "float32")
+    assert "\n" not in str(caught.value)
+
+
+def test_auto_prefers_the_converted_model(tiny_models, tmp_path):
+    card = card_for_folder(tiny_models["marian"], "translation")
+    assert find_converted(card, "cpu") is None
+    path = tmp_path / "es.txt"
+    path.write_text(" ".join(SPANISH[:3]), encoding="utf-8")
+    args = ["translate", str(path), "--from", "es", "--model", str(tiny_models["marian"]), "--format", "json"]
+    before = json.loads(CliRunner().invoke(cli, args).stdout)["metadata"]["translator"]
+    assert before["engine"] == "transformers"
+    convert(card, "int8")
+    after = CliRunner().invoke(cli, args)
+    meta = json.loads(after.stdout)["metadata"]["translator"]
+    assert meta["engine"] == "ctranslate2" and meta["compute_type"] == "int8"
+    assert "ctranslate2 int8" in after.stderr
+
+
+def test_forced_ctranslate2_converts_on_first_use(tiny_models, tmp_path):
+    path = tmp_path / "es.txt"
+    path.write_text(" ".join(SPANISH[:3]), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["translate", str(path), "--from", "es", "--engine", "ctranslate2",
+                                      "--model", str(tiny_models["marian"]), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["metadata"]["translator"]["engine"] == "ctranslate2"
+
+
+def test_models_convert_offline_without_weights_is_one_line():
+    result = CliRunner().invoke(cli, ["models", "convert", "opus-mt-es-en"])
+    assert result.exit_code == 4 and result.output.count("\n") == 1
