@@ -42,3 +42,48 @@ def forced_generation_config(model, output_tokens: int, beams: int):
         decoder_start_token_id=model.config.decoder_start_token_id, eos_token_id=model.config.eos_token_id,
         pad_token_id=model.config.pad_token_id, bos_token_id=getattr(model.config, "bos_token_id", None),
     )
+
+
+class VocabularyOnlyTokenizer:
+    """What the CTranslate2 converter reads from a tokenizer (the vocabulary and the special
+    tokens), for a random-weight model that has no real tokenizer."""
+
+    def __init__(self, config):
+        names = {config.pad_token_id: "<pad>", config.eos_token_id: "</s>"}
+        if getattr(config, "bos_token_id", None) is not None:
+            names.setdefault(config.bos_token_id, "<s>")
+        unk_id = next(i for i in (3, 1, 2, 0) if i not in names)
+        names[unk_id] = "<unk>"
+        self.tokens = [names.get(i, f"▁t{i}") for i in range(config.vocab_size)]
+        self.pad_token, self.eos_token, self.unk_token = "<pad>", "</s>", "<unk>"
+        self.bos_token = "<s>" if "<s>" in names.values() else "</s>"
+        self.unk_token_id = unk_id
+        self.special_tokens_map: dict = {}
+
+    def get_vocab(self) -> dict[str, int]:
+        return {token: index for index, token in enumerate(self.tokens)}
+
+    def convert_ids_to_tokens(self, ids):
+        return self.tokens[ids] if isinstance(ids, int) else [self.tokens[i] for i in ids]
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+
+def convert_random_model(model, quantization: str, folder) -> None:
+    """Convert a random-weight model for CTranslate2 (no tokenizer files needed)."""
+    import tempfile
+
+    from ctranslate2.converters import TransformersConverter
+
+    config_folder = tempfile.mkdtemp(prefix="summarize-config-")
+    model.config.save_pretrained(config_folder)
+
+    class _RandomModelConverter(TransformersConverter):
+        def load_model(self, *args, **kwargs):
+            return model
+
+        def load_tokenizer(self, *args, **kwargs):
+            return VocabularyOnlyTokenizer(model.config)
+
+    _RandomModelConverter(config_folder).convert(str(folder), quantization=quantization, force=True)
