@@ -60,7 +60,7 @@ def summarize_article(doc: Document, options: Options, notify) -> dict:
         with timer.measure("translate"):
             translation, translators = translate_by_language(
                 paragraphs, languages.paragraphs, options.target, translator_factory(options, notify),
-                options.progress)
+                options.progress, notify if options.engine == "auto" else None)
         with timer.measure("load"):
             summarizer = choose_summarizer(options.target, options.summarizer, options.engine,
                                            options.device, notify)
@@ -82,6 +82,7 @@ def summarize_article(doc: Document, options: Options, notify) -> dict:
                 "paragraphs": len(paragraphs),
                 "sentences": len(sentences),
                 "sentences_split_for_translation": translation.split_sentences,
+                "paragraphs_left_untranslated": translation.untranslated_paragraphs,
                 "sentences_split_for_summary": summary.split_sentences,
                 "chunks_per_level": summary.chunks_per_level,
             },
@@ -99,7 +100,8 @@ def translate_document(doc: Document, options: Options, notify) -> dict:
         paragraphs = segment_by_language(doc, languages)
     with timer.measure("translate"):
         translation, translators = translate_by_language(
-            paragraphs, languages.paragraphs, options.target, translator_factory(options, notify), options.progress)
+            paragraphs, languages.paragraphs, options.target, translator_factory(options, notify), options.progress,
+            notify if options.engine == "auto" else None)
     return {
         "paragraphs": [" ".join(p) for p in translation.target],
         "alignment": [
@@ -116,6 +118,7 @@ def translate_document(doc: Document, options: Options, notify) -> dict:
                 "paragraphs": len(paragraphs),
                 "sentences": sum(len(p) for p in paragraphs),
                 "sentences_split_for_translation": translation.split_sentences,
+                "paragraphs_left_untranslated": translation.untranslated_paragraphs,
             },
             "timings_s": timer.steps,
         },

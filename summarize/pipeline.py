@@ -74,6 +74,7 @@ class Translation:
     source: list[list[str]]
     target: list[list[str]]
     split_sentences: int
+    untranslated_paragraphs: int = 0
 
 
 def translate_paragraphs(paragraphs: list[list[str]], translator: Translator, source: str, target: str,
@@ -97,19 +98,30 @@ def translate_paragraphs(paragraphs: list[list[str]], translator: Translator, so
 
 
 def translate_by_language(paragraphs: list[list[str]], languages: list[str], target: str, translator_for,
-                          progress: bool = False) -> tuple[Translation, list[Translator]]:
-    """Translate each paragraph from its own language; paragraphs already in `target` stay."""
+                          progress: bool = False, notify=None) -> tuple[Translation, list[Translator]]:
+    """Translate each paragraph from its own language; paragraphs already in `target` stay.
+
+    With `notify` given (engine `auto`), paragraphs in a secondary language that nothing here
+    translates are kept as they are, and said; without it that is an error."""
     out: list[list[str]] = [list(p) for p in paragraphs]
-    splits, used = 0, []
-    for language in sorted(set(languages), key=languages.count, reverse=True):
+    splits, used, kept = 0, [], 0
+    by_frequency = sorted(set(languages), key=languages.count, reverse=True)
+    for language in by_frequency:
         indices = [i for i, lang in enumerate(languages) if lang == language]
-        translator = translator_for(language)
+        try:
+            translator = translator_for(language)
+        except SummarizeError as error:
+            if notify is None or language == by_frequency[0]:
+                raise
+            notify(f"{len(indices)} paragraph(s) in '{language}' kept untranslated: {error}")
+            kept += len(indices)
+            continue
         used.append(translator)
         part = translate_paragraphs([paragraphs[i] for i in indices], translator, language, target, progress)
         for index, translated in zip(indices, part.target):
             out[index] = translated
         splits += part.split_sentences
-    return Translation(paragraphs, out, splits), used
+    return Translation(paragraphs, out, splits, kept), used
 
 
 def _translate_in_groups(pieces: list[str], translator: Translator, source: str, target: str,

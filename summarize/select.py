@@ -54,6 +54,24 @@ def _forced_for(task: str, engine: str) -> str:
     return engine if engine in table else "auto"
 
 
+# Engines already chosen in this process, so that a job over many documents loads each model
+# once and says each fallback once.
+_CHOSEN: dict[tuple, Translator | Summarizer] = {}
+
+
+def _once(function):
+    def chosen(*args):
+        key = (function.__name__, *args[:-1])
+        if key not in _CHOSEN:
+            _CHOSEN[key] = function(*args)
+        return _CHOSEN[key]
+
+    chosen.__doc__ = function.__doc__
+    chosen.__wrapped__ = function
+    return chosen
+
+
+@_once
 def choose_translator(source: str, target: str, model: str | None, engine: str, device: str,
                       notify: Notify) -> Translator:
     """The translation step for `source` -> `target`."""
@@ -87,6 +105,7 @@ def choose_translator(source: str, target: str, model: str | None, engine: str, 
     )
 
 
+@_once
 def choose_summarizer(language: str, model: str | None, engine: str, device: str,
                       notify: Notify) -> Summarizer:
     """The summarisation step for text in `language`."""

@@ -24,6 +24,16 @@ def tiny_models(tmp_path_factory) -> dict[str, Path]:
 
 
 @pytest.fixture(autouse=True)
+def fresh_engine_choice():
+    """Each test chooses its engines anew (the process-wide choice cache starts empty)."""
+    from summarize.select import _CHOSEN
+
+    _CHOSEN.clear()
+    yield
+    _CHOSEN.clear()
+
+
+@pytest.fixture(autouse=True)
 def isolated_hub(tmp_path, monkeypatch):
     """An empty Hugging Face cache and offline mode: no test reaches the network."""
     cache = tmp_path / "hf-cache"

@@ -65,3 +65,36 @@ def test_forced_neural_engine_offline_is_an_error_not_a_fallback(tmp_path, comma
     result = CliRunner().invoke(cli, [command, str(path), "--engine", "transformers"])
     assert result.exit_code != 0
     assert "opus-mt-es-en" in result.output and "HF_HUB_OFFLINE" in result.output
+
+
+GERMAN = ("Der Stadtrat hat am Dienstag nach einer langen Debatte über den öffentlichen Nahverkehr einen neuen "
+          "Haushalt beschlossen, und die Bürger wollen nun wissen, wie das Geld ausgegeben wird.")
+
+
+@needs_apertium
+def test_a_paragraph_nothing_translates_is_kept_and_said(tmp_path):
+    path = tmp_path / "mixed.txt"
+    path.write_text("\n\n".join([" ".join(SPANISH[:4]), GERMAN, " ".join(SPANISH[4:])]), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["translate", str(path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["paragraphs"][1] == GERMAN
+    assert data["metadata"]["counts"]["paragraphs_left_untranslated"] == 1
+    assert "kept untranslated" in result.stderr
+    forced = CliRunner().invoke(cli, ["translate", str(path), "--engine", "apertium"])
+    assert forced.exit_code != 0 and "de->en" in forced.output
+
+
+def test_name_lists_are_not_taken_for_another_language():
+    from summarize.text.langdetect import detect_paragraphs
+
+    lineup = ("Benetton Treviso: McLean; Nitoglia, Bacchin, Christie, Iannone; Ambrosini, Gori; Zanusso, Gega, "
+              "Harden, Paulo, Montauriol, Barbini, Minto, Steyn.")
+    welsh = ("Fe gredir fod Miss Lord wedi marw ar 21 Rhagfyr 2016, ond roedd wedi ei chaethiwo o dan ei char nes i "
+             "gŵn ei ffrind ddod o hyd iddi.")
+    paragraphs = [" ".join(ENGLISH_PARAGRAPH), lineup, welsh]
+    assert detect_paragraphs(paragraphs, ("de", "en", "es", "fr", "it", "pt"), "en") == ["en", "en", "en"]
+
+
+ENGLISH_PARAGRAPH = ["The city council approved a new budget on Tuesday after a long debate about public transport.",
+                     "Officials said the plan would add three bus lines and repair two bridges before the winter."]

@@ -148,3 +148,16 @@ def test_latency_no_weights_forces_output_lengths(tmp_path):
     assert [i["new_tokens_per_sequence"] for i in items] == [5, 5]
     summary = json.loads((out / "summary.json").read_text())
     assert summary["model"]["weights"] == "random" and summary["latency"]["peak_rss_mb"] > 0
+
+
+def test_article_bench_runs_the_whole_pipeline(tmp_path):
+    dataset = tmp_path / "docs.jsonl"
+    dataset.write_text("".join(json.dumps({"id": f"d{i}", "document": "\n\n".join(ENGLISH[i:i + 5]),
+                                           "summary": ENGLISH[i]}) + "\n" for i in range(4)))
+    out = tmp_path / "run"
+    result = CliRunner().invoke(cli, ["bench", "article", "--dataset", str(dataset), "--model", "lead",
+                                      "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["task"] == "article" and summary["scores"]["rouge1"]["score"] == pytest.approx(100.0)
+    assert summary["model"]["summarizer"]["alias"] == "lead"

@@ -13,6 +13,7 @@ from summarize.convert import convert, find_converted
 from summarize.engines.ctranslate2 import CT2Model
 from summarize.engines.huggingface import Seq2SeqModel
 from summarize.errors import EngineUnavailableError
+from summarize.select import _CHOSEN
 from tests.corpus import ENGLISH, SPANISH
 
 ARCHITECTURES = {"marian": "translation", "m2m_100": "translation", "nllb": "translation",
@@ -88,6 +89,7 @@ def test_auto_prefers_the_converted_model(tiny_models, tmp_path):
     before = json.loads(CliRunner().invoke(cli, args).stdout)["metadata"]["translator"]
     assert before["engine"] == "transformers"
     convert(card, "int8")
+    _CHOSEN.clear()  # a new process, as after 'summarize models convert'
     after = CliRunner().invoke(cli, args)
     meta = json.loads(after.stdout)["metadata"]["translator"]
     assert meta["engine"] == "ctranslate2" and meta["compute_type"] == "int8"

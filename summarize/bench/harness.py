@@ -30,6 +30,36 @@ class QualityRun:
     source: str | None = None
     target: str | None = None
     warmup: int = 1
+    order: str = "translate-first"
+    translator: str | None = None
+
+
+class ArticleJob:
+    """The whole `article` pipeline (detect, translate, summarise) as one bench engine."""
+
+    def __init__(self, run: "QualityRun", target: str, notify):
+        from summarize.jobs import Options
+
+        self.options = Options(target=target, source=run.source or "auto", length=run.length, order=run.order,
+                               engine=run.engine, translator=run.translator, summarizer=run.model, device=run.device)
+        self.notify = notify
+        self.last: dict = {}
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())
+
+    def describe(self) -> dict:
+        meta = self.last.get("metadata", {})
+        return {"alias": "article", "engine": "pipeline", "device": self.options.device,
+                "translator": meta.get("translator"), "summarizer": meta.get("summarizer"), "hub_id": None,
+                "revision": None}
+
+    def run(self, document: str) -> str:
+        from summarize.jobs import summarize_article
+        from summarize.text.document import Document, split_paragraphs
+
+        self.last = summarize_article(Document(tuple(split_paragraphs(document)), "bench"), self.options, self.notify)
+        return self.last["summary"]
 
 
 def languages_of(dataset: str, source: str | None, target: str | None, task: str) -> tuple[str, str]:
@@ -43,6 +73,8 @@ def languages_of(dataset: str, source: str | None, target: str | None, task: str
 def _engine(run: QualityRun, source: str, target: str, notify):
     from summarize.select import choose_summarizer, choose_translator
 
+    if run.task == "article":
+        return ArticleJob(run, target, notify)
     if run.task == "translation":
         return choose_translator(source, target, run.model, run.engine, run.device, notify)
     return choose_summarizer(source, run.model, run.engine, run.device, notify)
@@ -51,6 +83,8 @@ def _engine(run: QualityRun, source: str, target: str, notify):
 def _process(engine, run: QualityRun, records: list[dict], source: str, target: str) -> list[str]:
     if run.task == "translation":
         return engine.translate_batch([r["src"] for r in records], source, target)
+    if run.task == "article":
+        return [engine.run(r["document"]) for r in records]
     from summarize.pipeline import summarize_sentences
     from summarize.text.document import split_paragraphs
     from summarize.text.segment import split_sentences
@@ -66,7 +100,8 @@ def run_quality(run: QualityRun, out: Path, fresh: bool, notify, progress: bool 
     """Score every item (resuming a killed run), then write summary, report and plots."""
     from tqdm import tqdm
 
-    path, records = datasets.load(run.dataset, run.task, run.limit)
+    path, records = datasets.load(run.dataset, "translation" if run.task == "translation" else "summarization",
+                                  run.limit)
     source, target = languages_of(run.dataset, run.source, run.target, run.task)
     store = RunStore(out, {**asdict(run), "dataset_file": str(path.resolve())}, fresh)
     load = Stopwatch()
@@ -77,7 +112,7 @@ def run_quality(run: QualityRun, out: Path, fresh: bool, notify, progress: bool 
         _process(engine, run, pending[: run.warmup], source, target)
     if store.done:
         notify(f"resuming: {len(store.done)} of {len(records)} items already scored in {out}")
-    scorer = quality.rouge_scorer(target) if run.task == "summarization" else None
+    scorer = quality.rouge_scorer(target) if run.task != "translation" else None
     reference_key, source_key = ("ref", "src") if run.task == "translation" else ("summary", "document")
     with tqdm(total=len(records), initial=len(records) - len(pending), desc=f"bench {run.task}",
               unit="item", disable=not progress) as bar:

@@ -102,6 +102,8 @@ def _settings(summary: dict) -> str:
     s = summary["settings"]
     if summary["kind"] == "latency":
         return f"batch {s['batch_size']}, beams {s['beams']}, {s['input_tokens']} in / {s['output_tokens']} out, {s['dtype']}"
+    if summary["task"] == "article":
+        return f"length {s['length']}, {s.get('order', 'translate-first')}"
     return f"length {s['length']}" if summary["task"] == "summarization" else f"batch {s['batch_size']}"
 
 

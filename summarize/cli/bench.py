@@ -39,13 +39,13 @@ def bench() -> None:
 
 
 def _run_quality(task: str, length: str, dataset, model, engine, device, limit, batch_size, source, target,
-                 warmup, out, fresh) -> None:
+                 warmup, out, fresh, order: str = "translate-first", translator: str | None = None) -> None:
     from summarize.bench.harness import QualityRun, run_quality
     from summarize.bench.report import markdown
 
     run = QualityRun(task=task, dataset=dataset, model=model, engine=engine, device=device, limit=limit,
                      batch_size=batch_size or (16 if task == "translation" else 1), length=length,
-                     source=source, target=target, warmup=warmup)
+                     source=source, target=target, warmup=warmup, order=order, translator=translator)
     name = f"{task}-{(model or engine).replace('/', '_')}-{Path(dataset).stem}"
     folder = _out(out, name)
     summary = run_quality(run, folder, fresh, notify)
@@ -66,6 +66,17 @@ def translation(**options) -> None:
 def summarization(length, **options) -> None:
     """ROUGE-1/2/L/Lsum (rouge-score, accents kept) and latency on a summarisation set."""
     _run_quality("summarization", length, **options)
+
+
+@bench.command()
+@_quality_options
+@click.option("--length", type=click.Choice(["short", "medium", "long"]), default="short", show_default=True)
+@click.option("--order", type=click.Choice(["translate-first", "summarize-first"]), default="translate-first",
+              show_default=True)
+@click.option("--translator", default=None, help="Translation model (--model names the summariser).")
+def article(length, order, translator, **options) -> None:
+    """The whole article pipeline per document: ROUGE against the references, time per document."""
+    _run_quality("article", length, order=order, translator=translator, **options)
 
 
 @bench.command()

@@ -67,7 +67,8 @@ def detect(text: str, languages: tuple[str, ...]) -> Detection:
 
 
 # Widely used languages the cards do not serve: detected only to name them in the error.
-_OTHERS = ("ar", "ca", "cs", "el", "fi", "hi", "hu", "ja", "ko", "nl", "pl", "ro", "ru", "sv", "tr", "uk", "zh")
+_OTHERS = ("ar", "ca", "cs", "cy", "da", "el", "eu", "fi", "ga", "hi", "hu", "ja", "ko", "la", "nb", "nl", "pl",
+           "ro", "ru", "sv", "tr", "uk", "zh")
 
 
 def _refuse_unsupported(sample: str, languages: tuple[str, ...]) -> None:
@@ -92,15 +93,32 @@ def detect_sentences(texts: list[str], languages: tuple[str, ...]) -> list[str]:
 
 
 def detect_paragraphs(paragraphs: list[str], languages: tuple[str, ...], default: str) -> list[str]:
-    """Each paragraph's language; short or uncertain paragraphs take `default`."""
+    """Each paragraph's language. A paragraph leaves the document's language `default` only when
+    it is running prose (not a list of names), long, and sure in both a fast pass over the served
+    languages and a careful one that also knows languages no card serves (Welsh is not German)."""
     if len(languages) == 1:
         return [default] * len(paragraphs)
-    detector = _detector(detectable(tuple(sorted(languages))), low_accuracy=True)
-    long_ones = [i for i, p in enumerate(paragraphs) if len(p) >= PARAGRAPH_MIN_CHARS]
-    samples = [paragraphs[i][:PARAGRAPH_SAMPLE_CHARS] for i in long_ones]
-    values = detector.compute_language_confidence_values_in_parallel(samples)
+    fast = _detector(detectable(tuple(sorted(languages))), low_accuracy=True)
+    candidates = [i for i, p in enumerate(paragraphs) if len(p) >= PARAGRAPH_MIN_CHARS and _is_prose(p)]
+    samples = [paragraphs[i][:PARAGRAPH_SAMPLE_CHARS] for i in candidates]
     found = [default] * len(paragraphs)
-    for index, ranked in zip(long_ones, values):
-        if ranked and ranked[0].value >= PARAGRAPH_MIN_CONFIDENCE:
-            found[index] = ranked[0].language.iso_code_639_1.name.lower()
+    for index, ranked in zip(candidates, fast.compute_language_confidence_values_in_parallel(samples)):
+        if not ranked or ranked[0].value < PARAGRAPH_MIN_CONFIDENCE:
+            continue
+        language = ranked[0].language.iso_code_639_1.name.lower()
+        if language != default and _confirmed(paragraphs[index][:PARAGRAPH_SAMPLE_CHARS], language, languages):
+            found[index] = language
     return found
+
+
+def _is_prose(paragraph: str) -> bool:
+    """Mostly lower-case words: running text rather than a line-up of names."""
+    words = [w for w in paragraph.split() if w[:1].isalpha()]
+    return bool(words) and sum(w[0].islower() for w in words) >= 0.5 * len(words)
+
+
+def _confirmed(sample: str, language: str, languages: tuple[str, ...]) -> bool:
+    broad = _detector(detectable(tuple(sorted(set(languages) | set(_OTHERS)))))
+    ranked = broad.compute_language_confidence_values(sample)
+    return bool(ranked) and ranked[0].language.iso_code_639_1.name.lower() == language \
+        and ranked[0].value >= PARAGRAPH_MIN_CONFIDENCE
