@@ -48,7 +48,8 @@ def test_float32_greedy_equals_transformers_token_for_token(tiny_models, convert
     if task == "translation":
         reference.set_source_language("es")
         expected = reference.generate(INPUTS, target="en")
-        got = engine.generate(INPUTS, source="es", target="en")
+        engine.set_source_language("es")
+        got = engine.generate(INPUTS, target="en")
     else:
         expected, got = reference.generate(INPUTS), engine.generate(INPUTS)
     agreement = sum(a == b for a, b in zip(expected, got)) / len(INPUTS)
@@ -61,7 +62,8 @@ def test_translation_to_another_language_forces_its_token(tiny_models, converted
     engine = CT2Model(card, converted["nllb"], "cpu", "translation")
     reference = Seq2SeqModel(card, "cpu")
     reference.set_source_language("es")
-    assert engine.generate(SPANISH[:4], source="es", target="fr") == reference.generate(SPANISH[:4], target="fr")
+    engine.set_source_language("es")
+    assert engine.generate(SPANISH[:4], target="fr") == reference.generate(SPANISH[:4], target="fr")
 
 
 def test_conversion_is_not_overwritten_without_force(tiny_models):

@@ -79,3 +79,36 @@ class IdentityTranslator(Translator):
 
     def translate_batch(self, sentences: list[str], source: str, target: str) -> list[str]:
         return list(sentences)
+
+
+class ModelBacked(Engine):
+    """An engine around a loaded model object that knows its card, device, budget and tokenizer,
+    and offers `set_source_language`, `count_tokens` and `generate(texts, length=, target=)`."""
+
+    def __init__(self, model):
+        self.model = model
+        self.card = model.card
+        self.device = model.device
+        self.max_input_tokens = model.max_input_tokens
+
+    def count_tokens(self, text: str) -> int:
+        return self.model.count_tokens(text)
+
+
+class NeuralTranslator(ModelBacked, Translator):
+    """Translation by a sequence-to-sequence model (the transformers and ctranslate2 engines)."""
+
+    def translate_batch(self, sentences: list[str], source: str, target: str) -> list[str]:
+        self.model.set_source_language(source)
+        return self.model.generate(list(sentences), target=target)
+
+
+class NeuralSummarizer(ModelBacked, Summarizer):
+    """Summaries by a sequence-to-sequence model; mT5 writes in the passage's language."""
+
+    @property
+    def language_preserving(self) -> bool:
+        return self.model.architecture in ("mt5",)
+
+    def summarize_batch(self, passages: list[list[str]], length: str, language: str) -> list[str]:
+        return self.model.generate([" ".join(p) for p in passages], length=length)

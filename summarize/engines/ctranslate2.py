@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from summarize.cards import ModelCard
-from summarize.engines.base import Summarizer, Translator
+from summarize.engines.base import NeuralSummarizer, NeuralTranslator
 from summarize.errors import EngineUnavailableError
 
 
@@ -94,12 +94,13 @@ class CT2Model:
             "repetition_penalty": settings.get("repetition_penalty", 1.0),
         }
 
-    def generate(self, texts: list[str], source: str | None = None, target: str | None = None,
-                 length: str | None = None) -> list[str]:
-        if not texts:
-            return []
+    def set_source_language(self, source: str | None) -> None:
         if source and self.architecture in ("nllb", "m2m_100"):
             self.tokenizer.src_lang = self.card.code(source)
+
+    def generate(self, texts: list[str], length: str | None = None, target: str | None = None) -> list[str]:
+        if not texts:
+            return []
         prefix = self._prefix(target)
         tokens = [self.tokenizer.convert_ids_to_tokens(self.tokenizer(prefix + t).input_ids) for t in texts]
         too_long = [len(t) for t in tokens if len(t) > self.max_input_tokens]
@@ -167,48 +168,23 @@ def _load(card: ModelCard, device: str, task: str, allow_download: bool) -> CT2M
     return CT2Model(card, folder, device, task)
 
 
-class CT2Translator(Translator):
+class CT2Translator(NeuralTranslator):
     engine_name = "ctranslate2"
-
-    def __init__(self, model: CT2Model):
-        self.model = model
-        self.card = model.card
-        self.device = model.device
-        self.max_input_tokens = model.max_input_tokens
 
     @classmethod
     def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> CT2Translator:
         return cls(_load(card, device, "translation", allow_download))
 
-    def count_tokens(self, text: str) -> int:
-        return self.model.count_tokens(text)
-
     def describe(self) -> dict:
         return {**super().describe(), "compute_type": self.model.quantization}
 
-    def translate_batch(self, sentences: list[str], source: str, target: str) -> list[str]:
-        return self.model.generate(list(sentences), source=source, target=target)
 
-
-class CT2Summarizer(Summarizer):
+class CT2Summarizer(NeuralSummarizer):
     engine_name = "ctranslate2"
-
-    def __init__(self, model: CT2Model):
-        self.model = model
-        self.card = model.card
-        self.device = model.device
-        self.max_input_tokens = model.max_input_tokens
-        self.language_preserving = model.architecture in ("mt5",)
 
     @classmethod
     def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> CT2Summarizer:
         return cls(_load(card, device, "summarization", allow_download))
 
-    def count_tokens(self, text: str) -> int:
-        return self.model.count_tokens(text)
-
     def describe(self) -> dict:
         return {**super().describe(), "compute_type": self.model.quantization}
-
-    def summarize_batch(self, passages: list[list[str]], length: str, language: str) -> list[str]:
-        return self.model.generate([" ".join(p) for p in passages], length=length)

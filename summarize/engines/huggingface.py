@@ -9,7 +9,7 @@ import copy
 from dataclasses import dataclass
 
 from summarize.cards import ModelCard
-from summarize.engines.base import Summarizer, Translator
+from summarize.engines.base import NeuralSummarizer, NeuralTranslator
 from summarize.errors import EngineUnavailableError, ModelUnavailableError, SummarizeError
 from summarize.hub import resolve_weights
 
@@ -163,47 +163,21 @@ class Seq2SeqModel:
         return self.finish(batches, outputs, len(texts))
 
 
-class HFTranslator(Translator):
+class HFTranslator(NeuralTranslator):
     """Marian, M2M100 and NLLB translation through transformers."""
 
     engine_name = "transformers"
-
-    def __init__(self, model: Seq2SeqModel):
-        self.model = model
-        self.card = model.card
-        self.device = model.device
-        self.max_input_tokens = model.max_input_tokens
 
     @classmethod
     def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> HFTranslator:
         return cls(Seq2SeqModel(card, device, allow_download))
 
-    def count_tokens(self, text: str) -> int:
-        return self.model.count_tokens(text)
 
-    def translate_batch(self, sentences: list[str], source: str, target: str) -> list[str]:
-        self.model.set_source_language(source)
-        return self.model.generate(list(sentences), target=target)
-
-
-class HFSummarizer(Summarizer):
+class HFSummarizer(NeuralSummarizer):
     """BART, PEGASUS and T5/mT5 summaries through transformers."""
 
     engine_name = "transformers"
 
-    def __init__(self, model: Seq2SeqModel):
-        self.model = model
-        self.card = model.card
-        self.device = model.device
-        self.max_input_tokens = model.max_input_tokens
-        self.language_preserving = model.architecture in ("mt5",)
-
     @classmethod
     def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> HFSummarizer:
         return cls(Seq2SeqModel(card, device, allow_download))
-
-    def count_tokens(self, text: str) -> int:
-        return self.model.count_tokens(text)
-
-    def summarize_batch(self, passages: list[list[str]], length: str, language: str) -> list[str]:
-        return self.model.generate([" ".join(p) for p in passages], length=length)
