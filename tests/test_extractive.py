@@ -47,3 +47,16 @@ def test_pagerank_of_a_symmetric_graph_is_uniform():
 
     scores = pagerank(np.ones((4, 4)) - np.eye(4))
     assert np.allclose(scores, 0.25)
+
+
+def test_a_huge_document_is_ranked_in_chunks_not_one_giant_matrix():
+    import random
+
+    from summarize.pipeline import summarize_sentences
+
+    rng = random.Random(3)
+    sentences = [f"{rng.choice(ENGLISH)[:-1]} number {i}." for i in range(6000)]
+    summary = summarize_sentences(sentences, _summarizer("textrank"), "medium", "en")
+    assert len(summary.chunks_per_level) == 2 and summary.chunks_per_level[-1] == 1
+    assert summary.chunks_per_level[0] >= 6000 * 17 // 20_000
+    assert set(split_sentences(summary.text, "en")) <= set(sentences)

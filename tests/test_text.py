@@ -46,6 +46,12 @@ def test_latin1_file_is_decoded(tmp_path):
     assert "niño" in read_source(str(path)).paragraphs[0]
 
 
+def test_utf16_with_a_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "utf16.txt"
+    path.write_text("El niño comió piñas.\n\nSegundo párrafo.", encoding="utf-16")
+    assert read_source(str(path)).paragraphs == ("El niño comió piñas.", "Segundo párrafo.")
+
+
 def test_oversized_input_is_refused_not_cut(tmp_path):
     path = tmp_path / "big.txt"
     path.write_text("word " * 1000)

@@ -11,6 +11,9 @@ from summarize.cards import ModelCard
 from summarize.engines.base import Summarizer
 
 SENTENCES_PER_LENGTH = {"short": 1, "medium": 3, "long": 5}
+# The graph methods hold a sentences-by-sentences matrix: past this many words (about a thousand
+# sentences, an 8 MB matrix) the pipeline's map-reduce splits the text, as for neural models.
+GRAPH_WORD_BUDGET = 20_000
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -70,11 +73,11 @@ class ExtractiveSummarizer(Summarizer):
     """Picks whole sentences from the passage; the summary keeps their original order."""
 
     engine_name = "extractive"
-    max_input_tokens = None
 
     def __init__(self, card: ModelCard):
         self.card = card
         self.method = card.alias
+        self.max_input_tokens = None if self.method == "lead" else GRAPH_WORD_BUDGET
 
     @classmethod
     def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> ExtractiveSummarizer:

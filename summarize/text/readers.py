@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import sys
 import urllib.error
 import urllib.request
@@ -62,8 +63,19 @@ def _fetch(url: str, max_bytes: int) -> tuple[bytes, str, bool]:
     return raw, url, "html" in content_type
 
 
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
 def decode(raw: bytes, origin: str) -> str:
-    """UTF-8 (with or without BOM) first, else the detected encoding; binary is refused."""
+    """UTF-16/32 with a byte-order mark, UTF-8 (with or without one), else the detected
+    encoding; binary is refused."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError:
+                raise InputError(f"{origin}: starts as {encoding.upper()} but does not decode as it") from None
     if b"\x00" in raw[:8192]:
         raise InputError(f"{origin}: looks like a binary file, not text")
     try:
