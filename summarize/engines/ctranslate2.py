@@ -17,6 +17,10 @@ from summarize.engines.base import NeuralSummarizer, NeuralTranslator
 from summarize.errors import EngineUnavailableError
 
 
+# Examples per batch: enough to fill the cores, few enough that beams x batch stays small in memory.
+MAX_BATCH = 32
+
+
 def _cpu_has_avx512() -> bool:
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as handle:
@@ -113,7 +117,7 @@ class CT2Model:
         order = sorted(range(len(texts)), key=lambda i: -len(tokens[i]))
         results = self.translator.translate_batch(
             [tokens[i] for i in order], target_prefix=[forced] * len(order) if forced else None,
-            max_batch_size=math.ceil(len(order) / self.inter_threads), return_scores=False,
+            max_batch_size=min(MAX_BATCH, math.ceil(len(order) / self.inter_threads)), return_scores=False,
             **self.options(length))
         outputs = [""] * len(texts)
         for index, result in zip(order, results):
