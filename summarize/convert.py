@@ -75,7 +75,8 @@ def convert(card: ModelCard, quantization: str = "int8", force: bool = False) ->
         _copy_tokenizer(source, staging)
         (staging / METADATA).write_text(json.dumps({
             "alias": card.alias, "hub_id": card.hub_id, "revision": card.revision, "source": str(source),
-            "quantization": quantization}, indent=2), encoding="utf-8")
+            "quantization": quantization, "output_vocabulary": _target_vocabulary_map(source, staging)},
+            indent=2), encoding="utf-8")
         if target.exists():
             shutil.rmtree(target)
         os.replace(staging, target)
@@ -96,6 +97,24 @@ def _copy_tokenizer(source: Path, target: Path) -> None:
     for name in ("generation_config.json", "spiece.model", "sentencepiece.bpe.model", "source.spm", "target.spm"):
         if (source / name).exists() and not (target / name).exists():
             shutil.copy(source / name, target / name)
+
+
+def _target_vocabulary_map(source: Path, target: Path) -> int | None:
+    """For Marian models with separate source and target sentencepiece models (OPUS-MT), a
+    CTranslate2 vocabulary map that lets the decoder choose among target pieces only: the output
+    layer shrinks to the target side of the shared vocabulary. Returns its size, or None."""
+    source_spm, target_spm = source / "source.spm", source / "target.spm"
+    if not (source_spm.is_file() and target_spm.is_file()) or source_spm.read_bytes() == target_spm.read_bytes():
+        return None
+    import sentencepiece
+
+    processor = sentencepiece.SentencePieceProcessor(model_file=str(target_spm))
+    pieces = {processor.id_to_piece(i) for i in range(processor.get_piece_size())}
+    vocabulary = json.loads((target / "shared_vocabulary.json").read_text(encoding="utf-8"))
+    kept = [token for token in vocabulary if token in pieces]
+    # An empty source n-gram: these candidates are always allowed (with <unk>, <s> and </s>).
+    (target / "vmap.txt").write_text("\t" + " ".join(kept) + "\n", encoding="utf-8")
+    return len(kept)
 
 
 def read_metadata(folder: Path) -> dict:

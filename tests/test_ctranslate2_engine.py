@@ -110,3 +110,31 @@ def test_forced_ctranslate2_converts_on_first_use(tiny_models, tmp_path):
 def test_models_convert_offline_without_weights_is_one_line():
     result = CliRunner().invoke(cli, ["models", "convert", "opus-mt-es-en"])
     assert result.exit_code == 4 and result.output.count("\n") == 1
+
+
+def test_marian_output_is_limited_to_the_target_vocabulary(tmp_path):
+    """OPUS-MT models share one vocabulary between a source and a target sentencepiece model:
+    the converted model chooses among target pieces only, which equals transformers with every
+    other piece suppressed."""
+    import sentencepiece
+
+    from tests.tiny_models import build_marian
+
+    folder = build_marian(tmp_path / "marian2", two_vocabularies=True)
+    card = card_for_folder(folder, "translation")
+    converted = convert(card, "float32")
+    engine = CT2Model(card, converted, "cpu", "translation")
+    target = sentencepiece.SentencePieceProcessor(model_file=str(folder / "target.spm"))
+    pieces = {target.id_to_piece(i) for i in range(target.get_piece_size())}
+    assert engine.output_vocabulary == len([t for t in json.loads((converted / "shared_vocabulary.json").read_text())
+                                            if t in pieces]) < len(engine.target_ids) - 50
+    reference = Seq2SeqModel(card, "cpu")
+    vocab = reference.tokenizer.get_vocab()
+    allowed = {vocab[p] for p in pieces if p in vocab} | {0, 1}
+    config = reference.generation_config()
+    config.suppress_tokens = [i for i in range(reference.model.config.vocab_size) if i not in allowed]
+    expected = []
+    for text in INPUTS:
+        ids = reference.model.generate(**reference.tokenizer(text, return_tensors="pt"), generation_config=config)
+        expected.append(reference.tokenizer.decode(ids[0], skip_special_tokens=True).strip())
+    assert engine.generate(INPUTS, target="en") == expected

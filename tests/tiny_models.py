@@ -19,9 +19,9 @@ MAX_NEW_TOKENS = 12
 ARCHITECTURES = ("marian", "bart", "t5", "mt5", "pegasus", "m2m_100", "nllb")
 
 
-def _train_spm(folder: Path, name: str, vocab_size: int = 300, **ids) -> Path:
-    corpus = folder / "corpus.txt"
-    corpus.write_text("\n".join(ENGLISH + SPANISH) + "\n", encoding="utf-8")
+def _train_spm(folder: Path, name: str, vocab_size: int = 300, lines: list[str] | None = None, **ids) -> Path:
+    corpus = folder / f"{name}-corpus.txt"
+    corpus.write_text("\n".join(lines or ENGLISH + SPANISH) + "\n", encoding="utf-8")
     prefix = folder / name
     spm.SentencePieceTrainer.train(
         input=str(corpus), model_prefix=str(prefix), vocab_size=vocab_size, hard_vocab_limit=False,
@@ -40,20 +40,27 @@ def _save(model, tokenizer, folder: Path, **generation) -> Path:
     return folder
 
 
-def build_marian(folder: Path) -> Path:
+def build_marian(folder: Path, two_vocabularies: bool = False) -> Path:
+    """A Marian model; with `two_vocabularies`, Spanish source pieces and English target pieces
+    in one shared vocabulary, as OPUS-MT models have."""
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
 
     work = folder / "_work"
     work.mkdir(parents=True)
-    model_file = _train_spm(work, "spm", unk_id=1, eos_id=0, bos_id=-1, pad_id=-1)
-    processor = spm.SentencePieceProcessor(model_file=str(model_file))
-    pieces = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
+    ids = dict(unk_id=1, eos_id=0, bos_id=-1, pad_id=-1)
+    if two_vocabularies:
+        source_model = _train_spm(work, "source", 200, SPANISH, **ids)
+        target_model = _train_spm(work, "target", 200, ENGLISH, **ids)
+    else:
+        source_model = target_model = _train_spm(work, "spm", **ids)
     vocab = {"</s>": 0, "<unk>": 1}
-    for piece in pieces:
-        vocab.setdefault(piece, len(vocab))
+    for model_file in dict.fromkeys((source_model, target_model)):
+        processor = spm.SentencePieceProcessor(model_file=str(model_file))
+        for i in range(processor.get_piece_size()):
+            vocab.setdefault(processor.id_to_piece(i), len(vocab))
     vocab["<pad>"] = len(vocab)  # the pad must be the last id (CTranslate2 drops the last row)
     (work / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
-    tokenizer = MarianTokenizer(str(model_file), str(model_file), str(work / "vocab.json"))
+    tokenizer = MarianTokenizer(str(source_model), str(target_model), str(work / "vocab.json"))
     config = MarianConfig(vocab_size=len(vocab), max_position_embeddings=128, pad_token_id=vocab["<pad>"],
                           decoder_start_token_id=vocab["<pad>"], eos_token_id=0, forced_eos_token_id=None,
                           init_std=1.0, share_encoder_decoder_embeddings=True, **SIZES)

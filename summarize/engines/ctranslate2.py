@@ -61,7 +61,9 @@ class CT2Model:
         hf_logging.disable_progress_bar()
         self.card = card
         self.device = pick_device(device)
-        self.quantization = read_metadata(folder)["quantization"]
+        metadata = read_metadata(folder)
+        self.quantization = metadata["quantization"]
+        self.output_vocabulary = metadata.get("output_vocabulary")
         self.intra_threads, self.inter_threads = thread_plan(task, self.device)
         self.tokenizer = AutoTokenizer.from_pretrained(folder)
         self.translator = ctranslate2.Translator(
@@ -118,6 +120,7 @@ class CT2Model:
         results = self.translator.translate_batch(
             [tokens[i] for i in order], target_prefix=[forced] * len(order) if forced else None,
             max_batch_size=min(MAX_BATCH, math.ceil(len(order) / self.inter_threads)), return_scores=False,
+            use_vmap=self.output_vocabulary is not None,
             **self.options(length))
         outputs = [""] * len(texts)
         for index, result in zip(order, results):
@@ -180,7 +183,8 @@ class CT2Translator(NeuralTranslator):
         return cls(_load(card, device, "translation", allow_download))
 
     def describe(self) -> dict:
-        return {**super().describe(), "compute_type": self.model.quantization}
+        return {**super().describe(), "compute_type": self.model.quantization,
+                "output_vocabulary": self.model.output_vocabulary}
 
 
 class CT2Summarizer(NeuralSummarizer):
