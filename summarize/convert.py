@@ -71,7 +71,12 @@ def convert(card: ModelCard, quantization: str = "int8", force: bool = False) ->
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
         print(f"converting {card.alias} ({quantization}) from {source} ...", file=sys.stderr)
-        TransformersConverter(str(source)).convert(str(staging), quantization=quantization, force=True)
+        TransformersConverter(str(_with_converter_config(source, staging))).convert(
+            str(staging / "model"), quantization=quantization, force=True)
+        for item in (staging / "model").iterdir():
+            os.replace(item, staging / item.name)
+        shutil.rmtree(staging / "model")
+        shutil.rmtree(staging / "source", ignore_errors=True)
         _copy_tokenizer(source, staging)
         (staging / METADATA).write_text(json.dumps({
             "alias": card.alias, "hub_id": card.hub_id, "revision": card.revision, "source": str(source),
@@ -86,6 +91,26 @@ def convert(card: ModelCard, quantization: str = "int8", force: bool = False) ->
             raise
         raise EngineUnavailableError(f"converting '{card.alias}' failed: {str(exc).strip().splitlines()[0]}") from None
     return target
+
+
+# Config fields the CTranslate2 converter reads that some saved configs lack (BART is post-norm,
+# PEGASUS pre-norm); transformers itself ignores them.
+_CONVERTER_DEFAULTS = {"bart": {"normalize_before": False}, "pegasus": {"normalize_before": True}}
+
+
+def _with_converter_config(source: Path, staging: Path) -> Path:
+    """`source`, or a view of it (links) whose config.json has the fields the converter needs."""
+    config = json.loads((source / "config.json").read_text(encoding="utf-8"))
+    missing = {k: v for k, v in _CONVERTER_DEFAULTS.get(config.get("model_type"), {}).items() if k not in config}
+    if not missing:
+        return source
+    view = staging / "source"
+    view.mkdir()
+    for item in source.iterdir():
+        if item.name != "config.json":
+            os.symlink(item.resolve(), view / item.name)
+    (view / "config.json").write_text(json.dumps({**config, **missing}, indent=2), encoding="utf-8")
+    return view
 
 
 def _copy_tokenizer(source: Path, target: Path) -> None:

@@ -82,7 +82,7 @@ def build_bart(folder: Path) -> Path:
     tokenizer = BartTokenizer(vocab=vocab, merges=merges)
     config = BartConfig(vocab_size=len(vocab), max_position_embeddings=128, pad_token_id=1, bos_token_id=0,
                         eos_token_id=2, decoder_start_token_id=2, forced_eos_token_id=None,
-                        forced_bos_token_id=None, init_std=1.0, normalize_before=False, **SIZES)
+                        forced_bos_token_id=None, init_std=1.0, **SIZES)
     _save(BartForConditionalGeneration(config), tokenizer, folder)
     return folder
 
