@@ -60,12 +60,14 @@ def shared_file(*parts: str) -> Path:
 
 def fake_cache_entry(cache: Path, hub_id: str, source: Path, revision: str = "main") -> Path:
     """Lay `source`'s files out as the hub client's cache does for `hub_id` at `revision`."""
-    commit = "0123456789abcdef0123456789abcdef01234567"
+    pinned = len(revision) == 40 and all(c in "0123456789abcdef" for c in revision)
+    commit = revision if pinned else "0123456789abcdef0123456789abcdef01234567"
     repo = cache / f"models--{hub_id.replace('/', '--')}"
     snapshot = repo / "snapshots" / commit
     snapshot.mkdir(parents=True)
     for file in source.iterdir():
         os.symlink(file, snapshot / file.name)
-    (repo / "refs").mkdir()
-    (repo / "refs" / revision).write_text(commit)
+    if not pinned:
+        (repo / "refs" / revision).parent.mkdir(parents=True, exist_ok=True)
+        (repo / "refs" / revision).write_text(commit)
     return snapshot

@@ -22,11 +22,19 @@ def _card_with_hub_id(tiny_models, hub_id="Helsinki-NLP/opus-mt-es-en"):
 def test_alias_loads_from_the_standard_cache(tiny_models, isolated_hub):
     card = _card_with_hub_id(tiny_models)
     assert local_weights(card) is None
-    snapshot = fake_cache_entry(isolated_hub, card.hub_id, tiny_models["marian"])
+    snapshot = fake_cache_entry(isolated_hub, card.hub_id, tiny_models["marian"], card.revision)
     assert local_weights(card) == snapshot
     translator = HFTranslator.from_card(card, device="cpu", allow_download=False)
     direct = HFTranslator.from_card(card_for_folder(tiny_models["marian"], "translation"), device="cpu")
     assert translator.translate_batch(["Hola, mundo."], "es", "en") == direct.translate_batch(["Hola, mundo."], "es", "en")
+
+
+def test_a_model_without_safetensors_is_refused_by_name(tiny_models, tmp_path):
+    folder = tmp_path / "no-weights"
+    shutil.copytree(tiny_models["marian"], folder)
+    (folder / "model.safetensors").unlink()
+    with pytest.raises(ModelUnavailableError, match="no safetensors weights"):
+        HFTranslator.from_card(card_for_folder(folder, "translation"), device="cpu")
 
 
 def test_offline_and_not_cached_is_one_clear_line(tiny_models):
