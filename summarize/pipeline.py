@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from summarize.cards import load_cards
@@ -12,7 +13,6 @@ from summarize.text.chunk import chunk_sentences, split_long_sentence
 from summarize.text.document import Document
 from summarize.text.langdetect import detect, detect_paragraphs
 from summarize.text.segment import split_sentences
-
 
 
 def supported_languages() -> tuple[str, ...]:
@@ -28,17 +28,14 @@ class Timer:
 
     steps: dict[str, float] = field(default_factory=dict)
 
+    @contextmanager
     def measure(self, step: str):
-        timer = self
-
-        class _Span:
-            def __enter__(self):
-                self.start = time.perf_counter()
-
-            def __exit__(self, *exc):
-                timer.steps[step] = round(timer.steps.get(step, 0.0) + time.perf_counter() - self.start, 4)
-
-        return _Span()
+        """Add the time spent in the `with` block to `step`."""
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.steps[step] = round(self.steps.get(step, 0.0) + time.perf_counter() - start, 4)
 
 
 @dataclass
