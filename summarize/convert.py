@@ -80,7 +80,8 @@ def convert(card: ModelCard, quantization: str = "int8", force: bool = False) ->
         _copy_tokenizer(source, staging)
         (staging / METADATA).write_text(json.dumps({
             "alias": card.alias, "hub_id": card.hub_id, "revision": card.revision, "source": str(source),
-            "quantization": quantization, "output_vocabulary": _target_vocabulary_map(source, staging)},
+            "quantization": quantization, "architecture": _architecture(card, source),
+            "output_vocabulary": _target_vocabulary_map(source, staging)},
             indent=2), encoding="utf-8")
         if target.exists():
             shutil.rmtree(target)
@@ -111,6 +112,14 @@ def _with_converter_config(source: Path, staging: Path) -> Path:
             os.symlink(item.resolve(), view / item.name)
     (view / "config.json").write_text(json.dumps({**config, **missing}, indent=2), encoding="utf-8")
     return view
+
+
+def _architecture(card: ModelCard, source: Path) -> str:
+    """The card's architecture, or for a card-less hub id the one its config.json names."""
+    if card.architecture != "auto":
+        return card.architecture
+    config = json.loads((source / "config.json").read_text(encoding="utf-8"))
+    return "nllb" if config.get("tokenizer_class") == "NllbTokenizer" else config.get("model_type", "auto")
 
 
 def _copy_tokenizer(source: Path, target: Path) -> None:

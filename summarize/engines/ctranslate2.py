@@ -69,9 +69,7 @@ class CT2Model:
         self.translator = ctranslate2.Translator(
             str(folder), device=self.device, compute_type=self.quantization,
             intra_threads=self.intra_threads, inter_threads=self.inter_threads)
-        self.architecture = card.architecture
-        if self.architecture == "auto":
-            self.architecture = "nllb" if type(self.tokenizer).__name__.startswith("Nllb") else "bart"
+        self.architecture = metadata.get("architecture", card.architecture)
         self.max_input_tokens = card.max_input_tokens or min(self.tokenizer.model_max_length, 1024)
         self.saved_generation = _saved_generation(folder)
         self.target_ids = _target_vocabulary(folder)
@@ -175,24 +173,23 @@ def _load(card: ModelCard, device: str, task: str, allow_download: bool) -> CT2M
     return CT2Model(card, folder, device, task)
 
 
-class CT2Translator(NeuralTranslator):
-    engine_name = "ctranslate2"
+class _Converted:
+    """What a converted model adds to the metadata: its compute type and output vocabulary."""
 
-    @classmethod
-    def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> CT2Translator:
-        return cls(_load(card, device, "translation", allow_download))
+    engine_name = "ctranslate2"
 
     def describe(self) -> dict:
         return {**super().describe(), "compute_type": self.model.quantization,
                 "output_vocabulary": self.model.output_vocabulary}
 
 
-class CT2Summarizer(NeuralSummarizer):
-    engine_name = "ctranslate2"
+class CT2Translator(_Converted, NeuralTranslator):
+    @classmethod
+    def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> CT2Translator:
+        return cls(_load(card, device, "translation", allow_download))
 
+
+class CT2Summarizer(_Converted, NeuralSummarizer):
     @classmethod
     def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> CT2Summarizer:
         return cls(_load(card, device, "summarization", allow_download))
-
-    def describe(self) -> dict:
-        return {**super().describe(), "compute_type": self.model.quantization}
