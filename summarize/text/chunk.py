@@ -49,16 +49,26 @@ def chunk_sentences(sentences: list[str], budget: int, count: TokenCounter) -> t
         pieces = split_long_sentence(sentence, budget, count)
         splits += len(pieces) > 1
         fitted.extend(pieces)
+    # Pack by the sum of sentence sizes (each counted once; special tokens make the sum an
+    # overestimate for most tokenizers), then check each packed group once, joined.
     groups: list[list[str]] = []
     current: list[str] = []
     used = 0
     for sentence in fitted:
         size = count(sentence)
-        if current and (used + size > budget or count(" ".join([*current, sentence])) > budget):
-            groups.append(current)
+        if current and used + size > budget:
+            groups.extend(_fit(current, budget, count))
             current, used = [], 0
         current.append(sentence)
         used += size
     if current:
-        groups.append(current)
+        groups.extend(_fit(current, budget, count))
     return groups, splits
+
+
+def _fit(group: list[str], budget: int, count: TokenCounter) -> list[list[str]]:
+    """`group`, or its halves, so that each joined part fits `budget` (a one-sentence part fits)."""
+    if len(group) == 1 or count(" ".join(group)) <= budget:
+        return [group]
+    middle = len(group) // 2
+    return _fit(group[:middle], budget, count) + _fit(group[middle:], budget, count)
