@@ -12,7 +12,7 @@ from pathlib import Path
 from summarize.errors import CardError, UnknownModelError
 
 TASKS = ("translation", "summarization")
-ENGINES = ("transformers", "ctranslate2", "extractive", "apertium")
+ENGINES = ("transformers", "ctranslate2", "openvino", "extractive", "apertium")
 NEURAL_ARCHITECTURES = ("marian", "m2m_100", "nllb", "bart", "pegasus", "t5", "mt5")
 # "auto": a hub id without a card; the engine reads the architecture from the model's config.
 ARCHITECTURES = (*NEURAL_ARCHITECTURES, "auto", "extractive", "apertium")

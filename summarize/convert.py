@@ -1,5 +1,6 @@
-"""CTranslate2 conversions: one folder per hub id, revision and quantisation, written to a
-temporary folder and renamed when complete; never overwritten without `force`."""
+"""Conversions for the CTranslate2 and OpenVINO runtimes: one folder per runtime, hub id,
+revision and quantisation, written to a temporary folder and renamed when complete; never
+overwritten without `force`."""
 
 from __future__ import annotations
 
@@ -15,16 +16,19 @@ from summarize.cards import ModelCard
 from summarize.errors import EngineUnavailableError, ModelUnavailableError
 from summarize.hub import resolve_weights
 
-QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "float32", "float16")
-# What `auto` looks for, best first, per device.
-PREFERRED = {"cpu": ("int8", "int8_float32", "float32"), "cuda": ("float16", "int8_float16", "float32")}
+RUNTIMES = ("ctranslate2", "openvino")
+QUANTIZATIONS = {"ctranslate2": ("int8", "int8_float32", "int8_float16", "float32", "float16"),
+                 "openvino": ("int8", "float32")}
+# What `auto` looks for, best first, per runtime and device (OpenVINO: CPU only).
+PREFERRED = {"ctranslate2": {"cpu": ("int8", "int8_float32", "float32"), "cuda": ("float16", "int8_float16", "float32")},
+             "openvino": {"cpu": ("int8", "float32"), "cuda": ()}}
 METADATA = "summarize.json"
 
 
-def conversions_home() -> Path:
-    """$SUMMARIZE_HOME/ctranslate2, by default ~/.cache/summarize/ctranslate2."""
+def conversions_home(runtime: str = "ctranslate2") -> Path:
+    """$SUMMARIZE_HOME/RUNTIME, by default ~/.cache/summarize/RUNTIME."""
     base = os.environ.get("SUMMARIZE_HOME") or os.path.join(os.path.expanduser("~"), ".cache", "summarize")
-    return Path(base) / "ctranslate2"
+    return Path(base) / runtime
 
 
 def _revision_key(card: ModelCard, source: Path) -> str:
@@ -34,54 +38,46 @@ def _revision_key(card: ModelCard, source: Path) -> str:
     return source.name if source.parent.name == "snapshots" else card.revision
 
 
-def converted_folder(card: ModelCard, quantization: str, source: Path) -> Path:
+def converted_folder(card: ModelCard, quantization: str, source: Path, runtime: str = "ctranslate2") -> Path:
     name = (card.hub_id or card.alias).strip("/").replace("/", "--")
-    return conversions_home() / f"{name}@{_revision_key(card, source)}-{quantization}"
+    return conversions_home(runtime) / f"{name}@{_revision_key(card, source)}-{quantization}"
 
 
-def find_converted(card: ModelCard, device: str) -> Path | None:
-    """An existing conversion of `card` for `device` (int8 first on CPU, float16 on CUDA)."""
-    if card.weightless or "ctranslate2" not in card.engines and card.local_path is None:
+def find_converted(card: ModelCard, device: str, runtime: str = "ctranslate2") -> Path | None:
+    """An existing conversion of `card` for `device` and `runtime` (CTranslate2: int8 first on
+    CPU, float16 on CUDA; OpenVINO: int8 first, CPU only)."""
+    if card.weightless or runtime not in card.engines and card.local_path is None:
         return None
     from summarize.hub import local_weights
 
     source = local_weights(card)
     if source is None:
         return None
-    for quantization in PREFERRED.get(device, PREFERRED["cpu"]):
-        folder = converted_folder(card, quantization, source)
+    for quantization in PREFERRED[runtime].get(device, PREFERRED[runtime]["cpu"]):
+        folder = converted_folder(card, quantization, source, runtime)
         if (folder / METADATA).is_file():
             return folder
     return None
 
 
-def convert(card: ModelCard, quantization: str = "int8", force: bool = False) -> Path:
-    """Convert the card's local weights (cache or folder) for CTranslate2; returns the folder."""
-    if quantization not in QUANTIZATIONS:
-        raise EngineUnavailableError(f"quantization must be one of {', '.join(QUANTIZATIONS)}")
+def convert(card: ModelCard, quantization: str = "int8", force: bool = False, runtime: str = "ctranslate2") -> Path:
+    """Convert the card's local weights (cache or folder) for `runtime`; returns the folder."""
+    if quantization not in QUANTIZATIONS[runtime]:
+        raise EngineUnavailableError(f"{runtime} quantization must be one of {', '.join(QUANTIZATIONS[runtime])}")
     source = resolve_weights(card, allow_download=False)
-    target = converted_folder(card, quantization, source)
+    target = converted_folder(card, quantization, source, runtime)
     if target.exists() and not force:
         raise EngineUnavailableError(f"{target} exists already; pass --force to convert again")
-    try:
-        from ctranslate2.converters import TransformersConverter
-    except ImportError:
-        raise EngineUnavailableError("converting needs the package 'ctranslate2'; pip install ctranslate2") from None
+    write = _write_openvino if runtime == "openvino" else _write_ctranslate2
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
-        print(f"converting {card.alias} ({quantization}) from {source} ...", file=sys.stderr)
-        TransformersConverter(str(_with_converter_config(source, staging))).convert(
-            str(staging / "model"), quantization=quantization, force=True)
-        for item in (staging / "model").iterdir():
-            os.replace(item, staging / item.name)
-        shutil.rmtree(staging / "model")
-        shutil.rmtree(staging / "source", ignore_errors=True)
+        print(f"converting {card.alias} for {runtime} ({quantization}) from {source} ...", file=sys.stderr)
+        extra = write(source, staging, quantization)
         _copy_tokenizer(source, staging)
         (staging / METADATA).write_text(json.dumps({
             "alias": card.alias, "hub_id": card.hub_id, "revision": card.revision, "source": str(source),
-            "quantization": quantization, "architecture": _architecture(card, source),
-            "output_vocabulary": _target_vocabulary_map(source, staging)},
+            "runtime": runtime, "quantization": quantization, "architecture": _architecture(card, source), **extra},
             indent=2), encoding="utf-8")
         if target.exists():
             shutil.rmtree(target)
@@ -92,6 +88,38 @@ def convert(card: ModelCard, quantization: str = "int8", force: bool = False) ->
             raise
         raise EngineUnavailableError(f"converting '{card.alias}' failed: {str(exc).strip().splitlines()[0]}") from None
     return target
+
+
+def _write_ctranslate2(source: Path, staging: Path, quantization: str) -> dict:
+    try:
+        from ctranslate2.converters import TransformersConverter
+    except ImportError:
+        raise EngineUnavailableError("converting needs the package 'ctranslate2'; pip install ctranslate2") from None
+    TransformersConverter(str(_with_converter_config(source, staging))).convert(
+        str(staging / "model"), quantization=quantization, force=True)
+    for item in (staging / "model").iterdir():
+        os.replace(item, staging / item.name)
+    shutil.rmtree(staging / "model")
+    shutil.rmtree(staging / "source", ignore_errors=True)
+    return {"output_vocabulary": _target_vocabulary_map(source, staging)}
+
+
+def _write_openvino(source: Path, staging: Path, quantization: str) -> dict:
+    try:
+        import openvino  # noqa: F401
+    except ImportError:
+        raise EngineUnavailableError("converting needs the package 'openvino'; pip install openvino") from None
+    from transformers import AutoConfig, AutoModelForSeq2SeqLM
+
+    from summarize.openvino_export import export_bart, unsupported
+
+    why = unsupported(AutoConfig.from_pretrained(source))
+    if why:
+        raise EngineUnavailableError(why)
+    model = AutoModelForSeq2SeqLM.from_pretrained(source, use_safetensors=True, trust_remote_code=False)
+    export_bart(model, staging, quantization)
+    shutil.copy(source / "config.json", staging / "config.json")
+    return {}
 
 
 # Config fields the CTranslate2 converter reads that some saved configs lack (BART is post-norm,

@@ -6,7 +6,7 @@ import os
 import platform
 from importlib.metadata import PackageNotFoundError, version
 
-PACKAGES = ("summarize", "torch", "transformers", "tokenizers", "ctranslate2", "sacrebleu", "rouge-score",
+PACKAGES = ("summarize", "torch", "transformers", "tokenizers", "ctranslate2", "openvino", "sacrebleu", "rouge-score",
             "lingua-language-detector", "numpy")
 
 

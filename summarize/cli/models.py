@@ -27,7 +27,8 @@ def _status(card: ModelCard) -> str:
     source = local_weights(card)
     if source is None:
         return "not downloaded"
-    converted = [q for q in QUANTIZATIONS if (converted_folder(card, q, source) / "summarize.json").is_file()]
+    converted = [f"{runtime} {q}" for runtime, choices in QUANTIZATIONS.items() for q in choices
+                 if (converted_folder(card, q, source, runtime) / "summarize.json").is_file()]
     return "local" + (f", converted {'/'.join(converted)}" if converted else "")
 
 
@@ -84,11 +85,13 @@ def download(alias: str) -> None:
 
 @models.command("convert")
 @click.argument("alias")
+@click.option("--runtime", type=click.Choice(["ctranslate2", "openvino"]), default="ctranslate2", show_default=True,
+              help="ctranslate2: every architecture but PEGASUS; openvino: BART summarisers, CPU only.")
 @click.option("--quantization", type=click.Choice(["int8", "int8_float32", "int8_float16", "float32", "float16"]),
-              default="int8", show_default=True)
+              default="int8", show_default=True, help="openvino takes int8 or float32.")
 @click.option("--force", is_flag=True, help="Replace an existing conversion.")
-def convert(alias: str, quantization: str, force: bool) -> None:
-    """Convert ALIAS (from the local cache or a local folder) for the ctranslate2 engine."""
+def convert(alias: str, runtime: str, quantization: str, force: bool) -> None:
+    """Convert ALIAS (from the local cache or a local folder) for the ctranslate2 or openvino engine."""
     from summarize.convert import convert as run_conversion
 
-    click.echo(str(run_conversion(lookup(alias), quantization, force)))
+    click.echo(str(run_conversion(lookup(alias), quantization, force, runtime)))

@@ -1,7 +1,7 @@
 """The `ctranslate2` engine: converted models (int8 on CPU, float16 on CUDA), the same
 tokenisation and language codes as the transformers engine.
 
-CPU tuning, measured by benchmarks/ct2_speed.py on 2 cores: AVX-512 kernels where the CPU has
+CPU tuning, measured by benchmarks/cpu_speed.py on 2 cores: AVX-512 kernels where the CPU has
 them (CTranslate2 picks AVX2 by default); for translation one thread per batch and one batch
 per core (inter_threads), which beats two threads on one batch at batch 1 and batch 16; for
 summaries (one long input) both threads on the one batch."""

@@ -15,6 +15,7 @@ SUMMARIZERS = {
     "transformers": "summarize.engines.huggingface:HFSummarizer",
     "extractive": "summarize.engines.extractive:ExtractiveSummarizer",
     "ctranslate2": "summarize.engines.ctranslate2:CT2Summarizer",
+    "openvino": "summarize.engines.openvino:OVSummarizer",
 }
 
 

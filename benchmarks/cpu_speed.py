@@ -1,8 +1,9 @@
-"""CTranslate2 against transformers on CPU, interleaved, on no-weights architectures.
+"""The converted CPU engines (CTranslate2, OpenVINO) against transformers, interleaved, on
+no-weights architectures.
 
 Each engine runs in its own worker process (so peak RSS is its own), loads the card's
-architecture with random weights (CTranslate2: converted to int8), and the parent alternates
-timed calls between them. Output lengths are forced on both. Prints medians, the ratios the
+architecture with random weights (converted to int8 for CTranslate2 and OpenVINO), and the parent
+alternates timed calls between them. Output lengths are forced on both. Prints medians, the ratios the
 issue asks for, ms per generated token and peak RSS.
 
 Engines:
@@ -10,12 +11,14 @@ Engines:
   ct2-defaults   CTranslate2 int8 with its default settings (AVX2 kernels, all cores on one batch)
   ct2            the ctranslate2 engine's CPU path (int8, AVX-512 where present, thread plan of
                  summarize/engines/ctranslate2.py)
+  openvino       (BART only) the openvino engine: bfloat16 encoder where the CPU has bfloat16
+                 units, int8 decoder weights, the numpy beam search of summarize/engines/search.py
   ct2-target-vocab  (Marian only) the same, with the output limited to the target side of the
                  shared vocabulary, as the engine does for OPUS-MT conversions. Random weights have
                  no target side: half the vocabulary stands in for it (an assumption; the real
                  share is the size of the model's target.spm).
 
-    python benchmarks/ct2_speed.py [--runs 5] [--only opus-b16|opus-b1|distilbart]
+    python benchmarks/cpu_speed.py [--runs 5] [--only opus-b16|opus-b1|distilbart]
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 WORKLOADS = {
     "opus-b16": dict(model="opus-mt-es-en", task="translation", batch=16, beams=4, input=40, output=40),
@@ -47,6 +51,14 @@ def prepare(workload: dict, folder: str) -> None:
     model = build_random_model(lookup(workload["model"]))
     inputs = random_inputs(model, workload["batch"], workload["input"], "cpu")
     convert_random_model(model, "int8", folder)
+    if workload["model"].startswith("distilbart"):
+        from summarize.openvino_export import export_bart
+
+        os.makedirs(os.path.join(folder, "openvino"))
+        export_bart(model, Path(folder, "openvino"), "int8")
+        model.config.save_pretrained(os.path.join(folder, "openvino"))
+    with open(os.path.join(folder, "input_ids.json"), "w", encoding="utf-8") as handle:
+        json.dump(inputs["input_ids"].tolist(), handle)
     vocabulary = json.load(open(os.path.join(folder, "shared_vocabulary.json"), encoding="utf-8"))
     tokens = [[vocabulary[i] for i in row] for row in inputs["input_ids"].tolist()]
     with open(os.path.join(folder, "inputs.json"), "w", encoding="utf-8") as handle:
@@ -73,6 +85,20 @@ def worker(engine: str, workload: dict, folder: str) -> None:
         def call() -> int:
             with torch.inference_mode():
                 return model.generate(**inputs, generation_config=config).shape[1] - 1
+    elif engine == "openvino":
+        from summarize.engines.openvino import OVRunner
+        from summarize.engines.search import SearchSettings
+
+        config = json.load(open(os.path.join(folder, "openvino", "config.json"), encoding="utf-8"))
+        runner = OVRunner(Path(folder, "openvino"), "int8")
+        ids = json.load(open(os.path.join(folder, "input_ids.json"), encoding="utf-8"))
+        settings = SearchSettings(
+            start_token_id=config["decoder_start_token_id"], eos_token_id=config["eos_token_id"],
+            pad_token_id=config["pad_token_id"], num_beams=workload["beams"], max_new_tokens=workload["output"],
+            min_new_tokens=workload["output"])
+
+        def call() -> int:
+            return len(runner.generate_ids(ids, config["pad_token_id"], settings)[0])
     else:
         from summarize.engines.ctranslate2 import _import_ctranslate2, thread_plan
 
@@ -145,6 +171,8 @@ def main() -> None:
         engines = ["transformers", "ct2-defaults", "ct2"]
         if w["model"].startswith("opus-mt"):
             engines.append("ct2-target-vocab")
+        if w["model"].startswith("distilbart"):
+            engines.append("openvino")
         results = measure(name, w, engines, args.runs)
         print(f"\n{w['model']} (random weights), {w['input']} in / {w['output']} out, batch {w['batch']}, "
               f"beams {w['beams']}; medians of {args.runs} interleaved calls")

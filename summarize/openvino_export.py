@@ -1,0 +1,163 @@
+"""OpenVINO graphs of a BART summariser, built from the transformers model.
+
+Two graphs:
+  encoder   input ids and mask -> each decoder layer's cross-attention keys and values, computed
+            once per input (not once per beam);
+  decoder   one token per hypothesis -> log-probabilities and the grown self-attention cache. The
+            hypotheses of one input (its beams) share that input's cross-attention keys and values,
+            so a step reads them once instead of once per beam.
+
+With `int8` the decoder's linear weights are stored as int8 with one float scale per output row
+(OpenVINO multiplies them in that form); the encoder keeps 16-bit weights. `float32` keeps every
+weight as it is, which the tests compare token for token with transformers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+
+from summarize.engines.openvino import DECODER, ENCODER, MASKED
+
+
+def unsupported(config) -> str | None:
+    """Why this BART-family config is outside the graphs below, or None."""
+    if config.model_type != "bart":
+        return f"the openvino engine runs BART models, not '{config.model_type}'"
+    if getattr(config, "normalize_before", False) or getattr(config, "add_final_layer_norm", False):
+        return "the openvino engine runs post-norm BART only"
+    return None
+
+
+def export_bart(model, folder: Path, quantization: str) -> None:
+    """Write encoder.xml/.bin and decoder.xml/.bin for `model` (a BartForConditionalGeneration)."""
+    import openvino
+
+    from summarize.errors import EngineUnavailableError
+
+    why = unsupported(model.config)
+    if why:
+        raise EngineUnavailableError(why)
+    model = model.float().eval()
+    config = model.config
+    layers, heads = config.decoder_layers, config.decoder_attention_heads
+    head_size = config.d_model // heads
+    ids = torch.tensor([[0, 5, 6, 7, 2], [0, 8, 2, 1, 1]])
+    mask = (ids != config.pad_token_id).long()
+    with torch.inference_mode():
+        encoder = _Encoder(model)
+        cross_k, cross_v = encoder(ids, mask)
+        decoder = _Decoder(model, quantized=quantization == "int8")
+        beams = 3
+        example = (torch.full((2 * beams, 1), 5), torch.tensor([1]),
+                   torch.zeros(layers, 2 * beams, heads, 1, head_size), torch.zeros(layers, 2 * beams, heads, 1, head_size),
+                   cross_k, cross_v, torch.where(mask.bool(), 0.0, MASKED))
+        encoder_graph = openvino.convert_model(encoder, example_input=(ids, mask))
+        decoder_graph = openvino.convert_model(decoder, example_input=example)
+    _name_ports(encoder_graph, ["input_ids", "attention_mask"], ["cross_keys", "cross_values"])
+    _name_ports(decoder_graph, ["input_ids", "position", "self_keys", "self_values", "cross_keys", "cross_values",
+                                "encoder_mask"], ["log_probs", "new_self_keys", "new_self_values"])
+    openvino.save_model(encoder_graph, folder / ENCODER, compress_to_fp16=quantization == "int8")
+    openvino.save_model(decoder_graph, folder / DECODER, compress_to_fp16=False)
+
+
+def _name_ports(graph, inputs: list[str], outputs: list[str]) -> None:
+    for port, name in zip(graph.inputs, inputs):
+        port.get_tensor().set_names({name})
+    for port, name in zip(graph.outputs, outputs):
+        port.get_tensor().set_names({name})
+
+
+class _Encoder(torch.nn.Module):
+    """transformers' encoder, then each decoder layer's key and value projections of its output:
+    [layers, inputs, heads, length, head_size] each."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.encoder = model.get_encoder()
+        self.projections = torch.nn.ModuleList(layer.encoder_attn for layer in model.model.decoder.layers)
+        self.heads = model.config.decoder_attention_heads
+
+    def forward(self, input_ids, attention_mask):
+        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        n, length, width = hidden.shape
+        split = lambda x: x.view(n, length, self.heads, width // self.heads).transpose(1, 2)  # noqa: E731
+        keys = torch.stack([split(attention.k_proj(hidden)) for attention in self.projections])
+        values = torch.stack([split(attention.v_proj(hidden)) for attention in self.projections])
+        return keys, values
+
+
+class _Int8Linear(torch.nn.Module):
+    """A linear layer whose weight is int8 times one scale per output row."""
+
+    def __init__(self, linear):
+        super().__init__()
+        weight = linear.weight.detach().float()
+        scale = weight.abs().amax(dim=1, keepdim=True).clamp(min=1e-12) / 127
+        self.register_buffer("weight_int8", torch.round(weight / scale).to(torch.int8))
+        self.register_buffer("scale", scale)
+        self.register_buffer("bias", linear.bias.detach().float() if linear.bias is not None
+                             else torch.zeros(weight.shape[0]))
+
+    def forward(self, x):
+        return torch.nn.functional.linear(x, self.weight_int8.float() * self.scale, self.bias)
+
+
+class _Decoder(torch.nn.Module):
+    """One BART decoder step (post-norm) for hypotheses grouped by input: hypothesis h belongs to
+    input h // beams, where beams = hypotheses / inputs."""
+
+    def __init__(self, model, quantized: bool):
+        import copy
+
+        super().__init__()
+        decoder = copy.deepcopy(model.model.decoder)
+        head = copy.deepcopy(model.lm_head)
+        if quantized:
+            _quantize_linears(decoder)
+            head = _Int8Linear(head)
+        self.decoder, self.head = decoder, head
+        self.register_buffer("logits_bias", model.final_logits_bias.detach().float().clone())
+        self.heads = model.config.decoder_attention_heads
+        self.offset = getattr(decoder.embed_positions, "offset", 2)
+
+    def forward(self, input_ids, position, self_keys, self_values, cross_keys, cross_values, encoder_mask):
+        decoder = self.decoder
+        hypotheses = input_ids.shape[0]
+        inputs = cross_keys.shape[1]
+        beams = hypotheses // inputs
+        width = decoder.layernorm_embedding.normalized_shape[0]
+        head_size = width // self.heads
+        positions = decoder.embed_positions.weight[position + self.offset]  # [1, width]
+        x = decoder.embed_tokens(input_ids) + positions.view(1, 1, width)
+        x = decoder.layernorm_embedding(x)
+        mask = encoder_mask.view(inputs, 1, 1, -1)
+        new_keys, new_values = [], []
+        for index, layer in enumerate(decoder.layers):
+            attention = layer.self_attn
+            q = (attention.q_proj(x) * attention.scaling).view(hypotheses, 1, self.heads, head_size).transpose(1, 2)
+            k = torch.cat([self_keys[index], attention.k_proj(x).view(hypotheses, 1, self.heads, head_size).transpose(1, 2)], 2)
+            v = torch.cat([self_values[index], attention.v_proj(x).view(hypotheses, 1, self.heads, head_size).transpose(1, 2)], 2)
+            new_keys.append(k)
+            new_values.append(v)
+            # One query per hypothesis: products and sums rather than matmul-softmax-matmul, which
+            # OpenVINO fuses into an attention kernel that goes wrong from 16 cached positions on.
+            weights = torch.softmax((q * k).sum(dim=-1, keepdim=True), dim=2)  # [hypotheses, heads, positions, 1]
+            mixed = (weights * v).sum(dim=2, keepdim=True)
+            x = layer.self_attn_layer_norm(x + attention.out_proj(mixed.transpose(1, 2).reshape(hypotheses, 1, width)))
+            cross = layer.encoder_attn
+            q = (cross.q_proj(x) * cross.scaling).view(inputs, beams, self.heads, head_size).transpose(1, 2)
+            scores = q @ cross_keys[index].transpose(2, 3) + mask  # [inputs, heads, beams, length]
+            mixed = torch.softmax(scores, dim=-1) @ cross_values[index]  # [inputs, heads, beams, head_size]
+            x = layer.encoder_attn_layer_norm(x + cross.out_proj(mixed.transpose(1, 2).reshape(hypotheses, 1, width)))
+            x = layer.final_layer_norm(x + layer.fc2(layer.activation_fn(layer.fc1(x))))
+        logits = self.head(x[:, 0]) + self.logits_bias
+        return torch.log_softmax(logits.float(), dim=-1), torch.stack(new_keys), torch.stack(new_values)
+
+
+def _quantize_linears(module) -> None:
+    for name, child in module.named_children():
+        if isinstance(child, torch.nn.Linear):
+            setattr(module, name, _Int8Linear(child))
+        else:
+            _quantize_linears(child)

@@ -1,0 +1,108 @@
+"""The openvino engine on a converted tiny BART: transformers' outputs in float32, with greedy and
+with beam search under the settings BART summarisers use."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from summarize.cards import card_for_folder
+from summarize.cli import cli
+from summarize.convert import convert, find_converted
+from summarize.engines.huggingface import Seq2SeqModel
+from summarize.engines.openvino import OVModel
+from summarize.errors import EngineUnavailableError
+from summarize.select import _CHOSEN
+from tests.corpus import ENGLISH, SPANISH
+
+INPUTS = ENGLISH + SPANISH
+CNN_SETTINGS = {"num_beams": 4, "min_new_tokens": 6, "max_new_tokens": 20, "length_penalty": 2.0,
+                "no_repeat_ngram_size": 3, "early_stopping": True, "forced_bos_token_id": 0, "forced_eos_token_id": 2}
+
+
+@pytest.fixture(scope="module")
+def converted(tiny_models, tmp_path_factory):
+    """float32 and int8 OpenVINO conversions of the tiny BART, made once."""
+    import os
+
+    home = tmp_path_factory.mktemp("openvino-home")
+    previous = os.environ.get("SUMMARIZE_HOME")
+    os.environ["SUMMARIZE_HOME"] = str(home)
+    try:
+        card = card_for_folder(tiny_models["bart"], "summarization")
+        return {q: convert(card, q, runtime="openvino") for q in ("float32", "int8")}
+    finally:
+        if previous is None:
+            del os.environ["SUMMARIZE_HOME"]
+        else:
+            os.environ["SUMMARIZE_HOME"] = previous
+
+
+@pytest.mark.parametrize("generation", [{}, CNN_SETTINGS, {**CNN_SETTINGS, "num_beams": 3, "early_stopping": False,
+                                                           "length_penalty": 0.5}],
+                         ids=["greedy", "cnn-beam4", "beam3-heuristic-stop"])
+def test_float32_equals_transformers_token_for_token(tiny_models, converted, generation):
+    card = dataclasses.replace(card_for_folder(tiny_models["bart"], "summarization"), generation=generation)
+    expected = Seq2SeqModel(card, "cpu").generate(INPUTS)
+    got = OVModel(card, converted["float32"]).generate(INPUTS)
+    agreement = sum(a == b for a, b in zip(expected, got)) / len(INPUTS)
+    assert agreement >= 0.99, [pair for pair in zip(expected, got) if pair[0] != pair[1]]
+    assert len(set(got)) > 1
+
+
+def test_int8_conversion_summarises_every_input(tiny_models, converted):
+    card = dataclasses.replace(card_for_folder(tiny_models["bart"], "summarization"), generation=CNN_SETTINGS)
+    model = OVModel(card, converted["int8"])
+    assert model.quantization == "int8"
+    outputs = model.generate(INPUTS)
+    assert len(outputs) == len(INPUTS) and all(outputs)
+
+
+def test_a_setting_the_engine_does_not_apply_is_refused(tiny_models, converted):
+    card = dataclasses.replace(card_for_folder(tiny_models["bart"], "summarization"),
+                               generation={"num_beams": 2, "repetition_penalty": 1.3})
+    with pytest.raises(EngineUnavailableError, match="repetition_penalty"):
+        OVModel(card, converted["float32"]).generate(INPUTS[:1])
+
+
+@pytest.mark.parametrize("architecture", ["pegasus", "t5"])
+def test_architectures_other_than_bart_fail_in_one_line(tiny_models, architecture):
+    with pytest.raises(EngineUnavailableError) as caught:
+        convert(card_for_folder(tiny_models[architecture], "summarization"), "int8", runtime="openvino")
+    assert "\n" not in str(caught.value) and "BART" in str(caught.value)
+
+
+def test_ctranslate2_quantizations_are_refused_for_openvino(tiny_models):
+    with pytest.raises(EngineUnavailableError, match="int8, float32"):
+        convert(card_for_folder(tiny_models["bart"], "summarization"), "float16", runtime="openvino")
+
+
+def test_auto_prefers_the_openvino_conversion_for_summaries(tiny_models, tmp_path):
+    card = card_for_folder(tiny_models["bart"], "summarization")
+    assert find_converted(card, "cpu", "openvino") is None
+    path = tmp_path / "en.txt"
+    path.write_text(" ".join(ENGLISH[:4]), encoding="utf-8")
+    args = ["article", str(path), "--from", "en", "--summarizer", str(tiny_models["bart"]), "--format", "json"]
+    before = json.loads(CliRunner().invoke(cli, args).stdout)["metadata"]["summarizer"]
+    assert before["engine"] == "transformers"
+    convert(card, "int8", runtime="ctranslate2")
+    convert(card, "int8", runtime="openvino")
+    _CHOSEN.clear()  # a new process, as after 'summarize models convert'
+    after = CliRunner().invoke(cli, args)
+    assert after.exit_code == 0, after.output
+    meta = json.loads(after.stdout)["metadata"]["summarizer"]
+    assert meta["engine"] == "openvino" and meta["compute_type"] == "int8"
+    assert "openvino int8" in after.stderr
+
+
+def test_cli_converts_for_openvino_and_refuses_a_second_time(tiny_models):
+    args = ["models", "convert", str(tiny_models["bart"]), "--runtime", "openvino", "--quantization", "float32"]
+    first = CliRunner().invoke(cli, args)
+    assert first.exit_code == 0, first.output
+    assert json.loads((find_converted(card_for_folder(tiny_models["bart"], "summarization"), "cpu", "openvino")
+                       / "summarize.json").read_text())["runtime"] == "openvino"
+    second = CliRunner().invoke(cli, args)
+    assert second.exit_code != 0 and "--force" in second.output
