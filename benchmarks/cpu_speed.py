@@ -11,8 +11,8 @@ Engines:
   ct2-defaults   CTranslate2 int8 with its default settings (AVX2 kernels, all cores on one batch)
   ct2            the ctranslate2 engine's CPU path (int8, AVX-512 where present, thread plan of
                  summarize/engines/ctranslate2.py)
-  openvino       (BART only) the openvino engine: bfloat16 encoder where the CPU has bfloat16
-                 units, int8 decoder weights, the numpy beam search of summarize/engines/search.py
+  openvino       the openvino engine: int8 decoder weights, the encoder in bfloat16 where the
+                 CPU has bfloat16 units, the numpy search of summarize/engines/search.py
   ct2-target-vocab  (Marian only) the same, with the output limited to the target side of the
                  shared vocabulary, as the engine does for OPUS-MT conversions. Random weights have
                  no target side: half the vocabulary stands in for it (an assumption; the real
@@ -51,7 +51,7 @@ def prepare(workload: dict, folder: str) -> None:
     model = build_random_model(lookup(workload["model"]))
     inputs = random_inputs(model, workload["batch"], workload["input"], "cpu")
     convert_random_model(model, "int8", folder)
-    if workload["model"].startswith("distilbart"):
+    if workload["model"].startswith(("distilbart", "opus-mt")):
         from summarize.openvino_export import export_bart
 
         os.makedirs(os.path.join(folder, "openvino"))
@@ -171,8 +171,7 @@ def main() -> None:
         engines = ["transformers", "ct2-defaults", "ct2"]
         if w["model"].startswith("opus-mt"):
             engines.append("ct2-target-vocab")
-        if w["model"].startswith("distilbart"):
-            engines.append("openvino")
+        engines.append("openvino")
         results = measure(name, w, engines, args.runs)
         print(f"\n{w['model']} (random weights), {w['input']} in / {w['output']} out, batch {w['batch']}, "
               f"beams {w['beams']}; medians of {args.runs} interleaved calls")

@@ -1,4 +1,4 @@
-"""OpenVINO graphs of a BART summariser, built from the transformers model.
+"""OpenVINO graphs of a post-norm BART or Marian model, built from the transformers model.
 
 Two graphs:
   encoder   input ids and mask -> each decoder layer's cross-attention keys and values, computed
@@ -21,16 +21,16 @@ from summarize.engines.openvino import DECODER, ENCODER, MASKED
 
 
 def unsupported(config) -> str | None:
-    """Why this BART-family config is outside the graphs below, or None."""
-    if config.model_type != "bart":
-        return f"the openvino engine runs BART models, not '{config.model_type}'"
+    """Why this config is outside the graphs below, or None."""
+    if config.model_type not in ("bart", "marian"):
+        return f"the openvino engine runs BART and Marian (OPUS-MT) models, not '{config.model_type}'"
     if getattr(config, "normalize_before", False) or getattr(config, "add_final_layer_norm", False):
-        return "the openvino engine runs post-norm BART only"
+        return "the openvino engine runs post-norm BART and Marian models only"
     return None
 
 
 def export_bart(model, folder: Path, quantization: str) -> None:
-    """Write encoder.xml/.bin and decoder.xml/.bin for `model` (a BartForConditionalGeneration)."""
+    """Write encoder.xml/.bin and decoder.xml/.bin for `model` (BART or Marian, for generation)."""
     import openvino
 
     from summarize.errors import EngineUnavailableError
@@ -104,8 +104,10 @@ class _Int8Linear(torch.nn.Module):
 
 
 class _Decoder(torch.nn.Module):
-    """One BART decoder step (post-norm) for hypotheses grouped by input: hypothesis h belongs to
-    input h // beams, where beams = hypotheses / inputs."""
+    """One decoder step of post-norm BART or Marian for hypotheses grouped by input: hypothesis h
+    belongs to input h // beams, where beams = hypotheses / inputs. BART scales its embeddings
+    inside embed_tokens and normalises them; Marian scales them in the decoder and adds
+    sinusoidal positions without an offset."""
 
     def __init__(self, model, quantized: bool):
         import copy
@@ -119,18 +121,22 @@ class _Decoder(torch.nn.Module):
         self.decoder, self.head = decoder, head
         self.register_buffer("logits_bias", model.final_logits_bias.detach().float().clone())
         self.heads = model.config.decoder_attention_heads
-        self.offset = getattr(decoder.embed_positions, "offset", 2)
+        self.width = model.config.d_model
+        self.offset = getattr(decoder.embed_positions, "offset", 0)
+        self.embed_scale = float(getattr(decoder, "embed_scale", 1.0))
+        self.embedding_norm = getattr(decoder, "layernorm_embedding", None)
 
     def forward(self, input_ids, position, self_keys, self_values, cross_keys, cross_values, encoder_mask):
         decoder = self.decoder
         hypotheses = input_ids.shape[0]
         inputs = cross_keys.shape[1]
         beams = hypotheses // inputs
-        width = decoder.layernorm_embedding.normalized_shape[0]
+        width = self.width
         head_size = width // self.heads
         positions = decoder.embed_positions.weight[position + self.offset]  # [1, width]
-        x = decoder.embed_tokens(input_ids) + positions.view(1, 1, width)
-        x = decoder.layernorm_embedding(x)
+        x = decoder.embed_tokens(input_ids) * self.embed_scale + positions.view(1, 1, width)
+        if self.embedding_norm is not None:
+            x = self.embedding_norm(x)
         mask = encoder_mask.view(inputs, 1, 1, -1)
         new_keys, new_values = [], []
         for index, layer in enumerate(decoder.layers):

@@ -1,5 +1,5 @@
-"""The openvino engine on a converted tiny BART: transformers' outputs in float32, with greedy and
-with beam search under the settings BART summarisers use."""
+"""The openvino engine on a converted tiny BART and Marian: transformers' outputs in float32, with
+greedy and with beam search under the settings BART summarisers and OPUS-MT use."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ CNN_SETTINGS = {"num_beams": 4, "min_new_tokens": 6, "max_new_tokens": 20, "leng
 
 @pytest.fixture(scope="module")
 def converted(tiny_models, tmp_path_factory):
-    """float32 and int8 OpenVINO conversions of the tiny BART, made once."""
+    """float32 and int8 OpenVINO conversions of the tiny BART, and float32 of the tiny Marian, made once."""
     import os
 
     home = tmp_path_factory.mktemp("openvino-home")
@@ -33,7 +33,9 @@ def converted(tiny_models, tmp_path_factory):
     os.environ["SUMMARIZE_HOME"] = str(home)
     try:
         card = card_for_folder(tiny_models["bart"], "summarization")
-        return {q: convert(card, q, runtime="openvino") for q in ("float32", "int8")}
+        folders = {q: convert(card, q, runtime="openvino") for q in ("float32", "int8")}
+        folders["marian"] = convert(card_for_folder(tiny_models["marian"], "translation"), "float32", runtime="openvino")
+        return folders
     finally:
         if previous is None:
             del os.environ["SUMMARIZE_HOME"]
@@ -53,6 +55,16 @@ def test_float32_equals_transformers_token_for_token(tiny_models, converted, gen
     assert len(set(got)) > 1
 
 
+@pytest.mark.parametrize("generation", [{}, {"num_beams": 4, "max_new_tokens": 16}], ids=["greedy", "beam4"])
+def test_marian_float32_translation_equals_transformers(tiny_models, converted, generation):
+    card = dataclasses.replace(card_for_folder(tiny_models["marian"], "translation"), generation=generation)
+    expected = Seq2SeqModel(card, "cpu").generate(SPANISH, target="en")
+    got = OVModel(card, converted["marian"]).generate(SPANISH, target="en")
+    agreement = sum(a == b for a, b in zip(expected, got)) / len(SPANISH)
+    assert agreement >= 0.99, [pair for pair in zip(expected, got) if pair[0] != pair[1]]
+    assert len(set(got)) > 1
+
+
 def test_int8_conversion_summarises_every_input(tiny_models, converted):
     card = dataclasses.replace(card_for_folder(tiny_models["bart"], "summarization"), generation=CNN_SETTINGS)
     model = OVModel(card, converted["int8"])
@@ -68,11 +80,11 @@ def test_a_setting_the_engine_does_not_apply_is_refused(tiny_models, converted):
         OVModel(card, converted["float32"]).generate(INPUTS[:1])
 
 
-@pytest.mark.parametrize("architecture", ["pegasus", "t5"])
-def test_architectures_other_than_bart_fail_in_one_line(tiny_models, architecture):
+@pytest.mark.parametrize("architecture", ["pegasus", "t5", "m2m_100"])
+def test_other_architectures_fail_in_one_line(tiny_models, architecture):
     with pytest.raises(EngineUnavailableError) as caught:
         convert(card_for_folder(tiny_models[architecture], "summarization"), "int8", runtime="openvino")
-    assert "\n" not in str(caught.value) and "BART" in str(caught.value)
+    assert "\n" not in str(caught.value) and "BART and Marian" in str(caught.value)
 
 
 def test_ctranslate2_quantizations_are_refused_for_openvino(tiny_models):

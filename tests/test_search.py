@@ -19,6 +19,8 @@ SETTINGS = {
     "never-stop-early": dict(num_beams=3, max_new_tokens=14, length_penalty=0.5, early_stopping="never",
                              no_repeat_ngram_size=2),
     "heuristic-stop": dict(num_beams=2, max_new_tokens=14, min_new_tokens=4, early_stopping=False),
+    "banned-renormalized": dict(num_beams=3, max_new_tokens=14, banned_token_ids=(339, 391), renormalize=True,
+                                forced_bos_token_id=0),
 }
 
 
@@ -62,8 +64,11 @@ def test_search_equals_transformers_generate(bart, name):
     encoded = tokenizer(texts, return_tensors="pt", padding=True)
     settings = SearchSettings(start_token_id=2, eos_token_id=2, pad_token_id=1, **SETTINGS[name])
     # Every field stated: transformers fills unset ones from the model's saved generation config.
-    fields = {k: v for k, v in dataclasses.asdict(settings).items() if k != "start_token_id"}
-    config = GenerationConfig(do_sample=False, decoder_start_token_id=2, bos_token_id=0, **fields)
+    fields = {k: v for k, v in dataclasses.asdict(settings).items()
+              if k not in ("start_token_id", "banned_token_ids", "renormalize")}
+    config = GenerationConfig(do_sample=False, decoder_start_token_id=2, bos_token_id=0, **fields,
+                              bad_words_ids=[[t] for t in settings.banned_token_ids] or None,
+                              renormalize_logits=settings.renormalize)
     with torch.inference_mode():
         reference = model.generate(**encoded, generation_config=config)
     expected = [tokenizer.decode(row, skip_special_tokens=True) for row in reference]

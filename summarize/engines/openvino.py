@@ -1,5 +1,6 @@
-"""The `openvino` engine: BART summarisers converted to OpenVINO graphs (see
-summarize/openvino_export.py), decoded by summarize/engines/search.py with transformers' rules.
+"""The `openvino` engine: BART summarisers and Marian (OPUS-MT) translators converted to OpenVINO
+graphs (see summarize/openvino_export.py), decoded by summarize/engines/search.py with
+transformers' rules.
 
 On CPUs with bfloat16 matrix units (AMX, AVX-512 BF16) OpenVINO runs the encoder in bfloat16, its
 default there; the decoder step, bound by reading weights, runs int8 weights in float32. The
@@ -13,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from summarize.cards import ModelCard
-from summarize.engines.base import NeuralSummarizer
+from summarize.engines.base import NeuralSummarizer, NeuralTranslator
 from summarize.engines.search import SearchSettings, search
 from summarize.errors import EngineUnavailableError, SummarizeError
 
@@ -25,7 +26,8 @@ MAX_BATCH = 8
 # Generation settings this engine honours; any other one set to a non-default value is refused.
 HONOURED = {"num_beams", "max_new_tokens", "min_new_tokens", "max_length", "min_length", "length_penalty",
             "early_stopping", "no_repeat_ngram_size", "forced_bos_token_id", "forced_eos_token_id",
-            "decoder_start_token_id", "eos_token_id", "pad_token_id", "bos_token_id"}
+            "decoder_start_token_id", "eos_token_id", "pad_token_id", "bos_token_id", "bad_words_ids",
+            "renormalize_logits"}
 IGNORED = {"do_sample", "transformers_version", "_from_model_config", "use_cache", "output_attentions",
            "output_hidden_states", "output_scores", "return_dict_in_generate", "num_return_sequences"}
 _NEUTRAL = {"repetition_penalty": 1.0, "temperature": 1.0, "top_k": 50, "top_p": 1.0, "num_beam_groups": 1,
@@ -72,24 +74,27 @@ class OVRunner:
         encoder_mask = np.where(attention_mask == 1, 0.0, MASKED).astype(np.float32)
 
         def step(tokens: np.ndarray, origins: np.ndarray | None) -> np.ndarray:
-            if origins is not None:
-                state["self_keys"] = state["self_keys"][:, origins]
-                state["self_values"] = state["self_values"][:, origins]
+            # Outputs are the request's own buffers (share_outputs), rewritten by the next call: the
+            # cache is copied (or gathered, which copies) before it goes back in, and the
+            # log-probabilities are used up before then.
+            keys, values = state["self_keys"], state["self_values"]
+            if origins is None:
+                keys, values = keys.copy(), values.copy()
+            else:
+                keys, values = np.take(keys, origins, axis=1), np.take(values, origins, axis=1)
             result = request.infer({
                 "input_ids": tokens.reshape(-1, 1).astype(np.int64), "position": np.array([state["position"]]),
-                "self_keys": state["self_keys"], "self_values": state["self_values"], "cross_keys": cross_keys,
-                "cross_values": cross_values, "encoder_mask": encoder_mask}, share_inputs=True)
-            state["self_keys"], state["self_values"] = result["new_self_keys"].copy(), result["new_self_values"].copy()
+                "self_keys": keys, "self_values": values, "cross_keys": cross_keys,
+                "cross_values": cross_values, "encoder_mask": encoder_mask}, share_inputs=True, share_outputs=True)
+            state["self_keys"], state["self_values"] = result["new_self_keys"], result["new_self_values"]
             state["position"] += 1
-            return result["log_probs"].copy()
+            return result["log_probs"]
 
         return search(step, len(batch), settings)
 
 
 class OVModel:
-    """A converted BART summariser with its Hugging Face tokenizer and generation settings."""
-
-    architecture = "bart"
+    """A converted BART or Marian model with its Hugging Face tokenizer and generation settings."""
 
     def __init__(self, card: ModelCard, folder: Path):
         from transformers import AutoTokenizer
@@ -100,6 +105,7 @@ class OVModel:
         self.card = card
         self.device = "cpu"
         self.quantization = metadata["quantization"]
+        self.architecture = metadata["architecture"]
         self.tokenizer = AutoTokenizer.from_pretrained(folder)
         self.runner = OVRunner(folder, self.quantization)
         self.max_input_tokens = card.max_input_tokens or min(self.tokenizer.model_max_length, 1024)
@@ -108,10 +114,13 @@ class OVModel:
         self.model_config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
 
     def count_tokens(self, text: str, target: str | None = None) -> int:
-        return len(self.tokenizer(text).input_ids)
+        return len(self.tokenizer(self._prefix(target) + text).input_ids)
+
+    def _prefix(self, target: str | None) -> str:
+        return self.card.source_prefix.format(target=self.card.code(target) if target else "")
 
     def set_source_language(self, source: str | None) -> None:
-        """BART reads any text; there is no language token to set."""
+        """BART and Marian take no source-language token."""
 
     def settings(self, length: str | None = None) -> SearchSettings:
         """The model's saved generation settings, then the card's and the length's, as
@@ -130,12 +139,18 @@ class OVModel:
         min_new = merged.get("min_new_tokens")
         if min_new is None:
             min_new = max(merged.get("min_length", 0) - 1, 0)
+        bad_words = merged.get("bad_words_ids") or []
+        if any(len(words) != 1 for words in bad_words):
+            raise EngineUnavailableError(f"the openvino engine bans single tokens only; '{self.card.alias}' "
+                                         "bans longer sequences; use --engine transformers")
         return SearchSettings(
             start_token_id=token("decoder_start_token_id"), eos_token_id=token("eos_token_id"),
             pad_token_id=token("pad_token_id"), num_beams=merged.get("num_beams", 1), max_new_tokens=max_new,
             min_new_tokens=min_new, length_penalty=merged.get("length_penalty", 1.0),
             early_stopping=merged.get("early_stopping", False),
             no_repeat_ngram_size=merged.get("no_repeat_ngram_size") or 0,
+            banned_token_ids=tuple(words[0] for words in bad_words),
+            renormalize=bool(merged.get("renormalize_logits")),
             forced_bos_token_id=merged.get("forced_bos_token_id"),
             forced_eos_token_id=merged.get("forced_eos_token_id"))
 
@@ -143,7 +158,8 @@ class OVModel:
         if not texts:
             return []
         settings = self.settings(length)
-        ids = [self.tokenizer(text).input_ids for text in texts]
+        prefix = self._prefix(target)
+        ids = [self.tokenizer(prefix + text).input_ids for text in texts]
         too_long = [len(seq) for seq in ids if len(seq) > self.max_input_tokens]
         if too_long:
             raise SummarizeError(f"an input has {too_long[0]} tokens, over the budget of {self.max_input_tokens}; "
@@ -174,13 +190,23 @@ def _load(card: ModelCard, device: str, allow_download: bool) -> OVModel:
     return OVModel(card, folder)
 
 
-class OVSummarizer(NeuralSummarizer):
-    engine_name = "openvino"
+class _Converted:
+    """What an OpenVINO conversion adds to the metadata."""
 
-    @classmethod
-    def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> OVSummarizer:
-        return cls(_load(card, device, allow_download))
+    engine_name = "openvino"
 
     def describe(self) -> dict:
         return {**super().describe(), "compute_type": self.model.quantization,
                 "encoder_precision": self.model.runner.encoder_precision}
+
+
+class OVTranslator(_Converted, NeuralTranslator):
+    @classmethod
+    def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> OVTranslator:
+        return cls(_load(card, device, allow_download))
+
+
+class OVSummarizer(_Converted, NeuralSummarizer):
+    @classmethod
+    def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> OVSummarizer:
+        return cls(_load(card, device, allow_download))

@@ -10,6 +10,7 @@ TRANSLATORS = {
     "transformers": "summarize.engines.huggingface:HFTranslator",
     "apertium": "summarize.engines.apertium:ApertiumTranslator",
     "ctranslate2": "summarize.engines.ctranslate2:CT2Translator",
+    "openvino": "summarize.engines.openvino:OVTranslator",
 }
 SUMMARIZERS = {
     "transformers": "summarize.engines.huggingface:HFSummarizer",

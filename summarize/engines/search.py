@@ -31,6 +31,8 @@ class SearchSettings:
     length_penalty: float = 1.0
     early_stopping: bool | str = False
     no_repeat_ngram_size: int = 0
+    banned_token_ids: tuple[int, ...] = ()
+    renormalize: bool = False
     forced_bos_token_id: int | None = None
     forced_eos_token_id: int | None = None
 
@@ -45,12 +47,17 @@ def process(sequences: np.ndarray, log_probs: np.ndarray, settings: SearchSettin
             prefix = tuple(sequence[length - n + 1:])
             banned = [sequence[i + n - 1] for i in range(length - n + 1) if tuple(sequence[i:i + n - 1]) == prefix]
             log_probs[row, banned] = _BANNED
+    if settings.banned_token_ids:
+        log_probs[:, list(settings.banned_token_ids)] = _BANNED
     if length - 1 < settings.min_new_tokens:
         log_probs[:, settings.eos_token_id] = _BANNED
     for token, at in ((settings.forced_bos_token_id, 1), (settings.forced_eos_token_id, settings.max_new_tokens)):
         if token is not None and length == at:
             log_probs[:, :] = _BANNED
             log_probs[:, token] = 0.0
+    if settings.renormalize:
+        peak = log_probs.max(axis=1, keepdims=True)
+        log_probs = log_probs - (peak + np.log(np.exp(log_probs - peak).sum(axis=1, keepdims=True)))
     return log_probs
 
 
