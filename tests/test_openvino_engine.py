@@ -118,3 +118,13 @@ def test_cli_converts_for_openvino_and_refuses_a_second_time(tiny_models):
                        / "summarize.json").read_text())["runtime"] == "openvino"
     second = CliRunner().invoke(cli, args)
     assert second.exit_code != 0 and "--force" in second.output
+
+
+def test_forced_openvino_translates_and_converts_on_first_use(tiny_models, tmp_path):
+    path = tmp_path / "es.txt"
+    path.write_text(" ".join(SPANISH[:3]), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["translate", str(path), "--from", "es", "--engine", "openvino",
+                                      "--model", str(tiny_models["marian"]), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    translator = json.loads(result.stdout)["metadata"]["translator"]
+    assert translator["engine"] == "openvino" and translator["compute_type"] == "int8"
