@@ -128,3 +128,21 @@ def test_forced_openvino_translates_and_converts_on_first_use(tiny_models, tmp_p
     assert result.exit_code == 0, result.output
     translator = json.loads(result.stdout)["metadata"]["translator"]
     assert translator["engine"] == "openvino" and translator["compute_type"] == "int8"
+
+
+def test_settings_come_from_config_json_without_a_generation_config(tiny_models, tmp_path):
+    """As transformers: a folder with no generation_config.json generates by its config.json."""
+    import shutil
+
+    folder = tmp_path / "bart-old-style"
+    shutil.copytree(tiny_models["bart"], folder)
+    (folder / "generation_config.json").unlink()
+    config = json.loads((folder / "config.json").read_text())
+    config.update(num_beams=3, no_repeat_ngram_size=2, max_length=15, min_length=5)
+    (folder / "config.json").write_text(json.dumps(config))
+    card = card_for_folder(folder, "summarization")
+    reference = Seq2SeqModel(card, "cpu")
+    assert reference.generation_config().num_beams == 3
+    model = OVModel(card, convert(card, "float32", runtime="openvino"))
+    assert model.settings().num_beams == 3 and model.settings().max_new_tokens == 14
+    assert model.generate(INPUTS) == reference.generate(INPUTS)

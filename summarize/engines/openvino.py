@@ -109,9 +109,11 @@ class OVModel:
         self.tokenizer = AutoTokenizer.from_pretrained(folder)
         self.runner = OVRunner(folder, self.quantization)
         self.max_input_tokens = card.max_input_tokens or min(self.tokenizer.model_max_length, 1024)
-        saved = folder / "generation_config.json"
-        self.saved_generation = json.loads(saved.read_text(encoding="utf-8")) if saved.is_file() else {}
         self.model_config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        saved = folder / "generation_config.json"
+        # Without a generation_config.json transformers takes the settings from config.json.
+        self.saved_generation = (json.loads(saved.read_text(encoding="utf-8")) if saved.is_file() else
+                                 {k: v for k, v in self.model_config.items() if k in HONOURED})
 
     def count_tokens(self, text: str, target: str | None = None) -> int:
         return len(self.tokenizer(self._prefix(target) + text).input_ids)
