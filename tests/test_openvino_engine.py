@@ -146,3 +146,15 @@ def test_settings_come_from_config_json_without_a_generation_config(tiny_models,
     model = OVModel(card, convert(card, "float32", runtime="openvino"))
     assert model.settings().num_beams == 3 and model.settings().max_new_tokens == 14
     assert model.generate(INPUTS) == reference.generate(INPUTS)
+
+
+def test_models_convert_picks_openvino_for_bart_and_ctranslate2_otherwise(tiny_models):
+    from summarize.convert import default_runtime
+
+    bart = card_for_folder(tiny_models["bart"], "summarization")
+    assert default_runtime(bart, "int8") == "openvino"
+    assert default_runtime(bart, "float16") == "ctranslate2"
+    assert default_runtime(card_for_folder(tiny_models["marian"], "translation"), "int8") == "ctranslate2"
+    result = CliRunner().invoke(cli, ["models", "convert", str(tiny_models["bart"])])
+    assert result.exit_code == 0, result.output
+    assert "/openvino/" in result.stdout

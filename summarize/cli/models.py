@@ -85,13 +85,18 @@ def download(alias: str) -> None:
 
 @models.command("convert")
 @click.argument("alias")
-@click.option("--runtime", type=click.Choice(["ctranslate2", "openvino"]), default="ctranslate2", show_default=True,
-              help="ctranslate2: every architecture but PEGASUS; openvino: BART summarisers, CPU only.")
+@click.option("--runtime", type=click.Choice(["auto", "ctranslate2", "openvino"]), default="auto", show_default=True,
+              help="ctranslate2: every architecture but PEGASUS; openvino: BART and Marian, CPU only; "
+                   "auto: openvino for BART summarisers, else ctranslate2.")
 @click.option("--quantization", type=click.Choice(["int8", "int8_float32", "int8_float16", "float32", "float16"]),
               default="int8", show_default=True, help="openvino takes int8 or float32.")
 @click.option("--force", is_flag=True, help="Replace an existing conversion.")
 def convert(alias: str, runtime: str, quantization: str, force: bool) -> None:
     """Convert ALIAS (from the local cache or a local folder) for the ctranslate2 or openvino engine."""
     from summarize.convert import convert as run_conversion
+    from summarize.convert import default_runtime
 
-    click.echo(str(run_conversion(lookup(alias), quantization, force, runtime)))
+    card = lookup(alias)
+    if runtime == "auto":
+        runtime = default_runtime(card, quantization)
+    click.echo(str(run_conversion(card, quantization, force, runtime)))
