@@ -49,8 +49,8 @@ def export_bart(model, folder: Path, quantization: str) -> None:
         cross_k, cross_v = encoder(ids, mask)
         decoder = _Decoder(model, quantized=quantization == "int8")
         beams = 3
-        example = (torch.full((2 * beams, 1), 5), torch.tensor([1]),
-                   torch.zeros(layers, 2 * beams, heads, 1, head_size), torch.zeros(layers, 2 * beams, heads, 1, head_size),
+        cache = torch.zeros(layers, 2 * beams, heads, 1, head_size)
+        example = (torch.full((2 * beams, 1), 5), torch.tensor([1]), cache, cache.clone(),
                    cross_k, cross_v, torch.where(mask.bool(), 0.0, MASKED))
         encoder_graph = openvino.convert_model(encoder, example_input=(ids, mask))
         decoder_graph = openvino.convert_model(decoder, example_input=example)
@@ -138,12 +138,13 @@ class _Decoder(torch.nn.Module):
         if self.embedding_norm is not None:
             x = self.embedding_norm(x)
         mask = encoder_mask.view(inputs, 1, 1, -1)
+        split = lambda t: t.view(hypotheses, 1, self.heads, head_size).transpose(1, 2)  # noqa: E731
         new_keys, new_values = [], []
         for index, layer in enumerate(decoder.layers):
             attention = layer.self_attn
-            q = (attention.q_proj(x) * attention.scaling).view(hypotheses, 1, self.heads, head_size).transpose(1, 2)
-            k = torch.cat([self_keys[index], attention.k_proj(x).view(hypotheses, 1, self.heads, head_size).transpose(1, 2)], 2)
-            v = torch.cat([self_values[index], attention.v_proj(x).view(hypotheses, 1, self.heads, head_size).transpose(1, 2)], 2)
+            q = split(attention.q_proj(x) * attention.scaling)
+            k = torch.cat([self_keys[index], split(attention.k_proj(x))], 2)
+            v = torch.cat([self_values[index], split(attention.v_proj(x))], 2)
             new_keys.append(k)
             new_values.append(v)
             # One query per hypothesis: products and sums rather than matmul-softmax-matmul, which

@@ -34,7 +34,8 @@ def converted(tiny_models, tmp_path_factory):
     try:
         card = card_for_folder(tiny_models["bart"], "summarization")
         folders = {q: convert(card, q, runtime="openvino") for q in ("float32", "int8")}
-        folders["marian"] = convert(card_for_folder(tiny_models["marian"], "translation"), "float32", runtime="openvino")
+        marian = card_for_folder(tiny_models["marian"], "translation")
+        folders["marian"] = convert(marian, "float32", runtime="openvino")
         return folders
     finally:
         if previous is None:
@@ -158,3 +159,18 @@ def test_models_convert_picks_openvino_for_bart_and_ctranslate2_otherwise(tiny_m
     result = CliRunner().invoke(cli, ["models", "convert", str(tiny_models["bart"])])
     assert result.exit_code == 0, result.output
     assert "/openvino/" in result.stdout
+
+
+def test_a_damaged_conversion_is_a_one_line_error(tiny_models, tmp_path):
+    import shutil
+
+    from summarize.errors import ModelUnavailableError
+
+    card = card_for_folder(tiny_models["bart"], "summarization")
+    folder = convert(card, "float32", runtime="openvino")
+    damaged = tmp_path / "damaged"
+    shutil.copytree(folder, damaged)
+    (damaged / "decoder.bin").write_bytes((damaged / "decoder.bin").read_bytes()[:1000])
+    with pytest.raises(ModelUnavailableError) as caught:
+        OVModel(card, damaged)
+    assert "\n" not in str(caught.value) and "--force" in str(caught.value)

@@ -16,7 +16,7 @@ import numpy as np
 from summarize.cards import ModelCard
 from summarize.engines.base import NeuralSummarizer, NeuralTranslator
 from summarize.engines.search import SearchSettings, search
-from summarize.errors import EngineUnavailableError, SummarizeError
+from summarize.errors import EngineUnavailableError, ModelUnavailableError, SummarizeError
 
 ENCODER, DECODER = "encoder.xml", "decoder.xml"
 # Additive mask value for padding: exp() of it is exactly 0 in float32, as transformers' mask.
@@ -48,10 +48,15 @@ class OVRunner:
     def __init__(self, folder: Path, quantization: str):
         openvino = _import_openvino()
         core = openvino.Core()
-        exact = {"INFERENCE_PRECISION_HINT": "f32"}
         latency = {"PERFORMANCE_HINT": "LATENCY"}
-        self.encoder = core.compile_model(folder / ENCODER, "CPU", {**latency, **(exact if quantization == "float32" else {})})
-        self.decoder = core.compile_model(folder / DECODER, "CPU", {**latency, **exact})
+        exact = {**latency, "INFERENCE_PRECISION_HINT": "f32"}
+        try:
+            self.encoder = core.compile_model(folder / ENCODER, "CPU", exact if quantization == "float32" else latency)
+            self.decoder = core.compile_model(folder / DECODER, "CPU", exact)
+        except RuntimeError as exc:
+            first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise ModelUnavailableError(f"the OpenVINO conversion in {folder} cannot be loaded ({first_line}); "
+                                        "convert again with 'summarize models convert ... --force'") from None
         self.encoder_precision = str(self.encoder.get_property("INFERENCE_PRECISION_HINT"))
 
     def generate_ids(self, batch: list[list[int]], pad_token_id: int, settings: SearchSettings) -> list[list[int]]:
