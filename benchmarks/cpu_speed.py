@@ -18,7 +18,7 @@ Engines:
                  no target side: half the vocabulary stands in for it (an assumption; the real
                  share is the size of the model's target.spm).
 
-    python benchmarks/cpu_speed.py [--runs 5] [--only opus-b16|opus-b1|distilbart]
+    python benchmarks/cpu_speed.py [--runs 5] [--only opus-b16|opus-b1|distilbart|distilbart-b4]
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ WORKLOADS = {
     "opus-b16": dict(model="opus-mt-es-en", task="translation", batch=16, beams=4, input=40, output=40),
     "opus-b1": dict(model="opus-mt-es-en", task="translation", batch=1, beams=1, input=40, output=40),
     "distilbart": dict(model="distilbart-cnn-12-6", task="summarization", batch=1, beams=4, input=1024, output=64),
+    # A long article's map step: several full chunks summarised together.
+    "distilbart-b4": dict(model="distilbart-cnn-12-6", task="summarization", batch=4, beams=4, input=1024, output=64),
 }
 
 

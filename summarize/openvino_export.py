@@ -2,7 +2,8 @@
 
 Two graphs:
   encoder   input ids and mask -> each decoder layer's cross-attention keys and values, computed
-            once per input (not once per beam);
+            once per input (not once per beam), one output per layer (a stacked tensor would
+            make the decoder copy each layer's slice on every step);
   decoder   one token per hypothesis -> log-probabilities and the grown self-attention cache. The
             hypotheses of one input (its beams) share that input's cross-attention keys and values,
             so a step reads them once instead of once per beam.
@@ -46,17 +47,18 @@ def export_bart(model, folder: Path, quantization: str) -> None:
     mask = (ids != config.pad_token_id).long()
     with torch.inference_mode():
         encoder = _Encoder(model)
-        cross_k, cross_v = encoder(ids, mask)
+        cross = encoder(ids, mask)
         decoder = _Decoder(model, quantized=quantization == "int8")
         beams = 3
         cache = torch.zeros(layers, 2 * beams, heads, 1, head_size)
         example = (torch.full((2 * beams, 1), 5), torch.tensor([1]), cache, cache.clone(),
-                   cross_k, cross_v, torch.where(mask.bool(), 0.0, MASKED))
+                   torch.where(mask.bool(), 0.0, MASKED), *cross)
         encoder_graph = openvino.convert_model(encoder, example_input=(ids, mask))
         decoder_graph = openvino.convert_model(decoder, example_input=example)
-    _name_ports(encoder_graph, ["input_ids", "attention_mask"], ["cross_keys", "cross_values"])
-    _name_ports(decoder_graph, ["input_ids", "position", "self_keys", "self_values", "cross_keys", "cross_values",
-                                "encoder_mask"], ["log_probs", "new_self_keys", "new_self_values"])
+    cross_names = [f"{kind}.{layer}" for layer in range(layers) for kind in ("cross_keys", "cross_values")]
+    _name_ports(encoder_graph, ["input_ids", "attention_mask"], cross_names)
+    _name_ports(decoder_graph, ["input_ids", "position", "self_keys", "self_values", "encoder_mask", *cross_names],
+                ["log_probs", "new_self_keys", "new_self_values"])
     openvino.save_model(encoder_graph, folder / ENCODER, compress_to_fp16=quantization == "int8")
     openvino.save_model(decoder_graph, folder / DECODER, compress_to_fp16=False)
 
@@ -70,7 +72,7 @@ def _name_ports(graph, inputs: list[str], outputs: list[str]) -> None:
 
 class _Encoder(torch.nn.Module):
     """transformers' encoder, then each decoder layer's key and value projections of its output:
-    [layers, inputs, heads, length, head_size] each."""
+    keys and values of layer 0, then of layer 1, ..., each [inputs, heads, length, head_size]."""
 
     def __init__(self, model):
         super().__init__()
@@ -82,9 +84,8 @@ class _Encoder(torch.nn.Module):
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         n, length, width = hidden.shape
         split = lambda x: x.view(n, length, self.heads, width // self.heads).transpose(1, 2)  # noqa: E731
-        keys = torch.stack([split(attention.k_proj(hidden)) for attention in self.projections])
-        values = torch.stack([split(attention.v_proj(hidden)) for attention in self.projections])
-        return keys, values
+        return tuple(split(projection(hidden)) for attention in self.projections
+                     for projection in (attention.k_proj, attention.v_proj))
 
 
 class _Int8Linear(torch.nn.Module):
@@ -126,10 +127,10 @@ class _Decoder(torch.nn.Module):
         self.embed_scale = float(getattr(decoder, "embed_scale", 1.0))
         self.embedding_norm = getattr(decoder, "layernorm_embedding", None)
 
-    def forward(self, input_ids, position, self_keys, self_values, cross_keys, cross_values, encoder_mask):
+    def forward(self, input_ids, position, self_keys, self_values, encoder_mask, *cross):
         decoder = self.decoder
         hypotheses = input_ids.shape[0]
-        inputs = cross_keys.shape[1]
+        inputs = cross[0].shape[0]
         beams = hypotheses // inputs
         width = self.width
         head_size = width // self.heads
@@ -152,11 +153,12 @@ class _Decoder(torch.nn.Module):
             weights = torch.softmax((q * k).sum(dim=-1, keepdim=True), dim=2)  # [hypotheses, heads, positions, 1]
             mixed = (weights * v).sum(dim=2, keepdim=True)
             x = layer.self_attn_layer_norm(x + attention.out_proj(mixed.transpose(1, 2).reshape(hypotheses, 1, width)))
-            cross = layer.encoder_attn
-            q = (cross.q_proj(x) * cross.scaling).view(inputs, beams, self.heads, head_size).transpose(1, 2)
-            scores = q @ cross_keys[index].transpose(2, 3) + mask  # [inputs, heads, beams, length]
-            mixed = torch.softmax(scores, dim=-1) @ cross_values[index]  # [inputs, heads, beams, head_size]
-            x = layer.encoder_attn_layer_norm(x + cross.out_proj(mixed.transpose(1, 2).reshape(hypotheses, 1, width)))
+            attention = layer.encoder_attn
+            q = (attention.q_proj(x) * attention.scaling).view(inputs, beams, self.heads, head_size).transpose(1, 2)
+            scores = q @ cross[2 * index].transpose(2, 3) + mask  # [inputs, heads, beams, length]
+            mixed = torch.softmax(scores, dim=-1) @ cross[2 * index + 1]  # [inputs, heads, beams, head_size]
+            mixed = mixed.transpose(1, 2).reshape(hypotheses, 1, width)
+            x = layer.encoder_attn_layer_norm(x + attention.out_proj(mixed))
             x = layer.final_layer_norm(x + layer.fc2(layer.activation_fn(layer.fc1(x))))
         logits = self.head(x[:, 0]) + self.logits_bias
         return torch.log_softmax(logits.float(), dim=-1), torch.stack(new_keys), torch.stack(new_values)

@@ -67,9 +67,10 @@ class OVRunner:
             input_ids[row, :len(ids)] = ids
         attention_mask = (np.arange(width)[None, :] < np.array([len(ids) for ids in batch])[:, None]).astype(np.int64)
         encoded = self.encoder({"input_ids": input_ids, "attention_mask": attention_mask})
-        cross_keys, cross_values = encoded["cross_keys"], encoded["cross_values"]
+        cross = {port.get_any_name(): encoded[port] for port in self.encoder.outputs}
         request = self.decoder.create_infer_request()
-        layers, _, heads, _, head_size = cross_keys.shape
+        layers = len(cross) // 2
+        _, heads, _, head_size = cross["cross_keys.0"].shape
         hypotheses = len(batch) * settings.num_beams
         state = {
             "self_keys": np.zeros((layers, hypotheses, heads, 0, head_size), dtype=np.float32),
@@ -89,8 +90,8 @@ class OVRunner:
                 keys, values = np.take(keys, origins, axis=1), np.take(values, origins, axis=1)
             result = request.infer({
                 "input_ids": tokens.reshape(-1, 1).astype(np.int64), "position": np.array([state["position"]]),
-                "self_keys": keys, "self_values": values, "cross_keys": cross_keys,
-                "cross_values": cross_values, "encoder_mask": encoder_mask}, share_inputs=True, share_outputs=True)
+                "self_keys": keys, "self_values": values, "encoder_mask": encoder_mask, **cross},
+                share_inputs=True, share_outputs=True)
             state["self_keys"], state["self_values"] = result["new_self_keys"], result["new_self_values"]
             state["position"] += 1
             return result["log_probs"]
