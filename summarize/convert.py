@@ -26,7 +26,7 @@ METADATA = "summarize.json"
 
 
 def default_runtime(card: ModelCard, quantization: str) -> str:
-    """The runtime `models convert` uses unless told: OpenVINO for BART (the summarisers; 3.8x
+    """The runtime `models convert` uses unless told: OpenVINO for BART (the summarisers; 4.6x
     transformers on DistilBART against CTranslate2's 2.4x), CTranslate2 for the rest and for the
     quantisations only it has (float16 for CUDA)."""
     if card.architecture == "bart" and quantization in QUANTIZATIONS["openvino"]:
