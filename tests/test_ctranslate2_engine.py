@@ -24,19 +24,9 @@ INPUTS = SPANISH + ENGLISH
 @pytest.fixture(scope="module")
 def converted(tiny_models, tmp_path_factory):
     """float32 conversions of every tiny model CTranslate2 supports, made once."""
-    import os
-
-    home = tmp_path_factory.mktemp("ct2-home")
-    previous = os.environ.get("SUMMARIZE_HOME")
-    os.environ["SUMMARIZE_HOME"] = str(home)
-    try:
-        folders = {a: convert(card_for_folder(tiny_models[a], t), "float32") for a, t in ARCHITECTURES.items()}
-    finally:
-        if previous is None:
-            del os.environ["SUMMARIZE_HOME"]
-        else:
-            os.environ["SUMMARIZE_HOME"] = previous
-    return folders
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SUMMARIZE_HOME", str(tmp_path_factory.mktemp("ct2-home")))
+        return {a: convert(card_for_folder(tiny_models[a], t), "float32") for a, t in ARCHITECTURES.items()}
 
 
 @pytest.mark.parametrize("architecture", sorted(ARCHITECTURES))

@@ -32,7 +32,7 @@ def _direct_generate(model, texts, target=None):
     config = model.generation_config(target=target)
     outputs = []
     for text in texts:
-        encoded = model.tokenizer(model.prefix(target) + text, return_tensors="pt")
+        encoded = model.tokenizer(model.card.prefix(target) + text, return_tensors="pt")
         with torch.inference_mode():
             ids = model.model.generate(**encoded, generation_config=config)
         outputs.append(model.tokenizer.decode(ids[0], skip_special_tokens=True).strip())

@@ -26,22 +26,13 @@ CNN_SETTINGS = {"num_beams": 4, "min_new_tokens": 6, "max_new_tokens": 20, "leng
 @pytest.fixture(scope="module")
 def converted(tiny_models, tmp_path_factory):
     """float32 and int8 OpenVINO conversions of the tiny BART, and float32 of the tiny Marian, made once."""
-    import os
-
-    home = tmp_path_factory.mktemp("openvino-home")
-    previous = os.environ.get("SUMMARIZE_HOME")
-    os.environ["SUMMARIZE_HOME"] = str(home)
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SUMMARIZE_HOME", str(tmp_path_factory.mktemp("openvino-home")))
         card = card_for_folder(tiny_models["bart"], "summarization")
         folders = {q: convert(card, q, runtime="openvino") for q in ("float32", "int8")}
         marian = card_for_folder(tiny_models["marian"], "translation")
         folders["marian"] = convert(marian, "float32", runtime="openvino")
         return folders
-    finally:
-        if previous is None:
-            del os.environ["SUMMARIZE_HOME"]
-        else:
-            os.environ["SUMMARIZE_HOME"] = previous
 
 
 @pytest.mark.parametrize("generation", [{}, CNN_SETTINGS, {**CNN_SETTINGS, "num_beams": 3, "early_stopping": False,

@@ -12,6 +12,17 @@ def count_words(text: str) -> int:
     return len(text.split())
 
 
+def check_budget(lengths: list[int], budget: int) -> None:
+    """Refuse inputs longer than the model takes: the pipeline splits them before they get here."""
+    too_long = [(index, length) for index, length in enumerate(lengths) if length > budget]
+    if too_long:
+        from summarize.errors import SummarizeError
+
+        index, length = too_long[0]
+        raise SummarizeError(f"input {index} has {length} tokens, over the budget of {budget}; "
+                             "it must be split before it reaches the model")
+
+
 class Engine(ABC):
     """What every engine says about itself in the metadata."""
 

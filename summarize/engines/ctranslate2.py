@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 
 from summarize.cards import ModelCard
-from summarize.engines.base import NeuralSummarizer, NeuralTranslator
+from summarize.engines.base import NeuralSummarizer, NeuralTranslator, check_budget
 from summarize.errors import EngineUnavailableError
 
 
@@ -75,10 +75,7 @@ class CT2Model:
         self.target_ids = _target_vocabulary(folder)
 
     def count_tokens(self, text: str, target: str | None = None) -> int:
-        return len(self.tokenizer(self._prefix(target) + text).input_ids)
-
-    def _prefix(self, target: str | None) -> str:
-        return self.card.source_prefix.format(target=self.card.code(target) if target else "")
+        return len(self.tokenizer(self.card.prefix(target) + text).input_ids)
 
     def _target_token(self, target: str) -> str:
         code = self.card.code(target)
@@ -105,14 +102,9 @@ class CT2Model:
     def generate(self, texts: list[str], length: str | None = None, target: str | None = None) -> list[str]:
         if not texts:
             return []
-        prefix = self._prefix(target)
+        prefix = self.card.prefix(target)
         tokens = [self.tokenizer.convert_ids_to_tokens(self.tokenizer(prefix + t).input_ids) for t in texts]
-        too_long = [len(t) for t in tokens if len(t) > self.max_input_tokens]
-        if too_long:
-            from summarize.errors import SummarizeError
-
-            raise SummarizeError(f"an input has {too_long[0]} tokens, over the budget of {self.max_input_tokens}; "
-                                 "it must be split before it reaches the model")
+        check_budget([len(t) for t in tokens], self.max_input_tokens)
         forced = [self._target_token(target)] if target and self.architecture in ("nllb", "m2m_100") else None
         order = sorted(range(len(texts)), key=lambda i: -len(tokens[i]))
         results = self.translator.translate_batch(

@@ -9,8 +9,8 @@ import copy
 from dataclasses import dataclass
 
 from summarize.cards import ModelCard
-from summarize.engines.base import NeuralSummarizer, NeuralTranslator
-from summarize.errors import EngineUnavailableError, ModelUnavailableError, SummarizeError
+from summarize.engines.base import NeuralSummarizer, NeuralTranslator, check_budget
+from summarize.errors import EngineUnavailableError, ModelUnavailableError
 from summarize.hub import resolve_weights
 
 BATCH_SIZE = 16
@@ -92,11 +92,8 @@ class Seq2SeqModel:
         positions = getattr(self.model.config, "max_position_embeddings", None) or _UNBOUNDED
         return min(limit if limit < _UNBOUNDED else positions, positions)
 
-    def prefix(self, target: str | None) -> str:
-        return self.card.source_prefix.format(target=self.card.code(target) if target else "")
-
     def count_tokens(self, text: str, target: str | None = None) -> int:
-        return len(self.tokenizer(self.prefix(target) + text).input_ids)
+        return len(self.tokenizer(self.card.prefix(target) + text).input_ids)
 
     def generation_config(self, length: str | None = None, target: str | None = None):
         """Every setting stated: the model's saved config, then the card's defaults and length."""
@@ -120,15 +117,9 @@ class Seq2SeqModel:
 
     def prepare(self, texts: list[str], target: str | None = None) -> list[Batch]:
         """Tokenise without truncation, sort longest first, cut into padded batches."""
-        prefix = self.prefix(target)
+        prefix = self.card.prefix(target)
         ids = [self.tokenizer(prefix + t).input_ids for t in texts]
-        budget = self.max_input_tokens
-        too_long = [i for i, seq in enumerate(ids) if len(seq) > budget]
-        if too_long:
-            raise SummarizeError(
-                f"input {too_long[0]} has {len(ids[too_long[0]])} tokens, over the budget of {budget}; "
-                "it must be split before it reaches the model"
-            )
+        check_budget([len(seq) for seq in ids], self.max_input_tokens)
         order = sorted(range(len(texts)), key=lambda i: -len(ids[i]))
         batches, current = [], []
         for index in order:

@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 
 from summarize.cards import ModelCard
-from summarize.engines.base import NeuralSummarizer, NeuralTranslator
+from summarize.engines.base import NeuralSummarizer, NeuralTranslator, check_budget
 from summarize.engines.search import SearchSettings, search
-from summarize.errors import EngineUnavailableError, ModelUnavailableError, SummarizeError
+from summarize.errors import EngineUnavailableError, ModelUnavailableError
 
 ENCODER, DECODER = "encoder.xml", "decoder.xml"
 # Additive mask value for padding: exp() of it is exactly 0 in float32, as transformers' mask.
@@ -122,10 +122,7 @@ class OVModel:
                                  {k: v for k, v in self.model_config.items() if k in HONOURED})
 
     def count_tokens(self, text: str, target: str | None = None) -> int:
-        return len(self.tokenizer(self._prefix(target) + text).input_ids)
-
-    def _prefix(self, target: str | None) -> str:
-        return self.card.source_prefix.format(target=self.card.code(target) if target else "")
+        return len(self.tokenizer(self.card.prefix(target) + text).input_ids)
 
     def set_source_language(self, source: str | None) -> None:
         """BART and Marian take no source-language token."""
@@ -166,12 +163,9 @@ class OVModel:
         if not texts:
             return []
         settings = self.settings(length)
-        prefix = self._prefix(target)
+        prefix = self.card.prefix(target)
         ids = [self.tokenizer(prefix + text).input_ids for text in texts]
-        too_long = [len(seq) for seq in ids if len(seq) > self.max_input_tokens]
-        if too_long:
-            raise SummarizeError(f"an input has {too_long[0]} tokens, over the budget of {self.max_input_tokens}; "
-                                 "it must be split before it reaches the model")
+        check_budget([len(seq) for seq in ids], self.max_input_tokens)
         order = sorted(range(len(texts)), key=lambda i: -len(ids[i]))
         outputs = [""] * len(texts)
         for start in range(0, len(order), MAX_BATCH):
