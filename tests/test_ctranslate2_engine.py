@@ -88,15 +88,6 @@ def test_auto_prefers_the_converted_model(tiny_models, tmp_path):
     assert "ctranslate2 int8" in after.stderr
 
 
-def test_forced_ctranslate2_converts_on_first_use(tiny_models, tmp_path):
-    path = tmp_path / "es.txt"
-    path.write_text(" ".join(SPANISH[:3]), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["translate", str(path), "--from", "es", "--engine", "ctranslate2",
-                                      "--model", str(tiny_models["marian"]), "--format", "json"])
-    assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["metadata"]["translator"]["engine"] == "ctranslate2"
-
-
 def test_models_convert_offline_without_weights_is_one_line():
     result = CliRunner().invoke(cli, ["models", "convert", "opus-mt-es-en"])
     assert result.exit_code == 4 and result.output.count("\n") == 1

@@ -112,14 +112,15 @@ def test_cli_converts_for_openvino_and_refuses_a_second_time(tiny_models):
     assert second.exit_code != 0 and "--force" in second.output
 
 
-def test_forced_openvino_translates_and_converts_on_first_use(tiny_models, tmp_path):
+@pytest.mark.parametrize("engine", ["ctranslate2", "openvino"])
+def test_a_forced_converted_engine_translates_and_converts_on_first_use(tiny_models, tmp_path, engine):
     path = tmp_path / "es.txt"
     path.write_text(" ".join(SPANISH[:3]), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["translate", str(path), "--from", "es", "--engine", "openvino",
+    result = CliRunner().invoke(cli, ["translate", str(path), "--from", "es", "--engine", engine,
                                       "--model", str(tiny_models["marian"]), "--format", "json"])
     assert result.exit_code == 0, result.output
     translator = json.loads(result.stdout)["metadata"]["translator"]
-    assert translator["engine"] == "openvino" and translator["compute_type"] == "int8"
+    assert translator["engine"] == engine and translator["compute_type"] == "int8"
 
 
 def test_settings_come_from_config_json_without_a_generation_config(tiny_models, tmp_path):
