@@ -75,6 +75,10 @@ class ModelCard:
         default = NLLB_CODES.get(language, language) if self.architecture == "nllb" else language
         return self.language_codes.get(language, default)
 
+    def generation_for(self, length: str | None) -> dict:
+        """The card's generation settings, with those of `length` (short, medium, long) on top."""
+        return {**self.generation, **(self.lengths.get(length, {}) if length else {})}
+
     def prefix(self, target: str | None) -> str:
         """The text put before every input (T5's task, a multi-target Marian's `>>es<<`)."""
         return self.source_prefix.format(target=self.code(target) if target else "")

@@ -161,10 +161,15 @@ def _architecture(card: ModelCard, source: Path) -> str:
 
 def _copy_tokenizer(source: Path, target: Path) -> None:
     """The engine tokenises with the Hugging Face tokenizer and starts from the model's saved
-    generation settings: keep those files beside the converted model."""
-    from transformers import AutoTokenizer
+    generation settings: keep those files beside the converted model. A model without a
+    generation_config.json gets the one transformers derives from its config.json."""
+    from transformers import AutoTokenizer, GenerationConfig
 
     AutoTokenizer.from_pretrained(source).save_pretrained(target)
+    if not (source / "generation_config.json").exists():
+        # The raw dict: transformers 5's config objects no longer carry generation fields.
+        config = json.loads((source / "config.json").read_text(encoding="utf-8"))
+        GenerationConfig.from_model_config(config).save_pretrained(target)
     for name in ("generation_config.json", "spiece.model", "sentencepiece.bpe.model", "source.spm", "target.spm"):
         if (source / name).exists() and not (target / name).exists():
             shutil.copy(source / name, target / name)

@@ -119,3 +119,18 @@ def test_marian_output_is_limited_to_the_target_vocabulary(tmp_path):
         ids = reference.model.generate(**reference.tokenizer(text, return_tensors="pt"), generation_config=config)
         expected.append(reference.tokenizer.decode(ids[0], skip_special_tokens=True).strip())
     assert engine.generate(INPUTS, target="en") == expected
+
+
+def test_lengths_come_from_config_json_without_a_generation_config(tiny_models, tmp_path):
+    """The conversion writes the generation config transformers derives from config.json."""
+    import shutil
+
+    folder = tmp_path / "bart-old-style"
+    shutil.copytree(tiny_models["bart"], folder)
+    (folder / "generation_config.json").unlink()
+    config = json.loads((folder / "config.json").read_text())
+    config.update(num_beams=3, max_length=15, min_length=5)
+    (folder / "config.json").write_text(json.dumps(config))
+    card = card_for_folder(folder, "summarization")
+    options = CT2Model(card, convert(card, "float32"), "cpu", "summarization").options()
+    assert (options["beam_size"], options["max_decoding_length"], options["min_decoding_length"]) == (3, 14, 4)

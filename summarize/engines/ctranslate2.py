@@ -83,13 +83,16 @@ class CT2Model:
 
     def options(self, length: str | None = None) -> dict:
         """The model's saved generation settings, then the card's, in CTranslate2's terms."""
-        settings = {**self.saved_generation, **self.card.generation}
-        if length:
-            settings.update(self.card.lengths.get(length, {}))
+        settings = {**self.saved_generation, **self.card.generation_for(length)}
+        # As transformers: new-token counts win over total lengths, which count the start token.
+        max_new = settings.get("max_new_tokens") or (settings["max_length"] - 1 if "max_length" in settings else 256)
+        min_new = settings.get("min_new_tokens")
+        if min_new is None:
+            min_new = max(settings.get("min_length", 1) - 1, 0)
         return {
             "beam_size": settings.get("num_beams", 1),
-            "max_decoding_length": settings.get("max_new_tokens", 256),
-            "min_decoding_length": settings.get("min_new_tokens", 0),
+            "max_decoding_length": max_new,
+            "min_decoding_length": min_new,
             "length_penalty": settings.get("length_penalty", 1.0),
             "no_repeat_ngram_size": settings.get("no_repeat_ngram_size", 0),
             "repetition_penalty": settings.get("repetition_penalty", 1.0),
@@ -144,8 +147,8 @@ def _saved_generation(folder: Path) -> dict:
     if not path.is_file():
         return {}
     saved = json.loads(path.read_text(encoding="utf-8"))
-    keys = ("num_beams", "max_new_tokens", "min_new_tokens", "length_penalty", "no_repeat_ngram_size",
-            "repetition_penalty")
+    keys = ("num_beams", "max_new_tokens", "min_new_tokens", "max_length", "min_length", "length_penalty",
+            "no_repeat_ngram_size", "repetition_penalty")
     return {k: saved[k] for k in keys if saved.get(k) is not None}
 
 

@@ -98,9 +98,7 @@ class Seq2SeqModel:
     def generation_config(self, length: str | None = None, target: str | None = None):
         """Every setting stated: the model's saved config, then the card's defaults and length."""
         config = copy.deepcopy(self.model.generation_config)
-        settings = dict(self.card.generation)
-        if length:
-            settings.update(self.card.lengths.get(length, {}))
+        settings = self.card.generation_for(length)
         if target and self.architecture in ("nllb", "m2m_100"):
             settings["forced_bos_token_id"] = self.tokenizer.convert_tokens_to_ids(self._target_token(target))
         config.update(**settings)

@@ -117,9 +117,7 @@ class OVModel:
         self.max_input_tokens = card.max_input_tokens or min(self.tokenizer.model_max_length, 1024)
         self.model_config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         saved = folder / "generation_config.json"
-        # Without a generation_config.json transformers takes the settings from config.json.
-        self.saved_generation = (json.loads(saved.read_text(encoding="utf-8")) if saved.is_file() else
-                                 {k: v for k, v in self.model_config.items() if k in HONOURED})
+        self.saved_generation = json.loads(saved.read_text(encoding="utf-8")) if saved.is_file() else {}
 
     def count_tokens(self, text: str, target: str | None = None) -> int:
         return len(self.tokenizer(self.card.prefix(target) + text).input_ids)
@@ -130,9 +128,7 @@ class OVModel:
     def settings(self, length: str | None = None) -> SearchSettings:
         """The model's saved generation settings, then the card's and the length's, as
         transformers combines them (max_new_tokens over max_length; its default length is 20)."""
-        merged = {**self.saved_generation, **self.card.generation}
-        if length:
-            merged.update(self.card.lengths.get(length, {}))
+        merged = {**self.saved_generation, **self.card.generation_for(length)}
         refused = sorted(k for k, v in merged.items()
                          if k not in HONOURED | IGNORED and v is not None and _NEUTRAL.get(k) != v)
         if refused:
