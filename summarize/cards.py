@@ -19,10 +19,22 @@ ARCHITECTURES = (*NEURAL_ARCHITECTURES, "auto", "extractive", "apertium")
 LENGTHS = ("short", "medium", "long")
 # NLLB's codes for the served languages, used when a card (or a local folder) names none.
 NLLB_CODES = {"en": "eng_Latn", "es": "spa_Latn", "fr": "fra_Latn", "de": "deu_Latn", "it": "ita_Latn", "pt": "por_Latn"}
+# Generation settings a card may give, with the types each takes.
 GENERATION_KEYS = {
-    "num_beams", "max_new_tokens", "min_new_tokens", "length_penalty", "no_repeat_ngram_size",
-    "early_stopping", "repetition_penalty", "forced_bos_token_id", "forced_eos_token_id",
+    "num_beams": int, "max_new_tokens": int, "min_new_tokens": int, "length_penalty": (int, float),
+    "no_repeat_ngram_size": int, "early_stopping": (bool, str), "repetition_penalty": (int, float),
+    "forced_bos_token_id": int, "forced_eos_token_id": int,
 }
+# Every card field with its TOML type: (type of the value, type of its items or None).
+FIELD_TYPES = {
+    "alias": (str, None), "task": (str, None), "engines": (list, str), "architecture": (str, None),
+    "hub_id": (str, None), "revision": (str, None), "description": (str, None), "license": (str, None),
+    "parameters": (int, None), "max_input_tokens": (int, None), "source_languages": (list, str),
+    "target_languages": (list, str), "language_codes": (dict, str), "source_prefix": (str, None),
+    "generation": (dict, None), "lengths": (dict, dict), "config": (dict, None), "scores": (list, dict),
+}
+_TYPE_NAMES = {str: "a string", int: "an integer", list: "a list", dict: "a table", float: "a number",
+               bool: "true or false"}
 
 
 @dataclass(frozen=True)
@@ -84,6 +96,22 @@ class ModelCard:
         return self.source_prefix.format(target=self.code(target) if target else "")
 
 
+def _is(value, kind) -> bool:
+    """isinstance, except that true/false is no integer and an integer is a number."""
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if isinstance(value, bool):
+        return bool in kinds
+    return isinstance(value, kinds) or (float in kinds and isinstance(value, int))
+
+
+def _items(value):
+    return value.values() if isinstance(value, dict) else value
+
+
+def _first(kind):
+    return kind[0] if isinstance(kind, tuple) else kind
+
+
 def cards_dir() -> Path:
     """The folder of shipped cards: inside the installed package, else the repository root."""
     here = Path(__file__).resolve().parent
@@ -100,6 +128,22 @@ def parse_card(data: dict, origin: str) -> ModelCard:
     for key in ("alias", "task", "engines", "architecture"):
         if key not in data:
             raise fail(f"missing field '{key}'")
+    extra = set(data) - set(FIELD_TYPES)
+    if extra:
+        raise fail(f"unknown fields {sorted(extra)}")
+    for key, value in data.items():
+        kind, item_kind = FIELD_TYPES[key]
+        if not _is(value, kind) or (item_kind and not all(_is(v, item_kind) for v in _items(value))):
+            wanted = _TYPE_NAMES[kind] + (f" of {_TYPE_NAMES[item_kind]}s" if item_kind else "")
+            raise fail(f"'{key}' must be {wanted}, not {value!r}")
+    for key in ("parameters", "max_input_tokens"):
+        if key in data and data[key] <= 0:
+            raise fail(f"'{key}' must be positive")
+    for table, settings in (("generation", data.get("generation", {})),
+                            *((f"lengths.{n}", v) for n, v in data.get("lengths", {}).items())):
+        for key, value in settings.items():
+            if key in GENERATION_KEYS and not _is(value, GENERATION_KEYS[key]):
+                raise fail(f"'{table}.{key}' must be {_TYPE_NAMES[_first(GENERATION_KEYS[key])]}, not {value!r}")
     if data["task"] not in TASKS:
         raise fail(f"task must be one of {', '.join(TASKS)}")
     unknown = [e for e in data["engines"] if e not in ENGINES]
@@ -109,24 +153,23 @@ def parse_card(data: dict, origin: str) -> ModelCard:
         raise fail(f"architecture must be one of {', '.join(ARCHITECTURES)}")
     if data["architecture"] not in ("extractive", "apertium") and not data.get("hub_id"):
         raise fail("a neural model needs 'hub_id'")
-    bad_gen = set(data.get("generation", {})) - GENERATION_KEYS
+    bad_gen = set(data.get("generation", {})) - GENERATION_KEYS.keys()
     if bad_gen:
         raise fail(f"unknown generation settings {sorted(bad_gen)}")
     lengths = data.get("lengths", {})
     if set(lengths) - set(LENGTHS):
         raise fail(f"lengths must be among {', '.join(LENGTHS)}")
     for name, setting in lengths.items():
-        if set(setting) - GENERATION_KEYS:
-            raise fail(f"length '{name}' has unknown settings {sorted(set(setting) - GENERATION_KEYS)}")
+        if set(setting) - GENERATION_KEYS.keys():
+            raise fail(f"length '{name}' has unknown settings {sorted(set(setting) - GENERATION_KEYS.keys())}")
     try:
         scores = tuple(Score(**s) for s in data.get("scores", []))
     except TypeError as exc:
         raise fail(f"bad score entry ({exc})") from None
-    known = set(ModelCard.__dataclass_fields__) - {"local_path", "scores"}
-    extra = set(data) - known - {"scores"}
-    if extra:
-        raise fail(f"unknown fields {sorted(extra)}")
-    fields = {k: v for k, v in data.items() if k in known}
+    for score in scores:
+        if not (_is(score.value, float) and all(isinstance(v, str) for v in (score.dataset, score.metric, score.source))):
+            raise fail(f"bad score entry {score}: dataset, metric and source are strings, value a number")
+    fields = {k: v for k, v in data.items() if k != "scores"}
     for key in ("engines", "source_languages", "target_languages"):
         if key in fields:
             fields[key] = tuple(fields[key])
@@ -143,6 +186,10 @@ def load_cards(folder: Path | None = None) -> dict[str, ModelCard]:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise CardError(f"model card {path.name}: {exc}") from None
+        except UnicodeDecodeError:
+            raise CardError(f"model card {path.name}: not UTF-8 (TOML files must be)") from None
+        except OSError as exc:
+            raise CardError(f"model card {path.name}: cannot be read ({exc.strerror})") from None
         card = parse_card(data, path.name)
         if card.alias in cards:
             raise CardError(f"model card {path.name}: alias '{card.alias}' is used twice")

@@ -15,6 +15,7 @@ from pathlib import Path
 from summarize.cards import ModelCard
 from summarize.errors import EngineUnavailableError, ModelUnavailableError
 from summarize.hub import resolve_weights
+from summarize.output import current_umask
 
 RUNTIMES = ("ctranslate2", "openvino")
 QUANTIZATIONS = {"ctranslate2": ("int8", "int8_float32", "int8_float16", "float32", "float16"),
@@ -71,6 +72,8 @@ def find_converted(card: ModelCard, device: str, runtime: str = "ctranslate2") -
 
 def convert(card: ModelCard, quantization: str = "int8", force: bool = False, runtime: str = "ctranslate2") -> Path:
     """Convert the card's local weights (cache or folder) for `runtime`; returns the folder."""
+    if card.weightless:
+        raise EngineUnavailableError(f"'{card.alias}' has no weights to convert; it runs as it is")
     if quantization not in QUANTIZATIONS[runtime]:
         raise EngineUnavailableError(f"{runtime} quantization must be one of {', '.join(QUANTIZATIONS[runtime])}")
     source = resolve_weights(card, allow_download=False)
@@ -78,8 +81,13 @@ def convert(card: ModelCard, quantization: str = "int8", force: bool = False, ru
     if target.exists() and not force:
         raise EngineUnavailableError(f"{target} exists already; pass --force to convert again")
     write = _write_openvino if runtime == "openvino" else _write_ctranslate2
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _remove_abandoned_staging(target)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-{os.getpid()}-", dir=target.parent))
+    except OSError as exc:
+        raise EngineUnavailableError(f"cannot write conversions under {target.parent} ({exc.strerror}); "
+                                     "set SUMMARIZE_HOME to a writable folder") from None
     try:
         print(f"converting {card.alias} for {runtime} ({quantization}) from {source} ...", file=sys.stderr)
         extra = write(source, staging, quantization)
@@ -88,6 +96,7 @@ def convert(card: ModelCard, quantization: str = "int8", force: bool = False, ru
             "alias": card.alias, "hub_id": card.hub_id, "revision": card.revision, "source": str(source),
             "runtime": runtime, "quantization": quantization, "architecture": _architecture(card, source), **extra},
             indent=2), encoding="utf-8")
+        staging.chmod(0o777 & ~current_umask())
         if target.exists():
             shutil.rmtree(target)
         os.replace(staging, target)
@@ -97,6 +106,24 @@ def convert(card: ModelCard, quantization: str = "int8", force: bool = False, ru
             raise
         raise EngineUnavailableError(f"converting '{card.alias}' failed: {str(exc).strip().splitlines()[0]}") from None
     return target
+
+
+def _remove_abandoned_staging(target: Path) -> None:
+    """Staging folders of `target` left by a conversion whose process is gone (killed)."""
+    for staging in target.parent.glob(f".{target.name}-*-*"):
+        pid = staging.name[len(target.name) + 2:].split("-")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _write_ctranslate2(source: Path, staging: Path, quantization: str) -> dict:
@@ -136,16 +163,19 @@ def _write_openvino(source: Path, staging: Path, quantization: str) -> dict:
 _CONVERTER_DEFAULTS = {"bart": {"normalize_before": False}, "pegasus": {"normalize_before": True}}
 
 
+# Pickled weights: the converter's from_pretrained would torch.load them; they never reach it.
+_PICKLES = (".bin", ".pt", ".pth", ".ckpt", ".pkl", ".h5", ".msgpack")
+
+
 def _with_converter_config(source: Path, staging: Path) -> Path:
-    """`source`, or a view of it (links) whose config.json has the fields the converter needs."""
+    """A view of `source` (links) for the CTranslate2 converter: safetensors weights only, and a
+    config.json with the fields the converter needs."""
     config = json.loads((source / "config.json").read_text(encoding="utf-8"))
     missing = {k: v for k, v in _CONVERTER_DEFAULTS.get(config.get("model_type"), {}).items() if k not in config}
-    if not missing:
-        return source
     view = staging / "source"
     view.mkdir()
     for item in source.iterdir():
-        if item.name != "config.json":
+        if item.name != "config.json" and item.suffix not in _PICKLES:
             os.symlink(item.resolve(), view / item.name)
     (view / "config.json").write_text(json.dumps({**config, **missing}, indent=2), encoding="utf-8")
     return view

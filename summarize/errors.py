@@ -41,3 +41,9 @@ class CardError(SummarizeError):
     """A model card is malformed."""
 
     exit_code = 7
+
+
+class OutputError(SummarizeError):
+    """The result cannot be written: a missing or read-only folder, a full disk, a closed pipe."""
+
+    exit_code = 8

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import socket
 import sys
+import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 from summarize.cards import ModelCard
 from summarize.errors import ModelUnavailableError
+from summarize.limits import limit
 
 # What a model needs to load; pickled .bin, TF, Flax and Rust weights are never fetched.
 MODEL_FILES = ["*.json", "*.safetensors", "*.model", "*.spm", "*.txt"]
@@ -23,16 +25,43 @@ def hub_offline() -> bool:
 
 
 def hub_reachable() -> bool:
-    """A quick TCP probe of the hub endpoint, so offline machines fail in seconds, not minutes."""
+    """A quick TCP probe, so offline machines fail in seconds, not minutes: of the proxy that
+    HTTPS_PROXY (or HTTP_PROXY) names for the hub endpoint when one is set, else of the endpoint."""
+    import urllib.request
+
     from huggingface_hub import constants
 
     parsed = urlparse(constants.ENDPOINT)
-    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    proxy = urllib.request.getproxies().get(parsed.scheme)
+    if proxy and not urllib.request.proxy_bypass(parsed.hostname or ""):
+        parsed = urlparse(proxy if "://" in proxy else f"http://{proxy}")
     try:
+        port = parsed.port or (443 if parsed.scheme == "https" else 80)
         with socket.create_connection((parsed.hostname, port), timeout=PROBE_TIMEOUT_S):
             return True
-    except OSError:
+    except (OSError, ValueError):
         return False
+
+
+def within_deadline(function, seconds: float, what: str):
+    """`function()`'s result, or ModelUnavailableError once `seconds` pass without one (a server
+    that accepts and never answers). The abandoned call ends with the process."""
+    outcome: dict = {}
+
+    def call() -> None:
+        try:
+            outcome["value"] = function()
+        except BaseException as exc:  # handed to the caller's thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=call, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise ModelUnavailableError(f"{what}: no answer within {seconds:g} s; check the network or the proxy")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 def local_weights(card: ModelCard) -> Path | None:
@@ -64,20 +93,52 @@ def download(card: ModelCard) -> Path:
         raise ModelUnavailableError(_missing_message(card, "HF_HUB_OFFLINE is set"))
     if not hub_reachable():
         raise ModelUnavailableError(_missing_message(card, "the Hugging Face hub cannot be reached"))
-    from huggingface_hub import snapshot_download
+    from huggingface_hub import HfApi, snapshot_download
 
-    print(f"downloading {card.hub_id} @ {card.revision} ...", file=sys.stderr)
     try:
-        return Path(snapshot_download(card.hub_id, revision=card.revision, allow_patterns=MODEL_FILES))
+        within_deadline(lambda: HfApi().model_info(card.hub_id, revision=card.revision),
+                        limit("network_timeout_s"), f"asking the hub about '{card.hub_id}'")
+        print(f"downloading {card.hub_id} @ {card.revision} ...", file=sys.stderr)
+        return Path(within_deadline(
+            lambda: snapshot_download(card.hub_id, revision=card.revision, allow_patterns=MODEL_FILES),
+            limit("download_deadline_s"), f"downloading '{card.alias}'"))
+    except ModelUnavailableError:
+        raise
     except Exception as exc:  # the hub client raises many types; the user needs one line
-        raise ModelUnavailableError(f"downloading '{card.alias}' ({card.hub_id}) failed: {exc}") from None
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ModelUnavailableError(f"downloading '{card.alias}' ({card.hub_id}) failed: {first}") from None
 
 
 def resolve_weights(card: ModelCard, allow_download: bool = True) -> Path:
-    """The local folder for `card`, downloading it first when allowed and possible."""
+    """The local folder for `card`, downloading it first when allowed and possible, checked to
+    hold safetensors weights and tokenizer files: every path that loads weights comes here."""
     folder = local_weights(card)
-    if folder is not None:
-        return folder
+    if folder is None:
+        folder = _fetched(card, allow_download)
+    check_model_files(card, folder)
+    return folder
+
+
+# Any one of these lets transformers build the model's tokenizer.
+TOKENIZER_FILES = ("tokenizer.json", "vocab.json", "spiece.model", "sentencepiece.bpe.model", "source.spm",
+                   "vocab.txt")
+
+
+def check_model_files(card: ModelCard, folder: Path) -> None:
+    """Refuse a folder without safetensors weights (pickled weights are never loaded) or without
+    tokenizer files (transformers would quietly build a useless one)."""
+    if not any(folder.glob("*.safetensors")):
+        raise ModelUnavailableError(
+            f"model '{card.alias}' in {folder} has no safetensors weights (pickled .bin weights are never "
+            "loaded); pin a revision with model.safetensors in its card (the hub's 'Adding safetensors "
+            "variant' pull request) or pass a folder saved with save_pretrained")
+    if not any((folder / name).is_file() for name in TOKENIZER_FILES):
+        raise ModelUnavailableError(
+            f"model '{card.alias}' in {folder} has no tokenizer files (one of {', '.join(TOKENIZER_FILES)}); "
+            "save the tokenizer beside the model (tokenizer.save_pretrained)")
+
+
+def _fetched(card: ModelCard, allow_download: bool) -> Path:
     if card.local_path is not None:
         raise ModelUnavailableError(f"'{card.local_path}' holds no config.json: not a model folder")
     if not allow_download:

@@ -34,10 +34,10 @@ def summarize_article(doc: Document, options: Options, notify) -> dict:
     """The whole `article` job; returns the summary with its metadata."""
     timer = Timer()
     with timer.measure("detect"):
-        languages = detect_languages(doc, options.source)
+        languages = detect_languages(doc, options.source, options.target)
     source = languages.source
     with timer.measure("segment"):
-        paragraphs = segment_by_language(doc, languages)
+        paragraphs, cut = segment_by_language(doc, languages)
     sentences = [s for p in paragraphs for s in p]
     translators: list[Translator] = []
     if options.order == "summarize-first":
@@ -81,6 +81,7 @@ def summarize_article(doc: Document, options: Options, notify) -> dict:
             "counts": {
                 "paragraphs": len(paragraphs),
                 "sentences": len(sentences),
+                "sentences_cut_at_length": cut,
                 "sentences_split_for_translation": translation.split_sentences,
                 "paragraphs_left_untranslated": translation.untranslated_paragraphs,
                 "sentences_split_for_summary": summary.split_sentences,
@@ -95,9 +96,9 @@ def translate_document(doc: Document, options: Options, notify) -> dict:
     """The whole `translate` job: paragraphs kept, sentence alignment returned."""
     timer = Timer()
     with timer.measure("detect"):
-        languages = detect_languages(doc, options.source)
+        languages = detect_languages(doc, options.source, options.target)
     with timer.measure("segment"):
-        paragraphs = segment_by_language(doc, languages)
+        paragraphs, cut = segment_by_language(doc, languages)
     with timer.measure("translate"):
         translation, translators = translate_by_language(
             paragraphs, languages.paragraphs, options.target, translator_factory(options, notify), options.progress,
@@ -117,6 +118,7 @@ def translate_document(doc: Document, options: Options, notify) -> dict:
             "counts": {
                 "paragraphs": len(paragraphs),
                 "sentences": sum(len(p) for p in paragraphs),
+                "sentences_cut_at_length": cut,
                 "sentences_split_for_translation": translation.split_sentences,
                 "paragraphs_left_untranslated": translation.untranslated_paragraphs,
             },

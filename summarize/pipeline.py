@@ -9,17 +9,20 @@ from dataclasses import dataclass, field
 from summarize.cards import load_cards
 from summarize.engines.base import Summarizer, Translator
 from summarize.errors import LanguageError, SummarizeError
-from summarize.text.chunk import chunk_sentences, split_long_sentence
+from summarize.limits import limit
+from summarize.text.chunk import chunk_sentences, cut_at_length, split_long_sentence
 from summarize.text.document import Document
 from summarize.text.langdetect import detect, detect_paragraphs
 from summarize.text.segment import split_sentences
 
 
 def supported_languages() -> tuple[str, ...]:
-    """Every language some card translates from or into."""
-    langs = {l for c in load_cards().values() if c.task == "translation"
+    """Every language some neural card or an installed Apertium pair translates from or into."""
+    from summarize.engines.apertium import installed_languages
+
+    langs = {l for c in load_cards().values() if c.task == "translation" and not c.weightless
              for l in (*c.source_languages, *c.target_languages)}
-    return tuple(sorted(langs))
+    return tuple(sorted(langs | installed_languages()))
 
 
 @dataclass
@@ -52,9 +55,10 @@ class Languages:
                 "mixed": len(counts) > 1, "paragraphs_per_language": counts}
 
 
-def detect_languages(doc: Document, requested: str) -> Languages:
-    """`--from` for every paragraph, or detection of the document and of each paragraph."""
-    languages = supported_languages()
+def detect_languages(doc: Document, requested: str, target: str) -> Languages:
+    """`--from` for every paragraph, or detection of the document and of each paragraph among the
+    languages served here (the target needs no translation, so it is served too)."""
+    languages = tuple(sorted({*supported_languages(), target}))
     if requested != "auto":
         if requested not in languages:
             raise LanguageError(f"language '{requested}' is not supported; supported: {', '.join(languages)}")
@@ -167,7 +171,17 @@ def summarize_sentences(sentences: list[str], summarizer: Summarizer, length: st
         current = [s for p in partials for s in split_sentences(p, language)]
 
 
-def segment_by_language(doc: Document, languages: Languages) -> list[list[str]]:
-    """Sentences per paragraph, each paragraph split by its own language's rules."""
-    return [split_sentences(p, lang) for p, lang in zip(doc.paragraphs, languages.paragraphs)]
+def segment_by_language(doc: Document, languages: Languages) -> tuple[list[list[str]], int]:
+    """Sentences per paragraph, each paragraph split by its own language's rules; runs over the
+    length limits (text without sentence punctuation) cut into pseudo-sentences, and counted."""
+    max_words, max_chars = int(limit("max_sentence_words")), int(limit("max_sentence_chars"))
+    paragraphs, cut = [], 0
+    for paragraph, language in zip(doc.paragraphs, languages.paragraphs):
+        sentences = []
+        for sentence in split_sentences(paragraph, language):
+            pieces = cut_at_length(sentence, max_words, max_chars)
+            cut += len(pieces) > 1
+            sentences.extend(pieces)
+        paragraphs.append(sentences)
+    return paragraphs, cut
 

@@ -43,23 +43,46 @@ def resolve(name_or_path: str) -> Path:
 
 
 def load(name_or_path: str, task: str, limit: int | None = None) -> tuple[Path, list[dict]]:
-    """The first `limit` records (all by default), each checked for the task's fields."""
+    """The first `limit` records (all by default), each checked for the task's fields and their
+    types; an id used twice is refused (it would be scored twice)."""
     path = resolve(name_or_path)
-    records = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if limit is not None and len(records) >= limit:
-                break
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{number}: not JSON ({exc.msg})") from None
-            missing = [f for f in FIELDS[task] if f not in record]
-            if missing:
-                raise InputError(f"{path}:{number}: missing {', '.join(missing)} for a {task} dataset")
-            records.append(record)
+    records, seen = [], {}
+    try:
+        with path.open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                if limit is not None and len(records) >= limit:
+                    break
+                if not line.strip():
+                    continue
+                record = _record(line, path, number, task)
+                if record["id"] in seen:
+                    raise InputError(f"{path}:{number}: id {record['id']!r} is used already on line "
+                                     f"{seen[record['id']]}; ids must be unique")
+                seen[record["id"]] = number
+                records.append(record)
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not UTF-8 (JSONL files must be); convert it first") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
     if not records:
         raise InputError(f"{path}: no records")
     return path, records
+
+
+def _record(line: str, path: Path, number: int, task: str) -> dict:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}:{number}: not JSON ({exc.msg})") from None
+    if not isinstance(record, dict):
+        raise InputError(f"{path}:{number}: a record must be a JSON object")
+    missing = [f for f in FIELDS[task] if f not in record]
+    if missing:
+        raise InputError(f"{path}:{number}: missing {', '.join(missing)} for a {task} dataset")
+    identifier, *texts = FIELDS[task]
+    if not isinstance(record[identifier], (str, int)) or isinstance(record[identifier], bool):
+        raise InputError(f"{path}:{number}: '{identifier}' must be a string or an integer")
+    wrong = [f for f in texts if not isinstance(record[f], str)]
+    if wrong:
+        raise InputError(f"{path}:{number}: {', '.join(wrong)} must be text (a JSON string)")
+    return record

@@ -108,6 +108,8 @@ def run_quality(run: QualityRun, out: Path, fresh: bool, notify, progress: bool 
     with load:
         engine = _engine(run, source, target, notify)
     pending = [r for r in records if r["id"] not in store.done]
+    if pending:
+        store.require_writable(f"score the {len(pending)} item(s) left")
     if pending and run.warmup:
         _process(engine, run, pending[: run.warmup], source, target)
     if store.done:
@@ -137,10 +139,7 @@ def run_quality(run: QualityRun, out: Path, fresh: bool, notify, progress: bool 
     by_id = {item["id"]: item for item in store.items}
     ordered = [by_id[r["id"]] for r in records]
     summary = _quality_summary(run, path, ordered, engine, load.seconds, target)
-    store.write_summary(summary)
-    from summarize.bench.report import write_report
-
-    write_report(out, summary, ordered)
+    _finish(store, summary, ordered, notify)
     return summary
 
 
@@ -230,8 +229,16 @@ def run_latency(run: LatencyRun, out: Path, fresh: bool, notify, progress: bool 
         "settings": asdict(run), "latency": timing, "load_seconds": round(load.seconds, 3),
         "environment": environment(torch.get_num_threads()), "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-    store.write_summary(summary)
+    _finish(store, summary, items, notify)
+    return summary
+
+
+def _finish(store: RunStore, summary: dict, items: list[dict], notify) -> None:
+    """summary.json, report.md and plots into the run folder, unless it is read-only."""
     from summarize.bench.report import write_report
 
-    write_report(out, summary, items)
-    return summary
+    if store.write_summary(summary) is None:
+        notify(f"{store.folder} is read-only: the run is reported here, nothing is written")
+        return
+    write_report(store.folder, summary, items)
+    notify(f"wrote {store.folder}/summary.json, items.jsonl, report.md, latency.png")

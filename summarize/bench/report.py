@@ -74,9 +74,13 @@ def load_summaries(folders: list[Path]) -> list[dict]:
     for folder in folders:
         path = folder / "summary.json" if folder.is_dir() else folder
         try:
-            summaries.append(json.loads(path.read_text(encoding="utf-8")))
+            summary = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError):
             raise InputError(f"{folder}: not a finished run (no readable summary.json)") from None
+        if not isinstance(summary, dict) or summary.get("kind") not in ("quality", "latency") \
+                or not {"model", "settings", "latency"} <= set(summary):
+            raise InputError(f"{path}: not a summary written by 'summarize bench'")
+        summaries.append(summary)
     return summaries
 
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import click
 
-from summarize.cli.common import notify
+from summarize.cli.common import checked_output, notify
+
+POSITIVE = click.IntRange(min=1)
 
 
 def _out(out: str | None, name: str) -> Path:
-    return Path(out) if out else Path("benchmarks") / "runs" / name
+    """`--out`, else benchmarks/runs/NAME with NAME made of safe characters (a model given as a
+    path such as ../../x stays inside benchmarks/runs)."""
+    return Path(out) if out else Path("benchmarks") / "runs" / re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._")
 
 
 def _quality_options(function):
@@ -20,11 +25,11 @@ def _quality_options(function):
         click.option("--model", default=None, help="Alias, hub id or local folder; default: what auto picks."),
         click.option("--engine", type=click.Choice(["auto", "transformers", "apertium", "extractive"]), default="auto"),
         click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto"),
-        click.option("--limit", type=int, default=None, help="Only the first N items."),
-        click.option("--batch-size", type=int, default=None),
+        click.option("--limit", type=POSITIVE, default=None, help="Only the first N items."),
+        click.option("--batch-size", type=POSITIVE, default=None),
         click.option("--from", "source", default=None, help="Source language (default: from the dataset name)."),
         click.option("--to", "target", default=None, help="Target language (default: from the dataset name)."),
-        click.option("--warmup", type=int, default=1, help="Items run once, untimed, before timing."),
+        click.option("--warmup", type=click.IntRange(min=0), default=1, help="Items run once, untimed, before timing."),
         click.option("--out", default=None, help="Run folder (default benchmarks/runs/NAME)."),
         click.option("--fresh", is_flag=True, help="Discard a previous run in the folder instead of resuming."),
     ]
@@ -50,7 +55,6 @@ def _run_quality(task: str, length: str, dataset, model, engine, device, limit, 
     folder = _out(out, name)
     summary = run_quality(run, folder, fresh, notify)
     click.echo(markdown(summary))
-    notify(f"wrote {folder}/summary.json, items.jsonl, report.md, latency.png")
 
 
 @bench.command()
@@ -84,13 +88,13 @@ def article(length, order, translator, **options) -> None:
 @click.option("--no-weights", is_flag=True, help="Random weights from the card's config: speed without downloads.")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="cpu", show_default=True)
 @click.option("--dtype", type=click.Choice(["float32", "float16", "bfloat16"]), default="float32", show_default=True)
-@click.option("--batch-size", type=int, default=1, show_default=True)
-@click.option("--beams", type=int, default=1, show_default=True)
-@click.option("--input-tokens", type=int, default=40, show_default=True)
-@click.option("--output-tokens", type=int, default=40, show_default=True)
-@click.option("--runs", type=int, default=10, show_default=True)
-@click.option("--warmup", type=int, default=2, show_default=True)
-@click.option("--threads", type=int, default=None, help="torch intra-op threads (default: torch's choice).")
+@click.option("--batch-size", type=POSITIVE, default=1, show_default=True)
+@click.option("--beams", type=POSITIVE, default=1, show_default=True)
+@click.option("--input-tokens", type=POSITIVE, default=40, show_default=True)
+@click.option("--output-tokens", type=POSITIVE, default=40, show_default=True)
+@click.option("--runs", type=POSITIVE, default=10, show_default=True)
+@click.option("--warmup", type=click.IntRange(min=0), default=2, show_default=True)
+@click.option("--threads", type=POSITIVE, default=None, help="torch intra-op threads (default: torch's choice).")
 @click.option("--out", default=None)
 @click.option("--fresh", is_flag=True)
 def latency(model, no_weights, device, dtype, batch_size, beams, input_tokens, output_tokens, runs, warmup,
@@ -113,7 +117,7 @@ def latency(model, no_weights, device, dtype, batch_size, beams, input_tokens, o
 
 @bench.command()
 @click.argument("runs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), default=None, callback=checked_output,
               help="Write a quality-against-speed plot here.")
 def compare(runs, plot) -> None:
     """Lay two or more run folders side by side."""

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
 
+from summarize.output import check_writable, write_atomically, write_stdout
 from summarize.select import ENGINE_CHOICES
 
 LANGUAGE_HELP = "ISO 639-1 code (en, es, fr, de, it, pt)"
@@ -27,21 +27,28 @@ def common_options(function):
         click.option("--engine", type=click.Choice(ENGINE_CHOICES), default="auto", show_default=True,
                      help="Force an engine for the steps it can do; auto picks local models, else fallbacks."),
         click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True),
-        click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
-                     help="Write the result to this file instead of stdout."),
+        click.option("-o", "--output", type=click.Path(path_type=Path), default=None, callback=checked_output,
+                     help="Write the result to this file instead of stdout (replaced whole, or left as it was)."),
     ]
     for option in reversed(options):
         function = option(function)
     return function
 
 
-def emit(text: str, output: str | None) -> None:
-    """Write `text` to the output file or stdout, ending with one newline."""
+def checked_output(ctx, param, value: Path | None) -> Path | None:
+    """`-o` is checked when the command line is read, before any work."""
+    if value is not None:
+        check_writable(value)
+    return value
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Write `text` to the output file (atomically) or stdout, ending with one newline."""
     text = text.rstrip("\n") + "\n"
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        write_atomically(output, text)
     else:
-        sys.stdout.write(text)
+        write_stdout(text)
 
 
 def announce_engines(meta: dict) -> None:

@@ -37,6 +37,13 @@ def available_modes() -> tuple[str, ...]:
     return tuple(line.strip() for line in listing.stdout.splitlines() if line.strip())
 
 
+def installed_languages() -> set[str]:
+    """ISO 639-1 codes of the languages some installed pair translates from or into."""
+    iso1 = {three: one for one, three in ISO3.items()}
+    codes = (code.split("_")[0] for mode in available_modes() for code in mode.split("-")[:2])  # eng_US: eng
+    return {iso1.get(code, code) for code in codes}
+
+
 def mode_for(source: str, target: str) -> str | None:
     """Apertium's mode name for a language pair, when that pair is installed."""
     mode = f"{ISO3.get(source, source)}-{ISO3.get(target, target)}"

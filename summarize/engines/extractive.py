@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 
 import numpy as np
 
 from summarize.cards import ModelCard
 from summarize.engines.base import Summarizer
+from summarize.limits import limit
 
 SENTENCES_PER_LENGTH = {"short": 1, "medium": 3, "long": 5}
-# The graph methods hold a sentences-by-sentences matrix: past this many words (about a thousand
-# sentences, an 8 MB matrix) the pipeline's map-reduce splits the text, as for neural models.
-GRAPH_WORD_BUDGET = 20_000
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -37,14 +36,23 @@ def pagerank(weights: np.ndarray, damping: float = 0.85, tolerance: float = 1e-8
     return scores
 
 
+def _shared_presence(tokens: list[list[str]], counts: bool = False) -> np.ndarray:
+    """Sentences by the words found in two or more of them (the only ones that link sentences),
+    as presence (or counts) in float32: the matrix stays small however many words occur once."""
+    frequency = Counter(w for ws in tokens for w in set(ws))
+    shared = {w: i for i, w in enumerate(sorted(w for w, n in frequency.items() if n > 1))}
+    matrix = np.zeros((len(tokens), max(len(shared), 1)), dtype=np.float32)
+    for row, ws in enumerate(tokens):
+        for w in (ws if counts else set(ws)):
+            if w in shared:
+                matrix[row, shared[w]] += 1.0
+    return matrix
+
+
 def textrank_similarity(tokens: list[list[str]]) -> np.ndarray:
     """Word overlap normalised by log lengths (Mihalcea and Tarau 2004, section 4.1)."""
-    vocabulary = {w: i for i, w in enumerate(sorted({w for ws in tokens for w in ws}))}
-    presence = np.zeros((len(tokens), max(len(vocabulary), 1)))
-    for row, ws in enumerate(tokens):
-        for w in set(ws):
-            presence[row, vocabulary[w]] = 1.0
-    overlap = presence @ presence.T
+    overlap = _shared_presence(tokens).astype(np.float64)
+    overlap = overlap @ overlap.T
     logs = np.array([math.log(len(set(ws))) if len(set(ws)) > 1 else 0.0 for ws in tokens])
     norm = logs[:, None] + logs[None, :]
     similarity = np.divide(overlap, norm, out=np.zeros_like(overlap), where=norm > 0)
@@ -54,16 +62,13 @@ def textrank_similarity(tokens: list[list[str]]) -> np.ndarray:
 
 def lexrank_similarity(tokens: list[list[str]]) -> np.ndarray:
     """Cosine similarity of idf-weighted term vectors (Erkan and Radev 2004, continuous LexRank)."""
-    vocabulary = {w: i for i, w in enumerate(sorted({w for ws in tokens for w in ws}))}
-    counts = np.zeros((len(tokens), max(len(vocabulary), 1)))
-    for row, ws in enumerate(tokens):
-        for w in ws:
-            counts[row, vocabulary[w]] += 1.0
-    document_frequency = (counts > 0).sum(axis=0)
-    idf = np.log(len(tokens) / np.maximum(document_frequency, 1)) + 1.0
-    vectors = counts * idf
-    lengths = np.linalg.norm(vectors, axis=1, keepdims=True)
-    vectors = np.divide(vectors, lengths, out=np.zeros_like(vectors), where=lengths > 0)
+    frequency = Counter(w for ws in tokens for w in set(ws))
+    idf = {w: math.log(len(tokens) / n) + 1.0 for w, n in frequency.items()}
+    lengths = np.array([math.sqrt(sum((c * idf[w]) ** 2 for w, c in Counter(ws).items())) for ws in tokens])
+    shared = sorted(w for w, n in frequency.items() if n > 1)
+    weights = np.array([idf[w] for w in shared] or [0.0])
+    vectors = _shared_presence(tokens, counts=True).astype(np.float64) * weights
+    vectors = np.divide(vectors, lengths[:, None], out=np.zeros_like(vectors), where=lengths[:, None] > 0)
     similarity = vectors @ vectors.T
     np.fill_diagonal(similarity, 0.0)
     return similarity
@@ -77,7 +82,14 @@ class ExtractiveSummarizer(Summarizer):
     def __init__(self, card: ModelCard):
         self.card = card
         self.method = card.alias
-        self.max_input_tokens = None if self.method == "lead" else GRAPH_WORD_BUDGET
+        # The graph methods hold a sentences-by-sentences matrix: the pipeline's map-reduce keeps
+        # each graph within the words budget, and, since every sentence counts as at least
+        # words/sentences words, within the sentences budget too.
+        self.max_input_tokens = None if self.method == "lead" else int(limit("graph_words"))
+        self._least_words = max(1, self.max_input_tokens // int(limit("graph_sentences"))) if self.max_input_tokens else 1
+
+    def count_tokens(self, text: str) -> int:
+        return max(len(text.split()), self._least_words)
 
     @classmethod
     def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> ExtractiveSummarizer:

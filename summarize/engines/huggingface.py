@@ -56,11 +56,6 @@ class Seq2SeqModel:
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()
-        if not any(folder.glob("*.safetensors")):
-            raise ModelUnavailableError(
-                f"model '{card.alias}' in {folder} has no safetensors weights (pickled .bin weights are never "
-                "loaded); pin a revision with model.safetensors in its card (the hub's 'Adding safetensors "
-                "variant' pull request) or pass a folder saved with save_pretrained")
         self.card = card
         self.device = pick_device(device)
         try:

@@ -23,6 +23,31 @@ def split_long_sentence(sentence: str, budget: int, count: TokenCounter) -> list
     return split_long_sentence(sentence[:half], budget, count) + split_long_sentence(sentence[half:], budget, count)
 
 
+def cut_at_length(sentence: str, max_words: int, max_chars: int) -> list[str]:
+    """Pseudo-sentences of at most `max_words` words and `max_chars` characters, for text without
+    sentence punctuation (transcripts, captions): cut after clause marks where possible, else
+    between words, else between characters. Linear in the length; every word kept in order."""
+    if len(sentence) <= max_chars and sentence.count(" ") < max_words:
+        return [sentence]
+    pieces: list[str] = []
+    current: list[str] = []
+    words = chars = 0
+    for clause in _CLAUSE_END.split(sentence):
+        for word in clause.split():
+            for part in [word[i:i + max_chars] for i in range(0, len(word), max_chars)]:
+                if current and (words + 1 > max_words or chars + 1 + len(part) > max_chars):
+                    pieces.append(" ".join(current))
+                    current, words, chars = [], 0, 0
+                current.append(part)
+                words, chars = words + 1, chars + len(part) + (1 if words else 0)
+        if words >= max_words // 2:
+            pieces.append(" ".join(current))
+            current, words, chars = [], 0, 0
+    if current:
+        pieces.append(" ".join(current))
+    return pieces
+
+
 def pack(pieces: list[str], budget: int, count: TokenCounter) -> list[str]:
     """Greedy packing of consecutive `pieces` (joined by spaces) into strings within `budget`.
     A piece alone over budget stays alone; the caller splits it further."""

@@ -3,31 +3,34 @@
 from __future__ import annotations
 
 import codecs
+import http.client
+import re
 import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 from summarize.errors import InputError
+from summarize.limits import LIMITS, limit
 from summarize.text.document import Document, split_paragraphs
 
-MAX_BYTES = 20 * 1024 * 1024
-URL_TIMEOUT_S = 20
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 
 
-def read_source(source: str, max_bytes: int = MAX_BYTES) -> Document:
+def read_source(source: str, max_bytes: int | None = None) -> Document:
     """Read `source` whole; refuse what cannot be read as text, never cut it."""
+    max_bytes = max_bytes or int(limit("max_input_bytes"))
     if source.startswith(("http://", "https://")):
         raw, origin, is_html = _fetch(source, max_bytes)
     elif source == "-":
-        raw = sys.stdin.buffer.read(max_bytes + 1)
-        origin, is_html = "<stdin>", False
+        raw, origin, is_html = _read_stdin(max_bytes), "<stdin>", False
     else:
         raw, origin = _read_file(Path(source), max_bytes), source
         is_html = Path(source).suffix.lower() in _HTML_SUFFIXES
+    limit_name = f"{LIMITS['max_input_bytes'].variable} sets the limit"
     if len(raw) > max_bytes:
-        raise InputError(f"{origin}: larger than {max_bytes // (1024 * 1024)} MiB; split it first")
+        raise InputError(f"{origin}: larger than {max_bytes / 2**20:g} MiB ({limit_name}); split it first")
     text = decode(raw, origin)
     if is_html or _looks_like_html(text):
         text = extract_main_text(text, origin)
@@ -37,30 +40,65 @@ def read_source(source: str, max_bytes: int = MAX_BYTES) -> Document:
     return Document(tuple(paragraphs), origin)
 
 
+def _read_stdin(max_bytes: int) -> bytes:
+    try:
+        return sys.stdin.buffer.read(max_bytes + 1)
+    except (AttributeError, OSError, ValueError):
+        raise InputError("standard input is closed; pass a file or a URL") from None
+
+
 def _read_file(path: Path, max_bytes: int) -> bytes:
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
     if path.is_dir():
         raise InputError(f"{path}: is a folder, not a file")
     try:
         with path.open("rb") as handle:
             return handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise InputError(f"{path}: no such file") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from None
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
 
 
 def _fetch(url: str, max_bytes: int) -> tuple[bytes, str, bool]:
-    request = urllib.request.Request(url, headers={"User-Agent": "summarize/0.1"})
+    """The body of `url` within one overall deadline (a server that drips bytes is stopped too);
+    proxies from the environment are used; a password in the URL is never printed."""
+    shown = redact(url)
+    deadline = time.monotonic() + limit("url_deadline_s")
     try:
-        with urllib.request.urlopen(request, timeout=URL_TIMEOUT_S) as response:
-            raw = response.read(max_bytes + 1)
+        request = urllib.request.Request(url, headers={"User-Agent": "summarize/0.1"})
+        with urllib.request.urlopen(request, timeout=limit("network_timeout_s")) as response:
             content_type = response.headers.get("Content-Type", "")
+            _refuse_non_text(content_type, shown)
+            raw = bytearray()
+            while len(raw) <= max_bytes:
+                if time.monotonic() > deadline:
+                    raise InputError(f"{shown}: not fetched within {limit('url_deadline_s')} s "
+                                     "(SUMMARIZE_URL_DEADLINE_S sets the limit)")
+                block = response.read1(65536)
+                if not block:
+                    break
+                raw += block
     except urllib.error.HTTPError as exc:
-        raise InputError(f"{url}: the server answered {exc.code} {exc.reason}") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise InputError(f"{url}: cannot be fetched ({reason})") from None
-    return raw, url, "html" in content_type
+        raise InputError(f"{shown}: the server answered {exc.code} {exc.reason}") from None
+    except (urllib.error.URLError, TimeoutError, OSError, ValueError, http.client.HTTPException) as exc:
+        reason = getattr(exc, "reason", None) or exc or type(exc).__name__
+        raise InputError(f"{shown}: cannot be fetched ({redact(str(reason))})") from None
+    return bytes(raw), shown, "html" in content_type
+
+
+def _refuse_non_text(content_type: str, shown: str) -> None:
+    """Pages and plain text are articles; JSON, images, PDFs and archives are not."""
+    kind = content_type.split(";")[0].strip().lower()
+    if kind and not (kind.startswith("text/") or kind in ("application/xhtml+xml", "application/xml")):
+        raise InputError(f"{shown}: the server sent {kind}, not a page or plain text")
+
+
+def redact(text: str) -> str:
+    """`text` with any password in a URL (`https://user:secret@host`) masked."""
+    return _USERINFO.sub(r"\1***@", text)
+
+
+_USERINFO = re.compile(r"(\w+://[^/@\s:]*:)[^/@\s]*@")
 
 
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -76,12 +114,20 @@ def decode(raw: bytes, origin: str) -> str:
                 return raw.decode(encoding)
             except UnicodeDecodeError:
                 raise InputError(f"{origin}: starts as {encoding.upper()} but does not decode as it") from None
+    utf16 = _bomless_utf16(raw)
+    if utf16 is not None:
+        return utf16
     if b"\x00" in raw[:8192]:
         raise InputError(f"{origin}: looks like a binary file, not text")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    repaired = _as_mostly_utf8(raw)
+    if repaired is not None:
+        text, bad = repaired
+        print(f"note: {origin} is UTF-8 but for {bad} invalid byte(s), read one by one as cp1252", file=sys.stderr)
+        return text
     western = _as_western_european(raw)
     if western is not None:
         print(f"note: {origin} is not UTF-8; read it as cp1252 (Western European)", file=sys.stderr)
@@ -95,8 +141,39 @@ def decode(raw: bytes, origin: str) -> str:
     return str(best)
 
 
+def _bomless_utf16(raw: bytes) -> str | None:
+    """UTF-16 written without a byte-order mark: zero bytes at every other place (Latin text)."""
+    head = raw[:8192]
+    if len(head) < 4 or len(raw) % 2:
+        return None
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    for zeros, other, encoding in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros >= 0.3 * len(head) / 2 and other == 0:
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
 # Letters and marks of the languages this tool serves; short texts fool statistical detectors.
 _WESTERN = set("áéíóúñüçàèìòùâêîôûäëïöÿœæßãõ¿¡«»€ºª“”‘’–—…°·ÁÉÍÓÚÑÜÇÀÈÌÒÙÂÊÎÔÛÄËÏÖŒÆÃÕ")
+
+
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+
+
+def _as_mostly_utf8(raw: bytes) -> tuple[str, int] | None:
+    """UTF-8 text with a few stray bytes (a Windows quote pasted in): more well-formed multi-byte
+    characters than invalid bytes. Each invalid byte becomes its cp1252 character (U+FFFD where
+    cp1252 has none). Returns the text and the number of invalid bytes."""
+    text = raw.decode("utf-8-sig", errors="surrogateescape")
+    bad = len(_ESCAPED_BYTE.findall(text))
+    if len(_UTF8_MULTIBYTE.findall(raw)) <= bad:
+        return None
+    as_cp1252 = lambda m: bytes([ord(m.group()) - 0xDC00]).decode("cp1252", errors="replace")  # noqa: E731
+    return _ESCAPED_BYTE.sub(as_cp1252, text), bad
 
 
 def _as_western_european(raw: bytes) -> str | None:
@@ -113,10 +190,15 @@ def _looks_like_html(text: str) -> bool:
     return head.startswith(("<!doctype html", "<html"))
 
 
+# What a page shows when scripts are off ("Enable JavaScript"): never the article.
+_NOSCRIPT = re.compile(r"<noscript\b.*?</noscript\s*>", re.IGNORECASE | re.DOTALL)
+
+
 def extract_main_text(html: str, origin: str) -> str:
     """The article's main text from an HTML page (trafilatura), paragraphs kept."""
     import trafilatura
 
+    html = _NOSCRIPT.sub(" ", html)
     text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_recall=True)
     if not text or not text.strip():
         raise InputError(f"{origin}: no article text could be found in the page")

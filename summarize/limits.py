@@ -1,0 +1,50 @@
+"""The bounds that keep memory and time in check on any input: one table, each settable through
+an environment variable (README, "Limits")."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from summarize.errors import SummarizeError
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A bound, its default, and the environment variable that overrides it."""
+
+    variable: str
+    default: float
+    meaning: str
+
+
+LIMITS = {
+    "max_input_bytes": Limit("SUMMARIZE_MAX_INPUT_BYTES", 20 * 1024 * 1024,
+                             "largest file, stdin or page read, in bytes"),
+    "max_sentence_words": Limit("SUMMARIZE_MAX_SENTENCE_WORDS", 120,
+                                "longer runs without sentence punctuation are cut at clauses, then words"),
+    "max_sentence_chars": Limit("SUMMARIZE_MAX_SENTENCE_CHARS", 1500,
+                                "the same in characters, for scripts written without spaces"),
+    "graph_sentences": Limit("SUMMARIZE_GRAPH_SENTENCES", 1000,
+                             "sentences per TextRank/LexRank graph; longer texts go by map-reduce"),
+    "graph_words": Limit("SUMMARIZE_GRAPH_WORDS", 20_000, "words per TextRank/LexRank graph"),
+    "url_deadline_s": Limit("SUMMARIZE_URL_DEADLINE_S", 60, "whole fetch of a URL, connection to last byte"),
+    "network_timeout_s": Limit("SUMMARIZE_NETWORK_TIMEOUT_S", 20,
+                               "connection or silence on one network call; the hub's first answer"),
+    "download_deadline_s": Limit("SUMMARIZE_DOWNLOAD_DEADLINE_S", 3600, "whole download of one model"),
+}
+
+
+def limit(name: str) -> int | float:
+    """The value of the bound `name`: its environment variable when set, else the default."""
+    entry = LIMITS[name]
+    raw = os.environ.get(entry.variable)
+    if raw is None or not raw.strip():
+        return entry.default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if value <= 0:
+        raise SummarizeError(f"{entry.variable}={raw!r}: must be a positive number")
+    return int(value) if float(entry.default).is_integer() and value.is_integer() else value

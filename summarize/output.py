@@ -1,0 +1,77 @@
+"""Writing results: output paths checked before any work, files replaced whole or not at all,
+stdout failures reported in one line."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from summarize.errors import OutputError
+
+
+def check_writable(path: Path) -> None:
+    """Refuse, before any work, an output path whose folder is missing or closed to writing."""
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder; give a file name")
+    if path.exists() and not path.is_file():
+        return  # a device or a pipe (/dev/stdout): written in place
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError(f"{path}: the folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"{path}: the folder {folder} is not writable")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise OutputError(f"{path}: the file is not writable")
+
+
+def write_atomically(path: Path, data: str | bytes) -> None:
+    """Replace `path` with `data` whole: written to a temporary file beside it, flushed to disk,
+    then renamed, so a full disk, a crash or a concurrent writer never leaves a torn file."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    if path.exists() and not path.is_file():
+        return _write_in_place(path, payload)
+    mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~current_umask()
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent or ".")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(payload)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise OutputError(f"{path}: cannot be written ({exc.strerror or exc}); the old file is unchanged") from None
+
+
+def _write_in_place(path: Path, payload: bytes) -> None:
+    try:
+        with path.open("wb") as stream:
+            stream.write(payload)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot be written ({exc.strerror or exc})") from None
+
+
+def current_umask() -> int:
+    """The process's umask (read by setting it and back)."""
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def write_stdout(text: str) -> None:
+    """Write `text` to stdout; a closed pipe or a full disk is one OutputError."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except (BrokenPipeError, OSError, ValueError) as exc:
+        # Nothing more may reach the broken stream, not even at interpreter exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        reason = "the reader closed the pipe" if isinstance(exc, BrokenPipeError) else getattr(exc, "strerror", None) or exc
+        raise OutputError(f"standard output cannot be written ({reason})") from None
