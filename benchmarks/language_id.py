@@ -2,7 +2,8 @@
 
 Each sentence of `../shared/data/flores200/*_eng.dev.jsonl` is detected on its own: the source
 side of the five pairs, and the English side once. Prints accuracy per language and overall,
-and the errors.
+and the errors; then how many of these served-language sentences the check for unserved
+languages (`detect`, which names a language nothing here translates) would wrongly refuse.
 
     python benchmarks/language_id.py [--show 20]
 """
@@ -16,7 +17,8 @@ from collections import Counter
 from pathlib import Path
 
 from summarize.pipeline import supported_languages
-from summarize.text.langdetect import detect_sentences
+from summarize.errors import LanguageError
+from summarize.text.langdetect import detect, detect_sentences
 
 FLORES = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "flores200"
 PAIRS = {"es": "spa", "fr": "fra", "de": "deu", "it": "ita", "pt": "por"}
@@ -49,6 +51,27 @@ def main() -> None:
           f"{seconds:.1f} s [lingua, restricted to {','.join(languages)}]")
     for error in errors[: args.show]:
         print(f"    {error}")
+    for size in (1, 3):
+        _refusals(items, languages, size, args.show)
+
+
+def _refusals(items: list[tuple[str, str]], languages: tuple[str, ...], size: int, show: int) -> None:
+    """Served-language texts of `size` consecutive sentences that detect() refuses as unserved."""
+    texts = [(items[i][0], " ".join(t for _, t in items[i:i + size])) for i in range(0, len(items) - size + 1, size)
+             if len({g for g, _ in items[i:i + size]}) == 1]
+    refused: list[str] = []
+    start = time.perf_counter()
+    for gold, text in texts:
+        try:
+            detect(text, languages)
+        except LanguageError as error:
+            if "which no model card" in str(error):
+                refused.append(f"{gold}: {str(error)[:60]} | {text[:60]}")
+    seconds = time.perf_counter() - start
+    print(f"wrongly refused as an unserved language: {len(refused)} of {len(texts)} texts of {size} sentence(s) "
+          f"({100 * len(refused) / len(texts):.2f}%), {seconds:.1f} s [detect()]")
+    for line in refused[:show]:
+        print(f"    {line}")
 
 
 if __name__ == "__main__":

@@ -33,8 +33,10 @@ FIELD_TYPES = {
     "target_languages": (list, str), "language_codes": (dict, str), "source_prefix": (str, None),
     "generation": (dict, None), "lengths": (dict, dict), "config": (dict, None), "scores": (list, dict),
 }
-_TYPE_NAMES = {str: "a string", int: "an integer", list: "a list", dict: "a table", float: "a number",
-               bool: "true or false"}
+# How each type is named in errors: alone, and as the items of a list or table.
+_TYPE_NAMES = {str: ("a string", "strings"), int: ("an integer", "integers"), list: ("a list", "lists"),
+               dict: ("a table", "tables"), (int, float): ("a number", "numbers"),
+               (bool, str): ("true, false or a string", "")}
 
 
 @dataclass(frozen=True)
@@ -108,10 +110,6 @@ def _items(value):
     return value.values() if isinstance(value, dict) else value
 
 
-def _first(kind):
-    return kind[0] if isinstance(kind, tuple) else kind
-
-
 def cards_dir() -> Path:
     """The folder of shipped cards: inside the installed package, else the repository root."""
     here = Path(__file__).resolve().parent
@@ -134,7 +132,7 @@ def parse_card(data: dict, origin: str) -> ModelCard:
     for key, value in data.items():
         kind, item_kind = FIELD_TYPES[key]
         if not _is(value, kind) or (item_kind and not all(_is(v, item_kind) for v in _items(value))):
-            wanted = _TYPE_NAMES[kind] + (f" of {_TYPE_NAMES[item_kind]}s" if item_kind else "")
+            wanted = _TYPE_NAMES[kind][0] + (f" of {_TYPE_NAMES[item_kind][1]}" if item_kind else "")
             raise fail(f"'{key}' must be {wanted}, not {value!r}")
     for key in ("parameters", "max_input_tokens"):
         if key in data and data[key] <= 0:
@@ -143,7 +141,7 @@ def parse_card(data: dict, origin: str) -> ModelCard:
                             *((f"lengths.{n}", v) for n, v in data.get("lengths", {}).items())):
         for key, value in settings.items():
             if key in GENERATION_KEYS and not _is(value, GENERATION_KEYS[key]):
-                raise fail(f"'{table}.{key}' must be {_TYPE_NAMES[_first(GENERATION_KEYS[key])]}, not {value!r}")
+                raise fail(f"'{table}.{key}' must be {_TYPE_NAMES[GENERATION_KEYS[key]][0]}, not {value!r}")
     if data["task"] not in TASKS:
         raise fail(f"task must be one of {', '.join(TASKS)}")
     unknown = [e for e in data["engines"] if e not in ENGINES]

@@ -168,18 +168,22 @@ def summarize_sentences(sentences: list[str], summarizer: Summarizer, length: st
         partials = summarizer.summarize_batch(chunks, length, language)
         if len(chunks) == 1:
             return Summary(partials[0], levels, splits)
-        current = [s for p in partials for s in split_sentences(p, language)]
+        current = [piece for p in partials for s in split_sentences(p, language) for piece in _bounded(s)]
+
+
+def _bounded(sentence: str) -> list[str]:
+    """`sentence`, or its pseudo-sentences when it runs over the length limits."""
+    return cut_at_length(sentence, int(limit("max_sentence_words")), int(limit("max_sentence_chars")))
 
 
 def segment_by_language(doc: Document, languages: Languages) -> tuple[list[list[str]], int]:
     """Sentences per paragraph, each paragraph split by its own language's rules; runs over the
     length limits (text without sentence punctuation) cut into pseudo-sentences, and counted."""
-    max_words, max_chars = int(limit("max_sentence_words")), int(limit("max_sentence_chars"))
     paragraphs, cut = [], 0
     for paragraph, language in zip(doc.paragraphs, languages.paragraphs):
         sentences = []
         for sentence in split_sentences(paragraph, language):
-            pieces = cut_at_length(sentence, max_words, max_chars)
+            pieces = _bounded(sentence)
             cut += len(pieces) > 1
             sentences.extend(pieces)
         paragraphs.append(sentences)

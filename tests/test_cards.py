@@ -59,6 +59,9 @@ def test_local_folder_becomes_a_card(tiny_models):
     assert card.architecture == "nllb" and card.local_path == tiny_models["nllb"]
 
 
+NEURAL = {"alias": "x", "task": "translation", "engines": ["transformers"], "architecture": "marian", "hub_id": "a/b"}
+
+
 @pytest.mark.parametrize(("data", "why"), [
     ({"task": "translation", "engines": ["transformers"], "architecture": "marian"}, "missing field 'alias'"),
     ({"alias": "x", "task": "poetry", "engines": ["transformers"], "architecture": "marian"}, "task must be"),
@@ -68,7 +71,29 @@ def test_local_folder_becomes_a_card(tiny_models):
       "hub_id": "a/b", "generation": {"beams": 4}}, "unknown generation settings"),
     ({"alias": "x", "task": "translation", "engines": ["extractive"], "architecture": "extractive",
       "colour": "red"}, "unknown fields"),
+    # Types, field by field: each of these once gave a traceback or was read wrongly.
+    ({**NEURAL, "lengths": 5}, "'lengths' must be a table"),
+    ({**NEURAL, "lengths": {"short": 5}}, "'lengths' must be a table of tables"),
+    ({**NEURAL, "parameters": "big"}, "'parameters' must be an integer"),
+    ({**NEURAL, "parameters": -3}, "'parameters' must be positive"),
+    ({**NEURAL, "max_input_tokens": True}, "'max_input_tokens' must be an integer"),
+    ({**NEURAL, "source_languages": "es"}, "'source_languages' must be a list of strings"),
+    ({**NEURAL, "engines": "transformers"}, "'engines' must be a list"),
+    ({**NEURAL, "language_codes": {"es": 3}}, "'language_codes' must be a table of strings"),
+    ({**NEURAL, "generation": {"num_beams": "4"}}, "'generation.num_beams' must be an integer"),
+    ({**NEURAL, "lengths": {"short": {"length_penalty": "x"}}}, "'lengths.short.length_penalty' must be a number"),
+    ({**NEURAL, "scores": [{"dataset": "d", "metric": "m", "value": "high", "source": "s"}]}, "bad score entry"),
+    ({**NEURAL, "scores": {"a": 1}}, "'scores' must be a list"),
 ])
 def test_malformed_cards_are_named(data, why):
+    """Every malformed card is a CardError naming the field (exit 7), never a traceback."""
     with pytest.raises(CardError, match=why):
         parse_card(data, "bad.toml")
+
+
+def test_a_card_file_that_is_not_utf8_is_named(tmp_path):
+    from summarize.cards import load_cards
+
+    (tmp_path / "latin.toml").write_bytes('alias = "canción"\n'.encode("latin-1"))
+    with pytest.raises(CardError, match="latin.toml: not UTF-8"):
+        load_cards(tmp_path)

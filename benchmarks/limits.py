@@ -1,0 +1,92 @@
+"""Time and peak memory of `summarize article` on the inputs that once blew up (README, "Limits").
+
+Builds each input in a temporary folder from the example articles, runs the installed command
+once per input in its own process, and prints wall time, peak RSS and what came out:
+
+    python benchmarks/limits.py [--only NAME]
+
+- one-word lines: 100,000 lines of one Spanish word each (Apertium es->en, then TextRank), and the
+  same with `--from es --to es` (no translation);
+- one unpunctuated line of 5 MB, English and Spanish (transcripts, captions);
+- the largest input accepted: just under 20 MiB of English paragraphs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+SPANISH = (EXAMPLES / "noticia-valencia.es.txt").read_text(encoding="utf-8")
+ENGLISH = (EXAMPLES / "council-budget.en.txt").read_text(encoding="utf-8")
+# Peak RSS of one child, measured by a parent that runs nothing else.
+_MEASURE = ("import json, resource, subprocess, sys; done = subprocess.run(sys.argv[1:], capture_output=True, "
+            "text=True); print(json.dumps({'rc': done.returncode, 'out': done.stdout, 'err': done.stderr, "
+            "'peak_kib': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))")
+
+
+def _one_word_lines(count: int) -> str:
+    words = SPANISH.split()
+    return "\n".join(random.choice(words) for _ in range(count))
+
+
+def _unpunctuated(text: str, size: int) -> str:
+    words = [w.strip(".,;:") for w in text.split()]
+    chosen, total = [], 0
+    while total < size:
+        chosen.append(random.choice(words))
+        total += len(chosen[-1]) + 1
+    return " ".join(chosen)
+
+
+def _largest(text: str, size: int) -> str:
+    return ("\n\n".join([text.strip()] * (size // (len(text.encode()) + 2))))
+
+
+CASES = {
+    "100,000 one-word lines, es->en": (lambda: _one_word_lines(100_000), []),
+    "100,000 one-word lines, es->es": (lambda: _one_word_lines(100_000), ["--from", "es", "--to", "es"]),
+    "5 MB unpunctuated line, en": (lambda: _unpunctuated(ENGLISH, 5_000_000), []),
+    "5 MB unpunctuated line, es->en": (lambda: _unpunctuated(SPANISH, 5_000_000), []),
+    "20 MiB of English paragraphs": (lambda: _largest(ENGLISH, 20 * 1024 * 1024 - 4096), []),
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default=None, help="Run only the cases whose name contains this.")
+    args = parser.parse_args()
+    random.seed(0)
+    summarize = Path(sys.executable).with_name("summarize")
+    print("| input | size | exit | wall s | peak RSS MiB | sentences | chunks per level | summary words |")
+    print("|---|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as folder:
+        for name, (build, options) in CASES.items():
+            if args.only and args.only not in name:
+                continue
+            path = Path(folder) / "input.txt"
+            path.write_text(build(), encoding="utf-8")
+            start = time.perf_counter()
+            done = subprocess.run([sys.executable, "-c", _MEASURE, str(summarize), "article", str(path),
+                                   "--format", "json", *options], capture_output=True, text=True)
+            seconds = time.perf_counter() - start
+            run = json.loads(done.stdout)
+            counts, words = {}, 0
+            if run["rc"] == 0:
+                result = json.loads(run["out"])
+                counts, words = result["metadata"]["counts"], len(result["summary"].split())
+            else:
+                print(f"  {name}: {run['err'].strip().splitlines()[-1:]}", file=sys.stderr)
+            print(f"| {name} | {path.stat().st_size / 1e6:.1f} MB | {run['rc']} | {seconds:.1f} | "
+                  f"{run['peak_kib'] / 1024:.0f} | {counts.get('sentences', '-')} | "
+                  f"{counts.get('chunks_per_level', '-')} | {words} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
