@@ -3,7 +3,9 @@
 Each sentence of `../shared/data/flores200/*_eng.dev.jsonl` is detected on its own: the source
 side of the five pairs, and the English side once. Prints accuracy per language and overall,
 and the errors; then how many of these served-language sentences the check for unserved
-languages (`detect`, which names a language nothing here translates) would wrongly refuse.
+languages (`detect`, which names a language nothing here translates) would wrongly refuse, and
+how many, taken one by one as paragraphs of a document in their own language, would wrongly be
+given another language (`detect_paragraphs`).
 
     python benchmarks/language_id.py [--show 20]
 """
@@ -16,9 +18,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from summarize.pipeline import supported_languages
 from summarize.errors import LanguageError
-from summarize.text.langdetect import detect, detect_sentences
+from summarize.pipeline import supported_languages
+from summarize.text.langdetect import detect, detect_paragraphs, detect_sentences
 
 FLORES = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "flores200"
 PAIRS = {"es": "spa", "fr": "fra", "de": "deu", "it": "ita", "pt": "por"}
@@ -53,6 +55,15 @@ def main() -> None:
         print(f"    {error}")
     for size in (1, 3):
         _refusals(items, languages, size, args.show)
+    switched = []
+    for gold in sorted({g for g, _ in items}):
+        texts = [text for g, text in items if g == gold]
+        switched += [f"{gold}->{found}: {text[:70]}" for found, text in
+                     zip(detect_paragraphs(texts, languages, gold), texts) if found != gold]
+    print(f"paragraphs wrongly given another language: {len(switched)} of {len(items)} "
+          f"({100 * len(switched) / len(items):.2f}%) [detect_paragraphs(), one sentence a paragraph]")
+    for line in switched[: args.show]:
+        print(f"    {line}")
 
 
 def _refusals(items: list[tuple[str, str]], languages: tuple[str, ...], size: int, show: int) -> None:

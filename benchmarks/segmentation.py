@@ -74,7 +74,7 @@ def main() -> None:
             import pysbd
 
             segmenter = pysbd.Segmenter(language=language, clean=False)
-            split = lambda text: [s.strip() for s in segmenter.segment(text) if s.strip()]  # noqa: E731
+            split = lambda text, segmenter=segmenter: [s.strip() for s in segmenter.segment(text) if s.strip()]  # noqa: E731
         else:
             from summarize.text.segment import split_sentences
 

@@ -7,11 +7,15 @@ from dataclasses import dataclass
 from summarize.engines.base import Translator
 from summarize.errors import SummarizeError
 from summarize.pipeline import (
-    Timer, detect_languages, segment_by_language, summarize_sentences, translate_by_language,
+    Timer,
+    detect_languages,
+    segment_by_language,
+    summarize_sentences,
+    translate_by_language,
     translate_paragraphs,
 )
-from summarize.text.document import Document
 from summarize.select import choose_summarizer, choose_translator
+from summarize.text.document import Document
 from summarize.text.segment import split_sentences
 
 

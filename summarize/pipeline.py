@@ -20,9 +20,9 @@ def supported_languages() -> tuple[str, ...]:
     """Every language some neural card or an installed Apertium pair translates from or into."""
     from summarize.engines.apertium import installed_languages
 
-    langs = {l for c in load_cards().values() if c.task == "translation" and not c.weightless
-             for l in (*c.source_languages, *c.target_languages)}
-    return tuple(sorted(langs | installed_languages()))
+    languages = {language for card in load_cards().values() if card.task == "translation" and not card.weightless
+                 for language in (*card.source_languages, *card.target_languages)}
+    return tuple(sorted(languages | installed_languages()))
 
 
 @dataclass

@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from summarize.cli import cli
-from tests.corpus import ENGLISH, SPANISH
+from tests.corpus import SPANISH
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "noticia-valencia.es.txt"
 ARTICLE = "\n\n".join([" ".join(SPANISH[:3]), " ".join(SPANISH[3:6]), " ".join(SPANISH[6:])])
@@ -47,6 +47,9 @@ class Case:
     says: str
     files: dict = field(default_factory=dict)
     env: dict = field(default_factory=dict)
+
+
+SPANISH_TO_SPANISH = ["article", "{tmp}/a.txt", "--from", "es", "--to", "es"]
 
 
 def _bench_set(*records) -> str:
@@ -93,11 +96,10 @@ CASES = {
     "SUMMARIZE_HOME is a file": Case(["models", "convert", "{marian}", "--runtime", "ctranslate2"], 6,
                                      "set SUMMARIZE_HOME", {"home-file": "x"}, {"SUMMARIZE_HOME": "{tmp}/home-file"}),
     # Output
-    "-o into a missing folder": Case(["article", "{tmp}/a.txt", "--from", "es", "--to", "es", "-o", "{tmp}/nowhere/out.txt"], 8,
-                                     "does not exist", {"a.txt": ARTICLE}),
-    "-o is a folder": Case(["article", "{tmp}/a.txt", "--from", "es", "--to", "es", "-o", "{tmp}"], 8, "is a folder", {"a.txt": ARTICLE}),
-    "-o on a full disk": Case(["article", "{tmp}/a.txt", "--from", "es", "--to", "es", "-o", "/dev/full"], 8, "cannot be written",
-                              {"a.txt": ARTICLE}),
+    "-o into a missing folder": Case([*SPANISH_TO_SPANISH, "-o", "{tmp}/nowhere/out.txt"], 8, "does not exist",
+                                     {"a.txt": ARTICLE}),
+    "-o is a folder": Case([*SPANISH_TO_SPANISH, "-o", "{tmp}"], 8, "is a folder", {"a.txt": ARTICLE}),
+    "-o on a full disk": Case([*SPANISH_TO_SPANISH, "-o", "/dev/full"], 8, "cannot be written", {"a.txt": ARTICLE}),
     # Benchmarks
     "dataset with a repeated id": Case(["bench", "translation", "--dataset", "{tmp}/d.jsonl", "--engine", "apertium",
                                         "--out", "{tmp}/run"], 2, "used already",
@@ -391,3 +393,22 @@ def test_a_conversion_killed_midway_leaves_nothing_for_good(tiny_models, tmp_pat
     assert convert(card, "int8", runtime="ctranslate2") == target
     assert not abandoned.exists()
     assert target.stat().st_mode & 0o755 == 0o755
+
+
+def test_a_full_disk_leaves_the_old_file_and_no_temporary_one(tmp_path, monkeypatch):
+    import errno
+
+    from summarize.errors import OutputError
+    from summarize.output import write_atomically
+
+    target = tmp_path / "out.txt"
+    target.write_text("the previous summary\n", encoding="utf-8")
+
+    def full(descriptor):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(OutputError, match="No space left on device"):
+        write_atomically(target, "ñ" * 10_000)
+    assert target.read_text(encoding="utf-8") == "the previous summary\n"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []

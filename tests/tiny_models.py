@@ -94,7 +94,8 @@ def _build_t5_family(folder: Path, multilingual: bool) -> Path:
     work.mkdir(parents=True)
     model_file = _train_spm(work, "spiece", pad_id=0, eos_id=1, unk_id=2, bos_id=-1)
     tokenizer = T5Tokenizer.from_pretrained(work, extra_ids=0) if (work / "spiece.model").exists() else None
-    config_class, model_class = (MT5Config, MT5ForConditionalGeneration) if multilingual else (T5Config, T5ForConditionalGeneration)
+    config_class, model_class = ((MT5Config, MT5ForConditionalGeneration) if multilingual
+                                 else (T5Config, T5ForConditionalGeneration))
     config = config_class(vocab_size=len(tokenizer), d_model=32, d_kv=8, d_ff=64, num_layers=2, num_heads=2,
                           decoder_start_token_id=0, pad_token_id=0, eos_token_id=1, initializer_factor=3.0)
     _save(model_class(config), tokenizer, folder)

@@ -225,7 +225,8 @@ def run_latency(run: LatencyRun, out: Path, fresh: bool, notify, progress: bool 
     timing["ms_per_output_token_p50"] = round(1000 * timing["p50_s"] / run.output_tokens, 3)
     summary = {
         "kind": "latency", "model": {"alias": card.alias, "hub_id": card.hub_id, "revision": card.revision,
-                                     "engine": "transformers", "device": device, "weights": "random" if run.no_weights else "real"},
+                                     "engine": "transformers", "device": device,
+                                     "weights": "random" if run.no_weights else "real"},
         "settings": asdict(run), "latency": timing, "load_seconds": round(load.seconds, 3),
         "environment": environment(torch.get_num_threads()), "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }

@@ -16,7 +16,6 @@ from summarize.cards import ModelCard
 from summarize.engines.base import NeuralSummarizer, NeuralTranslator, check_budget
 from summarize.errors import EngineUnavailableError
 
-
 # Examples per batch: enough to fill the cores, few enough that beams x batch stays small in memory.
 MAX_BATCH = 32
 
