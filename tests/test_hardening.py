@@ -243,12 +243,17 @@ def test_ctrl_c_exits_130_with_one_line_and_writes_nothing(tmp_path):
     assert not target.exists()
 
 
-def test_a_closed_stdout_is_one_line_and_a_non_zero_exit():
-    run = _summarize("article", str(EXAMPLE), "--from", "es", "--to", "es", stdout=subprocess.PIPE)
-    run.stdout.close()
-    _, stderr = run.communicate(timeout=120)
+@pytest.mark.parametrize(("stdout", "why"), [("closed pipe", "the reader closed the pipe"),
+                                              ("/dev/full", "No space left on device")])
+def test_a_stdout_that_cannot_be_written_is_one_line_and_exit_8(stdout, why):
+    with open("/dev/full", "w") as full:
+        run = _summarize("article", str(EXAMPLE), "--from", "es", "--to", "es",
+                         stdout=subprocess.PIPE if stdout == "closed pipe" else full)
+        if run.stdout:
+            run.stdout.close()
+        _, stderr = run.communicate(timeout=120)
     errors = [line for line in stderr.splitlines() if line.startswith("Error")]
-    assert run.returncode == 8 and errors == ["Error: standard output cannot be written (the reader closed the pipe)"]
+    assert run.returncode == 8 and errors == [f"Error: standard output cannot be written ({why})"], stderr
     assert "Traceback" not in stderr and "Exception ignored" not in stderr
 
 
