@@ -37,8 +37,8 @@ def main() -> None:
     logging.set_verbosity_error()
     logging.disable_progress_bar()
     from summarize.cards import card_for_folder
-    from summarize.convert import convert
-    from summarize.engines.huggingface import Seq2SeqModel
+    from summarize.conversions.store import convert
+    from summarize.engines.huggingface import TransformersModel
     from tests.corpus import ENGLISH, SPANISH
     from tests.tiny_models import build
 
@@ -47,7 +47,7 @@ def main() -> None:
     totals = {(r, q): [0, 0] for r in RUNTIMES for q in ("float32", "int8")}
     for architecture, task in ARCHITECTURES.items():
         card = card_for_folder(build(architecture, root / architecture), task)
-        reference = Seq2SeqModel(card, "cpu")
+        reference = TransformersModel(card, "cpu")
         target = "en" if task == "translation" else None
         reference.set_source_language("es" if target else None)
         expected = reference.generate(inputs, target=target)

@@ -54,7 +54,7 @@ def prepare(workload: dict, folder: str) -> None:
     inputs = random_inputs(model, workload["batch"], workload["input"], "cpu")
     convert_random_model(model, "int8", folder)
     if workload["model"].startswith(("distilbart", "opus-mt")):
-        from summarize.openvino_export import export_bart
+        from summarize.conversions.openvino_writer import export_bart
 
         os.makedirs(os.path.join(folder, "openvino"))
         export_bart(model, Path(folder, "openvino"), "int8")
@@ -102,9 +102,9 @@ def worker(engine: str, workload: dict, folder: str) -> None:
         def call() -> int:
             return len(runner.generate_ids(ids, config["pad_token_id"], settings)[0])
     else:
-        from summarize.engines.ctranslate2 import _import_ctranslate2, thread_plan
+        from summarize.engines.ctranslate2 import import_ctranslate2, thread_plan
 
-        ctranslate2 = __import__("ctranslate2") if engine == "ct2-defaults" else _import_ctranslate2()
+        ctranslate2 = __import__("ctranslate2") if engine == "ct2-defaults" else import_ctranslate2()
         tokens = json.load(open(os.path.join(folder, "inputs.json"), encoding="utf-8"))
         intra, inter = (0, 1) if engine == "ct2-defaults" else thread_plan(workload["task"], "cpu")
         translator = ctranslate2.Translator(folder, device="cpu", compute_type="int8",

@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from summarize.engines.table import ENGINES, TASKS
 from summarize.errors import CardError, UnknownModelError
 
-TASKS = ("translation", "summarization")
-ENGINES = ("transformers", "ctranslate2", "openvino", "extractive", "apertium")
 NEURAL_ARCHITECTURES = ("marian", "m2m_100", "nllb", "bart", "pegasus", "t5", "mt5")
 # "auto": a hub id without a card; the engine reads the architecture from the model's config.
 ARCHITECTURES = (*NEURAL_ARCHITECTURES, "auto", "extractive", "apertium")
@@ -195,6 +194,12 @@ def load_cards(folder: Path | None = None) -> dict[str, ModelCard]:
     return cards
 
 
+def architecture_of(config: dict) -> str:
+    """The architecture a model's config.json describes: its model type, except NLLB, which is
+    an M2M100 model with its own tokenizer and language codes."""
+    return "nllb" if config.get("tokenizer_class") == "NllbTokenizer" else config.get("model_type", "auto")
+
+
 def card_for_folder(path: Path, task: str) -> ModelCard:
     """A card for a local Hugging Face model folder, read from its config.json."""
     config_file = path / "config.json"
@@ -205,7 +210,7 @@ def card_for_folder(path: Path, task: str) -> ModelCard:
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise UnknownModelError(f"'{config_file}' is not valid JSON ({exc})") from None
     model_type = config.get("model_type", "")
-    architecture = "nllb" if config.get("tokenizer_class") == "NllbTokenizer" else model_type
+    architecture = architecture_of(config)
     if architecture not in ARCHITECTURES:
         raise UnknownModelError(
             f"'{path}' holds a '{model_type}' model; supported: {', '.join(NEURAL_ARCHITECTURES)}"

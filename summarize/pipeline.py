@@ -83,8 +83,8 @@ def translate_paragraphs(paragraphs: list[list[str]], translator: Translator, so
     """Translate every sentence (over-long ones in pieces), keeping order and paragraphs."""
     flat = [s for p in paragraphs for s in p]
     budget = translator.max_input_tokens
-    pieces_per_sentence = [split_long_sentence(s, budget, translator.count_tokens) if budget else [s]
-                           for s in flat]
+    count = lambda text: translator.count_tokens(text, target)  # noqa: E731  (the target's prefix counts)
+    pieces_per_sentence = [split_long_sentence(s, budget, count) if budget else [s] for s in flat]
     pieces = [piece for group in pieces_per_sentence for piece in group]
     translated = _translate_in_groups(pieces, translator, source, target, progress)
     out_flat, cursor = [], 0

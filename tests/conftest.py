@@ -26,11 +26,11 @@ def tiny_models(tmp_path_factory) -> dict[str, Path]:
 @pytest.fixture(autouse=True)
 def fresh_engine_choice():
     """Each test chooses its engines anew (the process-wide choice cache starts empty)."""
-    from summarize.select import _CHOSEN
+    from summarize.selection import forget_choices
 
-    _CHOSEN.clear()
+    forget_choices()
     yield
-    _CHOSEN.clear()
+    forget_choices()
 
 
 @pytest.fixture(autouse=True)

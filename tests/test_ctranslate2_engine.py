@@ -9,11 +9,11 @@ from click.testing import CliRunner
 
 from summarize.cards import card_for_folder
 from summarize.cli import cli
-from summarize.convert import convert, find_converted
+from summarize.conversions.store import convert, find_converted
 from summarize.engines.ctranslate2 import CT2Model
-from summarize.engines.huggingface import Seq2SeqModel
+from summarize.engines.huggingface import TransformersModel
 from summarize.errors import EngineUnavailableError
-from summarize.select import _CHOSEN
+from summarize.selection import forget_choices
 from tests.corpus import ENGLISH, SPANISH
 
 ARCHITECTURES = {"marian": "translation", "m2m_100": "translation", "nllb": "translation",
@@ -33,7 +33,7 @@ def converted(tiny_models, tmp_path_factory):
 def test_float32_greedy_equals_transformers_token_for_token(tiny_models, converted, architecture):
     task = ARCHITECTURES[architecture]
     card = card_for_folder(tiny_models[architecture], task)
-    reference = Seq2SeqModel(card, "cpu")
+    reference = TransformersModel(card, "cpu")
     engine = CT2Model(card, converted[architecture], "cpu", task)
     if task == "translation":
         reference.set_source_language("es")
@@ -50,7 +50,7 @@ def test_float32_greedy_equals_transformers_token_for_token(tiny_models, convert
 def test_translation_to_another_language_forces_its_token(tiny_models, converted):
     card = card_for_folder(tiny_models["nllb"], "translation")
     engine = CT2Model(card, converted["nllb"], "cpu", "translation")
-    reference = Seq2SeqModel(card, "cpu")
+    reference = TransformersModel(card, "cpu")
     reference.set_source_language("es")
     engine.set_source_language("es")
     assert engine.generate(SPANISH[:4], target="fr") == reference.generate(SPANISH[:4], target="fr")
@@ -81,7 +81,7 @@ def test_auto_prefers_the_converted_model(tiny_models, tmp_path):
     before = json.loads(CliRunner().invoke(cli, args).stdout)["metadata"]["translator"]
     assert before["engine"] == "transformers"
     convert(card, "int8")
-    _CHOSEN.clear()  # a new process, as after 'summarize models convert'
+    forget_choices()  # a new process, as after 'summarize models convert'
     after = CliRunner().invoke(cli, args)
     meta = json.loads(after.stdout)["metadata"]["translator"]
     assert meta["engine"] == "ctranslate2" and meta["compute_type"] == "int8"
@@ -109,7 +109,7 @@ def test_marian_output_is_limited_to_the_target_vocabulary(tmp_path):
     pieces = {target.id_to_piece(i) for i in range(target.get_piece_size())}
     assert engine.output_vocabulary == len([t for t in json.loads((converted / "shared_vocabulary.json").read_text())
                                             if t in pieces]) < len(engine.target_ids) - 50
-    reference = Seq2SeqModel(card, "cpu")
+    reference = TransformersModel(card, "cpu")
     vocab = reference.tokenizer.get_vocab()
     allowed = {vocab[p] for p in pieces if p in vocab} | {0, 1}
     config = reference.generation_config()

@@ -385,7 +385,7 @@ def test_a_conversion_killed_midway_leaves_nothing_for_good(tiny_models, tmp_pat
     """A staging folder whose process is gone is removed by the next conversion; the result is
     readable by others (not the 0700 of a temporary folder)."""
     from summarize.cards import resolve
-    from summarize.convert import convert, converted_folder
+    from summarize.conversions.store import convert, converted_folder
     from summarize.hub import resolve_weights
 
     card = resolve(str(tiny_models["marian"]), "translation")

@@ -66,7 +66,7 @@ def test_multilingual_models_force_the_target_language_token(translators, archit
     model = translators[architecture].model
     for target in ("en", "fr"):
         config = model.generation_config(target=target)
-        token = model.tokenizer.convert_tokens_to_ids(model._target_token(target))
+        token = model.tokenizer.convert_tokens_to_ids(model.target_token(target))
         assert config.forced_bos_token_id == token != model.tokenizer.unk_token_id
         assert model.tokenizer.convert_ids_to_tokens(token) in ({"en": "eng_Latn", "fr": "fra_Latn"}[target],
                                                                 f"__{target}__")
@@ -80,7 +80,7 @@ def test_multilingual_models_tag_the_source_language(translators, architecture):
     model = translators[architecture].model
     model.set_source_language("fr")
     ids = model.tokenizer(SPANISH[0]).input_ids
-    assert model.tokenizer.convert_tokens_to_ids(model._target_token("fr")) in ids
+    assert model.tokenizer.convert_tokens_to_ids(model.target_token("fr")) in ids
     model.set_source_language("es")
 
 

@@ -11,11 +11,11 @@ from click.testing import CliRunner
 
 from summarize.cards import card_for_folder
 from summarize.cli import cli
-from summarize.convert import convert, find_converted
-from summarize.engines.huggingface import Seq2SeqModel
+from summarize.conversions.store import convert, find_converted
+from summarize.engines.huggingface import TransformersModel
 from summarize.engines.openvino import OVModel
 from summarize.errors import EngineUnavailableError
-from summarize.select import _CHOSEN
+from summarize.selection import forget_choices
 from tests.corpus import ENGLISH, SPANISH
 
 INPUTS = ENGLISH + SPANISH
@@ -40,7 +40,7 @@ def converted(tiny_models, tmp_path_factory):
                          ids=["greedy", "cnn-beam4", "beam3-heuristic-stop"])
 def test_float32_equals_transformers_token_for_token(tiny_models, converted, generation):
     card = dataclasses.replace(card_for_folder(tiny_models["bart"], "summarization"), generation=generation)
-    expected = Seq2SeqModel(card, "cpu").generate(INPUTS)
+    expected = TransformersModel(card, "cpu").generate(INPUTS)
     got = OVModel(card, converted["float32"]).generate(INPUTS)
     agreement = sum(a == b for a, b in zip(expected, got)) / len(INPUTS)
     assert agreement >= 0.99, [pair for pair in zip(expected, got) if pair[0] != pair[1]]
@@ -50,7 +50,7 @@ def test_float32_equals_transformers_token_for_token(tiny_models, converted, gen
 @pytest.mark.parametrize("generation", [{}, {"num_beams": 4, "max_new_tokens": 16}], ids=["greedy", "beam4"])
 def test_marian_float32_translation_equals_transformers(tiny_models, converted, generation):
     card = dataclasses.replace(card_for_folder(tiny_models["marian"], "translation"), generation=generation)
-    expected = Seq2SeqModel(card, "cpu").generate(SPANISH, target="en")
+    expected = TransformersModel(card, "cpu").generate(SPANISH, target="en")
     got = OVModel(card, converted["marian"]).generate(SPANISH, target="en")
     agreement = sum(a == b for a, b in zip(expected, got)) / len(SPANISH)
     assert agreement >= 0.99, [pair for pair in zip(expected, got) if pair[0] != pair[1]]
@@ -94,7 +94,7 @@ def test_auto_prefers_the_openvino_conversion_for_summaries(tiny_models, tmp_pat
     assert before["engine"] == "transformers"
     convert(card, "int8", runtime="ctranslate2")
     convert(card, "int8", runtime="openvino")
-    _CHOSEN.clear()  # a new process, as after 'summarize models convert'
+    forget_choices()  # a new process, as after 'summarize models convert'
     after = CliRunner().invoke(cli, args)
     assert after.exit_code == 0, after.output
     meta = json.loads(after.stdout)["metadata"]["summarizer"]
@@ -134,15 +134,15 @@ def test_settings_come_from_config_json_without_a_generation_config(tiny_models,
     config.update(num_beams=3, no_repeat_ngram_size=2, max_length=15, min_length=5)
     (folder / "config.json").write_text(json.dumps(config))
     card = card_for_folder(folder, "summarization")
-    reference = Seq2SeqModel(card, "cpu")
+    reference = TransformersModel(card, "cpu")
     assert reference.generation_config().num_beams == 3
     model = OVModel(card, convert(card, "float32", runtime="openvino"))
-    assert model.settings().num_beams == 3 and model.settings().max_new_tokens == 14
+    assert model.search_settings().num_beams == 3 and model.search_settings().max_new_tokens == 14
     assert model.generate(INPUTS) == reference.generate(INPUTS)
 
 
 def test_models_convert_picks_openvino_for_bart_and_ctranslate2_otherwise(tiny_models):
-    from summarize.convert import default_runtime
+    from summarize.conversions.store import default_runtime
 
     bart = card_for_folder(tiny_models["bart"], "summarization")
     assert default_runtime(bart, "int8") == "openvino"

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from summarize.cards import card_for_folder
 from summarize.engines.base import Translator
-from summarize.engines.huggingface import HFSummarizer
+from summarize.engines.huggingface import HFSummarizer, HFTranslator
 from summarize.jobs import Options, summarize_article
 from summarize.pipeline import summarize_sentences, translate_paragraphs
 from summarize.text.document import Document
@@ -26,6 +26,10 @@ class TaggingTranslator(Translator):
 
         self.card = load_cards()["apertium"]
         self.calls: list[list[str]] = []
+
+    @classmethod
+    def from_card(cls, card, device="auto", allow_download=True):
+        return cls()
 
     def translate_batch(self, sentences, source, target):
         self.calls.append(list(sentences))
@@ -53,13 +57,22 @@ def test_long_document_map_reduce_accounts_for_every_chunk(tiny_models):
     assert summary.text
 
 
-def test_summarize_first_translates_only_the_summary(tiny_models):
+def test_summarize_first_translates_only_the_summary(tiny_models, monkeypatch):
+    translated: list[str] = []
+    original = HFTranslator.translate_batch
+
+    def spy(self, sentences, source, target):
+        translated.extend(sentences)
+        return original(self, sentences, source, target)
+
+    monkeypatch.setattr(HFTranslator, "translate_batch", spy)
     doc = Document(tuple(" ".join(SPANISH[i:i + 2]) for i in range(0, 10, 2)), "test")
     options = Options(source="es", target="en", order="summarize-first", summarizer="lead",
                       translator=str(tiny_models["marian"]), device="cpu")
     result = summarize_article(doc, options, notify=lambda m: None)
     assert result["metadata"]["order"] == "summarize-first"
     assert result["metadata"]["summarizer"]["alias"] == "lead"
+    assert translated == SPANISH[:3]  # lead's medium summary, the first three sentences, and nothing else
 
 
 def test_summarize_first_refuses_an_english_only_summariser_for_spanish(tiny_models):

@@ -71,13 +71,13 @@ def languages_of(dataset: str, source: str | None, target: str | None, task: str
 
 
 def _engine(run: QualityRun, source: str, target: str, notify):
-    from summarize.select import choose_summarizer, choose_translator
+    from summarize.selection import choose
 
     if run.task == "article":
         return ArticleJob(run, target, notify)
     if run.task == "translation":
-        return choose_translator(source, target, run.model, run.engine, run.device, notify)
-    return choose_summarizer(source, run.model, run.engine, run.device, notify)
+        return choose("translation", source, target, run.model, run.engine, run.device, notify)
+    return choose("summarization", source, None, run.model, run.engine, run.device, notify)
 
 
 def _process(engine, run: QualityRun, records: list[dict], source: str, target: str) -> list[str]:
@@ -189,7 +189,7 @@ def run_latency(run: LatencyRun, out: Path, fresh: bool, notify, progress: bool 
 
     from summarize.bench.noweights import build_random_model, forced_generation_config, random_inputs
     from summarize.cards import lookup
-    from summarize.engines.huggingface import pick_device
+    from summarize.engines.seq2seq import pick_device
 
     if run.threads:
         torch.set_num_threads(run.threads)
@@ -201,9 +201,9 @@ def run_latency(run: LatencyRun, out: Path, fresh: bool, notify, progress: bool 
         if run.no_weights:
             model = build_random_model(card, device, run.dtype)
         else:
-            from summarize.engines.huggingface import Seq2SeqModel
+            from summarize.engines.huggingface import TransformersModel
 
-            model = Seq2SeqModel(card, device, allow_download=False).model
+            model = TransformersModel(card, device, allow_download=False).model
     inputs = random_inputs(model, run.batch_size, run.input_tokens, device)
     config = forced_generation_config(model, run.output_tokens, run.beams)
     with torch.inference_mode():

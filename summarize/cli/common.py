@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
+from summarize.engines.table import ENGINE_CHOICES
 from summarize.output import check_writable, write_atomically, write_stdout
-from summarize.select import ENGINE_CHOICES
 
 LANGUAGE_HELP = "ISO 639-1 code (en, es, fr, de, it, pt)"
 

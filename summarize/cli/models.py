@@ -7,6 +7,7 @@ import json
 import click
 
 from summarize.cards import ModelCard, load_cards, lookup
+from summarize.engines.table import ENGINES, RUNTIMES
 
 
 @click.group()
@@ -21,14 +22,14 @@ def _status(card: ModelCard) -> str:
         return "installed" if available_modes() else "not installed"
     if card.weightless:
         return "built in"
-    from summarize.convert import QUANTIZATIONS, converted_folder
+    from summarize.conversions.store import METADATA, converted_folder
     from summarize.hub import local_weights
 
     source = local_weights(card)
     if source is None:
         return "not downloaded"
-    converted = [f"{runtime} {q}" for runtime, choices in QUANTIZATIONS.items() for q in choices
-                 if (converted_folder(card, q, source, runtime) / "summarize.json").is_file()]
+    converted = [f"{runtime} {q}" for runtime in RUNTIMES for q in ENGINES[runtime].quantizations
+                 if (converted_folder(card, q, source, runtime) / METADATA).is_file()]
     return "local" + (f", converted {'/'.join(converted)}" if converted else "")
 
 
@@ -85,16 +86,16 @@ def download(alias: str) -> None:
 
 @models.command("convert")
 @click.argument("alias")
-@click.option("--runtime", type=click.Choice(["auto", "ctranslate2", "openvino"]), default="auto", show_default=True,
+@click.option("--runtime", type=click.Choice(["auto", *RUNTIMES]), default="auto", show_default=True,
               help="ctranslate2: every architecture but PEGASUS; openvino: BART and Marian, CPU only; "
                    "auto: openvino for BART summarisers, else ctranslate2.")
-@click.option("--quantization", type=click.Choice(["int8", "int8_float32", "int8_float16", "float32", "float16"]),
+@click.option("--quantization", type=click.Choice(list(dict.fromkeys(q for r in RUNTIMES for q in ENGINES[r].quantizations))),
               default="int8", show_default=True, help="openvino takes int8 or float32.")
 @click.option("--force", is_flag=True, help="Replace an existing conversion.")
 def convert(alias: str, runtime: str, quantization: str, force: bool) -> None:
     """Convert ALIAS (from the local cache or a local folder) for the ctranslate2 or openvino engine."""
-    from summarize.convert import convert as run_conversion
-    from summarize.convert import default_runtime
+    from summarize.conversions.store import convert as run_conversion
+    from summarize.conversions.store import default_runtime
 
     card = lookup(alias)
     if runtime == "auto":

@@ -24,7 +24,7 @@ def check_budget(lengths: list[int], budget: int) -> None:
 
 
 class Engine(ABC):
-    """What every engine says about itself in the metadata."""
+    """What the registry and the pipeline call on every engine."""
 
     engine_name: str = ""
     card: ModelCard
@@ -33,8 +33,14 @@ class Engine(ABC):
     #: Longest input, in the engine's own tokens, one call accepts; None means unbounded.
     max_input_tokens: int | None = None
 
-    def count_tokens(self, text: str) -> int:
-        """Length of `text` in the unit `max_input_tokens` is measured in."""
+    @classmethod
+    @abstractmethod
+    def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> Engine:
+        """The engine loaded for `card` on `device` ('auto', 'cpu' or 'cuda')."""
+
+    def count_tokens(self, text: str, target: str | None = None) -> int:
+        """Length of `text` in the unit `max_input_tokens` is measured in, with whatever the engine
+        puts before it for `target`."""
         return count_words(text)
 
     def describe(self) -> dict:
@@ -59,9 +65,6 @@ class Translator(Engine):
     def translate_batch(self, sentences: list[str], source: str, target: str) -> list[str]:
         """Translate each sentence from `source` into `target` (ISO 639-1 codes)."""
 
-    def translate(self, sentence: str, source: str, target: str) -> str:
-        return self.translate_batch([sentence], source, target)[0]
-
 
 class Summarizer(Engine):
     """Summarises passages (each a list of sentences), one summary per passage, in order."""
@@ -83,18 +86,22 @@ class IdentityTranslator(Translator):
     engine_name = "identity"
     max_input_tokens = None
 
-    def __init__(self, language: str):
+    def __init__(self):
         self.card = ModelCard(alias="identity", task="translation", engines=("extractive",),
                               architecture="extractive")
-        self.language = language
+
+    @classmethod
+    def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> IdentityTranslator:
+        return cls()
 
     def translate_batch(self, sentences: list[str], source: str, target: str) -> list[str]:
         return list(sentences)
 
 
 class ModelBacked(Engine):
-    """An engine around a loaded model object that knows its card, device, budget and tokenizer,
-    and offers `set_source_language`, `count_tokens` and `generate(texts, length=, target=)`."""
+    """An engine around a sequence-to-sequence model (engines/seq2seq.py): `model_class` loads it."""
+
+    model_class: type
 
     def __init__(self, model):
         self.model = model
@@ -102,12 +109,19 @@ class ModelBacked(Engine):
         self.device = model.device
         self.max_input_tokens = model.max_input_tokens
 
-    def count_tokens(self, text: str) -> int:
-        return self.model.count_tokens(text)
+    def count_tokens(self, text: str, target: str | None = None) -> int:
+        return self.model.count_tokens(text, target)
+
+    def describe(self) -> dict:
+        return {**super().describe(), **self.model.describe()}
 
 
 class NeuralTranslator(ModelBacked, Translator):
-    """Translation by a sequence-to-sequence model (the transformers and ctranslate2 engines)."""
+    """Translation by a sequence-to-sequence model."""
+
+    @classmethod
+    def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> NeuralTranslator:
+        return cls(cls.model_class.load(card, device, "translation", allow_download))
 
     def translate_batch(self, sentences: list[str], source: str, target: str) -> list[str]:
         self.model.set_source_language(source)
@@ -116,6 +130,10 @@ class NeuralTranslator(ModelBacked, Translator):
 
 class NeuralSummarizer(ModelBacked, Summarizer):
     """Summaries by a sequence-to-sequence model; mT5 writes in the passage's language."""
+
+    @classmethod
+    def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> NeuralSummarizer:
+        return cls(cls.model_class.load(card, device, "summarization", allow_download))
 
     @property
     def language_preserving(self) -> bool:

@@ -88,7 +88,7 @@ class ExtractiveSummarizer(Summarizer):
         self.max_input_tokens = None if self.method == "lead" else int(limit("graph_words"))
         self._least_words = max(1, self.max_input_tokens // int(limit("graph_sentences"))) if self.max_input_tokens else 1
 
-    def count_tokens(self, text: str) -> int:
+    def count_tokens(self, text: str, target: str | None = None) -> int:
         return max(len(text.split()), self._least_words)
 
     @classmethod

@@ -1,10 +1,10 @@
 """The `openvino` engine: BART summarisers and Marian (OPUS-MT) translators converted to OpenVINO
-graphs (see summarize/openvino_export.py), decoded by summarize/engines/search.py with
-transformers' rules.
+graphs (summarize/conversions/openvino_writer.py), decoded by summarize/engines/search.py with
+transformers' rules, behind the shared sequence-to-sequence half.
 
 On CPUs with bfloat16 matrix units (AMX, AVX-512 BF16) OpenVINO runs the encoder in bfloat16, its
-default there; the decoder step, bound by reading weights, runs int8 weights in float32. The
-figures behind these choices are in benchmarks/cpu_speed.py and the README."""
+default there; the decoder step, bound by reading weights, runs int8 weights in float32
+(benchmarks/results/figures.md)."""
 
 from __future__ import annotations
 
@@ -14,17 +14,16 @@ from pathlib import Path
 import numpy as np
 
 from summarize.cards import ModelCard
-from summarize.engines.base import NeuralSummarizer, NeuralTranslator, check_budget
+from summarize.conversions.openvino_graphs import DECODER, ENCODER, MASKED
+from summarize.engines.base import NeuralSummarizer, NeuralTranslator
 from summarize.engines.search import SearchSettings, search
+from summarize.engines.seq2seq import Converted
 from summarize.errors import EngineUnavailableError, ModelUnavailableError
 
-ENCODER, DECODER = "encoder.xml", "decoder.xml"
-# Additive mask value for padding: exp() of it is exactly 0 in float32, as transformers' mask.
-MASKED = -1.0e9
 # Inputs encoded and searched together: one 1024-token input already fills the cores.
 MAX_BATCH = 8
 # Generation settings this engine honours; any other one set to a non-default value is refused.
-HONOURED = {"num_beams", "max_new_tokens", "min_new_tokens", "max_length", "min_length", "length_penalty",
+HONOURED = {"num_beams", "max_new_tokens", "min_new_tokens", "length_penalty",
             "early_stopping", "no_repeat_ngram_size", "forced_bos_token_id", "forced_eos_token_id",
             "decoder_start_token_id", "eos_token_id", "pad_token_id", "bos_token_id", "bad_words_ids",
             "renormalize_logits"}
@@ -99,112 +98,57 @@ class OVRunner:
         return search(step, len(batch), settings)
 
 
-class OVModel:
-    """A converted BART or Marian model with its Hugging Face tokenizer and generation settings."""
+class OVModel(Converted):
+    """An OpenVINO conversion of a BART or Marian model."""
 
-    def __init__(self, card: ModelCard, folder: Path):
-        from transformers import AutoTokenizer
+    runtime = "openvino"
+    max_batch = MAX_BATCH
 
-        from summarize.convert import read_metadata
-
-        metadata = read_metadata(folder)
-        self.card = card
-        self.device = "cpu"
-        self.quantization = metadata["quantization"]
-        self.architecture = metadata["architecture"]
-        self.tokenizer = AutoTokenizer.from_pretrained(folder)
+    def __init__(self, card: ModelCard, folder: Path, device: str = "cpu"):
+        super().__init__(card, folder, device)
         self.runner = OVRunner(folder, self.quantization)
-        self.max_input_tokens = card.max_input_tokens or min(self.tokenizer.model_max_length, 1024)
         self.model_config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-        saved = folder / "generation_config.json"
-        self.saved_generation = json.loads(saved.read_text(encoding="utf-8")) if saved.is_file() else {}
 
-    def count_tokens(self, text: str, target: str | None = None) -> int:
-        return len(self.tokenizer(self.card.prefix(target) + text).input_ids)
+    def describe(self) -> dict:
+        return {**super().describe(), "encoder_precision": self.runner.encoder_precision}
 
-    def set_source_language(self, source: str | None) -> None:
-        """BART and Marian take no source-language token."""
+    def search_settings(self, length: str | None = None) -> SearchSettings:
+        """The generation settings as the numpy search takes them; a setting it does not apply
+        is refused by name."""
+        return self._search_settings(self.generation(length))
 
-    def settings(self, length: str | None = None) -> SearchSettings:
-        """The model's saved generation settings, then the card's and the length's, as
-        transformers combines them (max_new_tokens over max_length; its default length is 20)."""
-        merged = {**self.saved_generation, **self.card.generation_for(length)}
+    def _search_settings(self, merged: dict) -> SearchSettings:
         refused = sorted(k for k, v in merged.items()
                          if k not in HONOURED | IGNORED and v is not None and _NEUTRAL.get(k) != v)
         if refused:
             raise EngineUnavailableError(f"the openvino engine does not apply the generation setting(s) "
                                          f"{', '.join(refused)} of '{self.card.alias}'; use --engine transformers")
-        config = self.model_config
-        token = lambda name: merged.get(name, config.get(name))  # noqa: E731
-        max_new = merged.get("max_new_tokens") or merged.get("max_length", 20) - 1
-        min_new = merged.get("min_new_tokens")
-        if min_new is None:
-            min_new = max(merged.get("min_length", 0) - 1, 0)
         bad_words = merged.get("bad_words_ids") or []
         if any(len(words) != 1 for words in bad_words):
             raise EngineUnavailableError(f"the openvino engine bans single tokens only; '{self.card.alias}' "
                                          "bans longer sequences; use --engine transformers")
+        token = lambda name: merged.get(name, self.model_config.get(name))  # noqa: E731
         return SearchSettings(
             start_token_id=token("decoder_start_token_id"), eos_token_id=token("eos_token_id"),
-            pad_token_id=token("pad_token_id"), num_beams=merged.get("num_beams", 1), max_new_tokens=max_new,
-            min_new_tokens=min_new, length_penalty=merged.get("length_penalty", 1.0),
-            early_stopping=merged.get("early_stopping", False),
+            pad_token_id=token("pad_token_id"), num_beams=merged.get("num_beams", 1),
+            max_new_tokens=merged["max_new_tokens"], min_new_tokens=merged["min_new_tokens"],
+            length_penalty=merged.get("length_penalty", 1.0), early_stopping=merged.get("early_stopping", False),
             no_repeat_ngram_size=merged.get("no_repeat_ngram_size") or 0,
             banned_token_ids=tuple(words[0] for words in bad_words),
             renormalize=bool(merged.get("renormalize_logits")),
             forced_bos_token_id=merged.get("forced_bos_token_id"),
             forced_eos_token_id=merged.get("forced_eos_token_id"))
 
-    def generate(self, texts: list[str], length: str | None = None, target: str | None = None) -> list[str]:
-        if not texts:
-            return []
-        settings = self.settings(length)
-        prefix = self.card.prefix(target)
-        ids = [self.tokenizer(prefix + text).input_ids for text in texts]
-        check_budget([len(seq) for seq in ids], self.max_input_tokens)
-        order = sorted(range(len(texts)), key=lambda i: -len(ids[i]))
-        outputs = [""] * len(texts)
-        for start in range(0, len(order), MAX_BATCH):
-            chosen = order[start:start + MAX_BATCH]
-            generated = self.runner.generate_ids([ids[i] for i in chosen], settings.pad_token_id, settings)
-            for index, tokens in zip(chosen, generated):
-                outputs[index] = self.tokenizer.decode(tokens, skip_special_tokens=True).strip()
-        return outputs
+    def generate_ids(self, inputs: list[list[int]], settings: dict) -> list[list[int]]:
+        search_settings = self._search_settings(settings)
+        return self.runner.generate_ids(inputs, search_settings.pad_token_id, search_settings)
 
 
-def _load(card: ModelCard, device: str, allow_download: bool) -> OVModel:
-    """The OpenVINO conversion of `card`, converting it first (int8) if needed."""
-    from summarize.convert import convert, find_converted
-
-    if device == "cuda":
-        raise EngineUnavailableError("the openvino engine runs on the CPU; use --device cpu or another engine")
-    folder = find_converted(card, "cpu", "openvino")
-    if folder is None:
-        if allow_download:
-            from summarize.hub import resolve_weights
-
-            resolve_weights(card, allow_download=True)
-        folder = convert(card, "int8", runtime="openvino")
-    return OVModel(card, folder)
-
-
-class _Converted:
-    """What an OpenVINO conversion adds to the metadata."""
-
+class OVTranslator(NeuralTranslator):
     engine_name = "openvino"
-
-    def describe(self) -> dict:
-        return {**super().describe(), "compute_type": self.model.quantization,
-                "encoder_precision": self.model.runner.encoder_precision}
+    model_class = OVModel
 
 
-class OVTranslator(_Converted, NeuralTranslator):
-    @classmethod
-    def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> OVTranslator:
-        return cls(_load(card, device, allow_download))
-
-
-class OVSummarizer(_Converted, NeuralSummarizer):
-    @classmethod
-    def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> OVSummarizer:
-        return cls(_load(card, device, allow_download))
+class OVSummarizer(NeuralSummarizer):
+    engine_name = "openvino"
+    model_class = OVModel

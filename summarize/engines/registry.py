@@ -1,33 +1,19 @@
-"""Engines by name, as "module:Class" strings imported only when chosen (keeps --help light)."""
+"""Engines by name, from the table: a class is imported only when chosen (keeps --help light)."""
 
 from __future__ import annotations
 
 import importlib
 
+from summarize.engines.table import ENGINES, engines_for
 from summarize.errors import EngineUnavailableError
-
-TRANSLATORS = {
-    "transformers": "summarize.engines.huggingface:HFTranslator",
-    "apertium": "summarize.engines.apertium:ApertiumTranslator",
-    "ctranslate2": "summarize.engines.ctranslate2:CT2Translator",
-    "openvino": "summarize.engines.openvino:OVTranslator",
-}
-SUMMARIZERS = {
-    "transformers": "summarize.engines.huggingface:HFSummarizer",
-    "extractive": "summarize.engines.extractive:ExtractiveSummarizer",
-    "ctranslate2": "summarize.engines.ctranslate2:CT2Summarizer",
-    "openvino": "summarize.engines.openvino:OVSummarizer",
-}
 
 
 def engine_class(task: str, name: str) -> type:
     """The class that serves `task` ('translation' or 'summarization') on engine `name`."""
-    table = TRANSLATORS if task == "translation" else SUMMARIZERS
-    if name not in table:
-        raise EngineUnavailableError(
-            f"engine '{name}' cannot do {task}; engines for it: {', '.join(sorted(table))}"
-        )
-    module_name, class_name = table[name].split(":")
+    row = ENGINES.get(name)
+    if row is None or not row.serves(task):
+        raise EngineUnavailableError(f"engine '{name}' cannot do {task}; engines for it: {', '.join(engines_for(task))}")
+    module_name, class_name = row.class_path(task).split(":")
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:

@@ -14,11 +14,30 @@ weight as it is, which the tests compare token for token with transformers."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import torch
 
-from summarize.engines.openvino import DECODER, ENCODER, MASKED
+from summarize.conversions.openvino_graphs import DECODER, ENCODER, MASKED
+from summarize.errors import EngineUnavailableError
+
+
+def write(source: Path, staging: Path, quantization: str) -> dict:
+    """The two OpenVINO graphs in `staging`, from the safetensors weights in `source`."""
+    try:
+        import openvino  # noqa: F401
+    except ImportError:
+        raise EngineUnavailableError("converting needs the package 'openvino'; pip install openvino") from None
+    from transformers import AutoConfig, AutoModelForSeq2SeqLM
+
+    why = unsupported(AutoConfig.from_pretrained(source))
+    if why:
+        raise EngineUnavailableError(why)
+    model = AutoModelForSeq2SeqLM.from_pretrained(source, use_safetensors=True, trust_remote_code=False)
+    export_bart(model, staging, quantization)
+    shutil.copy(source / "config.json", staging / "config.json")
+    return {}
 
 
 def unsupported(config) -> str | None:
@@ -33,8 +52,6 @@ def unsupported(config) -> str | None:
 def export_bart(model, folder: Path, quantization: str) -> None:
     """Write encoder.xml/.bin and decoder.xml/.bin for `model` (BART or Marian, for generation)."""
     import openvino
-
-    from summarize.errors import EngineUnavailableError
 
     why = unsupported(model.config)
     if why:

@@ -1,0 +1,148 @@
+"""The store of conversions: one folder per runtime, hub id, revision and quantisation, found by
+the engines and written here, staged under a temporary name and renamed when complete; never
+overwritten without `force`. The writer of each runtime is named in the engine table."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from summarize.cards import ModelCard, architecture_of
+from summarize.engines.table import ENGINES, RUNTIMES
+from summarize.errors import EngineUnavailableError, ModelUnavailableError
+from summarize.hub import resolve_weights
+from summarize.output import current_umask
+
+METADATA = "summarize.json"
+
+
+def default_runtime(card: ModelCard, quantization: str) -> str:
+    """The runtime `models convert` uses unless told: OpenVINO for BART, the summarisers, which
+    `auto` runs on OpenVINO first; CTranslate2 for the rest and for the quantisations only it has
+    (float16 for CUDA)."""
+    if card.architecture == "bart" and quantization in ENGINES["openvino"].quantizations:
+        return "openvino"
+    return "ctranslate2"
+
+
+def conversions_home(runtime: str = "ctranslate2") -> Path:
+    """$SUMMARIZE_HOME/RUNTIME, by default ~/.cache/summarize/RUNTIME."""
+    base = os.environ.get("SUMMARIZE_HOME") or os.path.join(os.path.expanduser("~"), ".cache", "summarize")
+    return Path(base) / runtime
+
+
+def _revision_key(card: ModelCard, source: Path) -> str:
+    """The commit hash of a cached snapshot, else the card's revision; local folders by path."""
+    if card.local_path is not None:
+        return "local-" + hashlib.sha1(str(card.local_path.resolve()).encode()).hexdigest()[:10]
+    return source.name if source.parent.name == "snapshots" else card.revision
+
+
+def converted_folder(card: ModelCard, quantization: str, source: Path, runtime: str = "ctranslate2") -> Path:
+    name = (card.hub_id or card.alias).strip("/").replace("/", "--")
+    return conversions_home(runtime) / f"{name}@{_revision_key(card, source)}-{quantization}"
+
+
+def find_converted(card: ModelCard, device: str, runtime: str = "ctranslate2") -> Path | None:
+    """An existing conversion of `card` for `device` and `runtime` (CTranslate2: int8 first on
+    CPU, float16 on CUDA; OpenVINO: int8 first, CPU only)."""
+    if card.weightless or runtime not in card.engines and card.local_path is None:
+        return None
+    from summarize.hub import local_weights
+
+    source = local_weights(card)
+    if source is None:
+        return None
+    for quantization in ENGINES[runtime].preferred.get(device, ()):
+        folder = converted_folder(card, quantization, source, runtime)
+        if (folder / METADATA).is_file():
+            return folder
+    return None
+
+
+def convert(card: ModelCard, quantization: str = "int8", force: bool = False, runtime: str = "ctranslate2") -> Path:
+    """Convert the card's local weights (cache or folder) for `runtime`; returns the folder."""
+    if card.weightless:
+        raise EngineUnavailableError(f"'{card.alias}' has no weights to convert; it runs as it is")
+    if runtime not in RUNTIMES:
+        raise EngineUnavailableError(f"runtime must be one of {', '.join(RUNTIMES)}")
+    if quantization not in ENGINES[runtime].quantizations:
+        raise EngineUnavailableError(f"{runtime} quantization must be one of {', '.join(ENGINES[runtime].quantizations)}")
+    source = resolve_weights(card, allow_download=False)
+    target = converted_folder(card, quantization, source, runtime)
+    if target.exists() and not force:
+        raise EngineUnavailableError(f"{target} exists already; pass --force to convert again")
+    module_name, function_name = ENGINES[runtime].writer.split(":")
+    write = getattr(importlib.import_module(module_name), function_name)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _remove_abandoned_staging(target)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-{os.getpid()}-", dir=target.parent))
+    except OSError as exc:
+        raise EngineUnavailableError(f"cannot write conversions under {target.parent} ({exc.strerror}); "
+                                     "set SUMMARIZE_HOME to a writable folder") from None
+    try:
+        print(f"converting {card.alias} for {runtime} ({quantization}) from {source} ...", file=sys.stderr)
+        extra = write(source, staging, quantization)
+        copy_tokenizer(source, staging)
+        config = json.loads((source / "config.json").read_text(encoding="utf-8"))
+        (staging / METADATA).write_text(json.dumps({
+            "alias": card.alias, "hub_id": card.hub_id, "revision": card.revision, "source": str(source),
+            "runtime": runtime, "quantization": quantization,
+            "architecture": card.architecture if card.architecture != "auto" else architecture_of(config),
+            "max_position_embeddings": config.get("max_position_embeddings"), **extra},
+            indent=2), encoding="utf-8")
+        staging.chmod(0o777 & ~current_umask())
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(staging, target)
+    except Exception as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, (EngineUnavailableError, ModelUnavailableError)):
+            raise
+        raise EngineUnavailableError(f"converting '{card.alias}' failed: {str(exc).strip().splitlines()[0]}") from None
+    return target
+
+
+def _remove_abandoned_staging(target: Path) -> None:
+    """Staging folders of `target` left by a conversion whose process is gone (killed)."""
+    for staging in target.parent.glob(f".{target.name}-*-*"):
+        pid = staging.name[len(target.name) + 2:].split("-")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def copy_tokenizer(source: Path, target: Path) -> None:
+    """The engine tokenises with the Hugging Face tokenizer and starts from the model's saved
+    generation settings: keep those files beside the converted model. A model without a
+    generation_config.json gets the one transformers derives from its config.json."""
+    from transformers import AutoTokenizer, GenerationConfig
+
+    AutoTokenizer.from_pretrained(source).save_pretrained(target)
+    if not (source / "generation_config.json").exists():
+        # The raw dict: transformers 5's config objects no longer carry generation fields.
+        config = json.loads((source / "config.json").read_text(encoding="utf-8"))
+        GenerationConfig.from_model_config(config).save_pretrained(target)
+    for name in ("generation_config.json", "spiece.model", "sentencepiece.bpe.model", "source.spm", "target.spm"):
+        if (source / name).exists() and not (target / name).exists():
+            shutil.copy(source / name, target / name)
+
+
+def read_metadata(folder: Path) -> dict:
+    return json.loads((folder / METADATA).read_text(encoding="utf-8"))

@@ -1,0 +1,73 @@
+"""The engines, one row each: the registry, the cards' validation, the selection rules, the
+conversions and every `--engine` and `--runtime` choice are read from this table, so adding an
+engine is one row and its module. Nothing here imports an engine."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+TASKS = ("translation", "summarization")
+
+
+@dataclass(frozen=True)
+class EngineRow:
+    """One engine: its module and classes ("module:Class", imported only when chosen), and for
+    engines that run converted models, how conversions are written and which ones `auto` takes."""
+
+    name: str
+    translator: str | None = None
+    summarizer: str | None = None
+    #: Runs a model card's weights (else it is weight-free: Apertium, the extractive methods).
+    neural: bool = False
+    devices: tuple[str, ...] = ("cpu", "cuda")
+    #: "module:function" writing a conversion; None for engines that load the weights as they are.
+    writer: str | None = None
+    quantizations: tuple[str, ...] = ()
+    #: Per device, the quantisations `auto` looks for, best first; the first is the one converted.
+    preferred: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Per task, this conversion's place in `auto`'s order (lower first); absent: not tried.
+    auto_rank: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def converted(self) -> bool:
+        return self.writer is not None
+
+    def serves(self, task: str) -> bool:
+        return (self.translator if task == "translation" else self.summarizer) is not None
+
+    def class_path(self, task: str) -> str | None:
+        return self.translator if task == "translation" else self.summarizer
+
+
+ENGINES = {row.name: row for row in (
+    EngineRow("transformers", "summarize.engines.huggingface:HFTranslator",
+              "summarize.engines.huggingface:HFSummarizer", neural=True),
+    # Translation comes as batches of sentences, where CTranslate2's one-batch-per-core plan wins;
+    # one long input to summarise favours OpenVINO (benchmarks/results/figures.md).
+    EngineRow("ctranslate2", "summarize.engines.ctranslate2:CT2Translator",
+              "summarize.engines.ctranslate2:CT2Summarizer", neural=True,
+              writer="summarize.conversions.ctranslate2_writer:write",
+              quantizations=("int8", "int8_float32", "int8_float16", "float32", "float16"),
+              preferred={"cpu": ("int8", "int8_float32", "float32"), "cuda": ("float16", "int8_float16", "float32")},
+              auto_rank={"translation": 0, "summarization": 1}),
+    EngineRow("openvino", "summarize.engines.openvino:OVTranslator", "summarize.engines.openvino:OVSummarizer",
+              neural=True, devices=("cpu",), writer="summarize.conversions.openvino_writer:write",
+              quantizations=("int8", "float32"), preferred={"cpu": ("int8", "float32")},
+              auto_rank={"translation": 1, "summarization": 0}),
+    EngineRow("apertium", translator="summarize.engines.apertium:ApertiumTranslator"),
+    EngineRow("extractive", summarizer="summarize.engines.extractive:ExtractiveSummarizer"),
+)}
+ENGINE_CHOICES = ("auto", *ENGINES)
+RUNTIMES = tuple(name for name, row in ENGINES.items() if row.converted)
+NEURAL = tuple(name for name, row in ENGINES.items() if row.neural)
+
+
+def engines_for(task: str) -> tuple[str, ...]:
+    """The engines that can do `task`."""
+    return tuple(name for name, row in ENGINES.items() if row.serves(task))
+
+
+def auto_runtimes(task: str) -> tuple[str, ...]:
+    """The conversions `auto` tries for `task`, in order."""
+    ranked = [row for row in ENGINES.values() if task in row.auto_rank]
+    return tuple(row.name for row in sorted(ranked, key=lambda row: row.auto_rank[task]))

@@ -1,0 +1,108 @@
+"""Choosing engines: a named model, a forced engine, or `auto` with announced fallbacks, by one
+rule for both tasks. Choices are kept for the process, so that a job over many documents loads
+each model once and says each fallback once; `forget_choices` starts afresh."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from summarize.cards import ModelCard, load_cards, resolve
+from summarize.engines.base import Engine, IdentityTranslator
+from summarize.engines.registry import engine_class
+from summarize.engines.table import ENGINES, auto_runtimes, engines_for
+from summarize.errors import EngineUnavailableError, LanguageError, ModelUnavailableError
+from summarize.hub import local_weights
+
+Notify = Callable[[str], None]
+# The weight-free card each task falls back to when its neural model is not local, and how the
+# note names the step and the fallback.
+FALLBACK = {"translation": "apertium", "summarization": "textrank"}
+_SAID = {"translation": ("translation", "Apertium {pair}"),
+         "summarization": ("summary", "the extractive textrank summariser")}
+
+_chosen: dict[tuple, Engine] = {}
+
+
+def forget_choices() -> None:
+    """Forget the engines chosen so far in this process (the next choice loads anew)."""
+    _chosen.clear()
+
+
+def default_card(task: str, source: str, target: str | None) -> ModelCard | None:
+    """The preferred neural card for a language pair: bilingual first, then the smallest."""
+    candidates = [c for c in load_cards().values()
+                  if c.task == task and not c.weightless and c.serves(source, target)]
+    if task == "summarization":
+        candidates = [c for c in candidates if target in (None, source) or c.target_languages]
+    candidates.sort(key=lambda c: (len(c.source_languages), c.parameters or 0))
+    return candidates[0] if candidates else None
+
+
+def load(card: ModelCard, task: str, device: str, allow_download: bool, engine: str = "auto") -> Engine:
+    """The engine for `card`: its own for a weight-free card, the one forced, else the best local one."""
+    if card.weightless:
+        engine = card.engines[0]
+    elif engine == "auto":
+        engine = _neural_engine(card, task, device)
+    elif not ENGINES[engine].neural:
+        raise EngineUnavailableError(f"engine '{engine}' cannot run '{card.alias}' (a neural model)")
+    return engine_class(task, engine).from_card(card, device=device, allow_download=allow_download)
+
+
+def _neural_engine(card: ModelCard, task: str, device: str) -> str:
+    """A conversion that exists for this device, in `auto`'s order for the task, else transformers."""
+    from summarize.conversions.store import find_converted
+    from summarize.engines.seq2seq import pick_device
+
+    resolved = pick_device(device)
+    runtimes = [r for r in auto_runtimes(task) if resolved in ENGINES[r].devices]
+    return next((r for r in runtimes if find_converted(card, resolved, r) is not None), "transformers")
+
+
+def choose(task: str, source: str, target: str | None, model: str | None, engine: str, device: str,
+           notify: Notify) -> Engine:
+    """The engine for one step: translating `source` into `target`, or summarising text in
+    `source` (target None). `engine` forces the step's engine when it can do the step."""
+    key = (task, source, target, model, engine, device)
+    if key not in _chosen:
+        _chosen[key] = _choose(task, source, target, model, engine, device, notify)
+    return _chosen[key]
+
+
+def _choose(task: str, source: str, target: str | None, model: str | None, engine: str, device: str,
+            notify: Notify) -> Engine:
+    if task == "translation" and source == target:
+        return IdentityTranslator()
+    forced = engine if engine in engines_for(task) else "auto"
+    if model:
+        return load(resolve(model, task), task, device, True, forced)
+    fallback = load_cards()[FALLBACK[task]]
+    if forced != "auto" and not ENGINES[forced].neural:
+        return load(fallback, task, device, False)
+    card = default_card(task, source, target)
+    pair = f"{source}->{target}" if task == "translation" else f"'{source}'"
+    if forced != "auto":
+        if card is None:
+            raise LanguageError(f"no neural model card does {task} for {pair}")
+        return load(card, task, device, True, forced)
+    if card is not None and local_weights(card) is not None:
+        return load(card, task, device, False)
+    if _fallback_serves(task, source, target):
+        why = f"'{card.alias}' is not in the local cache" if card else f"no neural model card does {task} for {pair}"
+        hint = f" ('summarize models download {card.alias}' fetches it)" if card else ""
+        step, instead = _SAID[task]
+        notify(f"{step}: {why}; using {instead.format(pair=pair)} instead{hint}")
+        return load(fallback, task, device, False)
+    if card is None:
+        raise LanguageError(f"nothing here translates {source} to {target}: no model card and no Apertium pair")
+    raise ModelUnavailableError(
+        f"'{card.alias}' is not in the local cache and Apertium has no {pair} pair; "
+        f"run 'summarize models download {card.alias}' or install Apertium")
+
+
+def _fallback_serves(task: str, source: str, target: str | None) -> bool:
+    if task == "summarization":
+        return True
+    from summarize.engines.apertium import mode_for
+
+    return mode_for(source, target) is not None
