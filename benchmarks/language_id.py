@@ -5,7 +5,8 @@ side of the five pairs, and the English side once. Prints accuracy per language 
 and the errors; then how many of these served-language sentences the check for unserved
 languages (`detect`, which names a language nothing here translates) would wrongly refuse, and
 how many, taken one by one as paragraphs of a document in their own language, would wrongly be
-given another language (`detect_paragraphs`).
+given another language (`detect_paragraphs`); and what lingua's detectors over every language
+cost to load, in low and high accuracy mode (each in a fresh process).
 
     python benchmarks/language_id.py [--show 20]
 """
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
+import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -64,6 +67,22 @@ def main() -> None:
           f"({100 * len(switched) / len(items):.2f}%) [detect_paragraphs(), one sentence a paragraph]")
     for line in switched[: args.show]:
         print(f"    {line}")
+    for mode in ("low", "high"):
+        print(_load_cost(mode))
+
+
+# Peak memory from /proc (VmHWM): getrusage's maximum survives exec and would report the parent's.
+_LOAD = ("import sys, time; from lingua import LanguageDetectorBuilder as B; start = time.perf_counter(); "
+         "b = B.from_all_languages(); b = b.with_low_accuracy_mode() if sys.argv[1] == 'low' else b; "
+         "b.build().compute_language_confidence_values('El Ayuntamiento aprobó ayer un plan de obras.'); "
+         "peak = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]; "
+         "print(f'{time.perf_counter() - start:.2f} s, peak RSS {int(peak) / 1024:.0f} MiB')")
+
+
+def _load_cost(mode: str) -> str:
+    """Load and first call of a detector over all 75 languages, in its own process."""
+    done = subprocess.run([sys.executable, "-c", _LOAD, mode], capture_output=True, text=True, check=True)
+    return f"all-language detector, {mode} accuracy: load and first call {done.stdout.strip()}"
 
 
 def _refusals(items: list[tuple[str, str]], languages: tuple[str, ...], size: int, show: int) -> None:

@@ -46,5 +46,5 @@ def limit(name: str) -> int | float:
     except ValueError:
         value = -1.0
     if value <= 0:
-        raise SummarizeError(f"{entry.variable}={raw!r}: must be a positive number")
+        raise SummarizeError(f"{entry.variable}={raw!r}: must be a positive number ({entry.meaning})")
     return int(value) if float(entry.default).is_integer() and value.is_integer() else value

@@ -39,9 +39,9 @@ def default_card(task: str, source: str, target: str | None) -> ModelCard | None
 
 
 def load(card: ModelCard, task: str, device: str, allow_download: bool, engine: str = "auto") -> Engine:
-    """The engine for `card`: its own for a weight-free card, the one forced, else the best local one."""
+    """The engine for `card`: the one forced, else a weight-free card's own, else the best local one."""
     if card.weightless:
-        engine = card.engines[0]
+        engine = engine if engine != "auto" and not ENGINES[engine].neural else card.engines[0]
     elif engine == "auto":
         engine = _neural_engine(card, task, device)
     elif not ENGINES[engine].neural:
@@ -78,7 +78,7 @@ def _choose(task: str, source: str, target: str | None, model: str | None, engin
         return load(resolve(model, task), task, device, True, forced)
     fallback = load_cards()[FALLBACK[task]]
     if forced != "auto" and not ENGINES[forced].neural:
-        return load(fallback, task, device, False)
+        return load(fallback, task, device, False, forced)
     card = default_card(task, source, target)
     pair = f"{source}->{target}" if task == "translation" else f"'{source}'"
     if forced != "auto":

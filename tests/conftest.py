@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
 from tests.tiny_models import ARCHITECTURES, build
-
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 
 @pytest.fixture(scope="session")
@@ -48,26 +45,3 @@ def isolated_hub(tmp_path, monkeypatch):
     monkeypatch.setattr(constants, "HF_HUB_CACHE", str(cache))
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
     return cache
-
-
-def shared_file(*parts: str) -> Path:
-    """A file in ../shared/data, or a skip when this checkout has none."""
-    path = SHARED_DATA.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"{path} is not present")
-    return path
-
-
-def fake_cache_entry(cache: Path, hub_id: str, source: Path, revision: str = "main") -> Path:
-    """Lay `source`'s files out as the hub client's cache does for `hub_id` at `revision`."""
-    pinned = len(revision) == 40 and all(c in "0123456789abcdef" for c in revision)
-    commit = revision if pinned else "0123456789abcdef0123456789abcdef01234567"
-    repo = cache / f"models--{hub_id.replace('/', '--')}"
-    snapshot = repo / "snapshots" / commit
-    snapshot.mkdir(parents=True)
-    for file in source.iterdir():
-        os.symlink(file, snapshot / file.name)
-    if not pinned:
-        (repo / "refs" / revision).parent.mkdir(parents=True, exist_ok=True)
-        (repo / "refs" / revision).write_text(commit)
-    return snapshot

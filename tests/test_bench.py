@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from summarize.bench import datasets, quality
 from summarize.bench.latency import percentile
 from summarize.cli import cli
-from tests.conftest import shared_file
 from tests.corpus import ENGLISH, SPANISH
+from tests.helpers import shared_file
 
 HYPOTHESES = ["The council approved the budget on Tuesday.", "Rain flooded the streets in the north.",
               "Scientists found ancient trees.", "Bread prices rose again."]

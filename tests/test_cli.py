@@ -76,23 +76,27 @@ def test_environment_variable_chooses_the_translator(runner, tiny_models, spanis
     assert json.loads(result.stdout)["metadata"]["translator"]["hub_id"] == str(tiny_models["marian"])
 
 
-@pytest.mark.parametrize("args", [
-    ["article", "missing.txt"],
-    ["article", "{empty}"],
-    ["article", "{binary}"],
-    ["article", "{english}", "--summarizer", "distilbart-cnn-12"],
-    ["translate", "{english}", "--from", "xx"],
-    ["article", "{english}", "--summarizer", "distilbart-cnn-12-6"],
+@pytest.mark.parametrize(("args", "exit_code"), [
+    (["article", "missing.txt"], 2),
+    (["article", "{empty}"], 2),
+    (["article", "{binary}"], 2),
+    (["article", "{english}", "--summarizer", "distilbart-cnn-12"], 3),
+    (["translate", "{english}", "--from", "xx"], 5),
+    (["article", "{english}", "--summarizer", "distilbart-cnn-12-6"], 4),
+    (["translate", "{spanish}", "--from", "es", "--engine", "openvino"], 4),
+    (["translate", "{spanish}", "--from", "es", "--engine", "ctranslate2"], 4),
 ])
-def test_bad_input_is_one_line_and_a_non_zero_exit(tmp_path, args):
-    files = {"{empty}": tmp_path / "empty.txt", "{binary}": tmp_path / "bin.dat", "{english}": tmp_path / "en.txt"}
+def test_bad_input_is_one_line_and_its_documented_exit_code(tmp_path, args, exit_code):
+    files = {"{empty}": tmp_path / "empty.txt", "{binary}": tmp_path / "bin.dat", "{english}": tmp_path / "en.txt",
+             "{spanish}": tmp_path / "es.txt"}
     files["{empty}"].write_text("")
     files["{binary}"].write_bytes(bytes(range(256)))
     files["{english}"].write_text(" ".join(ENGLISH))
+    files["{spanish}"].write_text(" ".join(SPANISH))
     args = [str(files.get(a, a)) for a in args]
     done = subprocess.run([sys.executable, "-m", "summarize", *args], capture_output=True, text=True,
                           timeout=120, env={**_env(), "HF_HUB_OFFLINE": "1"})
-    assert done.returncode != 0
+    assert done.returncode == exit_code, done.stderr
     assert "Traceback" not in done.stderr
     errors = [line for line in done.stderr.splitlines() if line.startswith("Error")]
     assert len(errors) == 1, done.stderr

@@ -8,8 +8,8 @@ from summarize.cards import load_cards
 from summarize.engines.extractive import ExtractiveSummarizer, pagerank
 from summarize.text.document import split_paragraphs
 from summarize.text.segment import split_sentences
-from tests.conftest import shared_file
 from tests.corpus import ENGLISH
+from tests.helpers import shared_file
 
 
 def _summarizer(alias: str) -> ExtractiveSummarizer:

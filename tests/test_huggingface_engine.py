@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 
 from summarize.cards import card_for_folder
-from summarize.engines.huggingface import HFSummarizer, HFTranslator
+from summarize.engines.registry import engine_class
 from tests.corpus import ENGLISH, SPANISH
+
+HFTranslator = engine_class("translation", "transformers")
+HFSummarizer = engine_class("summarization", "transformers")
 
 TRANSLATION = ("marian", "m2m_100", "nllb")
 SUMMARIZATION = ("bart", "t5", "mt5", "pegasus")

@@ -8,10 +8,12 @@ import shutil
 import pytest
 
 from summarize.cards import card_for_folder, load_cards
-from summarize.engines.huggingface import HFTranslator
+from summarize.engines.registry import engine_class
 from summarize.errors import ModelUnavailableError
 from summarize.hub import download, local_weights, resolve_weights
-from tests.conftest import fake_cache_entry
+from tests.helpers import fake_cache_entry
+
+HFTranslator = engine_class("translation", "transformers")
 
 
 def _card_with_hub_id(tiny_models, hub_id="Helsinki-NLP/opus-mt-es-en"):

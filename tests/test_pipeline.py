@@ -8,11 +8,14 @@ from hypothesis import strategies as st
 
 from summarize.cards import card_for_folder
 from summarize.engines.base import Translator
-from summarize.engines.huggingface import HFSummarizer, HFTranslator
+from summarize.engines.registry import engine_class
 from summarize.jobs import Options, summarize_article
 from summarize.pipeline import summarize_sentences, translate_paragraphs
 from summarize.text.document import Document
 from tests.corpus import ENGLISH, SPANISH
+
+HFTranslator = engine_class("translation", "transformers")
+HFSummarizer = engine_class("summarization", "transformers")
 
 
 class TaggingTranslator(Translator):

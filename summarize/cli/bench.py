@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from summarize.cli.common import checked_output, notify
-from summarize.engines.table import ENGINE_CHOICES
+from summarize.engines.table import engine_choices
 
 POSITIVE = click.IntRange(min=1)
 
@@ -24,7 +24,7 @@ def _quality_options(function):
         click.option("--dataset", required=True, help="A .jsonl file or a named set (flores200-spa-eng-dev, "
                                                       "newstest2013-spa-eng, xsum-test, ...)."),
         click.option("--model", default=None, help="Alias, hub id or local folder; default: what auto picks."),
-        click.option("--engine", type=click.Choice(ENGINE_CHOICES), default="auto"),
+        click.option("--engine", type=click.Choice(engine_choices()), default="auto"),
         click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto"),
         click.option("--limit", type=POSITIVE, default=None, help="Only the first N items."),
         click.option("--batch-size", type=POSITIVE, default=None),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from summarize.engines.table import ENGINE_CHOICES
+from summarize.engines.table import engine_choices
 from summarize.output import check_writable, write_atomically, write_stdout
 
 LANGUAGE_HELP = "ISO 639-1 code (en, es, fr, de, it, pt)"
@@ -24,7 +24,7 @@ def common_options(function):
         click.option("--to", "target", default="en", show_default=True, help=f"Target language, {LANGUAGE_HELP}."),
         click.option("--from", "from_lang", default="auto", show_default=True,
                      help=f"Source language, {LANGUAGE_HELP}, or auto to detect it."),
-        click.option("--engine", type=click.Choice(ENGINE_CHOICES), default="auto", show_default=True,
+        click.option("--engine", type=click.Choice(engine_choices()), default="auto", show_default=True,
                      help="Force an engine for the steps it can do; auto picks local models, else fallbacks."),
         click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True),
         click.option("-o", "--output", type=click.Path(path_type=Path), default=None, callback=checked_output,

@@ -7,7 +7,7 @@ import json
 import click
 
 from summarize.cards import ModelCard, load_cards, lookup
-from summarize.engines.table import ENGINES, RUNTIMES
+from summarize.engines.table import ENGINES, runtimes
 
 
 @click.group()
@@ -28,7 +28,7 @@ def _status(card: ModelCard) -> str:
     source = local_weights(card)
     if source is None:
         return "not downloaded"
-    converted = [f"{runtime} {q}" for runtime in RUNTIMES for q in ENGINES[runtime].quantizations
+    converted = [f"{runtime} {q}" for runtime in runtimes() for q in ENGINES[runtime].quantizations
                  if (converted_folder(card, q, source, runtime) / METADATA).is_file()]
     return "local" + (f", converted {'/'.join(converted)}" if converted else "")
 
@@ -86,10 +86,10 @@ def download(alias: str) -> None:
 
 @models.command("convert")
 @click.argument("alias")
-@click.option("--runtime", type=click.Choice(["auto", *RUNTIMES]), default="auto", show_default=True,
+@click.option("--runtime", type=click.Choice(["auto", *runtimes()]), default="auto", show_default=True,
               help="ctranslate2: every architecture but PEGASUS; openvino: BART and Marian, CPU only; "
                    "auto: openvino for BART summarisers, else ctranslate2.")
-@click.option("--quantization", type=click.Choice(list(dict.fromkeys(q for r in RUNTIMES for q in ENGINES[r].quantizations))),
+@click.option("--quantization", type=click.Choice(list(dict.fromkeys(q for r in runtimes() for q in ENGINES[r].quantizations))),
               default="int8", show_default=True, help="openvino takes int8 or float32.")
 @click.option("--force", is_flag=True, help="Replace an existing conversion.")
 def convert(alias: str, runtime: str, quantization: str, force: bool) -> None:

@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from summarize.cards import ModelCard, architecture_of
-from summarize.engines.table import ENGINES, RUNTIMES
+from summarize.engines.table import ENGINES, runtimes
 from summarize.errors import EngineUnavailableError, ModelUnavailableError
 from summarize.hub import resolve_weights
 from summarize.output import current_umask
@@ -70,8 +70,8 @@ def convert(card: ModelCard, quantization: str = "int8", force: bool = False, ru
     """Convert the card's local weights (cache or folder) for `runtime`; returns the folder."""
     if card.weightless:
         raise EngineUnavailableError(f"'{card.alias}' has no weights to convert; it runs as it is")
-    if runtime not in RUNTIMES:
-        raise EngineUnavailableError(f"runtime must be one of {', '.join(RUNTIMES)}")
+    if runtime not in runtimes():
+        raise EngineUnavailableError(f"runtime must be one of {', '.join(runtimes())}")
     if quantization not in ENGINES[runtime].quantizations:
         raise EngineUnavailableError(f"{runtime} quantization must be one of {', '.join(ENGINES[runtime].quantizations)}")
     source = resolve_weights(card, allow_download=False)

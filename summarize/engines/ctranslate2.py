@@ -10,7 +10,6 @@ import os
 from pathlib import Path
 
 from summarize.cards import ModelCard
-from summarize.engines.base import NeuralSummarizer, NeuralTranslator
 from summarize.engines.seq2seq import Converted
 from summarize.errors import EngineUnavailableError
 
@@ -109,13 +108,3 @@ def _target_vocabulary(folder: Path) -> dict[str, int]:
             tokens = (folder / name).read_text(encoding="utf-8").split("\n")
             return {token: index for index, token in enumerate(tokens)}
     raise EngineUnavailableError(f"{folder} holds no CTranslate2 vocabulary file")
-
-
-class CT2Translator(NeuralTranslator):
-    engine_name = "ctranslate2"
-    model_class = CT2Model
-
-
-class CT2Summarizer(NeuralSummarizer):
-    engine_name = "ctranslate2"
-    model_class = CT2Model

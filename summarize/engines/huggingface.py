@@ -6,7 +6,6 @@ import copy
 import json
 
 from summarize.cards import ModelCard, architecture_of
-from summarize.engines.base import NeuralSummarizer, NeuralTranslator
 from summarize.engines.seq2seq import Seq2Seq, pick_device
 from summarize.errors import ModelUnavailableError
 from summarize.hub import resolve_weights
@@ -69,17 +68,3 @@ class TransformersModel(Seq2Seq):
         with self._torch.inference_mode():
             output = self.model.generate(**{k: v.to(self.device) for k, v in padded.items()}, generation_config=config)
         return output.tolist()
-
-
-class HFTranslator(NeuralTranslator):
-    """Marian, M2M100 and NLLB translation through transformers."""
-
-    engine_name = "transformers"
-    model_class = TransformersModel
-
-
-class HFSummarizer(NeuralSummarizer):
-    """BART, PEGASUS and T5/mT5 summaries through transformers."""
-
-    engine_name = "transformers"
-    model_class = TransformersModel

@@ -15,7 +15,6 @@ import numpy as np
 
 from summarize.cards import ModelCard
 from summarize.conversions.openvino_graphs import DECODER, ENCODER, MASKED
-from summarize.engines.base import NeuralSummarizer, NeuralTranslator
 from summarize.engines.search import SearchSettings, search
 from summarize.engines.seq2seq import Converted
 from summarize.errors import EngineUnavailableError, ModelUnavailableError
@@ -142,13 +141,3 @@ class OVModel(Converted):
     def generate_ids(self, inputs: list[list[int]], settings: dict) -> list[list[int]]:
         search_settings = self._search_settings(settings)
         return self.runner.generate_ids(inputs, search_settings.pad_token_id, search_settings)
-
-
-class OVTranslator(NeuralTranslator):
-    engine_name = "openvino"
-    model_class = OVModel
-
-
-class OVSummarizer(NeuralSummarizer):
-    engine_name = "openvino"
-    model_class = OVModel

@@ -1,21 +1,34 @@
-"""Engines by name, from the table: a class is imported only when chosen (keeps --help light)."""
+"""Engines by name, from the table: code is imported only when chosen (keeps --help light). A
+sequence-to-sequence runtime's model class becomes a translator and a summariser here."""
 
 from __future__ import annotations
 
 import importlib
+from functools import cache
 
+from summarize.engines.base import NeuralSummarizer, NeuralTranslator
 from summarize.engines.table import ENGINES, engines_for
 from summarize.errors import EngineUnavailableError
 
 
+@cache
 def engine_class(task: str, name: str) -> type:
     """The class that serves `task` ('translation' or 'summarization') on engine `name`."""
     row = ENGINES.get(name)
     if row is None or not row.serves(task):
         raise EngineUnavailableError(f"engine '{name}' cannot do {task}; engines for it: {', '.join(engines_for(task))}")
-    module_name, class_name = row.class_path(task).split(":")
+    if row.model is None:
+        return _load(row.translator if task == "translation" else row.summarizer, name)
+    model_class = _load(row.model, name)
+    base = NeuralTranslator if task == "translation" else NeuralSummarizer
+    return type(f"{model_class.__name__}{base.__name__}", (base,), {"engine_name": name, "model_class": model_class,
+                                                                   "__doc__": f"{base.__doc__} ({name})"})
+
+
+def _load(path: str, name: str):
+    module_name, attribute = path.split(":")
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
         raise EngineUnavailableError(f"engine '{name}' needs the package '{exc.name}'; install it") from None
-    return getattr(module, class_name)
+    return getattr(module, attribute)

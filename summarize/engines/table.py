@@ -11,14 +11,15 @@ TASKS = ("translation", "summarization")
 
 @dataclass(frozen=True)
 class EngineRow:
-    """One engine: its module and classes ("module:Class", imported only when chosen), and for
-    engines that run converted models, how conversions are written and which ones `auto` takes."""
+    """One engine and where its code lives ("module:Class", imported only when chosen): a
+    sequence-to-sequence `model` class (engines/seq2seq.py), which serves both tasks, or a
+    weight-free engine's `translator` or `summarizer`; for engines that run converted models, how
+    conversions are written and which ones `auto` takes."""
 
     name: str
+    model: str | None = None
     translator: str | None = None
     summarizer: str | None = None
-    #: Runs a model card's weights (else it is weight-free: Apertium, the extractive methods).
-    neural: bool = False
     devices: tuple[str, ...] = ("cpu", "cuda")
     #: "module:function" writing a conversion; None for engines that load the weights as they are.
     writer: str | None = None
@@ -29,37 +30,43 @@ class EngineRow:
     auto_rank: dict[str, int] = field(default_factory=dict)
 
     @property
+    def neural(self) -> bool:
+        """Runs a model card's weights (else it is weight-free: Apertium, the extractive methods)."""
+        return self.model is not None
+
+    @property
     def converted(self) -> bool:
         return self.writer is not None
 
     def serves(self, task: str) -> bool:
-        return (self.translator if task == "translation" else self.summarizer) is not None
-
-    def class_path(self, task: str) -> str | None:
-        return self.translator if task == "translation" else self.summarizer
+        return self.neural or (self.translator if task == "translation" else self.summarizer) is not None
 
 
 ENGINES = {row.name: row for row in (
-    EngineRow("transformers", "summarize.engines.huggingface:HFTranslator",
-              "summarize.engines.huggingface:HFSummarizer", neural=True),
+    EngineRow("transformers", model="summarize.engines.huggingface:TransformersModel"),
     # Translation comes as batches of sentences, where CTranslate2's one-batch-per-core plan wins;
     # one long input to summarise favours OpenVINO (benchmarks/results/figures.md).
-    EngineRow("ctranslate2", "summarize.engines.ctranslate2:CT2Translator",
-              "summarize.engines.ctranslate2:CT2Summarizer", neural=True,
+    EngineRow("ctranslate2", model="summarize.engines.ctranslate2:CT2Model",
               writer="summarize.conversions.ctranslate2_writer:write",
               quantizations=("int8", "int8_float32", "int8_float16", "float32", "float16"),
               preferred={"cpu": ("int8", "int8_float32", "float32"), "cuda": ("float16", "int8_float16", "float32")},
               auto_rank={"translation": 0, "summarization": 1}),
-    EngineRow("openvino", "summarize.engines.openvino:OVTranslator", "summarize.engines.openvino:OVSummarizer",
-              neural=True, devices=("cpu",), writer="summarize.conversions.openvino_writer:write",
-              quantizations=("int8", "float32"), preferred={"cpu": ("int8", "float32")},
-              auto_rank={"translation": 1, "summarization": 0}),
+    EngineRow("openvino", model="summarize.engines.openvino:OVModel", devices=("cpu",),
+              writer="summarize.conversions.openvino_writer:write", quantizations=("int8", "float32"),
+              preferred={"cpu": ("int8", "float32")}, auto_rank={"translation": 1, "summarization": 0}),
     EngineRow("apertium", translator="summarize.engines.apertium:ApertiumTranslator"),
     EngineRow("extractive", summarizer="summarize.engines.extractive:ExtractiveSummarizer"),
 )}
-ENGINE_CHOICES = ("auto", *ENGINES)
-RUNTIMES = tuple(name for name, row in ENGINES.items() if row.converted)
-NEURAL = tuple(name for name, row in ENGINES.items() if row.neural)
+
+
+def engine_choices() -> tuple[str, ...]:
+    """What `--engine` takes: auto, or any engine in the table."""
+    return ("auto", *ENGINES)
+
+
+def runtimes() -> tuple[str, ...]:
+    """The engines that run conversions, which `models convert --runtime` writes."""
+    return tuple(name for name, row in ENGINES.items() if row.converted)
 
 
 def engines_for(task: str) -> tuple[str, ...]:

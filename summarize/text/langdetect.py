@@ -13,9 +13,8 @@ MIN_CONFIDENCE = 0.5
 # sentences, scientific names read as Latin at up to 1.0, so a few are still refused).
 UNSERVED_CONFIDENCE = 0.9
 # A paragraph is given its own language only when it is this long and sure in both passes.
-# Both read its first 120 characters (lingua's low accuracy mode is reliable from there on):
-# benchmarks/language_id.py finds 5 of 5,982 FLORES sentences taken as paragraphs wrongly switched,
-# against 13 reading 300 characters, which also took 1.8x the time.
+# Both read its first 120 characters, where lingua's low accuracy mode is reliable: fewer wrong
+# switches and less time than reading more (benchmarks/results/figures.md).
 PARAGRAPH_MIN_CHARS = 60
 PARAGRAPH_SAMPLE_CHARS = 120
 PARAGRAPH_MIN_CONFIDENCE = 0.9
@@ -33,8 +32,8 @@ class Detection:
 @cache
 def _detector(languages: tuple[str, ...] | None, low_accuracy: bool = False):
     """lingua's detector for `languages` (None: all 75 it knows). Low accuracy mode uses
-    trigrams only: as good on 120+ characters, and all languages load in 0.4 s and 70 MB where
-    high accuracy needs 9 s and 900 MB."""
+    trigrams only: as good on 120+ characters, and over all languages a fraction of high
+    accuracy's load time and memory (benchmarks/results/figures.md)."""
     from lingua import IsoCode639_1, LanguageDetectorBuilder
 
     builder = (LanguageDetectorBuilder.from_all_languages() if languages is None else

@@ -100,8 +100,3 @@ def split_sentences(paragraph: str, language: str) -> list[str]:
         _warned.add(language)
         print(f"note: no sentence rules for '{language}'; using the English ones", file=sys.stderr)
     return _rule_split(paragraph, "en")
-
-
-def segment_paragraphs(paragraphs: list[str] | tuple[str, ...], language: str) -> list[list[str]]:
-    """Sentences per paragraph; paragraph boundaries kept."""
-    return [split_sentences(p, language) for p in paragraphs]

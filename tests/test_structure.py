@@ -1,0 +1,112 @@
+"""The package's shape: no import circle, and engines added by one table row and one class."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "summarize"
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Each module of the package and the package modules it imports, at the top or inside a
+    function alike (`from summarize.x import y` counts summarize.x.y when that is a module)."""
+    modules = {_module_name(path): path for path in PACKAGE.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        edges = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                edges |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                edges.add(node.module)
+                edges |= {f"{node.module}.{alias.name}" for alias in node.names}
+        graph[name] = {edge for edge in edges if edge in modules and edge != name}
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every import circle found by a depth-first walk, each as the modules along it."""
+    found, state, path = [], {}, []
+
+    def visit(node: str) -> None:
+        state[node] = "open"
+        path.append(node)
+        for neighbour in sorted(graph[node]):
+            if state.get(neighbour) == "open":
+                found.append(path[path.index(neighbour):] + [neighbour])
+            elif neighbour not in state:
+                visit(neighbour)
+        path.pop()
+        state[node] = "done"
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node)
+    return found
+
+
+def test_the_cycle_finder_finds_a_circle():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()}) == [["a", "b", "c", "a"]]
+
+
+def test_the_package_has_no_import_circle():
+    graph = import_graph()
+    assert "summarize.conversions.store" in graph["summarize.engines.seq2seq"]  # inner imports count
+    assert cycles(graph) == []
+
+
+def test_engines_never_import_a_conversion_writer():
+    graph = import_graph()
+    writers = {"summarize.conversions.ctranslate2_writer", "summarize.conversions.openvino_writer"}
+    assert not any(graph[m] & writers for m in graph if m.startswith("summarize.engines"))
+
+
+FAKE_ENGINE = '''
+from summarize.engines.base import Translator
+from summarize.engines.table import ENGINES, EngineRow
+
+
+class ShoutingTranslator(Translator):
+    """A weight-free engine for the test: every sentence in capitals."""
+
+    engine_name = "shouting"
+
+    def __init__(self, card):
+        self.card = card
+
+    @classmethod
+    def from_card(cls, card, device="auto", allow_download=True):
+        return cls(card)
+
+    def translate_batch(self, sentences, source, target):
+        return [s.upper() for s in sentences]
+
+
+ENGINES["shouting"] = EngineRow("shouting", translator="fake_engine:ShoutingTranslator")
+'''
+
+
+def test_an_engine_is_one_table_row_and_one_class(tmp_path):
+    """Registered before the command line is built, the row is offered by --engine and runs."""
+    (tmp_path / "fake_engine.py").write_text(FAKE_ENGINE, encoding="utf-8")
+    (tmp_path / "in.txt").write_text("Hola mundo. Adiós.", encoding="utf-8")
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import fake_engine; from summarize.cli import cli; "
+            "cli(sys.argv[2:])")
+    run = [sys.executable, "-c", code, str(tmp_path)]
+    helped = subprocess.run([*run, "translate", "--help"], capture_output=True, text=True, timeout=60)
+    assert "shouting" in helped.stdout
+    done = subprocess.run([*run, "translate", str(tmp_path / "in.txt"), "--from", "es", "--engine", "shouting",
+                           "--format", "json"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["paragraphs"] == ["HOLA MUNDO. ADIÓS."]
+    assert result["metadata"]["translator"]["engine"] == "shouting"
