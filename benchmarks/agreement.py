@@ -15,8 +15,14 @@ import os
 import tempfile
 from pathlib import Path
 
-ARCHITECTURES = {"marian": "translation", "m2m_100": "translation", "nllb": "translation",
-                 "bart": "summarization", "t5": "summarization", "mt5": "summarization"}
+ARCHITECTURES = {
+    "marian": "translation",
+    "m2m_100": "translation",
+    "nllb": "translation",
+    "bart": "summarization",
+    "t5": "summarization",
+    "mt5": "summarization",
+}
 RUNTIMES = {"ctranslate2": tuple(ARCHITECTURES), "openvino": ("marian", "bart")}
 
 
@@ -64,8 +70,7 @@ def main() -> None:
                 row.append(f"{runtime} {quantization} {same}/{len(inputs)}")
         print(f"{architecture:8s} " + "  ".join(row))
     for (runtime, quantization), (same, count) in totals.items():
-        print(f"{runtime} {quantization}: greedy output equal to transformers on {100 * same / count:.1f}% "
-              f"of {count} inputs")
+        print(f"{runtime} {quantization}: greedy output equal to transformers on {100 * same / count:.1f}% of {count} inputs")
 
 
 if __name__ == "__main__":

@@ -82,8 +82,19 @@ def main() -> None:
     work = Path(tempfile.mkdtemp())
     (work / "lines.es").write_text("\n".join(sources) + "\n", encoding="utf-8")
     (work / "document.es.txt").write_text("\n\n".join(" ".join(p) for p in paragraphs) + "\n", encoding="utf-8")
-    summarize = [sys.executable, "-m", "summarize", "translate", str(work / "document.es.txt"), "--to", "en",
-                 "--engine", "apertium", "--format", "json"]
+    summarize = [
+        sys.executable,
+        "-m",
+        "summarize",
+        "translate",
+        str(work / "document.es.txt"),
+        "--to",
+        "en",
+        "--engine",
+        "apertium",
+        "--format",
+        "json",
+    ]
     direct_times, ours_times = [], []
     for _ in range(args.runs):
         seconds, direct_out = timed(["apertium", "-u", "spa-eng"], work / "lines.es")
@@ -99,10 +110,14 @@ def main() -> None:
     signature = metric.get_signature()
     t_direct, t_ours = statistics.median(direct_times), statistics.median(ours_times)
     print(f"apertium -u spa-eng (one sentence per line): chrF {chrf_direct.score:.2f}, {t_direct:.2f} s")
-    print(f"summarize translate --engine apertium (document of {len(paragraphs)} paragraphs): "
-          f"chrF {chrf_ours.score:.2f}, {t_ours:.2f} s")
-    print(f"chrF difference {chrf_ours.score - chrf_direct.score:+.2f} (target within 0.3); "
-          f"time ratio {t_ours / t_direct:.2f}x (target at most 1.5x); medians of {args.runs} interleaved runs")
+    print(
+        f"summarize translate --engine apertium (document of {len(paragraphs)} paragraphs): "
+        f"chrF {chrf_ours.score:.2f}, {t_ours:.2f} s"
+    )
+    print(
+        f"chrF difference {chrf_ours.score - chrf_direct.score:+.2f} (target within 0.3); "
+        f"time ratio {t_ours / t_direct:.2f}x (target at most 1.5x); medians of {args.runs} interleaved runs"
+    )
     print(f"signature: {signature}; newstest2013 es-en, {len(sources)} sentences")
 
 

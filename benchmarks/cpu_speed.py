@@ -95,9 +95,13 @@ def worker(engine: str, workload: dict, folder: str) -> None:
         runner = OVRunner(Path(folder, "openvino"), "int8")
         ids = json.load(open(os.path.join(folder, "input_ids.json"), encoding="utf-8"))
         settings = SearchSettings(
-            start_token_id=config["decoder_start_token_id"], eos_token_id=config["eos_token_id"],
-            pad_token_id=config["pad_token_id"], num_beams=workload["beams"], max_new_tokens=workload["output"],
-            min_new_tokens=workload["output"])
+            start_token_id=config["decoder_start_token_id"],
+            eos_token_id=config["eos_token_id"],
+            pad_token_id=config["pad_token_id"],
+            num_beams=workload["beams"],
+            max_new_tokens=workload["output"],
+            min_new_tokens=workload["output"],
+        )
 
         def call() -> int:
             return len(runner.generate_ids(ids, config["pad_token_id"], settings)[0])
@@ -107,14 +111,19 @@ def worker(engine: str, workload: dict, folder: str) -> None:
         ctranslate2 = __import__("ctranslate2") if engine == "ct2-defaults" else import_ctranslate2()
         tokens = json.load(open(os.path.join(folder, "inputs.json"), encoding="utf-8"))
         intra, inter = (0, 1) if engine == "ct2-defaults" else thread_plan(workload["task"], "cpu")
-        translator = ctranslate2.Translator(folder, device="cpu", compute_type="int8",
-                                            intra_threads=intra, inter_threads=inter)
-        options = dict(beam_size=workload["beams"], max_decoding_length=workload["output"],
-                       min_decoding_length=workload["output"], return_scores=False,
-                       max_batch_size=math.ceil(workload["batch"] / inter), use_vmap=engine == "ct2-target-vocab")
+        translator = ctranslate2.Translator(folder, device="cpu", compute_type="int8", intra_threads=intra, inter_threads=inter)
+        options = dict(
+            beam_size=workload["beams"],
+            max_decoding_length=workload["output"],
+            min_decoding_length=workload["output"],
+            return_scores=False,
+            max_batch_size=math.ceil(workload["batch"] / inter),
+            use_vmap=engine == "ct2-target-vocab",
+        )
 
         def call() -> int:
             return len(translator.translate_batch(tokens, **options)[0].hypotheses[0])
+
     call()  # warm-up
     print("ready", flush=True)
     for line in sys.stdin:
@@ -129,8 +138,15 @@ def worker(engine: str, workload: dict, folder: str) -> None:
 def measure(name: str, workload: dict, engines: list[str], runs: int) -> dict:
     folder = tempfile.mkdtemp(prefix=f"ct2-bench-{name}-")
     subprocess.run([sys.executable, __file__, "--prepare", folder, "--only", name], check=True)
-    workers = {e: subprocess.Popen([sys.executable, __file__, "--worker", e, "--only", name, "--folder", folder],
-                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) for e in engines}
+    workers = {
+        e: subprocess.Popen(
+            [sys.executable, __file__, "--worker", e, "--only", name, "--folder", folder],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for e in engines
+    }
     for process in workers.values():
         assert process.stdout.readline().strip() == "ready"
     times: dict[str, list[float]] = {e: [] for e in engines}
@@ -149,8 +165,12 @@ def measure(name: str, workload: dict, engines: list[str], runs: int) -> dict:
         process.wait()
         median = statistics.median(times[engine])
         generated = workload["batch"] * workload["output"]
-        results[engine] = {"median_s": median, "tokens_per_s": generated / median,
-                           "ms_per_token": 1000 * median / workload["output"], "peak_rss_mb": rss}
+        results[engine] = {
+            "median_s": median,
+            "tokens_per_s": generated / median,
+            "ms_per_token": 1000 * median / workload["output"],
+            "peak_rss_mb": rss,
+        }
     return results
 
 
@@ -175,15 +195,21 @@ def main() -> None:
             engines.append("ct2-target-vocab")
         engines.append("openvino")
         results = measure(name, w, engines, args.runs)
-        print(f"\n{w['model']} (random weights), {w['input']} in / {w['output']} out, batch {w['batch']}, "
-              f"beams {w['beams']}; medians of {args.runs} interleaved calls")
+        print(
+            f"\n{w['model']} (random weights), {w['input']} in / {w['output']} out, batch {w['batch']}, "
+            f"beams {w['beams']}; medians of {args.runs} interleaved calls"
+        )
         for engine, r in results.items():
-            print(f"  {engine:16s} {r['median_s']:7.3f} s  {r['tokens_per_s']:8.1f} tok/s  "
-                  f"{r['ms_per_token']:7.2f} ms/token  peak RSS {r['peak_rss_mb']:7.0f} MiB")
+            print(
+                f"  {engine:16s} {r['median_s']:7.3f} s  {r['tokens_per_s']:8.1f} tok/s  "
+                f"{r['ms_per_token']:7.2f} ms/token  peak RSS {r['peak_rss_mb']:7.0f} MiB"
+            )
         base = results["transformers"]
         for engine in engines[1:]:
-            print(f"  {engine} / transformers: {results[engine]['tokens_per_s'] / base['tokens_per_s']:.2f}x tokens/s, "
-                  f"peak RSS {results[engine]['peak_rss_mb'] / base['peak_rss_mb']:.2f}x")
+            print(
+                f"  {engine} / transformers: {results[engine]['tokens_per_s'] / base['tokens_per_s']:.2f}x tokens/s, "
+                f"peak RSS {results[engine]['peak_rss_mb'] / base['peak_rss_mb']:.2f}x"
+            )
 
 
 if __name__ == "__main__":

@@ -52,8 +52,10 @@ def main() -> None:
     for language in sorted(total):
         print(f"  {language}: {100 * right[language] / total[language]:.2f}% ({right[language]}/{total[language]})")
     overall = sum(right.values()) / sum(total.values())
-    print(f"language id accuracy: {100 * overall:.2f}% on {sum(total.values())} FLORES-200 dev sentences, "
-          f"{seconds:.1f} s [lingua, restricted to {','.join(languages)}]")
+    print(
+        f"language id accuracy: {100 * overall:.2f}% on {sum(total.values())} FLORES-200 dev sentences, "
+        f"{seconds:.1f} s [lingua, restricted to {','.join(languages)}]"
+    )
     for error in errors[: args.show]:
         print(f"    {error}")
     for size in (1, 3):
@@ -61,10 +63,15 @@ def main() -> None:
     switched = []
     for gold in sorted({g for g, _ in items}):
         texts = [text for g, text in items if g == gold]
-        switched += [f"{gold}->{found}: {text[:70]}" for found, text in
-                     zip(detect_paragraphs(texts, languages, gold), texts) if found != gold]
-    print(f"paragraphs wrongly given another language: {len(switched)} of {len(items)} "
-          f"({100 * len(switched) / len(items):.2f}%) [detect_paragraphs(), one sentence a paragraph]")
+        switched += [
+            f"{gold}->{found}: {text[:70]}"
+            for found, text in zip(detect_paragraphs(texts, languages, gold), texts)
+            if found != gold
+        ]
+    print(
+        f"paragraphs wrongly given another language: {len(switched)} of {len(items)} "
+        f"({100 * len(switched) / len(items):.2f}%) [detect_paragraphs(), one sentence a paragraph]"
+    )
     for line in switched[: args.show]:
         print(f"    {line}")
     for mode in ("low", "high"):
@@ -72,11 +79,13 @@ def main() -> None:
 
 
 # Peak memory from /proc (VmHWM): getrusage's maximum survives exec and would report the parent's.
-_LOAD = ("import sys, time; from lingua import LanguageDetectorBuilder as B; start = time.perf_counter(); "
-         "b = B.from_all_languages(); b = b.with_low_accuracy_mode() if sys.argv[1] == 'low' else b; "
-         "b.build().compute_language_confidence_values('El Ayuntamiento aprobó ayer un plan de obras.'); "
-         "peak = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]; "
-         "print(f'{time.perf_counter() - start:.2f} s, peak RSS {int(peak) / 1024:.0f} MiB')")
+_LOAD = (
+    "import sys, time; from lingua import LanguageDetectorBuilder as B; start = time.perf_counter(); "
+    "b = B.from_all_languages(); b = b.with_low_accuracy_mode() if sys.argv[1] == 'low' else b; "
+    "b.build().compute_language_confidence_values('El Ayuntamiento aprobó ayer un plan de obras.'); "
+    "peak = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]; "
+    "print(f'{time.perf_counter() - start:.2f} s, peak RSS {int(peak) / 1024:.0f} MiB')"
+)
 
 
 def _load_cost(mode: str) -> str:
@@ -87,8 +96,11 @@ def _load_cost(mode: str) -> str:
 
 def _refusals(items: list[tuple[str, str]], languages: tuple[str, ...], size: int, show: int) -> None:
     """Served-language texts of `size` consecutive sentences that detect() refuses as unserved."""
-    texts = [(items[i][0], " ".join(t for _, t in items[i:i + size])) for i in range(0, len(items) - size + 1, size)
-             if len({g for g, _ in items[i:i + size]}) == 1]
+    texts = [
+        (items[i][0], " ".join(t for _, t in items[i : i + size]))
+        for i in range(0, len(items) - size + 1, size)
+        if len({g for g, _ in items[i : i + size]}) == 1
+    ]
     refused: list[str] = []
     start = time.perf_counter()
     for gold, text in texts:
@@ -98,8 +110,10 @@ def _refusals(items: list[tuple[str, str]], languages: tuple[str, ...], size: in
             if "which no model card" in str(error):
                 refused.append(f"{gold}: {str(error)[:60]} | {text[:60]}")
     seconds = time.perf_counter() - start
-    print(f"wrongly refused as an unserved language: {len(refused)} of {len(texts)} texts of {size} sentence(s) "
-          f"({100 * len(refused) / len(texts):.2f}%), {seconds:.1f} s [detect()]")
+    print(
+        f"wrongly refused as an unserved language: {len(refused)} of {len(texts)} texts of {size} sentence(s) "
+        f"({100 * len(refused) / len(texts):.2f}%), {seconds:.1f} s [detect()]"
+    )
     for line in refused[:show]:
         print(f"    {line}")
 

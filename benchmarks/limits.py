@@ -26,9 +26,11 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SPANISH = (EXAMPLES / "noticia-valencia.es.txt").read_text(encoding="utf-8")
 ENGLISH = (EXAMPLES / "council-budget.en.txt").read_text(encoding="utf-8")
 # Peak RSS of one child, measured by a parent that runs nothing else.
-_MEASURE = ("import json, resource, subprocess, sys; done = subprocess.run(sys.argv[1:], capture_output=True, "
-            "text=True); print(json.dumps({'rc': done.returncode, 'out': done.stdout, 'err': done.stderr, "
-            "'peak_kib': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))")
+_MEASURE = (
+    "import json, resource, subprocess, sys; done = subprocess.run(sys.argv[1:], capture_output=True, "
+    "text=True); print(json.dumps({'rc': done.returncode, 'out': done.stdout, 'err': done.stderr, "
+    "'peak_kib': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))"
+)
 
 
 def _one_word_lines(count: int) -> str:
@@ -46,7 +48,7 @@ def _unpunctuated(text: str, size: int) -> str:
 
 
 def _largest(text: str, size: int) -> str:
-    return ("\n\n".join([text.strip()] * (size // (len(text.encode()) + 2))))
+    return "\n\n".join([text.strip()] * (size // (len(text.encode()) + 2)))
 
 
 CASES = {
@@ -73,8 +75,11 @@ def main() -> None:
             path = Path(folder) / "input.txt"
             path.write_text(build(), encoding="utf-8")
             start = time.perf_counter()
-            done = subprocess.run([sys.executable, "-c", _MEASURE, str(summarize), "article", str(path),
-                                   "--format", "json", *options], capture_output=True, text=True)
+            done = subprocess.run(
+                [sys.executable, "-c", _MEASURE, str(summarize), "article", str(path), "--format", "json", *options],
+                capture_output=True,
+                text=True,
+            )
             seconds = time.perf_counter() - start
             run = json.loads(done.stdout)
             counts, words = {}, 0
@@ -83,9 +88,12 @@ def main() -> None:
                 counts, words = result["metadata"]["counts"], len(result["summary"].split())
             else:
                 print(f"  {name}: {run['err'].strip().splitlines()[-1:]}", file=sys.stderr)
-            print(f"| {name} | {path.stat().st_size / 1e6:.1f} MB | {run['rc']} | {seconds:.1f} | "
-                  f"{run['peak_kib'] / 1024:.0f} | {counts.get('sentences', '-')} | "
-                  f"{counts.get('chunks_per_level', '-')} | {words} |", flush=True)
+            print(
+                f"| {name} | {path.stat().st_size / 1e6:.1f} MB | {run['rc']} | {seconds:.1f} | "
+                f"{run['peak_kib'] / 1024:.0f} | {counts.get('sentences', '-')} | "
+                f"{counts.get('chunks_per_level', '-')} | {words} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

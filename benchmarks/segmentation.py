@@ -27,7 +27,7 @@ def paragraphs_of(lines: list[str], seed: int = 13) -> list[list[str]]:
     groups, start = [], 0
     while start < len(lines):
         size = rng.randint(5, 20)
-        groups.append(lines[start:start + size])
+        groups.append(lines[start : start + size])
         start += size
     return groups
 
@@ -56,9 +56,9 @@ def evaluate(split, lines: list[str]) -> dict:
                 findable += 1
                 found += offset in predicted
                 if offset not in predicted:
-                    missed.append(text[max(0, offset - 40):offset] + " ‖ " + text[offset:offset + 30])
+                    missed.append(text[max(0, offset - 40) : offset] + " ‖ " + text[offset : offset + 30])
         for offset in sorted(predicted - gold):
-            inner.append(text[max(0, offset - 40):offset] + " ‖ " + text[offset:offset + 30])
+            inner.append(text[max(0, offset - 40) : offset] + " ‖ " + text[offset : offset + 30])
     return {"recall": found / findable, "found": found, "findable": findable, "inner_splits": inner, "missed": missed}
 
 
@@ -82,9 +82,11 @@ def main() -> None:
         start = time.perf_counter()
         result = evaluate(split, [row[side] for row in rows])
         seconds = time.perf_counter() - start
-        print(f"{language}: {100 * result['recall']:.2f}% of findable boundaries found "
-              f"({result['found']}/{result['findable']}), {len(result['inner_splits'])} splits inside lines, "
-              f"{seconds:.2f} s  [segmenter={args.segmenter}, FLORES-200 {args.split}, {len(rows)} lines]")
+        print(
+            f"{language}: {100 * result['recall']:.2f}% of findable boundaries found "
+            f"({result['found']}/{result['findable']}), {len(result['inner_splits'])} splits inside lines, "
+            f"{seconds:.2f} s  [segmenter={args.segmenter}, FLORES-200 {args.split}, {len(rows)} lines]"
+        )
         for example in result["missed"][: args.show]:
             print(f"    missed: …{example}…")
         for example in result["inner_splits"][: args.show]:

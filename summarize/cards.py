@@ -20,22 +20,46 @@ LENGTHS = ("short", "medium", "long")
 NLLB_CODES = {"en": "eng_Latn", "es": "spa_Latn", "fr": "fra_Latn", "de": "deu_Latn", "it": "ita_Latn", "pt": "por_Latn"}
 # Generation settings a card may give, with the types each takes.
 GENERATION_KEYS = {
-    "num_beams": int, "max_new_tokens": int, "min_new_tokens": int, "length_penalty": (int, float),
-    "no_repeat_ngram_size": int, "early_stopping": (bool, str), "repetition_penalty": (int, float),
-    "forced_bos_token_id": int, "forced_eos_token_id": int,
+    "num_beams": int,
+    "max_new_tokens": int,
+    "min_new_tokens": int,
+    "length_penalty": (int, float),
+    "no_repeat_ngram_size": int,
+    "early_stopping": (bool, str),
+    "repetition_penalty": (int, float),
+    "forced_bos_token_id": int,
+    "forced_eos_token_id": int,
 }
 # Every card field with its TOML type: (type of the value, type of its items or None).
 FIELD_TYPES = {
-    "alias": (str, None), "task": (str, None), "engines": (list, str), "architecture": (str, None),
-    "hub_id": (str, None), "revision": (str, None), "description": (str, None), "license": (str, None),
-    "parameters": (int, None), "max_input_tokens": (int, None), "source_languages": (list, str),
-    "target_languages": (list, str), "language_codes": (dict, str), "source_prefix": (str, None),
-    "generation": (dict, None), "lengths": (dict, dict), "config": (dict, None), "scores": (list, dict),
+    "alias": (str, None),
+    "task": (str, None),
+    "engines": (list, str),
+    "architecture": (str, None),
+    "hub_id": (str, None),
+    "revision": (str, None),
+    "description": (str, None),
+    "license": (str, None),
+    "parameters": (int, None),
+    "max_input_tokens": (int, None),
+    "source_languages": (list, str),
+    "target_languages": (list, str),
+    "language_codes": (dict, str),
+    "source_prefix": (str, None),
+    "generation": (dict, None),
+    "lengths": (dict, dict),
+    "config": (dict, None),
+    "scores": (list, dict),
 }
 # How each type is named in errors: alone, and as the items of a list or table.
-_TYPE_NAMES = {str: ("a string", "strings"), int: ("an integer", "integers"), list: ("a list", "lists"),
-               dict: ("a table", "tables"), (int, float): ("a number", "numbers"),
-               (bool, str): ("true, false or a string", "")}
+_TYPE_NAMES = {
+    str: ("a string", "strings"),
+    int: ("an integer", "integers"),
+    list: ("a list", "lists"),
+    dict: ("a table", "tables"),
+    (int, float): ("a number", "numbers"),
+    (bool, str): ("true, false or a string", ""),
+}
 
 
 @dataclass(frozen=True)
@@ -136,8 +160,10 @@ def parse_card(data: dict, origin: str) -> ModelCard:
     for key in ("parameters", "max_input_tokens"):
         if key in data and data[key] <= 0:
             raise fail(f"'{key}' must be positive")
-    for table, settings in (("generation", data.get("generation", {})),
-                            *((f"lengths.{n}", v) for n, v in data.get("lengths", {}).items())):
+    for table, settings in (
+        ("generation", data.get("generation", {})),
+        *((f"lengths.{n}", v) for n, v in data.get("lengths", {}).items()),
+    ):
         for key, value in settings.items():
             if key in GENERATION_KEYS and not _is(value, GENERATION_KEYS[key]):
                 raise fail(f"'{table}.{key}' must be {_TYPE_NAMES[GENERATION_KEYS[key]][0]}, not {value!r}")
@@ -212,19 +238,21 @@ def card_for_folder(path: Path, task: str) -> ModelCard:
     model_type = config.get("model_type", "")
     architecture = architecture_of(config)
     if architecture not in ARCHITECTURES:
-        raise UnknownModelError(
-            f"'{path}' holds a '{model_type}' model; supported: {', '.join(NEURAL_ARCHITECTURES)}"
-        )
+        raise UnknownModelError(f"'{path}' holds a '{model_type}' model; supported: {', '.join(NEURAL_ARCHITECTURES)}")
     return ModelCard(
-        alias=path.name, task=task, engines=("transformers",), architecture=architecture,
-        hub_id=str(path), local_path=path, max_input_tokens=config.get("max_position_embeddings"),
+        alias=path.name,
+        task=task,
+        engines=("transformers",),
+        architecture=architecture,
+        hub_id=str(path),
+        local_path=path,
+        max_input_tokens=config.get("max_position_embeddings"),
     )
 
 
 def card_for_hub_id(hub_id: str, task: str) -> ModelCard:
     """A minimal card for a hub id that no shipped card describes."""
-    return ModelCard(alias=hub_id, task=task, engines=("transformers",), architecture="auto",
-                     hub_id=hub_id)
+    return ModelCard(alias=hub_id, task=task, engines=("transformers",), architecture="auto", hub_id=hub_id)
 
 
 def lookup(name: str) -> ModelCard:

@@ -20,8 +20,7 @@ PROBE_TIMEOUT_S = 3.0
 
 def hub_offline() -> bool:
     """True when the user asked for offline mode (HF_HUB_OFFLINE, or TRANSFORMERS_OFFLINE)."""
-    return any(os.environ.get(v, "").lower() in ("1", "true", "yes", "on")
-               for v in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
+    return any(os.environ.get(v, "").lower() in ("1", "true", "yes", "on") for v in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
 
 
 def hub_reachable() -> bool:
@@ -72,17 +71,18 @@ def local_weights(card: ModelCard) -> Path | None:
     from huggingface_hub.errors import LocalEntryNotFoundError
 
     try:
-        folder = Path(snapshot_download(card.hub_id, revision=card.revision, local_files_only=True,
-                                        allow_patterns=MODEL_FILES))
+        folder = Path(snapshot_download(card.hub_id, revision=card.revision, local_files_only=True, allow_patterns=MODEL_FILES))
     except (LocalEntryNotFoundError, OSError, ValueError):
         return None
     return folder if (folder / "config.json").is_file() else None
 
 
 def _missing_message(card: ModelCard, why: str) -> str:
-    return (f"model '{card.alias}' ({card.hub_id} @ {card.revision}) is not in the local cache and {why}; "
-            f"run 'summarize models download {card.alias}' on a machine online (then copy "
-            f"{os.environ.get('HF_HOME', '~/.cache/huggingface')} here), or pass a local model folder")
+    return (
+        f"model '{card.alias}' ({card.hub_id} @ {card.revision}) is not in the local cache and {why}; "
+        f"run 'summarize models download {card.alias}' on a machine online (then copy "
+        f"{os.environ.get('HF_HOME', '~/.cache/huggingface')} here), or pass a local model folder"
+    )
 
 
 def download(card: ModelCard) -> Path:
@@ -96,12 +96,19 @@ def download(card: ModelCard) -> Path:
     from huggingface_hub import HfApi, snapshot_download
 
     try:
-        within_deadline(lambda: HfApi().model_info(card.hub_id, revision=card.revision),
-                        limit("network_timeout_s"), f"asking the hub about '{card.hub_id}'")
+        within_deadline(
+            lambda: HfApi().model_info(card.hub_id, revision=card.revision),
+            limit("network_timeout_s"),
+            f"asking the hub about '{card.hub_id}'",
+        )
         print(f"downloading {card.hub_id} @ {card.revision} ...", file=sys.stderr)
-        return Path(within_deadline(
-            lambda: snapshot_download(card.hub_id, revision=card.revision, allow_patterns=MODEL_FILES),
-            limit("download_deadline_s"), f"downloading '{card.alias}'"))
+        return Path(
+            within_deadline(
+                lambda: snapshot_download(card.hub_id, revision=card.revision, allow_patterns=MODEL_FILES),
+                limit("download_deadline_s"),
+                f"downloading '{card.alias}'",
+            )
+        )
     except ModelUnavailableError:
         raise
     except Exception as exc:  # the hub client raises many types; the user needs one line
@@ -120,8 +127,7 @@ def resolve_weights(card: ModelCard, allow_download: bool = True) -> Path:
 
 
 # Any one of these lets transformers build the model's tokenizer.
-TOKENIZER_FILES = ("tokenizer.json", "vocab.json", "spiece.model", "sentencepiece.bpe.model", "source.spm",
-                   "vocab.txt")
+TOKENIZER_FILES = ("tokenizer.json", "vocab.json", "spiece.model", "sentencepiece.bpe.model", "source.spm", "vocab.txt")
 
 
 def check_model_files(card: ModelCard, folder: Path) -> None:
@@ -131,11 +137,13 @@ def check_model_files(card: ModelCard, folder: Path) -> None:
         raise ModelUnavailableError(
             f"model '{card.alias}' in {folder} has no safetensors weights (pickled .bin weights are never "
             "loaded); pin a revision with model.safetensors in its card (the hub's 'Adding safetensors "
-            "variant' pull request) or pass a folder saved with save_pretrained")
+            "variant' pull request) or pass a folder saved with save_pretrained"
+        )
     if not any((folder / name).is_file() for name in TOKENIZER_FILES):
         raise ModelUnavailableError(
             f"model '{card.alias}' in {folder} has no tokenizer files (one of {', '.join(TOKENIZER_FILES)}); "
-            "save the tokenizer beside the model (tokenizer.save_pretrained)")
+            "save the tokenizer beside the model (tokenizer.save_pretrained)"
+        )
 
 
 def _fetched(card: ModelCard, allow_download: bool) -> Path:

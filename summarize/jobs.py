@@ -46,16 +46,16 @@ def summarize_article(doc: Document, options: Options, notify) -> dict:
     translators: list[Translator] = []
     if options.order == "summarize-first":
         with timer.measure("load"):
-            summarizer = choose("summarization", source, None, options.summarizer, options.engine, options.device,
-                                notify)
+            summarizer = choose("summarization", source, None, options.summarizer, options.engine, options.device, notify)
         if not summarizer.language_preserving and source != "en":
-            raise SummarizeError(f"--order summarize-first needs a summariser that writes {source}; "
-                                 f"'{summarizer.card.alias}' writes English (try --summarizer mt5-xlsum)")
+            raise SummarizeError(
+                f"--order summarize-first needs a summariser that writes {source}; "
+                f"'{summarizer.card.alias}' writes English (try --summarizer mt5-xlsum)"
+            )
         with timer.measure("summarize"):
             summary = summarize_sentences(sentences, summarizer, options.length, source)
         with timer.measure("load"):
-            translator = choose("translation", source, options.target, options.translator, options.engine,
-                                options.device, notify)
+            translator = choose("translation", source, options.target, options.translator, options.engine, options.device, notify)
         with timer.measure("translate"):
             summary_sentences = split_sentences(summary.text, source)
             translation = translate_paragraphs([summary_sentences], translator, source, options.target)
@@ -64,11 +64,15 @@ def summarize_article(doc: Document, options: Options, notify) -> dict:
     else:
         with timer.measure("translate"):
             translation, translators = translate_by_language(
-                paragraphs, languages.paragraphs, options.target, translator_factory(options, notify),
-                options.progress, notify if options.engine == "auto" else None)
+                paragraphs,
+                languages.paragraphs,
+                options.target,
+                translator_factory(options, notify),
+                options.progress,
+                notify if options.engine == "auto" else None,
+            )
         with timer.measure("load"):
-            summarizer = choose("summarization", options.target, None, options.summarizer, options.engine,
-                                options.device, notify)
+            summarizer = choose("summarization", options.target, None, options.summarizer, options.engine, options.device, notify)
         with timer.measure("summarize"):
             translated = [s for p in translation.target for s in p]
             summary = summarize_sentences(translated, summarizer, options.length, options.target)
@@ -106,8 +110,13 @@ def translate_document(doc: Document, options: Options, notify) -> dict:
         paragraphs, cut = segment_by_language(doc, languages)
     with timer.measure("translate"):
         translation, translators = translate_by_language(
-            paragraphs, languages.paragraphs, options.target, translator_factory(options, notify), options.progress,
-            notify if options.engine == "auto" else None)
+            paragraphs,
+            languages.paragraphs,
+            options.target,
+            translator_factory(options, notify),
+            options.progress,
+            notify if options.engine == "auto" else None,
+        )
     return {
         "paragraphs": [" ".join(p) for p in translation.target],
         "alignment": [
@@ -134,8 +143,8 @@ def translate_document(doc: Document, options: Options, notify) -> dict:
 
 def translator_factory(options: Options, notify):
     """Builds (once per language) the translator from that language into the target."""
+
     def translator_for(language: str) -> Translator:
-        return choose("translation", language, options.target, options.translator, options.engine, options.device,
-                      notify)
+        return choose("translation", language, options.target, options.translator, options.engine, options.device, notify)
 
     return translator_for

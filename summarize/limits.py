@@ -19,18 +19,21 @@ class Limit:
 
 
 LIMITS = {
-    "max_input_bytes": Limit("SUMMARIZE_MAX_INPUT_BYTES", 20 * 1024 * 1024,
-                             "largest file, stdin or page read, in bytes"),
-    "max_sentence_words": Limit("SUMMARIZE_MAX_SENTENCE_WORDS", 120,
-                                "longer runs without sentence punctuation are cut at clauses, then words"),
-    "max_sentence_chars": Limit("SUMMARIZE_MAX_SENTENCE_CHARS", 1500,
-                                "the same in characters, for scripts written without spaces"),
-    "graph_sentences": Limit("SUMMARIZE_GRAPH_SENTENCES", 1000,
-                             "sentences per TextRank/LexRank graph; longer texts go by map-reduce"),
+    "max_input_bytes": Limit("SUMMARIZE_MAX_INPUT_BYTES", 20 * 1024 * 1024, "largest file, stdin or page read, in bytes"),
+    "max_sentence_words": Limit(
+        "SUMMARIZE_MAX_SENTENCE_WORDS", 120, "longer runs without sentence punctuation are cut at clauses, then words"
+    ),
+    "max_sentence_chars": Limit(
+        "SUMMARIZE_MAX_SENTENCE_CHARS", 1500, "the same in characters, for scripts written without spaces"
+    ),
+    "graph_sentences": Limit(
+        "SUMMARIZE_GRAPH_SENTENCES", 1000, "sentences per TextRank/LexRank graph; longer texts go by map-reduce"
+    ),
     "graph_words": Limit("SUMMARIZE_GRAPH_WORDS", 20_000, "words per TextRank/LexRank graph"),
     "url_deadline_s": Limit("SUMMARIZE_URL_DEADLINE_S", 60, "whole fetch of a URL, connection to last byte"),
-    "network_timeout_s": Limit("SUMMARIZE_NETWORK_TIMEOUT_S", 20,
-                               "connection or silence on one network call; the hub's first answer"),
+    "network_timeout_s": Limit(
+        "SUMMARIZE_NETWORK_TIMEOUT_S", 20, "connection or silence on one network call; the hub's first answer"
+    ),
     "download_deadline_s": Limit("SUMMARIZE_DOWNLOAD_DEADLINE_S", 3600, "whole download of one model"),
 }
 

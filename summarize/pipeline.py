@@ -20,8 +20,12 @@ def supported_languages() -> tuple[str, ...]:
     """Every language some neural card or an installed Apertium pair translates from or into."""
     from summarize.engines.apertium import installed_languages
 
-    languages = {language for card in load_cards().values() if card.task == "translation" and not card.weightless
-                 for language in (*card.source_languages, *card.target_languages)}
+    languages = {
+        language
+        for card in load_cards().values()
+        if card.task == "translation" and not card.weightless
+        for language in (*card.source_languages, *card.target_languages)
+    }
     return tuple(sorted(languages | installed_languages()))
 
 
@@ -51,8 +55,13 @@ class Languages:
 
     def describe(self, target: str) -> dict:
         counts = {lang: self.paragraphs.count(lang) for lang in sorted(set(self.paragraphs))}
-        return {"source": self.source, "detected_confidence": self.confidence, "target": target,
-                "mixed": len(counts) > 1, "paragraphs_per_language": counts}
+        return {
+            "source": self.source,
+            "detected_confidence": self.confidence,
+            "target": target,
+            "mixed": len(counts) > 1,
+            "paragraphs_per_language": counts,
+        }
 
 
 def detect_languages(doc: Document, requested: str, target: str) -> Languages:
@@ -78,8 +87,9 @@ class Translation:
     untranslated_paragraphs: int = 0
 
 
-def translate_paragraphs(paragraphs: list[list[str]], translator: Translator, source: str, target: str,
-                         progress: bool = False) -> Translation:
+def translate_paragraphs(
+    paragraphs: list[list[str]], translator: Translator, source: str, target: str, progress: bool = False
+) -> Translation:
     """Translate every sentence (over-long ones in pieces), keeping order and paragraphs."""
     flat = [s for p in paragraphs for s in p]
     budget = translator.max_input_tokens
@@ -89,17 +99,18 @@ def translate_paragraphs(paragraphs: list[list[str]], translator: Translator, so
     translated = _translate_in_groups(pieces, translator, source, target, progress)
     out_flat, cursor = [], 0
     for group in pieces_per_sentence:
-        out_flat.append(" ".join(translated[cursor:cursor + len(group)]))
+        out_flat.append(" ".join(translated[cursor : cursor + len(group)]))
         cursor += len(group)
     out, cursor = [], 0
     for paragraph in paragraphs:
-        out.append(out_flat[cursor:cursor + len(paragraph)])
+        out.append(out_flat[cursor : cursor + len(paragraph)])
         cursor += len(paragraph)
     return Translation(paragraphs, out, sum(len(g) > 1 for g in pieces_per_sentence))
 
 
-def translate_by_language(paragraphs: list[list[str]], languages: list[str], target: str, translator_for,
-                          progress: bool = False, notify=None) -> tuple[Translation, list[Translator]]:
+def translate_by_language(
+    paragraphs: list[list[str]], languages: list[str], target: str, translator_for, progress: bool = False, notify=None
+) -> tuple[Translation, list[Translator]]:
     """Translate each paragraph from its own language; paragraphs already in `target` stay.
 
     With `notify` given (engine `auto`), paragraphs in a secondary language that nothing here
@@ -125,8 +136,7 @@ def translate_by_language(paragraphs: list[list[str]], languages: list[str], tar
     return Translation(paragraphs, out, splits, kept), used
 
 
-def _translate_in_groups(pieces: list[str], translator: Translator, source: str, target: str,
-                         progress: bool) -> list[str]:
+def _translate_in_groups(pieces: list[str], translator: Translator, source: str, target: str, progress: bool) -> list[str]:
     """Longest first in groups (for batching and a progress bar); results in input order."""
     group_size = translator.progress_group
     if not progress or group_size is None or len(pieces) <= group_size:
@@ -137,7 +147,7 @@ def _translate_in_groups(pieces: list[str], translator: Translator, source: str,
     results = [""] * len(pieces)
     with tqdm(total=len(pieces), desc="translating", unit="sent", leave=False) as bar:
         for start in range(0, len(order), group_size):
-            group = order[start:start + group_size]
+            group = order[start : start + group_size]
             for index, text in zip(group, translator.translate_batch([pieces[i] for i in group], source, target)):
                 results[index] = text
             bar.update(len(group))
@@ -188,4 +198,3 @@ def segment_by_language(doc: Document, languages: Languages) -> tuple[list[list[
             sentences.extend(pieces)
         paragraphs.append(sentences)
     return paragraphs, cut
-

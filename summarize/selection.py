@@ -17,8 +17,7 @@ Notify = Callable[[str], None]
 # The weight-free card each task falls back to when its neural model is not local, and how the
 # note names the step and the fallback.
 FALLBACK = {"translation": "apertium", "summarization": "textrank"}
-_SAID = {"translation": ("translation", "Apertium {pair}"),
-         "summarization": ("summary", "the extractive textrank summariser")}
+_SAID = {"translation": ("translation", "Apertium {pair}"), "summarization": ("summary", "the extractive textrank summariser")}
 
 _chosen: dict[tuple, Engine] = {}
 
@@ -30,8 +29,7 @@ def forget_choices() -> None:
 
 def default_card(task: str, source: str, target: str | None) -> ModelCard | None:
     """The preferred neural card for a language pair: bilingual first, then the smallest."""
-    candidates = [c for c in load_cards().values()
-                  if c.task == task and not c.weightless and c.serves(source, target)]
+    candidates = [c for c in load_cards().values() if c.task == task and not c.weightless and c.serves(source, target)]
     if task == "summarization":
         candidates = [c for c in candidates if target in (None, source) or c.target_languages]
     candidates.sort(key=lambda c: (len(c.source_languages), c.parameters or 0))
@@ -59,8 +57,7 @@ def _neural_engine(card: ModelCard, task: str, device: str) -> str:
     return next((r for r in runtimes if find_converted(card, resolved, r) is not None), "transformers")
 
 
-def choose(task: str, source: str, target: str | None, model: str | None, engine: str, device: str,
-           notify: Notify) -> Engine:
+def choose(task: str, source: str, target: str | None, model: str | None, engine: str, device: str, notify: Notify) -> Engine:
     """The engine for one step: translating `source` into `target`, or summarising text in
     `source` (target None). `engine` forces the step's engine when it can do the step."""
     key = (task, source, target, model, engine, device)
@@ -69,8 +66,7 @@ def choose(task: str, source: str, target: str | None, model: str | None, engine
     return _chosen[key]
 
 
-def _choose(task: str, source: str, target: str | None, model: str | None, engine: str, device: str,
-            notify: Notify) -> Engine:
+def _choose(task: str, source: str, target: str | None, model: str | None, engine: str, device: str, notify: Notify) -> Engine:
     if task == "translation" and source == target:
         return IdentityTranslator()
     forced = engine if engine in engines_for(task) else "auto"
@@ -97,7 +93,8 @@ def _choose(task: str, source: str, target: str | None, model: str | None, engin
         raise LanguageError(f"nothing here translates {source} to {target}: no model card and no Apertium pair")
     raise ModelUnavailableError(
         f"'{card.alias}' is not in the local cache and Apertium has no {pair} pair; "
-        f"run 'summarize models download {card.alias}' or install Apertium")
+        f"run 'summarize models download {card.alias}' or install Apertium"
+    )
 
 
 def _fallback_serves(task: str, source: str, target: str | None) -> bool:

@@ -18,8 +18,10 @@ needs_apertium = pytest.mark.skipif(shutil.which("apertium") is None, reason="ap
 
 
 def test_marks_are_removed_but_source_characters_kept():
-    assert strip_marks("The mullah #Baradar visited @Tianjin", "El mulá Baradar visitó Tianjin") == \
-        "The mullah Baradar visited Tianjin"
+    assert (
+        strip_marks("The mullah #Baradar visited @Tianjin", "El mulá Baradar visitó Tianjin")
+        == "The mullah Baradar visited Tianjin"
+    )
     assert strip_marks("The #hashtag of the day", "El #hashtag del día") == "The #hashtag of the day"
 
 
@@ -41,7 +43,8 @@ def test_one_translation_per_sentence_in_order():
 @needs_apertium
 def test_marks_can_be_kept():
     out = ApertiumTranslator(load_cards()["apertium"], keep_marks=True).translate_batch(
-        ["El mulá Baradar visitó Tianjin."], "es", "en")
+        ["El mulá Baradar visitó Tianjin."], "es", "en"
+    )
     assert "*" in out[0]
 
 
@@ -67,8 +70,10 @@ def test_forced_neural_engine_offline_is_an_error_not_a_fallback(tmp_path, comma
     assert "opus-mt-es-en" in result.output and "HF_HUB_OFFLINE" in result.output
 
 
-GERMAN = ("Der Stadtrat hat am Dienstag nach einer langen Debatte über den öffentlichen Nahverkehr einen neuen "
-          "Haushalt beschlossen, und die Bürger wollen nun wissen, wie das Geld ausgegeben wird.")
+GERMAN = (
+    "Der Stadtrat hat am Dienstag nach einer langen Debatte über den öffentlichen Nahverkehr einen neuen "
+    "Haushalt beschlossen, und die Bürger wollen nun wissen, wie das Geld ausgegeben wird."
+)
 
 
 @needs_apertium
@@ -88,14 +93,20 @@ def test_a_paragraph_nothing_translates_is_kept_and_said(tmp_path):
 def test_name_lists_stay_and_an_unserved_language_is_named():
     from summarize.text.langdetect import detect_paragraphs
 
-    lineup = ("Benetton Treviso: McLean; Nitoglia, Bacchin, Christie, Iannone; Ambrosini, Gori; Zanusso, Gega, "
-              "Harden, Paulo, Montauriol, Barbini, Minto, Steyn.")
-    welsh = ("Fe gredir fod Miss Lord wedi marw ar 21 Rhagfyr 2016, ond roedd wedi ei chaethiwo o dan ei char nes i "
-             "gŵn ei ffrind ddod o hyd iddi.")
+    lineup = (
+        "Benetton Treviso: McLean; Nitoglia, Bacchin, Christie, Iannone; Ambrosini, Gori; Zanusso, Gega, "
+        "Harden, Paulo, Montauriol, Barbini, Minto, Steyn."
+    )
+    welsh = (
+        "Fe gredir fod Miss Lord wedi marw ar 21 Rhagfyr 2016, ond roedd wedi ei chaethiwo o dan ei char nes i "
+        "gŵn ei ffrind ddod o hyd iddi."
+    )
     paragraphs = [" ".join(ENGLISH_PARAGRAPH), lineup, welsh]
     # Welsh is not German: named as itself, so that nothing translates it as a served language.
     assert detect_paragraphs(paragraphs, ("de", "en", "es", "fr", "it", "pt"), "en") == ["en", "en", "cy"]
 
 
-ENGLISH_PARAGRAPH = ["The city council approved a new budget on Tuesday after a long debate about public transport.",
-                     "Officials said the plan would add three bus lines and repair two bridges before the winter."]
+ENGLISH_PARAGRAPH = [
+    "The city council approved a new budget on Tuesday after a long debate about public transport.",
+    "Officials said the plan would add three bus lines and repair two bridges before the winter.",
+]

@@ -18,24 +18,68 @@ from summarize.cli import cli
 from tests.corpus import ENGLISH, SPANISH
 from tests.helpers import shared_file
 
-HYPOTHESES = ["The council approved the budget on Tuesday.", "Rain flooded the streets in the north.",
-              "Scientists found ancient trees.", "Bread prices rose again."]
-REFERENCES = ["The city council approved a new budget on Tuesday.", "Heavy rain flooded several streets in the north.",
-              "A team of scientists found very old trees in a valley.", "Prices of bread rose again this month."]
+HYPOTHESES = [
+    "The council approved the budget on Tuesday.",
+    "Rain flooded the streets in the north.",
+    "Scientists found ancient trees.",
+    "Bread prices rose again.",
+]
+REFERENCES = [
+    "The city council approved a new budget on Tuesday.",
+    "Heavy rain flooded several streets in the north.",
+    "A team of scientists found very old trees in a valley.",
+    "Prices of bread rose again this month.",
+]
 
 
 def test_bleu_and_chrf_equal_the_sacrebleu_command_line(tmp_path):
     (tmp_path / "hyp.txt").write_text("\n".join(HYPOTHESES) + "\n")
     (tmp_path / "ref.txt").write_text("\n".join(REFERENCES) + "\n")
-    done = subprocess.run([sys.executable, "-m", "sacrebleu", str(tmp_path / "ref.txt"), "-i",
-                           str(tmp_path / "hyp.txt"), "-m", "bleu", "chrf", "chrf", "--chrf-word-order", "2",
-                           "-f", "json", "-w", "4"], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sacrebleu",
+            str(tmp_path / "ref.txt"),
+            "-i",
+            str(tmp_path / "hyp.txt"),
+            "-m",
+            "bleu",
+            "chrf",
+            "chrf",
+            "--chrf-word-order",
+            "2",
+            "-f",
+            "json",
+            "-w",
+            "4",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     cli_scores = [entry["score"] for entry in json.loads(done.stdout)]
     ours = quality.translation_scores(HYPOTHESES, REFERENCES)
     assert round(ours["BLEU"]["score"], 2) == round(cli_scores[0], 2)
     assert round(ours["chrF++"]["score"], 2) == round(cli_scores[-1], 2)
-    plain = subprocess.run([sys.executable, "-m", "sacrebleu", str(tmp_path / "ref.txt"), "-i",
-                            str(tmp_path / "hyp.txt"), "-m", "chrf", "-f", "json", "-w", "4"], capture_output=True, text=True)
+    plain = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sacrebleu",
+            str(tmp_path / "ref.txt"),
+            "-i",
+            str(tmp_path / "hyp.txt"),
+            "-m",
+            "chrf",
+            "-f",
+            "json",
+            "-w",
+            "4",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert round(ours["chrF"]["score"], 2) == round(json.loads(plain.stdout)["score"], 2)
     assert ours["BLEU"]["signature"].startswith("nrefs:1|case:mixed|eff:no|tok:13a")
 
@@ -91,8 +135,21 @@ def test_translation_bench_writes_items_summary_report_and_plot(tmp_path, tiny_m
     dataset = tmp_path / "set.jsonl"
     _translation_set(dataset, 12)
     out = tmp_path / "run"
-    result = CliRunner().invoke(cli, ["bench", "translation", "--dataset", str(dataset), "--model",
-                                      str(tiny_models["marian"]), "--out", str(out), "--batch-size", "5"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "bench",
+            "translation",
+            "--dataset",
+            str(dataset),
+            "--model",
+            str(tiny_models["marian"]),
+            "--out",
+            str(out),
+            "--batch-size",
+            "5",
+        ],
+    )
     assert result.exit_code == 0, result.output
     summary = json.loads((out / "summary.json").read_text())
     assert summary["items"] == 12 and set(summary["scores"]) == {"BLEU", "chrF", "chrF++"}
@@ -106,10 +163,26 @@ def test_a_killed_run_resumes_with_every_item_scored_once(tmp_path, tiny_models)
     dataset = tmp_path / "set.jsonl"
     _translation_set(dataset, 60)
     out = tmp_path / "run"
-    command = [sys.executable, "-m", "summarize", "bench", "translation", "--dataset", str(dataset), "--model",
-               str(tiny_models["marian"]), "--out", str(out), "--batch-size", "1", "--device", "cpu"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    command = [
+        sys.executable,
+        "-m",
+        "summarize",
+        "bench",
+        "translation",
+        "--dataset",
+        str(dataset),
+        "--model",
+        str(tiny_models["marian"]),
+        "--out",
+        str(out),
+        "--batch-size",
+        "1",
+        "--device",
+        "cpu",
+    ]
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "HF_HUB_OFFLINE": "1"}
+    )
     items = out / "items.jsonl"
     deadline = time.time() + 120
     while time.time() < deadline and (not items.exists() or items.read_text().count("\n") < 20):
@@ -131,8 +204,9 @@ def test_changed_settings_do_not_mix_into_an_old_run(tmp_path):
     _translation_set(dataset, 3)
     out = tmp_path / "run"
     base = ["bench", "summarization", "--dataset", str(dataset), "--out", str(out)]
-    dataset.write_text("".join(json.dumps({"id": f"d{i}", "document": " ".join(ENGLISH), "summary": ENGLISH[0]}) + "\n"
-                               for i in range(3)))
+    dataset.write_text(
+        "".join(json.dumps({"id": f"d{i}", "document": " ".join(ENGLISH), "summary": ENGLISH[0]}) + "\n" for i in range(3))
+    )
     assert CliRunner().invoke(cli, [*base, "--model", "lead"]).exit_code == 0
     changed = CliRunner().invoke(cli, [*base, "--model", "textrank"])
     assert changed.exit_code == 2 and "--fresh" in changed.output
@@ -140,8 +214,26 @@ def test_changed_settings_do_not_mix_into_an_old_run(tmp_path):
 
 def test_latency_no_weights_forces_output_lengths(tmp_path):
     out = tmp_path / "latency"
-    result = CliRunner().invoke(cli, ["bench", "latency", "--model", "opus-mt-es-en", "--no-weights", "--runs", "2",
-                                      "--warmup", "0", "--input-tokens", "8", "--output-tokens", "5", "--out", str(out)])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "bench",
+            "latency",
+            "--model",
+            "opus-mt-es-en",
+            "--no-weights",
+            "--runs",
+            "2",
+            "--warmup",
+            "0",
+            "--input-tokens",
+            "8",
+            "--output-tokens",
+            "5",
+            "--out",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "p50" in result.stdout and "tokens/s" in result.stdout
     items = [json.loads(line) for line in (out / "items.jsonl").read_text().splitlines()]
@@ -152,11 +244,14 @@ def test_latency_no_weights_forces_output_lengths(tmp_path):
 
 def test_article_bench_runs_the_whole_pipeline(tmp_path):
     dataset = tmp_path / "docs.jsonl"
-    dataset.write_text("".join(json.dumps({"id": f"d{i}", "document": "\n\n".join(ENGLISH[i:i + 5]),
-                                           "summary": ENGLISH[i]}) + "\n" for i in range(4)))
+    dataset.write_text(
+        "".join(
+            json.dumps({"id": f"d{i}", "document": "\n\n".join(ENGLISH[i : i + 5]), "summary": ENGLISH[i]}) + "\n"
+            for i in range(4)
+        )
+    )
     out = tmp_path / "run"
-    result = CliRunner().invoke(cli, ["bench", "article", "--dataset", str(dataset), "--model", "lead",
-                                      "--out", str(out)])
+    result = CliRunner().invoke(cli, ["bench", "article", "--dataset", str(dataset), "--model", "lead", "--out", str(out)])
     assert result.exit_code == 0, result.output
     summary = json.loads((out / "summary.json").read_text())
     assert summary["task"] == "article" and summary["scores"]["rouge1"]["score"] == pytest.approx(100.0)

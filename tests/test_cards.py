@@ -8,9 +8,22 @@ from summarize.cards import card_for_folder, load_cards, parse_card, resolve
 from summarize.errors import CardError, UnknownModelError
 
 REQUIRED = {
-    "opus-mt-es-en", "opus-mt-fr-en", "opus-mt-de-en", "opus-mt-it-en", "opus-mt-romance-en", "opus-mt-en-es",
-    "nllb-200-distilled-600m", "m2m100-418m", "distilbart-cnn-12-6", "bart-large-cnn", "pegasus-xsum",
-    "mt5-xlsum", "textrank", "lexrank", "lead", "apertium",
+    "opus-mt-es-en",
+    "opus-mt-fr-en",
+    "opus-mt-de-en",
+    "opus-mt-it-en",
+    "opus-mt-romance-en",
+    "opus-mt-en-es",
+    "nllb-200-distilled-600m",
+    "m2m100-418m",
+    "distilbart-cnn-12-6",
+    "bart-large-cnn",
+    "pegasus-xsum",
+    "mt5-xlsum",
+    "textrank",
+    "lexrank",
+    "lead",
+    "apertium",
 }
 
 
@@ -35,11 +48,17 @@ def test_neural_cards_carry_what_the_bench_needs(alias):
         assert set(card.lengths) == {"short", "medium", "long"}
 
 
-@pytest.mark.parametrize(("alias", "metric", "value"), [
-    ("opus-mt-es-en", "BLEU", 35.3), ("opus-mt-es-en", "chrF", 0.609),
-    ("distilbart-cnn-12-6", "ROUGE-2", 21.26), ("bart-large-cnn", "ROUGE-1", 44.16),
-    ("bart-large-cnn", "ROUGE-2", 21.28), ("bart-large-cnn", "ROUGE-L", 40.90),
-])
+@pytest.mark.parametrize(
+    ("alias", "metric", "value"),
+    [
+        ("opus-mt-es-en", "BLEU", 35.3),
+        ("opus-mt-es-en", "chrF", 0.609),
+        ("distilbart-cnn-12-6", "ROUGE-2", 21.26),
+        ("bart-large-cnn", "ROUGE-1", 44.16),
+        ("bart-large-cnn", "ROUGE-2", 21.28),
+        ("bart-large-cnn", "ROUGE-L", 40.90),
+    ],
+)
 def test_published_scores(alias, metric, value):
     scores = {s.metric: s.value for s in load_cards()[alias].scores}
     assert scores[metric] == pytest.approx(value)
@@ -67,29 +86,43 @@ def test_local_folder_becomes_a_card(tiny_models):
 NEURAL = {"alias": "x", "task": "translation", "engines": ["transformers"], "architecture": "marian", "hub_id": "a/b"}
 
 
-@pytest.mark.parametrize(("data", "why"), [
-    ({"task": "translation", "engines": ["transformers"], "architecture": "marian"}, "missing field 'alias'"),
-    ({"alias": "x", "task": "poetry", "engines": ["transformers"], "architecture": "marian"}, "task must be"),
-    ({"alias": "x", "task": "translation", "engines": ["nope"], "architecture": "marian"}, "engines must be"),
-    ({"alias": "x", "task": "translation", "engines": ["transformers"], "architecture": "marian"}, "hub_id"),
-    ({"alias": "x", "task": "translation", "engines": ["transformers"], "architecture": "marian",
-      "hub_id": "a/b", "generation": {"beams": 4}}, "unknown generation settings"),
-    ({"alias": "x", "task": "translation", "engines": ["extractive"], "architecture": "extractive",
-      "colour": "red"}, "unknown fields"),
-    # Types, field by field: each of these once gave a traceback or was read wrongly.
-    ({**NEURAL, "lengths": 5}, "'lengths' must be a table"),
-    ({**NEURAL, "lengths": {"short": 5}}, "'lengths' must be a table of tables"),
-    ({**NEURAL, "parameters": "big"}, "'parameters' must be an integer"),
-    ({**NEURAL, "parameters": -3}, "'parameters' must be positive"),
-    ({**NEURAL, "max_input_tokens": True}, "'max_input_tokens' must be an integer"),
-    ({**NEURAL, "source_languages": "es"}, "'source_languages' must be a list of strings"),
-    ({**NEURAL, "engines": "transformers"}, "'engines' must be a list"),
-    ({**NEURAL, "language_codes": {"es": 3}}, "'language_codes' must be a table of strings"),
-    ({**NEURAL, "generation": {"num_beams": "4"}}, "'generation.num_beams' must be an integer"),
-    ({**NEURAL, "lengths": {"short": {"length_penalty": "x"}}}, "'lengths.short.length_penalty' must be a number"),
-    ({**NEURAL, "scores": [{"dataset": "d", "metric": "m", "value": "high", "source": "s"}]}, "bad score entry"),
-    ({**NEURAL, "scores": {"a": 1}}, "'scores' must be a list"),
-])
+@pytest.mark.parametrize(
+    ("data", "why"),
+    [
+        ({"task": "translation", "engines": ["transformers"], "architecture": "marian"}, "missing field 'alias'"),
+        ({"alias": "x", "task": "poetry", "engines": ["transformers"], "architecture": "marian"}, "task must be"),
+        ({"alias": "x", "task": "translation", "engines": ["nope"], "architecture": "marian"}, "engines must be"),
+        ({"alias": "x", "task": "translation", "engines": ["transformers"], "architecture": "marian"}, "hub_id"),
+        (
+            {
+                "alias": "x",
+                "task": "translation",
+                "engines": ["transformers"],
+                "architecture": "marian",
+                "hub_id": "a/b",
+                "generation": {"beams": 4},
+            },
+            "unknown generation settings",
+        ),
+        (
+            {"alias": "x", "task": "translation", "engines": ["extractive"], "architecture": "extractive", "colour": "red"},
+            "unknown fields",
+        ),
+        # Types, field by field: each of these once gave a traceback or was read wrongly.
+        ({**NEURAL, "lengths": 5}, "'lengths' must be a table"),
+        ({**NEURAL, "lengths": {"short": 5}}, "'lengths' must be a table of tables"),
+        ({**NEURAL, "parameters": "big"}, "'parameters' must be an integer"),
+        ({**NEURAL, "parameters": -3}, "'parameters' must be positive"),
+        ({**NEURAL, "max_input_tokens": True}, "'max_input_tokens' must be an integer"),
+        ({**NEURAL, "source_languages": "es"}, "'source_languages' must be a list of strings"),
+        ({**NEURAL, "engines": "transformers"}, "'engines' must be a list"),
+        ({**NEURAL, "language_codes": {"es": 3}}, "'language_codes' must be a table of strings"),
+        ({**NEURAL, "generation": {"num_beams": "4"}}, "'generation.num_beams' must be an integer"),
+        ({**NEURAL, "lengths": {"short": {"length_penalty": "x"}}}, "'lengths.short.length_penalty' must be a number"),
+        ({**NEURAL, "scores": [{"dataset": "d", "metric": "m", "value": "high", "source": "s"}]}, "bad score entry"),
+        ({**NEURAL, "scores": {"a": 1}}, "'scores' must be a list"),
+    ],
+)
 def test_malformed_cards_are_named(data, why):
     """Every malformed card is a CardError naming the field (exit 7), never a traceback."""
     with pytest.raises(CardError, match=why):

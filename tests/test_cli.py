@@ -21,21 +21,41 @@ def runner():
 @pytest.fixture
 def spanish_file(tmp_path):
     path = tmp_path / "noticia.txt"
-    path.write_text("\n\n".join([" ".join(SPANISH[:3]), " ".join(SPANISH[3:6]), " ".join(SPANISH[6:])]),
-                    encoding="utf-8")
+    path.write_text("\n\n".join([" ".join(SPANISH[:3]), " ".join(SPANISH[3:6]), " ".join(SPANISH[6:])]), encoding="utf-8")
     return path
 
 
 def test_article_with_tiny_local_models_gives_json_metadata(runner, tiny_models, spanish_file):
-    result = runner.invoke(cli, ["article", str(spanish_file), "--from", "es", "--to", "en",
-                                 "--translator", str(tiny_models["marian"]), "--summarizer", str(tiny_models["bart"]),
-                                 "--format", "json", "--device", "cpu"])
+    result = runner.invoke(
+        cli,
+        [
+            "article",
+            str(spanish_file),
+            "--from",
+            "es",
+            "--to",
+            "en",
+            "--translator",
+            str(tiny_models["marian"]),
+            "--summarizer",
+            str(tiny_models["bart"]),
+            "--format",
+            "json",
+            "--device",
+            "cpu",
+        ],
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     meta = data["metadata"]
     assert data["summary"].strip()
-    assert meta["languages"] == {"source": "es", "detected_confidence": None, "target": "en", "mixed": False,
-                                 "paragraphs_per_language": {"es": 3}}
+    assert meta["languages"] == {
+        "source": "es",
+        "detected_confidence": None,
+        "target": "en",
+        "mixed": False,
+        "paragraphs_per_language": {"es": 3},
+    }
     assert meta["translator"]["engine"] == meta["summarizer"]["engine"] == "transformers"
     assert meta["translator"]["hub_id"] == str(tiny_models["marian"])
     assert meta["counts"]["paragraphs"] == 3 and meta["counts"]["sentences"] == 10
@@ -71,31 +91,46 @@ def test_translate_keeps_paragraphs_and_aligns_sentences(runner, tiny_models, sp
 
 
 def test_environment_variable_chooses_the_translator(runner, tiny_models, spanish_file):
-    result = runner.invoke(cli, ["translate", str(spanish_file), "--from", "es", "--format", "json"],
-                           env={"SUMMARIZE_TRANSLATOR": str(tiny_models["marian"])})
+    result = runner.invoke(
+        cli,
+        ["translate", str(spanish_file), "--from", "es", "--format", "json"],
+        env={"SUMMARIZE_TRANSLATOR": str(tiny_models["marian"])},
+    )
     assert json.loads(result.stdout)["metadata"]["translator"]["hub_id"] == str(tiny_models["marian"])
 
 
-@pytest.mark.parametrize(("args", "exit_code"), [
-    (["article", "missing.txt"], 2),
-    (["article", "{empty}"], 2),
-    (["article", "{binary}"], 2),
-    (["article", "{english}", "--summarizer", "distilbart-cnn-12"], 3),
-    (["translate", "{english}", "--from", "xx"], 5),
-    (["article", "{english}", "--summarizer", "distilbart-cnn-12-6"], 4),
-    (["translate", "{spanish}", "--from", "es", "--engine", "openvino"], 4),
-    (["translate", "{spanish}", "--from", "es", "--engine", "ctranslate2"], 4),
-])
+@pytest.mark.parametrize(
+    ("args", "exit_code"),
+    [
+        (["article", "missing.txt"], 2),
+        (["article", "{empty}"], 2),
+        (["article", "{binary}"], 2),
+        (["article", "{english}", "--summarizer", "distilbart-cnn-12"], 3),
+        (["translate", "{english}", "--from", "xx"], 5),
+        (["article", "{english}", "--summarizer", "distilbart-cnn-12-6"], 4),
+        (["translate", "{spanish}", "--from", "es", "--engine", "openvino"], 4),
+        (["translate", "{spanish}", "--from", "es", "--engine", "ctranslate2"], 4),
+    ],
+)
 def test_bad_input_is_one_line_and_its_documented_exit_code(tmp_path, args, exit_code):
-    files = {"{empty}": tmp_path / "empty.txt", "{binary}": tmp_path / "bin.dat", "{english}": tmp_path / "en.txt",
-             "{spanish}": tmp_path / "es.txt"}
+    files = {
+        "{empty}": tmp_path / "empty.txt",
+        "{binary}": tmp_path / "bin.dat",
+        "{english}": tmp_path / "en.txt",
+        "{spanish}": tmp_path / "es.txt",
+    }
     files["{empty}"].write_text("")
     files["{binary}"].write_bytes(bytes(range(256)))
     files["{english}"].write_text(" ".join(ENGLISH))
     files["{spanish}"].write_text(" ".join(SPANISH))
     args = [str(files.get(a, a)) for a in args]
-    done = subprocess.run([sys.executable, "-m", "summarize", *args], capture_output=True, text=True,
-                          timeout=120, env={**_env(), "HF_HUB_OFFLINE": "1"})
+    done = subprocess.run(
+        [sys.executable, "-m", "summarize", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**_env(), "HF_HUB_OFFLINE": "1"},
+    )
     assert done.returncode == exit_code, done.stderr
     assert "Traceback" not in done.stderr
     errors = [line for line in done.stderr.splitlines() if line.startswith("Error")]
@@ -148,11 +183,16 @@ def test_mixed_language_article_translates_each_paragraph_from_its_language(runn
     assert data["paragraphs"][0] != " ".join(SPANISH[:3])
 
 
-@pytest.mark.parametrize(("text", "named"), [
-    ("Городской совет утвердил новый бюджет во вторник после долгих споров о транспорте.", "Russian ('ru')"),
-    ("De gemeenteraad heeft dinsdag na een lang debat over het openbaar vervoer een nieuwe begroting "
-     "goedgekeurd.", "Dutch ('nl')"),
-])
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("Городской совет утвердил новый бюджет во вторник после долгих споров о транспорте.", "Russian ('ru')"),
+        (
+            "De gemeenteraad heeft dinsdag na een lang debat over het openbaar vervoer een nieuwe begroting goedgekeurd.",
+            "Dutch ('nl')",
+        ),
+    ],
+)
 def test_unsupported_language_is_named(runner, text, named):
     result = runner.invoke(cli, ["article", "-"], input=text)
     assert result.exit_code == 5

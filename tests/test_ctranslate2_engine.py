@@ -16,8 +16,14 @@ from summarize.errors import EngineUnavailableError
 from summarize.selection import forget_choices
 from tests.corpus import ENGLISH, SPANISH
 
-ARCHITECTURES = {"marian": "translation", "m2m_100": "translation", "nllb": "translation",
-                 "bart": "summarization", "t5": "summarization", "mt5": "summarization"}
+ARCHITECTURES = {
+    "marian": "translation",
+    "m2m_100": "translation",
+    "nllb": "translation",
+    "bart": "summarization",
+    "t5": "summarization",
+    "mt5": "summarization",
+}
 INPUTS = SPANISH + ENGLISH
 
 
@@ -107,8 +113,11 @@ def test_marian_output_is_limited_to_the_target_vocabulary(tmp_path):
     engine = CT2Model(card, converted, "cpu", "translation")
     target = sentencepiece.SentencePieceProcessor(model_file=str(folder / "target.spm"))
     pieces = {target.id_to_piece(i) for i in range(target.get_piece_size())}
-    assert engine.output_vocabulary == len([t for t in json.loads((converted / "shared_vocabulary.json").read_text())
-                                            if t in pieces]) < len(engine.target_ids) - 50
+    assert (
+        engine.output_vocabulary
+        == len([t for t in json.loads((converted / "shared_vocabulary.json").read_text()) if t in pieces])
+        < len(engine.target_ids) - 50
+    )
     reference = TransformersModel(card, "cpu")
     vocab = reference.tokenizer.get_vocab()
     allowed = {vocab[p] for p in pieces if p in vocab} | {0, 1}

@@ -26,15 +26,15 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "noticia-valencia.e
 ARTICLE = "\n\n".join([" ".join(SPANISH[:3]), " ".join(SPANISH[3:6]), " ".join(SPANISH[6:])])
 UNSERVED = {
     "pl": "Rada miasta zatwierdziła we wtorek nowy budżet po długiej debacie o transporcie publicznym. Urzędnicy "
-          "powiedzieli, że plan doda trzy linie autobusowe i naprawi dwa mosty przed zimą.",
+    "powiedzieli, że plan doda trzy linie autobusowe i naprawi dwa mosty przed zimą.",
     "ro": "Consiliul local a aprobat marți un nou buget după o lungă dezbatere despre transportul public. Oficialii "
-          "au spus că planul va adăuga trei linii de autobuz și va repara două poduri înainte de iarnă.",
+    "au spus că planul va adăuga trei linii de autobuz și va repara două poduri înainte de iarnă.",
     "nl": "De gemeenteraad heeft dinsdag na een lang debat over het openbaar vervoer een nieuwe begroting "
-          "goedgekeurd. Ambtenaren zeiden dat het plan drie buslijnen toevoegt en twee bruggen herstelt.",
+    "goedgekeurd. Ambtenaren zeiden dat het plan drie buslijnen toevoegt en twee bruggen herstelt.",
     "fi": "Kaupunginvaltuusto hyväksyi tiistaina uuden talousarvion pitkän julkista liikennettä koskevan "
-          "keskustelun jälkeen. Virkamiesten mukaan suunnitelma lisää kolme bussilinjaa ja korjaa kaksi siltaa.",
+    "keskustelun jälkeen. Virkamiesten mukaan suunnitelma lisää kolme bussilinjaa ja korjaa kaksi siltaa.",
     "ca": "El consell municipal va aprovar dimarts un nou pressupost després d'un llarg debat sobre el transport "
-          "públic. Els funcionaris van dir que el pla afegirà tres línies d'autobús i repararà dos ponts.",
+    "públic. Els funcionaris van dir que el pla afegirà tres línies d'autobús i repararà dos ponts.",
 }
 
 
@@ -63,63 +63,95 @@ CASES = {
     "binary file": Case(["article", "{tmp}/bin.dat"], 2, "binary", {"bin.dat": bytes(range(256)) * 4}),
     "a folder": Case(["article", "{tmp}"], 2, "is a folder"),
     "symlink loop": Case(["article", "{tmp}/loop-a"], 2, "symbolic links"),
-    "over the input limit": Case(["article", "{tmp}/big.txt"], 2, "SUMMARIZE_MAX_INPUT_BYTES",
-                                 {"big.txt": ARTICLE}, {"SUMMARIZE_MAX_INPUT_BYTES": "100"}),
-    "bad limit setting": Case(["article", "{tmp}/a.txt"], 1, "must be a positive number",
-                              {"a.txt": ARTICLE}, {"SUMMARIZE_MAX_INPUT_BYTES": "lots"}),
-    "page of only scripts": Case(["article", "{tmp}/scripts.html"], 2, "no article text", {
-        "scripts.html": "<html><head><script>var a = 'Hola mundo, esto es un texto';</script></head><body>"
-                        "<script>document.write('El Ayuntamiento de Valencia aprobó el jueves un plan')</script>"
-                        "<noscript>Enable JavaScript to read this page</noscript></body></html>"}),
+    "over the input limit": Case(
+        ["article", "{tmp}/big.txt"], 2, "SUMMARIZE_MAX_INPUT_BYTES", {"big.txt": ARTICLE}, {"SUMMARIZE_MAX_INPUT_BYTES": "100"}
+    ),
+    "bad limit setting": Case(
+        ["article", "{tmp}/a.txt"], 1, "must be a positive number", {"a.txt": ARTICLE}, {"SUMMARIZE_MAX_INPUT_BYTES": "lots"}
+    ),
+    "page of only scripts": Case(
+        ["article", "{tmp}/scripts.html"],
+        2,
+        "no article text",
+        {
+            "scripts.html": "<html><head><script>var a = 'Hola mundo, esto es un texto';</script></head><body>"
+            "<script>document.write('El Ayuntamiento de Valencia aprobó el jueves un plan')</script>"
+            "<noscript>Enable JavaScript to read this page</noscript></body></html>"
+        },
+    ),
     "URL with a space": Case(["article", "http://exa mple.org/x"], 2, "cannot be fetched"),
     "URL with a bad port": Case(["article", "http://127.0.0.1:99999/x"], 2, "cannot be fetched"),
     "URL with a bad IPv6 literal": Case(["article", "http://[::1/x"], 2, "cannot be fetched"),
     "URL with a password": Case(["article", "http://reader:hunter2@127.0.0.1:1/x"], 2, "reader:***@"),
     "URL serving JSON": Case(["article", "{server}/json"], 2, "application/json"),
-    "URL dripping bytes": Case(["article", "{server}/drip"], 2, "not fetched within",
-                               env={"SUMMARIZE_URL_DEADLINE_S": "2"}),
+    "URL dripping bytes": Case(["article", "{server}/drip"], 2, "not fetched within", env={"SUMMARIZE_URL_DEADLINE_S": "2"}),
     # Languages
-    **{f"unserved language {code}": Case(["article", "{tmp}/" + code + ".txt"], 5, f"('{code}')",
-                                         {f"{code}.txt": text}) for code, text in UNSERVED.items()},
+    **{
+        f"unserved language {code}": Case(["article", "{tmp}/" + code + ".txt"], 5, f"('{code}')", {f"{code}.txt": text})
+        for code, text in UNSERVED.items()
+    },
     "unserved language per paragraph, forced engine": Case(
-        ["translate", "{tmp}/mixed.txt", "--engine", "apertium"], 6, "pl->en",
-        {"mixed.txt": ARTICLE + "\n\n" + UNSERVED["pl"] + " " + UNSERVED["pl"]}),
+        ["translate", "{tmp}/mixed.txt", "--engine", "apertium"],
+        6,
+        "pl->en",
+        {"mixed.txt": ARTICLE + "\n\n" + UNSERVED["pl"] + " " + UNSERVED["pl"]},
+    ),
     "unknown --from": Case(["translate", "{tmp}/a.txt", "--from", "xx"], 5, "not supported", {"a.txt": ARTICLE}),
     # Models
-    "unknown model": Case(["article", "{tmp}/a.txt", "--summarizer", "distilbart-cnn-12"], 3, "did you mean",
-                          {"a.txt": ARTICLE}),
-    "model folder without tokenizer": Case(["translate", "{tmp}/a.txt", "--from", "es", "--model",
-                                            "{no_tokenizer}"], 4, "no tokenizer files", {"a.txt": ARTICLE}),
-    "model folder with pickled weights only": Case(["models", "convert", "{pickled}", "--runtime", "ctranslate2"],
-                                                   4, "no safetensors"),
+    "unknown model": Case(["article", "{tmp}/a.txt", "--summarizer", "distilbart-cnn-12"], 3, "did you mean", {"a.txt": ARTICLE}),
+    "model folder without tokenizer": Case(
+        ["translate", "{tmp}/a.txt", "--from", "es", "--model", "{no_tokenizer}"], 4, "no tokenizer files", {"a.txt": ARTICLE}
+    ),
+    "model folder with pickled weights only": Case(
+        ["models", "convert", "{pickled}", "--runtime", "ctranslate2"], 4, "no safetensors"
+    ),
     "convert a weight-free model": Case(["models", "convert", "textrank"], 6, "no weights to convert"),
-    "SUMMARIZE_HOME is a file": Case(["models", "convert", "{marian}", "--runtime", "ctranslate2"], 6,
-                                     "set SUMMARIZE_HOME", {"home-file": "x"}, {"SUMMARIZE_HOME": "{tmp}/home-file"}),
+    "SUMMARIZE_HOME is a file": Case(
+        ["models", "convert", "{marian}", "--runtime", "ctranslate2"],
+        6,
+        "set SUMMARIZE_HOME",
+        {"home-file": "x"},
+        {"SUMMARIZE_HOME": "{tmp}/home-file"},
+    ),
     # Output
-    "-o into a missing folder": Case([*SPANISH_TO_SPANISH, "-o", "{tmp}/nowhere/out.txt"], 8, "does not exist",
-                                     {"a.txt": ARTICLE}),
+    "-o into a missing folder": Case(
+        [*SPANISH_TO_SPANISH, "-o", "{tmp}/nowhere/out.txt"], 8, "does not exist", {"a.txt": ARTICLE}
+    ),
     "-o is a folder": Case([*SPANISH_TO_SPANISH, "-o", "{tmp}"], 8, "is a folder", {"a.txt": ARTICLE}),
     "-o on a full disk": Case([*SPANISH_TO_SPANISH, "-o", "/dev/full"], 8, "cannot be written", {"a.txt": ARTICLE}),
     # Benchmarks
-    "dataset with a repeated id": Case(["bench", "translation", "--dataset", "{tmp}/d.jsonl", "--engine", "apertium",
-                                        "--out", "{tmp}/run"], 2, "used already",
-                                       {"d.jsonl": _bench_set({"id": 1, "src": "Hola.", "ref": "Hello."},
-                                                              {"id": 1, "src": "Adiós.", "ref": "Bye."})}),
-    "dataset field of the wrong type": Case(["bench", "translation", "--dataset", "{tmp}/d.jsonl", "--out",
-                                             "{tmp}/run"], 2, "must be text",
-                                            {"d.jsonl": _bench_set({"id": 1, "src": ["Hola."], "ref": "Hello."})}),
-    "dataset record not an object": Case(["bench", "translation", "--dataset", "{tmp}/d.jsonl", "--out",
-                                          "{tmp}/run"], 2, "JSON object", {"d.jsonl": "[1, 2]\n"}),
-    "Latin-1 dataset": Case(["bench", "translation", "--dataset", "{tmp}/d.jsonl", "--out", "{tmp}/run"], 2,
-                            "not UTF-8", {"d.jsonl": '{"id": 1, "src": "Canción", "ref": "Song"}\n'.encode("latin-1")}),
+    "dataset with a repeated id": Case(
+        ["bench", "translation", "--dataset", "{tmp}/d.jsonl", "--engine", "apertium", "--out", "{tmp}/run"],
+        2,
+        "used already",
+        {"d.jsonl": _bench_set({"id": 1, "src": "Hola.", "ref": "Hello."}, {"id": 1, "src": "Adiós.", "ref": "Bye."})},
+    ),
+    "dataset field of the wrong type": Case(
+        ["bench", "translation", "--dataset", "{tmp}/d.jsonl", "--out", "{tmp}/run"],
+        2,
+        "must be text",
+        {"d.jsonl": _bench_set({"id": 1, "src": ["Hola."], "ref": "Hello."})},
+    ),
+    "dataset record not an object": Case(
+        ["bench", "translation", "--dataset", "{tmp}/d.jsonl", "--out", "{tmp}/run"], 2, "JSON object", {"d.jsonl": "[1, 2]\n"}
+    ),
+    "Latin-1 dataset": Case(
+        ["bench", "translation", "--dataset", "{tmp}/d.jsonl", "--out", "{tmp}/run"],
+        2,
+        "not UTF-8",
+        {"d.jsonl": '{"id": 1, "src": "Canción", "ref": "Song"}\n'.encode("latin-1")},
+    ),
     "compare an empty summary": Case(["bench", "compare", "{tmp}/s.json"], 2, "not a summary", {"s.json": "{}"}),
-    "compare plot into a missing folder": Case(["bench", "compare", "{tmp}/s.json", "--plot", "{tmp}/no/p.png"], 8,
-                                               "does not exist", {"s.json": "{}"}),
-    "negative batch size": Case(["bench", "summarization", "--dataset", "xsum-test", "--batch-size", "-1"], 2,
-                                "-1"),
-    "bench on a locked run folder": Case(["bench", "translation", "--dataset", "{tmp}/d.jsonl", "--engine",
-                                          "apertium", "--out", "{tmp}/locked"], 2, "another bench",
-                                         {"d.jsonl": _bench_set({"id": 1, "src": "Hola.", "ref": "Hello."})}),
+    "compare plot into a missing folder": Case(
+        ["bench", "compare", "{tmp}/s.json", "--plot", "{tmp}/no/p.png"], 8, "does not exist", {"s.json": "{}"}
+    ),
+    "negative batch size": Case(["bench", "summarization", "--dataset", "xsum-test", "--batch-size", "-1"], 2, "-1"),
+    "bench on a locked run folder": Case(
+        ["bench", "translation", "--dataset", "{tmp}/d.jsonl", "--engine", "apertium", "--out", "{tmp}/locked"],
+        2,
+        "another bench",
+        {"d.jsonl": _bench_set({"id": 1, "src": "Hola.", "ref": "Hello."})},
+    ),
 }
 
 
@@ -210,23 +242,46 @@ def test_a_failed_run_leaves_the_old_output_file_as_it_was(tmp_path):
 
 
 def _summarize(*args: str, **kwargs) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "summarize", *args], stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "HF_HUB_OFFLINE": "1"}, **kwargs)
+    return subprocess.Popen(
+        [sys.executable, "-m", "summarize", *args],
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        **kwargs,
+    )
 
 
 def test_concurrent_runs_writing_one_output_never_tear_it(tmp_path):
     folder = tmp_path / "work"
     folder.mkdir()
     target = folder / "out.txt"
-    runs = [_summarize("article", str(EXAMPLE), "--from", "es", "--to", "es", "--length", length, "-o", str(target),
-                       stdout=subprocess.DEVNULL) for length in ("short", "medium", "long", "medium")]
+    runs = [
+        _summarize(
+            "article",
+            str(EXAMPLE),
+            "--from",
+            "es",
+            "--to",
+            "es",
+            "--length",
+            length,
+            "-o",
+            str(target),
+            stdout=subprocess.DEVNULL,
+        )
+        for length in ("short", "medium", "long", "medium")
+    ]
     for run in runs:
         run.communicate(timeout=120)
         assert run.returncode == 0
     alone = {}
     for length in ("short", "medium", "long"):
-        done = subprocess.run([sys.executable, "-m", "summarize", "article", str(EXAMPLE), "--from", "es", "--to",
-                               "es", "--length", length], capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [sys.executable, "-m", "summarize", "article", str(EXAMPLE), "--from", "es", "--to", "es", "--length", length],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         alone[length] = done.stdout
     assert target.read_text(encoding="utf-8") in alone.values()
     assert [p.name for p in folder.iterdir()] == ["out.txt"]  # no temporary file left behind
@@ -243,12 +298,14 @@ def test_ctrl_c_exits_130_with_one_line_and_writes_nothing(tmp_path):
     assert not target.exists()
 
 
-@pytest.mark.parametrize(("stdout", "why"), [("closed pipe", "the reader closed the pipe"),
-                                              ("/dev/full", "No space left on device")])
+@pytest.mark.parametrize(
+    ("stdout", "why"), [("closed pipe", "the reader closed the pipe"), ("/dev/full", "No space left on device")]
+)
 def test_a_stdout_that_cannot_be_written_is_one_line_and_exit_8(stdout, why):
     with open("/dev/full", "w") as full:
-        run = _summarize("article", str(EXAMPLE), "--from", "es", "--to", "es",
-                         stdout=subprocess.PIPE if stdout == "closed pipe" else full)
+        run = _summarize(
+            "article", str(EXAMPLE), "--from", "es", "--to", "es", stdout=subprocess.PIPE if stdout == "closed pipe" else full
+        )
         if run.stdout:
             run.stdout.close()
         _, stderr = run.communicate(timeout=120)
@@ -258,9 +315,15 @@ def test_a_stdout_that_cannot_be_written_is_one_line_and_exit_8(stdout, why):
 
 
 def test_closed_stdin_is_one_line():
-    done = subprocess.run([sys.executable, "-m", "summarize", "article", "-"], stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True, timeout=60, env={**os.environ, "HF_HUB_OFFLINE": "1"},
-                          preexec_fn=lambda: os.close(0))
+    done = subprocess.run(
+        [sys.executable, "-m", "summarize", "article", "-"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        preexec_fn=lambda: os.close(0),
+    )
     assert done.returncode == 2 and "standard input is closed" in done.stderr
     assert "Traceback" not in done.stderr
 
@@ -271,12 +334,22 @@ def test_hub_that_never_answers_fails_within_the_timeout(tmp_path, monkeypatch):
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))
     silent.listen(4)
-    env = {**os.environ, "HF_ENDPOINT": f"http://127.0.0.1:{silent.getsockname()[1]}", "HF_HOME": str(tmp_path),
-           "SUMMARIZE_NETWORK_TIMEOUT_S": "2", "NO_PROXY": "127.0.0.1"}
+    env = {
+        **os.environ,
+        "HF_ENDPOINT": f"http://127.0.0.1:{silent.getsockname()[1]}",
+        "HF_HOME": str(tmp_path),
+        "SUMMARIZE_NETWORK_TIMEOUT_S": "2",
+        "NO_PROXY": "127.0.0.1",
+    }
     env.pop("HF_HUB_OFFLINE")
     start = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "summarize", "models", "download", "opus-mt-es-en"],
-                          capture_output=True, text=True, timeout=60, env=env)
+    done = subprocess.run(
+        [sys.executable, "-m", "summarize", "models", "download", "opus-mt-es-en"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
     silent.close()
     assert done.returncode == 4 and "no answer within 2 s" in done.stderr
     assert time.monotonic() - start < 30
@@ -301,13 +374,16 @@ def test_the_hub_probe_goes_through_the_proxy(monkeypatch):
 
 # The library pieces behind the cases above.
 
-@pytest.mark.parametrize(("raw", "expected", "note"), [
-    ("El Ayuntamiento aprobó “el plan”.".encode() + b"\x93", "El Ayuntamiento aprobó “el plan”.“", "1 invalid byte"),
-    ("aprobó según él y también".encode().replace("ó".encode(), b"\xf3", 1), "aprobó según él y también",
-     "1 invalid byte"),
-    ("Canción de cuna".encode("cp1252"), "Canción de cuna", "cp1252"),
-    ("Hola, ¿qué tal?".encode("utf-16-le"), "Hola, ¿qué tal?", None),
-])
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "note"),
+    [
+        ("El Ayuntamiento aprobó “el plan”.".encode() + b"\x93", "El Ayuntamiento aprobó “el plan”.“", "1 invalid byte"),
+        ("aprobó según él y también".encode().replace("ó".encode(), b"\xf3", 1), "aprobó según él y también", "1 invalid byte"),
+        ("Canción de cuna".encode("cp1252"), "Canción de cuna", "cp1252"),
+        ("Hola, ¿qué tal?".encode("utf-16-le"), "Hola, ¿qué tal?", None),
+    ],
+)
 def test_decoding_keeps_utf8_with_a_few_stray_bytes(raw, expected, note, capsys):
     from summarize.text.readers import decode
 
@@ -316,10 +392,13 @@ def test_decoding_keeps_utf8_with_a_few_stray_bytes(raw, expected, note, capsys)
     assert (note in said) if note else said == ""
 
 
-@pytest.mark.parametrize(("text", "pieces"), [
-    (" ".join(["palabra"] * 250), [120, 120, 10]),
-    (", ".join(" ".join(["w"] * 7) for _ in range(20)), [63, 63, 14]),
-])
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        (" ".join(["palabra"] * 250), [120, 120, 10]),
+        (", ".join(" ".join(["w"] * 7) for _ in range(20)), [63, 63, 14]),
+    ],
+)
 def test_unpunctuated_text_becomes_pseudo_sentences(text, pieces):
     from summarize.text.chunk import cut_at_length
 
@@ -344,8 +423,9 @@ def test_graph_summaries_stay_within_the_sentence_budget(monkeypatch):
     summarizer = ExtractiveSummarizer(load_cards()["textrank"])
     sizes = []
     original = summarizer.summarize_batch
-    monkeypatch.setattr(summarizer, "summarize_batch",
-                        lambda passages, *rest: sizes.extend(map(len, passages)) or original(passages, *rest))
+    monkeypatch.setattr(
+        summarizer, "summarize_batch", lambda passages, *rest: sizes.extend(map(len, passages)) or original(passages, *rest)
+    )
     words = [f"Palabra{i % 700}." for i in range(5000)]
     summary = summarize_sentences(words, summarizer, "medium", "es")
     assert max(sizes) <= 500 and summary.chunks_per_level == [10, 1]

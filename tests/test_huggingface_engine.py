@@ -18,14 +18,12 @@ INPUTS = SPANISH[:5] + ["Hola.", "El martes llovió mucho en la ciudad y cerraro
 
 @pytest.fixture(scope="module")
 def translators(tiny_models):
-    return {a: HFTranslator.from_card(card_for_folder(tiny_models[a], "translation"), device="cpu")
-            for a in TRANSLATION}
+    return {a: HFTranslator.from_card(card_for_folder(tiny_models[a], "translation"), device="cpu") for a in TRANSLATION}
 
 
 @pytest.fixture(scope="module")
 def summarizers(tiny_models):
-    return {a: HFSummarizer.from_card(card_for_folder(tiny_models[a], "summarization"), device="cpu")
-            for a in SUMMARIZATION}
+    return {a: HFSummarizer.from_card(card_for_folder(tiny_models[a], "summarization"), device="cpu") for a in SUMMARIZATION}
 
 
 def _direct_generate(model, texts, target=None):
@@ -71,8 +69,7 @@ def test_multilingual_models_force_the_target_language_token(translators, archit
         config = model.generation_config(target=target)
         token = model.tokenizer.convert_tokens_to_ids(model.target_token(target))
         assert config.forced_bos_token_id == token != model.tokenizer.unk_token_id
-        assert model.tokenizer.convert_ids_to_tokens(token) in ({"en": "eng_Latn", "fr": "fra_Latn"}[target],
-                                                                f"__{target}__")
+        assert model.tokenizer.convert_ids_to_tokens(token) in ({"en": "eng_Latn", "fr": "fra_Latn"}[target], f"__{target}__")
         encoded = model.tokenizer(SPANISH[0], return_tensors="pt")
         ids = model.model.generate(**encoded, generation_config=config)
         assert ids[0, 1].item() == token

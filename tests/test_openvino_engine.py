@@ -19,8 +19,16 @@ from summarize.selection import forget_choices
 from tests.corpus import ENGLISH, SPANISH
 
 INPUTS = ENGLISH + SPANISH
-CNN_SETTINGS = {"num_beams": 4, "min_new_tokens": 6, "max_new_tokens": 20, "length_penalty": 2.0,
-                "no_repeat_ngram_size": 3, "early_stopping": True, "forced_bos_token_id": 0, "forced_eos_token_id": 2}
+CNN_SETTINGS = {
+    "num_beams": 4,
+    "min_new_tokens": 6,
+    "max_new_tokens": 20,
+    "length_penalty": 2.0,
+    "no_repeat_ngram_size": 3,
+    "early_stopping": True,
+    "forced_bos_token_id": 0,
+    "forced_eos_token_id": 2,
+}
 
 
 @pytest.fixture(scope="module")
@@ -35,9 +43,11 @@ def converted(tiny_models, tmp_path_factory):
         return folders
 
 
-@pytest.mark.parametrize("generation", [{}, CNN_SETTINGS, {**CNN_SETTINGS, "num_beams": 3, "early_stopping": False,
-                                                           "length_penalty": 0.5}],
-                         ids=["greedy", "cnn-beam4", "beam3-heuristic-stop"])
+@pytest.mark.parametrize(
+    "generation",
+    [{}, CNN_SETTINGS, {**CNN_SETTINGS, "num_beams": 3, "early_stopping": False, "length_penalty": 0.5}],
+    ids=["greedy", "cnn-beam4", "beam3-heuristic-stop"],
+)
 def test_float32_equals_transformers_token_for_token(tiny_models, converted, generation):
     card = dataclasses.replace(card_for_folder(tiny_models["bart"], "summarization"), generation=generation)
     expected = TransformersModel(card, "cpu").generate(INPUTS)
@@ -66,8 +76,9 @@ def test_int8_conversion_summarises_every_input(tiny_models, converted):
 
 
 def test_a_setting_the_engine_does_not_apply_is_refused(tiny_models, converted):
-    card = dataclasses.replace(card_for_folder(tiny_models["bart"], "summarization"),
-                               generation={"num_beams": 2, "repetition_penalty": 1.3})
+    card = dataclasses.replace(
+        card_for_folder(tiny_models["bart"], "summarization"), generation={"num_beams": 2, "repetition_penalty": 1.3}
+    )
     with pytest.raises(EngineUnavailableError, match="repetition_penalty"):
         OVModel(card, converted["float32"]).generate(INPUTS[:1])
 
@@ -106,8 +117,14 @@ def test_cli_converts_for_openvino_and_refuses_a_second_time(tiny_models):
     args = ["models", "convert", str(tiny_models["bart"]), "--runtime", "openvino", "--quantization", "float32"]
     first = CliRunner().invoke(cli, args)
     assert first.exit_code == 0, first.output
-    assert json.loads((find_converted(card_for_folder(tiny_models["bart"], "summarization"), "cpu", "openvino")
-                       / "summarize.json").read_text())["runtime"] == "openvino"
+    assert (
+        json.loads(
+            (
+                find_converted(card_for_folder(tiny_models["bart"], "summarization"), "cpu", "openvino") / "summarize.json"
+            ).read_text()
+        )["runtime"]
+        == "openvino"
+    )
     second = CliRunner().invoke(cli, args)
     assert second.exit_code != 0 and "--force" in second.output
 
@@ -116,8 +133,10 @@ def test_cli_converts_for_openvino_and_refuses_a_second_time(tiny_models):
 def test_a_forced_converted_engine_translates_and_converts_on_first_use(tiny_models, tmp_path, engine):
     path = tmp_path / "es.txt"
     path.write_text(" ".join(SPANISH[:3]), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["translate", str(path), "--from", "es", "--engine", engine,
-                                      "--model", str(tiny_models["marian"]), "--format", "json"])
+    result = CliRunner().invoke(
+        cli,
+        ["translate", str(path), "--from", "es", "--engine", engine, "--model", str(tiny_models["marian"]), "--format", "json"],
+    )
     assert result.exit_code == 0, result.output
     translator = json.loads(result.stdout)["metadata"]["translator"]
     assert translator["engine"] == engine and translator["compute_type"] == "int8"

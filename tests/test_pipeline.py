@@ -69,9 +69,10 @@ def test_summarize_first_translates_only_the_summary(tiny_models, monkeypatch):
         return original(self, sentences, source, target)
 
     monkeypatch.setattr(HFTranslator, "translate_batch", spy)
-    doc = Document(tuple(" ".join(SPANISH[i:i + 2]) for i in range(0, 10, 2)), "test")
-    options = Options(source="es", target="en", order="summarize-first", summarizer="lead",
-                      translator=str(tiny_models["marian"]), device="cpu")
+    doc = Document(tuple(" ".join(SPANISH[i : i + 2]) for i in range(0, 10, 2)), "test")
+    options = Options(
+        source="es", target="en", order="summarize-first", summarizer="lead", translator=str(tiny_models["marian"]), device="cpu"
+    )
     result = summarize_article(doc, options, notify=lambda m: None)
     assert result["metadata"]["order"] == "summarize-first"
     assert result["metadata"]["summarizer"]["alias"] == "lead"
@@ -88,8 +89,13 @@ def test_summarize_first_refuses_an_english_only_summariser_for_spanish(tiny_mod
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.lists(st.text(alphabet="abcdé xyz,.", min_size=1, max_size=80).filter(str.strip),
-                         min_size=1, max_size=6), min_size=1, max_size=6))
+@given(
+    st.lists(
+        st.lists(st.text(alphabet="abcdé xyz,.", min_size=1, max_size=80).filter(str.strip), min_size=1, max_size=6),
+        min_size=1,
+        max_size=6,
+    )
+)
 def test_translation_is_one_output_per_sentence_in_place(paragraphs):
     result = translate_paragraphs(paragraphs, TaggingTranslator(), "es", "en")
     assert [len(p) for p in result.target] == [len(p) for p in paragraphs]
@@ -114,8 +120,10 @@ def test_twenty_thousand_words_through_article_with_a_128_token_bart(tiny_models
         words += len(paragraphs[-1].split())
     path = tmp_path / "long.txt"
     path.write_text("\n\n".join(paragraphs), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["article", str(path), "--from", "en", "--summarizer", str(tiny_models["bart"]),
-                                      "--format", "json", "--device", "cpu"])
+    result = CliRunner().invoke(
+        cli,
+        ["article", str(path), "--from", "en", "--summarizer", str(tiny_models["bart"]), "--format", "json", "--device", "cpu"],
+    )
     assert result.exit_code == 0, result.output
     counts = json.loads(result.stdout)["metadata"]["counts"]
     sentences = counts["sentences"]

@@ -98,11 +98,18 @@ def test_enough_cases_per_language():
     assert len(SPANISH) >= 30 and len(ENGLISH) >= 30
 
 
-@pytest.mark.parametrize(("language", "text", "expected"), [
-    ("pt", "O Sr. Silva chegou. Ele disse olá.", ["O Sr. Silva chegou.", "Ele disse olá."]),
-    ("fr", "M. Dupont est arrivé. Il a dit bonjour.", ["M. Dupont est arrivé.", "Il a dit bonjour."]),
-    ("de", "Am 3. Oktober feiern wir. Das ist z. B. ein Feiertag.", ["Am 3. Oktober feiern wir.", "Das ist z. B. ein Feiertag."]),
-    ("it", "Il sig. Rossi è arrivato. Ha detto ciao.", ["Il sig. Rossi è arrivato.", "Ha detto ciao."]),
-])
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("pt", "O Sr. Silva chegou. Ele disse olá.", ["O Sr. Silva chegou.", "Ele disse olá."]),
+        ("fr", "M. Dupont est arrivé. Il a dit bonjour.", ["M. Dupont est arrivé.", "Il a dit bonjour."]),
+        (
+            "de",
+            "Am 3. Oktober feiern wir. Das ist z. B. ein Feiertag.",
+            ["Am 3. Oktober feiern wir.", "Das ist z. B. ein Feiertag."],
+        ),
+        ("it", "Il sig. Rossi è arrivato. Ha detto ciao.", ["Il sig. Rossi è arrivato.", "Ha detto ciao."]),
+    ],
+)
 def test_other_served_languages(language, text, expected):
     assert split_sentences(text, language) == expected

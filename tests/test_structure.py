@@ -42,7 +42,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
         path.append(node)
         for neighbour in sorted(graph[node]):
             if state.get(neighbour) == "open":
-                found.append(path[path.index(neighbour):] + [neighbour])
+                found.append(path[path.index(neighbour) :] + [neighbour])
             elif neighbour not in state:
                 visit(neighbour)
         path.pop()
@@ -99,13 +99,16 @@ def test_an_engine_is_one_table_row_and_one_class(tmp_path):
     """Registered before the command line is built, the row is offered by --engine and runs."""
     (tmp_path / "fake_engine.py").write_text(FAKE_ENGINE, encoding="utf-8")
     (tmp_path / "in.txt").write_text("Hola mundo. Adiós.", encoding="utf-8")
-    code = ("import sys; sys.path.insert(0, sys.argv[1]); import fake_engine; from summarize.cli import cli; "
-            "cli(sys.argv[2:])")
+    code = "import sys; sys.path.insert(0, sys.argv[1]); import fake_engine; from summarize.cli import cli; cli(sys.argv[2:])"
     run = [sys.executable, "-c", code, str(tmp_path)]
     helped = subprocess.run([*run, "translate", "--help"], capture_output=True, text=True, timeout=60)
     assert "shouting" in helped.stdout
-    done = subprocess.run([*run, "translate", str(tmp_path / "in.txt"), "--from", "es", "--engine", "shouting",
-                           "--format", "json"], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [*run, "translate", str(tmp_path / "in.txt"), "--from", "es", "--engine", "shouting", "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["paragraphs"] == ["HOLA MUNDO. ADIÓS."]

@@ -25,9 +25,14 @@ def test_text_without_blank_lines_has_a_paragraph_per_line():
     assert split_paragraphs("First.\nSecond.\n") == ["First.", "Second."]
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"", "no text"), (b"  \n\n \t\n", "no text"), (b"\x7fELF\x02\x01\x00\x00\x00", "binary"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "no text"),
+        (b"  \n\n \t\n", "no text"),
+        (b"\x7fELF\x02\x01\x00\x00\x00", "binary"),
+    ],
+)
 def test_unreadable_files_are_refused(tmp_path, content, message):
     path = tmp_path / "input.txt"
     path.write_bytes(content)
@@ -61,29 +66,37 @@ def test_oversized_input_is_refused_not_cut(tmp_path):
 
 def test_html_file_gives_main_text(tmp_path):
     path = tmp_path / "page.html"
-    body = "".join(f"<p>{s}</p>" for s in [
-        "The council approved the budget on Tuesday after a long debate about buses and bridges.",
-        "Officials said three new bus lines would open before the winter, and two bridges would be repaired.",
-        "Residents worried about higher taxes, while shop owners welcomed the plan for the town centre.",
-    ])
+    body = "".join(
+        f"<p>{s}</p>"
+        for s in [
+            "The council approved the budget on Tuesday after a long debate about buses and bridges.",
+            "Officials said three new bus lines would open before the winter, and two bridges would be repaired.",
+            "Residents worried about higher taxes, while shop owners welcomed the plan for the town centre.",
+        ]
+    )
     path.write_text(f"<html><head><title>T</title></head><body><nav>Menu Home</nav><article>{body}</article></body></html>")
     doc = read_source(str(path))
     assert any("council approved" in p for p in doc.paragraphs)
     assert len(doc.paragraphs) == 3
 
 
-@pytest.mark.parametrize(("language", "text", "expected"), [
-    ("en", "It rained. Schools closed! Why? Nobody knows.", ["It rained.", "Schools closed!", "Why?", "Nobody knows."]),
-    ("en", "Prices rose 3.5 percent. Mr. Smith disagreed.", ["Prices rose 3.5 percent.", "Mr. Smith disagreed."]),
-    ("es", "¿Qué pasó? Llovió mucho. ¡Qué lluvia!", ["¿Qué pasó?", "Llovió mucho.", "¡Qué lluvia!"]),
-])
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("en", "It rained. Schools closed! Why? Nobody knows.", ["It rained.", "Schools closed!", "Why?", "Nobody knows."]),
+        ("en", "Prices rose 3.5 percent. Mr. Smith disagreed.", ["Prices rose 3.5 percent.", "Mr. Smith disagreed."]),
+        ("es", "¿Qué pasó? Llovió mucho. ¡Qué lluvia!", ["¿Qué pasó?", "Llovió mucho.", "¡Qué lluvia!"]),
+    ],
+)
 def test_sentences(language, text, expected):
     assert split_sentences(text, language) == expected
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=300),
-       st.sampled_from(["en", "es", "pt", "fr"]))
+@given(
+    st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=300),
+    st.sampled_from(["en", "es", "pt", "fr"]),
+)
 def test_segmentation_keeps_every_character_in_order(text, language):
     assert _letters(" ".join(split_sentences(text, language))) == _letters(text)
 
@@ -93,8 +106,10 @@ def _word_count(text: str) -> int:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.text(alphabet="abc ,;.xyzé", min_size=1, max_size=120), min_size=1, max_size=30),
-       st.integers(min_value=1, max_value=12))
+@given(
+    st.lists(st.text(alphabet="abc ,;.xyzé", min_size=1, max_size=120), min_size=1, max_size=30),
+    st.integers(min_value=1, max_value=12),
+)
 def test_chunks_fit_the_budget_and_keep_everything(sentences, budget):
     sentences = [s for s in sentences if s.strip()]
     groups, _ = chunk_sentences(sentences, budget, _word_count)

@@ -13,8 +13,15 @@ import sentencepiece as spm
 
 from tests.corpus import ENGLISH, SPANISH
 
-SIZES = dict(d_model=32, encoder_layers=2, decoder_layers=2, encoder_attention_heads=2,
-             decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64)
+SIZES = dict(
+    d_model=32,
+    encoder_layers=2,
+    decoder_layers=2,
+    encoder_attention_heads=2,
+    decoder_attention_heads=2,
+    encoder_ffn_dim=64,
+    decoder_ffn_dim=64,
+)
 MAX_NEW_TOKENS = 12
 ARCHITECTURES = ("marian", "bart", "t5", "mt5", "pegasus", "m2m_100", "nllb")
 
@@ -24,17 +31,21 @@ def _train_spm(folder: Path, name: str, vocab_size: int = 300, lines: list[str] 
     corpus.write_text("\n".join(lines or ENGLISH + SPANISH) + "\n", encoding="utf-8")
     prefix = folder / name
     spm.SentencePieceTrainer.train(
-        input=str(corpus), model_prefix=str(prefix), vocab_size=vocab_size, hard_vocab_limit=False,
-        character_coverage=1.0, model_type="unigram", minloglevel=2, **ids,
+        input=str(corpus),
+        model_prefix=str(prefix),
+        vocab_size=vocab_size,
+        hard_vocab_limit=False,
+        character_coverage=1.0,
+        model_type="unigram",
+        minloglevel=2,
+        **ids,
     )
     corpus.unlink()
     return Path(f"{prefix}.model")
 
 
 def _save(model, tokenizer, folder: Path, **generation) -> Path:
-    model.generation_config.update(
-        max_new_tokens=MAX_NEW_TOKENS, num_beams=1, do_sample=False, min_new_tokens=1, **generation
-    )
+    model.generation_config.update(max_new_tokens=MAX_NEW_TOKENS, num_beams=1, do_sample=False, min_new_tokens=1, **generation)
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return folder
@@ -61,9 +72,17 @@ def build_marian(folder: Path, two_vocabularies: bool = False) -> Path:
     vocab["<pad>"] = len(vocab)  # the pad must be the last id (CTranslate2 drops the last row)
     (work / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
     tokenizer = MarianTokenizer(str(source_model), str(target_model), str(work / "vocab.json"))
-    config = MarianConfig(vocab_size=len(vocab), max_position_embeddings=128, pad_token_id=vocab["<pad>"],
-                          decoder_start_token_id=vocab["<pad>"], eos_token_id=0, forced_eos_token_id=None,
-                          init_std=1.0, share_encoder_decoder_embeddings=True, **SIZES)
+    config = MarianConfig(
+        vocab_size=len(vocab),
+        max_position_embeddings=128,
+        pad_token_id=vocab["<pad>"],
+        decoder_start_token_id=vocab["<pad>"],
+        eos_token_id=0,
+        forced_eos_token_id=None,
+        init_std=1.0,
+        share_encoder_decoder_embeddings=True,
+        **SIZES,
+    )
     _save(MarianMTModel(config), tokenizer, folder)
     shutil.rmtree(work)
     return folder
@@ -74,15 +93,25 @@ def build_bart(folder: Path) -> Path:
     from transformers import BartConfig, BartForConditionalGeneration, BartTokenizer
 
     trainer = ByteLevelBPETokenizer()
-    trainer.train_from_iterator(ENGLISH + SPANISH, vocab_size=400, min_frequency=1,
-                                special_tokens=["<s>", "<pad>", "</s>", "<unk>", "<mask>"])
+    trainer.train_from_iterator(
+        ENGLISH + SPANISH, vocab_size=400, min_frequency=1, special_tokens=["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
+    )
     vocab = trainer.get_vocab()
     saved = json.loads(trainer.to_str())["model"]["merges"]
     merges = [tuple(m) if isinstance(m, list) else tuple(m.split(" ")) for m in saved]
     tokenizer = BartTokenizer(vocab=vocab, merges=merges)
-    config = BartConfig(vocab_size=len(vocab), max_position_embeddings=128, pad_token_id=1, bos_token_id=0,
-                        eos_token_id=2, decoder_start_token_id=2, forced_eos_token_id=None,
-                        forced_bos_token_id=None, init_std=1.0, **SIZES)
+    config = BartConfig(
+        vocab_size=len(vocab),
+        max_position_embeddings=128,
+        pad_token_id=1,
+        bos_token_id=0,
+        eos_token_id=2,
+        decoder_start_token_id=2,
+        forced_eos_token_id=None,
+        forced_bos_token_id=None,
+        init_std=1.0,
+        **SIZES,
+    )
     _save(BartForConditionalGeneration(config), tokenizer, folder)
     return folder
 
@@ -94,10 +123,21 @@ def _build_t5_family(folder: Path, multilingual: bool) -> Path:
     work.mkdir(parents=True)
     model_file = _train_spm(work, "spiece", pad_id=0, eos_id=1, unk_id=2, bos_id=-1)
     tokenizer = T5Tokenizer.from_pretrained(work, extra_ids=0) if (work / "spiece.model").exists() else None
-    config_class, model_class = ((MT5Config, MT5ForConditionalGeneration) if multilingual
-                                 else (T5Config, T5ForConditionalGeneration))
-    config = config_class(vocab_size=len(tokenizer), d_model=32, d_kv=8, d_ff=64, num_layers=2, num_heads=2,
-                          decoder_start_token_id=0, pad_token_id=0, eos_token_id=1, initializer_factor=3.0)
+    config_class, model_class = (
+        (MT5Config, MT5ForConditionalGeneration) if multilingual else (T5Config, T5ForConditionalGeneration)
+    )
+    config = config_class(
+        vocab_size=len(tokenizer),
+        d_model=32,
+        d_kv=8,
+        d_ff=64,
+        num_layers=2,
+        num_heads=2,
+        decoder_start_token_id=0,
+        pad_token_id=0,
+        eos_token_id=1,
+        initializer_factor=3.0,
+    )
     _save(model_class(config), tokenizer, folder)
     shutil.copy(model_file, folder / "spiece.model")
     shutil.rmtree(work)
@@ -119,9 +159,17 @@ def build_pegasus(folder: Path) -> Path:
     work.mkdir(parents=True)
     _train_spm(work, "spiece", pad_id=0, eos_id=1, unk_id=2, bos_id=-1)
     tokenizer = PegasusTokenizer.from_pretrained(work)
-    config = PegasusConfig(vocab_size=len(tokenizer), max_position_embeddings=128, pad_token_id=0, eos_token_id=1,
-                           decoder_start_token_id=0, forced_eos_token_id=None, init_std=1.0,
-                           normalize_before=True, **SIZES)
+    config = PegasusConfig(
+        vocab_size=len(tokenizer),
+        max_position_embeddings=128,
+        pad_token_id=0,
+        eos_token_id=1,
+        decoder_start_token_id=0,
+        forced_eos_token_id=None,
+        init_std=1.0,
+        normalize_before=True,
+        **SIZES,
+    )
     _save(PegasusForConditionalGeneration(config), tokenizer, folder)
     shutil.rmtree(work)
     return folder
@@ -144,10 +192,19 @@ def build_m2m_100(folder: Path) -> Path:
     model_file = _train_spm(work, "sentencepiece.bpe", unk_id=3, bos_id=0, eos_id=2, pad_id=1)
     (work / "vocab.json").write_text(json.dumps(_fairseq_vocab(model_file)), encoding="utf-8")
     codes = [f"__{c}__" for c in FAIRSEQ_LANGUAGE_CODES["m2m100"]]
-    tokenizer = M2M100Tokenizer(str(work / "vocab.json"), str(model_file), src_lang="es", tgt_lang="en",
-                                additional_special_tokens=codes)
-    config = M2M100Config(vocab_size=len(tokenizer) + 8, max_position_embeddings=128, pad_token_id=1,
-                          bos_token_id=0, eos_token_id=2, decoder_start_token_id=2, init_std=1.0, **SIZES)
+    tokenizer = M2M100Tokenizer(
+        str(work / "vocab.json"), str(model_file), src_lang="es", tgt_lang="en", additional_special_tokens=codes
+    )
+    config = M2M100Config(
+        vocab_size=len(tokenizer) + 8,
+        max_position_embeddings=128,
+        pad_token_id=1,
+        bos_token_id=0,
+        eos_token_id=2,
+        decoder_start_token_id=2,
+        init_std=1.0,
+        **SIZES,
+    )
     _save(M2M100ForConditionalGeneration(config), tokenizer, folder)
     shutil.rmtree(work)
     return folder
@@ -160,19 +217,31 @@ def build_nllb(folder: Path) -> Path:
     work.mkdir(parents=True)
     _train_spm(work, "sentencepiece.bpe", unk_id=3, bos_id=0, eos_id=2, pad_id=1)
     codes = ["eng_Latn", "spa_Latn", "fra_Latn", "deu_Latn", "ita_Latn", "por_Latn"]
-    tokenizer = NllbTokenizer.from_pretrained(work, src_lang="spa_Latn", tgt_lang="eng_Latn",
-                                              additional_special_tokens=codes)
-    config = M2M100Config(vocab_size=len(tokenizer), max_position_embeddings=128, pad_token_id=1, bos_token_id=0,
-                          eos_token_id=2, decoder_start_token_id=2, init_std=1.0, tokenizer_class="NllbTokenizer",
-                          **SIZES)
+    tokenizer = NllbTokenizer.from_pretrained(work, src_lang="spa_Latn", tgt_lang="eng_Latn", additional_special_tokens=codes)
+    config = M2M100Config(
+        vocab_size=len(tokenizer),
+        max_position_embeddings=128,
+        pad_token_id=1,
+        bos_token_id=0,
+        eos_token_id=2,
+        decoder_start_token_id=2,
+        init_std=1.0,
+        tokenizer_class="NllbTokenizer",
+        **SIZES,
+    )
     _save(M2M100ForConditionalGeneration(config), tokenizer, folder)
     shutil.rmtree(work)
     return folder
 
 
 BUILDERS = {
-    "marian": build_marian, "bart": build_bart, "t5": build_t5, "mt5": build_mt5,
-    "pegasus": build_pegasus, "m2m_100": build_m2m_100, "nllb": build_nllb,
+    "marian": build_marian,
+    "bart": build_bart,
+    "t5": build_t5,
+    "mt5": build_mt5,
+    "pegasus": build_pegasus,
+    "m2m_100": build_m2m_100,
+    "nllb": build_nllb,
 }
 
 

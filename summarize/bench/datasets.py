@@ -10,8 +10,11 @@ from summarize.errors import InputError
 
 # Named sets, relative to the data folder (`../shared/data` beside a checkout, or $SUMMARIZE_DATA).
 NAMED = {
-    **{f"flores200-{code}-eng-{split}": f"flores200/{code}_eng.{split}.jsonl"
-       for code in ("spa", "fra", "deu", "ita", "por") for split in ("dev", "devtest")},
+    **{
+        f"flores200-{code}-eng-{split}": f"flores200/{code}_eng.{split}.jsonl"
+        for code in ("spa", "fra", "deu", "ita", "por")
+        for split in ("dev", "devtest")
+    },
     "newstest2013-spa-eng": "newstest2013/spa_eng.test.jsonl",
     "xsum-test": "xsum/test.jsonl",
 }
@@ -22,8 +25,7 @@ def data_folders() -> list[Path]:
     """Where named sets are looked for, first match wins."""
     folders = [Path(os.environ["SUMMARIZE_DATA"])] if os.environ.get("SUMMARIZE_DATA") else []
     here = Path(__file__).resolve()
-    return folders + [Path.cwd() / "shared" / "data", Path.cwd().parent / "shared" / "data",
-                      here.parents[3] / "shared" / "data"]
+    return folders + [Path.cwd() / "shared" / "data", Path.cwd().parent / "shared" / "data", here.parents[3] / "shared" / "data"]
 
 
 def resolve(name_or_path: str) -> Path:
@@ -32,14 +34,12 @@ def resolve(name_or_path: str) -> Path:
     if path.suffix == ".jsonl" and path.is_file():
         return path
     if name_or_path not in NAMED:
-        raise InputError(f"dataset '{name_or_path}' is neither a .jsonl file nor a known name "
-                         f"({', '.join(sorted(NAMED))})")
+        raise InputError(f"dataset '{name_or_path}' is neither a .jsonl file nor a known name ({', '.join(sorted(NAMED))})")
     for folder in data_folders():
         candidate = folder / NAMED[name_or_path]
         if candidate.is_file():
             return candidate
-    raise InputError(f"dataset '{name_or_path}' not found; set SUMMARIZE_DATA to the folder holding "
-                     f"{NAMED[name_or_path]}")
+    raise InputError(f"dataset '{name_or_path}' not found; set SUMMARIZE_DATA to the folder holding {NAMED[name_or_path]}")
 
 
 def load(name_or_path: str, task: str, limit: int | None = None) -> tuple[Path, list[dict]]:
@@ -56,8 +56,9 @@ def load(name_or_path: str, task: str, limit: int | None = None) -> tuple[Path, 
                     continue
                 record = _record(line, path, number, task)
                 if record["id"] in seen:
-                    raise InputError(f"{path}:{number}: id {record['id']!r} is used already on line "
-                                     f"{seen[record['id']]}; ids must be unique")
+                    raise InputError(
+                        f"{path}:{number}: id {record['id']!r} is used already on line {seen[record['id']]}; ids must be unique"
+                    )
                 seen[record["id"]] = number
                 records.append(record)
     except UnicodeDecodeError:

@@ -6,8 +6,18 @@ import os
 import platform
 from importlib.metadata import PackageNotFoundError, version
 
-PACKAGES = ("summarize", "torch", "transformers", "tokenizers", "ctranslate2", "openvino", "sacrebleu", "rouge-score",
-            "lingua-language-detector", "numpy")
+PACKAGES = (
+    "summarize",
+    "torch",
+    "transformers",
+    "tokenizers",
+    "ctranslate2",
+    "openvino",
+    "sacrebleu",
+    "rouge-score",
+    "lingua-language-detector",
+    "numpy",
+)
 
 
 def _cpu_model() -> str:
@@ -29,8 +39,15 @@ def describe(threads: int | None = None) -> dict:
             versions[name] = version(name)
         except PackageNotFoundError:
             versions[name] = None
-    info = {"python": platform.python_version(), "platform": platform.platform(), "cpu": _cpu_model(),
-            "cores": os.cpu_count(), "threads": threads, "packages": versions, "gpu": None}
+    info = {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpu": _cpu_model(),
+        "cores": os.cpu_count(),
+        "threads": threads,
+        "packages": versions,
+        "gpu": None,
+    }
     import sys
 
     torch = sys.modules.get("torch")

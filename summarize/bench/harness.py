@@ -40,8 +40,16 @@ class ArticleJob:
     def __init__(self, run: "QualityRun", target: str, notify):
         from summarize.jobs import Options
 
-        self.options = Options(target=target, source=run.source or "auto", length=run.length, order=run.order,
-                               engine=run.engine, translator=run.translator, summarizer=run.model, device=run.device)
+        self.options = Options(
+            target=target,
+            source=run.source or "auto",
+            length=run.length,
+            order=run.order,
+            engine=run.engine,
+            translator=run.translator,
+            summarizer=run.model,
+            device=run.device,
+        )
         self.notify = notify
         self.last: dict = {}
 
@@ -50,9 +58,15 @@ class ArticleJob:
 
     def describe(self) -> dict:
         meta = self.last.get("metadata", {})
-        return {"alias": "article", "engine": "pipeline", "device": self.options.device,
-                "translator": meta.get("translator"), "summarizer": meta.get("summarizer"), "hub_id": None,
-                "revision": None}
+        return {
+            "alias": "article",
+            "engine": "pipeline",
+            "device": self.options.device,
+            "translator": meta.get("translator"),
+            "summarizer": meta.get("summarizer"),
+            "hub_id": None,
+            "revision": None,
+        }
 
     def run(self, document: str) -> str:
         from summarize.jobs import summarize_article
@@ -100,8 +114,7 @@ def run_quality(run: QualityRun, out: Path, fresh: bool, notify, progress: bool 
     """Score every item (resuming a killed run), then write summary, report and plots."""
     from tqdm import tqdm
 
-    path, records = datasets.load(run.dataset, "translation" if run.task == "translation" else "summarization",
-                                  run.limit)
+    path, records = datasets.load(run.dataset, "translation" if run.task == "translation" else "summarization", run.limit)
     source, target = languages_of(run.dataset, run.source, run.target, run.task)
     store = RunStore(out, {**asdict(run), "dataset_file": str(path.resolve())}, fresh)
     load = Stopwatch()
@@ -116,19 +129,26 @@ def run_quality(run: QualityRun, out: Path, fresh: bool, notify, progress: bool 
         notify(f"resuming: {len(store.done)} of {len(records)} items already scored in {out}")
     scorer = quality.rouge_scorer(target) if run.task != "translation" else None
     reference_key, source_key = ("ref", "src") if run.task == "translation" else ("summary", "document")
-    with tqdm(total=len(records), initial=len(records) - len(pending), desc=f"bench {run.task}",
-              unit="item", disable=not progress) as bar:
+    with tqdm(
+        total=len(records), initial=len(records) - len(pending), desc=f"bench {run.task}", unit="item", disable=not progress
+    ) as bar:
         for start in range(0, len(pending), run.batch_size):
-            batch = pending[start:start + run.batch_size]
+            batch = pending[start : start + run.batch_size]
             watch = Stopwatch()
             with watch:
                 outputs = _process(engine, run, batch, source, target)
             items = []
             for record, hypothesis in zip(batch, outputs):
-                item = {"id": record["id"], "hypothesis": hypothesis, "reference": record[reference_key],
-                        "seconds": round(watch.seconds / len(batch), 6), "batch_seconds": round(watch.seconds, 6),
-                        "batch_size": len(batch), "source_tokens": engine.count_tokens(record[source_key]),
-                        "generated_tokens": engine.count_tokens(hypothesis)}
+                item = {
+                    "id": record["id"],
+                    "hypothesis": hypothesis,
+                    "reference": record[reference_key],
+                    "seconds": round(watch.seconds / len(batch), 6),
+                    "batch_seconds": round(watch.seconds, 6),
+                    "batch_size": len(batch),
+                    "source_tokens": engine.count_tokens(record[source_key]),
+                    "generated_tokens": engine.count_tokens(hypothesis),
+                }
                 if scorer is not None:
                     item["rouge"] = quality.rouge_item(scorer, hypothesis, item["reference"], target)
                 else:
@@ -150,17 +170,30 @@ def _quality_summary(run: QualityRun, path: Path, items: list[dict], engine, loa
         scores = quality.translation_scores(hypotheses, references)
     else:
         signature = quality.rouge_signature(target)
-        scores = {name: {"score": round(sum(i["rouge"][name] for i in items) / len(items), 4), "signature": signature}
-                  for name in quality.ROUGE_TYPES}
+        scores = {
+            name: {"score": round(sum(i["rouge"][name] for i in items) / len(items), 4), "signature": signature}
+            for name in quality.ROUGE_TYPES
+        }
     timing = summarize_timings(
-        [i["seconds"] for i in items], len(items),
-        sum(i["source_tokens"] for i in items), sum(i["generated_tokens"] for i in items))
+        [i["seconds"] for i in items],
+        len(items),
+        sum(i["source_tokens"] for i in items),
+        sum(i["generated_tokens"] for i in items),
+    )
     timing["per"] = "item (a batch's time shared by its items)"
     return {
-        "kind": "quality", "task": run.task, "dataset": run.dataset, "dataset_file": str(path), "items": len(items),
-        "model": engine.describe(), "settings": asdict(run), "scores": scores,
-        "optional_metrics": quality.optional_metrics(), "latency": timing,
-        "load_seconds": round(load_seconds, 3), "environment": environment(),
+        "kind": "quality",
+        "task": run.task,
+        "dataset": run.dataset,
+        "dataset_file": str(path),
+        "items": len(items),
+        "model": engine.describe(),
+        "settings": asdict(run),
+        "scores": scores,
+        "optional_metrics": quality.optional_metrics(),
+        "latency": timing,
+        "load_seconds": round(load_seconds, 3),
+        "environment": environment(),
         "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
 
@@ -216,19 +249,40 @@ def run_latency(run: LatencyRun, out: Path, fresh: bool, notify, progress: bool 
             with watch:
                 output = model.generate(**inputs, generation_config=config)
             new_tokens = (output.shape[1] - 1) * run.batch_size
-            store.append([{"id": f"call-{index}", "seconds": round(watch.seconds, 6), "new_tokens_per_sequence":
-                           output.shape[1] - 1, "generated_tokens": new_tokens}])
+            store.append(
+                [
+                    {
+                        "id": f"call-{index}",
+                        "seconds": round(watch.seconds, 6),
+                        "new_tokens_per_sequence": output.shape[1] - 1,
+                        "generated_tokens": new_tokens,
+                    }
+                ]
+            )
     items = store.items
-    timing = summarize_timings([i["seconds"] for i in items], len(items) * run.batch_size,
-                               len(items) * run.batch_size * run.input_tokens, sum(i["generated_tokens"] for i in items))
+    timing = summarize_timings(
+        [i["seconds"] for i in items],
+        len(items) * run.batch_size,
+        len(items) * run.batch_size * run.input_tokens,
+        sum(i["generated_tokens"] for i in items),
+    )
     timing["per"] = f"generate call on a batch of {run.batch_size}"
     timing["ms_per_output_token_p50"] = round(1000 * timing["p50_s"] / run.output_tokens, 3)
     summary = {
-        "kind": "latency", "model": {"alias": card.alias, "hub_id": card.hub_id, "revision": card.revision,
-                                     "engine": "transformers", "device": device,
-                                     "weights": "random" if run.no_weights else "real"},
-        "settings": asdict(run), "latency": timing, "load_seconds": round(load.seconds, 3),
-        "environment": environment(torch.get_num_threads()), "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "kind": "latency",
+        "model": {
+            "alias": card.alias,
+            "hub_id": card.hub_id,
+            "revision": card.revision,
+            "engine": "transformers",
+            "device": device,
+            "weights": "random" if run.no_weights else "real",
+        },
+        "settings": asdict(run),
+        "latency": timing,
+        "load_seconds": round(load.seconds, 3),
+        "environment": environment(torch.get_num_threads()),
+        "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     _finish(store, summary, items, notify)
     return summary

@@ -36,11 +36,21 @@ def forced_generation_config(model, output_tokens: int, beams: int):
     from transformers import GenerationConfig
 
     return GenerationConfig(
-        max_new_tokens=output_tokens, min_new_tokens=output_tokens, num_beams=beams, do_sample=False,
-        early_stopping=False, length_penalty=1.0, no_repeat_ngram_size=0, repetition_penalty=1.0,
-        forced_bos_token_id=None, forced_eos_token_id=None, use_cache=True,
-        decoder_start_token_id=model.config.decoder_start_token_id, eos_token_id=model.config.eos_token_id,
-        pad_token_id=model.config.pad_token_id, bos_token_id=getattr(model.config, "bos_token_id", None),
+        max_new_tokens=output_tokens,
+        min_new_tokens=output_tokens,
+        num_beams=beams,
+        do_sample=False,
+        early_stopping=False,
+        length_penalty=1.0,
+        no_repeat_ngram_size=0,
+        repetition_penalty=1.0,
+        forced_bos_token_id=None,
+        forced_eos_token_id=None,
+        use_cache=True,
+        decoder_start_token_id=model.config.decoder_start_token_id,
+        eos_token_id=model.config.eos_token_id,
+        pad_token_id=model.config.pad_token_id,
+        bos_token_id=getattr(model.config, "bos_token_id", None),
     )
 
 

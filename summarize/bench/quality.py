@@ -67,8 +67,9 @@ def rouge_signature(language: str) -> str:
     from importlib.metadata import version
 
     stem = "porter" if language == "en" else "none"
-    return (f"rouge-score:{version('rouge-score')}|tok:unicode-letters-digits|lower:yes|stem:{stem}"
-            "|lsum:sentence-lines|fmeasure|mean")
+    return (
+        f"rouge-score:{version('rouge-score')}|tok:unicode-letters-digits|lower:yes|stem:{stem}|lsum:sentence-lines|fmeasure|mean"
+    )
 
 
 def optional_metrics() -> dict[str, str]:

@@ -10,8 +10,10 @@ from summarize.errors import InputError
 
 def _model_line(summary: dict) -> str:
     model = summary["model"]
-    return (f"{model['alias']} ({model.get('hub_id') or 'no weights'} @ {model.get('revision')}), "
-            f"engine {model['engine']}, device {model['device']}")
+    return (
+        f"{model['alias']} ({model.get('hub_id') or 'no weights'} @ {model.get('revision')}), "
+        f"engine {model['engine']}, device {model['device']}"
+    )
 
 
 def markdown(summary: dict) -> str:
@@ -19,22 +21,31 @@ def markdown(summary: dict) -> str:
     env = summary["environment"]
     lines = [f"## {summary['kind']} run: {_model_line(summary)}", ""]
     if summary["kind"] == "quality":
-        lines += [f"Dataset `{summary['dataset']}`, {summary['items']} items.", "",
-                  "| metric | score | signature |", "|---|---|---|"]
-        lines += [f"| {name} | {value['score']:.2f} | `{value['signature']}` |"
-                  for name, value in summary["scores"].items()]
+        lines += [
+            f"Dataset `{summary['dataset']}`, {summary['items']} items.",
+            "",
+            "| metric | score | signature |",
+            "|---|---|---|",
+        ]
+        lines += [f"| {name} | {value['score']:.2f} | `{value['signature']}` |" for name, value in summary["scores"].items()]
         lines += ["", *(f"- {name}: {note}" for name, note in summary["optional_metrics"].items())]
     else:
         s = summary["settings"]
-        lines += [f"Forced lengths: {s['input_tokens']} in / {s['output_tokens']} out, batch {s['batch_size']}, "
-                  f"beams {s['beams']}, {s['dtype']}, {s['runs']} timed calls after {s['warmup']} warm-up."]
+        lines += [
+            f"Forced lengths: {s['input_tokens']} in / {s['output_tokens']} out, batch {s['batch_size']}, "
+            f"beams {s['beams']}, {s['dtype']}, {s['runs']} timed calls after {s['warmup']} warm-up."
+        ]
     t = summary["latency"]
-    lines += ["", f"| per {t['per']} | p50 s | p90 s | p99 s | items/s | source tok/s | generated tok/s | peak RSS MiB |",
-              "|---|---|---|---|---|---|---|---|",
-              f"| | {t['p50_s']} | {t['p90_s']} | {t['p99_s']} | {t['items_per_s']} | {t['source_tokens_per_s']} "
-              f"| {t['generated_tokens_per_s']} | {t['peak_rss_mb']} |", "",
-              f"Load {summary['load_seconds']} s. {env['cpu']}, {env['cores']} cores, threads {env['threads']}, "
-              f"GPU {env['gpu'] or 'none'}; " + ", ".join(f"{k} {v}" for k, v in env["packages"].items() if v) + "."]
+    lines += [
+        "",
+        f"| per {t['per']} | p50 s | p90 s | p99 s | items/s | source tok/s | generated tok/s | peak RSS MiB |",
+        "|---|---|---|---|---|---|---|---|",
+        f"| | {t['p50_s']} | {t['p90_s']} | {t['p99_s']} | {t['items_per_s']} | {t['source_tokens_per_s']} "
+        f"| {t['generated_tokens_per_s']} | {t['peak_rss_mb']} |",
+        "",
+        f"Load {summary['load_seconds']} s. {env['cpu']}, {env['cores']} cores, threads {env['threads']}, "
+        f"GPU {env['gpu'] or 'none'}; " + ", ".join(f"{k} {v}" for k, v in env["packages"].items() if v) + ".",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -77,8 +88,11 @@ def load_summaries(folders: list[Path]) -> list[dict]:
             summary = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError):
             raise InputError(f"{folder}: not a finished run (no readable summary.json)") from None
-        if not isinstance(summary, dict) or summary.get("kind") not in ("quality", "latency") \
-                or not {"model", "settings", "latency"} <= set(summary):
+        if (
+            not isinstance(summary, dict)
+            or summary.get("kind") not in ("quality", "latency")
+            or not {"model", "settings", "latency"} <= set(summary)
+        ):
             raise InputError(f"{path}: not a summary written by 'summarize bench'")
         summaries.append(summary)
     return summaries
@@ -90,13 +104,26 @@ def compare(summaries: list[dict], plot: Path | None = None) -> str:
     header = ["model", "engine", "device", "dataset", "settings", *metrics, "p50 s", "items/s", "gen tok/s", "peak RSS MiB"]
     rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for s in summaries:
-        scores = [f"{s['scores'][m]['score']:.2f}" if s["kind"] == "quality" and m in s["scores"] else "-"
-                  for m in metrics]
+        scores = [f"{s['scores'][m]['score']:.2f}" if s["kind"] == "quality" and m in s["scores"] else "-" for m in metrics]
         t = s["latency"]
-        rows.append("| " + " | ".join([s["model"]["alias"], s["model"]["engine"], s["model"]["device"],
-                                       s.get("dataset", "forced lengths"), _settings(s), *scores, str(t["p50_s"]),
-                                       str(t["items_per_s"]), str(t["generated_tokens_per_s"]),
-                                       str(t["peak_rss_mb"])]) + " |")
+        rows.append(
+            "| "
+            + " | ".join(
+                [
+                    s["model"]["alias"],
+                    s["model"]["engine"],
+                    s["model"]["device"],
+                    s.get("dataset", "forced lengths"),
+                    _settings(s),
+                    *scores,
+                    str(t["p50_s"]),
+                    str(t["items_per_s"]),
+                    str(t["generated_tokens_per_s"]),
+                    str(t["peak_rss_mb"]),
+                ]
+            )
+            + " |"
+        )
     if plot is not None and metrics:
         _quality_speed_plot(plot, [s for s in summaries if s["kind"] == "quality"], metrics[0])
     return "\n".join(rows) + "\n"

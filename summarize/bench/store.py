@@ -34,8 +34,10 @@ class RunStore:
                 raise InputError(f"{config_path}: unreadable; pass --fresh to start over") from None
             if previous != config:
                 changed = sorted(k for k in set(previous) | set(config) if previous.get(k) != config.get(k))
-                raise InputError(f"{folder} holds a run with other settings ({', '.join(changed)}); "
-                                 "pass --fresh to start over or --out for another folder")
+                raise InputError(
+                    f"{folder} holds a run with other settings ({', '.join(changed)}); "
+                    "pass --fresh to start over or --out for another folder"
+                )
         else:
             self.require_writable("start a run")
             config_path.write_text(json.dumps(config, indent=2), encoding="utf-8")
@@ -55,8 +57,9 @@ class RunStore:
         try:
             fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise InputError(f"{self.folder}: another bench is writing this run; wait for it, "
-                             "or pass --out for another folder") from None
+            raise InputError(
+                f"{self.folder}: another bench is writing this run; wait for it, or pass --out for another folder"
+            ) from None
         return True
 
     def require_writable(self, what: str) -> None:

@@ -39,8 +39,11 @@ class _Group(click.Group):
             while where.tb_next is not None:
                 where = where.tb_next
             origin = f"{Path(where.tb_frame.f_code.co_filename).name}:{where.tb_lineno}"
-            raise _UserFacingError(f"unexpected {type(error).__name__} at {origin}: {error} "
-                                   "(a bug: please report it; SUMMARIZE_DEBUG=1 shows the traceback)", 1) from None
+            raise _UserFacingError(
+                f"unexpected {type(error).__name__} at {origin}: {error} "
+                "(a bug: please report it; SUMMARIZE_DEBUG=1 shows the traceback)",
+                1,
+            ) from None
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -11,12 +11,25 @@ from summarize.cli.common import announce_engines, as_json, common_options, emit
 @click.argument("source")
 @common_options
 @click.option("--length", type=click.Choice(["short", "medium", "long"]), default="medium", show_default=True)
-@click.option("--order", type=click.Choice(["translate-first", "summarize-first"]), default="translate-first",
-              show_default=True, help="summarize-first summarises in the source language, then translates the summary.")
-@click.option("--translator", envvar="SUMMARIZE_TRANSLATOR", default=None,
-              help="Translation model: alias, hub id or local folder [env SUMMARIZE_TRANSLATOR].")
-@click.option("--summarizer", envvar="SUMMARIZE_SUMMARIZER", default=None,
-              help="Summarisation model: alias, hub id or local folder [env SUMMARIZE_SUMMARIZER].")
+@click.option(
+    "--order",
+    type=click.Choice(["translate-first", "summarize-first"]),
+    default="translate-first",
+    show_default=True,
+    help="summarize-first summarises in the source language, then translates the summary.",
+)
+@click.option(
+    "--translator",
+    envvar="SUMMARIZE_TRANSLATOR",
+    default=None,
+    help="Translation model: alias, hub id or local folder [env SUMMARIZE_TRANSLATOR].",
+)
+@click.option(
+    "--summarizer",
+    envvar="SUMMARIZE_SUMMARIZER",
+    default=None,
+    help="Summarisation model: alias, hub id or local folder [env SUMMARIZE_SUMMARIZER].",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 def article(source, target, from_lang, engine, device, output, length, order, translator, summarizer, fmt) -> None:
     """Summarise SOURCE (a file, - for stdin, or an http(s) URL) in the target language."""
@@ -24,8 +37,17 @@ def article(source, target, from_lang, engine, device, output, length, order, tr
     from summarize.text.readers import read_source
 
     document = read_source(source)
-    options = Options(target=target, source=from_lang, length=length, order=order, engine=engine,
-                      translator=translator, summarizer=summarizer, device=device, progress=True)
+    options = Options(
+        target=target,
+        source=from_lang,
+        length=length,
+        order=order,
+        engine=engine,
+        translator=translator,
+        summarizer=summarizer,
+        device=device,
+        progress=True,
+    )
     result = summarize_article(document, options, notify)
     announce_engines(result["metadata"])
     rendered = {"text": lambda r: r["summary"], "json": as_json, "markdown": _markdown}[fmt](result)
@@ -34,9 +56,14 @@ def article(source, target, from_lang, engine, device, output, length, order, tr
 
 def _markdown(result: dict) -> str:
     meta = result["metadata"]
-    return "\n".join([
-        f"## Summary of {meta['source']}", "", result["summary"], "",
-        f"*{meta['languages']['source']} → {meta['languages']['target']}; "
-        f"translator {meta['translator']['alias']} ({meta['translator']['engine']}), "
-        f"summariser {meta['summarizer']['alias']} ({meta['summarizer']['engine']})*",
-    ])
+    return "\n".join(
+        [
+            f"## Summary of {meta['source']}",
+            "",
+            result["summary"],
+            "",
+            f"*{meta['languages']['source']} → {meta['languages']['target']}; "
+            f"translator {meta['translator']['alias']} ({meta['translator']['engine']}), "
+            f"summariser {meta['summarizer']['alias']} ({meta['summarizer']['engine']})*",
+        ]
+    )

@@ -21,8 +21,11 @@ def _out(out: str | None, name: str) -> Path:
 
 def _quality_options(function):
     options = [
-        click.option("--dataset", required=True, help="A .jsonl file or a named set (flores200-spa-eng-dev, "
-                                                      "newstest2013-spa-eng, xsum-test, ...)."),
+        click.option(
+            "--dataset",
+            required=True,
+            help="A .jsonl file or a named set (flores200-spa-eng-dev, newstest2013-spa-eng, xsum-test, ...).",
+        ),
         click.option("--model", default=None, help="Alias, hub id or local folder; default: what auto picks."),
         click.option("--engine", type=click.Choice(engine_choices()), default="auto"),
         click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto"),
@@ -44,14 +47,41 @@ def bench() -> None:
     """Benchmark quality (with metric signatures), latency and memory. Runs resume after a kill."""
 
 
-def _run_quality(task: str, length: str, dataset, model, engine, device, limit, batch_size, source, target,
-                 warmup, out, fresh, order: str = "translate-first", translator: str | None = None) -> None:
+def _run_quality(
+    task: str,
+    length: str,
+    dataset,
+    model,
+    engine,
+    device,
+    limit,
+    batch_size,
+    source,
+    target,
+    warmup,
+    out,
+    fresh,
+    order: str = "translate-first",
+    translator: str | None = None,
+) -> None:
     from summarize.bench.harness import QualityRun, run_quality
     from summarize.bench.report import markdown
 
-    run = QualityRun(task=task, dataset=dataset, model=model, engine=engine, device=device, limit=limit,
-                     batch_size=batch_size or (16 if task == "translation" else 1), length=length,
-                     source=source, target=target, warmup=warmup, order=order, translator=translator)
+    run = QualityRun(
+        task=task,
+        dataset=dataset,
+        model=model,
+        engine=engine,
+        device=device,
+        limit=limit,
+        batch_size=batch_size or (16 if task == "translation" else 1),
+        length=length,
+        source=source,
+        target=target,
+        warmup=warmup,
+        order=order,
+        translator=translator,
+    )
     name = f"{task}-{(model or engine).replace('/', '_')}-{Path(dataset).stem}"
     folder = _out(out, name)
     summary = run_quality(run, folder, fresh, notify)
@@ -76,8 +106,7 @@ def summarization(length, **options) -> None:
 @bench.command()
 @_quality_options
 @click.option("--length", type=click.Choice(["short", "medium", "long"]), default="short", show_default=True)
-@click.option("--order", type=click.Choice(["translate-first", "summarize-first"]), default="translate-first",
-              show_default=True)
+@click.option("--order", type=click.Choice(["translate-first", "summarize-first"]), default="translate-first", show_default=True)
 @click.option("--translator", default=None, help="Translation model (--model names the summariser).")
 def article(length, order, translator, **options) -> None:
     """The whole article pipeline per document: ROUGE against the references, time per document."""
@@ -98,28 +127,46 @@ def article(length, order, translator, **options) -> None:
 @click.option("--threads", type=POSITIVE, default=None, help="torch intra-op threads (default: torch's choice).")
 @click.option("--out", default=None)
 @click.option("--fresh", is_flag=True)
-def latency(model, no_weights, device, dtype, batch_size, beams, input_tokens, output_tokens, runs, warmup,
-            threads, out, fresh) -> None:
+def latency(
+    model, no_weights, device, dtype, batch_size, beams, input_tokens, output_tokens, runs, warmup, threads, out, fresh
+) -> None:
     """p50/p90/p99 and tokens per second of generate() with forced output lengths."""
     from summarize.bench.harness import LatencyRun, run_latency
     from summarize.bench.report import markdown
 
-    run = LatencyRun(model=model, no_weights=no_weights, device=device, dtype=dtype, batch_size=batch_size,
-                     beams=beams, input_tokens=input_tokens, output_tokens=output_tokens, runs=runs,
-                     warmup=warmup, threads=threads)
+    run = LatencyRun(
+        model=model,
+        no_weights=no_weights,
+        device=device,
+        dtype=dtype,
+        batch_size=batch_size,
+        beams=beams,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        runs=runs,
+        warmup=warmup,
+        threads=threads,
+    )
     name = f"latency-{model}-b{batch_size}-beam{beams}-{input_tokens}x{output_tokens}-{device}"
     folder = _out(out, name)
     summary = run_latency(run, folder, fresh, notify)
     t = summary["latency"]
     click.echo(markdown(summary))
-    click.echo(f"p50 {t['p50_s']} s, p90 {t['p90_s']} s, p99 {t['p99_s']} s; "
-               f"{t['generated_tokens_per_s']} generated tokens/s; {t['ms_per_output_token_p50']} ms per output token")
+    click.echo(
+        f"p50 {t['p50_s']} s, p90 {t['p90_s']} s, p99 {t['p99_s']} s; "
+        f"{t['generated_tokens_per_s']} generated tokens/s; {t['ms_per_output_token_p50']} ms per output token"
+    )
 
 
 @bench.command()
 @click.argument("runs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--plot", type=click.Path(dir_okay=False, path_type=Path), default=None, callback=checked_output,
-              help="Write a quality-against-speed plot here.")
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    callback=checked_output,
+    help="Write a quality-against-speed plot here.",
+)
 def compare(runs, plot) -> None:
     """Lay two or more run folders side by side."""
     from summarize.bench.report import compare as compare_runs

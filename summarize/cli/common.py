@@ -22,13 +22,29 @@ def common_options(function):
     """--from, --to, --engine and --device, shared by `article` and `translate`."""
     options = [
         click.option("--to", "target", default="en", show_default=True, help=f"Target language, {LANGUAGE_HELP}."),
-        click.option("--from", "from_lang", default="auto", show_default=True,
-                     help=f"Source language, {LANGUAGE_HELP}, or auto to detect it."),
-        click.option("--engine", type=click.Choice(engine_choices()), default="auto", show_default=True,
-                     help="Force an engine for the steps it can do; auto picks local models, else fallbacks."),
+        click.option(
+            "--from",
+            "from_lang",
+            default="auto",
+            show_default=True,
+            help=f"Source language, {LANGUAGE_HELP}, or auto to detect it.",
+        ),
+        click.option(
+            "--engine",
+            type=click.Choice(engine_choices()),
+            default="auto",
+            show_default=True,
+            help="Force an engine for the steps it can do; auto picks local models, else fallbacks.",
+        ),
         click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True),
-        click.option("-o", "--output", type=click.Path(path_type=Path), default=None, callback=checked_output,
-                     help="Write the result to this file instead of stdout (replaced whole, or left as it was)."),
+        click.option(
+            "-o",
+            "--output",
+            type=click.Path(path_type=Path),
+            default=None,
+            callback=checked_output,
+            help="Write the result to this file instead of stdout (replaced whole, or left as it was).",
+        ),
     ]
     for option in reversed(options):
         function = option(function)
@@ -55,8 +71,11 @@ def announce_engines(meta: dict) -> None:
     """Say on stderr which engines did the work."""
     languages = f"{meta['languages']['source']} -> {meta['languages']['target']}"
     translator = meta["translator"]
-    said = ("no translation needed" if translator["engine"] == "identity"
-            else f"translated with {translator['alias']} ({_engine(translator)})")
+    said = (
+        "no translation needed"
+        if translator["engine"] == "identity"
+        else f"translated with {translator['alias']} ({_engine(translator)})"
+    )
     if "summarizer" in meta:
         said += f", summarised with {meta['summarizer']['alias']} ({_engine(meta['summarizer'])})"
     notify(f"{languages}: {said}")

@@ -28,8 +28,12 @@ def _status(card: ModelCard) -> str:
     source = local_weights(card)
     if source is None:
         return "not downloaded"
-    converted = [f"{runtime} {q}" for runtime in runtimes() for q in ENGINES[runtime].quantizations
-                 if (converted_folder(card, q, source, runtime) / METADATA).is_file()]
+    converted = [
+        f"{runtime} {q}"
+        for runtime in runtimes()
+        for q in ENGINES[runtime].quantizations
+        if (converted_folder(card, q, source, runtime) / METADATA).is_file()
+    ]
     return "local" + (f", converted {'/'.join(converted)}" if converted else "")
 
 
@@ -41,8 +45,16 @@ def list_models(as_json: bool) -> None:
     for card in load_cards().values():
         size = f"{card.parameters / 1e6:.0f}M" if card.parameters else "-"
         langs = f"{','.join(card.source_languages) or '*'}>{','.join(card.target_languages) or '*'}"
-        rows.append({"alias": card.alias, "task": card.task, "languages": langs, "size": size,
-                     "engines": ",".join(card.engines), "status": _status(card)})
+        rows.append(
+            {
+                "alias": card.alias,
+                "task": card.task,
+                "languages": langs,
+                "size": size,
+                "engines": ",".join(card.engines),
+                "status": _status(card),
+            }
+        )
     if as_json:
         for row in rows:
             click.echo(json.dumps(row))
@@ -86,11 +98,21 @@ def download(alias: str) -> None:
 
 @models.command("convert")
 @click.argument("alias")
-@click.option("--runtime", type=click.Choice(["auto", *runtimes()]), default="auto", show_default=True,
-              help="ctranslate2: every architecture but PEGASUS; openvino: BART and Marian, CPU only; "
-                   "auto: openvino for BART summarisers, else ctranslate2.")
-@click.option("--quantization", type=click.Choice(list(dict.fromkeys(q for r in runtimes() for q in ENGINES[r].quantizations))),
-              default="int8", show_default=True, help="openvino takes int8 or float32.")
+@click.option(
+    "--runtime",
+    type=click.Choice(["auto", *runtimes()]),
+    default="auto",
+    show_default=True,
+    help="ctranslate2: every architecture but PEGASUS; openvino: BART and Marian, CPU only; "
+    "auto: openvino for BART summarisers, else ctranslate2.",
+)
+@click.option(
+    "--quantization",
+    type=click.Choice(list(dict.fromkeys(q for r in runtimes() for q in ENGINES[r].quantizations))),
+    default="int8",
+    show_default=True,
+    help="openvino takes int8 or float32.",
+)
 @click.option("--force", is_flag=True, help="Replace an existing conversion.")
 def convert(alias: str, runtime: str, quantization: str, force: bool) -> None:
     """Convert ALIAS (from the local cache or a local folder) for the ctranslate2 or openvino engine."""

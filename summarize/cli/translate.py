@@ -10,25 +10,36 @@ from summarize.cli.common import announce_engines, as_json, common_options, emit
 @click.command()
 @click.argument("source")
 @common_options
-@click.option("--model", "translator", envvar="SUMMARIZE_TRANSLATOR", default=None,
-              help="Translation model: alias, hub id or local folder [env SUMMARIZE_TRANSLATOR].")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "tsv"]), default="text", show_default=True,
-              help="json and tsv carry the sentence alignment.")
+@click.option(
+    "--model",
+    "translator",
+    envvar="SUMMARIZE_TRANSLATOR",
+    default=None,
+    help="Translation model: alias, hub id or local folder [env SUMMARIZE_TRANSLATOR].",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "tsv"]),
+    default="text",
+    show_default=True,
+    help="json and tsv carry the sentence alignment.",
+)
 def translate(source, target, from_lang, engine, device, output, translator, fmt) -> None:
     """Translate SOURCE (a file, - for stdin, or an http(s) URL) into the target language."""
     from summarize.jobs import Options, translate_document
     from summarize.text.readers import read_source
 
     document = read_source(source)
-    options = Options(target=target, source=from_lang, engine=engine, translator=translator,
-                      device=device, progress=True)
+    options = Options(target=target, source=from_lang, engine=engine, translator=translator, device=device, progress=True)
     result = translate_document(document, options, notify)
     announce_engines(result["metadata"])
     if fmt == "json":
         rendered = as_json(result)
     elif fmt == "tsv":
-        rendered = "\n".join(f"{row['paragraph']}\t{_tsv(row['source'])}\t{_tsv(row['translation'])}"
-                             for row in result["alignment"])
+        rendered = "\n".join(
+            f"{row['paragraph']}\t{_tsv(row['source'])}\t{_tsv(row['translation'])}" for row in result["alignment"]
+        )
     else:
         rendered = "\n\n".join(result["paragraphs"])
     emit(rendered, output)

@@ -19,7 +19,8 @@ def write(source: Path, staging: Path, quantization: str) -> dict:
     except ImportError:
         raise EngineUnavailableError("converting needs the package 'ctranslate2'; pip install ctranslate2") from None
     TransformersConverter(str(_with_converter_config(source, staging))).convert(
-        str(staging / "model"), quantization=quantization, force=True)
+        str(staging / "model"), quantization=quantization, force=True
+    )
     for item in (staging / "model").iterdir():
         os.replace(item, staging / item.name)
     shutil.rmtree(staging / "model")

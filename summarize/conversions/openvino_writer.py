@@ -68,14 +68,23 @@ def export_bart(model, folder: Path, quantization: str) -> None:
         decoder = _Decoder(model, quantized=quantization == "int8")
         beams = 3
         cache = torch.zeros(layers, 2 * beams, heads, 1, head_size)
-        example = (torch.full((2 * beams, 1), 5), torch.tensor([1]), cache, cache.clone(),
-                   torch.where(mask.bool(), 0.0, MASKED), *cross)
+        example = (
+            torch.full((2 * beams, 1), 5),
+            torch.tensor([1]),
+            cache,
+            cache.clone(),
+            torch.where(mask.bool(), 0.0, MASKED),
+            *cross,
+        )
         encoder_graph = openvino.convert_model(encoder, example_input=(ids, mask))
         decoder_graph = openvino.convert_model(decoder, example_input=example)
     cross_names = [f"{kind}.{layer}" for layer in range(layers) for kind in ("cross_keys", "cross_values")]
     _name_ports(encoder_graph, ["input_ids", "attention_mask"], cross_names)
-    _name_ports(decoder_graph, ["input_ids", "position", "self_keys", "self_values", "encoder_mask", *cross_names],
-                ["log_probs", "new_self_keys", "new_self_values"])
+    _name_ports(
+        decoder_graph,
+        ["input_ids", "position", "self_keys", "self_values", "encoder_mask", *cross_names],
+        ["log_probs", "new_self_keys", "new_self_values"],
+    )
     openvino.save_model(encoder_graph, folder / ENCODER, compress_to_fp16=quantization == "int8")
     openvino.save_model(decoder_graph, folder / DECODER, compress_to_fp16=False)
 
@@ -101,8 +110,9 @@ class _Encoder(torch.nn.Module):
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         n, length, width = hidden.shape
         split = lambda x: x.view(n, length, self.heads, width // self.heads).transpose(1, 2)  # noqa: E731
-        return tuple(split(projection(hidden)) for attention in self.projections
-                     for projection in (attention.k_proj, attention.v_proj))
+        return tuple(
+            split(projection(hidden)) for attention in self.projections for projection in (attention.k_proj, attention.v_proj)
+        )
 
 
 class _Int8Linear(torch.nn.Module):
@@ -114,8 +124,7 @@ class _Int8Linear(torch.nn.Module):
         scale = weight.abs().amax(dim=1, keepdim=True).clamp(min=1e-12) / 127
         self.register_buffer("weight_int8", torch.round(weight / scale).to(torch.int8))
         self.register_buffer("scale", scale)
-        self.register_buffer("bias", linear.bias.detach().float() if linear.bias is not None
-                             else torch.zeros(weight.shape[0]))
+        self.register_buffer("bias", linear.bias.detach().float() if linear.bias is not None else torch.zeros(weight.shape[0]))
 
     def forward(self, x):
         return torch.nn.functional.linear(x, self.weight_int8.float() * self.scale, self.bias)

@@ -85,19 +85,31 @@ def convert(card: ModelCard, quantization: str = "int8", force: bool = False, ru
         _remove_abandoned_staging(target)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-{os.getpid()}-", dir=target.parent))
     except OSError as exc:
-        raise EngineUnavailableError(f"cannot write conversions under {target.parent} ({exc.strerror}); "
-                                     "set SUMMARIZE_HOME to a writable folder") from None
+        raise EngineUnavailableError(
+            f"cannot write conversions under {target.parent} ({exc.strerror}); set SUMMARIZE_HOME to a writable folder"
+        ) from None
     try:
         print(f"converting {card.alias} for {runtime} ({quantization}) from {source} ...", file=sys.stderr)
         extra = write(source, staging, quantization)
         copy_tokenizer(source, staging)
         config = json.loads((source / "config.json").read_text(encoding="utf-8"))
-        (staging / METADATA).write_text(json.dumps({
-            "alias": card.alias, "hub_id": card.hub_id, "revision": card.revision, "source": str(source),
-            "runtime": runtime, "quantization": quantization,
-            "architecture": card.architecture if card.architecture != "auto" else architecture_of(config),
-            "max_position_embeddings": config.get("max_position_embeddings"), **extra},
-            indent=2), encoding="utf-8")
+        (staging / METADATA).write_text(
+            json.dumps(
+                {
+                    "alias": card.alias,
+                    "hub_id": card.hub_id,
+                    "revision": card.revision,
+                    "source": str(source),
+                    "runtime": runtime,
+                    "quantization": quantization,
+                    "architecture": card.architecture if card.architecture != "auto" else architecture_of(config),
+                    "max_position_embeddings": config.get("max_position_embeddings"),
+                    **extra,
+                },
+                indent=2,
+            ),
+            encoding="utf-8",
+        )
         staging.chmod(0o777 & ~current_umask())
         if target.exists():
             shutil.rmtree(target)
@@ -113,7 +125,7 @@ def convert(card: ModelCard, quantization: str = "int8", force: bool = False, ru
 def _remove_abandoned_staging(target: Path) -> None:
     """Staging folders of `target` left by a conversion whose process is gone (killed)."""
     for staging in target.parent.glob(f".{target.name}-*-*"):
-        pid = staging.name[len(target.name) + 2:].split("-")[0]
+        pid = staging.name[len(target.name) + 2 :].split("-")[0]
         if pid.isdigit() and not _alive(int(pid)):
             shutil.rmtree(staging, ignore_errors=True)
 

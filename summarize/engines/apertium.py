@@ -52,8 +52,7 @@ def mode_for(source: str, target: str) -> str | None:
 
 def strip_marks(translation: str, source: str) -> str:
     """Remove Apertium's unknown-word marks, except characters the source itself had."""
-    return _MARK.sub(lambda m: m.group(0) if m.group(0) + _word_after(translation, m.end()) in source else "",
-                     translation)
+    return _MARK.sub(lambda m: m.group(0) if m.group(0) + _word_after(translation, m.end()) in source else "", translation)
 
 
 def _word_after(text: str, start: int) -> str:
@@ -89,8 +88,7 @@ class ApertiumTranslator(Translator):
         lines = [" ".join(s.split()) for s in sentences]
         command = ["apertium", *([] if self.keep_marks else ["-u"]), mode]
         try:
-            done = subprocess.run(command, input="\n".join(lines) + "\n", capture_output=True,
-                                  text=True, timeout=TIMEOUT_S)
+            done = subprocess.run(command, input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=TIMEOUT_S)
         except subprocess.TimeoutExpired:
             raise EngineUnavailableError(f"Apertium took over {TIMEOUT_S} s and was stopped") from None
         if done.returncode != 0:

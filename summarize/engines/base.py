@@ -19,8 +19,9 @@ def check_budget(lengths: list[int], budget: int) -> None:
         from summarize.errors import SummarizeError
 
         index, length = too_long[0]
-        raise SummarizeError(f"input {index} has {length} tokens, over the budget of {budget}; "
-                             "it must be split before it reaches the model")
+        raise SummarizeError(
+            f"input {index} has {length} tokens, over the budget of {budget}; it must be split before it reaches the model"
+        )
 
 
 class Engine(ABC):
@@ -87,8 +88,7 @@ class IdentityTranslator(Translator):
     max_input_tokens = None
 
     def __init__(self):
-        self.card = ModelCard(alias="identity", task="translation", engines=("extractive",),
-                              architecture="extractive")
+        self.card = ModelCard(alias="identity", task="translation", engines=("extractive",), architecture="extractive")
 
     @classmethod
     def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> IdentityTranslator:

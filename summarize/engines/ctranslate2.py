@@ -32,8 +32,7 @@ def import_ctranslate2():
     try:
         import ctranslate2
     except ImportError:
-        raise EngineUnavailableError("engine 'ctranslate2' needs the package 'ctranslate2'; "
-                                     "pip install ctranslate2") from None
+        raise EngineUnavailableError("engine 'ctranslate2' needs the package 'ctranslate2'; pip install ctranslate2") from None
     return ctranslate2
 
 
@@ -57,8 +56,12 @@ class CT2Model(Converted):
         self.output_vocabulary = self.metadata.get("output_vocabulary")
         self.intra_threads, self.inter_threads = thread_plan(task, self.device)
         self.translator = ctranslate2.Translator(
-            str(folder), device=self.device, compute_type=self.quantization,
-            intra_threads=self.intra_threads, inter_threads=self.inter_threads)
+            str(folder),
+            device=self.device,
+            compute_type=self.quantization,
+            intra_threads=self.intra_threads,
+            inter_threads=self.inter_threads,
+        )
         self.target_ids = _target_vocabulary(folder)
 
     @classmethod
@@ -89,9 +92,12 @@ class CT2Model(Converted):
         results = self.translator.translate_batch(
             [self.tokenizer.convert_ids_to_tokens(ids) for ids in inputs],
             target_prefix=[prefix] * len(inputs) if prefix else None,
-            max_batch_size=min(MAX_BATCH, math.ceil(len(inputs) / self.inter_threads)), return_scores=False,
-            use_vmap=self.output_vocabulary is not None, **self._options(settings))
-        return [[self.target_ids[token] for token in result.hypotheses[0][1 if prefix else 0:]] for result in results]
+            max_batch_size=min(MAX_BATCH, math.ceil(len(inputs) / self.inter_threads)),
+            return_scores=False,
+            use_vmap=self.output_vocabulary is not None,
+            **self._options(settings),
+        )
+        return [[self.target_ids[token] for token in result.hypotheses[0][1 if prefix else 0 :]] for result in results]
 
 
 def _target_vocabulary(folder: Path) -> dict[str, int]:

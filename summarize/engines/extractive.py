@@ -43,7 +43,7 @@ def _shared_presence(tokens: list[list[str]], counts: bool = False) -> np.ndarra
     shared = {w: i for i, w in enumerate(sorted(w for w, n in frequency.items() if n > 1))}
     matrix = np.zeros((len(tokens), max(len(shared), 1)), dtype=np.float32)
     for row, ws in enumerate(tokens):
-        for w in (ws if counts else set(ws)):
+        for w in ws if counts else set(ws):
             if w in shared:
                 matrix[row, shared[w]] += 1.0
     return matrix

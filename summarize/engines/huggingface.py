@@ -39,10 +39,17 @@ class TransformersModel(Seq2Seq):
         architecture = card.architecture if card.architecture != "auto" else architecture_of(config)
         try:
             model = AutoModelForSeq2SeqLM.from_pretrained(
-                folder, use_safetensors=True, trust_remote_code=False, dtype=pick_dtype(device, architecture))
+                folder, use_safetensors=True, trust_remote_code=False, dtype=pick_dtype(device, architecture)
+            )
             self.model = model.to(device).eval()
-            super().__init__(card, folder, device, architecture, config.get("max_position_embeddings"),
-                             self.model.generation_config.to_diff_dict())
+            super().__init__(
+                card,
+                folder,
+                device,
+                architecture,
+                config.get("max_position_embeddings"),
+                self.model.generation_config.to_diff_dict(),
+            )
         except Exception as exc:  # corrupt or incomplete files surface as many exception types
             first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ModelUnavailableError(f"model '{card.alias}' in {folder} cannot be loaded: {first_line}") from None

@@ -22,14 +22,42 @@ from summarize.errors import EngineUnavailableError, ModelUnavailableError
 # Inputs encoded and searched together: one 1024-token input already fills the cores.
 MAX_BATCH = 8
 # Generation settings this engine honours; any other one set to a non-default value is refused.
-HONOURED = {"num_beams", "max_new_tokens", "min_new_tokens", "length_penalty",
-            "early_stopping", "no_repeat_ngram_size", "forced_bos_token_id", "forced_eos_token_id",
-            "decoder_start_token_id", "eos_token_id", "pad_token_id", "bos_token_id", "bad_words_ids",
-            "renormalize_logits"}
-IGNORED = {"do_sample", "transformers_version", "_from_model_config", "use_cache", "output_attentions",
-           "output_hidden_states", "output_scores", "return_dict_in_generate", "num_return_sequences"}
-_NEUTRAL = {"repetition_penalty": 1.0, "temperature": 1.0, "top_k": 50, "top_p": 1.0, "num_beam_groups": 1,
-            "diversity_penalty": 0.0, "encoder_no_repeat_ngram_size": 0}
+HONOURED = {
+    "num_beams",
+    "max_new_tokens",
+    "min_new_tokens",
+    "length_penalty",
+    "early_stopping",
+    "no_repeat_ngram_size",
+    "forced_bos_token_id",
+    "forced_eos_token_id",
+    "decoder_start_token_id",
+    "eos_token_id",
+    "pad_token_id",
+    "bos_token_id",
+    "bad_words_ids",
+    "renormalize_logits",
+}
+IGNORED = {
+    "do_sample",
+    "transformers_version",
+    "_from_model_config",
+    "use_cache",
+    "output_attentions",
+    "output_hidden_states",
+    "output_scores",
+    "return_dict_in_generate",
+    "num_return_sequences",
+}
+_NEUTRAL = {
+    "repetition_penalty": 1.0,
+    "temperature": 1.0,
+    "top_k": 50,
+    "top_p": 1.0,
+    "num_beam_groups": 1,
+    "diversity_penalty": 0.0,
+    "encoder_no_repeat_ngram_size": 0,
+}
 
 
 def _import_openvino():
@@ -53,8 +81,10 @@ class OVRunner:
             self.decoder = core.compile_model(folder / DECODER, "CPU", exact)
         except RuntimeError as exc:
             first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise ModelUnavailableError(f"the OpenVINO conversion in {folder} cannot be loaded ({first_line}); "
-                                        "convert again with 'summarize models convert ... --force'") from None
+            raise ModelUnavailableError(
+                f"the OpenVINO conversion in {folder} cannot be loaded ({first_line}); "
+                "convert again with 'summarize models convert ... --force'"
+            ) from None
         self.encoder_precision = str(self.encoder.get_property("INFERENCE_PRECISION_HINT"))
 
     def generate_ids(self, batch: list[list[int]], pad_token_id: int, settings: SearchSettings) -> list[list[int]]:
@@ -62,7 +92,7 @@ class OVRunner:
         width = max(len(ids) for ids in batch)
         input_ids = np.full((len(batch), width), pad_token_id, dtype=np.int64)
         for row, ids in enumerate(batch):
-            input_ids[row, :len(ids)] = ids
+            input_ids[row, : len(ids)] = ids
         attention_mask = (np.arange(width)[None, :] < np.array([len(ids) for ids in batch])[:, None]).astype(np.int64)
         encoded = self.encoder({"input_ids": input_ids, "attention_mask": attention_mask})
         cross = {port.get_any_name(): encoded[port] for port in self.encoder.outputs}
@@ -86,10 +116,18 @@ class OVRunner:
                 keys, values = keys.copy(), values.copy()
             else:
                 keys, values = np.take(keys, origins, axis=1), np.take(values, origins, axis=1)
-            result = request.infer({
-                "input_ids": tokens.reshape(-1, 1).astype(np.int64), "position": np.array([state["position"]]),
-                "self_keys": keys, "self_values": values, "encoder_mask": encoder_mask, **cross},
-                share_inputs=True, share_outputs=True)
+            result = request.infer(
+                {
+                    "input_ids": tokens.reshape(-1, 1).astype(np.int64),
+                    "position": np.array([state["position"]]),
+                    "self_keys": keys,
+                    "self_values": values,
+                    "encoder_mask": encoder_mask,
+                    **cross,
+                },
+                share_inputs=True,
+                share_outputs=True,
+            )
             state["self_keys"], state["self_values"] = result["new_self_keys"], result["new_self_values"]
             state["position"] += 1
             return result["log_probs"]
@@ -117,26 +155,34 @@ class OVModel(Converted):
         return self._search_settings(self.generation(length))
 
     def _search_settings(self, merged: dict) -> SearchSettings:
-        refused = sorted(k for k, v in merged.items()
-                         if k not in HONOURED | IGNORED and v is not None and _NEUTRAL.get(k) != v)
+        refused = sorted(k for k, v in merged.items() if k not in HONOURED | IGNORED and v is not None and _NEUTRAL.get(k) != v)
         if refused:
-            raise EngineUnavailableError(f"the openvino engine does not apply the generation setting(s) "
-                                         f"{', '.join(refused)} of '{self.card.alias}'; use --engine transformers")
+            raise EngineUnavailableError(
+                f"the openvino engine does not apply the generation setting(s) "
+                f"{', '.join(refused)} of '{self.card.alias}'; use --engine transformers"
+            )
         bad_words = merged.get("bad_words_ids") or []
         if any(len(words) != 1 for words in bad_words):
-            raise EngineUnavailableError(f"the openvino engine bans single tokens only; '{self.card.alias}' "
-                                         "bans longer sequences; use --engine transformers")
+            raise EngineUnavailableError(
+                f"the openvino engine bans single tokens only; '{self.card.alias}' "
+                "bans longer sequences; use --engine transformers"
+            )
         token = lambda name: merged.get(name, self.model_config.get(name))  # noqa: E731
         return SearchSettings(
-            start_token_id=token("decoder_start_token_id"), eos_token_id=token("eos_token_id"),
-            pad_token_id=token("pad_token_id"), num_beams=merged.get("num_beams", 1),
-            max_new_tokens=merged["max_new_tokens"], min_new_tokens=merged["min_new_tokens"],
-            length_penalty=merged.get("length_penalty", 1.0), early_stopping=merged.get("early_stopping", False),
+            start_token_id=token("decoder_start_token_id"),
+            eos_token_id=token("eos_token_id"),
+            pad_token_id=token("pad_token_id"),
+            num_beams=merged.get("num_beams", 1),
+            max_new_tokens=merged["max_new_tokens"],
+            min_new_tokens=merged["min_new_tokens"],
+            length_penalty=merged.get("length_penalty", 1.0),
+            early_stopping=merged.get("early_stopping", False),
             no_repeat_ngram_size=merged.get("no_repeat_ngram_size") or 0,
             banned_token_ids=tuple(words[0] for words in bad_words),
             renormalize=bool(merged.get("renormalize_logits")),
             forced_bos_token_id=merged.get("forced_bos_token_id"),
-            forced_eos_token_id=merged.get("forced_eos_token_id"))
+            forced_eos_token_id=merged.get("forced_eos_token_id"),
+        )
 
     def generate_ids(self, inputs: list[list[int]], settings: dict) -> list[list[int]]:
         search_settings = self._search_settings(settings)

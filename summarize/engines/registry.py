@@ -21,8 +21,11 @@ def engine_class(task: str, name: str) -> type:
         return _load(row.translator if task == "translation" else row.summarizer, name)
     model_class = _load(row.model, name)
     base = NeuralTranslator if task == "translation" else NeuralSummarizer
-    return type(f"{model_class.__name__}{base.__name__}", (base,), {"engine_name": name, "model_class": model_class,
-                                                                   "__doc__": f"{base.__doc__} ({name})"})
+    return type(
+        f"{model_class.__name__}{base.__name__}",
+        (base,),
+        {"engine_name": name, "model_class": model_class, "__doc__": f"{base.__doc__} ({name})"},
+    )
 
 
 def _load(path: str, name: str):

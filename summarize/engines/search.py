@@ -44,8 +44,8 @@ def process(sequences: np.ndarray, log_probs: np.ndarray, settings: SearchSettin
     n = settings.no_repeat_ngram_size
     if n and length + 1 >= n:
         for row, sequence in enumerate(sequences.tolist()):
-            prefix = tuple(sequence[length - n + 1:])
-            banned = [sequence[i + n - 1] for i in range(length - n + 1) if tuple(sequence[i:i + n - 1]) == prefix]
+            prefix = tuple(sequence[length - n + 1 :])
+            banned = [sequence[i + n - 1] for i in range(length - n + 1) if tuple(sequence[i : i + n - 1]) == prefix]
             log_probs[row, banned] = _BANNED
     if settings.banned_token_ids:
         log_probs[:, list(settings.banned_token_ids)] = _BANNED
@@ -115,7 +115,7 @@ def _beam(step: Step, inputs: int, settings: SearchSettings) -> list[list[int]]:
         origins = (np.take_along_axis(top_beams, chosen, axis=1) + rows * beams).reshape(-1)
         # Finished hypotheses: the stopped ones among the first `beams` candidates, if they beat the kept.
         just_finished = hits & (np.arange(keep) < beams)[None, :]
-        final = (top_scores / np.float32(length ** settings.length_penalty)).astype(np.float32)
+        final = (top_scores / np.float32(length**settings.length_penalty)).astype(np.float32)
         full = is_finished.all(axis=1, keepdims=True) & (settings.early_stopping is True)
         for excluded in (full, ~improvable, ~just_finished):
             final = final + excluded.astype(np.float32) * _LOST
@@ -150,7 +150,7 @@ def _improvable(improvable, running_scores, finished_scores, is_finished, length
         best_length = max_length - 1
     else:
         best_length = length - 1
-    best_possible = running_scores[:, :1] / (best_length ** settings.length_penalty)
+    best_possible = running_scores[:, :1] / (best_length**settings.length_penalty)
     worst = np.where(is_finished, finished_scores.min(axis=1, keepdims=True), _LOST)
     return improvable & (best_possible > worst).any(axis=1, keepdims=True)
 
@@ -158,5 +158,5 @@ def _improvable(improvable, running_scores, finished_scores, is_finished, length
 def _trim(tokens: list[int], settings: SearchSettings) -> list[int]:
     """Up to and including the first end token (a hypothesis that never ended fills the maximum)."""
     if settings.eos_token_id in tokens:
-        return tokens[:tokens.index(settings.eos_token_id) + 1]
+        return tokens[: tokens.index(settings.eos_token_id) + 1]
     return tokens

@@ -61,8 +61,9 @@ class Seq2Seq(ABC):
     max_batch: int | None = 16
     max_batch_tokens: int | None = None
 
-    def __init__(self, card: ModelCard, tokenizer_folder: Path, device: str, architecture: str,
-                 positions: int | None, saved: dict):
+    def __init__(
+        self, card: ModelCard, tokenizer_folder: Path, device: str, architecture: str, positions: int | None, saved: dict
+    ):
         from transformers import AutoTokenizer
         from transformers.utils import logging as hf_logging
 
@@ -73,8 +74,8 @@ class Seq2Seq(ABC):
         self.tokenizer = AutoTokenizer.from_pretrained(tokenizer_folder, trust_remote_code=False)
         self.saved_generation = saved
         self.max_input_tokens = card.max_input_tokens or min(
-            self.tokenizer.model_max_length or DEFAULT_INPUT_BUDGET, positions or DEFAULT_INPUT_BUDGET,
-            DEFAULT_INPUT_BUDGET)
+            self.tokenizer.model_max_length or DEFAULT_INPUT_BUDGET, positions or DEFAULT_INPUT_BUDGET, DEFAULT_INPUT_BUDGET
+        )
 
     @classmethod
     @abstractmethod
@@ -153,9 +154,14 @@ class Converted(Seq2Seq):
         self.folder = folder
         self.metadata = read_metadata(folder)
         self.quantization = self.metadata["quantization"]
-        super().__init__(card, folder, pick_device(device, self.runtime),
-                         self.metadata.get("architecture", card.architecture), self._positions(folder),
-                         saved_generation(folder))
+        super().__init__(
+            card,
+            folder,
+            pick_device(device, self.runtime),
+            self.metadata.get("architecture", card.architecture),
+            self._positions(folder),
+            saved_generation(folder),
+        )
 
     def _positions(self, folder: Path) -> int | None:
         """The model's position limit, recorded at conversion (or in a copied config.json)."""

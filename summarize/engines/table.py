@@ -42,21 +42,33 @@ class EngineRow:
         return self.neural or (self.translator if task == "translation" else self.summarizer) is not None
 
 
-ENGINES = {row.name: row for row in (
-    EngineRow("transformers", model="summarize.engines.huggingface:TransformersModel"),
-    # Translation comes as batches of sentences, where CTranslate2's one-batch-per-core plan wins;
-    # one long input to summarise favours OpenVINO (benchmarks/results/figures.md).
-    EngineRow("ctranslate2", model="summarize.engines.ctranslate2:CT2Model",
-              writer="summarize.conversions.ctranslate2_writer:write",
-              quantizations=("int8", "int8_float32", "int8_float16", "float32", "float16"),
-              preferred={"cpu": ("int8", "int8_float32", "float32"), "cuda": ("float16", "int8_float16", "float32")},
-              auto_rank={"translation": 0, "summarization": 1}),
-    EngineRow("openvino", model="summarize.engines.openvino:OVModel", devices=("cpu",),
-              writer="summarize.conversions.openvino_writer:write", quantizations=("int8", "float32"),
-              preferred={"cpu": ("int8", "float32")}, auto_rank={"translation": 1, "summarization": 0}),
-    EngineRow("apertium", translator="summarize.engines.apertium:ApertiumTranslator"),
-    EngineRow("extractive", summarizer="summarize.engines.extractive:ExtractiveSummarizer"),
-)}
+ENGINES = {
+    row.name: row
+    for row in (
+        EngineRow("transformers", model="summarize.engines.huggingface:TransformersModel"),
+        # Translation comes as batches of sentences, where CTranslate2's one-batch-per-core plan wins;
+        # one long input to summarise favours OpenVINO (benchmarks/results/figures.md).
+        EngineRow(
+            "ctranslate2",
+            model="summarize.engines.ctranslate2:CT2Model",
+            writer="summarize.conversions.ctranslate2_writer:write",
+            quantizations=("int8", "int8_float32", "int8_float16", "float32", "float16"),
+            preferred={"cpu": ("int8", "int8_float32", "float32"), "cuda": ("float16", "int8_float16", "float32")},
+            auto_rank={"translation": 0, "summarization": 1},
+        ),
+        EngineRow(
+            "openvino",
+            model="summarize.engines.openvino:OVModel",
+            devices=("cpu",),
+            writer="summarize.conversions.openvino_writer:write",
+            quantizations=("int8", "float32"),
+            preferred={"cpu": ("int8", "float32")},
+            auto_rank={"translation": 1, "summarization": 0},
+        ),
+        EngineRow("apertium", translator="summarize.engines.apertium:ApertiumTranslator"),
+        EngineRow("extractive", summarizer="summarize.engines.extractive:ExtractiveSummarizer"),
+    )
+}
 
 
 def engine_choices() -> tuple[str, ...]:

@@ -34,7 +34,7 @@ def cut_at_length(sentence: str, max_words: int, max_chars: int) -> list[str]:
     words = chars = 0
     for clause in _CLAUSE_END.split(sentence):
         for word in clause.split():
-            for part in [word[i:i + max_chars] for i in range(0, len(word), max_chars)]:
+            for part in [word[i : i + max_chars] for i in range(0, len(word), max_chars)]:
                 if current and (words + 1 > max_words or chars + 1 + len(part) > max_chars):
                     pieces.append(" ".join(current))
                     current, words, chars = [], 0, 0

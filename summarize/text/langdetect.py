@@ -36,8 +36,11 @@ def _detector(languages: tuple[str, ...] | None, low_accuracy: bool = False):
     accuracy's load time and memory (benchmarks/results/figures.md)."""
     from lingua import IsoCode639_1, LanguageDetectorBuilder
 
-    builder = (LanguageDetectorBuilder.from_all_languages() if languages is None else
-               LanguageDetectorBuilder.from_iso_codes_639_1(*(IsoCode639_1.from_str(c) for c in languages)))
+    builder = (
+        LanguageDetectorBuilder.from_all_languages()
+        if languages is None
+        else LanguageDetectorBuilder.from_iso_codes_639_1(*(IsoCode639_1.from_str(c) for c in languages))
+    )
     return (builder.with_low_accuracy_mode() if low_accuracy else builder).build()
 
 
@@ -51,8 +54,7 @@ def detectable(languages: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _ranked(detector, text: str) -> list[tuple[str, float]]:
-    return [(v.language.iso_code_639_1.name.lower(), v.value)
-            for v in detector.compute_language_confidence_values(text)]
+    return [(v.language.iso_code_639_1.name.lower(), v.value) for v in detector.compute_language_confidence_values(text)]
 
 
 def _name(code: str) -> str:
@@ -84,7 +86,8 @@ def detect(text: str, served: tuple[str, ...]) -> Detection:
         raise LanguageError(
             f"the text looks like {_name(code)} ('{code}') with confidence {confidence:.2f}, which no model card "
             f"or installed Apertium pair translates; served: {', '.join(sorted(served))} "
-            "(pass --from LANG if the detection is wrong)")
+            "(pass --from LANG if the detection is wrong)"
+        )
     if len(served) == 1:
         return Detection(served[0], 1.0)
     ranked = _ranked(_detector(detectable(tuple(sorted(served)))), sample)

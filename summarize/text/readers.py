@@ -72,8 +72,9 @@ def _fetch(url: str, max_bytes: int) -> tuple[bytes, str, bool]:
             raw = bytearray()
             while len(raw) <= max_bytes:
                 if time.monotonic() > deadline:
-                    raise InputError(f"{shown}: not fetched within {limit('url_deadline_s')} s "
-                                     "(SUMMARIZE_URL_DEADLINE_S sets the limit)")
+                    raise InputError(
+                        f"{shown}: not fetched within {limit('url_deadline_s')} s (SUMMARIZE_URL_DEADLINE_S sets the limit)"
+                    )
                 block = response.read1(65536)
                 if not block:
                     break
@@ -101,8 +102,12 @@ def redact(text: str) -> str:
 _USERINFO = re.compile(r"(\w+://[^/@\s:]*:)[^/@\s]*@")
 
 
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
 
 def decode(raw: bytes, origin: str) -> str:

@@ -60,7 +60,7 @@ def _is_boundary(text: str, match: re.Match, language: str) -> bool:
         return bare in STARTERS.get(language, set())
     if len(token) == 1 and token.isalpha():
         # An initial ("J. K. Rowling") unless a quote or a sentence-opening word follows ("Apolo X. «Se").
-        return bool(opener and opener[0] in "\"“«") or bare in STARTERS.get(language, set())
+        return bool(opener and opener[0] in '"“«') or bare in STARTERS.get(language, set())
     if language == "de" and token.isdigit() and len(token) <= 2:
         return False  # a German ordinal: "am 3. Oktober"
     return True
@@ -70,7 +70,7 @@ def _rule_split(text: str, language: str) -> list[str]:
     sentences, start = [], 0
     for match in _CANDIDATE.finditer(text):
         if _is_boundary(text, match, language):
-            sentences.append(text[start:match.end()].strip())
+            sentences.append(text[start : match.end()].strip())
             start = match.end()
     sentences.append(text[start:].strip())
     return [s for s in sentences if s]
