@@ -18,6 +18,7 @@ ISO3 = {"en": "eng", "es": "spa", "fr": "fra", "de": "deu", "it": "ita", "pt": "
 # '#' marks a generation error, '@' a transfer error; '*' (unknown word) is dropped by `-u`.
 _MARK = re.compile(r"(?<![\w#@*])[#@*](?=\w)")
 TIMEOUT_S = 600
+LISTING_TIMEOUT_S = 30
 
 
 def install_hint(pair: str | None = None) -> str:
@@ -31,7 +32,7 @@ def available_modes() -> tuple[str, ...]:
     if shutil.which("apertium") is None:
         return ()
     try:
-        listing = subprocess.run(["apertium", "-l"], capture_output=True, text=True, timeout=30)
+        listing = subprocess.run(["apertium", "-l"], capture_output=True, text=True, timeout=LISTING_TIMEOUT_S)
     except (OSError, subprocess.TimeoutExpired):
         return ()
     return tuple(line.strip() for line in listing.stdout.splitlines() if line.strip())

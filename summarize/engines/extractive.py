@@ -13,6 +13,8 @@ from summarize.engines.base import Summarizer
 from summarize.limits import limit
 
 SENTENCES_PER_LENGTH = {"short": 1, "medium": 3, "long": 5}
+# PageRank: power iterations at most (it converges in a few dozen on sentence graphs).
+MAX_ITERATIONS = 200
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -28,7 +30,7 @@ def pagerank(weights: np.ndarray, damping: float = 0.85, tolerance: float = 1e-8
     # A sentence linked to nothing spreads its score evenly, as in the original formulation.
     transition = np.where(out > 0, weights / np.where(out > 0, out, 1), 1.0 / n)
     scores = np.full(n, 1.0 / n)
-    for _ in range(200):
+    for _ in range(MAX_ITERATIONS):
         updated = (1 - damping) / n + damping * transition.T @ scores
         if np.abs(updated - scores).sum() < tolerance:
             return updated

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from summarize.cards import ModelCard
+from summarize.cards import GENERATION_KEYS, ModelCard
 from summarize.conversions.openvino_graphs import DECODER, ENCODER, MASKED
 from summarize.engines.search import SearchSettings, search
 from summarize.engines.seq2seq import Converted
@@ -21,16 +21,10 @@ from summarize.errors import EngineUnavailableError, ModelUnavailableError
 
 # Inputs encoded and searched together: one 1024-token input already fills the cores.
 MAX_BATCH = 8
-# Generation settings this engine honours; any other one set to a non-default value is refused.
-HONOURED = {
-    "num_beams",
-    "max_new_tokens",
-    "min_new_tokens",
-    "length_penalty",
-    "early_stopping",
-    "no_repeat_ngram_size",
-    "forced_bos_token_id",
-    "forced_eos_token_id",
+# Generation settings this engine honours: the card's (but a repetition penalty, which the search
+# does not apply), the model's special tokens and banned words; any other one set to a value that
+# changes the output is refused.
+HONOURED = (set(GENERATION_KEYS) - {"repetition_penalty"}) | {
     "decoder_start_token_id",
     "eos_token_id",
     "pad_token_id",

@@ -16,6 +16,11 @@ from summarize.limits import LIMITS, limit
 from summarize.text.document import Document, split_paragraphs
 
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+# Bytes read from a URL per call, so that the deadline is checked between reads.
+_READ_BLOCK = 65536
+# How much of the start of a file tells binary, UTF-16 or HTML apart.
+_HEAD_BYTES = 8192
+_HTML_HEAD_CHARS = 512
 
 
 def read_source(source: str, max_bytes: int | None = None) -> Document:
@@ -75,7 +80,7 @@ def _fetch(url: str, max_bytes: int) -> tuple[bytes, str, bool]:
                     raise InputError(
                         f"{shown}: not fetched within {limit('url_deadline_s')} s (SUMMARIZE_URL_DEADLINE_S sets the limit)"
                     )
-                block = response.read1(65536)
+                block = response.read1(_READ_BLOCK)
                 if not block:
                     break
                 raw += block
@@ -122,7 +127,7 @@ def decode(raw: bytes, origin: str) -> str:
     utf16 = _bomless_utf16(raw)
     if utf16 is not None:
         return utf16
-    if b"\x00" in raw[:8192]:
+    if b"\x00" in raw[:_HEAD_BYTES]:
         raise InputError(f"{origin}: looks like a binary file, not text")
     try:
         return raw.decode("utf-8-sig")
@@ -148,7 +153,7 @@ def decode(raw: bytes, origin: str) -> str:
 
 def _bomless_utf16(raw: bytes) -> str | None:
     """UTF-16 written without a byte-order mark: zero bytes at every other place (Latin text)."""
-    head = raw[:8192]
+    head = raw[:_HEAD_BYTES]
     if len(head) < 4 or len(raw) % 2:
         return None
     even, odd = head[0::2].count(0), head[1::2].count(0)
@@ -191,7 +196,7 @@ def _as_western_european(raw: bytes) -> str | None:
 
 
 def _looks_like_html(text: str) -> bool:
-    head = text.lstrip()[:512].lower()
+    head = text.lstrip()[:_HTML_HEAD_CHARS].lower()
     return head.startswith(("<!doctype html", "<html"))
 
 
