@@ -46,6 +46,8 @@ FIELD_TYPES = {
     "target_languages": (list, str),
     "language_codes": (dict, str),
     "source_prefix": (str, None),
+    "max_length_factor": ((int, float), None),
+    "max_length_offset": (int, None),
     "generation": (dict, None),
     "lengths": (dict, dict),
     "config": (dict, None),
@@ -91,6 +93,9 @@ class ModelCard:
     target_languages: tuple[str, ...] = ()
     language_codes: dict[str, str] = field(default_factory=dict)
     source_prefix: str = ""
+    #: Translation: new tokens per batch at most this times its longest source, plus the offset.
+    max_length_factor: float | None = None
+    max_length_offset: int | None = None
     generation: dict = field(default_factory=dict)
     lengths: dict[str, dict] = field(default_factory=dict)
     config: dict = field(default_factory=dict)

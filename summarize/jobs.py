@@ -32,6 +32,8 @@ class Options:
     summarizer: str | None = None
     device: str = "auto"
     progress: bool = False
+    #: Translation output at most this times the source (plus the card's offset); None: the card's.
+    length_factor: float | None = None
 
 
 def summarize_article(doc: Document, options: Options, notify) -> dict:
@@ -55,12 +57,22 @@ def summarize_article(doc: Document, options: Options, notify) -> dict:
         with timer.measure("summarize"):
             summary = summarize_sentences(sentences, summarizer, options.length, source)
         with timer.measure("load"):
-            translator = choose("translation", source, options.target, options.translator, options.engine, options.device, notify)
+            translator = choose(
+                "translation",
+                source,
+                options.target,
+                options.translator,
+                options.engine,
+                options.device,
+                notify,
+                options.length_factor,
+            )
         with timer.measure("translate"):
             summary_sentences = split_sentences(summary.text, source)
             translation = translate_paragraphs([summary_sentences], translator, source, options.target)
         translators = [translator]
         text = " ".join(translation.target[0])
+        _say_runaways(translation, notify)
     else:
         with timer.measure("translate"):
             translation, translators = translate_by_language(
@@ -71,6 +83,7 @@ def summarize_article(doc: Document, options: Options, notify) -> dict:
                 options.progress,
                 notify if options.engine == "auto" else None,
             )
+        _say_runaways(translation, notify)
         with timer.measure("load"):
             summarizer = choose("summarization", options.target, None, options.summarizer, options.engine, options.device, notify)
         with timer.measure("summarize"):
@@ -93,6 +106,7 @@ def summarize_article(doc: Document, options: Options, notify) -> dict:
                 "sentences_cut_at_length": cut,
                 "sentences_split_for_translation": translation.split_sentences,
                 "paragraphs_left_untranslated": translation.untranslated_paragraphs,
+                "sentences_hit_length_bound": translation.hit_length_bound,
                 "sentences_split_for_summary": summary.split_sentences,
                 "chunks_per_level": summary.chunks_per_level,
             },
@@ -117,6 +131,7 @@ def translate_document(doc: Document, options: Options, notify) -> dict:
             options.progress,
             notify if options.engine == "auto" else None,
         )
+    _say_runaways(translation, notify)
     return {
         "paragraphs": [" ".join(p) for p in translation.target],
         "alignment": [
@@ -135,16 +150,34 @@ def translate_document(doc: Document, options: Options, notify) -> dict:
                 "sentences_cut_at_length": cut,
                 "sentences_split_for_translation": translation.split_sentences,
                 "paragraphs_left_untranslated": translation.untranslated_paragraphs,
+                "sentences_hit_length_bound": translation.hit_length_bound,
             },
             "timings_s": timer.steps,
         },
     }
 
 
+def _say_runaways(translation, notify) -> None:
+    if translation.hit_length_bound:
+        notify(
+            f"{translation.hit_length_bound} sentence(s) ran to the translation length bound or looped, "
+            "even when decoded again without repeats; kept as they came (sentences_hit_length_bound)"
+        )
+
+
 def translator_factory(options: Options, notify):
     """Builds (once per language) the translator from that language into the target."""
 
     def translator_for(language: str) -> Translator:
-        return choose("translation", language, options.target, options.translator, options.engine, options.device, notify)
+        return choose(
+            "translation",
+            language,
+            options.target,
+            options.translator,
+            options.engine,
+            options.device,
+            notify,
+            options.length_factor,
+        )
 
     return translator_for

@@ -85,6 +85,8 @@ class Translation:
     target: list[list[str]]
     split_sentences: int
     untranslated_paragraphs: int = 0
+    #: Pieces whose translation ran to its length bound, or looped, even after a retry.
+    hit_length_bound: int = 0
 
 
 def translate_paragraphs(
@@ -96,7 +98,7 @@ def translate_paragraphs(
     count = lambda text: translator.count_tokens(text, target)  # noqa: E731  (the target's prefix counts)
     pieces_per_sentence = [split_long_sentence(s, budget, count) if budget else [s] for s in flat]
     pieces = [piece for group in pieces_per_sentence for piece in group]
-    translated = _translate_in_groups(pieces, translator, source, target, progress)
+    translated, runaway = _translate_in_groups(pieces, translator, source, target, progress)
     out_flat, cursor = [], 0
     for group in pieces_per_sentence:
         out_flat.append(" ".join(translated[cursor : cursor + len(group)]))
@@ -105,7 +107,7 @@ def translate_paragraphs(
     for paragraph in paragraphs:
         out.append(out_flat[cursor : cursor + len(paragraph)])
         cursor += len(paragraph)
-    return Translation(paragraphs, out, sum(len(g) > 1 for g in pieces_per_sentence))
+    return Translation(paragraphs, out, sum(len(g) > 1 for g in pieces_per_sentence), hit_length_bound=runaway)
 
 
 def translate_by_language(
@@ -116,7 +118,7 @@ def translate_by_language(
     With `notify` given (engine `auto`), paragraphs in a secondary language that nothing here
     translates are kept as they are, and said; without it that is an error."""
     out: list[list[str]] = [list(p) for p in paragraphs]
-    splits, used, kept = 0, [], 0
+    splits, used, kept, runaway = 0, [], 0, 0
     by_frequency = sorted(set(languages), key=languages.count, reverse=True)
     for language in by_frequency:
         indices = [i for i, lang in enumerate(languages) if lang == language]
@@ -133,25 +135,30 @@ def translate_by_language(
         for index, translated in zip(indices, part.target):
             out[index] = translated
         splits += part.split_sentences
-    return Translation(paragraphs, out, splits, kept), used
+        runaway += part.hit_length_bound
+    return Translation(paragraphs, out, splits, kept, runaway), used
 
 
-def _translate_in_groups(pieces: list[str], translator: Translator, source: str, target: str, progress: bool) -> list[str]:
-    """Longest first in groups (for batching and a progress bar); results in input order."""
+def _translate_in_groups(
+    pieces: list[str], translator: Translator, source: str, target: str, progress: bool
+) -> tuple[list[str], int]:
+    """Longest first in groups (for batching and a progress bar); results in input order, and
+    how many ran to their length bound."""
     group_size = translator.progress_group
     if not progress or group_size is None or len(pieces) <= group_size:
-        return translator.translate_batch(pieces, source, target)
+        return translator.translate_batch(pieces, source, target), translator.hit_length_bound
     from tqdm import tqdm
 
     order = sorted(range(len(pieces)), key=lambda i: -len(pieces[i]))
-    results = [""] * len(pieces)
+    results, runaway = [""] * len(pieces), 0
     with tqdm(total=len(pieces), desc="translating", unit="sent", leave=False) as bar:
         for start in range(0, len(order), group_size):
             group = order[start : start + group_size]
             for index, text in zip(group, translator.translate_batch([pieces[i] for i in group], source, target)):
                 results[index] = text
+            runaway += translator.hit_length_bound
             bar.update(len(group))
-    return results
+    return results, runaway
 
 
 @dataclass

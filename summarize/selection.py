@@ -4,6 +4,7 @@ each model once and says each fallback once; `forget_choices` starts afresh."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 from summarize.cards import ModelCard, load_cards, resolve
@@ -36,8 +37,13 @@ def default_card(task: str, source: str, target: str | None) -> ModelCard | None
     return candidates[0] if candidates else None
 
 
-def load(card: ModelCard, task: str, device: str, allow_download: bool, engine: str = "auto") -> Engine:
-    """The engine for `card`: the one forced, else a weight-free card's own, else the best local one."""
+def load(
+    card: ModelCard, task: str, device: str, allow_download: bool, engine: str = "auto", length_factor: float | None = None
+) -> Engine:
+    """The engine for `card`: the one forced, else a weight-free card's own, else the best local one;
+    `length_factor` replaces the card's bound on translation output."""
+    if length_factor is not None and not card.weightless:
+        card = dataclasses.replace(card, max_length_factor=length_factor)
     if card.weightless:
         engine = engine if engine != "auto" and not ENGINES[engine].neural else card.engines[0]
     elif engine == "auto":
@@ -57,21 +63,44 @@ def _neural_engine(card: ModelCard, task: str, device: str) -> str:
     return next((r for r in runtimes if find_converted(card, resolved, r) is not None), "transformers")
 
 
-def choose(task: str, source: str, target: str | None, model: str | None, engine: str, device: str, notify: Notify) -> Engine:
+def choose(
+    task: str,
+    source: str,
+    target: str | None,
+    model: str | None,
+    engine: str,
+    device: str,
+    notify: Notify,
+    length_factor: float | None = None,
+) -> Engine:
     """The engine for one step: translating `source` into `target`, or summarising text in
-    `source` (target None). `engine` forces the step's engine when it can do the step."""
-    key = (task, source, target, model, engine, device)
+    `source` (target None). `engine` forces the step's engine when it can do the step;
+    `length_factor` replaces the card's bound on translation output."""
+    key = (task, source, target, model, engine, device, length_factor)
     if key not in _chosen:
-        _chosen[key] = _choose(task, source, target, model, engine, device, notify)
+        _chosen[key] = _choose(task, source, target, model, engine, device, notify, length_factor)
     return _chosen[key]
 
 
-def _choose(task: str, source: str, target: str | None, model: str | None, engine: str, device: str, notify: Notify) -> Engine:
+def _choose(
+    task: str,
+    source: str,
+    target: str | None,
+    model: str | None,
+    engine: str,
+    device: str,
+    notify: Notify,
+    length_factor: float | None,
+) -> Engine:
     if task == "translation" and source == target:
         return IdentityTranslator()
     forced = engine if engine in engines_for(task) else "auto"
+
+    def neural(card: ModelCard, allow_download: bool, engine: str = "auto") -> Engine:
+        return load(card, task, device, allow_download, engine, length_factor)
+
     if model:
-        return load(resolve(model, task), task, device, True, forced)
+        return neural(resolve(model, task), True, forced)
     fallback = load_cards()[FALLBACK[task]]
     if forced != "auto" and not ENGINES[forced].neural:
         return load(fallback, task, device, False, forced)
@@ -80,9 +109,9 @@ def _choose(task: str, source: str, target: str | None, model: str | None, engin
     if forced != "auto":
         if card is None:
             raise LanguageError(f"no neural model card does {task} for {pair}")
-        return load(card, task, device, True, forced)
+        return neural(card, True, forced)
     if card is not None and local_weights(card) is not None:
-        return load(card, task, device, False)
+        return neural(card, False)
     if _fallback_serves(task, source, target):
         why = f"'{card.alias}' is not in the local cache" if card else f"no neural model card does {task} for {pair}"
         hint = f" ('summarize models download {card.alias}' fetches it)" if card else ""

@@ -31,7 +31,7 @@ from summarize.cli.common import announce_engines, as_json, common_options, emit
     help="Summarisation model: alias, hub id or local folder [env SUMMARIZE_SUMMARIZER].",
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
-def article(source, target, from_lang, engine, device, output, length, order, translator, summarizer, fmt) -> None:
+def article(source, target, from_lang, engine, device, length_factor, output, length, order, translator, summarizer, fmt) -> None:
     """Summarise SOURCE (a file, - for stdin, or an http(s) URL) in the target language."""
     from summarize.jobs import Options, summarize_article
     from summarize.text.readers import read_source
@@ -47,6 +47,7 @@ def article(source, target, from_lang, engine, device, output, length, order, tr
         summarizer=summarizer,
         device=device,
         progress=True,
+        length_factor=length_factor,
     )
     result = summarize_article(document, options, notify)
     announce_engines(result["metadata"])

@@ -19,7 +19,7 @@ def notify(message: str) -> None:
 
 
 def common_options(function):
-    """--from, --to, --engine and --device, shared by `article` and `translate`."""
+    """--from, --to, --engine, --device, --max-length-factor and -o, shared by `article` and `translate`."""
     options = [
         click.option("--to", "target", default="en", show_default=True, help=f"Target language, {LANGUAGE_HELP}."),
         click.option(
@@ -37,6 +37,14 @@ def common_options(function):
             help="Force an engine for the steps it can do; auto picks local models, else fallbacks.",
         ),
         click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True),
+        click.option(
+            "--max-length-factor",
+            "length_factor",
+            type=click.FloatRange(min=0, min_open=True),
+            default=None,
+            help="Translation output at most this times its source in tokens, plus the card's offset "
+            "(default: the card's, else 2).",
+        ),
         click.option(
             "-o",
             "--output",

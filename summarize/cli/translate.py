@@ -25,13 +25,21 @@ from summarize.cli.common import announce_engines, as_json, common_options, emit
     show_default=True,
     help="json and tsv carry the sentence alignment.",
 )
-def translate(source, target, from_lang, engine, device, output, translator, fmt) -> None:
+def translate(source, target, from_lang, engine, device, length_factor, output, translator, fmt) -> None:
     """Translate SOURCE (a file, - for stdin, or an http(s) URL) into the target language."""
     from summarize.jobs import Options, translate_document
     from summarize.text.readers import read_source
 
     document = read_source(source)
-    options = Options(target=target, source=from_lang, engine=engine, translator=translator, device=device, progress=True)
+    options = Options(
+        target=target,
+        source=from_lang,
+        engine=engine,
+        translator=translator,
+        device=device,
+        progress=True,
+        length_factor=length_factor,
+    )
     result = translate_document(document, options, notify)
     announce_engines(result["metadata"])
     if fmt == "json":

@@ -58,6 +58,9 @@ class Engine(ABC):
 class Translator(Engine):
     """Translates sentences, one output per input, in order."""
 
+    #: Sentences of the last call whose output ran to its length bound, or looped, even after a
+    #: retry (kept as they came).
+    hit_length_bound: int = 0
     #: Sentences per call when a progress bar is shown; None: always one call (cheap engines
     #: whose per-call start-up would dominate, such as a subprocess).
     progress_group: int | None = 64
@@ -117,7 +120,7 @@ class ModelBacked(Engine):
 
 
 class NeuralTranslator(ModelBacked, Translator):
-    """Translation by a sequence-to-sequence model."""
+    """Translation by a sequence-to-sequence model, its output bounded by the source."""
 
     @classmethod
     def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> NeuralTranslator:
@@ -125,7 +128,15 @@ class NeuralTranslator(ModelBacked, Translator):
 
     def translate_batch(self, sentences: list[str], source: str, target: str) -> list[str]:
         self.model.set_source_language(source)
-        return self.model.generate(list(sentences), target=target)
+        translations = self.model.generate(list(sentences), target=target, bounded=True)
+        self.hit_length_bound = self.model.runaway
+        return translations
+
+    def describe(self) -> dict:
+        from summarize.engines.bounds import length_factor
+
+        factor, offset = length_factor(self.card)
+        return {**super().describe(), "output_bound": f"{factor:g} x source tokens + {offset}"}
 
 
 class NeuralSummarizer(ModelBacked, Summarizer):

@@ -45,16 +45,17 @@ def thread_plan(task: str, device: str) -> tuple[int, int]:
 
 
 class CT2Model(Converted):
-    """A CTranslate2 conversion; it splits the sorted inputs into batches itself, one per thread."""
+    """A CTranslate2 conversion. Each call takes up to MAX_BATCH inputs per thread (so that a
+    translation's output bound is its batch's) and splits them into one batch per thread itself."""
 
     runtime = "ctranslate2"
-    max_batch = None
 
     def __init__(self, card: ModelCard, folder: Path, device: str, task: str):
         ctranslate2 = import_ctranslate2()
         super().__init__(card, folder, device)
         self.output_vocabulary = self.metadata.get("output_vocabulary")
         self.intra_threads, self.inter_threads = thread_plan(task, self.device)
+        self.max_batch = MAX_BATCH * self.inter_threads
         self.translator = ctranslate2.Translator(
             str(folder),
             device=self.device,

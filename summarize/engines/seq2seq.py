@@ -14,6 +14,7 @@ from pathlib import Path
 
 from summarize.cards import ModelCard
 from summarize.engines.base import check_budget
+from summarize.engines.bounds import RETRY_SETTINGS, loops, output_bound
 from summarize.engines.table import ENGINES
 from summarize.errors import EngineUnavailableError
 
@@ -56,6 +57,8 @@ class Seq2Seq(ABC):
 
     #: The engine's name in the table.
     runtime: str = ""
+    #: Runaway outputs in the last bounded `generate` call (after their retry).
+    runaway: int = 0
     #: Inputs per `generate_ids` call (None: all at once, the runtime splits them itself), and
     #: the most padded tokens per call.
     max_batch: int | None = 16
@@ -117,8 +120,14 @@ class Seq2Seq(ABC):
             settings["forced_bos_token_id"] = self.tokenizer.convert_tokens_to_ids(self.target_token(target))
         return settings
 
-    def generate(self, texts: list[str], length: str | None = None, target: str | None = None) -> list[str]:
-        """Generated text for each of `texts`, in order."""
+    def generate(
+        self, texts: list[str], length: str | None = None, target: str | None = None, bounded: bool = False
+    ) -> list[str]:
+        """Generated text for each of `texts`, in order. `bounded` (translation): each batch's new
+        tokens are bounded by its longest source, and a sentence that runs to the bound or loops is
+        decoded once more without repeated 3-grams; `self.runaway` counts those that still run
+        away (kept, never dropped)."""
+        self.runaway = 0
         if not texts:
             return []
         settings = self.generation(length, target)
@@ -127,9 +136,41 @@ class Seq2Seq(ABC):
         check_budget([len(seq) for seq in ids], self.max_input_tokens)
         outputs = [""] * len(texts)
         for batch in self._batches(sorted(range(len(texts)), key=lambda i: -len(ids[i])), ids):
-            for index, generated in zip(batch, self.generate_ids([ids[i] for i in batch], settings)):
-                outputs[index] = self.tokenizer.decode(generated, skip_special_tokens=True).strip()
+            batch_settings = self._bounded(settings, len(ids[batch[0]])) if bounded else settings
+            decoded = self._decode(self.generate_ids([ids[i] for i in batch], batch_settings), batch_settings)
+            if bounded:
+                decoded = self._retry_runaways([ids[i] for i in batch], decoded, batch_settings)
+            for index, (text, _) in zip(batch, decoded):
+                outputs[index] = text
         return outputs
+
+    def _bounded(self, settings: dict, longest_source: int) -> dict:
+        """`settings` with the new tokens bounded by the batch's longest source."""
+        bound = min(settings["max_new_tokens"], output_bound(self.card, longest_source))
+        return {**settings, "max_new_tokens": bound, "min_new_tokens": min(settings["min_new_tokens"], bound)}
+
+    def _decode(self, generated: list[list[int]], settings: dict) -> list[tuple[str, bool]]:
+        """Each output's text, and whether it ran away: to the bound on new tokens, or in a loop."""
+        special = set(self.tokenizer.all_special_ids)
+        room = settings["max_new_tokens"] - (1 if settings.get("forced_bos_token_id") is not None else 0)
+        decoded = []
+        for ids in generated:
+            text = self.tokenizer.decode(ids, skip_special_tokens=True).strip()
+            decoded.append((text, sum(token not in special for token in ids) >= room or loops(text)))
+        return decoded
+
+    def _retry_runaways(self, inputs: list[list[int]], decoded: list[tuple[str, bool]], settings: dict) -> list[tuple[str, bool]]:
+        """Runaway outputs decoded once more without repeated 3-grams; those still running away
+        are kept and counted."""
+        again = [i for i, (_, ran_away) in enumerate(decoded) if ran_away]
+        if not again:
+            return decoded
+        retry = {**settings, **{k: v for k, v in RETRY_SETTINGS.items() if not settings.get(k)}}
+        redone = self._decode(self.generate_ids([inputs[i] for i in again], retry), retry)
+        for index, result in zip(again, redone):
+            decoded[index] = result
+        self.runaway += sum(ran_away for _, ran_away in redone)
+        return decoded
 
     def _batches(self, order: list[int], ids: list[list[int]]) -> list[list[int]]:
         """Consecutive inputs of `order` (longest first) within the batch and token limits."""
