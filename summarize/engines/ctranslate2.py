@@ -15,6 +15,9 @@ from summarize.errors import EngineUnavailableError
 
 # Examples per batch: enough to fill the cores, few enough that beams x batch stays small in memory.
 MAX_BATCH = 32
+# Sentences per thread in one call: batch 16 is where the engine is fastest (benchmarks/cpu_speed.py),
+# and a call's output bound is set by its longest source, so calls stay this small.
+SENTENCES_PER_THREAD = 16
 
 
 def _cpu_has_avx512() -> bool:
@@ -45,8 +48,8 @@ def thread_plan(task: str, device: str) -> tuple[int, int]:
 
 
 class CT2Model(Converted):
-    """A CTranslate2 conversion. Each call takes up to MAX_BATCH inputs per thread (so that a
-    translation's output bound is its batch's) and splits them into one batch per thread itself."""
+    """A CTranslate2 conversion. Each call takes up to SENTENCES_PER_THREAD inputs per thread (so
+    that a translation's output bound is its batch's) and splits them into one batch per thread."""
 
     runtime = "ctranslate2"
 
@@ -55,7 +58,7 @@ class CT2Model(Converted):
         super().__init__(card, folder, device)
         self.output_vocabulary = self.metadata.get("output_vocabulary")
         self.intra_threads, self.inter_threads = thread_plan(task, self.device)
-        self.max_batch = MAX_BATCH * self.inter_threads
+        self.max_batch = SENTENCES_PER_THREAD * self.inter_threads
         self.translator = ctranslate2.Translator(
             str(folder),
             device=self.device,

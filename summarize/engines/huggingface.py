@@ -50,6 +50,9 @@ class TransformersModel(Seq2Seq):
                 config.get("max_position_embeddings"),
                 self.model.generation_config.to_diff_dict(),
             )
+            # Lengths are stated as new tokens (Seq2Seq.generation); total lengths left on the
+            # model's config would only make transformers warn that both were set.
+            self.model.generation_config.max_length = self.model.generation_config.min_length = None
         except Exception as exc:  # corrupt or incomplete files surface as many exception types
             first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise ModelUnavailableError(f"model '{card.alias}' in {folder} cannot be loaded: {first_line}") from None
