@@ -75,15 +75,7 @@ def summarize_article(doc: Document, options: Options, notify) -> dict:
         _say_runaways(translation, notify)
     else:
         with timer.measure("translate"):
-            translation, translators = translate_by_language(
-                paragraphs,
-                languages.paragraphs,
-                options.target,
-                translator_factory(options, notify),
-                options.progress,
-                notify if options.engine == "auto" else None,
-            )
-        _say_runaways(translation, notify)
+            translation, translators = _translate(paragraphs, languages, options, notify)
         with timer.measure("load"):
             summarizer = choose("summarization", options.target, None, options.summarizer, options.engine, options.device, notify)
         with timer.measure("summarize"):
@@ -123,15 +115,7 @@ def translate_document(doc: Document, options: Options, notify) -> dict:
     with timer.measure("segment"):
         paragraphs, cut = segment_by_language(doc, languages)
     with timer.measure("translate"):
-        translation, translators = translate_by_language(
-            paragraphs,
-            languages.paragraphs,
-            options.target,
-            translator_factory(options, notify),
-            options.progress,
-            notify if options.engine == "auto" else None,
-        )
-    _say_runaways(translation, notify)
+        translation, translators = _translate(paragraphs, languages, options, notify)
     return {
         "paragraphs": [" ".join(p) for p in translation.target],
         "alignment": [
@@ -155,6 +139,21 @@ def translate_document(doc: Document, options: Options, notify) -> dict:
             "timings_s": timer.steps,
         },
     }
+
+
+def _translate(paragraphs: list[list[str]], languages, options: Options, notify):
+    """Every paragraph from its own language; untranslatable secondary ones kept and said under
+    `auto`; runaway translations said."""
+    translation, translators = translate_by_language(
+        paragraphs,
+        languages.paragraphs,
+        options.target,
+        translator_factory(options, notify),
+        options.progress,
+        notify if options.engine == "auto" else None,
+    )
+    _say_runaways(translation, notify)
+    return translation, translators
 
 
 def _say_runaways(translation, notify) -> None:
