@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import socket
-import sys
 import threading
 from pathlib import Path
 from urllib.parse import urlparse
@@ -12,6 +11,7 @@ from urllib.parse import urlparse
 from summarize.cards import ModelCard
 from summarize.errors import ModelUnavailableError
 from summarize.limits import limit
+from summarize.notes import note
 
 # What a model needs to load; pickled .bin, TF, Flax and Rust weights are never fetched.
 MODEL_FILES = ["*.json", "*.safetensors", "*.model", "*.spm", "*.txt"]
@@ -101,7 +101,7 @@ def download(card: ModelCard) -> Path:
             limit("network_timeout_s"),
             f"asking the hub about '{card.hub_id}'",
         )
-        print(f"downloading {card.hub_id} @ {card.revision} ...", file=sys.stderr)
+        note(f"downloading {card.hub_id} @ {card.revision} ...")
         return Path(
             within_deadline(
                 lambda: snapshot_download(card.hub_id, revision=card.revision, allow_patterns=MODEL_FILES),

@@ -197,3 +197,46 @@ def test_unsupported_language_is_named(runner, text, named):
     result = runner.invoke(cli, ["article", "-"], input=text)
     assert result.exit_code == 5
     assert named in result.output and "--from" in result.output
+
+
+def test_quiet_leaves_stderr_empty_and_verbose_adds_timings(runner, spanish_file):
+    quiet = runner.invoke(cli, ["article", str(spanish_file), "--to", "es", "-q"])
+    assert quiet.exit_code == 0 and quiet.stdout.strip() and quiet.stderr == ""
+    normal = runner.invoke(cli, ["article", str(spanish_file), "--to", "es"])
+    assert "textrank" in normal.stderr and "timings:" not in normal.stderr
+    verbose = runner.invoke(cli, ["article", str(spanish_file), "--to", "es", "--verbose"])
+    assert "timings: detect" in verbose.stderr and "summarize" in verbose.stderr
+
+
+def test_errors_stay_when_quiet(runner):
+    result = runner.invoke(cli, ["article", "missing.txt", "-q"])
+    assert result.exit_code == 2 and result.stderr.startswith("Error: missing.txt: no such file")
+
+
+def test_a_redirected_bench_log_has_no_progress_frames(runner, tmp_path):
+    data = tmp_path / "set.jsonl"
+    data.write_text(
+        "".join(json.dumps({"id": i, "document": " ".join(ENGLISH[i : i + 4]), "summary": ENGLISH[i]}) + "\n" for i in range(5)),
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        cli, ["bench", "summarization", "--dataset", str(data), "--model", "lead", "--out", str(tmp_path / "run")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "\r" not in result.stderr and "wrote" in result.stderr
+    quiet = runner.invoke(
+        cli, ["bench", "summarization", "--dataset", str(data), "--model", "lead", "--out", str(tmp_path / "run"), "-q"]
+    )
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+
+
+def test_version_names_the_runtimes_without_importing_them():
+    code = (
+        "import sys; from click.testing import CliRunner; from summarize.cli import cli;"
+        "r = CliRunner().invoke(cli, ['--version']); print(r.output);"
+        "print(sorted(m for m in ('torch', 'transformers', 'ctranslate2', 'openvino') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    lines = [line for line in done.stdout.splitlines() if line.strip()]
+    assert lines[0].startswith("summarize 0.") and lines[-1] == "[]"
+    assert {line.split()[0] for line in lines[1:-1]} == {"transformers", "torch", "ctranslate2", "openvino", "apertium"}

@@ -20,6 +20,38 @@ PACKAGES = (
 )
 
 
+# The runtimes behind the engines, for `summarize --version`.
+RUNTIME_PACKAGES = ("transformers", "torch", "ctranslate2", "openvino")
+
+
+def runtime_versions() -> dict[str, str | None]:
+    """Versions of the engines' runtimes present here (Python packages by their metadata, Apertium
+    by its Debian package and installed pairs), without importing any."""
+    import shutil
+    import subprocess
+
+    found = {name: _version(name) for name in RUNTIME_PACKAGES}
+    apertium = None
+    if shutil.which("apertium"):
+        from summarize.engines.apertium import available_modes
+
+        try:
+            packaged = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "apertium"], capture_output=True, text=True)
+        except OSError:  # not a Debian system
+            packaged = None
+        number = packaged.stdout.strip() if packaged else ""
+        apertium = f"{number or 'installed'} (pairs: {', '.join(available_modes()) or 'none'})"
+    found["apertium"] = apertium
+    return found
+
+
+def _version(name: str) -> str | None:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return None
+
+
 def _cpu_model() -> str:
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as handle:
@@ -33,12 +65,7 @@ def _cpu_model() -> str:
 
 def describe(threads: int | None = None) -> dict:
     """Versions, CPU, cores, threads and GPU (torch is imported only if already loaded)."""
-    versions = {}
-    for name in PACKAGES:
-        try:
-            versions[name] = version(name)
-        except PackageNotFoundError:
-            versions[name] = None
+    versions = {name: _version(name) for name in PACKAGES}
     info = {
         "python": platform.python_version(),
         "platform": platform.platform(),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from summarize import __version__
+from summarize import __version__, notes
 from summarize.errors import SummarizeError
 
 INTERRUPTED = 130  # 128 + SIGINT, as shells report it
@@ -24,6 +24,7 @@ class _Group(click.Group):
     its own, Ctrl-C with 130, anything unforeseen with 1 (SUMMARIZE_DEBUG=1 shows the traceback)."""
 
     def invoke(self, ctx):
+        notes.set_level(notes.NORMAL)  # until the command's -q or -v says otherwise
         try:
             return super().invoke(ctx)
         except SummarizeError as error:
@@ -33,7 +34,7 @@ class _Group(click.Group):
         except (click.ClickException, click.exceptions.Exit):
             raise
         except Exception as error:  # the promise is one line, never a traceback
-            if os.environ.get("SUMMARIZE_DEBUG"):
+            if os.environ.get("SUMMARIZE_DEBUG") or notes.level() >= notes.VERBOSE:
                 raise
             where = error.__traceback__
             while where.tb_next is not None:
@@ -46,10 +47,67 @@ class _Group(click.Group):
             ) from None
 
 
+def _print_version(ctx, param, value: bool) -> None:
+    """The package's version and those of the runtimes present, read without importing them."""
+    if not value or ctx.resilient_parsing:
+        return
+    from summarize.bench.environment import runtime_versions
+
+    click.echo(f"summarize {__version__}")
+    for name, found in runtime_versions().items():
+        click.echo(f"  {name} {found or 'not installed'}")
+    ctx.exit()
+
+
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="summarize")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and the runtimes' (transformers, torch, CTranslate2, OpenVINO, Apertium).",
+)
 def cli() -> None:
     """Translate and summarise news articles; benchmark the models that do it."""
+
+
+def _set_level(level: int):
+    def callback(ctx, param, value: bool) -> None:
+        if value:
+            notes.set_level(level)
+
+    return callback
+
+
+def _verbosity_options() -> list[click.Option]:
+    """-q and -v, added to every command (they may follow the command's own arguments)."""
+    return [
+        click.Option(
+            ["-q", "--quiet"],
+            is_flag=True,
+            expose_value=False,
+            is_eager=True,
+            callback=_set_level(notes.QUIET),
+            help="Errors only: no notes, no progress bars.",
+        ),
+        click.Option(
+            ["-v", "--verbose"],
+            is_flag=True,
+            expose_value=False,
+            is_eager=True,
+            callback=_set_level(notes.VERBOSE),
+            help="More notes: timings of each step, and the traceback of an unforeseen failure.",
+        ),
+    ]
+
+
+def _with_verbosity(command: click.Command) -> None:
+    if isinstance(command, click.Group):
+        for child in command.commands.values():
+            _with_verbosity(child)
+    else:
+        command.params.extend(_verbosity_options())
 
 
 def _register() -> None:
@@ -62,6 +120,7 @@ def _register() -> None:
     cli.add_command(translate)
     cli.add_command(models)
     cli.add_command(bench)
+    _with_verbosity(cli)
 
 
 _register()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from summarize.cli.common import announce_engines, as_json, common_options, emit, notify
+from summarize.notes import show_progress
 
 
 @click.command()
@@ -46,7 +47,7 @@ def article(source, target, from_lang, engine, device, length_factor, output, le
         translator=translator,
         summarizer=summarizer,
         device=device,
-        progress=True,
+        progress=show_progress(),
         length_factor=length_factor,
     )
     result = summarize_article(document, options, notify)

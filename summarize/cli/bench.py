@@ -9,6 +9,7 @@ import click
 
 from summarize.cli.common import checked_output, notify
 from summarize.engines.table import engine_choices
+from summarize.notes import show_progress
 
 POSITIVE = click.IntRange(min=1)
 
@@ -84,7 +85,7 @@ def _run_quality(
     )
     name = f"{task}-{(model or engine).replace('/', '_')}-{Path(dataset).stem}"
     folder = _out(out, name)
-    summary = run_quality(run, folder, fresh, notify)
+    summary = run_quality(run, folder, fresh, notify, progress=show_progress())
     click.echo(markdown(summary))
 
 
@@ -149,7 +150,7 @@ def latency(
     )
     name = f"latency-{model}-b{batch_size}-beam{beams}-{input_tokens}x{output_tokens}-{device}"
     folder = _out(out, name)
-    summary = run_latency(run, folder, fresh, notify)
+    summary = run_latency(run, folder, fresh, notify, progress=show_progress())
     t = summary["latency"]
     click.echo(markdown(summary))
     click.echo(

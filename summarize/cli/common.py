@@ -8,14 +8,15 @@ from pathlib import Path
 import click
 
 from summarize.engines.table import engine_choices
+from summarize.notes import VERBOSE, note
 from summarize.output import check_writable, write_atomically, write_stdout
 
 LANGUAGE_HELP = "ISO 639-1 code (en, es, fr, de, it, pt)"
 
 
 def notify(message: str) -> None:
-    """A note for the user on stderr, never mixed into the output."""
-    click.echo(f"note: {message}", err=True)
+    """A note for the user on stderr, never mixed into the output (silent with -q)."""
+    note(message)
 
 
 def common_options(function):
@@ -87,6 +88,8 @@ def announce_engines(meta: dict) -> None:
     if "summarizer" in meta:
         said += f", summarised with {meta['summarizer']['alias']} ({_engine(meta['summarizer'])})"
     notify(f"{languages}: {said}")
+    timings = ", ".join(f"{step} {seconds:.2f} s" for step, seconds in meta["timings_s"].items())
+    note(f"timings: {timings}", at=VERBOSE)
 
 
 def _engine(described: dict) -> str:

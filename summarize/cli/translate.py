@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from summarize.cli.common import announce_engines, as_json, common_options, emit, notify
+from summarize.notes import show_progress
 
 
 @click.command()
@@ -37,7 +38,7 @@ def translate(source, target, from_lang, engine, device, length_factor, output, 
         engine=engine,
         translator=translator,
         device=device,
-        progress=True,
+        progress=show_progress(),
         length_factor=length_factor,
     )
     result = translate_document(document, options, notify)

@@ -9,7 +9,6 @@ import importlib
 import json
 import os
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from summarize.cards import ModelCard, architecture_of
 from summarize.engines.table import ENGINES, runtimes
 from summarize.errors import EngineUnavailableError, ModelUnavailableError
 from summarize.hub import resolve_weights
+from summarize.notes import note
 from summarize.output import current_umask
 
 METADATA = "summarize.json"
@@ -89,7 +89,7 @@ def convert(card: ModelCard, quantization: str = "int8", force: bool = False, ru
             f"cannot write conversions under {target.parent} ({exc.strerror}); set SUMMARIZE_HOME to a writable folder"
         ) from None
     try:
-        print(f"converting {card.alias} for {runtime} ({quantization}) from {source} ...", file=sys.stderr)
+        note(f"converting {card.alias} for {runtime} ({quantization}) from {source} ...")
         extra = write(source, staging, quantization)
         copy_tokenizer(source, staging)
         config = json.loads((source / "config.json").read_text(encoding="utf-8"))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from summarize.errors import InputError
 from summarize.limits import LIMITS, limit
+from summarize.notes import note
 from summarize.text.document import Document, split_paragraphs
 
 _HTML_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -136,18 +137,18 @@ def decode(raw: bytes, origin: str) -> str:
     repaired = _as_mostly_utf8(raw)
     if repaired is not None:
         text, bad = repaired
-        print(f"note: {origin} is UTF-8 but for {bad} invalid byte(s), read one by one as cp1252", file=sys.stderr)
+        note(f"{origin} is UTF-8 but for {bad} invalid byte(s), read one by one as cp1252")
         return text
     western = _as_western_european(raw)
     if western is not None:
-        print(f"note: {origin} is not UTF-8; read it as cp1252 (Western European)", file=sys.stderr)
+        note(f"{origin} is not UTF-8; read it as cp1252 (Western European)")
         return western
     from charset_normalizer import from_bytes
 
     best = from_bytes(raw).best()
     if best is None or best.encoding is None:
         raise InputError(f"{origin}: not UTF-8 and no text encoding could be detected; convert it to UTF-8")
-    print(f"note: {origin} is not UTF-8; read it as {best.encoding}", file=sys.stderr)
+    note(f"{origin} is not UTF-8; read it as {best.encoding}")
     return str(best)
 
 

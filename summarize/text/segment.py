@@ -8,9 +8,9 @@ when it has rules for them. Sentences are slices of the input, so nothing is dro
 from __future__ import annotations
 
 import re
-import sys
 from functools import cache
 
+from summarize.notes import note
 from summarize.text.abbreviations import ADJECTIVAL, CONTINUATIONS, ENDINGS, NUMBERED, STARTERS, TITLES
 
 _CANDIDATE = re.compile(r"(\.{3}|[.!?…]+)[\"'”’»)\]]*(?=\s)")
@@ -98,5 +98,5 @@ def split_sentences(paragraph: str, language: str) -> list[str]:
             return sentences
     if language not in _warned:
         _warned.add(language)
-        print(f"note: no sentence rules for '{language}'; using the English ones", file=sys.stderr)
+        note(f"no sentence rules for '{language}'; using the English ones")
     return _rule_split(paragraph, "en")
