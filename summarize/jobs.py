@@ -45,6 +45,8 @@ def summarize_article(doc: Document, options: Options, notify) -> dict:
     with timer.measure("segment"):
         paragraphs, cut = segment_by_language(doc, languages)
     sentences = [s for p in paragraphs for s in p]
+    # A headline is translated, and names the summary, but is not summarised with the body.
+    body = slice(1, None) if doc.has_headline else slice(None)
     translators: list[Translator] = []
     if options.order == "summarize-first":
         with timer.measure("load"):
@@ -55,7 +57,7 @@ def summarize_article(doc: Document, options: Options, notify) -> dict:
                 f"'{summarizer.card.alias}' writes English (try --summarizer mt5-xlsum)"
             )
         with timer.measure("summarize"):
-            summary = summarize_sentences(sentences, summarizer, options.length, source)
+            summary = summarize_sentences([s for p in paragraphs[body] for s in p], summarizer, options.length, source)
         with timer.measure("load"):
             translator = choose(
                 "translation",
@@ -69,9 +71,11 @@ def summarize_article(doc: Document, options: Options, notify) -> dict:
             )
         with timer.measure("translate"):
             summary_sentences = split_sentences(summary.text, source)
-            translation = translate_paragraphs([summary_sentences], translator, source, options.target)
+            headline = paragraphs[:1] if doc.has_headline else []
+            translation = translate_paragraphs([*headline, summary_sentences], translator, source, options.target)
         translators = [translator]
-        text = " ".join(translation.target[0])
+        text = " ".join(translation.target[-1])
+        headline_text = " ".join(translation.target[0]) if headline else None
         _say_runaways(translation, notify)
     else:
         with timer.measure("translate"):
@@ -79,11 +83,13 @@ def summarize_article(doc: Document, options: Options, notify) -> dict:
         with timer.measure("load"):
             summarizer = choose("summarization", options.target, None, options.summarizer, options.engine, options.device, notify)
         with timer.measure("summarize"):
-            translated = [s for p in translation.target for s in p]
+            translated = [s for p in translation.target[body] for s in p]
             summary = summarize_sentences(translated, summarizer, options.length, options.target)
         text = summary.text
+        headline_text = " ".join(translation.target[0]) if doc.has_headline else None
     return {
         "summary": text,
+        "headline": headline_text,
         "metadata": {
             "source": doc.origin,
             "languages": languages.describe(options.target),

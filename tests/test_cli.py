@@ -240,3 +240,33 @@ def test_version_names_the_runtimes_without_importing_them():
     lines = [line for line in done.stdout.splitlines() if line.strip()]
     assert lines[0].startswith("summarize 0.") and lines[-1] == "[]"
     assert {line.split()[0] for line in lines[1:-1]} == {"transformers", "torch", "ctranslate2", "openvino", "apertium"}
+
+
+HEADLINED = "Valencia aprueba un plan contra las inundaciones\n\n" + "\n\n".join(
+    " ".join(SPANISH[i : i + 3]) for i in range(0, 9, 3)
+)
+
+
+def test_markdown_is_titled_by_the_headline_and_ends_with_a_newline(runner, tmp_path):
+    target = tmp_path / "summary.md"
+    result = runner.invoke(cli, ["article", "-", "--to", "es", "--format", "markdown", "-o", str(target)], input=HEADLINED)
+    assert result.exit_code == 0, result.output
+    written = target.read_text(encoding="utf-8")
+    assert written.startswith("## Valencia aprueba un plan contra las inundaciones\n") and written.endswith("*\n")
+
+
+@pytest.mark.parametrize("method", ["textrank", "lexrank", "lead"])
+def test_a_headline_is_never_a_sentence_of_the_summary(runner, method):
+    result = runner.invoke(cli, ["article", "-", "--to", "es", "--summarizer", method, "--format", "json"], input=HEADLINED)
+    data = json.loads(result.stdout)
+    assert "inundaciones" not in data["summary"] and data["summary"].startswith(("El", "Los", "Las", "La"))
+    assert data["headline"] == "Valencia aprueba un plan contra las inundaciones"
+
+
+def test_text_comes_from_an_option_or_piped_input(runner):
+    literal = runner.invoke(cli, ["translate", "--text", " ".join(ENGLISH[:2]), "--to", "en", "-q"])
+    assert literal.exit_code == 0 and literal.stdout.strip() == " ".join(ENGLISH[:2])
+    piped = runner.invoke(cli, ["translate", "--to", "en", "-q"], input=" ".join(ENGLISH[:2]))
+    assert piped.exit_code == 0 and piped.stdout.strip() == " ".join(ENGLISH[:2])
+    both = runner.invoke(cli, ["translate", "x.txt", "--text", "Hola."])
+    assert both.exit_code == 2 and "not both" in both.stderr

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from summarize.cli.common import announce_engines, as_json, common_options, emit, notify
+from summarize.cli.common import announce_engines, as_json, common_options, emit, notify, read_document, source_options
 from summarize.notes import show_progress
 
 
 @click.command()
-@click.argument("source")
+@source_options
 @common_options
 @click.option("--length", type=click.Choice(["short", "medium", "long"]), default="medium", show_default=True)
 @click.option(
@@ -32,12 +32,13 @@ from summarize.notes import show_progress
     help="Summarisation model: alias, hub id or local folder [env SUMMARIZE_SUMMARIZER].",
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
-def article(source, target, from_lang, engine, device, length_factor, output, length, order, translator, summarizer, fmt) -> None:
+def article(
+    source, literal, target, from_lang, engine, device, length_factor, output, length, order, translator, summarizer, fmt
+) -> None:
     """Summarise SOURCE (a file, - for stdin, or an http(s) URL) in the target language."""
     from summarize.jobs import Options, summarize_article
-    from summarize.text.readers import read_source
 
-    document = read_source(source)
+    document = read_document(source, literal)
     options = Options(
         target=target,
         source=from_lang,
@@ -60,7 +61,7 @@ def _markdown(result: dict) -> str:
     meta = result["metadata"]
     return "\n".join(
         [
-            f"## Summary of {meta['source']}",
+            f"## {result['headline'] or 'Summary of ' + meta['source']}",
             "",
             result["summary"],
             "",

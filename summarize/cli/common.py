@@ -60,6 +60,30 @@ def common_options(function):
     return function
 
 
+def source_options(function):
+    """SOURCE (a path, - or a URL; standard input when left out and piped) or --text."""
+    function = click.option("--text", "literal", default=None, help="Work on this text instead of a SOURCE.")(function)
+    return click.argument("source", required=False)(function)
+
+
+def read_document(source: str | None, literal: str | None):
+    """The document from SOURCE, --text, or piped standard input."""
+    import sys
+
+    from summarize.errors import InputError
+    from summarize.text.readers import document_from_text, read_source
+
+    if literal is not None and source is not None:
+        raise InputError("give SOURCE or --text, not both")
+    if literal is not None:
+        return document_from_text(literal, "<text>")
+    if source is None:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise InputError("no input: give SOURCE (a file, - for standard input, or a URL), pipe text in, or pass --text")
+        source = "-"
+    return read_source(source)
+
+
 def checked_output(ctx, param, value: Path | None) -> Path | None:
     """`-o` is checked when the command line is read, before any work."""
     if value is not None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from summarize.cli.common import announce_engines, as_json, common_options, emit, notify
+from summarize.cli.common import announce_engines, as_json, common_options, emit, notify, read_document, source_options
 from summarize.notes import show_progress
 
 
 @click.command()
-@click.argument("source")
+@source_options
 @common_options
 @click.option(
     "--model",
@@ -26,12 +26,11 @@ from summarize.notes import show_progress
     show_default=True,
     help="json and tsv carry the sentence alignment.",
 )
-def translate(source, target, from_lang, engine, device, length_factor, output, translator, fmt) -> None:
+def translate(source, literal, target, from_lang, engine, device, length_factor, output, translator, fmt) -> None:
     """Translate SOURCE (a file, - for stdin, or an http(s) URL) into the target language."""
     from summarize.jobs import Options, translate_document
-    from summarize.text.readers import read_source
 
-    document = read_source(source)
+    document = read_document(source, literal)
     options = Options(
         target=target,
         source=from_lang,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+HEADLINE_MAX_WORDS = 25
 _BLANK_LINE = re.compile(r"\n[ \t\f\v\r]*\n")
 
 
@@ -18,6 +19,17 @@ class Document:
     @property
     def text(self) -> str:
         return "\n\n".join(self.paragraphs)
+
+    @property
+    def has_headline(self) -> bool:
+        """Whether the first paragraph is a title: short, with no sentence-ending mark, and a body
+        after it. It is translated, and names the summary, but is no sentence of the body."""
+        first = self.paragraphs[0]
+        return (
+            len(self.paragraphs) > 1
+            and len(first.split()) <= HEADLINE_MAX_WORDS
+            and not first.rstrip("\"'”’»)]").endswith((".", "!", "?", "…", ":", ";"))
+        )
 
 
 def split_paragraphs(text: str) -> list[str]:

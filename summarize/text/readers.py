@@ -40,6 +40,11 @@ def read_source(source: str, max_bytes: int | None = None) -> Document:
     text = decode(raw, origin)
     if is_html or _looks_like_html(text):
         text = extract_main_text(text, origin)
+    return document_from_text(text, origin)
+
+
+def document_from_text(text: str, origin: str) -> Document:
+    """The paragraphs of `text`; blank text is refused."""
     paragraphs = split_paragraphs(text)
     if not paragraphs:
         raise InputError(f"{origin}: no text to read (the input is empty or blank)")
