@@ -67,11 +67,16 @@ def write_stdout(text: str) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
     except (BrokenPipeError, OSError, ValueError) as exc:
-        # Nothing more may reach the broken stream, not even at interpreter exit.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        try:
-            os.dup2(devnull, sys.stdout.fileno())
-        except (OSError, ValueError):
-            pass
-        reason = "the reader closed the pipe" if isinstance(exc, BrokenPipeError) else getattr(exc, "strerror", None) or exc
-        raise OutputError(f"standard output cannot be written ({reason})") from None
+        raise stdout_failed(exc) from None
+
+
+def stdout_failed(exc: Exception) -> OutputError:
+    """The error for a stdout that cannot be written, whoever wrote to it; nothing more may reach
+    the broken stream, not even at interpreter exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    reason = "the reader closed the pipe" if isinstance(exc, BrokenPipeError) else getattr(exc, "strerror", None) or exc
+    return OutputError(f"standard output cannot be written ({reason})")

@@ -270,3 +270,17 @@ def test_text_comes_from_an_option_or_piped_input(runner):
     assert piped.exit_code == 0 and piped.stdout.strip() == " ".join(ENGLISH[:2])
     both = runner.invoke(cli, ["translate", "x.txt", "--text", "Hola."])
     assert both.exit_code == 2 and "not both" in both.stderr
+
+
+def test_models_list_json_is_one_typed_array_and_apertium_shows_its_installed_pairs(runner, monkeypatch):
+    from summarize.engines import apertium
+
+    monkeypatch.setattr(apertium, "available_modes", lambda: ("eng-spa", "spa-eng_US"))
+    result = runner.invoke(cli, ["models", "list", "--json"])
+    rows = {row["alias"]: row for row in json.loads(result.stdout)}
+    assert rows["opus-mt-es-en"]["source_languages"] == ["es"] and isinstance(rows["opus-mt-es-en"]["parameters"], int)
+    assert rows["apertium"]["source_languages"] == ["en", "es"] and rows["apertium"]["target_languages"] == ["en", "es"]
+    assert rows["apertium"]["status"] == "installed: eng-spa, spa-eng_US"
+    monkeypatch.setattr(apertium, "available_modes", lambda: ())
+    rows = {row["alias"]: row for row in json.loads(runner.invoke(cli, ["models", "list", "--json"]).stdout)}
+    assert rows["apertium"]["source_languages"] == [] and rows["apertium"]["status"] == "not installed"

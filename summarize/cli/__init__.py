@@ -29,6 +29,11 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except SummarizeError as error:
             raise _UserFacingError(str(error), error.exit_code) from None
+        except BrokenPipeError as error:  # a listing piped into `head`
+            from summarize.output import stdout_failed
+
+            failed = stdout_failed(error)
+            raise _UserFacingError(str(failed), failed.exit_code) from None
         except (KeyboardInterrupt, click.exceptions.Abort):
             raise _UserFacingError("interrupted; nothing was written", INTERRUPTED) from None
         except (click.ClickException, click.exceptions.Exit):

@@ -19,7 +19,7 @@ def _status(card: ModelCard) -> str:
     if card.architecture == "apertium":
         from summarize.engines.apertium import available_modes
 
-        return "installed" if available_modes() else "not installed"
+        return f"installed: {', '.join(available_modes())}" if available_modes() else "not installed"
     if card.weightless:
         return "built in"
     from summarize.conversions.store import METADATA, converted_folder
@@ -37,31 +37,51 @@ def _status(card: ModelCard) -> str:
     return "local" + (f", converted {'/'.join(converted)}" if converted else "")
 
 
+def _languages(card: ModelCard) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What the card serves here: Apertium's installed pairs, not every language it could have."""
+    if card.architecture != "apertium":
+        return card.source_languages, card.target_languages
+    from summarize.engines.apertium import installed_pairs
+
+    pairs = installed_pairs()
+    return tuple(sorted({s for s, _ in pairs})), tuple(sorted({t for _, t in pairs}))
+
+
 @models.command("list")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per card.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON array of the cards, with typed values.")
 def list_models(as_json: bool) -> None:
     """Every alias with its task, languages, size and whether it is available here."""
     rows = []
     for card in load_cards().values():
-        size = f"{card.parameters / 1e6:.0f}M" if card.parameters else "-"
-        langs = f"{','.join(card.source_languages) or '*'}>{','.join(card.target_languages) or '*'}"
+        sources, targets = _languages(card)
         rows.append(
             {
                 "alias": card.alias,
                 "task": card.task,
-                "languages": langs,
-                "size": size,
-                "engines": ",".join(card.engines),
+                "source_languages": list(sources),
+                "target_languages": list(targets),
+                "parameters": card.parameters,
+                "engines": list(card.engines),
                 "status": _status(card),
             }
         )
     if as_json:
-        for row in rows:
-            click.echo(json.dumps(row))
+        click.echo(json.dumps(rows, indent=2))
         return
-    widths = {k: max(len(k), *(len(r[k]) for r in rows)) for k in rows[0]}
+    table = [
+        {
+            "alias": row["alias"],
+            "task": row["task"],
+            "languages": f"{','.join(row['source_languages']) or '*'}>{','.join(row['target_languages']) or '*'}",
+            "size": f"{row['parameters'] / 1e6:.0f}M" if row["parameters"] else "-",
+            "engines": ",".join(row["engines"]),
+            "status": row["status"],
+        }
+        for row in rows
+    ]
+    widths = {k: max(len(k), *(len(r[k]) for r in table)) for k in table[0]}
     click.echo("  ".join(k.upper().ljust(w) for k, w in widths.items()))
-    for row in rows:
+    for row in table:
         click.echo("  ".join(row[k].ljust(w) for k, w in widths.items()))
 
 

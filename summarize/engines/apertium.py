@@ -38,11 +38,20 @@ def available_modes() -> tuple[str, ...]:
     return tuple(line.strip() for line in listing.stdout.splitlines() if line.strip())
 
 
+def installed_pairs() -> set[tuple[str, str]]:
+    """(source, target) ISO 639-1 codes of the installed pairs (`spa-eng_US` is es -> en)."""
+    iso1 = {three: one for one, three in ISO3.items()}
+    pairs = set()
+    for mode in available_modes():
+        codes = [iso1.get(code.split("_")[0], code.split("_")[0]) for code in mode.split("-")[:2]]
+        if len(codes) == 2:
+            pairs.add((codes[0], codes[1]))
+    return pairs
+
+
 def installed_languages() -> set[str]:
     """ISO 639-1 codes of the languages some installed pair translates from or into."""
-    iso1 = {three: one for one, three in ISO3.items()}
-    codes = (code.split("_")[0] for mode in available_modes() for code in mode.split("-")[:2])  # eng_US: eng
-    return {iso1.get(code, code) for code in codes}
+    return {code for pair in installed_pairs() for code in pair}
 
 
 def mode_for(source: str, target: str) -> str | None:
