@@ -204,10 +204,29 @@ def parse_card(data: dict, origin: str) -> ModelCard:
     return ModelCard(**fields, scores=scores)
 
 
-@cache
+def user_cards_dir() -> Path:
+    """Where a user's own cards live: $SUMMARIZE_HOME/cards."""
+    from summarize.home import summarize_home
+
+    return summarize_home() / "cards"
+
+
 def load_cards(folder: Path | None = None) -> dict[str, ModelCard]:
-    """All cards in `folder` (the shipped ones by default), keyed by alias."""
-    folder = folder or cards_dir()
+    """All cards in `folder`, keyed by alias; by default the shipped ones, then the user's own
+    (`user_cards_dir()`), which add cards or replace shipped ones of the same alias."""
+    if folder is not None:
+        return _load_folder(folder)
+    user = user_cards_dir()
+    return {**_load_folder(cards_dir()), **_load_folder(user, _edits(user))}
+
+
+def _edits(folder: Path) -> tuple:
+    """What changes when a user edits their cards, so that the next read sees the change."""
+    return tuple((path.name, path.stat().st_mtime_ns) for path in sorted(folder.glob("*.toml")))
+
+
+@cache
+def _load_folder(folder: Path, edits: tuple = ()) -> dict[str, ModelCard]:
     cards: dict[str, ModelCard] = {}
     for path in sorted(folder.glob("*.toml")):
         try:
@@ -218,7 +237,7 @@ def load_cards(folder: Path | None = None) -> dict[str, ModelCard]:
             raise CardError(f"model card {path.name}: not UTF-8 (TOML files must be)") from None
         except OSError as exc:
             raise CardError(f"model card {path.name}: cannot be read ({exc.strerror})") from None
-        card = parse_card(data, path.name)
+        card = parse_card(data, str(path) if folder != cards_dir() else path.name)
         if card.alias in cards:
             raise CardError(f"model card {path.name}: alias '{card.alias}' is used twice")
         cards[card.alias] = card

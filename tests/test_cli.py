@@ -284,3 +284,41 @@ def test_models_list_json_is_one_typed_array_and_apertium_shows_its_installed_pa
     monkeypatch.setattr(apertium, "available_modes", lambda: ())
     rows = {row["alias"]: row for row in json.loads(runner.invoke(cli, ["models", "list", "--json"]).stdout)}
     assert rows["apertium"]["source_languages"] == [] and rows["apertium"]["status"] == "not installed"
+
+
+def test_user_cards_add_and_replace_shipped_ones(runner, tmp_path, monkeypatch):
+    monkeypatch.setenv("SUMMARIZE_HOME", str(tmp_path / "home"))
+    cards = tmp_path / "home" / "cards"
+    cards.mkdir(parents=True)
+    (cards / "mine.toml").write_text(
+        'alias = "my-lead"\ntask = "summarization"\nengines = ["extractive"]\narchitecture = "extractive"\n'
+        'description = "my own card"\n',
+        encoding="utf-8",
+    )
+    (cards / "lead.toml").write_text(
+        'alias = "lead"\ntask = "summarization"\nengines = ["extractive"]\narchitecture = "extractive"\n'
+        'description = "lead, described by the user"\n',
+        encoding="utf-8",
+    )
+    listed = {row["alias"] for row in json.loads(runner.invoke(cli, ["models", "list", "--json"]).stdout)}
+    assert {"my-lead", "lead", "opus-mt-es-en"} <= listed
+    assert "described by the user" in runner.invoke(cli, ["models", "show", "lead"]).stdout
+    (cards / "bad.toml").write_text(
+        'alias = "bad"\ntask = "summarization"\nengines = "extractive"\narchitecture = "extractive"\n', encoding="utf-8"
+    )
+    broken = runner.invoke(cli, ["models", "list"])
+    assert broken.exit_code == 7 and str(cards / "bad.toml") in broken.stderr
+
+
+def test_named_datasets_resolve_from_the_home_folder(tmp_path, monkeypatch):
+    from summarize.bench import datasets
+
+    monkeypatch.setenv("SUMMARIZE_HOME", str(tmp_path))
+    monkeypatch.delenv("SUMMARIZE_DATA", raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(datasets, "__file__", str(tmp_path / "a" / "b" / "c" / "datasets.py"))
+    with pytest.raises(Exception, match=r"under \$SUMMARIZE_DATA or .*data"):
+        datasets.resolve("xsum-test")
+    (tmp_path / "data" / "xsum").mkdir(parents=True)
+    (tmp_path / "data" / "xsum" / "test.jsonl").write_text('{"id": 1, "document": "A.", "summary": "A."}\n')
+    assert datasets.resolve("xsum-test") == tmp_path / "data" / "xsum" / "test.jsonl"

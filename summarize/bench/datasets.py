@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from summarize.errors import InputError
+from summarize.home import summarize_home
 
 # Named sets, relative to the data folder (`../shared/data` beside a checkout, or $SUMMARIZE_DATA).
 NAMED = {
@@ -25,7 +26,8 @@ def data_folders() -> list[Path]:
     """Where named sets are looked for, first match wins."""
     folders = [Path(os.environ["SUMMARIZE_DATA"])] if os.environ.get("SUMMARIZE_DATA") else []
     here = Path(__file__).resolve()
-    return folders + [Path.cwd() / "shared" / "data", Path.cwd().parent / "shared" / "data", here.parents[3] / "shared" / "data"]
+    beside_checkout = [Path.cwd() / "shared" / "data", Path.cwd().parent / "shared" / "data", here.parents[3] / "shared" / "data"]
+    return [*folders, summarize_home() / "data", *beside_checkout]
 
 
 def resolve(name_or_path: str) -> Path:
@@ -39,7 +41,9 @@ def resolve(name_or_path: str) -> Path:
         candidate = folder / NAMED[name_or_path]
         if candidate.is_file():
             return candidate
-    raise InputError(f"dataset '{name_or_path}' not found; set SUMMARIZE_DATA to the folder holding {NAMED[name_or_path]}")
+    raise InputError(
+        f"dataset '{name_or_path}' not found: put {NAMED[name_or_path]} under $SUMMARIZE_DATA or {summarize_home() / 'data'}"
+    )
 
 
 def load(name_or_path: str, task: str, limit: int | None = None) -> tuple[Path, list[dict]]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from summarize.cards import ModelCard, architecture_of
 from summarize.engines.table import ENGINES, runtimes
 from summarize.errors import EngineUnavailableError, ModelUnavailableError
+from summarize.home import summarize_home
 from summarize.hub import resolve_weights
 from summarize.notes import note
 from summarize.output import current_umask
@@ -33,8 +34,7 @@ def default_runtime(card: ModelCard, quantization: str) -> str:
 
 def conversions_home(runtime: str = "ctranslate2") -> Path:
     """$SUMMARIZE_HOME/RUNTIME, by default ~/.cache/summarize/RUNTIME."""
-    base = os.environ.get("SUMMARIZE_HOME") or os.path.join(os.path.expanduser("~"), ".cache", "summarize")
-    return Path(base) / runtime
+    return summarize_home() / runtime
 
 
 def _revision_key(card: ModelCard, source: Path) -> str:
