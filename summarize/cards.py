@@ -10,7 +10,7 @@ from functools import cache
 from pathlib import Path
 
 from summarize.engines.table import ENGINES, TASKS
-from summarize.errors import CardError, UnknownModelError
+from summarize.errors import CardError, InputError, UnknownModelError
 
 NEURAL_ARCHITECTURES = ("marian", "m2m_100", "nllb", "bart", "pegasus", "t5", "mt5")
 # "auto": a hub id without a card; the engine reads the architecture from the model's config.
@@ -118,8 +118,16 @@ class ModelCard:
         return self.language_codes.get(language, default)
 
     def generation_for(self, length: str | None) -> dict:
-        """The card's generation settings, with those of `length` (short, medium, long) on top."""
-        return {**self.generation, **(self.lengths.get(length, {}) if length else {})}
+        """The card's generation settings, with those of `length` on top: a preset (short, medium,
+        long) or a number of new tokens ("60"). A percentage is for extractive summarisers only."""
+        if not length or length in LENGTHS:
+            return {**self.generation, **(self.lengths.get(length, {}) if length else {})}
+        if not length.isdigit():
+            raise InputError(f"--length {length}: '{self.alias}' takes short, medium, long or a number of tokens")
+        tokens = int(length)
+        settings = {**self.generation, **self.lengths.get("medium", {}), "max_new_tokens": tokens}
+        settings["min_new_tokens"] = min(settings.get("min_new_tokens", 0), tokens)
+        return settings
 
     def prefix(self, target: str | None) -> str:
         """The text put before every input (T5's task, a multi-target Marian's `>>es<<`)."""

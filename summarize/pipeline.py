@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -171,7 +172,11 @@ class Summary:
 
 
 def summarize_sentences(sentences: list[str], summarizer: Summarizer, length: str, language: str) -> Summary:
-    """One call if the text fits the budget, else map-reduce until one chunk fits."""
+    """One call if the text fits the budget, else map-reduce until one chunk fits. For an
+    extractive summariser a percentage length is a share of the whole text's sentences, kept as
+    that number at every level (a neural one refuses it)."""
+    if length.endswith("%") and summarizer.engine_name == "extractive":
+        length = str(max(1, math.ceil(len(sentences) * float(length[:-1]) / 100)))
     budget = summarizer.max_input_tokens
     if budget is None:
         return Summary(summarizer.summarize(sentences, length, language), [1], 0)

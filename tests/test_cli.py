@@ -322,3 +322,35 @@ def test_named_datasets_resolve_from_the_home_folder(tmp_path, monkeypatch):
     (tmp_path / "data" / "xsum").mkdir(parents=True)
     (tmp_path / "data" / "xsum" / "test.jsonl").write_text('{"id": 1, "document": "A.", "summary": "A."}\n')
     assert datasets.resolve("xsum-test") == tmp_path / "data" / "xsum" / "test.jsonl"
+
+
+@pytest.mark.parametrize(("length", "sentences"), [("2", 2), ("50%", 5), ("10%", 1), ("long", 5)])
+def test_length_takes_a_number_or_a_share_of_the_sentences(runner, length, sentences):
+    text = " ".join(ENGLISH)  # ten sentences
+    result = runner.invoke(cli, ["article", "--text", text, "--summarizer", "lexrank", "--length", length, "-q"])
+    assert result.exit_code == 0, result.output
+    assert sum(result.stdout.count(s) for s in ENGLISH) == sentences
+
+
+def test_a_number_of_tokens_bounds_a_neural_summary(runner, tiny_models):
+    from summarize.cards import card_for_folder
+
+    card = card_for_folder(tiny_models["bart"], "summarization")
+    assert card.generation_for("5")["max_new_tokens"] == 5
+    result = runner.invoke(
+        cli,
+        [
+            "article",
+            "--text",
+            " ".join(ENGLISH[:2]),
+            "--summarizer",
+            str(tiny_models["bart"]),
+            "--length",
+            "40%",
+            "--device",
+            "cpu",
+        ],
+    )
+    assert result.exit_code == 2 and "number of tokens" in result.stderr
+    bad = runner.invoke(cli, ["article", "--text", "x", "--length", "huge"])
+    assert bad.exit_code == 2 and "not short, medium, long" in bad.stderr

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import click
 
-from summarize.cli.common import announce_engines, as_json, common_options, emit, notify, read_document, source_options
+from summarize.cli.common import (
+    LENGTH_HELP,
+    Length,
+    announce_engines,
+    as_json,
+    common_options,
+    emit,
+    notify,
+    read_document,
+    source_options,
+)
 from summarize.notes import show_progress
 
 
 @click.command()
 @source_options
 @common_options
-@click.option("--length", type=click.Choice(["short", "medium", "long"]), default="medium", show_default=True)
+@click.option("--length", type=Length(), default="medium", show_default=True, help=LENGTH_HELP)
 @click.option(
     "--order",
     type=click.Choice(["translate-first", "summarize-first"]),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from summarize.cli.common import checked_output, notify
+from summarize.cli.common import LENGTH_HELP, Length, checked_output, notify
 from summarize.engines.table import engine_choices
 from summarize.notes import show_progress
 
@@ -98,7 +98,7 @@ def translation(**options) -> None:
 
 @bench.command()
 @_quality_options
-@click.option("--length", type=click.Choice(["short", "medium", "long"]), default="short", show_default=True)
+@click.option("--length", type=Length(), default="short", show_default=True, help=LENGTH_HELP)
 def summarization(length, **options) -> None:
     """ROUGE-1/2/L/Lsum (rouge-score, accents kept) and latency on a summarisation set."""
     _run_quality("summarization", length, **options)
@@ -106,7 +106,7 @@ def summarization(length, **options) -> None:
 
 @bench.command()
 @_quality_options
-@click.option("--length", type=click.Choice(["short", "medium", "long"]), default="short", show_default=True)
+@click.option("--length", type=Length(), default="short", show_default=True, help=LENGTH_HELP)
 @click.option("--order", type=click.Choice(["translate-first", "summarize-first"]), default="translate-first", show_default=True)
 @click.option("--translator", default=None, help="Translation model (--model names the summariser).")
 def article(length, order, translator, **options) -> None:

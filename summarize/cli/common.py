@@ -123,3 +123,29 @@ def _engine(described: dict) -> str:
 
 def as_json(result: dict) -> str:
     return json.dumps(result, ensure_ascii=False, indent=2)
+
+
+class Length(click.ParamType):
+    """--length: short, medium or long; a number (sentences for the extractive summarisers, new
+    tokens for the neural ones); or a percentage of the sentences (extractive)."""
+
+    name = "short|medium|long|N|N%"
+
+    def convert(self, value, param, ctx) -> str:
+        text = str(value).strip()
+        if text in ("short", "medium", "long"):
+            return text
+        number = text[:-1] if text.endswith("%") else text
+        try:
+            valid = float(number) > 0 and (text.endswith("%") and float(number) <= 100 or number.isdigit())
+        except ValueError:
+            valid = False
+        if not valid:
+            self.fail(f"{value!r} is not short, medium, long, a whole number or a percentage up to 100%", param, ctx)
+        return text
+
+
+LENGTH_HELP = (
+    "short, medium or long; or a number: sentences for the extractive summarisers (textrank, lexrank, lead), "
+    "new tokens for neural ones; or a percentage of the sentences (extractive)."
+)

@@ -18,6 +18,12 @@ MAX_ITERATIONS = 200
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
+def sentences_to_keep(length: str) -> int:
+    """Sentences a summary keeps: a preset (short 1, medium 3, long 5) or a number ("4"); the
+    pipeline turns a percentage into a number first."""
+    return SENTENCES_PER_LENGTH[length] if length in SENTENCES_PER_LENGTH else int(length)
+
+
 def words(sentence: str) -> list[str]:
     """Lower-cased alphabetic words (accented letters kept)."""
     return [w.lower() for w in _WORD.findall(sentence)]
@@ -108,9 +114,8 @@ class ExtractiveSummarizer(Summarizer):
         return sorted(range(len(sentences)), key=lambda i: (-round(scores[i], 12), i))
 
     def summarize_batch(self, passages: list[list[str]], length: str, language: str) -> list[str]:
-        keep = SENTENCES_PER_LENGTH[length]
         summaries = []
         for sentences in passages:
-            chosen = sorted(self.rank(sentences)[:keep])
+            chosen = sorted(self.rank(sentences)[: sentences_to_keep(length)])
             summaries.append(" ".join(sentences[i] for i in chosen))
         return summaries
