@@ -77,6 +77,17 @@ def local_weights(card: ModelCard) -> Path | None:
     return folder if (folder / "config.json").is_file() else None
 
 
+def cache_folder(card: ModelCard) -> Path | None:
+    """The hub client's cache folder of the card's repository (every revision), if present."""
+    from huggingface_hub import constants
+    from huggingface_hub.file_download import repo_folder_name
+
+    if card.local_path is not None or not card.hub_id:
+        return None
+    folder = Path(constants.HF_HUB_CACHE) / repo_folder_name(repo_id=card.hub_id, repo_type="model")
+    return folder if folder.is_dir() else None
+
+
 def _missing_message(card: ModelCard, why: str) -> str:
     return (
         f"model '{card.alias}' ({card.hub_id} @ {card.revision}) is not in the local cache and {why}; "

@@ -77,3 +77,33 @@ def test_pickle_only_weights_are_refused(tiny_models, tmp_path):
     torch.save(state, pickled / "pytorch_model.bin")
     with pytest.raises(ModelUnavailableError):
         HFTranslator.from_card(card_for_folder(pickled, "translation"), device="cpu")
+
+
+def test_models_remove_deletes_the_cached_model_and_its_conversions(tiny_models, isolated_hub, tmp_path, monkeypatch):
+    import json as json_module
+
+    from click.testing import CliRunner
+
+    from summarize.cli import cli
+    from summarize.conversions.store import METADATA, conversions_home
+
+    card = load_cards()["opus-mt-es-en"]
+    blobs = tmp_path / "blobs"
+    shutil.copytree(tiny_models["marian"], blobs)
+    fake_cache_entry(isolated_hub, card.hub_id, blobs, card.revision)
+    conversion = conversions_home("ctranslate2") / f"{card.hub_id.replace('/', '--')}@{card.revision}-int8"
+    conversion.mkdir(parents=True)
+    (conversion / METADATA).write_text(json_module.dumps({"quantization": "int8"}))
+    runner = CliRunner()
+    listed = {row["alias"]: row for row in json_module.loads(runner.invoke(cli, ["models", "list", "--json"]).stdout)}
+    assert (
+        listed["opus-mt-es-en"]["status"].startswith("local ") and "ctranslate2 int8 0 MiB" in listed["opus-mt-es-en"]["status"]
+    )
+    declined = runner.invoke(cli, ["models", "remove", "opus-mt-es-en"], input="n\n")
+    assert declined.exit_code == 0 and "nothing removed" in declined.stdout and conversion.exists()
+    assert local_weights(card) is not None
+    done = runner.invoke(cli, ["models", "remove", "opus-mt-es-en", "--yes"])
+    assert done.exit_code == 0 and "removed 2 folder(s)" in done.stdout, done.output
+    assert local_weights(card) is None and not conversion.exists()
+    again = runner.invoke(cli, ["models", "remove", "opus-mt-es-en", "--yes"])
+    assert "nothing of 'opus-mt-es-en' is stored here" in again.stdout

@@ -1,13 +1,15 @@
-"""`summarize models list|show|download`: the model cards and their local availability."""
+"""`summarize models list|show|download|remove|convert`: the model cards and what of them is stored here."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
 from summarize.cards import ModelCard, load_cards, lookup
 from summarize.engines.table import ENGINES, runtimes
+from summarize.errors import UnknownModelError
 
 
 @click.group()
@@ -29,12 +31,17 @@ def _status(card: ModelCard) -> str:
     if source is None:
         return "not downloaded"
     converted = [
-        f"{runtime} {q}"
+        f"{runtime} {q} {_mib(folder)}"
         for runtime in runtimes()
         for q in ENGINES[runtime].quantizations
-        if (converted_folder(card, q, source, runtime) / METADATA).is_file()
+        if ((folder := converted_folder(card, q, source, runtime)) / METADATA).is_file()
     ]
-    return "local" + (f", converted {'/'.join(converted)}" if converted else "")
+    return f"local {_mib(source)}" + (f", converted {', '.join(converted)}" if converted else "")
+
+
+def _mib(folder: Path) -> str:
+    """The size of a model folder's files (links followed: a cache snapshot links to its blobs)."""
+    return f"{sum(path.stat().st_size for path in folder.iterdir() if path.is_file()) / 2**20:.0f} MiB"
 
 
 def _languages(card: ModelCard) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -114,6 +121,38 @@ def download(alias: str) -> None:
         return
     folder = fetch(card)
     click.echo(str(folder))
+
+
+@models.command("remove")
+@click.argument("alias")
+@click.option("--yes", is_flag=True, help="Remove without asking.")
+def remove(alias: str, yes: bool) -> None:
+    """Delete ALIAS's files from the Hugging Face cache (every revision) and its conversions."""
+    import shutil
+
+    from summarize.conversions.store import conversions_of
+    from summarize.hub import cache_folder
+
+    card = lookup(alias)
+    if card.local_path is not None:
+        raise UnknownModelError(f"'{alias}' is a local folder, not a cached model; delete it yourself if you mean to")
+    folders = [f for f in (cache_folder(card), *conversions_of(card)) if f is not None]
+    if not folders:
+        click.echo(f"nothing of '{card.alias}' is stored here")
+        return
+    for folder in folders:
+        click.echo(f"{_size(folder) / 2**20:9.1f} MiB  {folder}")
+    if not yes and not click.confirm(f"remove these {len(folders)} folder(s)?", default=False):
+        click.echo("nothing removed")
+        return
+    for folder in folders:
+        shutil.rmtree(folder)
+    click.echo(f"removed {len(folders)} folder(s)")
+
+
+def _size(folder: Path) -> int:
+    """Bytes in `folder`, counting each file once (the cache's snapshots link to its blobs)."""
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file() and not path.is_symlink())
 
 
 @models.command("convert")

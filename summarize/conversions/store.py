@@ -49,6 +49,14 @@ def converted_folder(card: ModelCard, quantization: str, source: Path, runtime: 
     return conversions_home(runtime) / f"{name}@{_revision_key(card, source)}-{quantization}"
 
 
+def conversions_of(card: ModelCard) -> list[Path]:
+    """Every finished conversion of the card, for any runtime, revision and quantisation."""
+    name = (card.hub_id or card.alias).strip("/").replace("/", "--")
+    return sorted(
+        path for runtime in runtimes() for path in conversions_home(runtime).glob(f"{name}@*") if (path / METADATA).is_file()
+    )
+
+
 def find_converted(card: ModelCard, device: str, runtime: str = "ctranslate2") -> Path | None:
     """An existing conversion of `card` for `device` and `runtime` (CTranslate2: int8 first on
     CPU, float16 on CUDA; OpenVINO: int8 first, CPU only)."""
