@@ -38,6 +38,7 @@ FIELD_TYPES = {
     "architecture": (str, None),
     "hub_id": (str, None),
     "revision": (str, None),
+    "revision_note": (str, None),
     "description": (str, None),
     "license": (str, None),
     "parameters": (int, None),
@@ -84,6 +85,8 @@ class ModelCard:
     architecture: str
     hub_id: str | None = None
     revision: str = "main"
+    #: Why `revision` is a branch or pull-request ref that can move, not a full commit hash.
+    revision_note: str = ""
     local_path: Path | None = None
     description: str = ""
     license: str = "unknown"
@@ -100,6 +103,11 @@ class ModelCard:
     lengths: dict[str, dict] = field(default_factory=dict)
     config: dict = field(default_factory=dict)
     scores: tuple[Score, ...] = ()
+
+    @property
+    def pinned(self) -> bool:
+        """Whether the revision is a full commit hash, which cannot move under the user."""
+        return len(self.revision) == 40 and all(c in "0123456789abcdef" for c in self.revision)
 
     @property
     def weightless(self) -> bool:

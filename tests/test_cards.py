@@ -135,3 +135,18 @@ def test_a_card_file_that_is_not_utf8_is_named(tmp_path):
     (tmp_path / "latin.toml").write_bytes('alias = "canción"\n'.encode("latin-1"))
     with pytest.raises(CardError, match="latin.toml: not UTF-8"):
         load_cards(tmp_path)
+
+
+def test_a_shipped_card_on_a_moving_ref_says_why():
+    """A branch or pull-request ref can move under the user: a card that cannot pin a full commit
+    hash must say why, and `models show` warns."""
+    from click.testing import CliRunner
+
+    from summarize.cli import cli
+
+    moving = [card for card in load_cards().values() if card.hub_id and not card.pinned]
+    assert moving and all(card.revision_note for card in moving), [c.alias for c in moving if not c.revision_note]
+    shown = CliRunner().invoke(cli, ["models", "show", moving[0].alias])
+    assert "a ref that can move" in shown.stderr and moving[0].revision_note in shown.stderr
+    pinned = next(card for card in load_cards().values() if card.hub_id and card.pinned)
+    assert "can move" not in CliRunner().invoke(cli, ["models", "show", pinned.alias]).stderr

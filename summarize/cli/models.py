@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from summarize.cards import ModelCard, load_cards, lookup
+from summarize.cli.common import notify
 from summarize.engines.table import ENGINES, runtimes
 from summarize.errors import UnknownModelError
 
@@ -107,6 +108,11 @@ def show(alias: str) -> None:
         click.echo("  generation: " + ", ".join(f"{k}={v}" for k, v in card.generation.items()))
     for score in card.scores:
         click.echo(f"  published: {score.metric} {score.value} on {score.dataset} ({score.source})")
+    if card.hub_id and not card.pinned and card.local_path is None:
+        notify(
+            f"'{card.alias}' is at revision '{card.revision}', a ref that can move under you: "
+            f"{card.revision_note or 'no reason is given in its card'}"
+        )
 
 
 @models.command("download")
