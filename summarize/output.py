@@ -30,6 +30,7 @@ def write_atomically(path: Path, data: str | bytes) -> None:
     """Replace `path` with `data` whole: written to a temporary file beside it, flushed to disk,
     then renamed, so a full disk, a crash or a concurrent writer never leaves a torn file."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    path = path.resolve() if path.is_symlink() else path  # replace the file a link names, not the link
     if path.exists() and not path.is_file():
         return _write_in_place(path, payload)
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~current_umask()

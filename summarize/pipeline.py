@@ -175,7 +175,7 @@ def summarize_sentences(sentences: list[str], summarizer: Summarizer, length: st
     """One call if the text fits the budget, else map-reduce until one chunk fits. For an
     extractive summariser a percentage length is a share of the whole text's sentences, kept as
     that number at every level (a neural one refuses it)."""
-    if length.endswith("%") and summarizer.engine_name == "extractive":
+    if length.endswith("%") and summarizer.lengths_in_sentences:
         length = str(max(1, math.ceil(len(sentences) * float(length[:-1]) / 100)))
     budget = summarizer.max_input_tokens
     if budget is None:

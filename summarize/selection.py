@@ -78,20 +78,12 @@ def choose(
     `length_factor` replaces the card's bound on translation output."""
     key = (task, source, target, model, engine, device, length_factor)
     if key not in _chosen:
-        _chosen[key] = _choose(task, source, target, model, engine, device, notify, length_factor)
+        _chosen[key] = _choose(key, notify)
     return _chosen[key]
 
 
-def _choose(
-    task: str,
-    source: str,
-    target: str | None,
-    model: str | None,
-    engine: str,
-    device: str,
-    notify: Notify,
-    length_factor: float | None,
-) -> Engine:
+def _choose(key: tuple, notify: Notify) -> Engine:
+    task, source, target, model, engine, device, length_factor = key
     if task == "translation" and source == target:
         return IdentityTranslator()
     forced = engine if engine in engines_for(task) else "auto"

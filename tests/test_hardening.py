@@ -497,3 +497,13 @@ def test_a_full_disk_leaves_the_old_file_and_no_temporary_one(tmp_path, monkeypa
         write_atomically(target, "ñ" * 10_000)
     assert target.read_text(encoding="utf-8") == "the previous summary\n"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_an_output_that_is_a_link_writes_the_file_it_names(tmp_path):
+    from summarize.output import write_atomically
+
+    real, link = tmp_path / "real.txt", tmp_path / "link.txt"
+    real.write_text("old\n", encoding="utf-8")
+    link.symlink_to(real)
+    write_atomically(link, "new\n")
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == "new\n"

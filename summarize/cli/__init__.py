@@ -87,23 +87,13 @@ def _set_level(level: int):
 
 def _verbosity_options() -> list[click.Option]:
     """-q and -v, added to every command (they may follow the command's own arguments)."""
+    levels = (
+        (["-q", "--quiet"], notes.QUIET, "Errors only: no notes, no progress bars."),
+        (["-v", "--verbose"], notes.VERBOSE, "More notes: timings of each step, and the traceback of an unforeseen failure."),
+    )
     return [
-        click.Option(
-            ["-q", "--quiet"],
-            is_flag=True,
-            expose_value=False,
-            is_eager=True,
-            callback=_set_level(notes.QUIET),
-            help="Errors only: no notes, no progress bars.",
-        ),
-        click.Option(
-            ["-v", "--verbose"],
-            is_flag=True,
-            expose_value=False,
-            is_eager=True,
-            callback=_set_level(notes.VERBOSE),
-            help="More notes: timings of each step, and the traceback of an unforeseen failure.",
-        ),
+        click.Option(names, is_flag=True, expose_value=False, is_eager=True, callback=_set_level(level), help=text)
+        for names, level, text in levels
     ]
 
 

@@ -41,8 +41,7 @@ def _status(card: ModelCard) -> str:
 
 
 def _mib(folder: Path) -> str:
-    """The size of a model folder's files (links followed: a cache snapshot links to its blobs)."""
-    return f"{sum(path.stat().st_size for path in folder.iterdir() if path.is_file()) / 2**20:.0f} MiB"
+    return f"{_size(folder) / 2**20:.0f} MiB"
 
 
 def _languages(card: ModelCard) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -147,7 +146,7 @@ def remove(alias: str, yes: bool) -> None:
         click.echo(f"nothing of '{card.alias}' is stored here")
         return
     for folder in folders:
-        click.echo(f"{_size(folder) / 2**20:9.1f} MiB  {folder}")
+        click.echo(f"{_mib(folder):>9}  {folder}")
     if not yes and not click.confirm(f"remove these {len(folders)} folder(s)?", default=False):
         click.echo("nothing removed")
         return
@@ -157,8 +156,10 @@ def remove(alias: str, yes: bool) -> None:
 
 
 def _size(folder: Path) -> int:
-    """Bytes in `folder`, counting each file once (the cache's snapshots link to its blobs)."""
-    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file() and not path.is_symlink())
+    """Bytes of the files in `folder`, links followed and each file counted once (a cache
+    snapshot links to its blobs, which the repository folder holds too)."""
+    files = {path.resolve() for path in folder.rglob("*") if path.is_file()}
+    return sum(path.stat().st_size for path in files)
 
 
 @models.command("convert")

@@ -75,6 +75,8 @@ class Summarizer(Engine):
 
     #: Whether the summary is written in the passage's language (mT5) or a fixed one (BART: en).
     language_preserving: bool = True
+    #: Whether a number `length` counts sentences (extractive) rather than new tokens (neural).
+    lengths_in_sentences: bool = False
 
     @abstractmethod
     def summarize_batch(self, passages: list[list[str]], length: str, language: str) -> list[str]:

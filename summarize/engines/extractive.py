@@ -86,6 +86,7 @@ class ExtractiveSummarizer(Summarizer):
     """Picks whole sentences from the passage; the summary keeps their original order."""
 
     engine_name = "extractive"
+    lengths_in_sentences = True
 
     def __init__(self, card: ModelCard):
         self.card = card
