@@ -59,16 +59,7 @@ def summarize_article(doc: Document, options: Options, notify) -> dict:
         with timer.measure("summarize"):
             summary = summarize_sentences([s for p in paragraphs[body] for s in p], summarizer, options.length, source)
         with timer.measure("load"):
-            translator = choose(
-                "translation",
-                source,
-                options.target,
-                options.translator,
-                options.engine,
-                options.device,
-                notify,
-                options.length_factor,
-            )
+            translator = translator_factory(options, notify)(source)
         with timer.measure("translate"):
             summary_sentences = split_sentences(summary.text, source)
             headline = paragraphs[:1] if doc.has_headline else []
