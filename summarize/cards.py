@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import tomllib
@@ -16,6 +17,8 @@ NEURAL_ARCHITECTURES = ("marian", "m2m_100", "nllb", "bart", "pegasus", "t5", "m
 # "auto": a hub id without a card; the engine reads the architecture from the model's config.
 ARCHITECTURES = (*NEURAL_ARCHITECTURES, "auto", "extractive", "apertium")
 LENGTHS = ("short", "medium", "long")
+#: The file a conversion folder carries: what it was converted from, for which runtime, how.
+CONVERSION_METADATA = "summarize.json"
 # NLLB's codes for the served languages, used when a card (or a local folder) names none.
 NLLB_CODES = {"en": "eng_Latn", "es": "spa_Latn", "fr": "fra_Latn", "de": "deu_Latn", "it": "ita_Latn", "pt": "por_Latn"}
 # Generation settings a card may give, with the types each takes.
@@ -88,6 +91,8 @@ class ModelCard:
     #: Why `revision` is a branch or pull-request ref that can move, not a full commit hash.
     revision_note: str = ""
     local_path: Path | None = None
+    #: The runtime whose conversion `local_path` is (None: a Hugging Face folder, or the cache).
+    converted_for: str | None = None
     description: str = ""
     license: str = "unknown"
     parameters: int | None = None
@@ -267,7 +272,10 @@ def architecture_of(config: dict) -> str:
 
 
 def card_for_folder(path: Path, task: str) -> ModelCard:
-    """A card for a local Hugging Face model folder, read from its config.json."""
+    """A card for a local Hugging Face model folder, read from its config.json, or for a
+    conversion folder (the shipped card it was made from, where there is one)."""
+    if (path / CONVERSION_METADATA).is_file():
+        return _card_for_conversion(path, task)
     config_file = path / "config.json"
     if not config_file.is_file():
         raise UnknownModelError(f"'{path}' is a folder but holds no config.json: not a model folder")
@@ -287,6 +295,28 @@ def card_for_folder(path: Path, task: str) -> ModelCard:
         hub_id=str(path),
         local_path=path,
         max_input_tokens=config.get("max_position_embeddings"),
+    )
+
+
+def _card_for_conversion(path: Path, task: str) -> ModelCard:
+    try:
+        metadata = json.loads((path / CONVERSION_METADATA).read_text(encoding="utf-8"))
+        runtime, architecture = metadata["runtime"], metadata["architecture"]
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError):
+        raise UnknownModelError(f"'{path / CONVERSION_METADATA}' is not a conversion's metadata") from None
+    shipped = load_cards().get(metadata.get("alias") or "")
+    if shipped is not None and shipped.task == task and not shipped.weightless:
+        return dataclasses.replace(shipped, local_path=path, converted_for=runtime)
+    return ModelCard(
+        alias=metadata.get("alias") or path.name,
+        task=task,
+        engines=(runtime,),
+        architecture=architecture,
+        hub_id=metadata.get("hub_id") or str(path),
+        revision=metadata.get("revision") or "local",
+        local_path=path,
+        converted_for=runtime,
+        max_input_tokens=metadata.get("max_position_embeddings"),
     )
 
 

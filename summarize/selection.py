@@ -46,6 +46,10 @@ def load(
         card = dataclasses.replace(card, max_length_factor=length_factor)
     if card.weightless:
         engine = engine if engine != "auto" and not ENGINES[engine].neural else card.engines[0]
+    elif card.converted_for is not None:
+        if engine not in ("auto", card.converted_for):
+            raise EngineUnavailableError(f"'{card.local_path}' is a {card.converted_for} conversion; engine '{engine}' cannot run it")
+        engine = card.converted_for
     elif engine == "auto":
         engine = _neural_engine(card, task, device)
     elif not ENGINES[engine].neural:

@@ -30,7 +30,7 @@ def runtime_versions() -> dict[str, str | None]:
     import shutil
     import subprocess
 
-    found = {name: _version(name) for name in RUNTIME_PACKAGES}
+    found = {name: package_version(name) for name in RUNTIME_PACKAGES}
     apertium = None
     if shutil.which("apertium"):
         from summarize.engines.apertium import available_modes
@@ -45,7 +45,8 @@ def runtime_versions() -> dict[str, str | None]:
     return found
 
 
-def _version(name: str) -> str | None:
+def package_version(name: str) -> str | None:
+    """An installed package's version from its metadata (None when absent), without importing it."""
     try:
         return version(name)
     except PackageNotFoundError:
@@ -65,7 +66,7 @@ def _cpu_model() -> str:
 
 def describe(threads: int | None = None) -> dict:
     """Versions, CPU, cores, threads and GPU (torch is imported only if already loaded)."""
-    versions = {name: _version(name) for name in PACKAGES}
+    versions = {name: package_version(name) for name in PACKAGES}
     info = {
         "python": platform.python_version(),
         "platform": platform.platform(),

@@ -12,6 +12,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from summarize.cards import CONVERSION_METADATA as METADATA
 from summarize.cards import ModelCard, architecture_of
 from summarize.engines.table import ENGINES, runtimes
 from summarize.errors import EngineUnavailableError, ModelUnavailableError
@@ -19,8 +20,6 @@ from summarize.home import summarize_home
 from summarize.hub import resolve_weights
 from summarize.notes import note
 from summarize.output import current_umask
-
-METADATA = "summarize.json"
 
 
 def default_runtime(card: ModelCard, quantization: str) -> str:

@@ -75,6 +75,9 @@ class CT2Model(Converted):
     def describe(self) -> dict:
         return {**super().describe(), "output_vocabulary": self.output_vocabulary}
 
+    def threads(self) -> int | None:
+        return self.intra_threads * self.inter_threads if self.device == "cpu" else None
+
     def options(self, length: str | None = None) -> dict:
         """The generation settings in CTranslate2's terms."""
         return self._options(self.generation(length))

@@ -62,6 +62,12 @@ class TransformersModel(Seq2Seq):
     def load(cls, card: ModelCard, device: str, task: str, allow_download: bool) -> TransformersModel:
         return cls(card, device, allow_download)
 
+    def precision(self) -> str:
+        return str(self.model.dtype).removeprefix("torch.")
+
+    def threads(self) -> int | None:
+        return self._torch.get_num_threads() if self.device == "cpu" else None
+
     def generation_config(self, length: str | None = None, target: str | None = None):
         """The model's saved GenerationConfig with every setting of `generation` stated on it."""
         return self._config(self.generation(length, target))

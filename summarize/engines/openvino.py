@@ -80,6 +80,7 @@ class OVRunner:
                 "convert again with 'summarize models convert ... --force'"
             ) from None
         self.encoder_precision = str(self.encoder.get_property("INFERENCE_PRECISION_HINT"))
+        self.threads = int(self.decoder.get_property("INFERENCE_NUM_THREADS"))
 
     def generate_ids(self, batch: list[list[int]], pad_token_id: int, settings: SearchSettings) -> list[list[int]]:
         """Generated ids (start token excluded) for each input of `batch`, in order."""
@@ -142,6 +143,9 @@ class OVModel(Converted):
 
     def describe(self) -> dict:
         return {**super().describe(), "encoder_precision": self.runner.encoder_precision}
+
+    def threads(self) -> int | None:
+        return self.runner.threads
 
     def search_settings(self, length: str | None = None) -> SearchSettings:
         """The generation settings as the numpy search takes them; a setting it does not apply

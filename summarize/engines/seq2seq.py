@@ -90,8 +90,19 @@ class Seq2Seq(ABC):
         """Generated ids for each input (token ids, its prefix included), in order."""
 
     def describe(self) -> dict:
-        """What the metadata says of this runtime beyond model, engine and device."""
-        return {}
+        """What the metadata says of this runtime beyond model, engine and device: its version,
+        the precision it computes in, and its CPU threads."""
+        from summarize.bench.environment import package_version
+
+        return {"runtime_version": package_version(self.runtime), "quantization": self.precision(), "threads": self.threads()}
+
+    @abstractmethod
+    def precision(self) -> str:
+        """The weights' precision or quantisation as it runs (float32, int8, ...)."""
+
+    @abstractmethod
+    def threads(self) -> int | None:
+        """CPU threads the runtime computes with (None on a GPU)."""
 
     def count_tokens(self, text: str, target: str | None = None) -> int:
         """Length of `text` in the model's tokens, with the prefix it gets for `target`."""
@@ -216,6 +227,8 @@ class Converted(Seq2Seq):
         from summarize.conversions.store import convert, find_converted
 
         resolved = pick_device(device, cls.runtime)
+        if card.converted_for == cls.runtime:
+            return cls.from_folder(card, card.local_path, resolved, task)
         folder = find_converted(card, resolved, cls.runtime)
         if folder is None:
             if allow_download:
@@ -229,5 +242,5 @@ class Converted(Seq2Seq):
     def from_folder(cls, card: ModelCard, folder: Path, device: str, task: str) -> Converted:
         return cls(card, folder, device)
 
-    def describe(self) -> dict:
-        return {"compute_type": self.quantization}
+    def precision(self) -> str:
+        return self.quantization
