@@ -48,7 +48,9 @@ def load(
         engine = engine if engine != "auto" and not ENGINES[engine].neural else card.engines[0]
     elif card.converted_for is not None:
         if engine not in ("auto", card.converted_for):
-            raise EngineUnavailableError(f"'{card.local_path}' is a {card.converted_for} conversion; engine '{engine}' cannot run it")
+            raise EngineUnavailableError(
+                f"'{card.local_path}' is a {card.converted_for} conversion; engine '{engine}' cannot run it"
+            )
         engine = card.converted_for
     elif engine == "auto":
         engine = _neural_engine(card, task, device)

@@ -64,6 +64,21 @@ def _cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+# The CPU features that decide which kernels the runtimes use, and the variables that cap them.
+CPU_FEATURES = ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile", "amx_bf16", "amx_int8")
+ISA_VARIABLES = ("ONEDNN_MAX_CPU_ISA", "CT2_FORCE_CPU_ISA")
+
+
+def cpu_features() -> list[str]:
+    """Which of CPU_FEATURES this CPU reports (/proc/cpuinfo's flags; empty elsewhere)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            flags = next((line.split(":", 1)[1].split() for line in handle if line.startswith("flags")), [])
+    except OSError:
+        return []
+    return [name for name in CPU_FEATURES if name in flags]
+
+
 def describe(threads: int | None = None) -> dict:
     """Versions, CPU, cores, threads and GPU (torch is imported only if already loaded)."""
     versions = {name: package_version(name) for name in PACKAGES}
@@ -71,6 +86,8 @@ def describe(threads: int | None = None) -> dict:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "cpu": _cpu_model(),
+        "cpu_features": cpu_features(),
+        "isa_caps": {name: os.environ[name] for name in ISA_VARIABLES if name in os.environ},
         "cores": os.cpu_count(),
         "threads": threads,
         "packages": versions,

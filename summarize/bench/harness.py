@@ -8,6 +8,7 @@ from pathlib import Path
 
 from summarize.bench import datasets, quality
 from summarize.bench.environment import describe as environment
+from summarize.bench.environment import runtime_versions
 from summarize.bench.latency import Stopwatch, summarize_timings
 from summarize.bench.store import RunStore
 
@@ -143,6 +144,7 @@ def run_quality(run: QualityRun, out: Path, fresh: bool, notify, progress: bool 
                     "id": record["id"],
                     "hypothesis": hypothesis,
                     "reference": record[reference_key],
+                    "call": batch[0]["id"],
                     "seconds": round(watch.seconds / len(batch), 6),
                     "batch_seconds": round(watch.seconds, 6),
                     "batch_size": len(batch),
@@ -174,20 +176,24 @@ def _quality_summary(run: QualityRun, path: Path, items: list[dict], engine, loa
             name: {"score": round(sum(i["rouge"][name] for i in items) / len(items), 4), "signature": signature}
             for name in quality.ROUGE_TYPES
         }
+    calls = {i.get("call", i["id"]): i["batch_seconds"] for i in items}
     timing = summarize_timings(
-        [i["seconds"] for i in items],
+        list(calls.values()),
         len(items),
         sum(i["source_tokens"] for i in items),
         sum(i["generated_tokens"] for i in items),
     )
-    timing["per"] = "item (a batch's time shared by its items)"
+    timing["per"] = f"call on a batch of up to {run.batch_size} item(s)"
+    timing["per_item_mean_s"] = round(sum(calls.values()) / len(items), 6)
+    model = engine.describe()
+    model.setdefault("runtime_version", runtime_versions().get(model["engine"]))
     return {
         "kind": "quality",
         "task": run.task,
         "dataset": run.dataset,
         "dataset_file": str(path),
         "items": len(items),
-        "model": engine.describe(),
+        "model": model,
         "settings": asdict(run),
         "scores": scores,
         "optional_metrics": quality.optional_metrics(),
@@ -196,96 +202,6 @@ def _quality_summary(run: QualityRun, path: Path, items: list[dict], engine, loa
         "environment": environment(),
         "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-
-
-@dataclass
-class LatencyRun:
-    """A forced-length generation benchmark on one model."""
-
-    model: str
-    no_weights: bool = True
-    device: str = "cpu"
-    dtype: str = "float32"
-    batch_size: int = 1
-    beams: int = 1
-    input_tokens: int = 40
-    output_tokens: int = 40
-    runs: int = 10
-    warmup: int = 2
-    threads: int | None = None
-
-
-def run_latency(run: LatencyRun, out: Path, fresh: bool, notify, progress: bool = True) -> dict:
-    """Time `runs` generate calls on random inputs with exactly the asked output lengths."""
-    import torch
-    from tqdm import tqdm
-
-    from summarize.bench.noweights import build_random_model, forced_generation_config, random_inputs
-    from summarize.cards import lookup
-    from summarize.engines.seq2seq import pick_device
-
-    if run.threads:
-        torch.set_num_threads(run.threads)
-    card = lookup(run.model)
-    device = pick_device(run.device)
-    store = RunStore(out, {**asdict(run), "device": device}, fresh)
-    load = Stopwatch()
-    with load:
-        if run.no_weights:
-            model = build_random_model(card, device, run.dtype)
-        else:
-            from summarize.engines.huggingface import TransformersModel
-
-            model = TransformersModel(card, device, allow_download=False).model
-    inputs = random_inputs(model, run.batch_size, run.input_tokens, device)
-    config = forced_generation_config(model, run.output_tokens, run.beams)
-    with torch.inference_mode():
-        for _ in range(run.warmup):
-            model.generate(**inputs, generation_config=config)
-        for index in tqdm(range(run.runs), desc="bench latency", unit="call", disable=not progress):
-            if f"call-{index}" in store.done:
-                continue
-            watch = Stopwatch()
-            with watch:
-                output = model.generate(**inputs, generation_config=config)
-            new_tokens = (output.shape[1] - 1) * run.batch_size
-            store.append(
-                [
-                    {
-                        "id": f"call-{index}",
-                        "seconds": round(watch.seconds, 6),
-                        "new_tokens_per_sequence": output.shape[1] - 1,
-                        "generated_tokens": new_tokens,
-                    }
-                ]
-            )
-    items = store.items
-    timing = summarize_timings(
-        [i["seconds"] for i in items],
-        len(items) * run.batch_size,
-        len(items) * run.batch_size * run.input_tokens,
-        sum(i["generated_tokens"] for i in items),
-    )
-    timing["per"] = f"generate call on a batch of {run.batch_size}"
-    timing["ms_per_output_token_p50"] = round(1000 * timing["p50_s"] / run.output_tokens, 3)
-    summary = {
-        "kind": "latency",
-        "model": {
-            "alias": card.alias,
-            "hub_id": card.hub_id,
-            "revision": card.revision,
-            "engine": "transformers",
-            "device": device,
-            "weights": "random" if run.no_weights else "real",
-        },
-        "settings": asdict(run),
-        "latency": timing,
-        "load_seconds": round(load.seconds, 3),
-        "environment": environment(torch.get_num_threads()),
-        "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-    }
-    _finish(store, summary, items, notify)
-    return summary
 
 
 def _finish(store: RunStore, summary: dict, items: list[dict], notify) -> None:

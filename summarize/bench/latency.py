@@ -25,10 +25,25 @@ def peak_rss_mb() -> float:
 
 
 def peak_gpu_mb() -> float | None:
+    """Peak GPU memory of this process in MiB: torch's allocator peak where torch used CUDA, else
+    what nvidia-smi reports for the process now (CTranslate2 keeps its cache allocated); None
+    without a GPU."""
     torch = sys.modules.get("torch")
-    if torch is None or not torch.cuda.is_available():
+    if torch is not None and torch.cuda.is_available() and torch.cuda.is_initialized():
+        return round(torch.cuda.max_memory_allocated() / 2**20, 1)
+    import os
+    import shutil
+    import subprocess
+
+    if shutil.which("nvidia-smi") is None:
         return None
-    return round(torch.cuda.max_memory_allocated() / 2**20, 1)
+    query = ["nvidia-smi", "--query-compute-apps=pid,used_memory", "--format=csv,noheader,nounits"]
+    try:
+        rows = subprocess.run(query, capture_output=True, text=True, timeout=10).stdout.splitlines()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    used = [float(row.split(",")[1]) for row in rows if row.split(",")[0].strip() == str(os.getpid())]
+    return used[0] if used else None
 
 
 def summarize_timings(seconds: list[float], items: int, source_tokens: int, generated_tokens: int) -> dict:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
+from summarize.bench.latency import percentile
 from summarize.errors import InputError
 
 
@@ -52,7 +54,7 @@ def markdown(summary: dict) -> str:
 def write_report(folder: Path, summary: dict, items: list[dict]) -> None:
     """report.md and latency.png beside the run's summary.json."""
     (folder / "report.md").write_text(markdown(summary), encoding="utf-8")
-    _latency_plot(folder / "latency.png", [i["seconds"] for i in items], summary)
+    _latency_plot(folder / "latency.png", Run(folder.name, summary, items).call_seconds(), summary)
 
 
 def _pyplot():
@@ -79,75 +81,222 @@ def _latency_plot(path: Path, seconds: list[float], summary: dict) -> None:
     plt.close(figure)
 
 
-def load_summaries(folders: list[Path]) -> list[dict]:
-    """The summary.json of each run folder (or the file itself)."""
-    summaries = []
-    for folder in folders:
-        path = folder / "summary.json" if folder.is_dir() else folder
+@dataclass
+class Run:
+    """A finished run folder: its summary and, where kept, its items."""
+
+    name: str
+    summary: dict
+    items: list[dict]
+
+    @property
+    def group(self) -> str:
+        """Runs compare within a group: a quality task, or latency."""
+        return self.summary.get("task", "latency") if self.summary["kind"] == "quality" else "latency"
+
+    def call_seconds(self) -> list[float]:
+        """Seconds per call: a batched quality run's items share their call's time."""
+        if self.summary["kind"] == "latency":
+            return [i["seconds"] for i in self.items]
+        calls = {i.get("call", i["id"]): i.get("batch_seconds", i["seconds"]) for i in self.items}
+        return list(calls.values())
+
+
+def load_runs(paths: list[Path]) -> list[Run]:
+    """Each run folder's summary.json and items.jsonl (or a summary.json given alone)."""
+    runs = []
+    for path in paths:
+        folder = path if path.is_dir() else path.parent
+        summary_path = path / "summary.json" if path.is_dir() else path
         try:
-            summary = json.loads(path.read_text(encoding="utf-8"))
+            summary = json.loads(summary_path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-            raise InputError(f"{folder}: not a finished run (no readable summary.json)") from None
+            raise InputError(f"{path}: not a finished run (no readable summary.json)") from None
         if (
             not isinstance(summary, dict)
             or summary.get("kind") not in ("quality", "latency")
             or not {"model", "settings", "latency"} <= set(summary)
         ):
-            raise InputError(f"{path}: not a summary written by 'summarize bench'")
-        summaries.append(summary)
-    return summaries
-
-
-def compare(summaries: list[dict], plot: Path | None = None) -> str:
-    """Runs side by side as a markdown table; quality against speed plotted when asked."""
-    metrics = sorted({m for s in summaries if s["kind"] == "quality" for m in s["scores"]})
-    header = ["model", "engine", "device", "dataset", "settings", *metrics, "p50 s", "items/s", "gen tok/s", "peak RSS MiB"]
-    rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for s in summaries:
-        scores = [f"{s['scores'][m]['score']:.2f}" if s["kind"] == "quality" and m in s["scores"] else "-" for m in metrics]
-        t = s["latency"]
-        rows.append(
-            "| "
-            + " | ".join(
-                [
-                    s["model"]["alias"],
-                    s["model"]["engine"],
-                    s["model"]["device"],
-                    s.get("dataset", "forced lengths"),
-                    _settings(s),
-                    *scores,
-                    str(t["p50_s"]),
-                    str(t["items_per_s"]),
-                    str(t["generated_tokens_per_s"]),
-                    str(t["peak_rss_mb"]),
-                ]
-            )
-            + " |"
+            raise InputError(f"{summary_path}: not a summary written by 'summarize bench'")
+        items_path = folder / "items.jsonl"
+        items = (
+            [json.loads(line) for line in items_path.read_text(encoding="utf-8").splitlines() if line.strip()]
+            if items_path.is_file()
+            else []
         )
-    if plot is not None and metrics:
-        _quality_speed_plot(plot, [s for s in summaries if s["kind"] == "quality"], metrics[0])
-    return "\n".join(rows) + "\n"
+        runs.append(Run(folder.name or str(folder), summary, items))
+    return runs
+
+
+def compare(runs: list[Run], plot: Path | None = None, latency_plot: Path | None = None) -> str:
+    """One markdown table per task (and one for latency runs), item counts, a warning when runs
+    of a task are not on the same items, and a paired bootstrap test against the first run."""
+    groups: dict[str, list[Run]] = {}
+    for run in runs:
+        groups.setdefault(run.group, []).append(run)
+    sections = []
+    for group, members in groups.items():
+        sections.append(_table(group, members))
+        if group != "latency" and len(members) > 1:
+            sections.append(_significance(group, members))
+    quality_groups = {g: m for g, m in groups.items() if g != "latency"}
+    if plot is not None and quality_groups:
+        for group, members in quality_groups.items():
+            path = plot if len(quality_groups) == 1 else plot.with_name(f"{plot.stem}-{group}{plot.suffix}")
+            _quality_speed_plot(path, group, members)
+    if latency_plot is not None:
+        _latency_distribution_plot(latency_plot, [r for r in runs if r.call_seconds()])
+    return "\n".join(sections)
+
+
+def _fixed(value, digits: int) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _metrics(group: str, runs: list[Run]) -> list[str]:
+    if group == "latency":
+        return []
+    return [m for m in dict.fromkeys(m for r in runs for m in r.summary["scores"])]
+
+
+def _table(group: str, runs: list[Run]) -> str:
+    metrics = _metrics(group, runs)
+    header = ["run", "model", "engine", "precision", "device", "dataset", "items", "settings", *metrics]
+    header += ["p50 ms/call", "items/s", "gen tok/s", "peak RSS MiB"]
+    lines = [f"### {group}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for run in runs:
+        s, model, t = run.summary, run.summary["model"], run.summary["latency"]
+        scores = [_fixed(s["scores"][m]["score"], 2) if m in s.get("scores", {}) else "-" for m in metrics]
+        calls = run.call_seconds()
+        p50 = percentile(calls, 50) if calls else t["p50_s"]
+        items = s.get("items", t.get("calls"))
+        cells = [
+            run.name,
+            model["alias"],
+            model.get("label", model["engine"]),
+            str(model.get("quantization") or "-"),
+            model["device"],
+            s.get("dataset") or s.get("inputs", {}).get("source", "forced lengths"),
+            str(items),
+            _settings(s),
+            *scores,
+            _fixed(1000 * p50, 2),
+            _fixed(t["items_per_s"], 2),
+            _fixed(t["generated_tokens_per_s"], 1),
+            _fixed(t["peak_rss_mb"], 0),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    warning = _different_items(group, runs)
+    return "\n".join(lines + ([f"\n**WARNING**: {warning}"] if warning else [])) + "\n"
+
+
+def _ids(run: Run) -> list:
+    return [i["id"] for i in run.items]
+
+
+def _different_items(group: str, runs: list[Run]) -> str | None:
+    if group == "latency" or len(runs) < 2:
+        return None
+    sets = [set(_ids(r)) for r in runs]
+    datasets = {r.summary.get("dataset_file") for r in runs}
+    if all(s == sets[0] for s in sets) and len(datasets) == 1:
+        return None
+    shared = set.intersection(*sets)
+    counts = ", ".join(f"{r.name} {len(s)}" for r, s in zip(runs, sets))
+    return (
+        f"these {group} runs are not on the same items ({counts}; {len(shared)} shared"
+        + (f"; datasets {', '.join(sorted(str(d) for d in datasets))}" if len(datasets) > 1 else "")
+        + "): their scores do not compare; the paired test below uses the shared items only."
+    )
+
+
+def _significance(group: str, runs: list[Run]) -> str:
+    """Paired bootstrap of every run against the first, on the items all of them scored."""
+    from summarize.bench.significance import RESAMPLES, mean_paired, translation_paired
+
+    shared = set.intersection(*(set(_ids(r)) for r in runs))
+    order = [i for i in _ids(runs[0]) if i in shared]
+    if len(order) < 2:
+        return f"No paired test for {group}: the runs share {len(order)} item(s).\n"
+    by_id = [{i["id"]: i for i in r.items} for r in runs]
+    if group == "translation":
+        references = [by_id[0][i]["reference"] for i in order]
+        if any([by_id[k][i]["reference"] for i in order] != references for k in range(1, len(runs))):
+            return f"No paired test for {group}: the runs' references differ on the shared items.\n"
+        table = translation_paired([[items[i]["hypothesis"] for i in order] for items in by_id], references)
+    else:
+        names = [m for m in _metrics(group, runs) if all("rouge" in items[order[0]] for items in by_id)]
+        table = {m: mean_paired([[items[i]["rouge"][m] for i in order] for items in by_id]) for m in names}
+    lines = [
+        f"Paired bootstrap resampling against {runs[0].name} ({RESAMPLES} resamples, {len(order)} shared items, "
+        "as sacrebleu --paired-bs): score, mean ± 95% interval, p-value.",
+        "",
+        "| run | " + " | ".join(table) + " |",
+        "|" + "---|" * (len(table) + 1),
+    ]
+    for k, run in enumerate(runs):
+        cells = []
+        for results in table.values():
+            r = results[k]
+            p = "baseline" if r.p_value is None else f"p = {r.p_value:.4f}"
+            cells.append(f"{r.score:.2f} ({r.mean:.2f} ± {r.ci:.2f}) {p}")
+        lines.append(f"| {run.name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def _settings(summary: dict) -> str:
     s = summary["settings"]
     if summary["kind"] == "latency":
-        return f"batch {s['batch_size']}, beams {s['beams']}, {s['input_tokens']} in / {s['output_tokens']} out, {s['dtype']}"
+        return f"batch {s['batch_size']}, beams {s['beams']}, {s['input_tokens']} in / {s['output_tokens']} out"
     if summary["task"] == "article":
         return f"length {s['length']}, {s.get('order', 'translate-first')}"
     return f"length {s['length']}" if summary["task"] == "summarization" else f"batch {s['batch_size']}"
 
 
-def _quality_speed_plot(path: Path, summaries: list[dict], metric: str) -> None:
+def pareto_front(points: list[tuple[float, float]]) -> list[int]:
+    """Indices of the points no other point beats on both speed (x) and quality (y), by speed."""
+    front = [i for i, (x, y) in enumerate(points) if not any((x2 >= x and y2 >= y) and (x2, y2) != (x, y) for x2, y2 in points)]
+    return sorted(front, key=lambda i: points[i][0])
+
+
+def _quality_speed_plot(path: Path, group: str, runs: list[Run]) -> None:
+    """Quality against items per second; numbered points (the legend names them, so labels never
+    overlap) and the Pareto front drawn through the runs no other run beats on both."""
     plt = _pyplot()
-    figure, axis = plt.subplots(figsize=(6, 4))
-    for s in summaries:
-        x, y = s["latency"]["items_per_s"], s["scores"][metric]["score"]
-        axis.scatter([x], [y])
-        axis.annotate(f"{s['model']['alias']} ({_settings(s)})", (x, y), textcoords="offset points", xytext=(4, 4), fontsize=8)
+    metric = _metrics(group, runs)[0]
+    points = [(r.summary["latency"]["items_per_s"], r.summary["scores"][metric]["score"]) for r in runs]
+    figure, axis = plt.subplots(figsize=(7.5, 4.5))
+    front = pareto_front(points)
+    axis.plot([points[i][0] for i in front], [points[i][1] for i in front], color="#bbbbbb", zorder=1, label="Pareto front")
+    for number, (run, (x, y)) in enumerate(zip(runs, points), 1):
+        on_front = runs.index(run) in front
+        axis.scatter([x], [y], s=60, zorder=2, edgecolors="black" if on_front else "none")
+        axis.annotate(str(number), (x, y), textcoords="offset points", xytext=(6, 4), fontsize=9)
+        axis.plot([], [], " ", label=f"{number}: {run.name} ({run.summary['items']} items)")
     axis.set_xscale("log")
-    axis.set_xlabel("items per second (log)")
-    axis.set_ylabel(metric)
+    axis.set_xlabel("items per second (log scale; higher is faster)")
+    axis.set_ylabel(f"{metric} (higher is better)")
+    axis.set_title(f"{group}: quality against speed", fontsize=11)
+    axis.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+
+
+def _latency_distribution_plot(path: Path, runs: list[Run]) -> None:
+    """Seconds per call of each run as a box with every call drawn over it."""
+    plt = _pyplot()
+    figure, axis = plt.subplots(figsize=(7.5, 1.5 + 0.45 * len(runs)))
+    seconds = [[1000 * s for s in r.call_seconds()] for r in runs]
+    axis.boxplot(seconds, vert=False, widths=0.5, showfliers=False)
+    for row, values in enumerate(seconds, 1):
+        axis.scatter(values, [row] * len(values), s=8, alpha=0.5, color="#4477aa", zorder=3)
+    names = [f"{r.name}: {r.summary['model']['alias']} on {r.summary['model'].get('label', r.summary['model']['engine'])}" for r in runs]
+    axis.set_yticks(range(1, len(runs) + 1), names, fontsize=8)
+    axis.invert_yaxis()
+    axis.set_xscale("log")
+    axis.set_xlabel("ms per call (log scale)")
+    axis.set_title("latency per call", fontsize=11)
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from summarize.bench.speed import WORKLOADS
 from summarize.cli.common import LENGTH_HELP, Length, checked_output, notify
 from summarize.engines.table import engine_choices
 from summarize.notes import show_progress
@@ -115,48 +116,62 @@ def article(length, order, translator, **options) -> None:
 
 
 @bench.command()
-@click.option("--model", required=True, help="A card alias; its [config] builds the architecture.")
+@click.option("--workload", default=None, help="A named shape: " + ", ".join(WORKLOADS) + " (flags below override it).")
+@click.option("--model", default=None, help="A card alias; its [config] builds the architecture with --no-weights.")
+@click.option(
+    "--engine",
+    "engines",
+    default="transformers",
+    show_default=True,
+    help="One engine or several, comma-separated, timed in turn: transformers, ctranslate2, openvino; "
+    "ENGINE:QUANTIZATION picks a conversion (ctranslate2:int8_float32).",
+)
 @click.option("--no-weights", is_flag=True, help="Random weights from the card's config: speed without downloads.")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="cpu", show_default=True)
-@click.option("--dtype", type=click.Choice(["float32", "float16", "bfloat16"]), default="float32", show_default=True)
-@click.option("--batch-size", type=POSITIVE, default=1, show_default=True)
-@click.option("--beams", type=POSITIVE, default=1, show_default=True)
-@click.option("--input-tokens", type=POSITIVE, default=40, show_default=True)
-@click.option("--output-tokens", type=POSITIVE, default=40, show_default=True)
-@click.option("--runs", type=POSITIVE, default=10, show_default=True)
+@click.option(
+    "--dtype",
+    type=click.Choice(["float32", "float16", "bfloat16"]),
+    default=None,
+    help="transformers only (default: the engine's).",
+)
+@click.option("--batch-size", type=POSITIVE, default=None, help="[default: 1]")
+@click.option("--beams", type=POSITIVE, default=None, help="[default: 1]")
+@click.option("--input-tokens", type=POSITIVE, default=None, help="Random inputs of this length [default: 40].")
+@click.option("--output-tokens", type=POSITIVE, default=None, help="[default: 40]")
+@click.option("--dataset", default=None, help="Real sentences (src or document) in the model's tokens instead of random ids.")
+@click.option("--tokenizer", default=None, help="A real tokenizer folder for --no-weights (vocabulary and lengths real).")
+@click.option("--runs", type=POSITIVE, default=10, show_default=True, help="Timed calls per engine.")
 @click.option("--warmup", type=click.IntRange(min=0), default=2, show_default=True)
 @click.option("--threads", type=POSITIVE, default=None, help="torch intra-op threads (default: torch's choice).")
+@click.option(
+    "--quiet-threshold",
+    type=click.FloatRange(0, 1),
+    default=0.10,
+    show_default=True,
+    help="Most share of the cores other processes may use during a timed call (else it is retried); 1 turns the gate off.",
+)
 @click.option("--out", default=None)
 @click.option("--fresh", is_flag=True)
-def latency(
-    model, no_weights, device, dtype, batch_size, beams, input_tokens, output_tokens, runs, warmup, threads, out, fresh
-) -> None:
-    """p50/p90/p99 and tokens per second of generate() with forced output lengths."""
-    from summarize.bench.harness import LatencyRun, run_latency
+def latency(workload, model, engines, out, fresh, **flags) -> None:
+    """Median and range per generate call with forced output lengths; several engines are timed
+    interleaved, each in its own process, and compared."""
     from summarize.bench.report import markdown
+    from summarize.bench.speed import LatencyRun, comparison, run_latency
 
-    run = LatencyRun(
-        model=model,
-        no_weights=no_weights,
-        device=device,
-        dtype=dtype,
-        batch_size=batch_size,
-        beams=beams,
-        input_tokens=input_tokens,
-        output_tokens=output_tokens,
-        runs=runs,
-        warmup=warmup,
-        threads=threads,
-    )
-    name = f"latency-{model}-b{batch_size}-beam{beams}-{input_tokens}x{output_tokens}-{device}"
-    folder = _out(out, name)
-    summary = run_latency(run, folder, fresh, notify, progress=show_progress())
-    t = summary["latency"]
-    click.echo(markdown(summary))
-    click.echo(
-        f"p50 {t['p50_s']} s, p90 {t['p90_s']} s, p99 {t['p99_s']} s; "
-        f"{t['generated_tokens_per_s']} generated tokens/s; {t['ms_per_output_token_p50']} ms per output token"
-    )
+    if workload:
+        run = LatencyRun.from_workload(workload, model=model, engines=tuple(engines.split(",")), **flags)
+    elif model:
+        defaults = {"batch_size": 1, "beams": 1, "input_tokens": 40, "output_tokens": 40}
+        run = LatencyRun(
+            model=model, engines=tuple(engines.split(",")), **{**flags, **{k: flags[k] or v for k, v in defaults.items()}}
+        )
+    else:
+        raise click.UsageError("give --workload or --model")
+    name = f"latency-{workload or run.model}-b{run.batch_size}-beam{run.beams}-{run.device}"
+    summaries = run_latency(run, _out(out, name), fresh, notify, progress=show_progress())
+    if len(summaries) == 1:
+        click.echo(markdown(next(iter(summaries.values()))))
+    click.echo(comparison(summaries))
 
 
 @bench.command()
@@ -166,11 +181,19 @@ def latency(
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     callback=checked_output,
-    help="Write a quality-against-speed plot here.",
+    help="Write a quality-against-speed plot here (one per task: NAME-TASK.png when runs of several tasks are given).",
 )
-def compare(runs, plot) -> None:
-    """Lay two or more run folders side by side."""
+@click.option(
+    "--latency-plot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    callback=checked_output,
+    help="Write the distribution of seconds per call of every run here.",
+)
+def compare(runs, plot, latency_plot) -> None:
+    """Runs side by side, one table per task with item counts, and a paired bootstrap test
+    (as sacrebleu --paired-bs) of each run against the first on their shared items."""
     from summarize.bench.report import compare as compare_runs
-    from summarize.bench.report import load_summaries
+    from summarize.bench.report import load_runs
 
-    click.echo(compare_runs(load_summaries(list(runs)), plot))
+    click.echo(compare_runs(load_runs(list(runs)), plot, latency_plot))

@@ -4,6 +4,7 @@ overwritten without `force`. The writer of each runtime is named in the engine t
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import json
@@ -97,7 +98,8 @@ def convert(card: ModelCard, quantization: str = "int8", force: bool = False, ru
         ) from None
     try:
         note(f"converting {card.alias} for {runtime} ({quantization}) from {source} ...")
-        extra = write(source, staging, quantization)
+        with quiet_transformers():
+            extra = write(source, staging, quantization)
         copy_tokenizer(source, staging)
         config = json.loads((source / "config.json").read_text(encoding="utf-8"))
         (staging / METADATA).write_text(
@@ -127,6 +129,21 @@ def convert(card: ModelCard, quantization: str = "int8", force: bool = False, ru
             raise
         raise EngineUnavailableError(f"converting '{card.alias}' failed: {str(exc).strip().splitlines()[0]}") from None
     return target
+
+
+@contextlib.contextmanager
+def quiet_transformers():
+    """transformers' progress bars and advice off (a conversion says its own one line)."""
+    from transformers.utils import logging as hf_logging
+
+    level = hf_logging.get_verbosity()
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
+    try:
+        yield
+    finally:
+        hf_logging.set_verbosity(level)
+        hf_logging.enable_progress_bar()
 
 
 def _remove_abandoned_staging(target: Path) -> None:

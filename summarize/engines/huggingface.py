@@ -83,4 +83,4 @@ class TransformersModel(Seq2Seq):
         padded = self.tokenizer.pad({"input_ids": inputs}, padding=True, return_tensors="pt")
         with self._torch.inference_mode():
             output = self.model.generate(**{k: v.to(self.device) for k, v in padded.items()}, generation_config=config)
-        return output.tolist()
+        return output[:, 1:].tolist()  # without the decoder's start token, as the other runtimes

@@ -19,13 +19,23 @@ def engine_class(task: str, name: str) -> type:
         raise EngineUnavailableError(f"engine '{name}' cannot do {task}; engines for it: {', '.join(engines_for(task))}")
     if row.model is None:
         return _load(row.translator if task == "translation" else row.summarizer, name)
-    model_class = _load(row.model, name)
+    model_class = runtime_class(name)
     base = NeuralTranslator if task == "translation" else NeuralSummarizer
     return type(
         f"{model_class.__name__}{base.__name__}",
         (base,),
         {"engine_name": name, "model_class": model_class, "__doc__": f"{base.__doc__} ({name})"},
     )
+
+
+def runtime_class(name: str) -> type:
+    """The sequence-to-sequence model class of a neural engine (engines/seq2seq.py)."""
+    row = ENGINES.get(name)
+    if row is None or row.model is None:
+        raise EngineUnavailableError(
+            f"'{name}' is not a neural engine; neural engines: {', '.join(n for n, r in ENGINES.items() if r.neural)}"
+        )
+    return _load(row.model, name)
 
 
 def _load(path: str, name: str):

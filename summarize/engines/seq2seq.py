@@ -87,7 +87,8 @@ class Seq2Seq(ABC):
 
     @abstractmethod
     def generate_ids(self, inputs: list[list[int]], settings: dict) -> list[list[int]]:
-        """Generated ids for each input (token ids, its prefix included), in order."""
+        """Generated ids for each input (token ids, its prefix included), in order, without the
+        decoder's start token."""
 
     def describe(self) -> dict:
         """What the metadata says of this runtime beyond model, engine and device: its version,

@@ -1,0 +1,70 @@
+"""One engine in its own process for `bench latency`: it loads a model folder or conversion
+through the product's runtime class, then answers each `run N` line on stdin with the time of one
+`generate_ids` call on batch N and the length of every row, and `quit` with its peak memory.
+
+    python -m summarize.bench.worker SPEC.json"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+
+def load(spec: dict):
+    """The runtime's model object for the spec's folder, as the engines load it."""
+    from summarize.cards import card_for_folder
+    from summarize.engines.registry import runtime_class
+
+    card = card_for_folder(Path(spec["folder"]), spec["task"])
+    model_class = runtime_class(spec["runtime"])
+    if spec["runtime"] != "transformers":
+        return model_class.from_folder(card, card.local_path, spec["device"], spec["task"])
+    import torch
+
+    if spec.get("threads"):
+        torch.set_num_threads(spec["threads"])
+    model = model_class(card, spec["device"], allow_download=False)
+    if spec.get("dtype"):
+        model.model.to(getattr(torch, spec["dtype"]))
+    return model
+
+
+def serve(spec: dict, lines, reply) -> None:
+    from transformers.utils import logging as hf_logging
+
+    from summarize.bench.latency import Stopwatch, peak_gpu_mb, peak_rss_mb
+
+    hf_logging.disable_progress_bar()
+    started = time.perf_counter()
+    model = load(spec)
+    batches, settings = spec["batches"], spec["settings"]
+    model.generate_ids(batches[0], settings)  # warm-up: first-call allocations and kernel choice
+    reply({"ready": True, "load_seconds": time.perf_counter() - started, "describe": model.describe()})
+    for line in lines:
+        command, *argument = line.split()
+        if command == "quit":
+            break
+        batch = batches[int(argument[0]) % len(batches)]
+        watch = Stopwatch()
+        with watch:
+            generated = model.generate_ids(batch, settings)
+        reply({"seconds": watch.seconds, "lengths": [len(ids) for ids in generated]})
+    reply({"peak_rss_mb": peak_rss_mb(), "peak_gpu_mb": peak_gpu_mb()})
+
+
+def main() -> None:
+    spec = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+
+    def reply(message: dict) -> None:
+        print(json.dumps(message), flush=True)
+
+    try:
+        serve(spec, sys.stdin, reply)
+    except Exception as exc:  # the parent reports it as this engine's one-line error
+        reply({"error": f"{type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0]}"})
+
+
+if __name__ == "__main__":
+    main()
