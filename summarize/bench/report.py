@@ -288,10 +288,13 @@ def _latency_distribution_plot(path: Path, runs: list[Run]) -> None:
     plt = _pyplot()
     figure, axis = plt.subplots(figsize=(7.5, 1.5 + 0.45 * len(runs)))
     seconds = [[1000 * s for s in r.call_seconds()] for r in runs]
-    axis.boxplot(seconds, vert=False, widths=0.5, showfliers=False)
+    axis.boxplot(seconds, orientation="horizontal", widths=0.5, showfliers=False)
     for row, values in enumerate(seconds, 1):
         axis.scatter(values, [row] * len(values), s=8, alpha=0.5, color="#4477aa", zorder=3)
-    names = [f"{r.name}: {r.summary['model']['alias']} on {r.summary['model'].get('label', r.summary['model']['engine'])}" for r in runs]
+    names = [
+        f"{r.name}: {r.summary['model']['alias']} on {r.summary['model'].get('label', r.summary['model']['engine'])}"
+        for r in runs
+    ]
     axis.set_yticks(range(1, len(runs) + 1), names, fontsize=8)
     axis.invert_yaxis()
     axis.set_xscale("log")
