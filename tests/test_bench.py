@@ -236,9 +236,9 @@ def test_latency_no_weights_forces_output_lengths(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "p50" in result.stdout and "tokens/s" in result.stdout
-    items = [json.loads(line) for line in (out / "items.jsonl").read_text().splitlines()]
-    assert [i["new_tokens_per_sequence"] for i in items] == [5, 5]
-    summary = json.loads((out / "summary.json").read_text())
+    items = [json.loads(line) for line in (out / "transformers" / "items.jsonl").read_text().splitlines()]
+    assert [i["generated_tokens"] for i in items] == [5, 5]
+    summary = json.loads((out / "transformers" / "summary.json").read_text())
     assert summary["model"]["weights"] == "random" and summary["latency"]["peak_rss_mb"] > 0
 
 

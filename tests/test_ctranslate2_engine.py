@@ -90,7 +90,7 @@ def test_auto_prefers_the_converted_model(tiny_models, tmp_path):
     forget_choices()  # a new process, as after 'summarize models convert'
     after = CliRunner().invoke(cli, args)
     meta = json.loads(after.stdout)["metadata"]["translator"]
-    assert meta["engine"] == "ctranslate2" and meta["compute_type"] == "int8"
+    assert meta["engine"] == "ctranslate2" and meta["quantization"] == "int8"
     assert "ctranslate2 int8" in after.stderr
 
 

@@ -74,6 +74,12 @@ class LoopingModel(Seq2Seq):
     def load(cls, card, device, task, allow_download):
         raise NotImplementedError
 
+    def precision(self):
+        return "float32"
+
+    def threads(self):
+        return 1
+
     def generate_ids(self, inputs, settings):
         self.settings_seen.append(settings)
         done = self.cured and settings.get("no_repeat_ngram_size")

@@ -109,7 +109,7 @@ def test_auto_prefers_the_openvino_conversion_for_summaries(tiny_models, tmp_pat
     after = CliRunner().invoke(cli, args)
     assert after.exit_code == 0, after.output
     meta = json.loads(after.stdout)["metadata"]["summarizer"]
-    assert meta["engine"] == "openvino" and meta["compute_type"] == "int8"
+    assert meta["engine"] == "openvino" and meta["quantization"] == "int8"
     assert "openvino int8" in after.stderr
 
 
@@ -139,7 +139,7 @@ def test_a_forced_converted_engine_translates_and_converts_on_first_use(tiny_mod
     )
     assert result.exit_code == 0, result.output
     translator = json.loads(result.stdout)["metadata"]["translator"]
-    assert translator["engine"] == engine and translator["compute_type"] == "int8"
+    assert translator["engine"] == engine and translator["quantization"] == "int8"
 
 
 def test_settings_come_from_config_json_without_a_generation_config(tiny_models, tmp_path):

@@ -12,10 +12,13 @@ from summarize.errors import InputError
 
 def _model_line(summary: dict) -> str:
     model = summary["model"]
-    return (
-        f"{model['alias']} ({model.get('hub_id') or 'no weights'} @ {model.get('revision')}), "
-        f"engine {model['engine']}, device {model['device']}"
+    weights = (
+        "random weights"
+        if model.get("weights") == "random"
+        else f"{model.get('hub_id') or 'no weights'} @ {model.get('revision')}"
     )
+    precision = f", {model['quantization']}" if model.get("quantization") else ""
+    return f"{model['alias']} ({weights}), engine {model.get('label', model['engine'])}{precision}, device {model['device']}"
 
 
 def markdown(summary: dict) -> str:
@@ -32,21 +35,24 @@ def markdown(summary: dict) -> str:
         lines += [f"| {name} | {value['score']:.2f} | `{value['signature']}` |" for name, value in summary["scores"].items()]
         lines += ["", *(f"- {name}: {note}" for name, note in summary["optional_metrics"].items())]
     else:
-        s = summary["settings"]
+        s, inputs = summary["settings"], summary.get("inputs", {})
+        length = f"{inputs['source']} of {inputs['tokens_median']:g} tokens (median)" if inputs else f"{s['input_tokens']} tokens"
         lines += [
-            f"Forced lengths: {s['input_tokens']} in / {s['output_tokens']} out, batch {s['batch_size']}, "
-            f"beams {s['beams']}, {s['dtype']}, {s['runs']} timed calls after {s['warmup']} warm-up."
+            f"Forced lengths: {length} in / {s['output_tokens']} out, batch {s['batch_size']}, beams {s['beams']}; "
+            f"{s['runs']} timed calls after {s['warmup']} warm-up."
         ]
     t = summary["latency"]
     lines += [
         "",
         f"| per {t['per']} | p50 s | p90 s | p99 s | items/s | source tok/s | generated tok/s | peak RSS MiB |",
         "|---|---|---|---|---|---|---|---|",
-        f"| | {t['p50_s']} | {t['p90_s']} | {t['p99_s']} | {t['items_per_s']} | {t['source_tokens_per_s']} "
-        f"| {t['generated_tokens_per_s']} | {t['peak_rss_mb']} |",
+        f"| | {_fixed(t['p50_s'], 4)} | {_fixed(t['p90_s'], 4)} | {_fixed(t['p99_s'], 4)} | {_fixed(t['items_per_s'], 2)} "
+        f"| {_fixed(t['source_tokens_per_s'], 1)} | {_fixed(t['generated_tokens_per_s'], 1)} | {_fixed(t['peak_rss_mb'], 0)} |",
         "",
-        f"Load {summary['load_seconds']} s. {env['cpu']}, {env['cores']} cores, threads {env['threads']}, "
-        f"GPU {env['gpu'] or 'none'}; " + ", ".join(f"{k} {v}" for k, v in env["packages"].items() if v) + ".",
+        f"Load {summary['load_seconds']:.2f} s. {env['cpu']} ({', '.join(env.get('cpu_features', [])) or 'features unknown'}), "
+        f"{env['cores']} cores, threads {env['threads']}, GPU {env['gpu'] or 'none'}; "
+        + ", ".join(f"{k} {v}" for k, v in env["packages"].items() if v)
+        + ".",
     ]
     return "\n".join(lines) + "\n"
 

@@ -117,7 +117,7 @@ def announce_engines(meta: dict) -> None:
 
 
 def _engine(described: dict) -> str:
-    compute = f" {described['compute_type']}" if described.get("compute_type") else ""
+    compute = f" {described['quantization']}" if described.get("quantization") else ""
     return f"{described['engine']}{compute}, {described['device']}"
 
 

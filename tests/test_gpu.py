@@ -1,0 +1,49 @@
+"""CUDA paths of the neural engines: skipped without a CUDA device; benchmarks/gpu_check.sh runs
+them on a GPU machine."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from summarize.cards import card_for_folder
+from summarize.cli import cli
+from summarize.conversions.store import convert
+from summarize.selection import load
+from tests.corpus import SPANISH
+
+
+def _cuda() -> bool:
+    import torch
+
+    return torch.cuda.is_available()
+
+
+pytestmark = [pytest.mark.gpu, pytest.mark.skipif(not _cuda(), reason="no CUDA device")]
+
+
+def test_transformers_runs_in_half_precision_on_cuda(tiny_models):
+    engine = load(card_for_folder(tiny_models["marian"], "translation"), "translation", "cuda", False, "transformers")
+    assert engine.describe()["device"] == "cuda" and engine.describe()["quantization"] == "float16"
+    assert len(engine.translate_batch(SPANISH[:4], "es", "en")) == 4
+
+
+@pytest.mark.parametrize("quantization", ["float16", "int8_float16"])
+def test_ctranslate2_runs_its_cuda_quantizations(tiny_models, quantization):
+    card = card_for_folder(tiny_models["marian"], "translation")
+    folder = convert(card, quantization)
+    engine = load(card_for_folder(folder, "translation"), "translation", "cuda", False)
+    assert engine.describe()["engine"] == "ctranslate2" and engine.describe()["quantization"] == quantization
+    assert len(engine.translate_batch(SPANISH[:4], "es", "en")) == 4
+
+
+def test_bench_latency_on_cuda_reports_peak_gpu_memory(tmp_path):
+    options = ["bench", "latency", "--model", "opus-mt-es-en", "--no-weights", "--device", "cuda"]
+    options += ["--engine", "transformers,ctranslate2", "--runs", "2", "--warmup", "0", "--out", str(tmp_path / "run")]
+    result = CliRunner().invoke(cli, options)
+    assert result.exit_code == 0, result.output
+    for engine in ("transformers", "ctranslate2"):
+        summary = json.loads((tmp_path / "run" / engine / "summary.json").read_text())
+        assert summary["model"]["device"] == "cuda" and summary["latency"]["peak_gpu_mb"] > 0
