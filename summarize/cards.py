@@ -326,10 +326,14 @@ def card_for_hub_id(hub_id: str, task: str) -> ModelCard:
 
 
 def lookup(name: str) -> ModelCard:
-    """A shipped card by alias or hub id, whatever its task; else as `resolve` for translation."""
+    """A shipped card by alias or hub id, whatever its task; else as `resolve`, for the task its
+    architecture is made for (BART and PEGASUS summarise; the others are taken as translators)."""
     cards = load_cards()
     card = cards.get(name) or next((c for c in cards.values() if c.hub_id == name), None)
-    return card or resolve(name, "translation")
+    if card is not None:
+        return card
+    card = resolve(name, "translation")
+    return dataclasses.replace(card, task="summarization") if card.architecture in ("bart", "pegasus") else card
 
 
 def resolve(name: str, task: str) -> ModelCard:

@@ -19,7 +19,14 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident memory so far, in MiB (Linux reports KiB)."""
+    """This process's peak resident memory so far, in MiB: VmHWM on Linux (getrusage's maxrss
+    also counts the parent's peak when the process was started by vfork and exec, as
+    subprocess does), else getrusage (Linux reports KiB, macOS bytes)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as handle:
+            return round(int(next(line for line in handle if line.startswith("VmHWM:")).split()[1]) / 1024, 1)
+    except (OSError, StopIteration):
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 

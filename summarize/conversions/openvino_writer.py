@@ -9,18 +9,23 @@ Two graphs:
             so a step reads them once instead of once per beam.
 
 With `int8` the decoder's linear weights are stored as int8 with one float scale per output row
-(OpenVINO multiplies them in that form); the encoder keeps 16-bit weights. `float32` keeps every
+(OpenVINO multiplies them in that form); the encoder keeps 16-bit weights, and a second encoder
+graph, quantised by NNCF (int8 weights and activations, ranges measured on the calibration
+inputs of calibration.py), serves CPUs with int8 dot products but no AMX. `float32` keeps every
 weight as it is, which the tests compare token for token with transformers."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
 import warnings
 from pathlib import Path
 
 import torch
 
-from summarize.conversions.openvino_graphs import DECODER, ENCODER, MASKED
+from summarize.conversions.calibration import calibration_inputs
+from summarize.conversions.openvino_graphs import DECODER, ENCODER, ENCODER_INT8, MASKED, SUPPORTED
 from summarize.errors import EngineUnavailableError
 
 
@@ -38,12 +43,48 @@ def write(source: Path, staging: Path, quantization: str) -> dict:
     model = AutoModelForSeq2SeqLM.from_pretrained(source, use_safetensors=True, trust_remote_code=False)
     export_bart(model, staging, quantization)
     shutil.copy(source / "config.json", staging / "config.json")
-    return {}
+    if quantization != "int8":
+        return {}
+    budget = min(model.config.max_position_embeddings, 1024)
+    inputs, kind = calibration_inputs(source, model.config.vocab_size, model.config.eos_token_id, budget)
+    quantize_encoder(staging, inputs)
+    return {"int8_encoder_calibration": f"{len(inputs)} inputs: {kind}"}
+
+
+def quantize_encoder(folder: Path, inputs: list[list[int]]) -> None:
+    """ENCODER_INT8 beside the encoder: NNCF's post-training quantisation for transformers
+    (int8 weights and activations, SmoothQuant), activation ranges from `inputs`."""
+    import numpy as np
+    import openvino
+
+    try:
+        import nncf
+    except ImportError:
+        raise EngineUnavailableError("an int8 OpenVINO conversion needs the package 'nncf'; pip install nncf") from None
+    samples = [
+        {"input_ids": np.array([ids], dtype=np.int64), "attention_mask": np.ones((1, len(ids)), dtype=np.int64)} for ids in inputs
+    ]
+    encoder = openvino.Core().read_model(folder / ENCODER)
+    with _nncf_quiet(nncf):
+        quantized = nncf.quantize(encoder, nncf.Dataset(samples), model_type=nncf.ModelType.TRANSFORMER, subset_size=len(samples))
+    openvino.save_model(quantized, folder / ENCODER_INT8)
+
+
+@contextlib.contextmanager
+def _nncf_quiet(nncf):
+    """NNCF's progress bars and advice off: a conversion says its own one line."""
+    import logging
+
+    from nncf.common.logging.logger import set_log_level
+
+    set_log_level(logging.ERROR)
+    with contextlib.redirect_stdout(io.StringIO()):
+        yield
 
 
 def unsupported(config) -> str | None:
     """Why this config is outside the graphs below, or None."""
-    if config.model_type not in ("bart", "marian"):
+    if config.model_type not in SUPPORTED:
         return f"the openvino engine runs BART and Marian (OPUS-MT) models, not '{config.model_type}'"
     if getattr(config, "normalize_before", False) or getattr(config, "add_final_layer_norm", False):
         return "the openvino engine runs post-norm BART and Marian models only"

@@ -24,12 +24,16 @@ from summarize.output import current_umask
 
 
 def default_runtime(card: ModelCard, quantization: str) -> str:
-    """The runtime `models convert` uses unless told: OpenVINO for BART, the summarisers, which
-    `auto` runs on OpenVINO first; CTranslate2 for the rest and for the quantisations only it has
-    (float16 for CUDA)."""
-    if card.architecture == "bart" and quantization in ENGINES["openvino"].quantizations:
-        return "openvino"
-    return "ctranslate2"
+    """The runtime `models convert` uses unless told: the one measured fastest for the card's task
+    on this class of CPU, where it converts this architecture in this quantisation; else
+    CTranslate2 (which also has the quantisations for CUDA)."""
+    from summarize.conversions.openvino_graphs import SUPPORTED
+    from summarize.engines.cpu import fastest_runtime
+
+    fastest = fastest_runtime(card.task)
+    if fastest == "openvino" and (card.architecture not in SUPPORTED or quantization not in ENGINES["openvino"].quantizations):
+        return "ctranslate2"
+    return fastest
 
 
 def conversions_home(runtime: str = "ctranslate2") -> Path:

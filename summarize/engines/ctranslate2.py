@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 from summarize.cards import ModelCard
+from summarize.engines import cpu
 from summarize.engines.seq2seq import Converted
 from summarize.errors import EngineUnavailableError
 
@@ -20,18 +21,9 @@ MAX_BATCH = 32
 SENTENCES_PER_THREAD = 16
 
 
-def _cpu_has_avx512() -> bool:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as handle:
-            return " avx512f " in handle.read(200_000).replace("\n", " ")
-    except OSError:
-        return False
-
-
 def import_ctranslate2():
-    """The ctranslate2 package, told to use AVX-512 kernels where the CPU has them."""
-    if "CT2_FORCE_CPU_ISA" not in os.environ and _cpu_has_avx512():
-        os.environ["CT2_FORCE_CPU_ISA"] = "AVX512"  # read when the library loads
+    """The ctranslate2 package, its kernels chosen for this CPU's class (engines/cpu.py)."""
+    cpu.cap_runtimes()  # read when the library loads
     try:
         import ctranslate2
     except ImportError:

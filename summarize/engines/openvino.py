@@ -2,9 +2,9 @@
 graphs (summarize/conversions/openvino_writer.py), decoded by summarize/engines/search.py with
 transformers' rules, behind the shared sequence-to-sequence half.
 
-On CPUs with bfloat16 matrix units (AMX, AVX-512 BF16) OpenVINO runs the encoder in bfloat16, its
-default there; the decoder step, bound by reading weights, runs int8 weights in float32
-(benchmarks/results/figures.md)."""
+The encoder's precision follows the CPU's class (engines/cpu.py): bfloat16 with AMX, the int8
+graph (weights and activations) on AVX-512 VNNI, float32 elsewhere; the decoder step, bound by
+reading weights, runs int8 weights in float32 (benchmarks/results/figures.md)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from summarize.cards import GENERATION_KEYS, ModelCard
-from summarize.conversions.openvino_graphs import DECODER, ENCODER, MASKED
+from summarize.conversions.openvino_graphs import DECODER, ENCODER, ENCODER_INT8, MASKED
+from summarize.engines import cpu
 from summarize.engines.search import SearchSettings, search
 from summarize.engines.seq2seq import Converted
 from summarize.errors import EngineUnavailableError, ModelUnavailableError
@@ -55,11 +56,22 @@ _NEUTRAL = {
 
 
 def _import_openvino():
+    cpu.cap_runtimes()
     try:
         import openvino
     except ImportError:
         raise EngineUnavailableError("engine 'openvino' needs the package 'openvino'; pip install openvino") from None
     return openvino
+
+
+def encoder_for(folder: Path, quantization: str, preferred: str) -> tuple[str, str]:
+    """The encoder graph and precision for this CPU: float32 conversions stay exact; an int8
+    conversion takes the precision of the CPU's class (its int8 graph where there is one)."""
+    if quantization == "float32":
+        return ENCODER, "f32"
+    if preferred == "int8":
+        return (ENCODER_INT8, "int8") if (folder / ENCODER_INT8).is_file() else (ENCODER, "f32")
+    return ENCODER, preferred
 
 
 class OVRunner:
@@ -70,8 +82,13 @@ class OVRunner:
         core = openvino.Core()
         latency = {"PERFORMANCE_HINT": "LATENCY"}
         exact = {**latency, "INFERENCE_PRECISION_HINT": "f32"}
+        encoder, self.encoder_precision = encoder_for(folder, quantization, cpu.current().encoder)
         try:
-            self.encoder = core.compile_model(folder / ENCODER, "CPU", exact if quantization == "float32" else latency)
+            self.encoder = core.compile_model(
+                folder / encoder,
+                "CPU",
+                {**latency, "INFERENCE_PRECISION_HINT": "bf16"} if self.encoder_precision == "bf16" else exact,
+            )
             self.decoder = core.compile_model(folder / DECODER, "CPU", exact)
         except RuntimeError as exc:
             first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
@@ -79,7 +96,6 @@ class OVRunner:
                 f"the OpenVINO conversion in {folder} cannot be loaded ({first_line}); "
                 "convert again with 'summarize models convert ... --force'"
             ) from None
-        self.encoder_precision = str(self.encoder.get_property("INFERENCE_PRECISION_HINT"))
         self.threads = int(self.decoder.get_property("INFERENCE_NUM_THREADS"))
 
     def generate_ids(self, batch: list[list[int]], pad_token_id: int, settings: SearchSettings) -> list[list[int]]:

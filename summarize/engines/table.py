@@ -46,8 +46,7 @@ ENGINES = {
     row.name: row
     for row in (
         EngineRow("transformers", model="summarize.engines.huggingface:TransformersModel"),
-        # Translation comes as batches of sentences, where CTranslate2's one-batch-per-core plan wins;
-        # one long input to summarise favours OpenVINO (benchmarks/results/figures.md).
+        # Which of the two `auto` takes first depends on the CPU (engines/cpu.py); auto_rank orders the rest.
         EngineRow(
             "ctranslate2",
             model="summarize.engines.ctranslate2:CT2Model",
@@ -87,6 +86,10 @@ def engines_for(task: str) -> tuple[str, ...]:
 
 
 def auto_runtimes(task: str) -> tuple[str, ...]:
-    """The conversions `auto` tries for `task`, in order."""
+    """The conversions `auto` tries for `task`, in order: the one measured fastest for the task on
+    this class of CPU (engines/cpu.py) first, then the table's order."""
+    from summarize.engines.cpu import fastest_runtime
+
+    fastest = fastest_runtime(task)
     ranked = [row for row in ENGINES.values() if task in row.auto_rank]
-    return tuple(row.name for row in sorted(ranked, key=lambda row: row.auto_rank[task]))
+    return tuple(row.name for row in sorted(ranked, key=lambda row: (row.name != fastest, row.auto_rank[task])))

@@ -1,0 +1,116 @@
+"""What this CPU can do, read once, and what that decides: the runtime `auto` takes for each
+task and the precision of OpenVINO's encoder. Each choice is a row measured on that class of CPU
+(benchmarks/results/figures.md, `benchmarks/cpu_speed.py --cpu-class CLASS`).
+
+`SUMMARIZE_CPU_CLASS` caps the class below what the CPU has, and caps the runtimes' kernels with
+it (oneDNN's ONEDNN_MAX_CPU_ISA for OpenVINO and torch, CT2_FORCE_CPU_ISA for CTranslate2), so
+that one machine measures the classes beneath its own."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+
+from summarize.errors import InputError
+
+
+@dataclass(frozen=True)
+class CpuClass:
+    """A class of CPU by the units the runtimes' fast kernels need, and what is fastest on it."""
+
+    name: str
+    #: /proc/cpuinfo flags a CPU must have to be of this class.
+    flags: tuple[str, ...]
+    #: The runtimes' instruction-set caps that make a better CPU behave as this class.
+    onednn_isa: str | None
+    ct2_isa: str | None
+    #: OpenVINO encoder: "bf16" (float32 weights, bfloat16 compute), "int8" (the NNCF-quantised
+    #: graph: int8 weights and activations) or "f32".
+    encoder: str
+    #: Per task, the runtime `auto` takes first when conversions for several exist.
+    fastest: tuple[tuple[str, str], ...]
+
+
+# Best class first. Figures: benchmarks/results/figures.md ("CPU classes").
+CLASSES = (
+    # AMX tiles and bfloat16: OpenVINO's bfloat16 encoder (0.29 s for 1,024 DistilBART tokens).
+    CpuClass(
+        "amx",
+        ("amx_tile", "amx_bf16", "amx_int8"),
+        None,
+        None,
+        "bf16",
+        (("summarization", "openvino"), ("translation", "ctranslate2")),
+    ),
+    # AVX-512 with bfloat16 instructions but no AMX: bfloat16 is slower than float32 here (2.60 s
+    # against 1.57 s), the int8 encoder 0.65 s.
+    CpuClass(
+        "avx512_bf16",
+        ("avx512_bf16", "avx512_vnni"),
+        "AVX512_CORE_BF16",
+        "AVX512",
+        "int8",
+        (("summarization", "openvino"), ("translation", "ctranslate2")),
+    ),
+    # AVX-512 VNNI: int8 dot products; the int8 encoder 0.57 s against float32 1.70 s.
+    CpuClass(
+        "avx512_vnni",
+        ("avx512_vnni",),
+        "AVX512_CORE_VNNI",
+        "AVX512",
+        "int8",
+        (("summarization", "openvino"), ("translation", "ctranslate2")),
+    ),
+    # AVX2 only: the int8 encoder is no faster than float32 (3.57 s against 3.65 s): float32.
+    CpuClass("avx2", ("avx2",), "AVX2", "AVX2", "f32", (("summarization", "openvino"), ("translation", "ctranslate2"))),
+)
+BY_NAME = {row.name: row for row in CLASSES}
+
+
+def _flags() -> set[str]:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            return next((set(line.split(":", 1)[1].split()) for line in handle if line.startswith("flags")), set())
+    except OSError:
+        return set()
+
+
+@cache
+def detected() -> CpuClass:
+    """The best class whose flags this CPU has (the last class when it has none of them)."""
+    flags = _flags()
+    return next((row for row in CLASSES if set(row.flags) <= flags), CLASSES[-1])
+
+
+def current() -> CpuClass:
+    """The class the runtimes act on: the detected one, or a lower one set by SUMMARIZE_CPU_CLASS."""
+    asked = os.environ.get("SUMMARIZE_CPU_CLASS")
+    if not asked:
+        return detected()
+    if asked not in BY_NAME:
+        raise InputError(f"SUMMARIZE_CPU_CLASS={asked}: one of {', '.join(BY_NAME)}")
+    names = [row.name for row in CLASSES]
+    if names.index(asked) < names.index(detected().name):
+        raise InputError(f"SUMMARIZE_CPU_CLASS={asked} is above this CPU's class ({detected().name}); it can only cap")
+    return BY_NAME[asked]
+
+
+def cap_runtimes() -> CpuClass:
+    """Set the instruction-set caps of a capped class for the runtimes (before they load); the
+    user's own ONEDNN_MAX_CPU_ISA and CT2_FORCE_CPU_ISA are kept. Returns the class."""
+    row = current()
+    if os.environ.get("SUMMARIZE_CPU_CLASS"):
+        if row.onednn_isa:
+            os.environ.setdefault("ONEDNN_MAX_CPU_ISA", row.onednn_isa)
+        if row.ct2_isa:
+            os.environ.setdefault("CT2_FORCE_CPU_ISA", row.ct2_isa)
+    elif row.ct2_isa == "AVX512":
+        # CTranslate2 picks AVX2 kernels by default; AVX-512 is about 10% faster where present.
+        os.environ.setdefault("CT2_FORCE_CPU_ISA", "AVX512")
+    return row
+
+
+def fastest_runtime(task: str) -> str:
+    """The runtime measured fastest for `task` on this class of CPU."""
+    return dict(current().fastest)[task]
