@@ -4,6 +4,7 @@ runs each engine in its own process, interleaves and gates the calls on a quiet 
 every row's output length and caches the random-weight conversions.
 
     python benchmarks/cpu_speed.py [--runs 5] [--only distilbart,opus-b16] [--engines transformers,ctranslate2,openvino]
+                                   [--cpu-class avx512_vnni|avx2]
 
 Each workload's table (medians, ranges, ratios to transformers) is printed and kept in
 benchmarks/runs/cpu-speed-WORKLOAD/comparison.md."""
@@ -11,6 +12,7 @@ benchmarks/runs/cpu-speed-WORKLOAD/comparison.md."""
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 
@@ -24,12 +26,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", default=",".join(DEFAULT), help=f"comma-separated, of {', '.join(WORKLOADS)}")
     parser.add_argument("--engines", default="transformers,ctranslate2,openvino")
+    parser.add_argument("--cpu-class", default=None, help="cap the CPU to a lower class (SUMMARIZE_CPU_CLASS)")
     args = parser.parse_args()
+    env = {**os.environ, **({"SUMMARIZE_CPU_CLASS": args.cpu_class} if args.cpu_class else {})}
+    suffix = f"-{args.cpu_class}" if args.cpu_class else ""
     for workload in args.only.split(","):
         command = ["bench", "latency", "--no-weights", "--workload", workload, "--engine", args.engines]
-        command += ["--runs", str(args.runs), "--out", f"benchmarks/runs/cpu-speed-{workload}", "--fresh", "-q"]
-        print(f"\n## {workload}\n", flush=True)
-        subprocess.run([sys.executable, "-m", "summarize", *command], check=True)
+        command += ["--runs", str(args.runs), "--out", f"benchmarks/runs/cpu-speed-{workload}{suffix}", "--fresh", "-q"]
+        print(f"\n## {workload}{suffix}\n", flush=True)
+        subprocess.run([sys.executable, "-m", "summarize", *command], check=True, env=env)
 
 
 if __name__ == "__main__":

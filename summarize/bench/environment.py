@@ -79,6 +79,14 @@ def cpu_features() -> list[str]:
     return [name for name in CPU_FEATURES if name in flags]
 
 
+def _cpu_class() -> str:
+    """The class the runtimes act on (engines/cpu.py), and the cap that made it, if any."""
+    from summarize.engines import cpu
+
+    row = cpu.cap_runtimes()
+    return row.name + (f" (capped from {cpu.detected().name})" if row != cpu.detected() else "")
+
+
 def describe(threads: int | None = None) -> dict:
     """Versions, CPU, cores, threads and GPU (torch is imported only if already loaded)."""
     versions = {name: package_version(name) for name in PACKAGES}
@@ -87,6 +95,7 @@ def describe(threads: int | None = None) -> dict:
         "platform": platform.platform(),
         "cpu": _cpu_model(),
         "cpu_features": cpu_features(),
+        "cpu_class": _cpu_class(),
         "isa_caps": {name: os.environ[name] for name in ISA_VARIABLES if name in os.environ},
         "cores": os.cpu_count(),
         "threads": threads,

@@ -378,5 +378,10 @@ def comparison(summaries: dict[str, dict]) -> str:
             f"| {gpu} | {g['retried_calls']} | {g['calls_kept_noisy']} |"
         )
     env = first["environment"]
-    lines += ["", f"{env['cpu']} ({', '.join(env.get('cpu_features', [])) or 'features unknown'}), {env['cores']} cores."]
+    caps = ", ".join(f"{k}={v}" for k, v in env.get("isa_caps", {}).items())
+    lines += [
+        "",
+        f"{env['cpu']} ({', '.join(env.get('cpu_features', [])) or 'features unknown'}), {env['cores']} cores; "
+        f"CPU class {env.get('cpu_class', 'unknown')}" + (f" ({caps})" if caps else "") + ".",
+    ]
     return "\n".join(lines) + "\n"

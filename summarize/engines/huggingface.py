@@ -6,6 +6,7 @@ import copy
 import json
 
 from summarize.cards import ModelCard, architecture_of
+from summarize.engines import cpu
 from summarize.engines.seq2seq import Seq2Seq, pick_device
 from summarize.errors import ModelUnavailableError
 from summarize.hub import resolve_weights
@@ -31,6 +32,7 @@ class TransformersModel(Seq2Seq):
 
     def __init__(self, card: ModelCard, device: str = "auto", allow_download: bool = True):
         folder = resolve_weights(card, allow_download=allow_download)
+        cpu.cap_runtimes()  # oneDNN reads its cap at its first kernel
         import torch
         from transformers import AutoModelForSeq2SeqLM
 
