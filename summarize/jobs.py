@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from summarize.engines.base import Translator
+from summarize.engines.base import Summarizer, Translator
 from summarize.errors import SummarizeError
 from summarize.pipeline import (
+    Languages,
     Timer,
     detect_languages,
     segment_by_language,
@@ -36,21 +37,46 @@ class Options:
     length_factor: float | None = None
 
 
-def summarize_article(doc: Document, options: Options, notify) -> dict:
-    """The whole `article` job; returns the summary with its metadata."""
+@dataclass
+class Prepared:
+    """A document detected and segmented: what both jobs start from."""
+
+    doc: Document
+    languages: Languages
+    paragraphs: list[list[str]]
+    cut: int
+    timer: Timer
+
+
+def prepare(doc: Document, options: Options) -> Prepared:
+    """Detect the languages (the document's and each paragraph's) and split the sentences."""
     timer = Timer()
     with timer.measure("detect"):
         languages = detect_languages(doc, options.source, options.target)
-    source = languages.source
     with timer.measure("segment"):
         paragraphs, cut = segment_by_language(doc, languages)
+    return Prepared(doc, languages, paragraphs, cut, timer)
+
+
+def summarize_article(doc: Document, options: Options, notify) -> dict:
+    """The whole `article` job; returns the summary with its metadata."""
+    return finish_article(prepare(doc, options), options, notify)
+
+
+def finish_article(prepared: Prepared, options: Options, notify, translator_for=None, summarizer_for=None) -> dict:
+    """Translate and summarise a prepared document. `translator_for(language)` and
+    `summarizer_for(language)` give the engines (default: chosen by `options`)."""
+    translator_for = translator_for or translator_factory(options, notify)
+    summarizer_for = summarizer_for or summarizer_factory(options, notify)
+    doc, languages, paragraphs, cut, timer = prepared.doc, prepared.languages, prepared.paragraphs, prepared.cut, prepared.timer
+    source = languages.source
     sentences = [s for p in paragraphs for s in p]
     # A headline is translated, and names the summary, but is not summarised with the body.
     body = slice(1, None) if doc.has_headline else slice(None)
     translators: list[Translator] = []
     if options.order == "summarize-first":
         with timer.measure("load"):
-            summarizer = choose("summarization", source, None, options.summarizer, options.engine, options.device, notify)
+            summarizer = summarizer_for(source)
         if not summarizer.language_preserving and source != "en":
             raise SummarizeError(
                 f"--order summarize-first needs a summariser that writes {source}; "
@@ -59,7 +85,7 @@ def summarize_article(doc: Document, options: Options, notify) -> dict:
         with timer.measure("summarize"):
             summary = summarize_sentences([s for p in paragraphs[body] for s in p], summarizer, options.length, source)
         with timer.measure("load"):
-            translator = translator_factory(options, notify)(source)
+            translator = translator_for(source)
         with timer.measure("translate"):
             summary_sentences = split_sentences(summary.text, source)
             headline = paragraphs[:1] if doc.has_headline else []
@@ -70,9 +96,9 @@ def summarize_article(doc: Document, options: Options, notify) -> dict:
         _say_runaways(translation, notify)
     else:
         with timer.measure("translate"):
-            translation, translators = _translate(paragraphs, languages, options, notify)
+            translation, translators = _translate(paragraphs, languages, options, notify, translator_for)
         with timer.measure("load"):
-            summarizer = choose("summarization", options.target, None, options.summarizer, options.engine, options.device, notify)
+            summarizer = summarizer_for(options.target)
         with timer.measure("summarize"):
             translated = [s for p in translation.target[body] for s in p]
             summary = summarize_sentences(translated, summarizer, options.length, options.target)
@@ -106,13 +132,15 @@ def summarize_article(doc: Document, options: Options, notify) -> dict:
 
 def translate_document(doc: Document, options: Options, notify) -> dict:
     """The whole `translate` job: paragraphs kept, sentence alignment returned."""
-    timer = Timer()
-    with timer.measure("detect"):
-        languages = detect_languages(doc, options.source, options.target)
-    with timer.measure("segment"):
-        paragraphs, cut = segment_by_language(doc, languages)
+    return finish_translation(prepare(doc, options), options, notify)
+
+
+def finish_translation(prepared: Prepared, options: Options, notify, translator_for=None) -> dict:
+    """Translate a prepared document; `translator_for(language)` gives the engines."""
+    translator_for = translator_for or translator_factory(options, notify)
+    doc, languages, paragraphs, cut, timer = prepared.doc, prepared.languages, prepared.paragraphs, prepared.cut, prepared.timer
     with timer.measure("translate"):
-        translation, translators = _translate(paragraphs, languages, options, notify)
+        translation, translators = _translate(paragraphs, languages, options, notify, translator_for)
     return {
         "paragraphs": [" ".join(p) for p in translation.target],
         "alignment": [
@@ -138,14 +166,14 @@ def translate_document(doc: Document, options: Options, notify) -> dict:
     }
 
 
-def _translate(paragraphs: list[list[str]], languages, options: Options, notify):
+def _translate(paragraphs: list[list[str]], languages, options: Options, notify, translator_for):
     """Every paragraph from its own language; untranslatable secondary ones kept and said under
     `auto`; runaway translations said."""
     translation, translators = translate_by_language(
         paragraphs,
         languages.paragraphs,
         options.target,
-        translator_factory(options, notify),
+        translator_for,
         options.progress,
         notify if options.engine == "auto" else None,
     )
@@ -177,3 +205,12 @@ def translator_factory(options: Options, notify):
         )
 
     return translator_for
+
+
+def summarizer_factory(options: Options, notify):
+    """Builds (once per language) the summariser of text in that language."""
+
+    def summarizer_for(language: str) -> Summarizer:
+        return choose("summarization", language, None, options.summarizer, options.engine, options.device, notify)
+
+    return summarizer_for

@@ -95,9 +95,7 @@ def translate_paragraphs(
 ) -> Translation:
     """Translate every sentence (over-long ones in pieces), keeping order and paragraphs."""
     flat = [s for p in paragraphs for s in p]
-    budget = translator.max_input_tokens
-    count = lambda text: translator.count_tokens(text, target)  # noqa: E731  (the target's prefix counts)
-    pieces_per_sentence = [split_long_sentence(s, budget, count) if budget else [s] for s in flat]
+    pieces_per_sentence = translation_pieces(flat, translator, target)
     pieces = [piece for group in pieces_per_sentence for piece in group]
     translated, runaway = _translate_in_groups(pieces, translator, source, target, progress)
     out_flat, cursor = [], 0
@@ -109,6 +107,13 @@ def translate_paragraphs(
         out.append(out_flat[cursor : cursor + len(paragraph)])
         cursor += len(paragraph)
     return Translation(paragraphs, out, sum(len(g) > 1 for g in pieces_per_sentence), hit_length_bound=runaway)
+
+
+def translation_pieces(sentences: list[str], translator: Translator, target: str) -> list[list[str]]:
+    """Each sentence as the pieces it is translated in: over-long ones split at the engine's budget."""
+    budget = translator.max_input_tokens
+    count = lambda text: translator.count_tokens(text, target)  # noqa: E731  (the target's prefix counts)
+    return [split_long_sentence(s, budget, count) if budget else [s] for s in sentences]
 
 
 def translate_by_language(

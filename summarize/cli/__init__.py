@@ -107,12 +107,14 @@ def _with_verbosity(command: click.Command) -> None:
 
 def _register() -> None:
     from summarize.cli.article import article
+    from summarize.cli.batch import batch
     from summarize.cli.bench import bench
     from summarize.cli.models import models
     from summarize.cli.translate import translate
 
     cli.add_command(article)
     cli.add_command(translate)
+    cli.add_command(batch)
     cli.add_command(models)
     cli.add_command(bench)
     _with_verbosity(cli)

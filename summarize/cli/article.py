@@ -5,9 +5,8 @@ from __future__ import annotations
 import click
 
 from summarize.cli.common import (
-    LENGTH_HELP,
-    Length,
     announce_engines,
+    article_options,
     as_json,
     common_options,
     emit,
@@ -21,36 +20,17 @@ from summarize.notes import show_progress
 @click.command()
 @source_options
 @common_options
-@click.option("--length", type=Length(), default="medium", show_default=True, help=LENGTH_HELP)
-@click.option(
-    "--order",
-    type=click.Choice(["translate-first", "summarize-first"]),
-    default="translate-first",
-    show_default=True,
-    help="summarize-first summarises in the source language, then translates the summary.",
-)
-@click.option(
-    "--translator",
-    envvar="SUMMARIZE_TRANSLATOR",
-    default=None,
-    help="Translation model: alias, hub id or local folder [env SUMMARIZE_TRANSLATOR].",
-)
-@click.option(
-    "--summarizer",
-    envvar="SUMMARIZE_SUMMARIZER",
-    default=None,
-    help="Summarisation model: alias, hub id or local folder [env SUMMARIZE_SUMMARIZER].",
-)
+@article_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 def article(
     source, literal, target, from_lang, engine, device, length_factor, output, length, order, translator, summarizer, fmt
 ) -> None:
     """Summarise SOURCE (a file, - for stdin, or an http(s) URL) in the target language."""
-    from summarize.jobs import Options, summarize_article
+    from summarize.api import Pipeline
 
     document = read_document(source, literal)
-    options = Options(
-        target=target,
+    pipeline = Pipeline(
+        to=target,
         source=from_lang,
         length=length,
         order=order,
@@ -58,10 +38,11 @@ def article(
         translator=translator,
         summarizer=summarizer,
         device=device,
-        progress=show_progress(),
         length_factor=length_factor,
+        notify=notify,
+        progress=show_progress(),
     )
-    result = summarize_article(document, options, notify)
+    result = pipeline.article(document)
     announce_engines(result["metadata"])
     rendered = {"text": lambda r: r["summary"], "json": as_json, "markdown": _markdown}[fmt](result)
     emit(rendered, output)

@@ -19,9 +19,24 @@ def notify(message: str) -> None:
     note(message)
 
 
+def _apply(options: list, function):
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
 def common_options(function):
     """--from, --to, --engine, --device, --max-length-factor and -o, shared by `article` and `translate`."""
-    options = [
+    return _apply([*_job_options(), _output_option()], function)
+
+
+def job_options(function):
+    """The options of the jobs without -o (`batch` writes to --out)."""
+    return _apply(_job_options(), function)
+
+
+def _job_options() -> list:
+    return [
         click.option("--to", "target", default="en", show_default=True, help=f"Target language, {LANGUAGE_HELP}."),
         click.option(
             "--from",
@@ -46,18 +61,45 @@ def common_options(function):
             help="Translation output at most this times its source in tokens, plus the card's offset "
             "(default: the card's, else 2).",
         ),
+    ]
+
+
+def _output_option():
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(path_type=Path),
+        default=None,
+        callback=checked_output,
+        help="Write the result to this file instead of stdout (replaced whole, or left as it was).",
+    )
+
+
+def article_options(function):
+    """--length, --order, --translator and --summarizer of the `article` job."""
+    options = [
+        click.option("--length", type=Length(), default="medium", show_default=True, help=LENGTH_HELP),
         click.option(
-            "-o",
-            "--output",
-            type=click.Path(path_type=Path),
+            "--order",
+            type=click.Choice(["translate-first", "summarize-first"]),
+            default="translate-first",
+            show_default=True,
+            help="summarize-first summarises in the source language, then translates the summary.",
+        ),
+        click.option(
+            "--translator",
+            envvar="SUMMARIZE_TRANSLATOR",
             default=None,
-            callback=checked_output,
-            help="Write the result to this file instead of stdout (replaced whole, or left as it was).",
+            help="Translation model: alias, hub id or local folder [env SUMMARIZE_TRANSLATOR].",
+        ),
+        click.option(
+            "--summarizer",
+            envvar="SUMMARIZE_SUMMARIZER",
+            default=None,
+            help="Summarisation model: alias, hub id or local folder [env SUMMARIZE_SUMMARIZER].",
         ),
     ]
-    for option in reversed(options):
-        function = option(function)
-    return function
+    return _apply(options, function)
 
 
 def source_options(function):

@@ -28,19 +28,20 @@ from summarize.notes import show_progress
 )
 def translate(source, literal, target, from_lang, engine, device, length_factor, output, translator, fmt) -> None:
     """Translate SOURCE (a file, - for stdin, or an http(s) URL) into the target language."""
-    from summarize.jobs import Options, translate_document
+    from summarize.api import Pipeline
 
     document = read_document(source, literal)
-    options = Options(
-        target=target,
+    pipeline = Pipeline(
+        to=target,
         source=from_lang,
         engine=engine,
         translator=translator,
         device=device,
-        progress=show_progress(),
         length_factor=length_factor,
+        notify=notify,
+        progress=show_progress(),
     )
-    result = translate_document(document, options, notify)
+    result = pipeline.translate(document)
     announce_engines(result["metadata"])
     if fmt == "json":
         rendered = as_json(result)

@@ -59,8 +59,9 @@ class Translator(Engine):
     """Translates sentences, one output per input, in order."""
 
     #: Sentences of the last call whose output ran to its length bound, or looped, even after a
-    #: retry (kept as they came).
+    #: retry (kept as they came), and which of them (empty: none).
     hit_length_bound: int = 0
+    ran_away: tuple[bool, ...] = ()
     #: Sentences per call when a progress bar is shown; None: always one call (cheap engines
     #: whose per-call start-up would dominate, such as a subprocess).
     progress_group: int | None = 64
@@ -131,7 +132,7 @@ class NeuralTranslator(ModelBacked, Translator):
     def translate_batch(self, sentences: list[str], source: str, target: str) -> list[str]:
         self.model.set_source_language(source)
         translations = self.model.generate(list(sentences), target=target, bounded=True)
-        self.hit_length_bound = self.model.runaway
+        self.hit_length_bound, self.ran_away = self.model.runaway, self.model.ran_away
         return translations
 
     def describe(self) -> dict:

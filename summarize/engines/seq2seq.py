@@ -57,8 +57,9 @@ class Seq2Seq(ABC):
 
     #: The engine's name in the table.
     runtime: str = ""
-    #: Runaway outputs in the last bounded `generate` call (after their retry).
+    #: Runaway outputs in the last bounded `generate` call (after their retry), and which.
     runaway: int = 0
+    ran_away: tuple[bool, ...] = ()
     #: Inputs per `generate_ids` call (None: all at once, the runtime splits them itself), and
     #: the most padded tokens per call.
     max_batch: int | None = 16
@@ -139,21 +140,25 @@ class Seq2Seq(ABC):
         tokens are bounded by its longest source, and a sentence that runs to the bound or loops is
         decoded once more without repeated 3-grams; `self.runaway` counts those that still run
         away (kept, never dropped)."""
-        self.runaway = 0
+        self.runaway, self.ran_away = 0, ()
         if not texts:
             return []
         settings = self.generation(length, target)
         prefix = self.card.prefix(target)
         ids = [self.tokenizer(prefix + text).input_ids for text in texts]
         check_budget([len(seq) for seq in ids], self.max_input_tokens)
-        outputs = [""] * len(texts)
+        outputs, ran_away = [""] * len(texts), [False] * len(texts)
         for batch in self._batches(sorted(range(len(texts)), key=lambda i: -len(ids[i])), ids):
             batch_settings = self._bounded(settings, len(ids[batch[0]])) if bounded else settings
             decoded = self._decode(self.generate_ids([ids[i] for i in batch], batch_settings), batch_settings)
             if bounded:
                 decoded = self._retry_runaways([ids[i] for i in batch], decoded, batch_settings)
+                for index, (_, runaway) in zip(batch, decoded):
+                    ran_away[index] = runaway
             for index, (text, _) in zip(batch, decoded):
                 outputs[index] = text
+        self.ran_away = tuple(ran_away)
+        self.runaway = sum(ran_away)
         return outputs
 
     def _bounded(self, settings: dict, longest_source: int) -> dict:
@@ -181,7 +186,6 @@ class Seq2Seq(ABC):
         redone = self._decode(self.generate_ids([inputs[i] for i in again], retry), retry)
         for index, result in zip(again, redone):
             decoded[index] = result
-        self.runaway += sum(ran_away for _, ran_away in redone)
         return decoded
 
     def _batches(self, order: list[int], ids: list[list[int]]) -> list[list[int]]:

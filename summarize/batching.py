@@ -1,0 +1,135 @@
+"""Batching across documents, in one place (../shared/DESIGN.md section 9): the sentences of
+many documents are translated together, per source language, in one call to the engine (which
+sorts them by length and cuts its batches), and the first-level chunks of their summaries are
+summarised together; then each document runs its own job, served from those results. A document
+that fails becomes its error, never the batch's."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from summarize.errors import SummarizeError
+from summarize.jobs import Options, Prepared, finish_article, finish_translation, prepare, summarizer_factory, translator_factory
+from summarize.pipeline import Timer, translation_pieces
+from summarize.text.document import Document
+
+
+class _Recorded(Exception):
+    """First pass of a summary: its chunks are recorded, and the document's job stops here."""
+
+
+@dataclass
+class _Served:
+    """An engine whose answers come from the batch's results where it has them; the rest it
+    computes (or, recording, notes and stops)."""
+
+    engine: object
+    results: dict
+    recording: set | None = None
+    hit_length_bound: int = 0
+    ran_away: tuple[bool, ...] = ()
+    progress_group: None = None
+
+    def __getattr__(self, name: str):
+        return getattr(self.engine, name)
+
+    def translate_batch(self, sentences: list[str], source: str, target: str) -> list[str]:
+        missing = [s for s in dict.fromkeys(sentences) if (source, s) not in self.results]
+        if missing:
+            _translate_into(self.results, self.engine, missing, source, target)
+        answers = [self.results[(source, s)] for s in sentences]
+        self.ran_away = tuple(flag for _, flag in answers)
+        self.hit_length_bound = sum(self.ran_away)
+        return [text for text, _ in answers]
+
+    def summarize_batch(self, passages: list[list[str]], length: str, language: str) -> list[str]:
+        keys = [(language, length, tuple(p)) for p in passages]
+        missing = [k for k in dict.fromkeys(keys) if k not in self.results]
+        if missing and self.recording is not None:
+            self.recording.update(missing)
+            raise _Recorded
+        if missing:
+            for key, text in zip(missing, self.engine.summarize_batch([list(k[2]) for k in missing], length, language)):
+                self.results[key] = text
+        return [self.results[k] for k in keys]
+
+
+def _translate_into(results: dict, translator, sentences: list[str], source: str, target: str) -> None:
+    texts = translator.translate_batch(sentences, source, target)
+    flags = translator.ran_away or (False,) * len(sentences)
+    results.update({(source, s): (text, flag) for s, text, flag in zip(sentences, texts, flags)})
+
+
+@dataclass
+class Batch:
+    """One batch of documents through `article` or `translate` with shared engine calls."""
+
+    options: Options
+    notify: Callable[[str], None]
+    translations: dict = field(default_factory=dict)
+    summaries: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.translator_for = translator_factory(self.options, self.notify)
+        self.summarizer_for = summarizer_factory(self.options, self.notify)
+
+    def run(self, documents: list[Document], task: str) -> list[dict | SummarizeError]:
+        """Each document's result, or the error that stopped it, in order."""
+        prepared = [self._attempt(lambda d=d: prepare(d, self.options)) for d in documents]
+        ready = [p for p in prepared if isinstance(p, Prepared)]
+        self._translate_together(ready)
+        served = lambda language: _Served(self.translator_for(language), self.translations)  # noqa: E731
+        if task == "translate":
+            finish = lambda p: finish_translation(p, self.options, self.notify, served)  # noqa: E731
+        else:
+            self._summarize_together(ready, served)
+            summarizer = lambda language: _Served(self.summarizer_for(language), self.summaries)  # noqa: E731
+            finish = lambda p: finish_article(p, self.options, self.notify, served, summarizer)  # noqa: E731
+        return [p if isinstance(p, SummarizeError) else self._attempt(lambda p=p: finish(p)) for p in prepared]
+
+    @staticmethod
+    def _attempt(step):
+        try:
+            return step()
+        except SummarizeError as error:
+            return error
+
+    def _translate_together(self, ready: list[Prepared]) -> None:
+        """Every piece of every paragraph not in the target language, one call per source language."""
+        wanted: dict[str, dict[str, None]] = {}
+        for prepared in ready:
+            for paragraph, language in zip(prepared.paragraphs, prepared.languages.paragraphs):
+                if language != self.options.target:
+                    wanted.setdefault(language, {}).update(dict.fromkeys(paragraph))
+        for language, sentences in wanted.items():
+            try:
+                translator = self.translator_for(language)
+            except SummarizeError:
+                continue  # each document's own step says it (or keeps the paragraph) as it would alone
+            pieces = [piece for group in translation_pieces(list(sentences), translator, self.options.target) for piece in group]
+            fresh = [p for p in dict.fromkeys(pieces) if (language, p) not in self.translations]
+            if fresh:
+                _translate_into(self.translations, translator, fresh, language, self.options.target)
+
+    def _summarize_together(self, ready: list[Prepared], served) -> None:
+        """A first pass records each document's first-level summary chunks; they are summarised in
+        one call per language and length. Extractive summaries gain nothing from it: skipped."""
+        probe = self._attempt(lambda: self.summarizer_for(self.options.target))
+        if isinstance(probe, SummarizeError) or probe.card.weightless:
+            return
+        chunks: set = set()
+        recorder = lambda language: _Served(self.summarizer_for(language), self.summaries, chunks)  # noqa: E731
+        for prepared in ready:
+            try:  # on a copy with its own timer: the document's timings are those of its real run
+                finish_article(dataclasses.replace(prepared, timer=Timer()), self.options, lambda message: None, served, recorder)
+            except (_Recorded, SummarizeError):
+                continue
+        by_setting: dict[tuple, list[tuple]] = {}
+        for language, length, chunk in chunks:
+            by_setting.setdefault((language, length), []).append(chunk)
+        for (language, length), passages in by_setting.items():
+            summarizer = self.summarizer_for(language)
+            texts = summarizer.summarize_batch([list(p) for p in passages], length, language)
+            self.summaries.update({(language, length, p): t for p, t in zip(passages, texts)})

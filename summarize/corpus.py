@@ -1,0 +1,147 @@
+"""The records of `summarize batch`: files and folders (one document each), JSONL, CSV and
+Parquet tables (one per row), read lazily, each with an id and a way to read its document that
+fails on its own (bad encoding, blank, over the size limit) without stopping the others."""
+
+from __future__ import annotations
+
+import csv
+import glob
+import json
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from summarize.errors import InputError, SummarizeError
+from summarize.limits import LIMITS, limit
+from summarize.text.document import Document
+
+# Files read as documents when a folder is given.
+DOCUMENT_SUFFIXES = (".txt", ".html", ".htm", ".md")
+TABLE_SUFFIXES = (".jsonl", ".csv", ".parquet")
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Where a table's records keep their text (or URL) and id."""
+
+    text: str = "text"
+    id: str | None = "id"
+    url: str | None = None
+
+
+@dataclass
+class Record:
+    """One input: its id, and its document read on demand."""
+
+    id: str
+    read: Callable[[], Document]
+
+
+def records(inputs: list[str], columns: Columns) -> Iterator[Record]:
+    """Every record of every input, in order; a glob (quoted, so the shell left it) is expanded."""
+    for given in inputs:
+        matches = sorted(glob.glob(given, recursive=True)) if glob.has_magic(given) else [given]
+        if not matches:
+            raise InputError(f"{given}: no file matches")
+        for match in matches:
+            yield from _records_of(Path(match), columns)
+
+
+def _records_of(path: Path, columns: Columns) -> Iterator[Record]:
+    if path.is_dir():
+        for file in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES):
+            yield _file_record(file)
+    elif not path.exists():
+        raise InputError(f"{path}: no such file or folder")
+    elif path.suffix.lower() == ".jsonl":
+        yield from _jsonl(path, columns)
+    elif path.suffix.lower() == ".csv":
+        yield from _rows(path, _csv_rows(path), columns)
+    elif path.suffix.lower() == ".parquet":
+        yield from _rows(path, _parquet_rows(path), columns)
+    else:
+        yield _file_record(path)
+
+
+def _file_record(path: Path) -> Record:
+    from summarize.text.readers import read_source
+
+    return Record(str(path), lambda: read_source(str(path)))
+
+
+def _jsonl(path: Path, columns: Columns) -> Iterator[Record]:
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield _broken(f"{path}:{number}", f"not JSON ({exc.msg})")
+                continue
+            if not isinstance(row, dict):
+                yield _broken(f"{path}:{number}", "a record must be a JSON object")
+                continue
+            yield _row_record(path, number, row, columns)
+
+
+def _csv_rows(path: Path) -> Iterator[dict]:
+    csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+        yield from csv.DictReader(handle)
+
+
+def _parquet_rows(path: Path) -> Iterator[dict]:
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.ParquetFile(path)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise InputError(f"{path}: not a readable Parquet file ({str(exc).splitlines()[0]})") from None
+    for batch in table.iter_batches(batch_size=1024):
+        yield from batch.to_pylist()
+
+
+def _rows(path: Path, rows: Iterator[dict], columns: Columns) -> Iterator[Record]:
+    for number, row in enumerate(rows, 1):
+        yield _row_record(path, number, row, columns)
+
+
+def _row_record(path: Path, number: int, row: dict, columns: Columns) -> Record:
+    identifier = row.get(columns.id) if columns.id else None
+    record_id = f"{path}:{number}" if identifier is None or identifier == "" else str(identifier)
+    column = columns.url or columns.text
+    value = row.get(column)
+    if not isinstance(value, str):
+        found = "missing" if value is None else f"a {type(value).__name__}, not text"
+        return _broken(record_id, f"column '{column}' is {found}")
+    if columns.url:
+        from summarize.text.readers import read_source
+
+        return Record(record_id, lambda: read_source(value))
+    return Record(record_id, lambda: _document(value, f"{path}:{number}"))
+
+
+def _document(text: str, origin: str) -> Document:
+    from summarize.text.readers import document_from_text
+
+    if len(text.encode("utf-8", errors="replace")) > int(limit("max_input_bytes")):
+        raise InputError(
+            f"{origin}: over {int(limit('max_input_bytes'))} bytes ({LIMITS['max_input_bytes'].variable} sets the limit)"
+        )
+    return document_from_text(text, origin)
+
+
+def _broken(record_id: str, why: str) -> Record:
+    def fail() -> Document:
+        raise InputError(f"{record_id}: {why}")
+
+    return Record(record_id, fail)
+
+
+def read_or_error(record: Record) -> Document | SummarizeError:
+    try:
+        return record.read()
+    except SummarizeError as error:
+        return error
