@@ -8,7 +8,7 @@ import csv
 import glob
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,44 +30,66 @@ class Columns:
     url: str | None = None
 
 
-@dataclass
+@dataclass(frozen=True)
 class Record:
-    """One input: its id, and its document read on demand."""
+    """One input, as plain values (so that it can travel to another process): its id, and where
+    its document is: a file or URL to read, text to take, or the reason it cannot be had."""
 
     id: str
-    read: Callable[[], Document]
+    kind: str  # "source" (a file or URL), "text", or "error"
+    value: str
+    origin: str = ""
+
+    def read(self) -> Document:
+        """The document; a SummarizeError when it cannot be had."""
+        from summarize.text.readers import read_source
+
+        if self.kind == "source":
+            return read_source(self.value)
+        if self.kind == "text":
+            return _document(self.value, self.origin)
+        raise InputError(self.value)
 
 
-def records(inputs: list[str], columns: Columns) -> Iterator[Record]:
-    """Every record of every input, in order; a glob (quoted, so the shell left it) is expanded."""
+def input_files(inputs: list[str]) -> list[Path]:
+    """The files behind the inputs: globs (quoted, so the shell left them) expanded, folders
+    listed (their .txt, .html and .md files, sorted), in order."""
+    files = []
     for given in inputs:
         matches = sorted(glob.glob(given, recursive=True)) if glob.has_magic(given) else [given]
         if not matches:
             raise InputError(f"{given}: no file matches")
-        for match in matches:
-            yield from _records_of(Path(match), columns)
+        for match in map(Path, matches):
+            if match.is_dir():
+                files += sorted(p for p in match.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES)
+            elif match.exists():
+                files.append(match)
+            else:
+                raise InputError(f"{match}: no such file or folder")
+    return files
 
 
-def _records_of(path: Path, columns: Columns) -> Iterator[Record]:
-    if path.is_dir():
-        for file in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES):
-            yield _file_record(file)
-    elif not path.exists():
-        raise InputError(f"{path}: no such file or folder")
-    elif path.suffix.lower() == ".jsonl":
+def records(inputs: list[str], columns: Columns) -> Iterator[Record]:
+    """Every record of every input, in order."""
+    for path in input_files(inputs):
+        yield from records_of(path, columns)
+
+
+def records_of(path: Path, columns: Columns) -> Iterator[Record]:
+    """A table's rows, or a document file as one record."""
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
         yield from _jsonl(path, columns)
-    elif path.suffix.lower() == ".csv":
+    elif suffix == ".csv":
         yield from _rows(path, _csv_rows(path), columns)
-    elif path.suffix.lower() == ".parquet":
+    elif suffix == ".parquet":
         yield from _rows(path, _parquet_rows(path), columns)
     else:
         yield _file_record(path)
 
 
 def _file_record(path: Path) -> Record:
-    from summarize.text.readers import read_source
-
-    return Record(str(path), lambda: read_source(str(path)))
+    return Record(str(path), "source", str(path))
 
 
 def _jsonl(path: Path, columns: Columns) -> Iterator[Record]:
@@ -117,10 +139,8 @@ def _row_record(path: Path, number: int, row: dict, columns: Columns) -> Record:
         found = "missing" if value is None else f"a {type(value).__name__}, not text"
         return _broken(record_id, f"column '{column}' is {found}")
     if columns.url:
-        from summarize.text.readers import read_source
-
-        return Record(record_id, lambda: read_source(value))
-    return Record(record_id, lambda: _document(value, f"{path}:{number}"))
+        return Record(record_id, "source", value)
+    return Record(record_id, "text", value, f"{path}:{number}")
 
 
 def _document(text: str, origin: str) -> Document:
@@ -134,10 +154,7 @@ def _document(text: str, origin: str) -> Document:
 
 
 def _broken(record_id: str, why: str) -> Record:
-    def fail() -> Document:
-        raise InputError(f"{record_id}: {why}")
-
-    return Record(record_id, fail)
+    return Record(record_id, "error", f"{record_id}: {why}")
 
 
 def read_or_error(record: Record) -> Document | SummarizeError:

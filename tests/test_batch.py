@@ -134,3 +134,37 @@ def test_a_killed_batch_resumes_with_every_id_once_and_the_same_results(tmp_path
     assert sorted(r["id"] for r in records) == [f"a{i:03d}" for i in range(60)]
     whole = {r["id"]: r["summary"] for r in _records(tmp_path / "whole.jsonl")}
     assert {r["id"]: r["summary"] for r in records} == whole
+
+
+@needs_apertium
+def test_ray_gives_the_same_records_as_the_local_path(tmp_path):
+    pytest.importorskip("ray")
+    lines = [json.dumps({"id": f"r{i}", "text": text}) for i, text in enumerate(_articles(7))]
+    lines.insert(3, "{not json")
+    (tmp_path / "in.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    outputs = {}
+    for executor in ("local", "ray"):
+        out = tmp_path / f"{executor}.jsonl"
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "summarize",
+                "batch",
+                str(tmp_path / "in.jsonl"),
+                "--out",
+                str(out),
+                "--executor",
+                executor,
+                "--batch-size",
+                "2",
+            ],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "HF_HUB_OFFLINE": "1"},
+            timeout=300,
+        )
+        assert result.returncode == 9, result.stderr
+        outputs[executor] = [_without_timings(r) for r in _records(out)]
+    assert outputs["ray"] == outputs["local"]
+    assert [r["error"] is None for r in outputs["ray"]] == [True] * 3 + [False] + [True] * 4

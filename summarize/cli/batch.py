@@ -34,9 +34,34 @@ class SomeRecordsFailed(SummarizeError):
 @click.option("--url-column", default=None, help="Tables: fetch each record's text from this column's URL instead.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True, help="Documents per shared batch.")
 @click.option("--fresh", is_flag=True, help="Start over: discard the records already in --out.")
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="ray: the same records on Ray Data, a pool of actors each holding the engines (pip install 'summarize[ray]').",
+)
+@click.option("--ray-address", default=None, help="A running Ray cluster (default: start a local Ray).")
+@click.option("--actors", type=click.IntRange(min=1), default=2, show_default=True, help="Ray actors, each with its own engines.")
 @job_options
 @article_options
-def batch(inputs, task, out, text_column, id_column, url_column, batch_size, fresh, target, from_lang, engine, **rest) -> None:
+def batch(
+    inputs,
+    task,
+    out,
+    text_column,
+    id_column,
+    url_column,
+    batch_size,
+    fresh,
+    executor,
+    ray_address,
+    actors,
+    target,
+    from_lang,
+    engine,
+    **rest,
+) -> None:
     """Run `article` or `translate` on every INPUT: files, folders (.txt, .html, .md), globs, and
     JSONL, CSV or Parquet tables (one document per row). Exit 9 when some records failed (each
     carries its `error`, message and exit code)."""
@@ -45,15 +70,21 @@ def batch(inputs, task, out, text_column, id_column, url_column, batch_size, fre
     from summarize.corpus import Columns, records
 
     output = Output(out, fresh)
-    pipeline = Pipeline(to=target, source=from_lang, engine=engine, notify=notify, **_pipeline_options(task, rest))
+    options = {"to": target, "source": from_lang, "engine": engine, **_pipeline_options(task, rest)}
     columns = Columns(text=text_column, id=id_column or None, url=url_column)
     counts = {"done": 0, "skipped": 0, "failed": 0}
     started = time.perf_counter()
+    if executor == "ray":
+        from summarize.ray_executor import results
+
+        counts["skipped"] = len(output.done)
+        batches = results(list(inputs), columns, set(output.done), task, options, batch_size, actors, ray_address)
+    else:
+        batches = _local(
+            Pipeline(**options, notify=notify), task, records(list(inputs), columns), batch_size, output.done, counts
+        )
     with _progress() as bar:
-        for chunk in _chunks(records(list(inputs), columns), batch_size, output.done, counts):
-            documents = [document for _, document in chunk]
-            run = pipeline.translations if task == "translate" else pipeline.articles
-            rows = [{"id": record_id, **_with_error(result)} for (record_id, _), result in zip(chunk, run(documents, batch_size))]
+        for rows in batches:
             output.append(rows)
             counts["failed"] += sum(row["error"] is not None for row in rows)
             counts["done"] += sum(row["error"] is None for row in rows)
@@ -66,7 +97,9 @@ def batch(inputs, task, out, text_column, id_column, url_column, batch_size, fre
         f"{processed / seconds if seconds else 0:.2f} records/s"
     )
     if output.failed:
-        raise SomeRecordsFailed(f"{len(output.failed)} record(s) in {out} failed ({counts['failed']} in this run); each has its error")
+        raise SomeRecordsFailed(
+            f"{len(output.failed)} record(s) in {out} failed ({counts['failed']} in this run); each has its error"
+        )
 
 
 def _pipeline_options(task: str, rest: dict) -> dict:
@@ -74,6 +107,14 @@ def _pipeline_options(task: str, rest: dict) -> dict:
     if task == "article":
         options.update(length=rest["length"], order=rest["order"], summarizer=rest["summarizer"])
     return options
+
+
+def _local(pipeline, task: str, stream, batch_size: int, done: set, counts: dict):
+    """The output records, a batch at a time, from this process."""
+    run = pipeline.translations if task == "translate" else pipeline.articles
+    for chunk in _chunks(stream, batch_size, done, counts):
+        results = run([document for _, document in chunk], batch_size)
+        yield [{"id": record_id, **_with_error(result)} for (record_id, _), result in zip(chunk, results)]
 
 
 def _chunks(stream, size: int, done: set, counts: dict):

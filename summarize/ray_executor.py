@@ -1,0 +1,103 @@
+"""`summarize batch --executor ray`: the same records on Ray Data. The driver lists the input
+files; Ray parses them with the local path's reader (same ids, same error records) and runs
+`map_batches` on a pool of actors, each holding one Pipeline (engines loaded once per actor, a GPU
+each when CUDA is present); the driver writes the records as they come back, in input order,
+through the same resumable output."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from summarize.corpus import Columns, Record, input_files, records_of
+from summarize.errors import EngineUnavailableError
+
+
+class _Worker:
+    """A Ray actor: one Pipeline, a batch of records in, their output records (JSON) out."""
+
+    def __init__(self, task: str, options: dict, batch_size: int):
+        from summarize.api import Pipeline
+
+        self.pipeline = Pipeline(**options)
+        self.task, self.batch_size = task, batch_size
+
+    def __call__(self, batch: dict) -> dict:
+        from summarize.api import _attempt
+
+        records = [Record(*values) for values in zip(batch["id"], batch["kind"], batch["value"], batch["origin"])]
+        documents = [_attempt(record.read) for record in records]
+        run = self.pipeline.translations if self.task == "translate" else self.pipeline.articles
+        rows = [{"id": r.id, **result} for r, result in zip(records, run(documents, self.batch_size))]
+        return {"record": [json.dumps({**row, "error": row.get("error")}, ensure_ascii=False) for row in rows]}
+
+
+def results(
+    inputs: list[str], columns: Columns, done: set, task: str, options: dict, batch_size: int, actors: int, address: str | None
+) -> Iterator[list[dict]]:
+    """The output records, a batch at a time, in input order."""
+    os.environ.setdefault("RAY_AUTH_MODE", "disabled")  # a local Ray for this run only
+    os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")  # the core's own log lines, on the console
+    try:
+        import ray
+        import ray.data
+    except ImportError:
+        raise EngineUnavailableError("--executor ray needs Ray Data: pip install 'summarize[ray]'") from None
+    files = [str(path) for path in input_files(inputs)]
+    _quiet(ray)
+    ray.init(address=address, ignore_reinit_error=True, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
+    ray.data.DataContext.get_current().execution_options.preserve_order = True
+    ray.data.DataContext.get_current().enable_progress_bars = False
+    skipped = ray.put(done)
+
+    def parse(row: dict) -> list[dict]:
+        seen = ray.get(skipped)
+        return [dataclasses.asdict(r) for r in records_of(Path(row["path"]), columns) if r.id not in seen]
+
+    gpus = 1 if options.get("device") != "cpu" and _cuda() else 0
+    # Parsing is light (num_cpus=0): the actors hold the CPUs, and a parse task must never wait for one.
+    dataset = ray.data.from_items([{"path": path} for path in files]).flat_map(parse, num_cpus=0)
+    # One table gives one block: cut into blocks of a batch so that every actor gets work.
+    dataset = dataset.repartition(target_num_rows_per_block=batch_size)
+    processed = dataset.map_batches(
+        _Worker,
+        fn_constructor_kwargs={"task": task, "options": options, "batch_size": batch_size},
+        compute=ray.data.ActorPoolStrategy(size=actors),
+        num_cpus=_cpus_per_actor(ray, actors),
+        batch_size=batch_size,
+        num_gpus=gpus,
+        batch_format="numpy",
+    )
+    for batch in processed.iter_batches(batch_size=batch_size, batch_format="numpy"):
+        yield [json.loads(line) for line in batch["record"]]
+
+
+def _cpus_per_actor(ray, actors: int) -> float:
+    """Ray's share of CPUs per actor, leaving one CPU for parsing and cutting blocks (else they
+    wait for an actor's CPU forever); each actor's engines still use the cores they find."""
+    cpus = ray.cluster_resources().get("CPU", 1)
+    return max(0.25, min(1.0, (cpus - 1) / actors))
+
+
+def _quiet(ray) -> None:
+    """Ray Data's start and finish lines and advice off the console (its log files keep them):
+    the run says its own notes."""
+    import warnings
+
+    logger = logging.getLogger("ray.data")
+    for handler in logger.handlers:
+        if type(handler).__name__ == "PlainRayHandler":
+            handler.setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", module="ray\\.data")
+
+
+def _cuda() -> bool:
+    try:
+        import torch
+    except ImportError:
+        return False
+    return torch.cuda.is_available()
