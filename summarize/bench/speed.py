@@ -143,7 +143,7 @@ def _model_folder(run: LatencyRun, card: ModelCard) -> Path:
 def _engine_folder(engine: tuple[str, str | None], source: Path, card: ModelCard, run: LatencyRun, device: str) -> Path:
     """The folder a worker loads: the model folder for transformers, else its conversion (made once)."""
     from summarize.cards import card_for_folder
-    from summarize.conversions.store import METADATA, convert, converted_folder
+    from summarize.conversions.store import ensure_converted
 
     runtime, quantization = engine
     row = ENGINES[runtime]
@@ -152,9 +152,7 @@ def _engine_folder(engine: tuple[str, str | None], source: Path, card: ModelCard
     if device not in row.devices:
         raise EngineUnavailableError(f"the {runtime} engine does not run on {device}")
     converted_card = card_for_folder(source, card.task) if run.no_weights else card
-    quantization = quantization or row.preferred[device][0]
-    folder = converted_folder(converted_card, quantization, source, runtime)
-    return folder if (folder / METADATA).is_file() else convert(converted_card, quantization, runtime=runtime)
+    return ensure_converted(converted_card, quantization or row.preferred[device][0], runtime)
 
 
 def _inputs(run: LatencyRun, card: ModelCard, source: Path) -> list[list[list[int]]]:

@@ -150,6 +150,12 @@ def quiet_transformers():
         hf_logging.enable_progress_bar()
 
 
+def ensure_converted(card: ModelCard, quantization: str, runtime: str) -> Path:
+    """The card's conversion for `runtime` in `quantization`: the one made before, else made now."""
+    folder = converted_folder(card, quantization, resolve_weights(card, allow_download=False), runtime)
+    return folder if (folder / METADATA).is_file() else convert(card, quantization, runtime=runtime)
+
+
 def _remove_abandoned_staging(target: Path) -> None:
     """Staging folders of `target` left by a conversion whose process is gone (killed)."""
     for staging in target.parent.glob(f".{target.name}-*-*"):
