@@ -330,6 +330,7 @@ def _summary(run: LatencyRun, card: ModelCard, store: RunStore, ready: dict, mem
             "tokens_min": inputs[0],
             "tokens_median": statistics.median(inputs),
             "tokens_max": inputs[-1],
+            "vocabulary": _vocabulary_size(run, card),
         },
         "latency": timing,
         "gate": {
@@ -342,6 +343,12 @@ def _summary(run: LatencyRun, card: ModelCard, store: RunStore, ready: dict, mem
         "environment": environment(ready["describe"].get("threads")),
         "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
+
+
+def _vocabulary_size(run: LatencyRun, card: ModelCard) -> int:
+    from transformers import AutoConfig
+
+    return AutoConfig.from_pretrained(_model_folder(run, card)).vocab_size
 
 
 def _finish(store: RunStore, summary: dict, notify) -> None:
@@ -375,6 +382,11 @@ def comparison(summaries: dict[str, dict]) -> str:
             f"| {t['generated_tokens_per_s']:.1f} | {base / t['p50_s']:.2f}x | {t['peak_rss_mb']:.0f} "
             f"| {gpu} | {g['retried_calls']} | {g['calls_kept_noisy']} |"
         )
+    for label, summary in summaries.items():
+        kept, vocabulary = summary["model"].get("output_vocabulary"), summary["inputs"].get("vocabulary")
+        if kept and vocabulary:
+            share = f"{kept:,} target pieces of the {vocabulary:,}-piece vocabulary ({kept / vocabulary:.1%})"
+            lines.append(f"\n{label}: output limited to the {share}.")
     env = first["environment"]
     caps = ", ".join(f"{k}={v}" for k, v in env.get("isa_caps", {}).items())
     lines += [
