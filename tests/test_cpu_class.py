@@ -75,7 +75,7 @@ def test_the_encoder_follows_the_class(tmp_path):
     assert encoder_for(tmp_path, "float32", "int8") == (ENCODER, "f32")
 
 
-def test_an_int8_openvino_conversion_carries_the_int8_encoder(tiny_models, monkeypatch):
+def test_an_int8_openvino_conversion_carries_the_int8_encoder(tiny_models, vnni_cpu):
     from summarize.cards import card_for_folder
     from summarize.conversions.store import convert, read_metadata
     from summarize.engines.openvino import OVModel
@@ -84,8 +84,12 @@ def test_an_int8_openvino_conversion_carries_the_int8_encoder(tiny_models, monke
     card = card_for_folder(tiny_models["bart"], "summarization")
     folder = convert(card, "int8", runtime="openvino")
     assert (folder / ENCODER_INT8).is_file() and read_metadata(folder)["int8_encoder_calibration"].endswith("text")
-    vnni = next(row for row in cpu.CLASSES if row.name == "avx512_vnni")
-    monkeypatch.setattr(cpu, "current", lambda: vnni)
     model = OVModel(card, folder)
     assert model.describe()["encoder_precision"] == "int8"
     assert len(model.generate([ENGLISH[0], " ".join(ENGLISH[1:3])])) == 2
+
+
+def test_on_avx2_both_tasks_take_ctranslate2(cpu_flags):
+
+    cpu_flags("avx2", "fma")
+    assert auto_runtimes("summarization")[0] == auto_runtimes("translation")[0] == "ctranslate2"

@@ -95,7 +95,7 @@ def test_ctranslate2_quantizations_are_refused_for_openvino(tiny_models):
         convert(card_for_folder(tiny_models["bart"], "summarization"), "float16", runtime="openvino")
 
 
-def test_auto_prefers_the_openvino_conversion_for_summaries(tiny_models, tmp_path):
+def test_auto_prefers_the_openvino_conversion_for_summaries(tiny_models, tmp_path, vnni_cpu):
     card = card_for_folder(tiny_models["bart"], "summarization")
     assert find_converted(card, "cpu", "openvino") is None
     path = tmp_path / "en.txt"
@@ -160,7 +160,7 @@ def test_settings_come_from_config_json_without_a_generation_config(tiny_models,
     assert model.generate(INPUTS) == reference.generate(INPUTS)
 
 
-def test_models_convert_picks_openvino_for_bart_and_ctranslate2_otherwise(tiny_models):
+def test_models_convert_picks_openvino_for_bart_and_ctranslate2_otherwise(tiny_models, vnni_cpu):
     from summarize.conversions.store import default_runtime
 
     bart = card_for_folder(tiny_models["bart"], "summarization")
