@@ -120,7 +120,8 @@ def test_compare_warns_when_runs_are_not_on_the_same_items(tmp_path, tiny_models
 def test_a_conversion_refuses_another_engine_in_one_line(tmp_path, converted_marian):
     dataset = tmp_path / "set.jsonl"
     _translation_set(dataset, 2)
-    result = _bench("translation", "--dataset", str(dataset), "--engine", "openvino", "--model", str(converted_marian))
+    options = ["--engine", "openvino", "--model", str(converted_marian), "--out", str(tmp_path / "run")]
+    result = _bench("translation", "--dataset", str(dataset), *options)
     assert result.exit_code == 6 and "ctranslate2 conversion" in result.output
 
 

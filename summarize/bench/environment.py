@@ -66,7 +66,7 @@ def _cpu_model() -> str:
 
 # The CPU features that decide which kernels the runtimes use, and the variables that cap them.
 CPU_FEATURES = ("avx2", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile", "amx_bf16", "amx_int8")
-ISA_VARIABLES = ("ONEDNN_MAX_CPU_ISA", "CT2_FORCE_CPU_ISA")
+ISA_VARIABLES = ("ONEDNN_MAX_CPU_ISA", "CT2_FORCE_CPU_ISA", "MKL_ENABLE_INSTRUCTIONS")
 
 
 def cpu_features() -> list[str]:

@@ -130,7 +130,9 @@ def load_runs(paths: list[Path]) -> list[Run]:
             if items_path.is_file()
             else []
         )
-        runs.append(Run(folder.name or str(folder), summary, items))
+        # An engine's folder inside a multi-engine latency run is named by the engine: keep the run's name.
+        name = f"{folder.parent.name}/{folder.name}" if summary["model"].get("label") == folder.name else folder.name
+        runs.append(Run(name or str(folder), summary, items))
     return runs
 
 
@@ -253,7 +255,11 @@ def _significance(group: str, runs: list[Run]) -> str:
 def _settings(summary: dict) -> str:
     s = summary["settings"]
     if summary["kind"] == "latency":
-        return f"batch {s['batch_size']}, beams {s['beams']}, {s['input_tokens']} in / {s['output_tokens']} out"
+        inputs = summary.get("inputs", {})
+        given = (
+            f"{inputs['tokens_median']:g} (median)" if inputs.get("source", "random ids") != "random ids" else s["input_tokens"]
+        )
+        return f"batch {s['batch_size']}, beams {s['beams']}, {given} in / {s['output_tokens']} out"
     if summary["task"] == "article":
         return f"length {s['length']}, {s.get('order', 'translate-first')}"
     return f"length {s['length']}" if summary["task"] == "summarization" else f"batch {s['batch_size']}"

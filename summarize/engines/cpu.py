@@ -3,8 +3,9 @@ task and the precision of OpenVINO's encoder. Each choice is a row measured on t
 (benchmarks/results/figures.md, `benchmarks/cpu_speed.py --cpu-class CLASS`).
 
 `SUMMARIZE_CPU_CLASS` caps the class below what the CPU has, and caps the runtimes' kernels with
-it (oneDNN's ONEDNN_MAX_CPU_ISA for OpenVINO and torch, CT2_FORCE_CPU_ISA for CTranslate2), so
-that one machine measures the classes beneath its own."""
+it (oneDNN's ONEDNN_MAX_CPU_ISA for OpenVINO and torch, MKL_ENABLE_INSTRUCTIONS for torch's
+float32 products under AVX2, CT2_FORCE_CPU_ISA for CTranslate2), so that one machine measures
+the classes beneath its own."""
 
 from __future__ import annotations
 
@@ -111,6 +112,10 @@ def cap_runtimes() -> CpuClass:
     if os.environ.get("SUMMARIZE_CPU_CLASS"):
         if row.onednn_isa:
             os.environ.setdefault("ONEDNN_MAX_CPU_ISA", row.onednn_isa)
+        if row.onednn_isa == "AVX2":
+            # torch's float32 matrix products go through MKL, which has a cap of its own; the
+            # classes above differ in units (VNNI, bfloat16, AMX) that float32 does not use.
+            os.environ.setdefault("MKL_ENABLE_INSTRUCTIONS", "AVX2")
         if row.ct2_isa:
             os.environ.setdefault("CT2_FORCE_CPU_ISA", row.ct2_isa)
     elif row.ct2_isa == "AVX512":
