@@ -16,7 +16,7 @@ import os
 import subprocess
 import sys
 
-from summarize.bench.speed import WORKLOADS
+from summarize.bench.workloads import WORKLOADS
 
 DEFAULT = ("opus-b16", "opus-b1", "distilbart", "distilbart-b4")
 

@@ -12,7 +12,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from summarize.bench.report import pareto_front
+from summarize.bench.compare import pareto_front
 from summarize.bench.significance import mean_paired, translation_paired
 from summarize.cards import card_for_folder
 from summarize.cli import cli

@@ -87,3 +87,11 @@ def _sync() -> None:
     torch = sys.modules.get("torch")
     if torch is not None and torch.cuda.is_available() and torch.cuda.is_initialized():
         torch.cuda.synchronize()
+
+
+def call_seconds(summary: dict, items: list[dict]) -> list[float]:
+    """Seconds per call of a run: a batched quality run's items share their call's time."""
+    if summary["kind"] == "latency":
+        return [i["seconds"] for i in items]
+    calls = {i.get("call", i["id"]): i.get("batch_seconds", i["seconds"]) for i in items}
+    return list(calls.values())

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from summarize.bench.speed import WORKLOADS
+from summarize.bench.workloads import WORKLOADS
 from summarize.cli.common import LENGTH_HELP, Length, checked_output, notify
 from summarize.engines.table import engine_choices
 from summarize.notes import show_progress
@@ -156,7 +156,8 @@ def latency(workload, model, engines, out, fresh, **flags) -> None:
     """Median and range per generate call with forced output lengths; several engines are timed
     interleaved, each in its own process, and compared."""
     from summarize.bench.report import markdown
-    from summarize.bench.speed import LatencyRun, comparison, run_latency
+    from summarize.bench.speed import comparison, run_latency
+    from summarize.bench.workloads import LatencyRun
 
     if workload:
         run = LatencyRun.from_workload(workload, model=model, engines=tuple(engines.split(",")), **flags)
@@ -193,7 +194,7 @@ def latency(workload, model, engines, out, fresh, **flags) -> None:
 def compare(runs, plot, latency_plot) -> None:
     """Runs side by side, one table per task with item counts, and a paired bootstrap test
     (as sacrebleu --paired-bs) of each run against the first on their shared items."""
-    from summarize.bench.report import compare as compare_runs
-    from summarize.bench.report import load_runs
+    from summarize.bench.compare import compare as compare_runs
+    from summarize.bench.compare import load_runs
 
     click.echo(compare_runs(load_runs(list(runs)), plot, latency_plot))
