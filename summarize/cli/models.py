@@ -103,6 +103,14 @@ def show(alias: str) -> None:
     click.echo(f"  engines: {', '.join(card.engines)}")
     click.echo(f"  languages: {', '.join(card.source_languages) or 'any'} -> {', '.join(card.target_languages) or 'same'}")
     click.echo(f"  status: {_status(card)}")
+    if not card.weightless:
+        from summarize.engines import cpu
+        from summarize.engines.table import auto_runtimes
+
+        click.echo(
+            f"  auto here: {' then '.join(auto_runtimes(card.task))} conversions first "
+            f"(measured fastest for {card.task} on {cpu.current().name} CPUs), else transformers"
+        )
     if card.generation:
         click.echo("  generation: " + ", ".join(f"{k}={v}" for k, v in card.generation.items()))
     for score in card.scores:

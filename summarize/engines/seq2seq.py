@@ -249,3 +249,9 @@ class Converted(Seq2Seq):
 
     def precision(self) -> str:
         return self.quantization
+
+    def describe(self) -> dict:
+        """Also the CPU class whose measured row put this runtime first (engines/cpu.py)."""
+        from summarize.engines import cpu
+
+        return {**super().describe(), "cpu_class": cpu.current().name} if self.device == "cpu" else super().describe()
