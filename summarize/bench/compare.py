@@ -221,7 +221,7 @@ def _latency_distribution_plot(path: Path, runs: list[Run]) -> None:
     for row, values in enumerate(seconds, 1):
         axis.scatter(values, [row] * len(values), s=8, alpha=0.5, color="#4477aa", zorder=3)
     names = [
-        f"{r.name}: {r.summary['model']['alias']} on {r.summary['model'].get('label', r.summary['model']['engine'])}"
+        r.name if r.group == "latency" else f"{r.name}: {r.summary['model']['alias']} on {r.summary['model']['engine']}"
         for r in runs
     ]
     axis.set_yticks(range(1, len(runs) + 1), names, fontsize=8)
