@@ -59,8 +59,11 @@ def results(
         return [dataclasses.asdict(r) for r in records_of(Path(row["path"]), columns) if r.id not in seen]
 
     gpus = 1 if options.get("device") != "cpu" and _cuda() else 0
-    # Parsing is light (num_cpus=0): the actors hold the CPUs, and a parse task must never wait for one.
-    dataset = ray.data.from_items([{"path": path} for path in files]).flat_map(parse, num_cpus=0)
+    # Parsing is light: one task at a time, holding no CPU (the actors hold them, and a parse task
+    # must never wait for one; without the bound Ray would start a process per block).
+    dataset = ray.data.from_items([{"path": path} for path in files]).flat_map(
+        parse, num_cpus=0, compute=ray.data.TaskPoolStrategy(size=1)
+    )
     # One table gives one block: cut into blocks of a batch so that every actor gets work.
     dataset = dataset.repartition(target_num_rows_per_block=batch_size)
     processed = dataset.map_batches(
