@@ -71,6 +71,8 @@ def results(
         fn_constructor_kwargs={"task": task, "options": options, "batch_size": batch_size},
         compute=ray.data.ActorPoolStrategy(size=actors),
         num_cpus=_cpus_per_actor(ray, actors),
+        # The actors share the machine's cores instead of each taking them all.
+        runtime_env={"env_vars": {"SUMMARIZE_THREADS": str(_threads_per_actor(ray, actors))}},
         batch_size=batch_size,
         num_gpus=gpus,
         batch_format="numpy",
@@ -84,6 +86,14 @@ def _cpus_per_actor(ray, actors: int) -> float:
     wait for an actor's CPU forever); each actor's engines still use the cores they find."""
     cpus = ray.cluster_resources().get("CPU", 1)
     return max(0.25, min(1.0, (cpus - 1) / actors))
+
+
+def _threads_per_actor(ray, actors: int) -> int:
+    """Engine threads per actor: the cores of a node shared by the actors it can hold (on a
+    cluster Ray spreads them, and each node's CPU count is the one that matters)."""
+    nodes = [node["Resources"].get("CPU", 1) for node in ray.nodes() if node.get("Alive")]
+    per_node = max(1, -(-actors // max(1, len(nodes))))
+    return max(1, int(min(nodes or [1])) // per_node)
 
 
 def _quiet(ray) -> None:

@@ -127,3 +127,12 @@ def cap_runtimes() -> CpuClass:
 def fastest_runtime(task: str) -> str:
     """The runtime measured fastest for `task` on this class of CPU."""
     return dict(current().fastest)[task]
+
+
+def threads() -> int:
+    """CPU threads this process's engines use: SUMMARIZE_THREADS (set per actor when several
+    processes share the machine, as `batch --executor ray` does), else every core."""
+    given = os.environ.get("SUMMARIZE_THREADS", "")
+    if given and not (given.isdigit() and int(given) > 0):
+        raise InputError(f"SUMMARIZE_THREADS={given}: a positive number of threads")
+    return int(given) if given else os.cpu_count() or 1

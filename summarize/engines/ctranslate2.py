@@ -6,7 +6,6 @@ input for summaries."""
 from __future__ import annotations
 
 import math
-import os
 from pathlib import Path
 
 from summarize.cards import ModelCard
@@ -33,7 +32,7 @@ def import_ctranslate2():
 
 def thread_plan(task: str, device: str) -> tuple[int, int]:
     """(intra_threads, inter_threads): translation runs one batch per core, summaries use all cores."""
-    cores = os.cpu_count() or 1
+    cores = cpu.threads()
     if device != "cpu":
         return 1, 1
     return (1, cores) if task == "translation" else (cores, 1)

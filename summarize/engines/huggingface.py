@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 
 from summarize.cards import ModelCard, architecture_of
 from summarize.engines import cpu
@@ -34,6 +35,9 @@ class TransformersModel(Seq2Seq):
         folder = resolve_weights(card, allow_download=allow_download)
         cpu.cap_runtimes()  # oneDNN reads its cap at its first kernel
         import torch
+
+        if "SUMMARIZE_THREADS" in os.environ:
+            torch.set_num_threads(cpu.threads())
         from transformers import AutoModelForSeq2SeqLM
 
         device = pick_device(device)

@@ -80,7 +80,7 @@ class OVRunner:
     def __init__(self, folder: Path, quantization: str):
         openvino = _import_openvino()
         core = openvino.Core()
-        latency = {"PERFORMANCE_HINT": "LATENCY"}
+        latency = {"PERFORMANCE_HINT": "LATENCY", "INFERENCE_NUM_THREADS": cpu.threads()}
         exact = {**latency, "INFERENCE_PRECISION_HINT": "f32"}
         encoder, self.encoder_precision = encoder_for(folder, quantization, cpu.current().encoder)
         try:
