@@ -18,7 +18,6 @@ from summarize.text.document import Document
 
 # Files read as documents when a folder is given.
 DOCUMENT_SUFFIXES = (".txt", ".html", ".htm", ".md")
-TABLE_SUFFIXES = (".jsonl", ".csv", ".parquet")
 
 
 @dataclass(frozen=True)
