@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 from summarize.errors import InputError, OutputError
-from summarize.output import write_atomically
+from summarize.output import check_writable, write_atomically
 
 FORMATS = {".jsonl": "jsonl", ".parquet": "parquet"}
 
@@ -25,6 +25,8 @@ class Output:
             raise InputError(f"--out {path}: give a .jsonl or .parquet file")
         self.path = path
         self.log = path if self.format == "jsonl" else path.with_name(path.name + ".partial.jsonl")
+        for target in {self.path, self.log}:
+            check_writable(target)  # before any work
         if fresh:
             for stale in {self.path, self.log}:
                 stale.unlink(missing_ok=True)

@@ -168,3 +168,9 @@ def test_ray_gives_the_same_records_as_the_local_path(tmp_path):
         outputs[executor] = [_without_timings(r) for r in _records(out)]
     assert outputs["ray"] == outputs["local"]
     assert [r["error"] is None for r in outputs["ray"]] == [True] * 3 + [False] + [True] * 4
+
+
+def test_an_output_that_cannot_be_written_is_refused_before_any_work(tmp_path):
+    (tmp_path / "in.jsonl").write_text(json.dumps({"id": "a", "text": _articles(1)[0]}) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["batch", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "missing" / "out.parquet")])
+    assert result.exit_code == 8 and "does not exist" in result.output and "note:" not in result.stderr
