@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from summarize.errors import SummarizeError
+from summarize.errors import SummarizeError, attempt
 from summarize.jobs import Options, summarize_article, translate_document
 from summarize.text.document import Document
 
@@ -46,33 +46,11 @@ class Pipeline:
     """The `article` and `translate` jobs with fixed options; the engines are chosen on first use
     and kept (with the same `auto` rule and fallbacks as the command line)."""
 
-    def __init__(
-        self,
-        to: str = "en",
-        *,
-        source: str = "auto",
-        length: str = "medium",
-        order: str = "translate-first",
-        engine: str = "auto",
-        translator: str | None = None,
-        summarizer: str | None = None,
-        device: str = "auto",
-        length_factor: float | None = None,
-        notify: Callable[[str], None] | None = None,
-        progress: bool = False,
-    ):
-        self.options = Options(
-            target=to,
-            source=source,
-            length=length,
-            order=order,
-            engine=engine,
-            translator=translator,
-            summarizer=summarizer,
-            device=device,
-            length_factor=length_factor,
-            progress=progress,
-        )
+    def __init__(self, to: str = "en", *, notify: Callable[[str], None] | None = None, **options):
+        """`options`: those of the jobs (summarize/jobs.py `Options`): source ("auto"), length
+        ("medium"), order, engine ("auto"), translator, summarizer, device, length_factor,
+        progress; `notify` receives the notes (fallbacks, runaways) the CLI prints on stderr."""
+        self.options = Options(target=to, **options)
         self.notify = notify or (lambda message: None)
 
     def article(self, document: str | Path | Document) -> dict:
@@ -107,15 +85,8 @@ class Pipeline:
     def _run(self, documents: list, task: str) -> Iterator[dict]:
         from summarize.batching import Batch
 
-        read = [d if isinstance(d, SummarizeError) else _attempt(lambda d=d: as_document(d)) for d in documents]
+        read = [d if isinstance(d, SummarizeError) else attempt(lambda d=d: as_document(d)) for d in documents]
         done = iter(Batch(self.options, self.notify).run([d for d in read if isinstance(d, Document)], task))
         for document in read:
             outcome = document if isinstance(document, SummarizeError) else next(done)
             yield error_record(outcome) if isinstance(outcome, SummarizeError) else outcome
-
-
-def _attempt(step):
-    try:
-        return step()
-    except SummarizeError as error:
-        return error

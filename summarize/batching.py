@@ -10,7 +10,7 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from summarize.errors import SummarizeError
+from summarize.errors import SummarizeError, attempt
 from summarize.jobs import Options, Prepared, finish_article, finish_translation, prepare, summarizer_factory, translator_factory
 from summarize.pipeline import Timer, translation_pieces
 from summarize.text.document import Document
@@ -77,7 +77,7 @@ class Batch:
 
     def run(self, documents: list[Document], task: str) -> list[dict | SummarizeError]:
         """Each document's result, or the error that stopped it, in order."""
-        prepared = [self._attempt(lambda d=d: prepare(d, self.options)) for d in documents]
+        prepared = [attempt(lambda d=d: prepare(d, self.options)) for d in documents]
         ready = [p for p in prepared if isinstance(p, Prepared)]
         self._translate_together(ready)
         served = lambda language: _Served(self.translator_for(language), self.translations)  # noqa: E731
@@ -87,14 +87,7 @@ class Batch:
             self._summarize_together(ready, served)
             summarizer = lambda language: _Served(self.summarizer_for(language), self.summaries)  # noqa: E731
             finish = lambda p: finish_article(p, self.options, self.notify, served, summarizer)  # noqa: E731
-        return [p if isinstance(p, SummarizeError) else self._attempt(lambda p=p: finish(p)) for p in prepared]
-
-    @staticmethod
-    def _attempt(step):
-        try:
-            return step()
-        except SummarizeError as error:
-            return error
+        return [p if isinstance(p, SummarizeError) else attempt(lambda p=p: finish(p)) for p in prepared]
 
     def _translate_together(self, ready: list[Prepared]) -> None:
         """Every piece of every paragraph not in the target language, one call per source language."""
@@ -116,7 +109,7 @@ class Batch:
     def _summarize_together(self, ready: list[Prepared], served) -> None:
         """A first pass records each document's first-level summary chunks; they are summarised in
         one call per language and length. Extractive summaries gain nothing from it: skipped."""
-        probe = self._attempt(lambda: self.summarizer_for(self.options.target))
+        probe = attempt(lambda: self.summarizer_for(self.options.target))
         if isinstance(probe, SummarizeError) or probe.card.weightless:
             return
         chunks: set = set()

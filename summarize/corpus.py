@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from summarize.errors import InputError, SummarizeError
+from summarize.errors import InputError
 from summarize.limits import LIMITS, limit
 from summarize.text.document import Document
 
@@ -154,10 +154,3 @@ def _document(text: str, origin: str) -> Document:
 
 def _broken(record_id: str, why: str) -> Record:
     return Record(record_id, "error", f"{record_id}: {why}")
-
-
-def read_or_error(record: Record) -> Document | SummarizeError:
-    try:
-        return record.read()
-    except SummarizeError as error:
-        return error

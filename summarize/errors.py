@@ -47,3 +47,12 @@ class OutputError(SummarizeError):
     """The result cannot be written: a missing or read-only folder, a full disk, a closed pipe."""
 
     exit_code = 8
+
+
+def attempt(step):
+    """`step()`, or the SummarizeError it raised: for work over many records, where one record's
+    failure becomes that record's error instead of the run's."""
+    try:
+        return step()
+    except SummarizeError as error:
+        return error

@@ -27,10 +27,10 @@ class _Worker:
         self.task, self.batch_size = task, batch_size
 
     def __call__(self, batch: dict) -> dict:
-        from summarize.api import _attempt
+        from summarize.errors import attempt
 
         records = [Record(*values) for values in zip(batch["id"], batch["kind"], batch["value"], batch["origin"])]
-        documents = [_attempt(record.read) for record in records]
+        documents = [attempt(record.read) for record in records]
         run = self.pipeline.translations if self.task == "translate" else self.pipeline.articles
         rows = [{"id": r.id, **result} for r, result in zip(records, run(documents, self.batch_size))]
         return {"record": [json.dumps({**row, "error": row.get("error")}, ensure_ascii=False) for row in rows]}

@@ -10,11 +10,10 @@ from summarize.cli.common import (
     as_json,
     common_options,
     emit,
-    notify,
+    job_pipeline,
     read_document,
     source_options,
 )
-from summarize.notes import show_progress
 
 
 @click.command()
@@ -22,26 +21,10 @@ from summarize.notes import show_progress
 @common_options
 @article_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
-def article(
-    source, literal, target, from_lang, engine, device, length_factor, output, length, order, translator, summarizer, fmt
-) -> None:
+def article(source, literal, output, fmt, **job) -> None:
     """Summarise SOURCE (a file, - for stdin, or an http(s) URL) in the target language."""
-    from summarize.api import Pipeline
-
     document = read_document(source, literal)
-    pipeline = Pipeline(
-        to=target,
-        source=from_lang,
-        length=length,
-        order=order,
-        engine=engine,
-        translator=translator,
-        summarizer=summarizer,
-        device=device,
-        length_factor=length_factor,
-        notify=notify,
-        progress=show_progress(),
-    )
+    pipeline = job_pipeline(**job)
     result = pipeline.article(document)
     announce_engines(result["metadata"])
     rendered = {"text": lambda r: r["summary"], "json": as_json, "markdown": _markdown}[fmt](result)

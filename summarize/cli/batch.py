@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from summarize.cli.common import article_options, job_options, notify
+from summarize.cli.common import article_options, job_options, job_pipeline, notify, pipeline_options
 from summarize.errors import SummarizeError
 from summarize.notes import show_progress
 
@@ -45,32 +45,14 @@ class SomeRecordsFailed(SummarizeError):
 @click.option("--actors", type=click.IntRange(min=1), default=2, show_default=True, help="Ray actors, each with its own engines.")
 @job_options
 @article_options
-def batch(
-    inputs,
-    task,
-    out,
-    text_column,
-    id_column,
-    url_column,
-    batch_size,
-    fresh,
-    executor,
-    ray_address,
-    actors,
-    target,
-    from_lang,
-    engine,
-    **rest,
-) -> None:
+def batch(inputs, task, out, text_column, id_column, url_column, batch_size, fresh, executor, ray_address, actors, **job) -> None:
     """Run `article` or `translate` on every INPUT: files, folders (.txt, .html, .md), globs, and
     JSONL, CSV or Parquet tables (one document per row). Exit 9 when some records failed (each
     carries its `error`, message and exit code)."""
-    from summarize.api import Pipeline
     from summarize.batch_output import Output
     from summarize.corpus import Columns, records
 
     output = Output(out, fresh)
-    options = {"to": target, "source": from_lang, "engine": engine, **_pipeline_options(task, rest)}
     columns = Columns(text=text_column, id=id_column or None, url=url_column)
     counts = {"done": 0, "skipped": 0, "failed": 0}
     started = time.perf_counter()
@@ -78,11 +60,10 @@ def batch(
         from summarize.ray_executor import results
 
         counts["skipped"] = len(output.done)
+        options = pipeline_options(**job)
         batches = results(list(inputs), columns, set(output.done), task, options, batch_size, actors, ray_address)
     else:
-        batches = _local(
-            Pipeline(**options, notify=notify), task, records(list(inputs), columns), batch_size, output.done, counts
-        )
+        batches = _local(job_pipeline(**job), task, records(list(inputs), columns), batch_size, output.done, counts)
     with _progress() as bar:
         for rows in batches:
             output.append(rows)
@@ -102,13 +83,6 @@ def batch(
         )
 
 
-def _pipeline_options(task: str, rest: dict) -> dict:
-    options = {"device": rest["device"], "length_factor": rest["length_factor"], "translator": rest["translator"]}
-    if task == "article":
-        options.update(length=rest["length"], order=rest["order"], summarizer=rest["summarizer"])
-    return options
-
-
 def _local(pipeline, task: str, stream, batch_size: int, done: set, counts: dict):
     """The output records, a batch at a time, from this process."""
     run = pipeline.translations if task == "translate" else pipeline.articles
@@ -120,8 +94,7 @@ def _local(pipeline, task: str, stream, batch_size: int, done: set, counts: dict
 def _chunks(stream, size: int, done: set, counts: dict):
     """Chunks of `size` (id, document) pairs for the records not yet in the output; a document
     that cannot be read, or an id seen twice, is the error instead."""
-    from summarize.corpus import read_or_error
-    from summarize.errors import InputError
+    from summarize.errors import InputError, attempt
 
     seen: set = set()
     chunk: list = []
@@ -129,7 +102,7 @@ def _chunks(stream, size: int, done: set, counts: dict):
         if record.id in done:
             counts["skipped"] += 1
             continue
-        document = read_or_error(record) if record.id not in seen else InputError(f"id {record.id!r} is used twice")
+        document = attempt(record.read) if record.id not in seen else InputError(f"id {record.id!r} is used twice")
         seen.add(record.id)
         chunk.append((record.id, document))
         if len(chunk) == size:

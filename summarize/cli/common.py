@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from summarize.engines.table import engine_choices
-from summarize.notes import VERBOSE, note
+from summarize.notes import VERBOSE, note, show_progress
 from summarize.output import check_writable, write_atomically, write_stdout
 
 LANGUAGE_HELP = "ISO 639-1 code (en, es, fr, de, it, pt)"
@@ -62,6 +62,18 @@ def _job_options() -> list:
             "(default: the card's, else 2).",
         ),
     ]
+
+
+def pipeline_options(target: str, from_lang: str, **job) -> dict:
+    """The Pipeline's options from a command's job options (click's names)."""
+    return {"to": target, "source": from_lang, **job}
+
+
+def job_pipeline(**job):
+    """The Pipeline of a command's job options, its notes on stderr, progress bars on a terminal."""
+    from summarize.api import Pipeline
+
+    return Pipeline(**pipeline_options(**job), notify=notify, progress=show_progress())
 
 
 def _output_option():

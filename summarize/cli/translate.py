@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from summarize.cli.common import announce_engines, as_json, common_options, emit, notify, read_document, source_options
-from summarize.notes import show_progress
+from summarize.cli.common import announce_engines, as_json, common_options, emit, job_pipeline, read_document, source_options
 
 
 @click.command()
@@ -26,21 +25,10 @@ from summarize.notes import show_progress
     show_default=True,
     help="json and tsv carry the sentence alignment.",
 )
-def translate(source, literal, target, from_lang, engine, device, length_factor, output, translator, fmt) -> None:
+def translate(source, literal, output, fmt, **job) -> None:
     """Translate SOURCE (a file, - for stdin, or an http(s) URL) into the target language."""
-    from summarize.api import Pipeline
-
     document = read_document(source, literal)
-    pipeline = Pipeline(
-        to=target,
-        source=from_lang,
-        engine=engine,
-        translator=translator,
-        device=device,
-        length_factor=length_factor,
-        notify=notify,
-        progress=show_progress(),
-    )
+    pipeline = job_pipeline(**job)
     result = pipeline.translate(document)
     announce_engines(result["metadata"])
     if fmt == "json":
