@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from summarize.errors import InputError, OutputError
-from summarize.output import check_writable, write_atomically
+from summarize.output import check_writable
 
 FORMATS = {".jsonl": "jsonl", ".parquet": "parquet"}
+# Records per Parquet row group written, and per batch read back: memory stays bounded.
+ROWS_PER_WRITE = 10_000
 
 
 class Output:
@@ -32,32 +35,36 @@ class Output:
                 stale.unlink(missing_ok=True)
         if self.format == "parquet" and self.path.exists() and not self.log.exists():
             self._seed_from_parquet()
-        written = self._read_log()
-        self.done = {record["id"] for record in written}
-        self.failed = {record["id"] for record in written if record.get("error") is not None}
+        self.done: set = set()
+        self.failed: set = set()
+        for record in self._records():
+            self.done.add(record["id"])
+            if record.get("error") is not None:
+                self.failed.add(record["id"])
 
-    def _read_log(self) -> list[dict]:
-        """The records written so far; a line a kill cut short is dropped from the file."""
+    def _records(self) -> Iterator[dict]:
+        """The records written so far, read a line at a time; a line a kill cut short is dropped
+        from the file first."""
         if not self.log.exists():
-            return []
-        lines = self.log.read_text(encoding="utf-8").splitlines()
-        kept = []
-        for line in lines:
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(record, dict) and "id" in record:
-                kept.append(record)
-        if len(kept) != len(lines):
-            write_atomically(self.log, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in kept))
-        return kept
+            return
+        if any(_parsed(line) is None or not line.endswith("\n") for line in _lines(self.log)):
+            # A line cut short, or a whole record whose newline the kill kept from the file.
+            self._rewrite(line.rstrip("\n") + "\n" for line in _lines(self.log) if _parsed(line) is not None)
+        for line in _lines(self.log):
+            yield _parsed(line)
+
+    def _rewrite(self, lines: Iterable[str]) -> None:
+        """The log replaced whole by `lines`, through a temporary file and a rename."""
+        staging = self.log.with_name(f".{self.log.name}.{os.getpid()}.tmp")
+        with staging.open("w", encoding="utf-8") as handle:
+            handle.writelines(lines)
+        os.replace(staging, self.log)
 
     def _seed_from_parquet(self) -> None:
         import pyarrow.parquet as pq
 
-        rows = pq.read_table(self.path).to_pylist()
-        write_atomically(self.log, "".join(json.dumps(_nested(r), ensure_ascii=False) + "\n" for r in rows))
+        batches = pq.ParquetFile(self.path).iter_batches(batch_size=ROWS_PER_WRITE)
+        self._rewrite(json.dumps(_nested(row), ensure_ascii=False) + "\n" for batch in batches for row in batch.to_pylist())
 
     def append(self, records: list[dict]) -> None:
         try:
@@ -77,11 +84,33 @@ class Output:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        rows = [_flat(r) for r in self._read_log()]
+        names = list(dict.fromkeys(key for record in self._records() for key in record))
+        schema = _schema(names)
         staging = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        pq.write_table(pa.Table.from_pylist(rows, schema=_schema(rows)), staging)
+        with pq.ParquetWriter(staging, schema) as writer:
+            rows: list[dict] = []
+            for record in self._records():
+                rows.append(_flat(record))
+                if len(rows) == ROWS_PER_WRITE:
+                    writer.write_table(pa.Table.from_pylist(rows, schema=schema))
+                    rows = []
+            if rows or not names:
+                writer.write_table(pa.Table.from_pylist(rows, schema=schema))
         os.replace(staging, self.path)
         self.log.unlink()
+
+
+def _lines(path: Path) -> Iterator[str]:
+    with path.open(encoding="utf-8") as handle:
+        yield from handle
+
+
+def _parsed(line: str) -> dict | None:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError:
+        return None
+    return record if isinstance(record, dict) and "id" in record else None
 
 
 # Fields kept as columns of their own type in Parquet; any other nested value is JSON text.
@@ -102,10 +131,9 @@ def _nested(row: dict) -> dict:
     }
 
 
-def _schema(rows: list[dict]):
+def _schema(names: list[str]):
     """One schema for every record: text columns, integer exit codes, lists of text."""
     import pyarrow as pa
 
-    names = list(dict.fromkeys(key for row in rows for key in row))
     kinds = {"exit_code": pa.int64(), **{name: pa.list_(pa.string()) for name in _TEXT_LISTS}}
     return pa.schema([(name, kinds.get(name, pa.string())) for name in names])

@@ -174,3 +174,15 @@ def test_an_output_that_cannot_be_written_is_refused_before_any_work(tmp_path):
     (tmp_path / "in.jsonl").write_text(json.dumps({"id": "a", "text": _articles(1)[0]}) + "\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["batch", str(tmp_path / "in.jsonl"), "--out", str(tmp_path / "missing" / "out.parquet")])
     assert result.exit_code == 8 and "does not exist" in result.output and "note:" not in result.stderr
+
+
+def test_a_log_cut_by_a_kill_keeps_its_whole_records_on_lines_of_their_own(tmp_path):
+    from summarize.batch_output import Output
+
+    log = tmp_path / "out.jsonl"
+    log.write_text('{"id": "a", "error": null}\n{"id": "b", "error": null}', encoding="utf-8")  # newline lost
+    output = Output(log)
+    output.append([{"id": "c", "error": None}])
+    assert [json.loads(line)["id"] for line in log.read_text().splitlines()] == ["a", "b", "c"]
+    log.write_text(log.read_text() + '{"id": "d", "err', encoding="utf-8")  # a line cut short
+    assert Output(log).done == {"a", "b", "c"} and log.read_text().endswith('"c", "error": null}\n')

@@ -79,11 +79,18 @@ def cpu_features() -> list[str]:
     return [name for name in CPU_FEATURES if name in flags]
 
 
+def _caps() -> dict[str, str]:
+    """The kernel caps the runtimes run under: the class's and any the user set."""
+    from summarize.engines import cpu
+
+    return {**{name: os.environ[name] for name in ISA_VARIABLES if name in os.environ}, **cpu.runtime_caps()}
+
+
 def _cpu_class() -> str:
     """The class the runtimes act on (engines/cpu.py), and the cap that made it, if any."""
     from summarize.engines import cpu
 
-    row = cpu.cap_runtimes()
+    row = cpu.current()
     return row.name + (f" (capped from {cpu.detected().name})" if row != cpu.detected() else "")
 
 
@@ -96,7 +103,7 @@ def describe(threads: int | None = None) -> dict:
         "cpu": _cpu_model(),
         "cpu_features": cpu_features(),
         "cpu_class": _cpu_class(),
-        "isa_caps": {name: os.environ[name] for name in ISA_VARIABLES if name in os.environ},
+        "isa_caps": _caps(),
         "cores": os.cpu_count(),
         "threads": threads,
         "packages": versions,

@@ -136,6 +136,7 @@ def run_latency(run: LatencyRun, out: Path, fresh: bool, notify, progress: bool 
     """Time `runs` calls per engine, interleaved; a summary per engine (by label), each also in
     out/LABEL/summary.json, and a comparison in out/comparison.md."""
     from tqdm import tqdm
+    from transformers import AutoConfig
 
     from summarize.bench.noweights import forced_settings
     from summarize.engines.seq2seq import pick_device
@@ -145,6 +146,7 @@ def run_latency(run: LatencyRun, out: Path, fresh: bool, notify, progress: bool 
     device = pick_device(run.device)
     source = _model_folder(run, card)
     batches = _inputs(run, card, source)
+    vocabulary = AutoConfig.from_pretrained(source).vocab_size
     settings = forced_settings(run.output_tokens, run.beams)
     stores = {
         engine_label(e): RunStore(
@@ -183,7 +185,8 @@ def run_latency(run: LatencyRun, out: Path, fresh: bool, notify, progress: bool 
             if worker.process.poll() is None:
                 worker.process.kill()
     summaries = {
-        label: _summary(run, card, stores[label], ready[label], memory[label], device, label, batches) for label in workers
+        label: _summary(run, card, stores[label], ready[label], memory[label], device, label, batches, vocabulary)
+        for label in workers
     }
     for label, summary in summaries.items():
         _finish(stores[label], summary, notify)
@@ -222,7 +225,9 @@ def _timed_call(worker: Worker, gate: Gate, index: int, run: LatencyRun, batch_c
     }
 
 
-def _summary(run: LatencyRun, card: ModelCard, store: RunStore, ready: dict, memory: dict, device: str, label, batches) -> dict:
+def _summary(
+    run: LatencyRun, card: ModelCard, store: RunStore, ready: dict, memory: dict, device: str, label, batches, vocabulary: int
+) -> dict:
     items = sorted(store.items, key=lambda i: int(i["id"].split("-")[1]))
     seconds = [i["seconds"] for i in items]
     source_tokens = sum(sum(len(ids) for ids in batches[i["batch"]]) for i in items)
@@ -255,7 +260,7 @@ def _summary(run: LatencyRun, card: ModelCard, store: RunStore, ready: dict, mem
             "tokens_min": inputs[0],
             "tokens_median": statistics.median(inputs),
             "tokens_max": inputs[-1],
-            "vocabulary": _vocabulary_size(run, card),
+            "vocabulary": vocabulary,
         },
         "latency": timing,
         "gate": {
@@ -268,12 +273,6 @@ def _summary(run: LatencyRun, card: ModelCard, store: RunStore, ready: dict, mem
         "environment": environment(ready["describe"].get("threads")),
         "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-
-
-def _vocabulary_size(run: LatencyRun, card: ModelCard) -> int:
-    from transformers import AutoConfig
-
-    return AutoConfig.from_pretrained(_model_folder(run, card)).vocab_size
 
 
 def _finish(store: RunStore, summary: dict, notify) -> None:

@@ -105,23 +105,28 @@ def current() -> CpuClass:
     return BY_NAME[asked]
 
 
+def runtime_caps() -> dict[str, str]:
+    """The variables that set the runtimes' kernels for this class: the caps of a capped class,
+    and CTranslate2's AVX-512 kernels where the CPU has them; the user's own settings win."""
+    row, capped = current(), bool(os.environ.get("SUMMARIZE_CPU_CLASS"))
+    caps = {}
+    if capped and row.onednn_isa:
+        caps["ONEDNN_MAX_CPU_ISA"] = row.onednn_isa
+    if capped and row.onednn_isa == "AVX2":
+        # torch's float32 matrix products go through MKL, which has a cap of its own; the
+        # classes above differ in units (VNNI, bfloat16, AMX) that float32 does not use.
+        caps["MKL_ENABLE_INSTRUCTIONS"] = "AVX2"
+    if row.ct2_isa and (capped or row.ct2_isa == "AVX512"):
+        # Uncapped, CTranslate2 picks AVX2 kernels; AVX-512 is about 10% faster where present.
+        caps["CT2_FORCE_CPU_ISA"] = row.ct2_isa
+    return {name: os.environ.get(name, value) for name, value in caps.items()}
+
+
 def cap_runtimes() -> CpuClass:
-    """Set the instruction-set caps of a capped class for the runtimes (before they load); the
-    user's own ONEDNN_MAX_CPU_ISA and CT2_FORCE_CPU_ISA are kept. Returns the class."""
-    row = current()
-    if os.environ.get("SUMMARIZE_CPU_CLASS"):
-        if row.onednn_isa:
-            os.environ.setdefault("ONEDNN_MAX_CPU_ISA", row.onednn_isa)
-        if row.onednn_isa == "AVX2":
-            # torch's float32 matrix products go through MKL, which has a cap of its own; the
-            # classes above differ in units (VNNI, bfloat16, AMX) that float32 does not use.
-            os.environ.setdefault("MKL_ENABLE_INSTRUCTIONS", "AVX2")
-        if row.ct2_isa:
-            os.environ.setdefault("CT2_FORCE_CPU_ISA", row.ct2_isa)
-    elif row.ct2_isa == "AVX512":
-        # CTranslate2 picks AVX2 kernels by default; AVX-512 is about 10% faster where present.
-        os.environ.setdefault("CT2_FORCE_CPU_ISA", "AVX512")
-    return row
+    """Set `runtime_caps()` for the runtimes, before they load. Returns the class."""
+    for name, value in runtime_caps().items():
+        os.environ.setdefault(name, value)
+    return current()
 
 
 def fastest_runtime(task: str) -> str:
