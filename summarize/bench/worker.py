@@ -7,26 +7,25 @@ through the product's runtime class, then answers each `run N` line on stdin wit
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
 
 
 def load(spec: dict):
-    """The runtime's model object for the spec's folder, as the engines load it."""
+    """The runtime's model object for the spec's folder, loaded as the engines load it (a
+    conversion folder on its runtime, a model folder by transformers)."""
     from summarize.cards import card_for_folder
     from summarize.engines.registry import runtime_class
 
-    card = card_for_folder(Path(spec["folder"]), spec["task"])
-    model_class = runtime_class(spec["runtime"])
-    if spec["runtime"] != "transformers":
-        return model_class.from_folder(card, card.local_path, spec["device"], spec["task"])
-    import torch
-
     if spec.get("threads"):
-        torch.set_num_threads(spec["threads"])
-    model = model_class(card, spec["device"], allow_download=False)
+        os.environ["SUMMARIZE_THREADS"] = str(spec["threads"])
+    card = card_for_folder(Path(spec["folder"]), spec["task"])
+    model = runtime_class(spec["runtime"]).load(card, spec["device"], spec["task"], allow_download=False)
     if spec.get("dtype"):
+        import torch
+
         model.model.to(getattr(torch, spec["dtype"]))
     return model
 

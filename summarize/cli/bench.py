@@ -142,7 +142,9 @@ def article(length, order, translator, **options) -> None:
 @click.option("--tokenizer", default=None, help="A real tokenizer folder for --no-weights (vocabulary and lengths real).")
 @click.option("--runs", type=POSITIVE, default=10, show_default=True, help="Timed calls per engine.")
 @click.option("--warmup", type=click.IntRange(min=0), default=2, show_default=True)
-@click.option("--threads", type=POSITIVE, default=None, help="torch intra-op threads (default: torch's choice).")
+@click.option(
+    "--threads", type=POSITIVE, default=None, help="Engine threads per worker (SUMMARIZE_THREADS; default: every core)."
+)
 @click.option(
     "--quiet-threshold",
     type=click.FloatRange(0, 1),
