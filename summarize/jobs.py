@@ -37,6 +37,21 @@ class Options:
     length_factor: float | None = None
 
 
+def length_problem(length: str) -> str | None:
+    """Why `length` is no summary length (None when it is one): short, medium or long; a whole
+    number (sentences for the extractive summarisers, new tokens for neural ones); or a
+    percentage of the sentences up to 100%."""
+    text = str(length).strip()
+    if text in ("short", "medium", "long"):
+        return None
+    number = text[:-1] if text.endswith("%") else text
+    try:
+        valid = float(number) > 0 and (text.endswith("%") and float(number) <= 100 or number.isdigit())
+    except ValueError:
+        valid = False
+    return None if valid else f"{length!r} is not short, medium, long, a whole number or a percentage up to 100%"
+
+
 @dataclass
 class Prepared:
     """A document detected and segmented: what both jobs start from."""

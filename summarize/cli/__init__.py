@@ -110,6 +110,7 @@ def _register() -> None:
     from summarize.cli.batch import batch
     from summarize.cli.bench import bench
     from summarize.cli.models import models
+    from summarize.cli.serve import serve
     from summarize.cli.translate import translate
 
     cli.add_command(article)
@@ -117,6 +118,7 @@ def _register() -> None:
     cli.add_command(batch)
     cli.add_command(models)
     cli.add_command(bench)
+    cli.add_command(serve)
     _with_verbosity(cli)
 
 

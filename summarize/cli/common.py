@@ -186,17 +186,12 @@ class Length(click.ParamType):
     name = "short|medium|long|N|N%"
 
     def convert(self, value, param, ctx) -> str:
-        text = str(value).strip()
-        if text in ("short", "medium", "long"):
-            return text
-        number = text[:-1] if text.endswith("%") else text
-        try:
-            valid = float(number) > 0 and (text.endswith("%") and float(number) <= 100 or number.isdigit())
-        except ValueError:
-            valid = False
-        if not valid:
-            self.fail(f"{value!r} is not short, medium, long, a whole number or a percentage up to 100%", param, ctx)
-        return text
+        from summarize.jobs import length_problem
+
+        problem = length_problem(value)
+        if problem:
+            self.fail(problem, param, ctx)
+        return str(value).strip()
 
 
 LENGTH_HELP = (

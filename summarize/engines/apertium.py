@@ -94,9 +94,11 @@ class ApertiumTranslator(Translator):
         if mode is None:
             pair = "-".join(sorted((ISO3.get(source, source), ISO3.get(target, target))))
             raise EngineUnavailableError(f"Apertium has no {source}->{target} pair installed; {install_hint(pair)}")
-        # One sentence per line; newlines inside a sentence would shift the alignment.
+        # One sentence per line, each line its own unit (`-f line`): under the default format a
+        # multiword ("Buenos" + "días") is matched across the newline and two lines come back as
+        # one. Newlines inside a sentence would shift the alignment.
         lines = [" ".join(s.split()) for s in sentences]
-        command = ["apertium", *([] if self.keep_marks else ["-u"]), mode]
+        command = ["apertium", "-f", "line", *([] if self.keep_marks else ["-u"]), mode]
         try:
             done = subprocess.run(command, input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=TIMEOUT_S)
         except subprocess.TimeoutExpired:

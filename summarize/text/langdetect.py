@@ -57,7 +57,8 @@ def _ranked(detector, text: str) -> list[tuple[str, float]]:
     return [(v.language.iso_code_639_1.name.lower(), v.value) for v in detector.compute_language_confidence_values(text)]
 
 
-def _name(code: str) -> str:
+def language_name(code: str) -> str:
+    """The English name of an ISO 639-1 code ("es": "Spanish")."""
     from lingua import IsoCode639_1, Language
 
     return Language.from_iso_code_639_1(IsoCode639_1.from_str(code)).name.title()
@@ -84,7 +85,7 @@ def detect(text: str, served: tuple[str, ...]) -> Detection:
     if other is not None:
         code, confidence = other
         raise LanguageError(
-            f"the text looks like {_name(code)} ('{code}') with confidence {confidence:.2f}, which no model card "
+            f"the text looks like {language_name(code)} ('{code}') with confidence {confidence:.2f}, which no model card "
             f"or installed Apertium pair translates; served: {', '.join(sorted(served))} "
             "(pass --from LANG if the detection is wrong)"
         )
@@ -100,6 +101,12 @@ def detect(text: str, served: tuple[str, ...]) -> Detection:
             f"pass --from LANG (one of {', '.join(sorted(served))})"
         )
     return Detection(code, round(confidence, 4))
+
+
+def ranked_languages(text: str, served: tuple[str, ...], top: int = 3) -> list[Detection]:
+    """The `top` most likely of the served languages for `text`, with lingua's confidences."""
+    ranked = _ranked(_detector(detectable(tuple(sorted(served)))), text[:_SAMPLE_CHARS])
+    return [Detection(code, round(confidence, 4)) for code, confidence in ranked[:top]]
 
 
 def detect_sentences(texts: list[str], languages: tuple[str, ...]) -> list[str]:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import codecs
 import http.client
+import ipaddress
 import re
+import socket
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -24,11 +27,12 @@ _HEAD_BYTES = 8192
 _HTML_HEAD_CHARS = 512
 
 
-def read_source(source: str, max_bytes: int | None = None) -> Document:
-    """Read `source` whole; refuse what cannot be read as text, never cut it."""
+def read_source(source: str, max_bytes: int | None = None, public_only: bool = False) -> Document:
+    """Read `source` whole; refuse what cannot be read as text, never cut it. `public_only`: a
+    URL (and every redirect) must lead to a public address, not loopback or a private network."""
     max_bytes = max_bytes or int(limit("max_input_bytes"))
     if source.startswith(("http://", "https://")):
-        raw, origin, is_html = _fetch(source, max_bytes)
+        raw, origin, is_html = _fetch(source, max_bytes, public_only)
     elif source == "-":
         raw, origin, is_html = _read_stdin(max_bytes), "<stdin>", False
     else:
@@ -70,14 +74,17 @@ def _read_file(path: Path, max_bytes: int) -> bytes:
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from None
 
 
-def _fetch(url: str, max_bytes: int) -> tuple[bytes, str, bool]:
+def _fetch(url: str, max_bytes: int, public_only: bool) -> tuple[bytes, str, bool]:
     """The body of `url` within one overall deadline (a server that drips bytes is stopped too);
     proxies from the environment are used; a password in the URL is never printed."""
     shown = redact(url)
     deadline = time.monotonic() + limit("url_deadline_s")
+    opener = urllib.request.build_opener(*([_PublicRedirects()] if public_only else []))
     try:
+        if public_only:
+            check_public(url)
         request = urllib.request.Request(url, headers={"User-Agent": "summarize/0.1"})
-        with urllib.request.urlopen(request, timeout=limit("network_timeout_s")) as response:
+        with opener.open(request, timeout=limit("network_timeout_s")) as response:
             content_type = response.headers.get("Content-Type", "")
             _refuse_non_text(content_type, shown)
             raw = bytearray()
@@ -96,6 +103,27 @@ def _fetch(url: str, max_bytes: int) -> tuple[bytes, str, bool]:
         reason = getattr(exc, "reason", None) or exc or type(exc).__name__
         raise InputError(f"{shown}: cannot be fetched ({redact(str(reason))})") from None
     return bytes(raw), shown, "html" in content_type
+
+
+def check_public(url: str) -> None:
+    """Refuse a URL whose host is, or resolves to, a loopback, private, link-local or reserved
+    address: a service must not be made to fetch from its own network."""
+    host = urllib.parse.urlsplit(url).hostname or ""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (socket.gaierror, UnicodeError, ValueError):
+        raise InputError(f"{redact(url)}: the host '{host}' cannot be resolved") from None
+    for address in addresses:
+        if not ipaddress.ip_address(address.split("%")[0]).is_global:
+            raise InputError(f"{redact(url)}: '{host}' is a loopback or private address ({address}), not fetched here")
+
+
+class _PublicRedirects(urllib.request.HTTPRedirectHandler):
+    """Redirects followed only to public addresses."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        check_public(newurl)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 def _refuse_non_text(content_type: str, shown: str) -> None:

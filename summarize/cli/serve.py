@@ -1,0 +1,86 @@
+"""`summarize serve`: the jobs as an HTTP service (LibreTranslate's API and this project's own)."""
+
+from __future__ import annotations
+
+import click
+
+from summarize.engines.table import engine_choices
+from summarize.errors import EngineUnavailableError
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
+@click.option("--port", type=click.IntRange(0, 65535), default=5000, show_default=True)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes, each with its own engines in memory; one uses every core already.",
+)
+@click.option("--to", "target", default="en", show_default=True, help="The target whose engines load at start.")
+@click.option("--engine", type=click.Choice(engine_choices()), default="auto", show_default=True)
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
+@click.option("--translator", envvar="SUMMARIZE_TRANSLATOR", default=None, help="Translation model: alias, hub id or folder.")
+@click.option("--summarizer", envvar="SUMMARIZE_SUMMARIZER", default=None, help="Summarisation model: alias, hub id or folder.")
+@click.option("--max-length-factor", "length_factor", type=click.FloatRange(min=0, min_open=True), default=None)
+@click.option(
+    "--max-batch",
+    type=click.IntRange(min=1),
+    default=32,
+    show_default=True,
+    help="Texts of concurrent requests whose sentences go to the engines together (1: no batching).",
+)
+@click.option(
+    "--max-wait-ms",
+    type=click.FloatRange(min=0),
+    default=10.0,
+    show_default=True,
+    help="How long a text waits for others to join its batch.",
+)
+@click.option("--max-request-bytes", type=click.IntRange(min=1), default=1024 * 1024, show_default=True, help="Larger bodies get 413.")
+@click.option(
+    "--request-timeout",
+    "request_timeout_s",
+    type=click.FloatRange(min=0, min_open=True),
+    default=120.0,
+    show_default=True,
+    help="Seconds before a request gets 504.",
+)
+@click.option(
+    "--api-keys",
+    "api_keys_file",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="File of API keys, one per line: every request must carry one (api_key).",
+)
+@click.option(
+    "--requests-per-minute",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Per API key (or client address without keys); more get 429. 0: no limit.",
+)
+@click.option("--allow-private-urls", is_flag=True, help="Let /summarize fetch loopback and private-network URLs.")
+def serve(host: str, port: int, workers: int, **chosen) -> None:
+    """Serve translation and summaries over HTTP: LibreTranslate's /translate, /detect and
+    /languages; /summarize, /translate/aligned, /models, /health, /metrics; a page at /, the
+    API's documentation at /docs."""
+    import os
+
+    try:
+        import uvicorn
+
+        from summarize.service.settings import ENVIRONMENT, Settings
+    except ImportError as missing:
+        raise EngineUnavailableError(f"serving needs {missing.name}: pip install 'summarize[serve]'") from None
+    settings = Settings(**chosen)
+    if workers == 1:
+        from summarize.service.app import create_app
+
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
+        return
+    os.environ[ENVIRONMENT] = settings.to_environment()
+    uvicorn.run(
+        "summarize.service.app:app_from_environment", factory=True, host=host, port=port, workers=workers, log_level="info", access_log=False
+    )

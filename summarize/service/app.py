@@ -1,0 +1,103 @@
+"""The FastAPI app: the routers, the engines loaded at start, the request size limit, metrics per
+request, and every error as one line in `{"error": ...}` (never a traceback)."""
+
+from __future__ import annotations
+
+import time
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from summarize.errors import EngineUnavailableError, ModelUnavailableError, SummarizeError
+from summarize.service import libretranslate, routes
+from summarize.service.core import Service, TimedOut, log
+from summarize.service.guard import BodyLimit, Refused
+from summarize.service.settings import Settings
+
+#: HTTP status of each error class; any other SummarizeError is the caller's (400).
+STATUS = {TimedOut: 504, ModelUnavailableError: 503, EngineUnavailableError: 503}
+
+
+def create_app(settings: Settings) -> FastAPI:
+    """The service for `settings`; its engines load when it starts."""
+    service = Service(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        start = time.perf_counter()
+        await service.batcher.call(service.preload)
+        log.warning("engines loaded in %.1f s: %s", time.perf_counter() - start, _loaded(service))
+        yield
+        await service.batcher.close()
+
+    app = FastAPI(
+        title="summarize",
+        summary="Translate and summarise news articles; LibreTranslate-compatible",
+        version=_version(),
+        lifespan=lifespan,
+    )
+    app.state.service = service
+    app.include_router(libretranslate.router)
+    app.include_router(routes.router)
+    app.add_exception_handler(SummarizeError, _summarize_error)
+    app.add_exception_handler(Refused, lambda request, error: _error(error.status, str(error)))
+    app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_exception_handler(HTTPException, lambda request, error: _error(error.status_code, str(error.detail)))
+    app.add_exception_handler(Exception, _fault)
+    app.middleware("http")(_measured)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of a uvicorn worker process (`summarize serve --workers N`)."""
+    return create_app(Settings.from_environment())
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+def _summarize_error(request: Request, error: SummarizeError) -> JSONResponse:
+    status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
+    return JSONResponse({"error": str(error), "exit_code": error.exit_code}, status_code=status)
+
+
+def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
+    """One line: the first problem, where it is; bad JSON is a 400."""
+    first = error.errors()[0] if error.errors() else {"msg": "invalid request", "loc": ()}
+    where = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
+    message = first.get("msg", "invalid request").removeprefix("Value error, ")
+    if first.get("type") == "json_invalid":
+        return _error(400, f"Invalid request: the body is not valid JSON ({first.get('ctx', {}).get('error', message)})")
+    return _error(422, f"Invalid request: {where + ': ' if where else ''}{message}")
+
+
+def _fault(request: Request, error: Exception) -> JSONResponse:
+    """A fault of ours: logged with its traceback here, one line to the caller."""
+    log.error("%s %s failed", request.method, request.url.path, exc_info=error)
+    return _error(500, f"Internal error ({type(error).__name__}); the server's log has the details")
+
+
+async def _measured(request: Request, call_next):
+    service = request.app.state.service
+    start = time.perf_counter()
+    response = await call_next(request)
+    route = request.scope.get("route")
+    path = route.path if route is not None else "unmatched"
+    service.metrics.requests.labels(path, str(response.status_code)).inc()
+    service.metrics.latency.labels(path).observe(time.perf_counter() - start)
+    return response
+
+
+def _loaded(service: Service) -> str:
+    return "; ".join(f"{e['task']} {e['source']}: {e['alias']} ({e['engine']})" for e in service.engines) or "none"
+
+
+def _version() -> str:
+    from importlib.metadata import version
+
+    return version("summarize")

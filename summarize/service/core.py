@@ -1,0 +1,106 @@
+"""The service's state: its settings, the engines loaded at start, the batcher every job goes
+through, the gate, the metrics, and the notes (fallbacks) said so far."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from summarize.errors import InputError, SummarizeError
+from summarize.jobs import translator_factory, summarizer_factory
+from summarize.service.batcher import Batcher
+from summarize.service.guard import Gate, read_keys
+from summarize.service.metrics import Metrics
+from summarize.service.settings import Settings
+from summarize.text.document import Document
+
+log = logging.getLogger("summarize.serve")
+
+
+class Service:
+    """One per app: everything a request handler needs."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.metrics = Metrics()
+        self.notes: list[str] = []
+        self.engines: list[dict] = []
+        self.batcher = Batcher(settings.max_batch, settings.max_wait_ms, self.metrics, self.note)
+        keys = read_keys(settings.api_keys_file) if settings.api_keys_file else None
+        self.gate = Gate(keys, settings.requests_per_minute)
+        self.started = time.time()
+
+    def note(self, message: str) -> None:
+        """A note of the jobs (a fallback, a runaway), kept once and logged."""
+        if message not in self.notes:
+            self.notes.append(message)
+            log.warning(message)
+
+    def preload(self) -> None:
+        """Choose and load, as the CLI would, the translator of every served source language into
+        the default target, and the summariser of that target; each load is timed."""
+        options = self.settings.options(self.settings.target)
+        translator_for = translator_factory(options, self.note)
+        steps = [("translation", source, translator_for) for source in self.sources_into(options.target)]
+        steps.append(("summarization", options.target, summarizer_factory(options, self.note)))
+        for task, language, factory in steps:
+            start = time.perf_counter()
+            try:
+                engine = factory(language)
+            except SummarizeError as error:
+                self.note(f"{task} from {language}: not served ({error})")
+                continue
+            seconds = time.perf_counter() - start
+            target = options.target if task == "translation" else ""
+            described = engine.describe()
+            self.engines.append({"task": task, "source": language, "target": target, "load_s": round(seconds, 3), **described})
+            self.metrics.load_seconds.labels(task, language, target, described["alias"], described["engine"]).set(seconds)
+
+    def pairs(self) -> set[tuple[str, str]]:
+        """(source, target) pairs served here: the forced translator's, installed Apertium pairs,
+        and cards whose weights are in the local cache."""
+        from summarize.cards import resolve
+        from summarize.engines.apertium import installed_pairs
+        from summarize.hub import local_weights
+        from summarize.pipeline import supported_languages
+        from summarize.selection import default_card
+
+        languages = supported_languages()
+        if self.settings.translator:
+            card = resolve(self.settings.translator, "translation")
+            sources, targets = card.source_languages or languages, card.target_languages or languages
+            return {(s, t) for s in sources for t in targets if s != t}
+        pairs = installed_pairs() if self.settings.engine in ("auto", "apertium") else set()
+        if self.settings.engine != "apertium":
+            for source in languages:
+                for target in languages:
+                    card = default_card("translation", source, target) if source != target else None
+                    if card is not None and local_weights(card) is not None:
+                        pairs.add((source, target))
+        return pairs
+
+    def sources_into(self, target: str) -> list[str]:
+        return sorted({s for s, t in self.pairs() if t == target})
+
+    async def run(self, task: str, document: Document, target: str, **request) -> dict:
+        """One job through the batcher, within the request timeout."""
+        options = self.settings.options(target, **request)
+        timeout = self.settings.request_timeout_s
+        try:
+            return await asyncio.wait_for(self.batcher.run(task, options, document), timeout)
+        except TimeoutError:
+            raise TimedOut(f"Not done within {timeout:g} s (summarize serve --request-timeout); try a shorter text") from None
+
+    async def read_url(self, url: str) -> Document:
+        """An http(s) URL read as the CLI reads it (same size and time limits), off the event loop;
+        loopback and private addresses refused unless the operator allowed them."""
+        from summarize.text.readers import read_source
+
+        if not url.startswith(("http://", "https://")):
+            raise InputError(f"{url[:200]}: only http and https URLs are fetched")
+        return await asyncio.to_thread(read_source, url, None, not self.settings.allow_private_urls)
+
+
+class TimedOut(SummarizeError):
+    """A request not done within the service's timeout."""

@@ -1,0 +1,95 @@
+"""Who may call, how often, and how much: API keys from a file, a per-caller rate limit, and the
+request size limit. Each refusal is an `Refused` with its HTTP status and a one-line message."""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from pathlib import Path
+
+from summarize.errors import SummarizeError
+
+
+class Refused(Exception):
+    """A request turned away before any work: its status and one line."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+def read_keys(path: str) -> frozenset[str]:
+    """API keys, one per line; blank lines and # comments ignored."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise SummarizeError(f"{path}: the API keys file cannot be read ({exc.strerror or exc})") from None
+    keys = frozenset(line.split("#")[0].strip() for line in lines) - {""}
+    if not keys:
+        raise SummarizeError(f"{path}: the API keys file holds no key")
+    return keys
+
+
+class Gate:
+    """Admits a request by its API key (when keys are required) within the rate limit."""
+
+    def __init__(self, keys: frozenset[str] | None, requests_per_minute: int, clock=time.monotonic):
+        self.keys = keys
+        self.per_minute = requests_per_minute
+        self.clock = clock
+        self._recent: dict[str, deque[float]] = {}
+
+    def admit(self, api_key: str | None, client: str) -> None:
+        """Raise Refused (403 or 429) unless this request may go on."""
+        if self.keys is not None and api_key not in self.keys:
+            raise Refused(403, "Invalid API key" if api_key else "An API key is required (api_key)")
+        if self.per_minute <= 0:
+            return
+        caller = api_key if self.keys is not None else client
+        now = self.clock()
+        recent = self._recent.setdefault(caller, deque())
+        while recent and recent[0] <= now - 60:
+            recent.popleft()
+        if len(recent) >= self.per_minute:
+            wait = 60 - (now - recent[0])
+            raise Refused(429, f"Slowdown: more than {self.per_minute} requests per minute; retry in {wait:.0f} s")
+        recent.append(now)
+
+
+class BodyLimit:
+    """ASGI middleware: a body over `max_bytes` (declared or streamed) is refused with 413 before
+    it is read whole."""
+
+    def __init__(self, app, max_bytes: int):
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            return await _send_error(send, 413, self._message())
+        received = 0
+
+        async def limited_receive():
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                raise Refused(413, self._message())
+            return message
+
+        return await self.app(scope, limited_receive, send)
+
+    def _message(self) -> str:
+        return f"Request larger than {self.max_bytes} bytes (summarize serve --max-request-bytes)"
+
+
+async def _send_error(send, status: int, message: str) -> None:
+    import json
+
+    body = json.dumps({"error": message}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

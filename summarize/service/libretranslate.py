@@ -1,0 +1,156 @@
+"""LibreTranslate's API (`POST /translate`, `POST /detect`, `GET /languages`), so that its clients,
+editor plug-ins and scripts work unchanged: form or JSON bodies, `q` a string or a list, `source`
+`auto`, `format` text or html, `api_key`; the same response shapes, errors as `{"error": ...}`."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter, Request
+
+from summarize.errors import InputError, LanguageError
+from summarize.service import markup
+from summarize.service.guard import Refused
+from summarize.text.readers import document_from_text
+
+router = APIRouter(tags=["LibreTranslate"])
+
+
+def _documented_body(properties: dict, required: list[str]) -> dict:
+    """OpenAPI for a body read by hand (JSON or form), for /docs."""
+    schema = {"type": "object", "properties": properties, "required": required}
+    media = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
+    return {"requestBody": {"required": True, "content": {m: {"schema": schema} for m in media}}}
+
+
+_TEXT = {"type": "string"}
+_TRANSLATE_BODY = _documented_body(
+    {
+        "q": {"anyOf": [_TEXT, {"type": "array", "items": _TEXT}]},
+        "source": {**_TEXT, "default": "auto"},
+        "target": _TEXT,
+        "format": {"type": "string", "enum": ["text", "html"], "default": "text"},
+        "api_key": _TEXT,
+    },
+    ["q", "target"],
+)
+_DETECT_BODY = _documented_body({"q": _TEXT, "api_key": _TEXT}, ["q"])
+
+
+async def parameters(request: Request) -> dict:
+    """The request's parameters from a JSON object, a form, and the query string, as
+    LibreTranslate reads them; a repeated form field becomes a list."""
+    found: dict = dict(request.query_params)
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body = await request.body()
+    if kind == "application/json" or (not kind and body.lstrip().startswith((b"{", b"["))):
+        try:
+            data = await request.json()
+        except ValueError:
+            raise Refused(400, "Invalid request: the body is not valid JSON") from None
+        if not isinstance(data, dict):
+            raise Refused(400, "Invalid request: the JSON body must be an object")
+        found.update(data)
+    elif body:
+        form = await request.form()
+        for name in form:
+            values = form.getlist(name)
+            found[name] = values if len(values) > 1 else values[0]
+    return found
+
+
+def _required(params: dict, name: str) -> str | list:
+    value = params.get(name)
+    if value is None or value == "" or value == []:
+        raise Refused(400, f"Invalid request: missing {name} parameter")
+    return value
+
+
+def _texts(params: dict) -> tuple[list[str], bool]:
+    q = _required(params, "q")
+    texts = q if isinstance(q, list) else [q]
+    if not all(isinstance(t, str) for t in texts):
+        raise Refused(400, "Invalid request: q must be a string or a list of strings")
+    return texts, isinstance(q, list)
+
+
+@router.post("/translate", openapi_extra=_TRANSLATE_BODY, summary="Translate text (LibreTranslate)")
+async def translate(request: Request):
+    service = request.app.state.service
+    params = await parameters(request)
+    service.gate.admit(params.get("api_key"), request.client.host if request.client else "")
+    texts, many = _texts(params)
+    source, target = params.get("source") or "auto", _required(params, "target")
+    fmt = params.get("format") or "text"
+    if fmt not in ("text", "html"):
+        raise Refused(400, f"Invalid request: format must be text or html, not {fmt!r}")
+    _check_languages(service, source, target)
+    answers = await asyncio.gather(*(_translate_one(service, text, source, target, fmt) for text in texts))
+    translated = [a[0] for a in answers]
+    response: dict = {"translatedText": translated if many else translated[0]}
+    if source == "auto":
+        detected = [a[1] for a in answers]
+        response["detectedLanguage"] = detected if many else detected[0]
+    return response
+
+
+async def _translate_one(service, text: str, source: str, target: str, fmt: str) -> tuple[str, dict]:
+    """One `q`: its translation and the language it was read in."""
+    pieces, wanted = markup.text_nodes(text) if fmt == "html" else ([text], [0] if text.strip() else [])
+    plain = [markup.plain(pieces[i]) if fmt == "html" else pieces[i] for i in wanted]
+    if not plain:
+        return text, {"confidence": 0.0, "language": source if source != "auto" else target}
+    if source == "auto":
+        detected = await asyncio.to_thread(_detected, "\n\n".join(plain), target)
+        source = detected["language"]
+    else:
+        detected = {"confidence": 100.0, "language": source}
+    jobs = [service.run("translate", document_from_text(t, "q"), target, source=source) for t in plain]
+    results = await asyncio.gather(*jobs)
+    translations = ["\n\n".join(r["paragraphs"]) for r in results]
+    return (markup.rebuilt(pieces, wanted, translations) if fmt == "html" else translations[0]), detected
+
+
+def _detected(text: str, target: str) -> dict:
+    """LibreTranslate's `detectedLanguage`: the language and the confidence, in percent."""
+    from summarize.pipeline import detect_languages
+
+    languages = detect_languages(document_from_text(text, "q"), "auto", target)
+    return {"confidence": round((languages.confidence or 1.0) * 100, 1), "language": languages.source}
+
+
+def _check_languages(service, source: str, target: str) -> None:
+    served = service.pairs()
+    targets = {t for _, t in served}
+    if target not in targets:
+        raise LanguageError(f"{target} is not supported as a target language here; served: {', '.join(sorted(targets))}")
+    if source != "auto" and (source, target) not in served and source != target:
+        raise LanguageError(f"{source} is not supported as a source language for {target} here")
+
+
+@router.post("/detect", openapi_extra=_DETECT_BODY, summary="Detect the language of a text (LibreTranslate)")
+async def detect(request: Request):
+    from summarize.pipeline import supported_languages
+    from summarize.text.langdetect import ranked_languages
+
+    service = request.app.state.service
+    params = await parameters(request)
+    service.gate.admit(params.get("api_key"), request.client.host if request.client else "")
+    texts, _ = _texts(params)
+    text = "\n".join(texts)
+    if not text.strip():
+        raise InputError("Invalid request: q is blank")
+    ranked = await asyncio.to_thread(ranked_languages, text, supported_languages())
+    return [{"confidence": round(d.confidence * 100, 1), "language": d.language} for d in ranked]
+
+
+@router.get("/languages", summary="Languages served here, with their targets (LibreTranslate)")
+async def languages(request: Request):
+    from summarize.text.langdetect import language_name
+
+    pairs = request.app.state.service.pairs()
+    codes = sorted({code for pair in pairs for code in pair})
+    return [
+        {"code": code, "name": language_name(code), "targets": sorted(t for s, t in pairs if s == code)}
+        for code in codes
+    ]

@@ -1,0 +1,42 @@
+"""The service's Prometheus metrics, in a registry of its own (one per app)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+#: Seconds; from a cached short sentence to a long article on CPU.
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120)
+BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024)
+
+
+@dataclass
+class Metrics:
+    registry: CollectorRegistry = field(default_factory=CollectorRegistry)
+
+    def __post_init__(self):
+        r = self.registry
+        self.requests = Counter("summarize_requests", "HTTP requests by route and status", ["route", "status"], registry=r)
+        self.latency = Histogram(
+            "summarize_request_seconds", "Request latency by route", ["route"], buckets=LATENCY_BUCKETS, registry=r
+        )
+        self.batch_documents = Histogram(
+            "summarize_batch_documents", "Documents per dynamic batch", buckets=BATCH_BUCKETS, registry=r
+        )
+        self.batch_sentences = Histogram(
+            "summarize_batch_sentences", "Source sentences per dynamic batch", buckets=BATCH_BUCKETS, registry=r
+        )
+        self.batch_seconds = Histogram(
+            "summarize_batch_seconds", "Model time per dynamic batch", buckets=LATENCY_BUCKETS, registry=r
+        )
+        self.load_seconds = Gauge(
+            "summarize_model_load_seconds",
+            "Time to choose and load each engine at start",
+            ["task", "source", "target", "alias", "engine"],
+            registry=r,
+        )
+
+    def exposition(self) -> bytes:
+        """The Prometheus text format."""
+        return generate_latest(self.registry)
