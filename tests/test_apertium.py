@@ -110,3 +110,13 @@ ENGLISH_PARAGRAPH = [
     "The city council approved a new budget on Tuesday after a long debate about public transport.",
     "Officials said the plan would add three bus lines and repair two bridges before the winter.",
 ]
+
+
+@pytest.mark.skipif(not shutil.which("apertium"), reason="Apertium is not installed")
+def test_a_multiword_never_joins_two_sentences_of_a_batch():
+    from summarize.engines.apertium import ApertiumTranslator
+
+    translator = ApertiumTranslator(load_cards()["apertium"])
+    batched = translator.translate_batch(["Buenos", "días", "a todos"], "es", "en")
+    alone = [translator.translate_batch([s], "es", "en")[0] for s in ("Buenos", "días", "a todos")]
+    assert batched == alone and all(batched)

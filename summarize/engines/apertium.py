@@ -94,19 +94,20 @@ class ApertiumTranslator(Translator):
         if mode is None:
             pair = "-".join(sorted((ISO3.get(source, source), ISO3.get(target, target))))
             raise EngineUnavailableError(f"Apertium has no {source}->{target} pair installed; {install_hint(pair)}")
-        # One sentence per line, each line its own unit (`-f line`): under the default format a
-        # multiword ("Buenos" + "días") is matched across the newline and two lines come back as
-        # one. Newlines inside a sentence would shift the alignment.
+        # One sentence per line, a blank line between them: across a single newline a multiword
+        # ("Buenos" + "días") is matched and two lines come back as one (`-f line` would drop the
+        # final full stops). Newlines inside a sentence would shift the alignment.
         lines = [" ".join(s.split()) for s in sentences]
-        command = ["apertium", "-f", "line", *([] if self.keep_marks else ["-u"]), mode]
+        command = ["apertium", *([] if self.keep_marks else ["-u"]), mode]
         try:
-            done = subprocess.run(command, input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=TIMEOUT_S)
+            done = subprocess.run(command, input="\n\n".join(lines) + "\n", capture_output=True, text=True, timeout=TIMEOUT_S)
         except subprocess.TimeoutExpired:
             raise EngineUnavailableError(f"Apertium took over {TIMEOUT_S} s and was stopped") from None
         if done.returncode != 0:
             raise EngineUnavailableError(f"Apertium failed: {done.stderr.strip().splitlines()[-1:]}")
-        output = done.stdout.split("\n")[: len(lines)]
-        if len(output) != len(lines):
+        returned = done.stdout.split("\n")
+        output, blanks = returned[0::2][: len(lines)], returned[1::2][: len(lines) - 1]
+        if len(output) != len(lines) or any(blank.strip() for blank in blanks):
             raise EngineUnavailableError(f"Apertium returned {len(output)} lines for {len(lines)} sentences")
         if self.keep_marks:
             return [t.strip() for t in output]

@@ -1,5 +1,5 @@
-"""The FastAPI app: the routers, the engines loaded at start, the request size limit, metrics per
-request, and every error as one line in `{"error": ...}` (never a traceback)."""
+"""The FastAPI app: the routers, the engines loaded at start, the request size limit, metrics
+per request, and every error as one line in `{"error": ...}` (never a traceback)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from starlette.exceptions import HTTPException
 from summarize.errors import EngineUnavailableError, ModelUnavailableError, SummarizeError
 from summarize.service import libretranslate, routes
 from summarize.service.core import Service, TimedOut, log
-from summarize.service.guard import BodyLimit, Refused
+from summarize.service.guard import BodyLimit
+from summarize.service.metrics import Measured
 from summarize.service.settings import Settings
 
 #: HTTP status of each error class; any other SummarizeError is the caller's (400).
@@ -43,11 +44,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(libretranslate.router)
     app.include_router(routes.router)
     app.add_exception_handler(SummarizeError, _summarize_error)
-    app.add_exception_handler(Refused, lambda request, error: _error(error.status, str(error)))
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(HTTPException, lambda request, error: _error(error.status_code, str(error.detail)))
     app.add_exception_handler(Exception, _fault)
-    app.middleware("http")(_measured)
+    app.add_middleware(Measured, metrics=service.metrics)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     return app
 
@@ -80,17 +80,6 @@ def _fault(request: Request, error: Exception) -> JSONResponse:
     """A fault of ours: logged with its traceback here, one line to the caller."""
     log.error("%s %s failed", request.method, request.url.path, exc_info=error)
     return _error(500, f"Internal error ({type(error).__name__}); the server's log has the details")
-
-
-async def _measured(request: Request, call_next):
-    service = request.app.state.service
-    start = time.perf_counter()
-    response = await call_next(request)
-    route = request.scope.get("route")
-    path = route.path if route is not None else "unmatched"
-    service.metrics.requests.labels(path, str(response.status_code)).inc()
-    service.metrics.latency.labels(path).observe(time.perf_counter() - start)
-    return response
 
 
 def _loaded(service: Service) -> str:

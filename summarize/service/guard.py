@@ -1,5 +1,5 @@
 """Who may call, how often, and how much: API keys from a file, a per-caller rate limit, and the
-request size limit. Each refusal is an `Refused` with its HTTP status and a one-line message."""
+request size limit. Each refusal is a `Refused` with its HTTP status and a one-line message."""
 
 from __future__ import annotations
 
@@ -7,15 +7,17 @@ import time
 from collections import deque
 from pathlib import Path
 
+from fastapi import HTTPException
+
 from summarize.errors import SummarizeError
 
 
-class Refused(Exception):
-    """A request turned away before any work: its status and one line."""
+class Refused(HTTPException):
+    """A request turned away before any work: its status and one line (an HTTPException, so that
+    FastAPI passes it through when it is raised while a body is read)."""
 
     def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
+        super().__init__(status, message)
 
 
 def read_keys(path: str) -> frozenset[str]:

@@ -112,11 +112,19 @@ async def _translate_one(service, text: str, source: str, target: str, fmt: str)
 
 
 def _detected(text: str, target: str) -> dict:
-    """LibreTranslate's `detectedLanguage`: the language and the confidence, in percent."""
-    from summarize.pipeline import detect_languages
+    """LibreTranslate's `detectedLanguage`: the language and the confidence, in percent. As
+    LibreTranslate does, a short text's most likely language is taken even when unsure (its
+    confidence says so); a language nothing here serves is still refused."""
+    from summarize.pipeline import detect_languages, supported_languages
+    from summarize.text.langdetect import UnsureLanguage, ranked_languages
 
-    languages = detect_languages(document_from_text(text, "q"), "auto", target)
-    return {"confidence": round((languages.confidence or 1.0) * 100, 1), "language": languages.source}
+    try:
+        languages = detect_languages(document_from_text(text, "q"), "auto", target)
+        language, confidence = languages.source, languages.confidence or 1.0
+    except UnsureLanguage:
+        best = ranked_languages(text, tuple(sorted({*supported_languages(), target})), top=1)[0]
+        language, confidence = best.language, best.confidence
+    return {"confidence": round(confidence * 100, 1), "language": language}
 
 
 def _check_languages(service, source: str, target: str) -> None:

@@ -21,6 +21,10 @@ PARAGRAPH_MIN_CONFIDENCE = 0.9
 _SAMPLE_CHARS = 4000
 
 
+class UnsureLanguage(LanguageError):
+    """The most likely served language is below the confidence the jobs need."""
+
+
 @dataclass(frozen=True)
 class Detection:
     """A detected ISO 639-1 language with lingua's confidence in it."""
@@ -96,7 +100,7 @@ def detect(text: str, served: tuple[str, ...]) -> Detection:
         raise LanguageError("the language could not be detected; pass --from LANG")
     code, confidence = ranked[0]
     if confidence < MIN_CONFIDENCE:
-        raise LanguageError(
+        raise UnsureLanguage(
             f"the language looks like '{code}' but only with confidence {confidence:.2f}; "
             f"pass --from LANG (one of {', '.join(sorted(served))})"
         )

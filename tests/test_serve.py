@@ -1,0 +1,278 @@
+"""`summarize serve`: LibreTranslate's client works unchanged, our endpoints give what the CLI's
+JSON gives, requests are batched together, and every limit answers its status in one line."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastapi")
+
+from fastapi.testclient import TestClient  # noqa: E402
+
+from summarize.api import Pipeline  # noqa: E402
+from summarize.service.app import create_app  # noqa: E402
+from summarize.service.settings import Settings  # noqa: E402
+from tests.serving import running  # noqa: E402
+
+pytestmark = pytest.mark.skipif(
+    not __import__("shutil").which("apertium"), reason="the service's default engines need Apertium"
+)
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "noticia-valencia.es.txt"
+SPANISH = "El Ayuntamiento aprobó ayer el presupuesto. Los vecinos piden más parques."
+
+
+def client(**settings) -> TestClient:
+    return TestClient(create_app(Settings(**settings)), raise_server_exceptions=False)
+
+
+def one_line_error(response) -> str:
+    """The body of an error response: `{"error": one line}`, never a traceback."""
+    body = response.json()
+    assert set(body) <= {"error", "exit_code"}, body
+    assert "\n" not in body["error"] and "Traceback" not in response.text
+    return body["error"]
+
+
+def without_timings(result: dict) -> dict:
+    result = json.loads(json.dumps(result))
+    result["metadata"].pop("timings_s")
+    for engine in (result["metadata"].get("translator"), *result["metadata"].get("translators", [])):
+        engine.pop("load_s", None)
+    return result
+
+
+def test_libretranslatepy_client_works_unchanged():
+    from libretranslatepy import LibreTranslateAPI
+
+    expected = Pipeline(to="en", source="es").translate(SPANISH)
+    with running(Settings()) as url:
+        api = LibreTranslateAPI(url)
+        assert api.translate(SPANISH, "es", "en") == "\n\n".join(expected["paragraphs"])
+        assert api.translate(SPANISH, "auto", "en") == "\n\n".join(expected["paragraphs"])
+        detected = api.detect(SPANISH)
+        assert detected[0]["language"] == "es" and 50 < detected[0]["confidence"] <= 100
+        languages = {entry["code"]: entry for entry in api.languages()}
+        assert "en" in languages["es"]["targets"] and languages["es"]["name"] == "Spanish"
+
+
+def test_translate_takes_form_and_json_lists_and_reports_the_detected_language():
+    with client() as http:
+        form = http.post("/translate", data={"q": SPANISH, "source": "auto", "target": "en"}).json()
+        body = http.post("/translate", json={"q": [SPANISH, "Hola mundo."], "source": "auto", "target": "en"}).json()
+        fixed = http.post("/translate", json={"q": SPANISH, "source": "es", "target": "en"}).json()
+    assert form["translatedText"] == body["translatedText"][0] == fixed["translatedText"]
+    assert body["translatedText"][1] == Pipeline(to="en", source="es").translate("Hola mundo.")["paragraphs"][0]
+    assert form["detectedLanguage"]["language"] == "es" and form["detectedLanguage"]["confidence"] > 90
+    # A short text: its most likely language, as LibreTranslate does, with the low confidence said.
+    assert body["detectedLanguage"][1]["language"] == "es" and body["detectedLanguage"][1]["confidence"] < 50
+    assert "detectedLanguage" not in fixed
+
+
+def test_html_format_keeps_the_tags_and_translates_each_text_between_them():
+    markup = '<p class="lead">Buenos <b>días</b> a todos</p><script>var hola = 1;</script>'
+    with client() as http:
+        answer = http.post("/translate", json={"q": markup, "source": "es", "target": "en", "format": "html"}).json()
+    pipeline = Pipeline(to="en", source="es")
+    alone = [pipeline.translate(text)["paragraphs"][0] for text in ("Buenos", "días", "a todos")]
+    assert answer["translatedText"] == f'<p class="lead">{alone[0]} <b>{alone[1]}</b> {alone[2]}</p><script>var hola = 1;</script>'
+
+
+def test_summarize_and_aligned_translation_give_what_the_cli_json_gives():
+    text = EXAMPLE.read_text(encoding="utf-8")
+    pipeline = Pipeline(to="en", length="short")
+    with client() as http:
+        summary = http.post("/summarize", json={"text": text, "length": "short"})
+        aligned = http.post("/translate/aligned", json={"text": text, "target": "en"})
+    assert summary.status_code == 200 and aligned.status_code == 200
+    assert without_timings(summary.json()) == without_timings(pipeline.article(text))
+    assert without_timings(aligned.json()) == without_timings(pipeline.translate(text))
+
+
+class _Article(BaseHTTPRequestHandler):
+    def do_GET(self):
+        body = f"<html><head><title>Noticia</title></head><body><article><p>{SPANISH}</p></article></body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.end_headers()
+        self.wfile.write(body.encode())
+
+    def log_message(self, *args):
+        pass
+
+
+def test_urls_are_fetched_only_over_http_and_only_from_private_addresses_when_allowed():
+    site = ThreadingHTTPServer(("127.0.0.1", 0), _Article)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{site.server_address[1]}/noticia"
+    try:
+        with client() as http:
+            refused = http.post("/summarize", json={"url": url})
+            local_file = http.post("/summarize", json={"url": "file:///etc/passwd"})
+        with client(allow_private_urls=True) as http:
+            fetched = http.post("/summarize", json={"url": url, "length": "1"})
+    finally:
+        site.shutdown()
+    assert refused.status_code == 400 and "loopback or private" in one_line_error(refused)
+    assert local_file.status_code == 400 and "only http and https" in one_line_error(local_file)
+    assert fetched.status_code == 200 and fetched.json()["metadata"]["languages"]["source"] == "es"
+
+
+def test_bodies_over_the_limit_get_413_declared_or_streamed():
+    with client(max_request_bytes=200) as http:
+        declared = http.post("/translate", json={"q": "hola " * 100, "target": "en"})
+        streamed = http.post(
+            "/summarize",
+            content=iter([b'{"text": "', b"hola " * 100, b'"}']),
+            headers={"content-type": "application/json"},
+        )
+        small = http.post("/translate", json={"q": "Hola mundo.", "source": "es", "target": "en"})
+    assert declared.status_code == 413 and "larger than 200 bytes" in one_line_error(declared)
+    assert streamed.status_code == 413 and "larger than 200 bytes" in one_line_error(streamed)
+    assert small.status_code == 200
+
+
+def test_api_keys_are_required_and_rate_limited_per_key(tmp_path):
+    keys = tmp_path / "keys.txt"
+    keys.write_text("# desk keys\nalpha\nbeta  # the night desk\n")
+    with client(api_keys_file=str(keys), requests_per_minute=2) as http:
+        ask = lambda **extra: http.post("/translate", data={"q": "Hola.", "source": "es", "target": "en", **extra})  # noqa: E731
+        missing, wrong = ask(), ask(api_key="gamma")
+        first, second, third = ask(api_key="alpha"), ask(api_key="alpha"), ask(api_key="alpha")
+        other_key = ask(api_key="beta")
+        summary = http.post("/summarize", json={"text": SPANISH, "api_key": "beta"})
+    assert missing.status_code == wrong.status_code == 403
+    assert one_line_error(wrong) == "Invalid API key"
+    assert first.status_code == second.status_code == 200
+    assert third.status_code == 429 and "more than 2 requests per minute" in one_line_error(third)
+    assert other_key.status_code == 200 and summary.status_code == 200
+
+
+def test_a_request_over_the_timeout_gets_504_and_the_service_goes_on(monkeypatch):
+    from summarize import batching
+
+    real_run = batching.Batch.run
+
+    def slow_run(self, documents, task):
+        if any("despacio" in " ".join(d.paragraphs) for d in documents):
+            time.sleep(1.5)
+        return real_run(self, documents, task)
+
+    monkeypatch.setattr(batching.Batch, "run", slow_run)
+    with client(request_timeout_s=0.5, max_batch=1) as http:
+        slow = http.post("/translate", json={"q": "Hable despacio.", "source": "es", "target": "en"})
+        time.sleep(1.2)  # the model thread finishes the abandoned call (a model call is not interruptible)
+        quick = http.post("/translate", json={"q": "Hola mundo.", "source": "es", "target": "en"})
+    assert slow.status_code == 504 and "Not done within 0.5 s" in one_line_error(slow)
+    assert quick.status_code == 200
+
+
+def test_bad_requests_get_one_line_400_or_422():
+    with client() as http:
+        answers = {
+            "bad json": http.post("/translate", content=b'{"q": ', headers={"content-type": "application/json"}),
+            "bad json ours": http.post("/summarize", content=b"{oops", headers={"content-type": "application/json"}),
+            "no q": http.post("/translate", data={"target": "en"}),
+            "unknown target": http.post("/translate", data={"q": "Hola", "target": "xx"}),
+            "unknown source": http.post("/translate", data={"q": "Hola", "source": "zz", "target": "en"}),
+            "bad length": http.post("/summarize", json={"text": SPANISH, "length": "huge"}),
+            "bad order": http.post("/summarize", json={"text": SPANISH, "order": "backwards"}),
+            "text and url": http.post("/summarize", json={"text": SPANISH, "url": "https://example.org/"}),
+            "blank": http.post("/summarize", json={"text": "   "}),
+            "unserved language": http.post("/summarize", json={"text": "Dzisiaj rada miasta przyjęła budżet na rok."}),
+        }
+    statuses = {name: answer.status_code for name, answer in answers.items()}
+    assert statuses == {
+        "bad json": 400,
+        "bad json ours": 400,
+        "no q": 400,
+        "unknown target": 400,
+        "unknown source": 400,
+        "bad length": 422,
+        "bad order": 422,
+        "text and url": 400,
+        "blank": 400,
+        "unserved language": 400,
+    }
+    for answer in answers.values():
+        one_line_error(answer)
+    assert one_line_error(answers["no q"]) == "Invalid request: missing q parameter"
+    assert "Polish" in one_line_error(answers["unserved language"])
+
+
+def test_a_fault_of_ours_is_a_500_in_one_line_without_a_traceback(monkeypatch):
+    from summarize import batching
+
+    def broken(self, documents, task):
+        raise RuntimeError("a bug\nwith a second line")
+
+    monkeypatch.setattr(batching.Batch, "run", broken)
+    with client() as http:
+        answer = http.post("/translate", json={"q": "Hola.", "source": "es", "target": "en"})
+    assert answer.status_code == 500
+    assert one_line_error(answer) == "Internal error (RuntimeError); the server's log has the details"
+
+
+def test_concurrent_requests_are_batched_together_and_each_gets_its_own_result(monkeypatch):
+    from summarize import batching
+    from summarize.service.batcher import Batcher
+    from summarize.service.metrics import Metrics
+    from summarize.text.readers import document_from_text
+
+    sizes = []
+    real_run = batching.Batch.run
+
+    def recorded(self, documents, task):
+        sizes.append(len(documents))
+        return real_run(self, documents, task)
+
+    monkeypatch.setattr(batching.Batch, "run", recorded)
+    settings = Settings()
+    texts = [f"El concejal {i} aprobó el presupuesto número {i}." for i in range(8)]
+
+    async def all_at_once(max_batch: int) -> list[dict]:
+        batcher = Batcher(max_batch, 500, Metrics(), lambda message: None)
+        jobs = [batcher.run("translate", settings.options("en", source="es"), document_from_text(t, "q")) for t in texts]
+        results = await asyncio.gather(*jobs)
+        await batcher.close()
+        return results
+
+    together = asyncio.run(all_at_once(8))
+    assert sizes == [8]
+    alone = asyncio.run(all_at_once(1))
+    assert sizes == [8] + [1] * 8
+    expected = [Pipeline(to="en", source="es").translate(t)["paragraphs"] for t in texts]
+    assert [r["paragraphs"] for r in together] == [r["paragraphs"] for r in alone] == expected
+    assert all(str(i) in r["paragraphs"][0] for i, r in enumerate(together))
+
+
+def test_metrics_docs_models_and_health():
+    with client() as http:
+        http.post("/translate", json={"q": "Hola mundo.", "source": "es", "target": "en"})
+        metrics = http.get("/metrics").text
+        models = http.get("/models").json()
+        health = http.get("/health").json()
+        docs, schema = http.get("/docs"), http.get("/openapi.json").json()
+    assert 'summarize_requests_total{route="/translate",status="200"} 1.0' in metrics
+    assert "summarize_request_seconds_bucket" in metrics and "summarize_batch_documents_count 1.0" in metrics
+    assert 'summarize_model_load_seconds{alias="apertium",engine="apertium",source="es",target="en",task="translation"}' in metrics
+    assert {e["alias"] for e in models["engines"]} == {"apertium", "textrank"}
+    assert any("using Apertium es->en instead" in note for note in models["notes"])
+    assert health["status"] == "ok" and health["engines"] == 2
+    assert docs.status_code == 200 and {"/translate", "/detect", "/languages", "/summarize"} <= set(schema["paths"])
+
+
+def test_public_address_check():
+    from summarize.errors import InputError
+    from summarize.text.readers import check_public
+
+    for url in ("http://localhost/", "http://10.1.2.3/a", "http://[::1]:8080/", "http://169.254.169.254/latest"):
+        with pytest.raises(InputError, match="loopback or private"):
+            check_public(url)
