@@ -21,9 +21,7 @@ from summarize.service.app import create_app  # noqa: E402
 from summarize.service.settings import Settings  # noqa: E402
 from tests.serving import running  # noqa: E402
 
-pytestmark = pytest.mark.skipif(
-    not __import__("shutil").which("apertium"), reason="the service's default engines need Apertium"
-)
+pytestmark = pytest.mark.skipif(not __import__("shutil").which("apertium"), reason="the service's default engines need Apertium")
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "noticia-valencia.es.txt"
 SPANISH = "El Ayuntamiento aprobó ayer el presupuesto. Los vecinos piden más parques."
@@ -82,7 +80,8 @@ def test_html_format_keeps_the_tags_and_translates_each_text_between_them():
         answer = http.post("/translate", json={"q": markup, "source": "es", "target": "en", "format": "html"}).json()
     pipeline = Pipeline(to="en", source="es")
     alone = [pipeline.translate(text)["paragraphs"][0] for text in ("Buenos", "días", "a todos")]
-    assert answer["translatedText"] == f'<p class="lead">{alone[0]} <b>{alone[1]}</b> {alone[2]}</p><script>var hola = 1;</script>'
+    expected = f'<p class="lead">{alone[0]} <b>{alone[1]}</b> {alone[2]}</p><script>var hola = 1;</script>'
+    assert answer["translatedText"] == expected
 
 
 def test_summarize_and_aligned_translation_give_what_the_cli_json_gives():
@@ -262,7 +261,8 @@ def test_metrics_docs_models_and_health():
         docs, schema = http.get("/docs"), http.get("/openapi.json").json()
     assert 'summarize_requests_total{route="/translate",status="200"} 1.0' in metrics
     assert "summarize_request_seconds_bucket" in metrics and "summarize_batch_documents_count 1.0" in metrics
-    assert 'summarize_model_load_seconds{alias="apertium",engine="apertium",source="es",target="en",task="translation"}' in metrics
+    loaded = 'summarize_model_load_seconds{alias="apertium",engine="apertium",source="es",target="en",task="translation"}'
+    assert loaded in metrics
     assert {e["alias"] for e in models["engines"]} == {"apertium", "textrank"}
     assert any("using Apertium es->en instead" in note for note in models["notes"])
     assert health["status"] == "ok" and health["engines"] == 2

@@ -38,7 +38,9 @@ from summarize.errors import EngineUnavailableError
     show_default=True,
     help="How long a text waits for others to join its batch.",
 )
-@click.option("--max-request-bytes", type=click.IntRange(min=1), default=1024 * 1024, show_default=True, help="Larger bodies get 413.")
+@click.option(
+    "--max-request-bytes", type=click.IntRange(min=1), default=1024 * 1024, show_default=True, help="Larger bodies get 413."
+)
 @click.option(
     "--request-timeout",
     "request_timeout_s",
@@ -81,6 +83,5 @@ def serve(host: str, port: int, workers: int, **chosen) -> None:
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
         return
     os.environ[ENVIRONMENT] = settings.to_environment()
-    uvicorn.run(
-        "summarize.service.app:app_from_environment", factory=True, host=host, port=port, workers=workers, log_level="info", access_log=False
-    )
+    factory = "summarize.service.app:app_from_environment"
+    uvicorn.run(factory, factory=True, host=host, port=port, workers=workers, log_level="info", access_log=False)

@@ -8,7 +8,7 @@ import logging
 import time
 
 from summarize.errors import InputError, SummarizeError
-from summarize.jobs import translator_factory, summarizer_factory
+from summarize.jobs import summarizer_factory, translator_factory
 from summarize.service.batcher import Batcher
 from summarize.service.guard import Gate, read_keys
 from summarize.service.metrics import Metrics

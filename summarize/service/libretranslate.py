@@ -158,7 +158,4 @@ async def languages(request: Request):
 
     pairs = request.app.state.service.pairs()
     codes = sorted({code for pair in pairs for code in pair})
-    return [
-        {"code": code, "name": language_name(code), "targets": sorted(t for s, t in pairs if s == code)}
-        for code in codes
-    ]
+    return [{"code": code, "name": language_name(code), "targets": sorted(t for s, t in pairs if s == code)} for code in codes]
