@@ -39,7 +39,11 @@ class Service:
 
     def preload(self) -> None:
         """Choose and load, as the CLI would, the translator of every served source language into
-        the default target, and the summariser of that target; each load is timed."""
+        the default target, and the summariser of that target; each load is timed. Choices made
+        earlier in this process are forgotten, so that their fallbacks are said here too."""
+        from summarize.selection import forget_choices
+
+        forget_choices()
         options = self.settings.options(self.settings.target)
         translator_for = translator_factory(options, self.note)
         steps = [("translation", source, translator_for) for source in self.sources_into(options.target)]
