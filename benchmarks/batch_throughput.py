@@ -20,6 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from summarize.bench.noweights import random_conversion
+
 SUMMARIZE = [sys.executable, "-m", "summarize"]
 
 
@@ -29,16 +31,6 @@ def articles(count: int) -> list[str]:
     _, records = load("newstest2013-spa-eng", "translation", limit=count * 5)
     sentences = [r["src"] for r in records]
     return [" ".join(sentences[i * 5 : i * 5 + 5]) for i in range(count)]
-
-
-def random_translator() -> str:
-    """The random-weight opus-mt-es-en converted for CTranslate2 (int8), made once and cached."""
-    from summarize.bench.noweights import random_model_folder
-    from summarize.cards import card_for_folder, lookup
-    from summarize.conversions.store import ensure_converted
-
-    source = random_model_folder(lookup("opus-mt-es-en"))
-    return str(ensure_converted(card_for_folder(source, "translation"), "int8", "ctranslate2"))
 
 
 def timed(command: list[str]) -> float:
@@ -63,7 +55,7 @@ def main() -> None:
         "Apertium + TextRank": ["--engine", "auto", "--summarizer", "textrank"],
         "random opus-mt CTranslate2 int8 + TextRank": [
             "--translator",
-            random_translator(),
+            str(random_conversion("opus-mt-es-en", "translation", "int8", "ctranslate2")),
             "--summarizer",
             "textrank",
             "--max-length-factor",

@@ -82,6 +82,16 @@ def random_model_folder(card: ModelCard, tokenizer: Path | None = None) -> Path:
     return folder
 
 
+def random_conversion(alias: str, task: str, quantization: str, runtime: str) -> Path:
+    """The card's architecture with random weights, converted for `runtime` in `quantization`;
+    made once and cached (throughput benchmarks run the product's path on it)."""
+    from summarize.cards import card_for_folder, lookup
+    from summarize.conversions.store import ensure_converted
+
+    source = random_model_folder(lookup(alias))
+    return ensure_converted(card_for_folder(source, task), quantization, runtime)
+
+
 def _tokenizer_key(tokenizer: Path | None) -> str | None:
     if tokenizer is None:
         return None
