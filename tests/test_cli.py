@@ -147,9 +147,10 @@ def test_help_and_model_listing_import_no_torch():
     code = (
         "import sys; from click.testing import CliRunner; from summarize.cli import cli; r = CliRunner();"
         "assert r.invoke(cli, ['--help']).exit_code == 0;"
+        "assert r.invoke(cli, ['serve', '--help']).exit_code == 0;"
         "assert r.invoke(cli, ['models', 'list']).exit_code == 0;"
         "assert r.invoke(cli, ['models', 'show', 'opus-mt-es-en']).exit_code == 0;"
-        "print(sorted(m for m in ('torch', 'transformers', 'ctranslate2', 'openvino') if m in sys.modules))"
+        "print(sorted(m for m in ('torch', 'transformers', 'ctranslate2', 'openvino', 'fastapi') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -234,7 +235,7 @@ def test_version_names_the_runtimes_without_importing_them():
     code = (
         "import sys; from click.testing import CliRunner; from summarize.cli import cli;"
         "r = CliRunner().invoke(cli, ['--version']); print(r.output);"
-        "print(sorted(m for m in ('torch', 'transformers', 'ctranslate2', 'openvino') if m in sys.modules))"
+        "print(sorted(m for m in ('torch', 'transformers', 'ctranslate2', 'openvino', 'fastapi') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     lines = [line for line in done.stdout.splitlines() if line.strip()]

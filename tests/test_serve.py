@@ -276,3 +276,30 @@ def test_public_address_check():
     for url in ("http://localhost/", "http://10.1.2.3/a", "http://[::1]:8080/", "http://169.254.169.254/latest"):
         with pytest.raises(InputError, match="loopback or private"):
             check_public(url)
+
+
+def test_the_serve_command_starts_worker_processes_with_the_chosen_settings(tmp_path):
+    import socket
+    import subprocess
+    import sys
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "summarize", "serve", "--port", str(port), "--workers", "2", "--max-batch", "4"]
+    log = (tmp_path / "serve.log").open("w")
+    server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                models = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/models", timeout=5))
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
+                time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert models["batching"]["max_batch"] == 4 and {e["alias"] for e in models["engines"]} == {"apertium", "textrank"}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from functools import cached_property
 
 from summarize.errors import InputError, SummarizeError
 from summarize.jobs import summarizer_factory, translator_factory
@@ -61,9 +62,11 @@ class Service:
             self.engines.append({"task": task, "source": language, "target": target, "load_s": round(seconds, 3), **described})
             self.metrics.load_seconds.labels(task, language, target, described["alias"], described["engine"]).set(seconds)
 
+    @cached_property
     def pairs(self) -> set[tuple[str, str]]:
         """(source, target) pairs served here: the forced translator's, installed Apertium pairs,
-        and cards whose weights are in the local cache."""
+        and cards whose weights are in the local cache; read once, at start (a model downloaded
+        later is served after a restart)."""
         from summarize.cards import resolve
         from summarize.engines.apertium import installed_pairs
         from summarize.hub import local_weights
@@ -85,7 +88,7 @@ class Service:
         return pairs
 
     def sources_into(self, target: str) -> list[str]:
-        return sorted({s for s, t in self.pairs() if t == target})
+        return sorted({s for s, t in self.pairs if t == target})
 
     async def run(self, task: str, document: Document, target: str, **request) -> dict:
         """One job through the batcher, within the request timeout."""

@@ -128,7 +128,7 @@ def _detected(text: str, target: str) -> dict:
 
 
 def _check_languages(service, source: str, target: str) -> None:
-    served = service.pairs()
+    served = service.pairs
     targets = {t for _, t in served}
     if target not in targets:
         raise LanguageError(f"{target} is not supported as a target language here; served: {', '.join(sorted(targets))}")
@@ -156,6 +156,6 @@ async def detect(request: Request):
 async def languages(request: Request):
     from summarize.text.langdetect import language_name
 
-    pairs = request.app.state.service.pairs()
+    pairs = request.app.state.service.pairs
     codes = sorted({code for pair in pairs for code in pair})
     return [{"code": code, "name": language_name(code), "targets": sorted(t for s, t in pairs if s == code)} for code in codes]

@@ -73,7 +73,7 @@ async def models(request: Request) -> dict:
     settings = service.settings
     return {
         "engines": service.engines,
-        "pairs": [{"source": s, "target": t} for s, t in sorted(service.pairs())],
+        "pairs": [{"source": s, "target": t} for s, t in sorted(service.pairs)],
         "notes": service.notes,
         "batching": {"max_batch": settings.max_batch, "max_wait_ms": settings.max_wait_ms},
         "limits": {
