@@ -13,7 +13,9 @@ from pathlib import Path
 from summarize.engines.table import ENGINES, TASKS
 from summarize.errors import CardError, InputError, UnknownModelError
 
-NEURAL_ARCHITECTURES = ("marian", "m2m_100", "nllb", "bart", "pegasus", "t5", "mt5")
+#: Decoder-only chat models (engines/chat.py): one card serves both tasks, by its prompts.
+DECODER_ARCHITECTURES = ("qwen2", "qwen3", "llama")
+NEURAL_ARCHITECTURES = ("marian", "m2m_100", "nllb", "bart", "pegasus", "t5", "mt5", *DECODER_ARCHITECTURES)
 # "auto": a hub id without a card; the engine reads the architecture from the model's config.
 ARCHITECTURES = (*NEURAL_ARCHITECTURES, "auto", "extractive", "apertium")
 LENGTHS = ("short", "medium", "long")
@@ -21,6 +23,12 @@ LENGTHS = ("short", "medium", "long")
 CONVERSION_METADATA = "summarize.json"
 # NLLB's codes for the served languages, used when a card (or a local folder) names none.
 NLLB_CODES = {"en": "eng_Latn", "es": "spa_Latn", "fr": "fra_Latn", "de": "deu_Latn", "it": "ita_Latn", "pt": "por_Latn"}
+#: A chat card's prompts, each with the fields its template may use ({text} is required).
+PROMPT_FIELDS = {
+    "summarize": ("text", "language", "length"),
+    "translate": ("text", "source", "target", "count"),
+    "direct": ("text", "source", "target", "length"),
+}
 # Generation settings a card may give, with the types each takes.
 GENERATION_KEYS = {
     "num_beams": int,
@@ -56,6 +64,8 @@ FIELD_TYPES = {
     "lengths": (dict, dict),
     "config": (dict, None),
     "scores": (list, dict),
+    "context_length": (int, None),
+    "prompts": (dict, str),
 }
 # How each type is named in errors: alone, and as the items of a list or table.
 _TYPE_NAMES = {
@@ -108,11 +118,20 @@ class ModelCard:
     lengths: dict[str, dict] = field(default_factory=dict)
     config: dict = field(default_factory=dict)
     scores: tuple[Score, ...] = ()
+    #: A chat model's context, prompt and answer together, in tokens.
+    context_length: int | None = None
+    #: A chat model's prompt templates by job (PROMPT_FIELDS); engines/chat.py has the defaults.
+    prompts: dict[str, str] = field(default_factory=dict)
 
     @property
     def pinned(self) -> bool:
         """Whether the revision is a full commit hash, which cannot move under the user."""
         return len(self.revision) == 40 and all(c in "0123456789abcdef" for c in self.revision)
+
+    @property
+    def chat(self) -> bool:
+        """A decoder-only chat model, prompted for both tasks."""
+        return self.architecture in DECODER_ARCHITECTURES
 
     @property
     def weightless(self) -> bool:
@@ -211,6 +230,9 @@ def parse_card(data: dict, origin: str) -> ModelCard:
     for name, setting in lengths.items():
         if set(setting) - GENERATION_KEYS.keys():
             raise fail(f"length '{name}' has unknown settings {sorted(set(setting) - GENERATION_KEYS.keys())}")
+    _check_prompts(data.get("prompts", {}), fail)
+    if "prompts" in data and data["architecture"] not in DECODER_ARCHITECTURES:
+        raise fail(f"prompts are for chat models ({', '.join(DECODER_ARCHITECTURES)})")
     try:
         scores = tuple(Score(**s) for s in data.get("scores", []))
     except TypeError as exc:
@@ -223,6 +245,22 @@ def parse_card(data: dict, origin: str) -> ModelCard:
         if key in fields:
             fields[key] = tuple(fields[key])
     return ModelCard(**fields, scores=scores)
+
+
+def _check_prompts(prompts: dict, fail) -> None:
+    """Each template a known job's, with {text} and no field its job does not fill."""
+    import string
+
+    for job, template in prompts.items():
+        if job not in PROMPT_FIELDS:
+            raise fail(f"prompts must be among {', '.join(PROMPT_FIELDS)}, not '{job}'")
+        try:
+            fields = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+        except ValueError as exc:
+            raise fail(f"prompts.{job}: {exc}") from None
+        unknown = fields - set(PROMPT_FIELDS[job])
+        if unknown or "text" not in fields:
+            raise fail(f"prompts.{job} must hold {{text}} and only {', '.join(f'{{{f}}}' for f in PROMPT_FIELDS[job])}")
 
 
 def user_cards_dir() -> Path:
@@ -287,6 +325,7 @@ def card_for_folder(path: Path, task: str) -> ModelCard:
     architecture = architecture_of(config)
     if architecture not in ARCHITECTURES:
         raise UnknownModelError(f"'{path}' holds a '{model_type}' model; supported: {', '.join(NEURAL_ARCHITECTURES)}")
+    chat = architecture in DECODER_ARCHITECTURES
     return ModelCard(
         alias=path.name,
         task=task,
@@ -294,7 +333,8 @@ def card_for_folder(path: Path, task: str) -> ModelCard:
         architecture=architecture,
         hub_id=str(path),
         local_path=path,
-        max_input_tokens=config.get("max_position_embeddings"),
+        max_input_tokens=None if chat else config.get("max_position_embeddings"),
+        context_length=config.get("max_position_embeddings") if chat else None,
     )
 
 
@@ -316,7 +356,8 @@ def _card_for_conversion(path: Path, task: str) -> ModelCard:
         revision=metadata.get("revision") or "local",
         local_path=path,
         converted_for=runtime,
-        max_input_tokens=metadata.get("max_position_embeddings"),
+        max_input_tokens=None if architecture in DECODER_ARCHITECTURES else metadata.get("max_position_embeddings"),
+        context_length=metadata.get("max_position_embeddings") if architecture in DECODER_ARCHITECTURES else None,
     )
 
 
@@ -348,6 +389,8 @@ def resolve(name: str, task: str) -> ModelCard:
         close = difflib.get_close_matches(name, list(cards), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else "; see 'summarize models list'"
         raise UnknownModelError(f"unknown model '{name}'{hint}")
+    if card.chat:
+        return dataclasses.replace(card, task=task)
     if card.task != task:
         raise UnknownModelError(f"model '{name}' is a {card.task} model, not a {task} model")
     return card

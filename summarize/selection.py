@@ -30,7 +30,9 @@ def forget_choices() -> None:
 
 def default_card(task: str, source: str, target: str | None) -> ModelCard | None:
     """The preferred neural card for a language pair: bilingual first, then the smallest."""
-    candidates = [c for c in load_cards().values() if c.task == task and not c.weightless and c.serves(source, target)]
+    candidates = [
+        c for c in load_cards().values() if c.task == task and not c.weightless and not c.chat and c.serves(source, target)
+    ]
     if task == "summarization":
         candidates = [c for c in candidates if target in (None, source) or c.target_languages]
     candidates.sort(key=lambda c: (len(c.source_languages), c.parameters or 0))
@@ -56,7 +58,7 @@ def load(
         engine = _neural_engine(card, task, device)
     elif not ENGINES[engine].neural:
         raise EngineUnavailableError(f"engine '{engine}' cannot run '{card.alias}' (a neural model)")
-    return engine_class(task, engine).from_card(card, device=device, allow_download=allow_download)
+    return engine_class(task, engine, card.chat).from_card(card, device=device, allow_download=allow_download)
 
 
 def _neural_engine(card: ModelCard, task: str, device: str) -> str:
@@ -65,7 +67,7 @@ def _neural_engine(card: ModelCard, task: str, device: str) -> str:
     from summarize.engines.seq2seq import pick_device
 
     resolved = pick_device(device)
-    runtimes = [r for r in auto_runtimes(task) if resolved in ENGINES[r].devices]
+    runtimes = [r for r in auto_runtimes(task) if resolved in ENGINES[r].devices and (ENGINES[r].chat_model or not card.chat)]
     return next((r for r in runtimes if find_converted(card, resolved, r) is not None), "transformers")
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tiny_models import ARCHITECTURES, build
+from tests.tiny_models import ARCHITECTURES, CHAT_ARCHITECTURES, build, build_chat
 
 
 @pytest.fixture(scope="session")
@@ -18,6 +18,13 @@ def tiny_models(tmp_path_factory) -> dict[str, Path]:
     hf_logging.set_verbosity_error()
     root = tmp_path_factory.mktemp("tiny-models")
     return {arch: build(arch, root / arch) for arch in ARCHITECTURES}
+
+
+@pytest.fixture(scope="session")
+def tiny_chat_models(tmp_path_factory) -> dict[str, Path]:
+    """Folders of tiny decoder-only chat models (Qwen2, Llama), built once per test session."""
+    root = tmp_path_factory.mktemp("tiny-chat-models")
+    return {arch: build_chat(arch, root / arch) for arch in CHAT_ARCHITECTURES}
 
 
 @pytest.fixture(autouse=True)

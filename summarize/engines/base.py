@@ -62,6 +62,8 @@ class Translator(Engine):
     #: retry (kept as they came), and which of them (empty: none).
     hit_length_bound: int = 0
     ran_away: tuple[bool, ...] = ()
+    #: Sentences of the last call translated again alone to keep them one to one (chat models).
+    realigned: tuple[bool, ...] = ()
     #: Sentences per call when a progress bar is shown; None: always one call (cheap engines
     #: whose per-call start-up would dominate, such as a subprocess).
     progress_group: int | None = 64

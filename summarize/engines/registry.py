@@ -12,15 +12,21 @@ from summarize.errors import EngineUnavailableError
 
 
 @cache
-def engine_class(task: str, name: str) -> type:
-    """The class that serves `task` ('translation' or 'summarization') on engine `name`."""
+def engine_class(task: str, name: str, chat: bool = False) -> type:
+    """The class that serves `task` ('translation' or 'summarization') on engine `name`, for a
+    decoder-only chat model when `chat`."""
     row = ENGINES.get(name)
     if row is None or not row.serves(task):
         raise EngineUnavailableError(f"engine '{name}' cannot do {task}; engines for it: {', '.join(engines_for(task))}")
     if row.model is None:
         return _load(row.translator if task == "translation" else row.summarizer, name)
-    model_class = runtime_class(name)
-    base = NeuralTranslator if task == "translation" else NeuralSummarizer
+    model_class = runtime_class(name, chat)
+    if chat:
+        from summarize.engines.chat import ChatSummarizer, ChatTranslator
+
+        base = ChatTranslator if task == "translation" else ChatSummarizer
+    else:
+        base = NeuralTranslator if task == "translation" else NeuralSummarizer
     return type(
         f"{model_class.__name__}{base.__name__}",
         (base,),
@@ -28,14 +34,18 @@ def engine_class(task: str, name: str) -> type:
     )
 
 
-def runtime_class(name: str) -> type:
-    """The sequence-to-sequence model class of a neural engine (engines/seq2seq.py)."""
+def runtime_class(name: str, chat: bool = False) -> type:
+    """The model class of a neural engine: sequence-to-sequence (engines/seq2seq.py), or for a
+    decoder-only chat model (engines/chat.py) when `chat`."""
     row = ENGINES.get(name)
     if row is None or row.model is None:
         raise EngineUnavailableError(
             f"'{name}' is not a neural engine; neural engines: {', '.join(n for n, r in ENGINES.items() if r.neural)}"
         )
-    return _load(row.model, name)
+    if chat and row.chat_model is None:
+        chat_engines = ", ".join(n for n, r in ENGINES.items() if r.chat_model)
+        raise EngineUnavailableError(f"engine '{name}' cannot run decoder-only chat models; engines that can: {chat_engines}")
+    return _load(row.chat_model if chat else row.model, name)
 
 
 def _load(path: str, name: str):

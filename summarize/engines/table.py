@@ -18,6 +18,8 @@ class EngineRow:
 
     name: str
     model: str | None = None
+    #: The decoder-only chat model class (engines/chat.py), for the engines that run them.
+    chat_model: str | None = None
     translator: str | None = None
     summarizer: str | None = None
     devices: tuple[str, ...] = ("cpu", "cuda")
@@ -45,11 +47,16 @@ class EngineRow:
 ENGINES = {
     row.name: row
     for row in (
-        EngineRow("transformers", model="summarize.engines.huggingface:TransformersModel"),
+        EngineRow(
+            "transformers",
+            model="summarize.engines.huggingface:TransformersModel",
+            chat_model="summarize.engines.chat_transformers:TransformersChat",
+        ),
         # Which of the two `auto` takes first depends on the CPU (engines/cpu.py); auto_rank orders the rest.
         EngineRow(
             "ctranslate2",
             model="summarize.engines.ctranslate2:CT2Model",
+            chat_model="summarize.engines.chat_ctranslate2:CT2Chat",
             writer="summarize.conversions.ctranslate2_writer:write",
             quantizations=("int8", "int8_float32", "int8_float16", "float32", "float16"),
             preferred={"cpu": ("int8", "int8_float32", "float32"), "cuda": ("float16", "int8_float16", "float32")},

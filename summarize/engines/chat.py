@@ -1,0 +1,227 @@
+"""Decoder-only chat models (Qwen, Llama) as summariser and translator: the shared half. A runtime
+(transformers, CTranslate2) loads the model and turns prompt ids into new ids; here, once: the
+prompts (the card's, else these defaults) in the tokenizer's chat template, the context budget,
+length-sorted batches with the order put back, and the two tasks.
+
+Translation keeps sentences one to one: a group of consecutive sentences goes in numbered, and
+must come back as as many numbered lines; a group that does not (sentences merged or split) is
+translated again a sentence at a time, and counted (`sentences_retranslated_alone`)."""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from pathlib import Path
+
+from summarize.cards import ModelCard
+from summarize.engines.base import ModelBacked, Summarizer, Translator, check_budget
+from summarize.engines.bounds import output_bound
+from summarize.errors import ModelUnavailableError
+
+DEFAULT_PROMPTS = {
+    "summarize": "Summarise this news article in {language}, {length}. Reply with the summary only.\n\n{text}",
+    "translate": (
+        "Translate these {count} numbered sentences from {source} into {target}. Reply with exactly {count} "
+        "numbered lines in the same order, one translation per line, and nothing else.\n\n{text}"
+    ),
+    "direct": (
+        "This news article is written in {source}. Summarise it in {target}, {length}. Reply with the summary only.\n\n{text}"
+    ),
+}
+#: How each length is asked for, in sentences (a number or a percentage is resolved to sentences).
+SENTENCES = {"short": 1, "medium": 3, "long": 5}
+#: New tokens allowed per summary sentence asked for, and for the rest of the answer.
+TOKENS_PER_SENTENCE, ANSWER_OFFSET = 60, 40
+#: Tokens kept free in the context for the prompt's own words and the longest answer.
+CONTEXT_RESERVE = 512
+#: Sentences per numbered translation group.
+GROUP_SENTENCES = 8
+_NUMBERED = re.compile(r"^\s*(\d+)\s*[.)]\s*(.*?)\s*$")
+_THINKING = re.compile(r"<think>.*?</think>", re.DOTALL)
+
+
+def language_name(code: str) -> str:
+    from summarize.text.langdetect import language_name as name
+
+    try:
+        return name(code)
+    except ValueError:
+        return code
+
+
+class ChatModel(ABC):
+    """A loaded chat tokenizer and model; runtimes implement `load` and `generate_ids`."""
+
+    runtime: str = ""
+    #: Prompts per `generate_ids` call.
+    max_batch: int = 8
+
+    def __init__(self, card: ModelCard, tokenizer_folder: Path, device: str, context_length: int | None):
+        from transformers import AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        self.card, self.device = card, device
+        self.architecture = card.architecture
+        self.tokenizer = AutoTokenizer.from_pretrained(tokenizer_folder, trust_remote_code=False)
+        if not self.tokenizer.chat_template:
+            raise ModelUnavailableError(f"'{card.alias}' has no chat template in its tokenizer; it is not a chat model")
+        self.context_length = card.context_length or context_length or 4096
+        self.max_input_tokens = card.max_input_tokens or max(self.context_length - CONTEXT_RESERVE, 64)
+        #: Prompts answered so far (one model call each).
+        self.calls = 0
+
+    @classmethod
+    @abstractmethod
+    def load(cls, card: ModelCard, device: str, task: str, allow_download: bool) -> ChatModel:
+        """The model for `card`, from the cache, a folder or a conversion (made if needed)."""
+
+    @abstractmethod
+    def generate_ids(self, inputs: list[list[int]], settings: dict, stream=None) -> list[list[int]]:
+        """Greedy new ids for each prompt (ids, chat template applied), in order; `settings` has
+        max_new_tokens and min_new_tokens; `stream(text)`, with one prompt, gets the text as it comes."""
+
+    @abstractmethod
+    def precision(self) -> str: ...
+
+    @abstractmethod
+    def threads(self) -> int | None: ...
+
+    def describe(self) -> dict:
+        from summarize.bench.environment import package_version
+
+        return {
+            "runtime_version": package_version(self.runtime),
+            "quantization": self.precision(),
+            "threads": self.threads(),
+            "context_length": self.context_length,
+        }
+
+    def prompt(self, job: str, **fields) -> str:
+        return (self.card.prompts.get(job) or DEFAULT_PROMPTS[job]).format(**fields)
+
+    def prompt_ids(self, prompt: str) -> list[int]:
+        """The prompt as the user's turn in the chat template, the assistant's turn opened (a
+        thinking model told not to think)."""
+        text = self.tokenizer.apply_chat_template(
+            [{"role": "user", "content": prompt}], tokenize=False, add_generation_prompt=True, enable_thinking=False
+        )
+        return self.tokenizer(text, add_special_tokens=False).input_ids
+
+    def count_tokens(self, text: str, target: str | None = None) -> int:
+        return len(self.tokenizer(text, add_special_tokens=False).input_ids)
+
+    def complete(self, prompts: list[str], max_new_tokens: list[int], stream=None) -> list[str]:
+        """The answer to each prompt, in order; prompts of like length batched together."""
+        ids = [self.prompt_ids(p) for p in prompts]
+        check_budget([len(i) + n for i, n in zip(ids, max_new_tokens)], self.context_length)
+        order = sorted(range(len(ids)), key=lambda i: -len(ids[i]))
+        answers = [""] * len(ids)
+        for start in range(0, len(order), self.max_batch):
+            batch = order[start : start + self.max_batch]
+            most = max(max_new_tokens[i] for i in batch)
+            settings = {"max_new_tokens": most, "min_new_tokens": 0}
+            generated = self.generate_ids([ids[i] for i in batch], settings, stream if len(prompts) == 1 else None)
+            for index, new in zip(batch, generated):
+                answers[index] = _THINKING.sub("", self.tokenizer.decode(new, skip_special_tokens=True)).strip()
+        self.calls += len(prompts)
+        return answers
+
+
+class ChatSummarizer(ModelBacked, Summarizer):
+    """Summaries by a chat model, in the language asked for, the length asked in sentences."""
+
+    language_preserving = True
+    lengths_in_sentences = True
+    #: Set by the caller for the next summary's last call: gets the text as it is generated.
+    stream = None
+
+    @classmethod
+    def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> ChatSummarizer:
+        return cls(cls.model_class.load(card, device, "summarization", allow_download))
+
+    @property
+    def calls(self) -> int:
+        return self.model.calls
+
+    def summarize_batch(self, passages: list[list[str]], length: str, language: str, into: str | None = None) -> list[str]:
+        """Each passage summarised in `into` (default: its own language, `language`)."""
+        sentences = SENTENCES.get(length) or int(length)
+        asked = "in one sentence" if sentences == 1 else f"in {sentences} sentences"
+        into = into or language
+        if into == language:
+            prompts = [
+                self.model.prompt("summarize", text=" ".join(p), language=language_name(language), length=asked) for p in passages
+            ]
+        else:
+            prompts = [
+                self.model.prompt(
+                    "direct", text=" ".join(p), source=language_name(language), target=language_name(into), length=asked
+                )
+                for p in passages
+            ]
+        budget = TOKENS_PER_SENTENCE * sentences + ANSWER_OFFSET
+        return self.model.complete(prompts, [budget] * len(prompts), self.stream if len(passages) == 1 else None)
+
+
+class ChatTranslator(ModelBacked, Translator):
+    """Translation by a chat model: groups of numbered sentences, repaired one by one when the
+    answer does not keep them one to one."""
+
+    progress_group = 32
+
+    @classmethod
+    def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> ChatTranslator:
+        return cls(cls.model_class.load(card, device, "translation", allow_download))
+
+    def translate_batch(self, sentences: list[str], source: str, target: str) -> list[str]:
+        groups = self._groups(sentences)
+        answers = self.model.complete(
+            [self._prompt(group, source, target) for group in groups], [self._bound(group) for group in groups]
+        )
+        translations: list[str | None] = []
+        for group, answer in zip(groups, answers):
+            translations.extend(_numbered_lines(answer, len(group)) or [None] * len(group))
+        alone = [i for i, t in enumerate(translations) if t is None]
+        if alone:
+            redone = self.model.complete(
+                [self._prompt([sentences[i]], source, target) for i in alone], [self._bound([sentences[i]]) for i in alone]
+            )
+            for index, answer in zip(alone, redone):
+                lines = _numbered_lines(answer, 1)
+                translations[index] = lines[0] if lines else " ".join(answer.split())
+        self.realigned = tuple(i in set(alone) for i in range(len(sentences)))
+        self.hit_length_bound, self.ran_away = 0, (False,) * len(sentences)
+        return translations
+
+    def _groups(self, sentences: list[str]) -> list[list[str]]:
+        """Consecutive sentences, GROUP_SENTENCES at most and a third of the budget in tokens."""
+        groups, current, tokens = [], [], 0
+        for sentence in sentences:
+            length = self.model.count_tokens(sentence)
+            if current and (len(current) >= GROUP_SENTENCES or tokens + length > self.max_input_tokens // 3):
+                groups.append(current)
+                current, tokens = [], 0
+            current.append(sentence)
+            tokens += length
+        return groups + [current] if current else groups
+
+    def _prompt(self, group: list[str], source: str, target: str) -> str:
+        numbered = "\n".join(f"{n}. {' '.join(s.split())}" for n, s in enumerate(group, 1))
+        return self.model.prompt(
+            "translate", text=numbered, source=language_name(source), target=language_name(target), count=len(group)
+        )
+
+    def _bound(self, group: list[str]) -> int:
+        return sum(output_bound(self.card, self.model.count_tokens(s)) + 4 for s in group)
+
+    def describe(self) -> dict:
+        return {**super().describe(), "prompt": "numbered sentences, repaired one by one"}
+
+
+def _numbered_lines(answer: str, count: int) -> list[str] | None:
+    """The `count` translations of a numbered answer, or None unless it holds exactly lines 1..count."""
+    found = [m for m in (_NUMBERED.match(line) for line in answer.splitlines() if line.strip())]
+    if len(found) != count or any(m is None or int(m.group(1)) != n for n, m in enumerate(found, 1)):
+        return None
+    return [m.group(2) for m in found]

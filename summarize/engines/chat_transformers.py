@@ -1,0 +1,107 @@
+"""Chat models on transformers: AutoModelForCausalLM (safetensors only, no remote code), greedy,
+prompts padded on the left."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from summarize.cards import ModelCard
+from summarize.engines import cpu
+from summarize.engines.chat import ChatModel
+from summarize.engines.huggingface import pick_dtype
+from summarize.engines.seq2seq import pick_device
+from summarize.errors import ModelUnavailableError
+from summarize.hub import resolve_weights
+
+
+class TransformersChat(ChatModel):
+    runtime = "transformers"
+
+    def __init__(self, card: ModelCard, device: str = "auto", allow_download: bool = True):
+        folder = resolve_weights(card, allow_download=allow_download)
+        cpu.cap_runtimes()
+        import torch
+
+        if "SUMMARIZE_THREADS" in os.environ:
+            torch.set_num_threads(cpu.threads())
+        from transformers import AutoModelForCausalLM
+
+        device = pick_device(device)
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        try:
+            model = AutoModelForCausalLM.from_pretrained(
+                folder, use_safetensors=True, trust_remote_code=False, dtype=pick_dtype(device, card.architecture)
+            )
+        except Exception as exc:  # corrupt or incomplete files surface as many exception types
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ModelUnavailableError(f"model '{card.alias}' in {folder} cannot be loaded: {first_line}") from None
+        self.model = model.to(device).eval()
+        super().__init__(card, folder, device, config.get("max_position_embeddings"))
+        self.tokenizer.padding_side = "left"
+        if self.tokenizer.pad_token_id is None:
+            self.tokenizer.pad_token = self.tokenizer.eos_token
+        self._torch = torch
+
+    @classmethod
+    def load(cls, card: ModelCard, device: str, task: str, allow_download: bool) -> TransformersChat:
+        return cls(card, device, allow_download)
+
+    def precision(self) -> str:
+        return str(self.model.dtype).removeprefix("torch.")
+
+    def threads(self) -> int | None:
+        return self._torch.get_num_threads() if self.device == "cpu" else None
+
+    def generate_ids(self, inputs: list[list[int]], settings: dict, stream=None) -> list[list[int]]:
+        padded = self.tokenizer.pad({"input_ids": inputs}, padding=True, return_tensors="pt")
+        streamer = _Streamer(self.tokenizer, stream) if stream else None
+        with self._torch.inference_mode():
+            output = self.model.generate(
+                **{k: v.to(self.device) for k, v in padded.items()},
+                max_new_tokens=settings["max_new_tokens"],
+                min_new_tokens=settings.get("min_new_tokens", 0),
+                do_sample=False,
+                num_beams=1,
+                pad_token_id=self.tokenizer.pad_token_id,
+                streamer=streamer,
+            )
+        new = output[:, padded["input_ids"].shape[1] :].tolist()
+        eos = set(_end_ids(self.model.generation_config))
+        return [_until_end(ids, eos) for ids in new]
+
+
+def _end_ids(generation_config) -> list[int]:
+    eos = generation_config.eos_token_id
+    return [] if eos is None else [eos] if isinstance(eos, int) else list(eos)
+
+
+def _until_end(ids: list[int], eos: set[int]) -> list[int]:
+    """The new ids up to the first end token (the rest is padding)."""
+    for position, token in enumerate(ids):
+        if token in eos:
+            return ids[:position]
+    return ids
+
+
+class _Streamer:
+    """transformers' streamer protocol: new ids come in; the text decoded so far goes out as it grows."""
+
+    def __init__(self, tokenizer, stream):
+        self.tokenizer, self.stream = tokenizer, stream
+        self.ids: list[int] = []
+        self.said = ""
+        self.prompt_seen = False
+
+    def put(self, value) -> None:
+        if not self.prompt_seen:  # the first call carries the prompt
+            self.prompt_seen = True
+            return
+        self.ids.extend(value.reshape(-1).tolist())
+        text = self.tokenizer.decode(self.ids, skip_special_tokens=True)
+        if len(text) > len(self.said) and not text.endswith("\ufffd"):
+            self.stream(text[len(self.said) :])
+            self.said = text
+
+    def end(self) -> None:
+        pass
