@@ -149,17 +149,11 @@ class ChatSummarizer(ModelBacked, Summarizer):
         sentences = SENTENCES.get(length) or int(length)
         asked = "in one sentence" if sentences == 1 else f"in {sentences} sentences"
         into = into or language
+        names = {"source": language_name(language), "target": language_name(into)}
         if into == language:
-            prompts = [
-                self.model.prompt("summarize", text=" ".join(p), language=language_name(language), length=asked) for p in passages
-            ]
+            prompts = [self.model.prompt("summarize", text=" ".join(p), language=names["source"], length=asked) for p in passages]
         else:
-            prompts = [
-                self.model.prompt(
-                    "direct", text=" ".join(p), source=language_name(language), target=language_name(into), length=asked
-                )
-                for p in passages
-            ]
+            prompts = [self.model.prompt("direct", text=" ".join(p), length=asked, **names) for p in passages]
         budget = TOKENS_PER_SENTENCE * sentences + ANSWER_OFFSET
         return self.model.complete(prompts, [budget] * len(prompts), self.stream if len(passages) == 1 else None)
 
