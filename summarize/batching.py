@@ -30,7 +30,15 @@ class _Served:
     recording: set | None = None
     hit_length_bound: int = 0
     ran_away: tuple[bool, ...] = ()
+    realigned: tuple[bool, ...] = ()
     progress_group: None = None
+    #: Summaries asked of this engine (each one model call, made now or in the batch's pass).
+    served_calls: int = 0
+
+    @property
+    def calls(self) -> int | None:
+        """As the engine's own count: only for engines that count their model calls."""
+        return self.served_calls if getattr(self.engine, "calls", None) is not None else None
 
     def __getattr__(self, name: str):
         return getattr(self.engine, name)
@@ -40,26 +48,29 @@ class _Served:
         if missing:
             _translate_into(self.results, self.engine, missing, source, target)
         answers = [self.results[(source, s)] for s in sentences]
-        self.ran_away = tuple(flag for _, flag in answers)
+        self.ran_away = tuple(ran_away for _, ran_away, _ in answers)
+        self.realigned = tuple(realigned for _, _, realigned in answers)
         self.hit_length_bound = sum(self.ran_away)
-        return [text for text, _ in answers]
+        return [text for text, _, _ in answers]
 
-    def summarize_batch(self, passages: list[list[str]], length: str, language: str) -> list[str]:
-        keys = [(language, length, tuple(p)) for p in passages]
+    def summarize_batch(self, passages: list[list[str]], length: str, language: str, **into) -> list[str]:
+        keys = [(language, length, into.get("into"), tuple(p)) for p in passages]
         missing = [k for k in dict.fromkeys(keys) if k not in self.results]
         if missing and self.recording is not None:
             self.recording.update(missing)
             raise _Recorded
         if missing:
-            for key, text in zip(missing, self.engine.summarize_batch([list(k[2]) for k in missing], length, language)):
-                self.results[key] = text
+            texts = self.engine.summarize_batch([list(k[3]) for k in missing], length, language, **into)
+            self.results.update(zip(missing, texts))
+        self.served_calls += len(passages)
         return [self.results[k] for k in keys]
 
 
 def _translate_into(results: dict, translator, sentences: list[str], source: str, target: str) -> None:
     texts = translator.translate_batch(sentences, source, target)
-    flags = translator.ran_away or (False,) * len(sentences)
-    results.update({(source, s): (text, flag) for s, text, flag in zip(sentences, texts, flags)})
+    ran_away = translator.ran_away or (False,) * len(sentences)
+    realigned = translator.realigned or (False,) * len(sentences)
+    results.update({(source, s): answer for s, *answer in zip(sentences, texts, ran_away, realigned)})
 
 
 @dataclass
@@ -120,9 +131,9 @@ class Batch:
             except (_Recorded, SummarizeError):
                 continue
         by_setting: dict[tuple, list[tuple]] = {}
-        for language, length, chunk in chunks:
-            by_setting.setdefault((language, length), []).append(chunk)
-        for (language, length), passages in by_setting.items():
+        for language, length, into, chunk in chunks:
+            by_setting.setdefault((language, length, into), []).append(chunk)
+        for (language, length, into), passages in by_setting.items():
             summarizer = self.summarizer_for(language)
-            texts = summarizer.summarize_batch([list(p) for p in passages], length, language)
-            self.summaries.update({(language, length, p): t for p, t in zip(passages, texts)})
+            texts = summarizer.summarize_batch([list(p) for p in passages], length, language, **({"into": into} if into else {}))
+            self.summaries.update({(language, length, into, p): t for p, t in zip(passages, texts)})

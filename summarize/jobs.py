@@ -9,6 +9,7 @@ from summarize.errors import SummarizeError
 from summarize.pipeline import (
     Languages,
     Timer,
+    Translation,
     detect_languages,
     segment_by_language,
     summarize_sentences,
@@ -89,7 +90,21 @@ def finish_article(prepared: Prepared, options: Options, notify, translator_for=
     # A headline is translated, and names the summary, but is not summarised with the body.
     body = slice(1, None) if doc.has_headline else slice(None)
     translators: list[Translator] = []
-    if options.order == "summarize-first":
+    if options.order == "direct":
+        with timer.measure("load"):
+            summarizer = summarizer_for(source)
+        if not summarizer.card.chat:
+            raise SummarizeError(
+                f"--order direct needs a chat model as summariser, which reads {source} and writes {options.target} "
+                f"in one call; '{summarizer.card.alias}' is not one (try --summarizer qwen2.5-1.5b-instruct)"
+            )
+        with timer.measure("summarize"):
+            body_sentences = [s for p in paragraphs[body] for s in p]
+            summary = summarize_sentences(body_sentences, summarizer, options.length, source, options.target)
+        translation = Translation(paragraphs, paragraphs, 0)
+        translators = [summarizer]
+        text, headline_text = summary.text, None
+    elif options.order == "summarize-first":
         with timer.measure("load"):
             summarizer = summarizer_for(source)
         if not summarizer.language_preserving and source != "en":
@@ -137,8 +152,10 @@ def finish_article(prepared: Prepared, options: Options, notify, translator_for=
                 "sentences_split_for_translation": translation.split_sentences,
                 "paragraphs_left_untranslated": translation.untranslated_paragraphs,
                 "sentences_hit_length_bound": translation.hit_length_bound,
+                "sentences_retranslated_alone": translation.retranslated_alone,
                 "sentences_split_for_summary": summary.split_sentences,
                 "chunks_per_level": summary.chunks_per_level,
+                "summary_model_calls": summary.model_calls,
             },
             "timings_s": timer.steps,
         },
@@ -175,6 +192,7 @@ def finish_translation(prepared: Prepared, options: Options, notify, translator_
                 "sentences_split_for_translation": translation.split_sentences,
                 "paragraphs_left_untranslated": translation.untranslated_paragraphs,
                 "sentences_hit_length_bound": translation.hit_length_bound,
+                "sentences_retranslated_alone": translation.retranslated_alone,
             },
             "timings_s": timer.steps,
         },

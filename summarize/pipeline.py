@@ -88,6 +88,8 @@ class Translation:
     untranslated_paragraphs: int = 0
     #: Pieces whose translation ran to its length bound, or looped, even after a retry.
     hit_length_bound: int = 0
+    #: Pieces translated again alone to keep them one to one (chat models).
+    retranslated_alone: int = 0
 
 
 def translate_paragraphs(
@@ -97,7 +99,7 @@ def translate_paragraphs(
     flat = [s for p in paragraphs for s in p]
     pieces_per_sentence = translation_pieces(flat, translator, target)
     pieces = [piece for group in pieces_per_sentence for piece in group]
-    translated, runaway = _translate_in_groups(pieces, translator, source, target, progress)
+    translated, runaway, alone = _translate_in_groups(pieces, translator, source, target, progress)
     out_flat, cursor = [], 0
     for group in pieces_per_sentence:
         out_flat.append(" ".join(translated[cursor : cursor + len(group)]))
@@ -106,7 +108,8 @@ def translate_paragraphs(
     for paragraph in paragraphs:
         out.append(out_flat[cursor : cursor + len(paragraph)])
         cursor += len(paragraph)
-    return Translation(paragraphs, out, sum(len(g) > 1 for g in pieces_per_sentence), hit_length_bound=runaway)
+    splits = sum(len(g) > 1 for g in pieces_per_sentence)
+    return Translation(paragraphs, out, splits, hit_length_bound=runaway, retranslated_alone=alone)
 
 
 def translation_pieces(sentences: list[str], translator: Translator, target: str) -> list[list[str]]:
@@ -124,7 +127,7 @@ def translate_by_language(
     With `notify` given (engine `auto`), paragraphs in a secondary language that nothing here
     translates are kept as they are, and said; without it that is an error."""
     out: list[list[str]] = [list(p) for p in paragraphs]
-    splits, used, kept, runaway = 0, [], 0, 0
+    splits, used, kept, runaway, alone = 0, [], 0, 0, 0
     by_frequency = sorted(set(languages), key=languages.count, reverse=True)
     for language in by_frequency:
         indices = [i for i, lang in enumerate(languages) if lang == language]
@@ -142,29 +145,32 @@ def translate_by_language(
             out[index] = translated
         splits += part.split_sentences
         runaway += part.hit_length_bound
-    return Translation(paragraphs, out, splits, kept, runaway), used
+        alone += part.retranslated_alone
+    return Translation(paragraphs, out, splits, kept, runaway, alone), used
 
 
 def _translate_in_groups(
     pieces: list[str], translator: Translator, source: str, target: str, progress: bool
-) -> tuple[list[str], int]:
-    """Longest first in groups (for batching and a progress bar); results in input order, and
-    how many ran to their length bound."""
+) -> tuple[list[str], int, int]:
+    """Longest first in groups (for batching and a progress bar); results in input order, how
+    many ran to their length bound, and how many were translated again alone."""
     group_size = translator.progress_group
     if not progress or group_size is None or len(pieces) <= group_size:
-        return translator.translate_batch(pieces, source, target), translator.hit_length_bound
+        translations = translator.translate_batch(pieces, source, target)
+        return translations, translator.hit_length_bound, sum(translator.realigned)
     from tqdm import tqdm
 
     order = sorted(range(len(pieces)), key=lambda i: -len(pieces[i]))
-    results, runaway = [""] * len(pieces), 0
+    results, runaway, alone = [""] * len(pieces), 0, 0
     with tqdm(total=len(pieces), desc="translating", unit="sent", leave=False) as bar:
         for start in range(0, len(order), group_size):
             group = order[start : start + group_size]
             for index, text in zip(group, translator.translate_batch([pieces[i] for i in group], source, target)):
                 results[index] = text
             runaway += translator.hit_length_bound
+            alone += sum(translator.realigned)
             bar.update(len(group))
-    return results, runaway
+    return results, runaway, alone
 
 
 @dataclass
@@ -174,17 +180,24 @@ class Summary:
     text: str
     chunks_per_level: list[int]
     split_sentences: int
+    #: Prompts the summariser's model answered (chat models count them; None: not counted).
+    model_calls: int | None = None
 
 
-def summarize_sentences(sentences: list[str], summarizer: Summarizer, length: str, language: str) -> Summary:
+def summarize_sentences(
+    sentences: list[str], summarizer: Summarizer, length: str, language: str, into: str | None = None
+) -> Summary:
     """One call if the text fits the budget, else map-reduce until one chunk fits. For an
     extractive summariser a percentage length is a share of the whole text's sentences, kept as
-    that number at every level (a neural one refuses it)."""
+    that number at every level (a neural one refuses it). `into`: a chat model writes the summary
+    in that language from text in `language` (--order direct); the levels above the first read it."""
     if length.endswith("%") and summarizer.lengths_in_sentences:
         length = str(max(1, math.ceil(len(sentences) * float(length[:-1]) / 100)))
+    calls_before = getattr(summarizer, "calls", None)
     budget = summarizer.max_input_tokens
+    into_kw = {"into": into} if into else {}
     if budget is None:
-        return Summary(summarizer.summarize(sentences, length, language), [1], 0)
+        return Summary(summarizer.summarize_batch([sentences], length, language, **into_kw)[0], [1], 0)
     levels, splits, current = [], 0, sentences
     while True:
         chunks, split_count = chunk_sentences(current, budget, summarizer.count_tokens)
@@ -192,9 +205,11 @@ def summarize_sentences(sentences: list[str], summarizer: Summarizer, length: st
         if levels and len(chunks) >= levels[-1]:
             raise SummarizeError("the partial summaries stopped getting shorter; try --length short")
         levels.append(len(chunks))
-        partials = summarizer.summarize_batch(chunks, length, language)
+        partials = summarizer.summarize_batch(chunks, length, language, **into_kw)
         if len(chunks) == 1:
-            return Summary(partials[0], levels, splits)
+            calls = None if calls_before is None else summarizer.calls - calls_before
+            return Summary(partials[0], levels, splits, calls)
+        language, into_kw = into or language, {}
         current = [piece for p in partials for s in split_sentences(p, language) for piece in _bounded(s)]
 
 

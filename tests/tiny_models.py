@@ -278,6 +278,7 @@ def _chat_tokenizer():
         tokenizer_object=tokenizer,
         eos_token="<|im_end|>",
         pad_token="<|endoftext|>",
+        bos_token="<|endoftext|>",
         chat_template=CHAT_TEMPLATE,
         model_max_length=2048,
     )

@@ -93,10 +93,11 @@ def article_options(function):
         click.option("--length", type=Length(), default="medium", show_default=True, help=LENGTH_HELP),
         click.option(
             "--order",
-            type=click.Choice(["translate-first", "summarize-first"]),
+            type=click.Choice(["translate-first", "summarize-first", "direct"]),
             default="translate-first",
             show_default=True,
-            help="summarize-first summarises in the source language, then translates the summary.",
+            help="summarize-first summarises in the source language, then translates the summary; "
+            "direct: a chat model (--summarizer) reads the source language and writes the target's in one call.",
         ),
         click.option(
             "--translator",

@@ -31,6 +31,8 @@ def default_runtime(card: ModelCard, quantization: str) -> str:
     from summarize.engines.cpu import fastest_runtime
 
     fastest = fastest_runtime(card.task)
+    if card.chat:
+        return "ctranslate2"
     if fastest == "openvino" and (card.architecture not in SUPPORTED or quantization not in ENGINES["openvino"].quantizations):
         return "ctranslate2"
     return fastest
@@ -86,6 +88,8 @@ def convert(card: ModelCard, quantization: str = "int8", force: bool = False, ru
         raise EngineUnavailableError(f"runtime must be one of {', '.join(runtimes())}")
     if quantization not in ENGINES[runtime].quantizations:
         raise EngineUnavailableError(f"{runtime} quantization must be one of {', '.join(ENGINES[runtime].quantizations)}")
+    if card.chat and ENGINES[runtime].chat_model is None:
+        raise EngineUnavailableError(f"{runtime} does not run decoder-only chat models; convert '{card.alias}' for ctranslate2")
     source = resolve_weights(card, allow_download=False)
     target = converted_folder(card, quantization, source, runtime)
     if target.exists() and not force:
@@ -148,6 +152,20 @@ def quiet_transformers():
     finally:
         hf_logging.set_verbosity(level)
         hf_logging.enable_progress_bar()
+
+
+def conversion_for(card: ModelCard, runtime: str, device: str, allow_download: bool) -> Path:
+    """The folder a converted runtime loads `card` from on `device`: the card's own when it is a
+    conversion, else one found in the store, else one made now in the runtime's preferred
+    quantisation for the device (the weights downloaded first when allowed)."""
+    if card.converted_for == runtime:
+        return card.local_path
+    folder = find_converted(card, device, runtime)
+    if folder is None:
+        if allow_download:
+            resolve_weights(card, allow_download=True)
+        folder = convert(card, ENGINES[runtime].preferred[device][0], runtime=runtime)
+    return folder
 
 
 def ensure_converted(card: ModelCard, quantization: str, runtime: str) -> Path:

@@ -22,6 +22,9 @@ class TransformersChat(ChatModel):
         folder = resolve_weights(card, allow_download=allow_download)
         cpu.cap_runtimes()
         import torch
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
 
         if "SUMMARIZE_THREADS" in os.environ:
             torch.set_num_threads(cpu.threads())
@@ -104,4 +107,6 @@ class _Streamer:
             self.said = text
 
     def end(self) -> None:
-        pass
+        rest = self.tokenizer.decode(self.ids, skip_special_tokens=True)[len(self.said) :]
+        if rest:
+            self.stream(rest)

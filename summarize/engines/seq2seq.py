@@ -229,19 +229,10 @@ class Converted(Seq2Seq):
 
     @classmethod
     def load(cls, card: ModelCard, device: str, task: str, allow_download: bool) -> Converted:
-        from summarize.conversions.store import convert, find_converted
+        from summarize.conversions.store import conversion_for
 
         resolved = pick_device(device, cls.runtime)
-        if card.converted_for == cls.runtime:
-            return cls.from_folder(card, card.local_path, resolved, task)
-        folder = find_converted(card, resolved, cls.runtime)
-        if folder is None:
-            if allow_download:
-                from summarize.hub import resolve_weights
-
-                resolve_weights(card, allow_download=True)
-            folder = convert(card, ENGINES[cls.runtime].preferred[resolved][0], runtime=cls.runtime)
-        return cls.from_folder(card, folder, resolved, task)
+        return cls.from_folder(card, conversion_for(card, cls.runtime, resolved, allow_download), resolved, task)
 
     @classmethod
     def from_folder(cls, card: ModelCard, folder: Path, device: str, task: str) -> Converted:

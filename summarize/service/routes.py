@@ -33,7 +33,7 @@ class SummaryRequest(TranslationRequest):
     """What `summarize article` takes."""
 
     length: str = Field("medium", description="short, medium, long, a number, or a percentage (extractive)")
-    order: Literal["translate-first", "summarize-first"] = "translate-first"
+    order: Literal["translate-first", "summarize-first", "direct"] = "translate-first"
 
     @field_validator("length")
     @classmethod
