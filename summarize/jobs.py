@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from summarize.engines.base import Summarizer, Translator
@@ -36,6 +37,8 @@ class Options:
     progress: bool = False
     #: Translation output at most this times the source (plus the card's offset); None: the card's.
     length_factor: float | None = None
+    #: Gets the summary's text as a chat model generates it (`article` on a terminal).
+    stream: Callable[[str], None] | None = None
 
 
 def length_problem(length: str) -> str | None:
@@ -100,7 +103,9 @@ def finish_article(prepared: Prepared, options: Options, notify, translator_for=
             )
         with timer.measure("summarize"):
             body_sentences = [s for p in paragraphs[body] for s in p]
-            summary = summarize_sentences(body_sentences, summarizer, options.length, source, options.target)
+            summary = summarize_sentences(
+                body_sentences, summarizer, options.length, source, options.target, stream=options.stream
+            )
         translation = Translation(paragraphs, paragraphs, 0)
         translators = [summarizer]
         text, headline_text = summary.text, None
@@ -131,7 +136,7 @@ def finish_article(prepared: Prepared, options: Options, notify, translator_for=
             summarizer = summarizer_for(options.target)
         with timer.measure("summarize"):
             translated = [s for p in translation.target[body] for s in p]
-            summary = summarize_sentences(translated, summarizer, options.length, options.target)
+            summary = summarize_sentences(translated, summarizer, options.length, options.target, stream=options.stream)
         text = summary.text
         headline_text = " ".join(translation.target[0]) if doc.has_headline else None
     return {

@@ -185,17 +185,19 @@ class Summary:
 
 
 def summarize_sentences(
-    sentences: list[str], summarizer: Summarizer, length: str, language: str, into: str | None = None
+    sentences: list[str], summarizer: Summarizer, length: str, language: str, into: str | None = None, stream=None
 ) -> Summary:
     """One call if the text fits the budget, else map-reduce until one chunk fits. For an
     extractive summariser a percentage length is a share of the whole text's sentences, kept as
     that number at every level (a neural one refuses it). `into`: a chat model writes the summary
-    in that language from text in `language` (--order direct); the levels above the first read it."""
+    in that language from text in `language` (--order direct); the levels above the first read it.
+    `stream` gets the final summary's text as it is generated, where the summariser can stream."""
     if length.endswith("%") and summarizer.lengths_in_sentences:
         length = str(max(1, math.ceil(len(sentences) * float(length[:-1]) / 100)))
     calls_before = getattr(summarizer, "calls", None)
     budget = summarizer.max_input_tokens
     into_kw = {"into": into} if into else {}
+    streams = stream is not None and getattr(summarizer, "streams", False)
     if budget is None:
         return Summary(summarizer.summarize_batch([sentences], length, language, **into_kw)[0], [1], 0)
     levels, splits, current = [], 0, sentences
@@ -205,7 +207,8 @@ def summarize_sentences(
         if levels and len(chunks) >= levels[-1]:
             raise SummarizeError("the partial summaries stopped getting shorter; try --length short")
         levels.append(len(chunks))
-        partials = summarizer.summarize_batch(chunks, length, language, **into_kw)
+        last = {"stream": stream} if streams and len(chunks) == 1 else {}
+        partials = summarizer.summarize_batch(chunks, length, language, **into_kw, **last)
         if len(chunks) == 1:
             calls = None if calls_before is None else summarizer.calls - calls_before
             return Summary(partials[0], levels, splits, calls)

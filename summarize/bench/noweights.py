@@ -47,10 +47,11 @@ def random_config(card: ModelCard):
 def build_random_model(card: ModelCard, device: str = "cpu", dtype: str = "float32"):
     """The card's architecture, randomly initialised (seed 0), in eval mode."""
     import torch
-    from transformers import AutoModelForSeq2SeqLM
+    from transformers import AutoModelForCausalLM, AutoModelForSeq2SeqLM
 
     torch.manual_seed(0)
-    model = AutoModelForSeq2SeqLM.from_config(random_config(card), dtype=getattr(torch, dtype))
+    family = AutoModelForCausalLM if card.chat else AutoModelForSeq2SeqLM
+    model = family.from_config(random_config(card), dtype=getattr(torch, dtype))
     return model.to(device).eval()
 
 
@@ -116,8 +117,10 @@ def vocabulary_only_tokenizer(config):
     backend = Tokenizer(models.WordLevel(vocabulary, unk_token="<unk>"))
     backend.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
     bos = "<s>" if "<s>" in names.values() else "</s>"
+    # A chat model's engine needs a template; this one joins the messages (the bench feeds ids).
+    template = "{% for message in messages %}{{ message['content'] }}{% endfor %}" if not config.is_encoder_decoder else None
     return PreTrainedTokenizerFast(
-        tokenizer_object=backend, pad_token="<pad>", eos_token="</s>", unk_token="<unk>", bos_token=bos
+        tokenizer_object=backend, pad_token="<pad>", eos_token="</s>", unk_token="<unk>", bos_token=bos, chat_template=template
     )
 
 

@@ -22,7 +22,7 @@ def load(spec: dict):
     if spec.get("threads"):
         os.environ["SUMMARIZE_THREADS"] = str(spec["threads"])
     card = card_for_folder(Path(spec["folder"]), spec["task"])
-    model = runtime_class(spec["runtime"]).load(card, spec["device"], spec["task"], allow_download=False)
+    model = runtime_class(spec["runtime"], card.chat).load(card, spec["device"], spec["task"], allow_download=False)
     if spec.get("dtype"):
         import torch
 

@@ -31,6 +31,10 @@ WORKLOADS = {
     "distilbart": Workload("distilbart-cnn-12-6", 1, 4, 1024, 64),
     # A long article's map step: several full chunks summarised together.
     "distilbart-b4": Workload("distilbart-cnn-12-6", 4, 4, 1024, 64),
+    # A chat model's prompt read (one new token), then the same prompt with a 128-token answer:
+    # prefill tokens/s and decode ms/token follow (benchmarks/llm_speed.py).
+    "qwen-prefill": Workload("qwen2.5-0.5b-instruct", 1, 1, 1024, 1),
+    "qwen-decode": Workload("qwen2.5-0.5b-instruct", 1, 1, 1024, 128),
     "opus-big-b16": Workload(
         "opus-mt-tc-big-fr-en", 16, 4, 0, 40, dataset="flores200-fra-eng-dev", tokenizer="tokenizers/opus-mt-tc-big-fr-en"
     ),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from summarize.cli.common import (
@@ -24,11 +26,40 @@ from summarize.cli.common import (
 def article(source, literal, output, fmt, **job) -> None:
     """Summarise SOURCE (a file, - for stdin, or an http(s) URL) in the target language."""
     document = read_document(source, literal)
-    pipeline = job_pipeline(**job)
+    streamed = _Streamed() if fmt == "text" and output is None and sys.stdout.isatty() else None
+    pipeline = job_pipeline(**job, stream=streamed)
     result = pipeline.article(document)
+    if streamed and streamed.said:
+        streamed.finish(result["summary"])
     announce_engines(result["metadata"])
+    if streamed and streamed.said:
+        return
     rendered = {"text": lambda r: r["summary"], "json": as_json, "markdown": _markdown}[fmt](result)
     emit(rendered, output)
+
+
+class _Streamed:
+    """A chat model's summary printed as it is generated (on a terminal, as text); whitespace at
+    either end is held back, as the final summary has none."""
+
+    def __init__(self):
+        self.said = ""
+        self.held = ""
+
+    def __call__(self, text: str) -> None:
+        text = self.held + text if self.said else text.lstrip()
+        shown = text.rstrip()
+        self.held = text[len(shown) :]
+        if shown:
+            sys.stdout.write(shown)
+            sys.stdout.flush()
+            self.said += shown
+
+    def finish(self, summary: str) -> None:
+        """The line ended; anything the final text holds beyond what was streamed, added."""
+        rest = summary[len(self.said) :] if summary.startswith(self.said) else ""
+        sys.stdout.write(rest + "\n")
+        sys.stdout.flush()
 
 
 def _markdown(result: dict) -> str:

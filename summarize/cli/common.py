@@ -69,11 +69,12 @@ def pipeline_options(target: str, from_lang: str, **job) -> dict:
     return {"to": target, "source": from_lang, **job}
 
 
-def job_pipeline(**job):
-    """The Pipeline of a command's job options, its notes on stderr, progress bars on a terminal."""
+def job_pipeline(stream=None, **job):
+    """The Pipeline of a command's job options, its notes on stderr, progress bars on a terminal;
+    `stream` gets a chat model's summary as it is generated."""
     from summarize.api import Pipeline
 
-    return Pipeline(**pipeline_options(**job), notify=notify, progress=show_progress())
+    return Pipeline(**pipeline_options(**job), notify=notify, progress=show_progress(), stream=stream)
 
 
 def _output_option():

@@ -98,7 +98,9 @@ def show(alias: str) -> None:
     """Everything the card says about ALIAS."""
     card = lookup(alias)
     click.echo(f"{card.alias}: {card.description}")
-    for key in ("task", "hub_id", "revision", "architecture", "license", "parameters", "max_input_tokens"):
+    keys = ("hub_id", "revision", "architecture", "license", "parameters")
+    click.echo(f"  task: {'summarization and translation (a chat model)' if card.chat else card.task}")
+    for key in (*keys, "context_length") if card.chat else (*keys, "max_input_tokens"):
         click.echo(f"  {key}: {getattr(card, key)}")
     click.echo(f"  engines: {', '.join(card.engines)}")
     click.echo(f"  languages: {', '.join(card.source_languages) or 'any'} -> {', '.join(card.target_languages) or 'same'}")
@@ -107,12 +109,19 @@ def show(alias: str) -> None:
         from summarize.engines import cpu
         from summarize.engines.table import auto_runtimes
 
+        ranked = [r for r in auto_runtimes(card.task) if ENGINES[r].chat_model or not card.chat]
         click.echo(
-            f"  auto here: {' then '.join(auto_runtimes(card.task))} conversions first "
+            f"  auto here: {' then '.join(ranked)} conversions first "
             f"(measured fastest for {card.task} on {cpu.current().name} CPUs), else transformers"
         )
     if card.generation:
         click.echo("  generation: " + ", ".join(f"{k}={v}" for k, v in card.generation.items()))
+    if card.chat:
+        from summarize.engines.chat import DEFAULT_PROMPTS
+
+        for job in DEFAULT_PROMPTS:
+            shown = (card.prompts.get(job) or DEFAULT_PROMPTS[job] + " (default)").replace("\n", "\\n")
+            click.echo(f"  prompt {job}: {shown}")
     for score in card.scores:
         click.echo(f"  published: {score.metric} {score.value} on {score.dataset} ({score.source})")
     if card.hub_id and not card.pinned and card.local_path is None:

@@ -133,8 +133,8 @@ class ChatSummarizer(ModelBacked, Summarizer):
 
     language_preserving = True
     lengths_in_sentences = True
-    #: Set by the caller for the next summary's last call: gets the text as it is generated.
-    stream = None
+    #: `summarize_batch` takes `stream` (the text as it is generated, for a single passage).
+    streams = True
 
     @classmethod
     def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> ChatSummarizer:
@@ -144,7 +144,9 @@ class ChatSummarizer(ModelBacked, Summarizer):
     def calls(self) -> int:
         return self.model.calls
 
-    def summarize_batch(self, passages: list[list[str]], length: str, language: str, into: str | None = None) -> list[str]:
+    def summarize_batch(
+        self, passages: list[list[str]], length: str, language: str, into: str | None = None, stream=None
+    ) -> list[str]:
         """Each passage summarised in `into` (default: its own language, `language`)."""
         sentences = SENTENCES.get(length) or int(length)
         asked = "in one sentence" if sentences == 1 else f"in {sentences} sentences"
@@ -155,7 +157,7 @@ class ChatSummarizer(ModelBacked, Summarizer):
         else:
             prompts = [self.model.prompt("direct", text=" ".join(p), length=asked, **names) for p in passages]
         budget = TOKENS_PER_SENTENCE * sentences + ANSWER_OFFSET
-        return self.model.complete(prompts, [budget] * len(prompts), self.stream if len(passages) == 1 else None)
+        return self.model.complete(prompts, [budget] * len(prompts), stream)
 
 
 class ChatTranslator(ModelBacked, Translator):

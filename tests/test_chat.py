@@ -1,0 +1,214 @@
+"""Decoder-only chat models (engines/chat.py) on tiny Qwen2 and Llama models built offline,
+loaded through the real path: equal to a direct `generate`, batched equal to one by one,
+CTranslate2 float32 equal to transformers, sentence alignment repaired, `--order direct`,
+streaming, and the shipped chat cards."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from summarize.api import Pipeline
+from summarize.cards import load_cards, parse_card
+from summarize.cli import cli
+from summarize.engines.chat import ANSWER_OFFSET, DEFAULT_PROMPTS, TOKENS_PER_SENTENCE
+from summarize.errors import CardError
+from summarize.selection import choose
+from tests.corpus import SPANISH
+from tests.tiny_models import CHAT_ARCHITECTURES
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "noticia-valencia.es.txt"
+quiet = lambda message: None  # noqa: E731
+
+
+def summarizer(folder: Path, engine: str = "transformers"):
+    return choose("summarization", "es", None, str(folder), engine, "cpu", quiet)
+
+
+@pytest.mark.parametrize("arch", CHAT_ARCHITECTURES)
+def test_engine_output_equals_a_direct_generate_with_the_same_prompt(tiny_chat_models, arch):
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    folder = tiny_chat_models[arch]
+    got = summarizer(folder).summarize_batch([SPANISH[:2]], "short", "es")[0]
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    model = AutoModelForCausalLM.from_pretrained(folder)
+    prompt = DEFAULT_PROMPTS["summarize"].format(text=" ".join(SPANISH[:2]), language="Spanish", length="in one sentence")
+    inputs = tokenizer.apply_chat_template(
+        [{"role": "user", "content": prompt}], add_generation_prompt=True, return_dict=True, return_tensors="pt"
+    )
+    output = model.generate(**inputs, max_new_tokens=TOKENS_PER_SENTENCE + ANSWER_OFFSET, do_sample=False)
+    expected = tokenizer.decode(output[0, inputs["input_ids"].shape[1] :], skip_special_tokens=True).strip()
+    assert got == expected and got
+
+
+@pytest.mark.parametrize("arch", CHAT_ARCHITECTURES)
+def test_batched_equals_one_by_one(tiny_chat_models, arch):
+    engine = summarizer(tiny_chat_models[arch])
+    passages = [SPANISH[:1], SPANISH[2:5], SPANISH[6:8]]
+    together = engine.summarize_batch(passages, "medium", "es")
+    assert together == [engine.summarize_batch([p], "medium", "es")[0] for p in passages]
+    assert engine.calls == 6
+
+
+@pytest.mark.parametrize("arch", CHAT_ARCHITECTURES)
+def test_ctranslate2_float32_equals_transformers_greedy(tiny_chat_models, arch):
+    from summarize.cards import resolve
+    from summarize.conversions.store import convert
+
+    folder = tiny_chat_models[arch]
+    converted = convert(resolve(str(folder), "summarization"), "float32", runtime="ctranslate2")
+    fast = choose("summarization", "es", None, str(converted), "auto", "cpu", quiet)
+    assert fast.describe()["engine"] == "ctranslate2" and fast.describe()["quantization"] == "float32"
+    passages = [SPANISH[:2], SPANISH[3:4]]
+    assert fast.summarize_batch(passages, "short", "es") == summarizer(folder).summarize_batch(passages, "short", "es")
+
+
+class _Merging:
+    """A chat model that merges the first two sentences of every group, then answers alone ones well."""
+
+    def __init__(self, model):
+        self.model = model
+        self.calls = 0
+
+    def __getattr__(self, name):
+        return getattr(self.model, name)
+
+    def complete(self, prompts, max_new_tokens, stream=None):
+        answers = []
+        for prompt in prompts:
+            sentences = re.findall(r"^(\d+)\. (.*)$", prompt, re.MULTILINE)
+            if len(sentences) > 1:
+                merged = f"1. {sentences[0][1]} {sentences[1][1]}".upper()
+                answers.append(
+                    "\n".join([merged, *(f"{n - 1}. {s.upper()}" for n, s in ((int(n), s) for n, s in sentences[2:]))])
+                )
+            else:
+                answers.append(f"1. {sentences[0][1].upper()}")
+        self.calls += len(prompts)
+        return answers
+
+
+def test_a_group_that_comes_back_merged_is_retranslated_a_sentence_at_a_time(tiny_chat_models):
+    folder = tiny_chat_models["qwen2"]
+    translator = choose("translation", "es", "en", str(folder), "auto", "auto", quiet)
+    translator.model = _Merging(translator.model)
+    text = " ".join(SPANISH[:3]) + "\n\n" + SPANISH[3]
+    result = Pipeline(to="en", source="es", translator=str(folder)).translate(text)
+    assert [row["translation"] for row in result["alignment"]] == [s.upper() for s in SPANISH[:4]]
+    assert result["metadata"]["counts"]["sentences_retranslated_alone"] == 4
+    assert translator.model.calls == 1 + 4  # one group of four, then each alone
+
+
+def test_a_group_that_comes_back_whole_is_kept(tiny_chat_models):
+    folder = tiny_chat_models["llama"]
+    translator = choose("translation", "es", "en", str(folder), "auto", "auto", quiet)
+
+    class Faithful(_Merging):
+        def complete(self, prompts, max_new_tokens, stream=None):
+            self.calls += len(prompts)
+            return ["\n".join(f"{n}. {s[::-1]}" for n, s in re.findall(r"^(\d+)\. (.*)$", p, re.MULTILINE)) for p in prompts]
+
+    translator.model = Faithful(translator.model)
+    assert translator.translate_batch(SPANISH[:3], "es", "en") == [s[::-1] for s in SPANISH[:3]]
+    assert translator.realigned == (False, False, False) and translator.model.calls == 1
+
+
+def test_translate_tsv_keeps_one_line_per_source_sentence(tiny_chat_models):
+    text = " ".join(SPANISH[:4]) + "\n\n" + " ".join(SPANISH[4:6])
+    result = CliRunner().invoke(
+        cli, ["translate", "--text", text, "--from", "es", "--model", str(tiny_chat_models["qwen2"]), "--format", "tsv", "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = [line.split("\t") for line in result.stdout.rstrip("\n").split("\n")]
+    assert [row[1] for row in rows] == SPANISH[:6] and [row[0] for row in rows] == ["0"] * 4 + ["1"] * 2
+    assert all(len(row) == 3 for row in rows)
+
+
+def test_order_direct_makes_one_model_call_per_chunk(tiny_chat_models):
+    folder = str(tiny_chat_models["qwen2"])
+    result = CliRunner().invoke(cli, ["article", str(EXAMPLE), "--summarizer", folder, "--order", "direct", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    metadata = json.loads(result.stdout)["metadata"]
+    assert metadata["order"] == "direct" and metadata["languages"]["source"] == "es"
+    assert metadata["counts"]["chunks_per_level"] == [1] and metadata["counts"]["summary_model_calls"] == 1
+    assert metadata["summarizer"]["alias"] == "qwen2" and metadata["translator"]["engine"] == "transformers"
+
+
+def test_order_direct_goes_by_map_reduce_beyond_the_context(tiny_chat_models):
+    folder = str(tiny_chat_models["llama"])
+    engine = choose("summarization", "es", None, folder, "auto", "auto", quiet)
+    engine.max_input_tokens = 450  # as if the context were small: the article takes several chunks
+    counts = Pipeline(to="en", summarizer=folder, order="direct", length="short").article(EXAMPLE)["metadata"]["counts"]
+    assert len(counts["chunks_per_level"]) >= 2 and counts["chunks_per_level"][-1] == 1
+    assert counts["summary_model_calls"] == sum(counts["chunks_per_level"])
+
+
+def test_order_direct_refuses_a_summariser_that_is_not_a_chat_model():
+    result = CliRunner().invoke(cli, ["article", str(EXAMPLE), "--order", "direct", "--summarizer", "textrank"])
+    assert result.exit_code == 1 and "--order direct needs a chat model" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_the_summary_streams_as_it_is_generated(tiny_chat_models):
+    folder = str(tiny_chat_models["qwen2"])
+    pieces: list[str] = []
+    result = Pipeline(to="en", summarizer=folder, stream=pieces.append).article(EXAMPLE)
+    assert len(pieces) > 1 and "".join(pieces).strip() == result["summary"]
+
+
+def test_article_on_a_terminal_prints_the_streamed_summary_once(tiny_chat_models):
+    folder = str(tiny_chat_models["qwen2"])
+    expected = Pipeline(to="en", summarizer=folder).article(EXAMPLE)["summary"]
+    leader, follower = pty.openpty()
+    command = [sys.executable, "-m", "summarize", "article", str(EXAMPLE), "--summarizer", folder, "-q"]
+    process = subprocess.Popen(command, stdout=follower, stderr=subprocess.PIPE, env=os.environ)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    assert process.wait(timeout=120) == 0, process.stderr.read()
+    assert shown.decode("utf-8", "replace").replace("\r\n", "\n") == expected + "\n"
+
+
+def test_the_shipped_chat_cards_validate_and_show_licence_context_and_prompts():
+    chat = [card for card in load_cards().values() if card.chat]
+    assert {card.alias for card in chat} >= {"qwen2.5-0.5b-instruct", "qwen2.5-1.5b-instruct", "qwen3-0.6b", "qwen3-1.7b"}
+    for card in chat:
+        assert card.license == "apache-2.0" and card.context_length >= 32768
+        assert card.revision_note or card.pinned
+        rendered = {
+            "summarize": card.prompts["summarize"].format(text="TEXT", language="English", length="in one sentence"),
+            "translate": card.prompts["translate"].format(text="1. A", source="Spanish", target="English", count=1),
+            "direct": card.prompts["direct"].format(text="TEXT", source="Spanish", target="English", length="in one sentence"),
+        }
+        assert rendered["summarize"].endswith("TEXT") and "in English, in one sentence" in rendered["summarize"]
+        assert "1 numbered sentences from Spanish into English" in rendered["translate"]
+        assert "written in Spanish. Summarise it in English" in rendered["direct"]
+        shown = CliRunner().invoke(cli, ["models", "show", card.alias, "-q"])
+        assert shown.exit_code == 0
+        assert "license: apache-2.0" in shown.output and f"context_length: {card.context_length}" in shown.output
+        assert shown.output.count("  prompt ") == 3
+
+
+def test_a_chat_card_with_an_unknown_prompt_field_is_refused():
+    card = {"alias": "x", "task": "summarization", "engines": ["transformers"], "architecture": "qwen2", "hub_id": "a/b"}
+    with pytest.raises(CardError, match=r"prompts.summarize must hold \{text\}"):
+        parse_card({**card, "prompts": {"summarize": "Summarise {text} for {audience}"}}, "x.toml")
+    with pytest.raises(CardError, match="prompts are for chat models"):
+        parse_card({**card, "architecture": "bart", "prompts": {"summarize": "{text}"}}, "x.toml")
+    assert parse_card({**card, "prompts": {"direct": "{source} to {target}, {length}: {text}"}}, "x.toml").chat
