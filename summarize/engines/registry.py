@@ -11,10 +11,14 @@ from summarize.engines.table import ENGINES, engines_for
 from summarize.errors import EngineUnavailableError
 
 
-@cache
 def engine_class(task: str, name: str, chat: bool = False) -> type:
     """The class that serves `task` ('translation' or 'summarization') on engine `name`, for a
-    decoder-only chat model when `chat`."""
+    decoder-only chat model when `chat`; the same class object however it is asked for."""
+    return _engine_class(task, name, bool(chat))
+
+
+@cache
+def _engine_class(task: str, name: str, chat: bool) -> type:
     row = ENGINES.get(name)
     if row is None or not row.serves(task):
         raise EngineUnavailableError(f"engine '{name}' cannot do {task}; engines for it: {', '.join(engines_for(task))}")
