@@ -77,8 +77,20 @@ def results(
         num_gpus=gpus,
         batch_format="numpy",
     )
+    seen: set = set()
     for batch in processed.iter_batches(batch_size=batch_size, batch_format="numpy"):
-        yield [json.loads(line) for line in batch["record"]]
+        yield [_first_use(json.loads(line), seen) for line in batch["record"]]
+
+
+def _first_use(row: dict, seen: set) -> dict:
+    """The row, or (for an id seen before in this run) the error the local path gives it."""
+    from summarize.api import error_record
+    from summarize.errors import InputError
+
+    if row["id"] in seen:
+        return {"id": row["id"], **error_record(InputError(f"id {row['id']!r} is used twice"))}
+    seen.add(row["id"])
+    return row
 
 
 def _cpus_per_actor(ray, actors: int) -> float:

@@ -141,6 +141,7 @@ def test_ray_gives_the_same_records_as_the_local_path(tmp_path):
     pytest.importorskip("ray")
     lines = [json.dumps({"id": f"r{i}", "text": text}) for i, text in enumerate(_articles(7))]
     lines.insert(3, "{not json")
+    lines.append(json.dumps({"id": "r1", "text": "Otra noticia con un id ya usado."}))
     (tmp_path / "in.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     outputs = {}
     for executor in ("local", "ray"):
@@ -167,7 +168,8 @@ def test_ray_gives_the_same_records_as_the_local_path(tmp_path):
         assert result.returncode == 9, result.stderr
         outputs[executor] = [_without_timings(r) for r in _records(out)]
     assert outputs["ray"] == outputs["local"]
-    assert [r["error"] is None for r in outputs["ray"]] == [True] * 3 + [False] + [True] * 4
+    assert [r["error"] is None for r in outputs["ray"]] == [True] * 3 + [False] + [True] * 4 + [False]
+    assert outputs["ray"][-1]["error"] == "id 'r1' is used twice"
 
 
 def test_an_output_that_cannot_be_written_is_refused_before_any_work(tmp_path):

@@ -63,7 +63,8 @@ def batch(inputs, task, out, text_column, id_column, url_column, batch_size, fre
         options = pipeline_options(**job)
         batches = results(list(inputs), columns, set(output.done), task, options, batch_size, actors, ray_address)
     else:
-        batches = _local(job_pipeline(**job), task, records(list(inputs), columns), batch_size, output.done, counts)
+        # The ids done before this run: one seen again in this run is an error, not a skip.
+        batches = _local(job_pipeline(**job), task, records(list(inputs), columns), batch_size, set(output.done), counts)
     with _progress() as bar:
         for rows in batches:
             output.append(rows)
