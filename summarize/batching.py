@@ -91,7 +91,7 @@ class Batch:
         prepared = [attempt(lambda d=d: prepare(d, self.options)) for d in documents]
         ready = [p for p in prepared if isinstance(p, Prepared)]
         self._translate_together(ready)
-        served = lambda language: _Served(self.translator_for(language), self.translations)  # noqa: E731
+        served = lambda language: self._served_translator(language)  # noqa: E731
         if task == "translate":
             finish = lambda p: finish_translation(p, self.options, self.notify, served)  # noqa: E731
         else:
@@ -99,6 +99,12 @@ class Batch:
             summarizer = lambda language: _Served(self.summarizer_for(language), self.summaries)  # noqa: E731
             finish = lambda p: finish_article(p, self.options, self.notify, served, summarizer)  # noqa: E731
         return [p if isinstance(p, SummarizeError) else attempt(lambda p=p: finish(p)) for p in prepared]
+
+    def _served_translator(self, language: str):
+        """The translator from `language`, served from the pooled results; a translator that
+        works by paragraph (a chat model) translates each document itself."""
+        translator = self.translator_for(language)
+        return translator if getattr(translator, "by_paragraph", False) else _Served(translator, self.translations)
 
     def _translate_together(self, ready: list[Prepared]) -> None:
         """Every piece of every paragraph not in the target language, one call per source language."""
@@ -112,6 +118,8 @@ class Batch:
                 translator = self.translator_for(language)
             except SummarizeError:
                 continue  # each document's own step says it (or keeps the paragraph) as it would alone
+            if getattr(translator, "by_paragraph", False):
+                continue
             pieces = [piece for group in translation_pieces(list(sentences), translator, self.options.target) for piece in group]
             fresh = [p for p in dict.fromkeys(pieces) if (language, p) not in self.translations]
             if fresh:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from itertools import accumulate
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -99,7 +100,10 @@ def translate_paragraphs(
     flat = [s for p in paragraphs for s in p]
     pieces_per_sentence = translation_pieces(flat, translator, target)
     pieces = [piece for group in pieces_per_sentence for piece in group]
-    translated, runaway, alone = _translate_in_groups(pieces, translator, source, target, progress)
+    ends = list(accumulate(len(p) for p in paragraphs))
+    pieces_per_paragraph = [sum(len(g) for g in pieces_per_sentence[a:b]) for a, b in zip([0, *ends], ends)]
+    starts = tuple(accumulate(pieces_per_paragraph[:-1], initial=0))
+    translated, runaway, alone = _translate_in_groups(pieces, translator, source, target, progress, starts)
     out_flat, cursor = [], 0
     for group in pieces_per_sentence:
         out_flat.append(" ".join(translated[cursor : cursor + len(group)]))
@@ -150,13 +154,15 @@ def translate_by_language(
 
 
 def _translate_in_groups(
-    pieces: list[str], translator: Translator, source: str, target: str, progress: bool
+    pieces: list[str], translator: Translator, source: str, target: str, progress: bool, starts: tuple[int, ...] = ()
 ) -> tuple[list[str], int, int]:
     """Longest first in groups (for batching and a progress bar); results in input order, how
-    many ran to their length bound, and how many were translated again alone."""
+    many ran to their length bound, and how many were translated again alone. A translator that
+    works by paragraph is told where they start (`starts`)."""
     group_size = translator.progress_group
     if not progress or group_size is None or len(pieces) <= group_size:
-        translations = translator.translate_batch(pieces, source, target)
+        by_paragraph = {"starts": starts} if getattr(translator, "by_paragraph", False) else {}
+        translations = translator.translate_batch(pieces, source, target, **by_paragraph)
         return translations, translator.hit_length_bound, sum(translator.realigned)
     from tqdm import tqdm
 

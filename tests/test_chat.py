@@ -104,8 +104,9 @@ def test_a_group_that_comes_back_merged_is_retranslated_a_sentence_at_a_time(tin
     text = " ".join(SPANISH[:3]) + "\n\n" + SPANISH[3]
     result = Pipeline(to="en", source="es", translator=str(folder)).translate(text)
     assert [row["translation"] for row in result["alignment"]] == [s.upper() for s in SPANISH[:4]]
-    assert result["metadata"]["counts"]["sentences_retranslated_alone"] == 4
-    assert translator.model.calls == 1 + 4  # one group of four, then each alone
+    # The first paragraph's group of three came back merged; the second paragraph's one sentence did not.
+    assert result["metadata"]["counts"]["sentences_retranslated_alone"] == 3
+    assert translator.model.calls == 2 + 3
 
 
 def test_a_group_that_comes_back_whole_is_kept(tiny_chat_models):
@@ -212,3 +213,23 @@ def test_a_chat_card_with_an_unknown_prompt_field_is_refused():
     with pytest.raises(CardError, match="prompts are for chat models"):
         parse_card({**card, "architecture": "bart", "prompts": {"summarize": "{text}"}}, "x.toml")
     assert parse_card({**card, "prompts": {"direct": "{source} to {target}, {length}: {text}"}}, "x.toml").chat
+
+
+def test_groups_never_span_paragraphs_and_batches_of_documents_equal_one_at_a_time(tiny_chat_models):
+    folder = str(tiny_chat_models["llama"])
+    translator = choose("translation", "es", "en", folder, "auto", "auto", quiet)
+    calls: list[list[int]] = []
+    real_complete = translator.model.complete
+
+    def recorded(batch, bounds, stream=None):
+        calls.append([len(re.findall(r"^\d+\. ", p, re.MULTILINE)) for p in batch])
+        return real_complete(batch, bounds, stream)
+
+    translator.model.complete = recorded
+    documents = [" ".join(SPANISH[:2]) + "\n\n" + " ".join(SPANISH[2:5]), " ".join(SPANISH[5:9])]
+    pipeline = Pipeline(to="en", source="es", translator=folder)
+    one_at_a_time = [pipeline.translate(d)["paragraphs"] for d in documents]
+    # Group calls (the calls of sentences retranslated alone hold ones only): one per document,
+    # a group per paragraph.
+    assert [sizes for sizes in calls if max(sizes) > 1] == [[2, 3], [4]]
+    assert [r["paragraphs"] for r in pipeline.translations(documents)] == one_at_a_time

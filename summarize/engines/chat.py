@@ -123,7 +123,9 @@ class ChatModel(ABC):
             settings = {"max_new_tokens": most, "min_new_tokens": 0}
             generated = self.generate_ids([ids[i] for i in batch], settings, stream if len(prompts) == 1 else None)
             for index, new in zip(batch, generated):
-                answers[index] = _THINKING.sub("", self.tokenizer.decode(new, skip_special_tokens=True)).strip()
+                # Greedy decoding: the first tokens are those a call with this prompt's own bound gives.
+                text = self.tokenizer.decode(new[: max_new_tokens[index]], skip_special_tokens=True)
+                answers[index] = _THINKING.sub("", text).strip()
         self.calls += len(prompts)
         return answers
 
@@ -164,14 +166,19 @@ class ChatTranslator(ModelBacked, Translator):
     """Translation by a chat model: groups of numbered sentences, repaired one by one when the
     answer does not keep them one to one."""
 
-    progress_group = 32
+    #: One call per document (its groups batched inside), so that a group never spans paragraphs.
+    progress_group = None
+    #: `translate_batch` takes `starts`, where paragraphs begin; the batching core does not pool
+    #: such a translator's sentences across documents (a group's context is its own paragraph).
+    by_paragraph = True
 
     @classmethod
     def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> ChatTranslator:
         return cls(cls.model_class.load(card, device, "translation", allow_download))
 
-    def translate_batch(self, sentences: list[str], source: str, target: str) -> list[str]:
-        groups = self._groups(sentences)
+    def translate_batch(self, sentences: list[str], source: str, target: str, starts: tuple[int, ...] = ()) -> list[str]:
+        """`starts`: the indexes where paragraphs begin (a group never spans two)."""
+        groups = self._groups(sentences, set(starts))
         answers = self.model.complete(
             [self._prompt(group, source, target) for group in groups], [self._bound(group) for group in groups]
         )
@@ -190,12 +197,14 @@ class ChatTranslator(ModelBacked, Translator):
         self.hit_length_bound, self.ran_away = 0, (False,) * len(sentences)
         return translations
 
-    def _groups(self, sentences: list[str]) -> list[list[str]]:
-        """Consecutive sentences, GROUP_SENTENCES at most and a third of the budget in tokens."""
+    def _groups(self, sentences: list[str], starts: set[int]) -> list[list[str]]:
+        """Consecutive sentences of one paragraph, GROUP_SENTENCES at most and a third of the
+        budget in tokens."""
         groups, current, tokens = [], [], 0
-        for sentence in sentences:
+        for index, sentence in enumerate(sentences):
             length = self.model.count_tokens(sentence)
-            if current and (len(current) >= GROUP_SENTENCES or tokens + length > self.max_input_tokens // 3):
+            full = len(current) >= GROUP_SENTENCES or tokens + length > self.max_input_tokens // 3
+            if current and (full or index in starts):
                 groups.append(current)
                 current, tokens = [], 0
             current.append(sentence)
