@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-from itertools import accumulate
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from summarize.cards import load_cards
 from summarize.engines.base import Summarizer, Translator
