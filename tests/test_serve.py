@@ -74,6 +74,19 @@ def test_translate_takes_form_and_json_lists_and_reports_the_detected_language()
     assert "detectedLanguage" not in fixed
 
 
+def test_alternatives_and_frontend_settings_answer_as_libretranslate_does(tmp_path):
+    keys = tmp_path / "keys.txt"
+    keys.write_text("alpha\n")
+    with client(api_keys_file=str(keys), max_request_bytes=5000) as http:
+        answer = http.post(
+            "/translate", json={"q": ["Hola.", "Adiós."], "source": "es", "target": "en", "alternatives": 3, "api_key": "alpha"}
+        ).json()
+        settings = http.get("/frontend/settings").json()
+    assert answer["alternatives"] == [[], []] and len(answer["translatedText"]) == 2
+    assert settings["keyRequired"] is True and settings["charLimit"] == 5000
+    assert settings["language"]["target"] == {"code": "en", "name": "English"}
+
+
 def test_html_format_keeps_the_tags_and_translates_each_text_between_them():
     markup = '<p class="lead">Buenos <b>días</b> a todos</p><script>var hola = 1;</script>'
     with client() as http:

@@ -17,6 +17,7 @@ from summarize.cards import ModelCard
 from summarize.engines.base import ModelBacked, Summarizer, Translator, check_budget
 from summarize.engines.bounds import output_bound
 from summarize.errors import ModelUnavailableError
+from summarize.text.langdetect import language_name
 
 DEFAULT_PROMPTS = {
     "summarize": "Summarise this news article in {language}, {length}. Reply with the summary only.\n\n{text}",
@@ -38,15 +39,6 @@ CONTEXT_RESERVE = 512
 GROUP_SENTENCES = 8
 _NUMBERED = re.compile(r"^\s*(\d+)\s*[.)]\s*(.*?)\s*$")
 _THINKING = re.compile(r"<think>.*?</think>", re.DOTALL)
-
-
-def language_name(code: str) -> str:
-    from summarize.text.langdetect import language_name as name
-
-    try:
-        return name(code)
-    except ValueError:
-        return code
 
 
 class ChatModel(ABC):

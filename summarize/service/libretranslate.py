@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from summarize.errors import InputError, LanguageError
 from summarize.service import markup
 from summarize.service.guard import Refused
+from summarize.text.langdetect import language_name
 from summarize.text.readers import document_from_text
 
 router = APIRouter(tags=["LibreTranslate"])
@@ -91,6 +92,9 @@ async def translate(request: Request):
     if source == "auto":
         detected = [a[1] for a in answers]
         response["detectedLanguage"] = detected if many else detected[0]
+    if str(params.get("alternatives") or "0").strip() not in ("", "0"):
+        # Asked for alternative translations: none are made here (one greedy or beam answer).
+        response["alternatives"] = [[] for _ in texts] if many else []
     return response
 
 
@@ -154,8 +158,22 @@ async def detect(request: Request):
 
 @router.get("/languages", summary="Languages served here, with their targets (LibreTranslate)")
 async def languages(request: Request):
-    from summarize.text.langdetect import language_name
-
     pairs = request.app.state.service.pairs
     codes = sorted({code for pair in pairs for code in pair})
     return [{"code": code, "name": language_name(code), "targets": sorted(t for s, t in pairs if s == code)} for code in codes]
+
+
+@router.get("/frontend/settings", summary="What LibreTranslate's web page and plug-ins read first")
+async def frontend_settings(request: Request):
+    settings = request.app.state.service.settings
+    return {
+        "charLimit": settings.max_request_bytes,
+        "keyRequired": settings.api_keys_file is not None,
+        "suggestions": False,
+        "filesTranslation": False,
+        "supportedFilesFormat": [],
+        "language": {
+            "source": {"code": "auto", "name": "Auto Detect"},
+            "target": {"code": settings.target, "name": language_name(settings.target)},
+        },
+    }

@@ -62,10 +62,13 @@ def _ranked(detector, text: str) -> list[tuple[str, float]]:
 
 
 def language_name(code: str) -> str:
-    """The English name of an ISO 639-1 code ("es": "Spanish")."""
+    """The English name of an ISO 639-1 code ("es": "Spanish"); a code lingua does not know, as it is."""
     from lingua import IsoCode639_1, Language
 
-    return Language.from_iso_code_639_1(IsoCode639_1.from_str(code)).name.title()
+    try:
+        return Language.from_iso_code_639_1(IsoCode639_1.from_str(code)).name.title()
+    except ValueError:
+        return code
 
 
 def _unserved(sample: str, served: tuple[str, ...]) -> tuple[str, float] | None:
