@@ -120,3 +120,10 @@ def test_a_multiword_never_joins_two_sentences_of_a_batch():
     batched = translator.translate_batch(["Buenos", "días", "a todos"], "es", "en")
     alone = [translator.translate_batch([s], "es", "en")[0] for s in ("Buenos", "días", "a todos")]
     assert batched == alone and all(batched)
+
+
+@pytest.mark.skipif(not shutil.which("apertium"), reason="Apertium is not installed")
+def test_no_double_space_where_apertium_drops_a_word():
+    translator = ApertiumTranslator(load_cards()["apertium"])
+    (out,) = translator.translate_batch(["El proyecto, que se ejecutará en cuatro años, prevé construir."], "es", "en")
+    assert "  " not in out and out.startswith("The project")

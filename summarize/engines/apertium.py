@@ -109,6 +109,7 @@ class ApertiumTranslator(Translator):
         output, blanks = returned[0::2][: len(lines)], returned[1::2][: len(lines) - 1]
         if len(output) != len(lines) or any(blank.strip() for blank in blanks):
             raise EngineUnavailableError(f"Apertium returned {len(output)} lines for {len(lines)} sentences")
+        # Apertium leaves a double space where it drops a word ("will execute  in"): spaces collapsed.
         if self.keep_marks:
-            return [t.strip() for t in output]
-        return [strip_marks(t.strip(), s) for t, s in zip(output, lines)]
+            return [" ".join(t.split()) for t in output]
+        return [" ".join(strip_marks(t, s).split()) for t, s in zip(output, lines)]
