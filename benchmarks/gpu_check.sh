@@ -24,7 +24,7 @@ fi
 "$PYTHON" -m pytest -q -m gpu -p no:cacheprovider tests
 
 OUT=benchmarks/runs/gpu
-for workload in opus-b16 opus-b1 distilbart distilbart-b4; do
+for workload in opus-b16 opus-b1 distilbart distilbart-b4 qwen-prefill qwen-decode; do
     "$PYTHON" -m summarize bench latency --no-weights --workload "$workload" --device cuda \
         --engine transformers,ctranslate2:float16,ctranslate2:int8_float16 --runs "$RUNS" \
         --out "$OUT/$workload" --fresh -q > /dev/null

@@ -47,3 +47,14 @@ def test_bench_latency_on_cuda_reports_peak_gpu_memory(tmp_path):
     for engine in ("transformers", "ctranslate2"):
         summary = json.loads((tmp_path / "run" / engine / "summary.json").read_text())
         assert summary["model"]["device"] == "cuda" and summary["latency"]["peak_gpu_mb"] > 0
+
+
+def test_chat_models_run_on_cuda_with_both_runtimes(tiny_chat_models):
+    card = card_for_folder(tiny_chat_models["qwen2"], "summarization")
+    engine = load(card, "summarization", "cuda", False, "transformers")
+    assert engine.describe()["device"] == "cuda" and engine.describe()["quantization"] == "float16"
+    folder = convert(card, "float16")
+    fast = load(card_for_folder(folder, "summarization"), "summarization", "cuda", False)
+    assert fast.describe()["engine"] == "ctranslate2" and fast.describe()["quantization"] == "float16"
+    for summarizer in (engine, fast):
+        assert len(summarizer.summarize_batch([SPANISH[:2], SPANISH[2:4]], "short", "es")) == 2
