@@ -2,7 +2,8 @@
 # The GPU checks, on a machine with CUDA: the GPU-marked tests, then the no-weights latency
 # workloads on the GPU (transformers in float16, CTranslate2 in float16 and int8_float16), and
 # one table of engine x workload: seconds per call, tokens/s, peak GPU memory, ratio to
-# transformers float16. Installs nothing. Without CUDA it says so and exits 0.
+# transformers float16 (qwen-prefill and qwen-decode time a chat model's prompt and answer).
+# Installs nothing. Without CUDA it says so and exits 0.
 #
 #   bash benchmarks/gpu_check.sh [RUNS]      (from the repository root; default 5 runs)
 set -euo pipefail
