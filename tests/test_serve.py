@@ -186,6 +186,23 @@ def test_a_request_over_the_timeout_gets_504_and_the_service_goes_on(monkeypatch
     assert quick.status_code == 200
 
 
+class _SlowArticle(_Article):
+    def do_GET(self):
+        time.sleep(2)
+        super().do_GET()
+
+
+def test_the_timeout_covers_the_whole_request_a_slow_url_included():
+    site = ThreadingHTTPServer(("127.0.0.1", 0), _SlowArticle)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    try:
+        with client(allow_private_urls=True, request_timeout_s=0.5) as http:
+            answer = http.post("/summarize", json={"url": f"http://127.0.0.1:{site.server_address[1]}/lenta"})
+    finally:
+        site.shutdown()
+    assert answer.status_code == 504 and "Not done within 0.5 s" in one_line_error(answer)
+
+
 def test_bad_requests_get_one_line_400_or_422():
     with client() as http:
         answers = {

@@ -91,11 +91,15 @@ class Service:
         return sorted({s for s, t in self.pairs if t == target})
 
     async def run(self, task: str, document: Document, target: str, **request) -> dict:
-        """One job through the batcher, within the request timeout."""
-        options = self.settings.options(target, **request)
+        """One job through the batcher."""
+        return await self.batcher.run(task, self.settings.options(target, **request), document)
+
+    async def within_timeout(self, work):
+        """`work` (a request's whole handling: reading a URL, detecting, the jobs) within the
+        request timeout; a job not yet started when it runs out is dropped from its batch."""
         timeout = self.settings.request_timeout_s
         try:
-            return await asyncio.wait_for(self.batcher.run(task, options, document), timeout)
+            return await asyncio.wait_for(work, timeout)
         except TimeoutError:
             raise TimedOut(f"Not done within {timeout:g} s (summarize serve --request-timeout); try a shorter text") from None
 

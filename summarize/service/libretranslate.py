@@ -86,7 +86,8 @@ async def translate(request: Request):
     if fmt not in ("text", "html"):
         raise Refused(400, f"Invalid request: format must be text or html, not {fmt!r}")
     _check_languages(service, source, target)
-    answers = await asyncio.gather(*(_translate_one(service, text, source, target, fmt) for text in texts))
+    every = asyncio.gather(*(_translate_one(service, text, source, target, fmt) for text in texts))
+    answers = await service.within_timeout(every)
     translated = [a[0] for a in answers]
     response: dict = {"translatedText": translated if many else translated[0]}
     if source == "auto":

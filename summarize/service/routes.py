@@ -56,15 +56,23 @@ async def _document(service, body: TranslationRequest, request: Request):
 @router.post("/summarize", tags=["summarize"], summary="Summarise an article in the target language")
 async def summarize(body: SummaryRequest, request: Request) -> dict:
     service = request.app.state.service
-    document = await _document(service, body, request)
-    return await service.run("article", document, body.target, source=body.source, length=body.length, order=body.order)
+
+    async def work() -> dict:
+        document = await _document(service, body, request)
+        return await service.run("article", document, body.target, source=body.source, length=body.length, order=body.order)
+
+    return await service.within_timeout(work())
 
 
 @router.post("/translate/aligned", tags=["summarize"], summary="Translate, sentence by sentence aligned")
 async def translate_aligned(body: TranslationRequest, request: Request) -> dict:
     service = request.app.state.service
-    document = await _document(service, body, request)
-    return await service.run("translate", document, body.target, source=body.source)
+
+    async def work() -> dict:
+        document = await _document(service, body, request)
+        return await service.run("translate", document, body.target, source=body.source)
+
+    return await service.within_timeout(work())
 
 
 @router.get("/models", tags=["summarize"], summary="Engines loaded, language pairs, batching and notes")
