@@ -333,3 +333,18 @@ def test_the_serve_command_starts_worker_processes_with_the_chosen_settings(tmp_
         server.terminate()
         server.wait(timeout=30)
     assert models["batching"]["max_batch"] == 4 and {e["alias"] for e in models["engines"]} == {"apertium", "textrank"}
+
+
+def test_serve_on_a_busy_port_says_so_in_one_line_before_loading_anything():
+    import socket
+
+    from click.testing import CliRunner
+
+    from summarize.cli import cli
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        result = CliRunner().invoke(cli, ["serve", "--port", str(taken.getsockname()[1])])
+    assert result.exit_code == 1 and "cannot listen on 127.0.0.1:" in result.output
+    assert "Traceback" not in result.output and "engines loaded" not in result.output

@@ -77,6 +77,7 @@ def serve(host: str, port: int, workers: int, **chosen) -> None:
     except ImportError as missing:
         raise EngineUnavailableError(f"serving needs {missing.name}: pip install 'summarize[serve]'") from None
     settings = Settings(**chosen)
+    _check_free(host, port)
     if workers == 1:
         from summarize.service.app import create_app
 
@@ -85,3 +86,19 @@ def serve(host: str, port: int, workers: int, **chosen) -> None:
     os.environ[ENVIRONMENT] = settings.to_environment()
     factory = "summarize.service.app:app_from_environment"
     uvicorn.run(factory, factory=True, host=host, port=port, workers=workers, log_level="info", access_log=False)
+
+
+def _check_free(host: str, port: int) -> None:
+    """Refuse an address another process listens on, before any engine loads (uvicorn would
+    load them, then stop with its own exit code)."""
+    import socket
+
+    from summarize.errors import SummarizeError
+
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((host, port))
+    except OSError as exc:
+        raise SummarizeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
