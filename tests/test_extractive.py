@@ -17,7 +17,7 @@ def _summarizer(alias: str) -> ExtractiveSummarizer:
 
 
 def test_lead_takes_the_first_sentences():
-    assert _summarizer("lead").summarize(ENGLISH, "medium", "en") == " ".join(ENGLISH[:3])
+    assert _summarizer("lead").summarize_batch([ENGLISH], "medium", "en")[0] == " ".join(ENGLISH[:3])
 
 
 @pytest.mark.parametrize(("length", "count"), [("short", 1), ("medium", 3), ("long", 5)])
@@ -25,7 +25,7 @@ def test_lead_takes_the_first_sentences():
 def test_graph_summaries_pick_whole_sentences_in_document_order(alias, length, count):
     article = shared_file("articles", "taliban-china.en.txt").read_text(encoding="utf-8")
     sentences = [s for p in split_paragraphs(article) for s in split_sentences(p, "en")]
-    summary = _summarizer(alias).summarize(sentences, length, "en")
+    summary = _summarizer(alias).summarize_batch([sentences], length, "en")[0]
     chosen = [s for s in sentences if s in summary]
     assert len(chosen) == count
     positions = [summary.index(s) for s in chosen]

@@ -85,9 +85,6 @@ class Summarizer(Engine):
     def summarize_batch(self, passages: list[list[str]], length: str, language: str) -> list[str]:
         """Summarise each passage; `length` is short, medium or long."""
 
-    def summarize(self, sentences: list[str], length: str, language: str) -> str:
-        return self.summarize_batch([sentences], length, language)[0]
-
 
 class IdentityTranslator(Translator):
     """The translation step when the text is already in the target language."""
