@@ -4,14 +4,11 @@ prompts padded on the left."""
 from __future__ import annotations
 
 import json
-import os
 
 from summarize.cards import ModelCard
-from summarize.engines import cpu
 from summarize.engines.chat import ChatModel
-from summarize.engines.huggingface import pick_dtype
+from summarize.engines.huggingface import pick_dtype, prepared_torch, said_as_unavailable
 from summarize.engines.seq2seq import pick_device
-from summarize.errors import ModelUnavailableError
 from summarize.hub import resolve_weights
 
 
@@ -20,27 +17,19 @@ class TransformersChat(ChatModel):
 
     def __init__(self, card: ModelCard, device: str = "auto", allow_download: bool = True):
         folder = resolve_weights(card, allow_download=allow_download)
-        cpu.cap_runtimes()
-        import torch
+        torch = prepared_torch()
+        from transformers import AutoModelForCausalLM
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()
-
-        if "SUMMARIZE_THREADS" in os.environ:
-            torch.set_num_threads(cpu.threads())
-        from transformers import AutoModelForCausalLM
-
         device = pick_device(device)
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-        try:
+        with said_as_unavailable(card, folder):
             model = AutoModelForCausalLM.from_pretrained(
                 folder, use_safetensors=True, trust_remote_code=False, dtype=pick_dtype(device, card.architecture)
             )
-        except Exception as exc:  # corrupt or incomplete files surface as many exception types
-            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise ModelUnavailableError(f"model '{card.alias}' in {folder} cannot be loaded: {first_line}") from None
-        self.model = model.to(device).eval()
-        super().__init__(card, folder, device, config.get("max_position_embeddings"))
+            self.model = model.to(device).eval()
+            super().__init__(card, folder, device, config.get("max_position_embeddings"))
         self.tokenizer.padding_side = "left"
         if self.tokenizer.pad_token_id is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token

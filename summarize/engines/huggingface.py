@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+from contextlib import contextmanager
 
 from summarize.cards import ModelCard, architecture_of
 from summarize.engines import cpu
@@ -25,6 +26,29 @@ def pick_dtype(device: str, architecture: str):
     return torch.bfloat16 if architecture in ("t5", "mt5") else torch.float16
 
 
+def prepared_torch():
+    """torch, with the CPU class's cap set before its first kernel and SUMMARIZE_THREADS applied."""
+    cpu.cap_runtimes()  # oneDNN reads its cap at its first kernel
+    import torch
+
+    if "SUMMARIZE_THREADS" in os.environ:
+        torch.set_num_threads(cpu.threads())
+    return torch
+
+
+@contextmanager
+def said_as_unavailable(card: ModelCard, folder):
+    """Files that cannot be loaded (corrupt or incomplete ones surface as many exception types)
+    become one ModelUnavailableError line."""
+    try:
+        yield
+    except ModelUnavailableError:
+        raise
+    except Exception as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ModelUnavailableError(f"model '{card.alias}' in {folder} cannot be loaded: {first_line}") from None
+
+
 class TransformersModel(Seq2Seq):
     """The model's weights (safetensors) loaded by transformers."""
 
@@ -33,17 +57,13 @@ class TransformersModel(Seq2Seq):
 
     def __init__(self, card: ModelCard, device: str = "auto", allow_download: bool = True):
         folder = resolve_weights(card, allow_download=allow_download)
-        cpu.cap_runtimes()  # oneDNN reads its cap at its first kernel
-        import torch
-
-        if "SUMMARIZE_THREADS" in os.environ:
-            torch.set_num_threads(cpu.threads())
+        torch = prepared_torch()
         from transformers import AutoModelForSeq2SeqLM
 
         device = pick_device(device)
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         architecture = card.architecture if card.architecture != "auto" else architecture_of(config)
-        try:
+        with said_as_unavailable(card, folder):
             model = AutoModelForSeq2SeqLM.from_pretrained(
                 folder, use_safetensors=True, trust_remote_code=False, dtype=pick_dtype(device, architecture)
             )
@@ -59,9 +79,6 @@ class TransformersModel(Seq2Seq):
             # Lengths are stated as new tokens (Seq2Seq.generation); total lengths left on the
             # model's config would only make transformers warn that both were set.
             self.model.generation_config.max_length = self.model.generation_config.min_length = None
-        except Exception as exc:  # corrupt or incomplete files surface as many exception types
-            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise ModelUnavailableError(f"model '{card.alias}' in {folder} cannot be loaded: {first_line}") from None
         self._torch = torch
 
     @classmethod
