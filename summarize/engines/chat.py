@@ -170,6 +170,7 @@ class ChatTranslator(ModelBacked, Translator):
 
     def translate_batch(self, sentences: list[str], source: str, target: str, starts: tuple[int, ...] = ()) -> list[str]:
         """`starts`: the indexes where paragraphs begin (a group never spans two)."""
+        self._tokens = {s: self.model.count_tokens(s) for s in dict.fromkeys(sentences)}
         groups = self._groups(sentences, set(starts))
         answers = self.model.complete(
             [self._prompt(group, source, target) for group in groups], [self._bound(group) for group in groups]
@@ -194,7 +195,7 @@ class ChatTranslator(ModelBacked, Translator):
         budget in tokens."""
         groups, current, tokens = [], [], 0
         for index, sentence in enumerate(sentences):
-            length = self.model.count_tokens(sentence)
+            length = self._tokens[sentence]
             full = len(current) >= GROUP_SENTENCES or tokens + length > self.max_input_tokens // 3
             if current and (full or index in starts):
                 groups.append(current)
@@ -210,7 +211,7 @@ class ChatTranslator(ModelBacked, Translator):
         )
 
     def _bound(self, group: list[str]) -> int:
-        return sum(output_bound(self.card, self.model.count_tokens(s)) + 4 for s in group)
+        return sum(output_bound(self.card, self._tokens[s]) + 4 for s in group)
 
     def describe(self) -> dict:
         return {**super().describe(), "prompt": "numbered sentences, repaired one by one"}

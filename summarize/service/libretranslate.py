@@ -67,6 +67,13 @@ def _required(params: dict, name: str) -> str | list:
     return value
 
 
+async def admitted(request: Request) -> dict:
+    """The request's parameters, once its caller is admitted (API key, rate limit)."""
+    params = await parameters(request)
+    request.app.state.service.gate.admit(params.get("api_key"), request.client.host if request.client else "")
+    return params
+
+
 def _texts(params: dict) -> tuple[list[str], bool]:
     q = _required(params, "q")
     texts = q if isinstance(q, list) else [q]
@@ -78,8 +85,7 @@ def _texts(params: dict) -> tuple[list[str], bool]:
 @router.post("/translate", openapi_extra=_TRANSLATE_BODY, summary="Translate text (LibreTranslate)")
 async def translate(request: Request):
     service = request.app.state.service
-    params = await parameters(request)
-    service.gate.admit(params.get("api_key"), request.client.host if request.client else "")
+    params = await admitted(request)
     texts, many = _texts(params)
     source, target = params.get("source") or "auto", _required(params, "target")
     fmt = params.get("format") or "text"
@@ -146,10 +152,7 @@ async def detect(request: Request):
     from summarize.pipeline import supported_languages
     from summarize.text.langdetect import ranked_languages
 
-    service = request.app.state.service
-    params = await parameters(request)
-    service.gate.admit(params.get("api_key"), request.client.host if request.client else "")
-    texts, _ = _texts(params)
+    texts, _ = _texts(await admitted(request))
     text = "\n".join(texts)
     if not text.strip():
         raise InputError("Invalid request: q is blank")
