@@ -170,10 +170,10 @@ class ChatTranslator(ModelBacked, Translator):
 
     def translate_batch(self, sentences: list[str], source: str, target: str, starts: tuple[int, ...] = ()) -> list[str]:
         """`starts`: the indexes where paragraphs begin (a group never spans two)."""
-        self._tokens = {s: self.model.count_tokens(s) for s in dict.fromkeys(sentences)}
-        groups = self._groups(sentences, set(starts))
+        tokens = {s: self.model.count_tokens(s) for s in dict.fromkeys(sentences)}
+        groups = self._groups(sentences, set(starts), tokens)
         answers = self.model.complete(
-            [self._prompt(group, source, target) for group in groups], [self._bound(group) for group in groups]
+            [self._prompt(group, source, target) for group in groups], [self._bound(group, tokens) for group in groups]
         )
         translations: list[str | None] = []
         for group, answer in zip(groups, answers):
@@ -181,7 +181,7 @@ class ChatTranslator(ModelBacked, Translator):
         alone = [i for i, t in enumerate(translations) if t is None]
         if alone:
             redone = self.model.complete(
-                [self._prompt([sentences[i]], source, target) for i in alone], [self._bound([sentences[i]]) for i in alone]
+                [self._prompt([sentences[i]], source, target) for i in alone], [self._bound([sentences[i]], tokens) for i in alone]
             )
             for index, answer in zip(alone, redone):
                 lines = _numbered_lines(answer, 1)
@@ -190,12 +190,12 @@ class ChatTranslator(ModelBacked, Translator):
         self.hit_length_bound, self.ran_away = 0, (False,) * len(sentences)
         return translations
 
-    def _groups(self, sentences: list[str], starts: set[int]) -> list[list[str]]:
+    def _groups(self, sentences: list[str], starts: set[int], tokens: dict[str, int]) -> list[list[str]]:
         """Consecutive sentences of one paragraph, GROUP_SENTENCES at most and a third of the
         budget in tokens."""
         groups, current, tokens = [], [], 0
         for index, sentence in enumerate(sentences):
-            length = self._tokens[sentence]
+            length = tokens[sentence]
             full = len(current) >= GROUP_SENTENCES or tokens + length > self.max_input_tokens // 3
             if current and (full or index in starts):
                 groups.append(current)
@@ -210,8 +210,8 @@ class ChatTranslator(ModelBacked, Translator):
             "translate", text=numbered, source=language_name(source), target=language_name(target), count=len(group)
         )
 
-    def _bound(self, group: list[str]) -> int:
-        return sum(output_bound(self.card, self._tokens[s]) + 4 for s in group)
+    def _bound(self, group: list[str], tokens: dict[str, int]) -> int:
+        return sum(output_bound(self.card, tokens[s]) + 4 for s in group)
 
     def describe(self) -> dict:
         return {**super().describe(), "prompt": "numbered sentences, repaired one by one"}
