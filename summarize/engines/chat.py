@@ -180,9 +180,9 @@ class ChatTranslator(ModelBacked, Translator):
             translations.extend(_numbered_lines(answer, len(group)) or [None] * len(group))
         alone = [i for i, t in enumerate(translations) if t is None]
         if alone:
-            redone = self.model.complete(
-                [self._prompt([sentences[i]], source, target) for i in alone], [self._bound([sentences[i]], tokens) for i in alone]
-            )
+            lone = [[sentences[i]] for i in alone]
+            prompts = [self._prompt(one, source, target) for one in lone]
+            redone = self.model.complete(prompts, [self._bound(one, tokens) for one in lone])
             for index, answer in zip(alone, redone):
                 lines = _numbered_lines(answer, 1)
                 translations[index] = lines[0] if lines else " ".join(answer.split())
@@ -193,15 +193,15 @@ class ChatTranslator(ModelBacked, Translator):
     def _groups(self, sentences: list[str], starts: set[int], tokens: dict[str, int]) -> list[list[str]]:
         """Consecutive sentences of one paragraph, GROUP_SENTENCES at most and a third of the
         budget in tokens."""
-        groups, current, tokens = [], [], 0
+        groups, current, filled = [], [], 0
         for index, sentence in enumerate(sentences):
             length = tokens[sentence]
-            full = len(current) >= GROUP_SENTENCES or tokens + length > self.max_input_tokens // 3
+            full = len(current) >= GROUP_SENTENCES or filled + length > self.max_input_tokens // 3
             if current and (full or index in starts):
                 groups.append(current)
-                current, tokens = [], 0
+                current, filled = [], 0
             current.append(sentence)
-            tokens += length
+            filled += length
         return groups + [current] if current else groups
 
     def _prompt(self, group: list[str], source: str, target: str) -> str:
