@@ -64,7 +64,14 @@ from summarize.errors import EngineUnavailableError
     help="Per API key (or client address without keys); more get 429. 0: no limit.",
 )
 @click.option("--allow-private-urls", is_flag=True, help="Let /summarize fetch loopback and private-network URLs.")
-def serve(host: str, port: int, workers: int, **chosen) -> None:
+@click.option(
+    "--max-connections",
+    type=click.IntRange(min=1),
+    default=256,
+    show_default=True,
+    help="Connections and requests held at once per process; more get 503 (bounds the queue's memory).",
+)
+def serve(host: str, port: int, workers: int, max_connections: int, **chosen) -> None:
     """Serve translation and summaries over HTTP: LibreTranslate's /translate, /detect and
     /languages; /summarize, /translate/aligned, /models, /health, /metrics; a page at /, the
     API's documentation at /docs."""
@@ -78,14 +85,14 @@ def serve(host: str, port: int, workers: int, **chosen) -> None:
         raise EngineUnavailableError(f"serving needs {missing.name}: pip install 'summarize[serve]'") from None
     settings = Settings(**chosen)
     _check_free(host, port)
+    server = {"host": host, "port": port, "log_level": "info", "access_log": False, "limit_concurrency": max_connections}
     if workers == 1:
         from summarize.service.app import create_app
 
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
+        uvicorn.run(create_app(settings), **server)
         return
     os.environ[ENVIRONMENT] = settings.to_environment()
-    factory = "summarize.service.app:app_from_environment"
-    uvicorn.run(factory, factory=True, host=host, port=port, workers=workers, log_level="info", access_log=False)
+    uvicorn.run("summarize.service.app:app_from_environment", factory=True, workers=workers, **server)
 
 
 def _check_free(host: str, port: int) -> None:
