@@ -13,6 +13,7 @@ from summarize.cli.common import (
     common_options,
     emit,
     job_pipeline,
+    notify,
     read_document,
     source_options,
 )
@@ -56,9 +57,13 @@ class _Streamed:
             self.said += shown
 
     def finish(self, summary: str) -> None:
-        """The line ended; anything the final text holds beyond what was streamed, added."""
-        rest = summary[len(self.said) :] if summary.startswith(self.said) else ""
-        sys.stdout.write(rest + "\n")
+        """The line ended; anything the final text holds beyond what was streamed, added. A final
+        text that does not begin with what was streamed (a cleaned-up answer) is printed whole."""
+        if summary.startswith(self.said):
+            sys.stdout.write(summary[len(self.said) :] + "\n")
+        else:
+            notify("the streamed text differs from the final summary, which follows")
+            sys.stdout.write("\n" + summary + "\n")
         sys.stdout.flush()
 
 
