@@ -38,7 +38,7 @@ class _Served:
     @property
     def calls(self) -> int | None:
         """As the engine's own count: only for engines that count their model calls."""
-        return self.served_calls if getattr(self.engine, "calls", None) is not None else None
+        return self.served_calls if self.engine.calls is not None else None
 
     def __getattr__(self, name: str):
         return getattr(self.engine, name)
@@ -104,7 +104,7 @@ class Batch:
         """The translator from `language`, served from the pooled results; a translator that
         works by paragraph (a chat model) translates each document itself."""
         translator = self.translator_for(language)
-        return translator if getattr(translator, "by_paragraph", False) else _Served(translator, self.translations)
+        return translator if translator.by_paragraph else _Served(translator, self.translations)
 
     def _translate_together(self, ready: list[Prepared]) -> None:
         """Every piece of every paragraph not in the target language, one call per source language."""
@@ -118,7 +118,7 @@ class Batch:
                 translator = self.translator_for(language)
             except SummarizeError:
                 continue  # each document's own step says it (or keeps the paragraph) as it would alone
-            if getattr(translator, "by_paragraph", False):
+            if translator.by_paragraph:
                 continue
             pieces = [piece for group in translation_pieces(list(sentences), translator, self.options.target) for piece in group]
             fresh = [p for p in dict.fromkeys(pieces) if (language, p) not in self.translations]

@@ -161,7 +161,7 @@ def _translate_in_groups(
     works by paragraph is told where they start (`starts`)."""
     group_size = translator.progress_group
     if not progress or group_size is None or len(pieces) <= group_size:
-        by_paragraph = {"starts": starts} if getattr(translator, "by_paragraph", False) else {}
+        by_paragraph = {"starts": starts} if translator.by_paragraph else {}
         translations = translator.translate_batch(pieces, source, target, **by_paragraph)
         return translations, translator.hit_length_bound, sum(translator.realigned)
     from tqdm import tqdm
@@ -200,10 +200,10 @@ def summarize_sentences(
     `stream` gets the final summary's text as it is generated, where the summariser can stream."""
     if length.endswith("%") and summarizer.lengths_in_sentences:
         length = str(max(1, math.ceil(len(sentences) * float(length[:-1]) / 100)))
-    calls_before = getattr(summarizer, "calls", None)
+    calls_before = summarizer.calls
     budget = summarizer.max_input_tokens
     into_kw = {"into": into} if into else {}
-    streams = stream is not None and getattr(summarizer, "streams", False)
+    streams = stream is not None and summarizer.streams
     if budget is None:
         return Summary(summarizer.summarize_batch([sentences], length, language, **into_kw)[0], [1], 0)
     levels, splits, current = [], 0, sentences

@@ -64,6 +64,9 @@ class Translator(Engine):
     ran_away: tuple[bool, ...] = ()
     #: Sentences of the last call translated again alone to keep them one to one (chat models).
     realigned: tuple[bool, ...] = ()
+    #: `translate_batch` takes `starts` (where paragraphs begin) and works a paragraph at a time;
+    #: the batching core does not pool its sentences across documents.
+    by_paragraph: bool = False
     #: Sentences per call when a progress bar is shown; None: always one call (cheap engines
     #: whose per-call start-up would dominate, such as a subprocess).
     progress_group: int | None = 64
@@ -80,6 +83,10 @@ class Summarizer(Engine):
     language_preserving: bool = True
     #: Whether a number `length` counts sentences (extractive) rather than new tokens (neural).
     lengths_in_sentences: bool = False
+    #: `summarize_batch` takes `stream`, which gets a single passage's summary as it is generated.
+    streams: bool = False
+    #: Model calls made so far, where the engine counts them (None: it does not).
+    calls: int | None = None
 
     @abstractmethod
     def summarize_batch(self, passages: list[list[str]], length: str, language: str) -> list[str]:

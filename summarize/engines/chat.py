@@ -127,7 +127,6 @@ class ChatSummarizer(ModelBacked, Summarizer):
 
     language_preserving = True
     lengths_in_sentences = True
-    #: `summarize_batch` takes `stream` (the text as it is generated, for a single passage).
     streams = True
 
     @classmethod
@@ -160,8 +159,6 @@ class ChatTranslator(ModelBacked, Translator):
 
     #: One call per document (its groups batched inside), so that a group never spans paragraphs.
     progress_group = None
-    #: `translate_batch` takes `starts`, where paragraphs begin; the batching core does not pool
-    #: such a translator's sentences across documents (a group's context is its own paragraph).
     by_paragraph = True
 
     @classmethod
