@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -65,3 +66,44 @@ def test_http_error_is_one_line(server):
 def test_unreachable_url_is_one_line():
     result = CliRunner().invoke(cli, ["article", "http://127.0.0.1:9/nothing"])
     assert result.exit_code == 2 and "cannot be fetched" in result.output
+
+
+def _resolver(answers: list[str], calls: list[str]):
+    """A getaddrinfo that answers each name with the next of `answers` (the last one again
+    after that), as a name server changing its answer would."""
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host.replace(".", "").isdigit():  # an address: no name server involved
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (host, port or 0))]
+        calls.append(host)
+        address = answers[min(len(calls), len(answers)) - 1]
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port or 0))]
+
+    return getaddrinfo
+
+
+def test_a_name_that_turns_private_after_the_check_is_not_fetched(server, monkeypatch):
+    """DNS rebinding: the URL check sees a public address, the connection would see loopback."""
+    from summarize.errors import InputError
+    from summarize.text.readers import read_source
+
+    port = server.rsplit(":", 1)[1]
+    calls: list[str] = []
+    monkeypatch.setattr(socket, "getaddrinfo", _resolver(["93.184.216.34", "127.0.0.1"], calls))
+    with pytest.raises(InputError, match=r"'news.example' is a loopback or private address \(127.0.0.1\)"):
+        read_source(f"http://news.example:{port}/news/budget", public_only=True)
+    assert calls == ["news.example", "news.example"]
+
+
+def test_the_connection_goes_to_the_address_that_was_checked(server, monkeypatch):
+    """The name is resolved once per connection and the socket opened to that very address
+    (here loopback, counted as public for the test): no second lookup in between."""
+    from summarize.text import readers
+
+    port = server.rsplit(":", 1)[1]
+    calls: list[str] = []
+    monkeypatch.setattr(socket, "getaddrinfo", _resolver(["127.0.0.1"], calls))
+    monkeypatch.setattr(readers, "is_public", lambda address: True)
+    document = readers.read_source(f"http://news.example:{port}/news/budget", public_only=True)
+    assert "Council" in " ".join(document.paragraphs)
+    assert calls == ["news.example", "news.example"]  # the URL check, then the connection's own

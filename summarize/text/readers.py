@@ -79,7 +79,7 @@ def _fetch(url: str, max_bytes: int, public_only: bool) -> tuple[bytes, str, boo
     proxies from the environment are used; a password in the URL is never printed."""
     shown = redact(url)
     deadline = time.monotonic() + limit("url_deadline_s")
-    opener = urllib.request.build_opener(*([_PublicRedirects()] if public_only else []))
+    opener = urllib.request.build_opener(*(_public_only_handlers() if public_only else ()))
     try:
         if public_only:
             check_public(url)
@@ -109,13 +109,70 @@ def check_public(url: str) -> None:
     """Refuse a URL whose host is, or resolves to, a loopback, private, link-local or reserved
     address: a service must not be made to fetch from its own network."""
     host = urllib.parse.urlsplit(url).hostname or ""
+    _public_addresses(host, None, redact(url))
+
+
+def _public_addresses(host: str, port: int | None, shown: str) -> list[tuple]:
+    """The addresses `host` resolves to (getaddrinfo's entries), refused unless all are public."""
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError, ValueError):
-        raise InputError(f"{redact(url)}: the host '{host}' cannot be resolved") from None
-    for address in addresses:
-        if not ipaddress.ip_address(address.split("%")[0]).is_global:
-            raise InputError(f"{redact(url)}: '{host}' is a loopback or private address ({address}), not fetched here")
+        raise InputError(f"{shown}: the host '{host}' cannot be resolved") from None
+    for info in infos:
+        address = info[4][0]
+        if not is_public(address):
+            raise InputError(f"{shown}: '{host}' is a loopback or private address ({address}), not fetched here")
+    return infos
+
+
+def is_public(address: str) -> bool:
+    return ipaddress.ip_address(address.split("%")[0]).is_global
+
+
+def _connect_public(address: tuple, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_address=None) -> socket.socket:
+    """socket.create_connection to the addresses just resolved and checked, never to a second
+    answer of the name server: a name that changes between the check and the connection
+    (DNS rebinding) cannot lead inside."""
+    host, port = address
+    error: OSError | None = None
+    for *_, sockaddr in _public_addresses(host, port, host):
+        try:
+            return socket.create_connection(sockaddr[:2], timeout, source_address)
+        except OSError as exc:
+            error = exc
+    raise error or OSError(f"no address for {host}")
+
+
+class _PublicAddressesOnly:
+    """An HTTP(S) connection that connects through _connect_public."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = _connect_public
+
+
+class _PublicHTTPConnection(_PublicAddressesOnly, http.client.HTTPConnection):
+    pass
+
+
+class _PublicHTTPSConnection(_PublicAddressesOnly, http.client.HTTPSConnection):
+    pass
+
+
+def _proxied(request: urllib.request.Request) -> bool:
+    """Sent through a proxy from the environment: the proxy resolves the name, so only the URL's
+    name can be checked (check_public, on the URL and on every redirect)."""
+    return request.has_proxy() or bool(request._tunnel_host)
+
+
+class _PublicHTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(http.client.HTTPConnection if _proxied(req) else _PublicHTTPConnection, req)
+
+
+class _PublicHTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(http.client.HTTPSConnection if _proxied(req) else _PublicHTTPSConnection, req, context=self._context)
 
 
 class _PublicRedirects(urllib.request.HTTPRedirectHandler):
@@ -124,6 +181,11 @@ class _PublicRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         check_public(newurl)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _public_only_handlers() -> tuple:
+    """The opener's handlers for `public_only`: every connection and redirect to public addresses."""
+    return (_PublicHTTPHandler(), _PublicHTTPSHandler(), _PublicRedirects())
 
 
 def _refuse_non_text(content_type: str, shown: str) -> None:
