@@ -6,10 +6,13 @@ through the same resumable output."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import logging
 import os
+import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -52,7 +55,10 @@ def results(
         raise EngineUnavailableError("--executor ray needs Ray Data: pip install 'summarize[ray]'") from None
     files = [str(path) for path in input_files(inputs)]
     _quiet(ray)
-    ray.init(address=address, ignore_reinit_error=True, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR)
+    with _without_level_banner():
+        ray.init(
+            address=address, ignore_reinit_error=True, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR
+        )
     ray.data.DataContext.get_current().execution_options.preserve_order = True
     ray.data.DataContext.get_current().enable_progress_bars = False
     skipped = ray.put(done)
@@ -126,6 +132,26 @@ def _quiet(ray) -> None:
         if type(handler).__name__ == "PlainRayHandler":
             handler.setLevel(logging.ERROR)
     warnings.filterwarnings("ignore", module="ray\\.data")
+
+
+@contextlib.contextmanager
+def _without_level_banner():
+    """Ray's core announces on stderr, at its start, the log level RAY_BACKEND_LOG_LEVEL gave it
+    (the one line it writes before applying that level): that line is dropped, whatever else is
+    written to stderr meanwhile is passed on."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as captured:
+        os.dup2(captured.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            captured.seek(0)
+            for line in captured.read().decode("utf-8", "replace").splitlines(keepends=True):
+                if "Set ray log level from environment variable" not in line:
+                    sys.stderr.write(line)
 
 
 def _cuda() -> bool:

@@ -166,6 +166,8 @@ def test_ray_gives_the_same_records_as_the_local_path(tmp_path):
             timeout=300,
         )
         assert result.returncode == 9, result.stderr
+        # The run's own notes and its one-line error, nothing of Ray's.
+        assert all(line.startswith(("note: ", "Error: ")) for line in result.stderr.splitlines()), result.stderr
         outputs[executor] = [_without_timings(r) for r in _records(out)]
     assert outputs["ray"] == outputs["local"]
     assert [r["error"] is None for r in outputs["ray"]] == [True] * 3 + [False] + [True] * 4 + [False]
