@@ -45,6 +45,9 @@ class _TimedRequest:
         self.calls += 1
         return result
 
+    def __getattr__(self, name):
+        return getattr(self.request, name)
+
 
 class _TimedModel:
     """A compiled model whose requests are timed, and whose calls (the encoder's) are timed too."""

@@ -117,6 +117,10 @@ class OVRunner:
             "position": 0,
         }
         encoder_mask = np.where(attention_mask == 1, 0.0, MASKED).astype(np.float32)
+        openvino = _import_openvino()
+        # The inputs every step shares, set once (passing them with each call costs about 0.5 ms).
+        for name, value in {"encoder_mask": encoder_mask, **cross}.items():
+            request.set_tensor(name, openvino.Tensor(value, shared_memory=True))
 
         def step(tokens: np.ndarray, origins: np.ndarray | None) -> np.ndarray:
             # Outputs are the request's own buffers (share_outputs), rewritten by the next call: the
@@ -133,8 +137,6 @@ class OVRunner:
                     "position": np.array([state["position"]]),
                     "self_keys": keys,
                     "self_values": values,
-                    "encoder_mask": encoder_mask,
-                    **cross,
                 },
                 share_inputs=True,
                 share_outputs=True,
