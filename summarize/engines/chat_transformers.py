@@ -7,12 +7,12 @@ import json
 
 from summarize.cards import ModelCard
 from summarize.engines.chat import ChatModel
-from summarize.engines.huggingface import pick_dtype, prepared_torch, said_as_unavailable
+from summarize.engines.huggingface import OnTransformers, pick_dtype, prepared_torch, said_as_unavailable
 from summarize.engines.seq2seq import pick_device
 from summarize.hub import resolve_weights
 
 
-class TransformersChat(ChatModel):
+class TransformersChat(OnTransformers, ChatModel):
     runtime = "transformers"
 
     def __init__(self, card: ModelCard, device: str = "auto", allow_download: bool = True):
@@ -34,16 +34,6 @@ class TransformersChat(ChatModel):
         if self.tokenizer.pad_token_id is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
         self._torch = torch
-
-    @classmethod
-    def load(cls, card: ModelCard, device: str, task: str, allow_download: bool) -> TransformersChat:
-        return cls(card, device, allow_download)
-
-    def precision(self) -> str:
-        return str(self.model.dtype).removeprefix("torch.")
-
-    def threads(self) -> int | None:
-        return self._torch.get_num_threads() if self.device == "cpu" else None
 
     def generate_ids(self, inputs: list[list[int]], settings: dict, stream=None) -> list[list[int]]:
         padded = self.tokenizer.pad({"input_ids": inputs}, padding=True, return_tensors="pt")

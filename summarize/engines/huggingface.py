@@ -49,7 +49,22 @@ def said_as_unavailable(card: ModelCard, folder):
         raise ModelUnavailableError(f"model '{card.alias}' in {folder} cannot be loaded: {first_line}") from None
 
 
-class TransformersModel(Seq2Seq):
+class OnTransformers:
+    """What the transformers engines (sequence-to-sequence and chat) share: built from a card,
+    a device and whether to download; `model` a torch model, `_torch` the prepared torch."""
+
+    @classmethod
+    def load(cls, card: ModelCard, device: str, task: str, allow_download: bool):
+        return cls(card, device, allow_download)
+
+    def precision(self) -> str:
+        return str(self.model.dtype).removeprefix("torch.")
+
+    def threads(self) -> int | None:
+        return self._torch.get_num_threads() if self.device == "cpu" else None
+
+
+class TransformersModel(OnTransformers, Seq2Seq):
     """The model's weights (safetensors) loaded by transformers."""
 
     runtime = "transformers"
@@ -80,16 +95,6 @@ class TransformersModel(Seq2Seq):
             # model's config would only make transformers warn that both were set.
             self.model.generation_config.max_length = self.model.generation_config.min_length = None
         self._torch = torch
-
-    @classmethod
-    def load(cls, card: ModelCard, device: str, task: str, allow_download: bool) -> TransformersModel:
-        return cls(card, device, allow_download)
-
-    def precision(self) -> str:
-        return str(self.model.dtype).removeprefix("torch.")
-
-    def threads(self) -> int | None:
-        return self._torch.get_num_threads() if self.device == "cpu" else None
 
     def generation_config(self, length: str | None = None, target: str | None = None):
         """The model's saved GenerationConfig with every setting of `generation` stated on it."""
