@@ -42,8 +42,8 @@ def main() -> None:
 
     logging.set_verbosity_error()
     logging.disable_progress_bar()
-    from summarize.cards import card_for_folder
-    from summarize.conversions.store import convert
+    from summarize.catalog.cards import card_for_folder
+    from summarize.catalog.conversions import convert
     from summarize.engines.huggingface import TransformersModel
     from tests.corpus import ENGLISH, SPANISH
     from tests.tiny_models import build
@@ -55,16 +55,15 @@ def main() -> None:
         card = card_for_folder(build(architecture, root / architecture), task)
         reference = TransformersModel(card, "cpu")
         target = "en" if task == "translation" else None
-        reference.set_source_language("es" if target else None)
-        expected = reference.generate(inputs, target=target)
+        source = "es" if target else None
+        expected = reference.generate(inputs, target=target, source=source)
         row = []
         for runtime, architectures in RUNTIMES.items():
             if architecture not in architectures:
                 continue
             for quantization in ("float32", "int8"):
                 engine = load(runtime, card, convert(card, quantization, runtime=runtime), task)
-                engine.set_source_language("es" if target else None)
-                same = sum(a == b for a, b in zip(expected, engine.generate(inputs, target=target)))
+                same = sum(a == b for a, b in zip(expected, engine.generate(inputs, target=target, source=source)))
                 totals[runtime, quantization][0] += same
                 totals[runtime, quantization][1] += len(inputs)
                 row.append(f"{runtime} {quantization} {same}/{len(inputs)}")

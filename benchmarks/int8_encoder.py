@@ -57,8 +57,8 @@ def main() -> None:
     args = parser.parse_args()
     from summarize.bench.datasets import load
     from summarize.bench.noweights import random_model_folder
-    from summarize.cards import card_for_folder, lookup
-    from summarize.conversions.store import ensure_converted
+    from summarize.catalog.cards import card_for_folder, lookup
+    from summarize.catalog.conversions import ensure_converted
     from tests.corpus import ENGLISH, SPANISH
     from tests.tiny_models import build
 

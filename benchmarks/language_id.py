@@ -21,8 +21,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from summarize.core.steps import supported_languages
 from summarize.errors import LanguageError
-from summarize.pipeline import supported_languages
 from summarize.text.langdetect import detect, detect_paragraphs, detect_sentences
 
 FLORES = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "flores200"

@@ -72,18 +72,17 @@ def user_run(folder: Path, work: Path) -> None:
 
 
 def engine_run(folder: Path, engine: str, count: int) -> None:
-    """The engine's translate_batch (bound and retries) against decoding exactly the bound."""
-    from summarize.cards import card_for_folder
+    """The engine's translation call (bound and retries) against decoding exactly the bound."""
+    from summarize.catalog.cards import card_for_folder
     from summarize.engines.registry import engine_class
 
     translator = engine_class("translation", engine).from_card(card_for_folder(folder, "translation"), device="cpu")
     model = translator.model
     texts = sentences(count)
-    translator.translate_batch(texts[:2], "fr", "en")  # warm-up
+    translator.translate(texts[:2], "fr", "en")  # warm-up
     start = time.perf_counter()
-    translator.translate_batch(texts, "fr", "en")
+    runaway = sum(translator.translate(texts, "fr", "en").ran_away)
     bounded = time.perf_counter() - start
-    runaway = translator.hit_length_bound
     settings = model.generation(target="en")
     ids = [model.tokenizer(text).input_ids for text in texts]
     start = time.perf_counter()

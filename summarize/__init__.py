@@ -9,7 +9,7 @@ __all__ = ["Pipeline", "__version__"]
 def __getattr__(name: str):
     # Imported on first use, so that `import summarize` (and `summarize --help`) stays light.
     if name == "Pipeline":
-        from summarize.api import Pipeline
+        from summarize.core.pipeline import Pipeline
 
         return Pipeline
     raise AttributeError(f"module 'summarize' has no attribute {name!r}")

@@ -28,16 +28,6 @@ def tiny_chat_models(tmp_path_factory) -> dict[str, Path]:
 
 
 @pytest.fixture(autouse=True)
-def fresh_engine_choice():
-    """Each test chooses its engines anew (the process-wide choice cache starts empty)."""
-    from summarize.selection import forget_choices
-
-    forget_choices()
-    yield
-    forget_choices()
-
-
-@pytest.fixture(autouse=True)
 def isolated_hub(tmp_path, monkeypatch):
     """An empty Hugging Face cache and offline mode: no test reaches the network."""
     cache = tmp_path / "hf-cache"

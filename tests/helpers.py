@@ -31,3 +31,32 @@ def fake_cache_entry(cache: Path, hub_id: str, source: Path, revision: str = "ma
         (repo / "refs" / revision).parent.mkdir(parents=True, exist_ok=True)
         (repo / "refs" / revision).write_text(commit)
     return snapshot
+
+
+def summarize_alone(sentences: list[str], summarizer, length: str, language: str, into: str | None = None):
+    """The summary step for one document's sentences (its error raised)."""
+    from summarize.core.jobs import Work
+    from summarize.core.steps import summarize_together
+    from summarize.text.document import Document
+
+    work = Work(Document(("-",), "test"))
+    summary = summarize_together([(work, sentences)], summarizer, length, language, into)[0]
+    if work.error is not None:
+        raise work.error
+    return summary
+
+
+def translate_alone(paragraphs: list[list[str]], translator, source: str, target: str):
+    """The translation step for one document's paragraphs, all in `source`, by `translator`."""
+    from summarize.core.engines import Engines
+    from summarize.core.jobs import Work
+    from summarize.core.steps import Translating, translate_together
+    from summarize.text.document import Document
+
+    work = Work(Document(("-",), "test"))
+    engines = Engines(given={("translation", source, target): translator})
+    part = Translating(work, paragraphs, [source] * len(paragraphs))
+    translation = translate_together([part], target, engines, forced=True)[0]
+    if work.error is not None:
+        raise work.error
+    return translation

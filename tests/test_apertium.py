@@ -8,7 +8,7 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from summarize.cards import load_cards
+from summarize.catalog.cards import load_cards
 from summarize.cli import cli
 from summarize.engines.apertium import ApertiumTranslator, strip_marks
 from summarize.errors import EngineUnavailableError

@@ -181,7 +181,7 @@ def test_an_output_that_cannot_be_written_is_refused_before_any_work(tmp_path):
 
 
 def test_a_log_cut_by_a_kill_keeps_its_whole_records_on_lines_of_their_own(tmp_path):
-    from summarize.batch_output import Output
+    from summarize.corpora.output import Output
 
     log = tmp_path / "out.jsonl"
     log.write_text('{"id": "a", "error": null}\n{"id": "b", "error": null}', encoding="utf-8")  # newline lost

@@ -14,9 +14,9 @@ from click.testing import CliRunner
 
 from summarize.bench.compare import pareto_front
 from summarize.bench.significance import mean_paired, translation_paired
-from summarize.cards import card_for_folder
+from summarize.catalog.cards import card_for_folder
+from summarize.catalog.conversions import convert
 from summarize.cli import cli
-from summarize.conversions.store import convert
 from tests.corpus import ENGLISH, SPANISH
 
 BASELINE = ["the cat sat on mat", "hello world", "a b c d", "the dog ran fast", "rain fell in the north today"]
@@ -163,7 +163,7 @@ eos_token_id = 0
 
 
 def test_latency_interleaves_engines_with_forced_lengths_and_reuses_conversions(tmp_path, monkeypatch):
-    from summarize.home import summarize_home
+    from summarize.catalog.home import summarize_home
 
     cards = summarize_home() / "cards"
     cards.mkdir(parents=True)
@@ -202,7 +202,7 @@ def test_real_opus_mt_tokenizer_runs_the_whole_translate_path(tmp_path):
     import sentencepiece
 
     from summarize.bench.noweights import random_model_folder
-    from summarize.cards import lookup
+    from summarize.catalog.cards import lookup
     from tests.helpers import shared_file
 
     tokenizer = shared_file("tokenizers", "opus-mt-tc-big-fr-en", "source.spm").parent

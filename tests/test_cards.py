@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarize.cards import card_for_folder, load_cards, parse_card, resolve
+from summarize.catalog.cards import card_for_folder, load_cards, parse_card, resolve
 from summarize.errors import CardError, UnknownModelError
 
 REQUIRED = {
@@ -130,7 +130,7 @@ def test_malformed_cards_are_named(data, why):
 
 
 def test_a_card_file_that_is_not_utf8_is_named(tmp_path):
-    from summarize.cards import load_cards
+    from summarize.catalog.cards import load_cards
 
     (tmp_path / "latin.toml").write_bytes('alias = "canción"\n'.encode("latin-1"))
     with pytest.raises(CardError, match="latin.toml: not UTF-8"):

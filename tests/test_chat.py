@@ -16,21 +16,25 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from summarize.api import Pipeline
-from summarize.cards import load_cards, parse_card
+from summarize.catalog.cards import load_cards, parse_card
 from summarize.cli import cli
+from summarize.core.engines import Engines
+from summarize.core.options import Options
+from summarize.core.pipeline import Pipeline
 from summarize.engines.chat import ANSWER_OFFSET, DEFAULT_PROMPTS, TOKENS_PER_SENTENCE
 from summarize.errors import CardError
-from summarize.selection import choose
 from tests.corpus import SPANISH
 from tests.tiny_models import CHAT_ARCHITECTURES
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "noticia-valencia.es.txt"
-quiet = lambda message: None  # noqa: E731
 
 
 def summarizer(folder: Path, engine: str = "transformers"):
-    return choose("summarization", "es", None, str(folder), engine, "cpu", quiet)
+    return Engines(Options(summarizer=str(folder), engine=engine, device="cpu")).summarizer("es").engine
+
+
+def translator(folder: Path):
+    return Engines(Options(translator=str(folder))).translator("es", "en").engine
 
 
 @pytest.mark.parametrize("arch", CHAT_ARCHITECTURES)
@@ -53,20 +57,23 @@ def test_engine_output_equals_a_direct_generate_with_the_same_prompt(tiny_chat_m
 @pytest.mark.parametrize("arch", CHAT_ARCHITECTURES)
 def test_batched_equals_one_by_one(tiny_chat_models, arch):
     engine = summarizer(tiny_chat_models[arch])
+    prompts = []
+    complete = engine.model.complete
+    engine.model.complete = lambda asked, *rest: prompts.extend(asked) or complete(asked, *rest)
     passages = [SPANISH[:1], SPANISH[2:5], SPANISH[6:8]]
     together = engine.summarize_batch(passages, "medium", "es")
     assert together == [engine.summarize_batch([p], "medium", "es")[0] for p in passages]
-    assert engine.calls == 6
+    assert len(prompts) == 6 and prompts[:3] == prompts[3:]
 
 
 @pytest.mark.parametrize("arch", CHAT_ARCHITECTURES)
 def test_ctranslate2_float32_equals_transformers_greedy(tiny_chat_models, arch):
-    from summarize.cards import resolve
-    from summarize.conversions.store import convert
+    from summarize.catalog.cards import resolve
+    from summarize.catalog.conversions import convert
 
     folder = tiny_chat_models[arch]
     converted = convert(resolve(str(folder), "summarization"), "float32", runtime="ctranslate2")
-    fast = choose("summarization", "es", None, str(converted), "auto", "cpu", quiet)
+    fast = summarizer(converted, "auto")
     assert fast.describe()["engine"] == "ctranslate2" and fast.describe()["quantization"] == "float32"
     passages = [SPANISH[:2], SPANISH[3:4]]
     assert fast.summarize_batch(passages, "short", "es") == summarizer(folder).summarize_batch(passages, "short", "es")
@@ -98,29 +105,29 @@ class _Merging:
 
 
 def test_a_group_that_comes_back_merged_is_retranslated_a_sentence_at_a_time(tiny_chat_models):
-    folder = tiny_chat_models["qwen2"]
-    translator = choose("translation", "es", "en", str(folder), "auto", "auto", quiet)
-    translator.model = _Merging(translator.model)
+    merging = translator(tiny_chat_models["qwen2"])
+    merging.model = _Merging(merging.model)
     text = " ".join(SPANISH[:3]) + "\n\n" + SPANISH[3]
-    result = Pipeline(to="en", source="es", translator=str(folder)).translate(text)
+    engines = Engines(given={("translation", "es", "en"): merging})
+    result = Pipeline(to="en", source="es", engines=engines).translate(text)
     assert [row["translation"] for row in result["alignment"]] == [s.upper() for s in SPANISH[:4]]
     # The first paragraph's group of three came back merged; the second paragraph's one sentence did not.
     assert result["metadata"]["counts"]["sentences_retranslated_alone"] == 3
-    assert translator.model.calls == 2 + 3
+    assert merging.model.calls == 2 + 3
 
 
 def test_a_group_that_comes_back_whole_is_kept(tiny_chat_models):
-    folder = tiny_chat_models["llama"]
-    translator = choose("translation", "es", "en", str(folder), "auto", "auto", quiet)
+    faithful_translator = translator(tiny_chat_models["llama"])
 
     class Faithful(_Merging):
         def complete(self, prompts, max_new_tokens, stream=None):
             self.calls += len(prompts)
             return ["\n".join(f"{n}. {s[::-1]}" for n, s in re.findall(r"^(\d+)\. (.*)$", p, re.MULTILINE)) for p in prompts]
 
-    translator.model = Faithful(translator.model)
-    assert translator.translate_batch(SPANISH[:3], "es", "en") == [s[::-1] for s in SPANISH[:3]]
-    assert translator.realigned == (False, False, False) and translator.model.calls == 1
+    faithful_translator.model = Faithful(faithful_translator.model)
+    done = faithful_translator.translate(SPANISH[:3], "es", "en")
+    assert done.texts == [s[::-1] for s in SPANISH[:3]]
+    assert done.realigned == [False, False, False] and faithful_translator.model.calls == 1
 
 
 def test_translate_tsv_keeps_one_line_per_source_sentence(tiny_chat_models):
@@ -145,10 +152,10 @@ def test_order_direct_makes_one_model_call_per_chunk(tiny_chat_models):
 
 
 def test_order_direct_goes_by_map_reduce_beyond_the_context(tiny_chat_models):
-    folder = str(tiny_chat_models["llama"])
-    engine = choose("summarization", "es", None, folder, "auto", "auto", quiet)
-    engine.max_input_tokens = 450  # as if the context were small: the article takes several chunks
-    counts = Pipeline(to="en", summarizer=folder, order="direct", length="short").article(EXAMPLE)["metadata"]["counts"]
+    engines = Engines(Options(summarizer=str(tiny_chat_models["llama"])))
+    engines.summarizer("es").engine.max_input_tokens = 450  # as if the context were small: several chunks
+    pipeline = Pipeline(to="en", order="direct", length="short", engines=engines)
+    counts = pipeline.article(EXAMPLE)["metadata"]["counts"]
     assert len(counts["chunks_per_level"]) >= 2 and counts["chunks_per_level"][-1] == 1
     assert counts["summary_model_calls"] == sum(counts["chunks_per_level"])
 
@@ -217,7 +224,8 @@ def test_a_chat_card_with_an_unknown_prompt_field_is_refused():
 
 def test_groups_never_span_paragraphs_and_batches_of_documents_equal_one_at_a_time(tiny_chat_models):
     folder = str(tiny_chat_models["llama"])
-    translator = choose("translation", "es", "en", folder, "auto", "auto", quiet)
+    engines = Engines(Options(translator=folder))
+    translator = engines.translator("es", "en").engine
     calls: list[list[int]] = []
     real_complete = translator.model.complete
 
@@ -227,7 +235,7 @@ def test_groups_never_span_paragraphs_and_batches_of_documents_equal_one_at_a_ti
 
     translator.model.complete = recorded
     documents = [" ".join(SPANISH[:2]) + "\n\n" + " ".join(SPANISH[2:5]), " ".join(SPANISH[5:9])]
-    pipeline = Pipeline(to="en", source="es", translator=folder)
+    pipeline = Pipeline(to="en", source="es", engines=engines)
     one_at_a_time = [pipeline.translate(d)["paragraphs"] for d in documents]
     # Group calls (the calls of sentences retranslated alone hold ones only): one per document,
     # a group per paragraph.

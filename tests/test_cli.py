@@ -334,7 +334,7 @@ def test_length_takes_a_number_or_a_share_of_the_sentences(runner, length, sente
 
 
 def test_a_number_of_tokens_bounds_a_neural_summary(runner, tiny_models):
-    from summarize.cards import card_for_folder
+    from summarize.catalog.cards import card_for_folder
 
     card = card_for_folder(tiny_models["bart"], "summarization")
     assert card.generation_for("5")["max_new_tokens"] == 5

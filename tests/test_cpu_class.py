@@ -76,8 +76,8 @@ def test_the_encoder_follows_the_class(tmp_path):
 
 
 def test_an_int8_openvino_conversion_carries_the_int8_encoder(tiny_models, vnni_cpu):
-    from summarize.cards import card_for_folder
-    from summarize.conversions.store import convert, read_metadata
+    from summarize.catalog.cards import card_for_folder
+    from summarize.catalog.conversions import convert, read_metadata
     from summarize.engines.openvino import OVModel
     from tests.corpus import ENGLISH
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarize.cards import load_cards
+from summarize.catalog.cards import load_cards
 from summarize.engines.extractive import ExtractiveSummarizer, pagerank
 from summarize.text.document import split_paragraphs
 from summarize.text.segment import split_sentences
@@ -52,11 +52,11 @@ def test_pagerank_of_a_symmetric_graph_is_uniform():
 def test_a_huge_document_is_ranked_in_chunks_not_one_giant_matrix():
     import random
 
-    from summarize.pipeline import summarize_sentences
+    from tests.helpers import summarize_alone
 
     rng = random.Random(3)
     sentences = [f"{rng.choice(ENGLISH)[:-1]} number {i}." for i in range(6000)]
-    summary = summarize_sentences(sentences, _summarizer("textrank"), "medium", "en")
+    summary = summarize_alone(sentences, _summarizer("textrank"), "medium", "en")
     assert len(summary.chunks_per_level) == 2 and summary.chunks_per_level[-1] == 1
     assert summary.chunks_per_level[0] >= 6000 * 17 // 20_000
     assert set(split_sentences(summary.text, "en")) <= set(sentences)

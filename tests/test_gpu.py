@@ -8,10 +8,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from summarize.cards import card_for_folder
+from summarize.catalog.cards import card_for_folder
+from summarize.catalog.conversions import convert
 from summarize.cli import cli
-from summarize.conversions.store import convert
-from summarize.selection import load
+from summarize.core.engines import load
 from tests.corpus import SPANISH
 
 

@@ -356,7 +356,7 @@ def test_hub_that_never_answers_fails_within_the_timeout(tmp_path, monkeypatch):
 
 
 def test_the_hub_probe_goes_through_the_proxy(monkeypatch):
-    from summarize import hub
+    from summarize.catalog import hub
 
     probed = []
 
@@ -415,9 +415,9 @@ def test_a_word_longer_than_the_limit_is_cut_between_characters():
 
 def test_graph_summaries_stay_within_the_sentence_budget(monkeypatch):
     """5,000 one-word sentences: every graph holds at most SUMMARIZE_GRAPH_SENTENCES of them."""
-    from summarize.cards import load_cards
+    from summarize.catalog.cards import load_cards
     from summarize.engines.extractive import ExtractiveSummarizer
-    from summarize.pipeline import summarize_sentences
+    from tests.helpers import summarize_alone
 
     monkeypatch.setenv("SUMMARIZE_GRAPH_SENTENCES", "500")
     summarizer = ExtractiveSummarizer(load_cards()["textrank"])
@@ -427,7 +427,7 @@ def test_graph_summaries_stay_within_the_sentence_budget(monkeypatch):
         summarizer, "summarize_batch", lambda passages, *rest: sizes.extend(map(len, passages)) or original(passages, *rest)
     )
     words = [f"Palabra{i % 700}." for i in range(5000)]
-    summary = summarize_sentences(words, summarizer, "medium", "es")
+    summary = summarize_alone(words, summarizer, "medium", "es")
     assert max(sizes) <= 500 and summary.chunks_per_level == [10, 1]
     assert len(summary.text.split()) == 3
 
@@ -464,9 +464,9 @@ def test_a_read_only_finished_run_is_reported_not_written(tmp_path, monkeypatch)
 def test_a_conversion_killed_midway_leaves_nothing_for_good(tiny_models, tmp_path, monkeypatch):
     """A staging folder whose process is gone is removed by the next conversion; the result is
     readable by others (not the 0700 of a temporary folder)."""
-    from summarize.cards import resolve
-    from summarize.conversions.store import convert, converted_folder
-    from summarize.hub import resolve_weights
+    from summarize.catalog.cards import resolve
+    from summarize.catalog.conversions import convert, converted_folder
+    from summarize.catalog.hub import resolve_weights
 
     card = resolve(str(tiny_models["marian"]), "translation")
     target = converted_folder(card, "int8", resolve_weights(card))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarize.cards import card_for_folder
+from summarize.catalog.cards import card_for_folder
 from summarize.engines.registry import engine_class
 from tests.corpus import ENGLISH, SPANISH
 
@@ -31,7 +31,7 @@ def _direct_generate(model, texts, target=None, **settings):
     output ran away (to the maximum of new tokens, or in a loop), as the engine judges it."""
     import torch
 
-    config = model.generation_config(target=target)
+    config = model.settings_for(target=target)
     config.update(**settings)
     outputs = []
     for text in texts:
@@ -47,12 +47,12 @@ def test_translation_matches_direct_generate_one_by_one(translators, architectur
     """Batched translation gives transformers' own output, one input at a time: the first
     decoding where it stopped by itself, the retry without repeated 3-grams where it ran away."""
     translator = translators[architecture]
-    batched = translator.translate_batch(INPUTS, "es", "en")
+    batched = translator.translate(INPUTS, "es", "en")
     first = _direct_generate(translator.model, INPUTS, target="en")
     retried = _direct_generate(translator.model, INPUTS, target="en", no_repeat_ngram_size=3)
     expected = [again[0] if ran_away else text for (text, ran_away), again in zip(first, retried)]
-    assert batched == expected
-    assert translator.hit_length_bound == sum(ran_away for (_, ran_away), again in zip(first, retried) if again[1])
+    assert batched.texts == expected
+    assert batched.ran_away == [ran_away and again[1] for (_, ran_away), again in zip(first, retried)]
     assert any(ran_away for _, ran_away in first)  # tiny random models run to their 12 tokens: retried
 
 
@@ -74,8 +74,8 @@ def test_random_weights_still_depend_on_the_input(translators):
 def test_multilingual_models_force_the_target_language_token(translators, architecture):
     model = translators[architecture].model
     for target in ("en", "fr"):
-        config = model.generation_config(target=target)
-        token = model.tokenizer.convert_tokens_to_ids(model.target_token(target))
+        config = model.settings_for(target=target)
+        token = model.tokenizer.convert_tokens_to_ids(model.language_token(target))
         assert config.forced_bos_token_id == token != model.tokenizer.unk_token_id
         assert model.tokenizer.convert_ids_to_tokens(token) in ({"en": "eng_Latn", "fr": "fra_Latn"}[target], f"__{target}__")
         encoded = model.tokenizer(SPANISH[0], return_tensors="pt")
@@ -85,11 +85,17 @@ def test_multilingual_models_force_the_target_language_token(translators, archit
 
 @pytest.mark.parametrize("architecture", ("m2m_100", "nllb"))
 def test_multilingual_models_tag_the_source_language(translators, architecture):
+    """The source code is put where the tokenizer puts it with `src_lang` set, and the shared
+    tokenizer is left as it was."""
+    import copy
+
     model = translators[architecture].model
-    model.set_source_language("fr")
-    ids = model.tokenizer(SPANISH[0]).input_ids
-    assert model.tokenizer.convert_tokens_to_ids(model.target_token("fr")) in ids
-    model.set_source_language("es")
+    before = model.tokenizer.src_lang
+    tokenizer = copy.deepcopy(model.tokenizer)
+    tokenizer.src_lang = model.card.code("fr")
+    assert model.encode(SPANISH[0], "fr") == tokenizer(SPANISH[0]).input_ids
+    assert model.tokenizer.convert_tokens_to_ids(model.language_token("fr")) in model.encode(SPANISH[0], "fr")
+    assert model.tokenizer.src_lang == before
 
 
 @pytest.mark.parametrize("architecture", SUMMARIZATION)
@@ -103,7 +109,7 @@ def test_summaries_match_direct_generate_in_order(summarizers, architecture):
 
 def test_card_generation_settings_reach_generate(summarizers):
     model = summarizers["bart"].model
-    config = model.generation_config()
+    config = model.settings_for()
     assert config.max_new_tokens == 12 and config.num_beams == 1 and config.do_sample is False
 
 

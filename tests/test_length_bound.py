@@ -7,7 +7,8 @@ import dataclasses
 
 import pytest
 
-from summarize.cards import card_for_folder
+from summarize.catalog.cards import card_for_folder
+from summarize.engines.base import Translated
 from summarize.engines.bounds import loops, output_bound
 from summarize.engines.registry import engine_class
 from summarize.engines.seq2seq import Seq2Seq
@@ -80,7 +81,10 @@ class LoopingModel(Seq2Seq):
     def threads(self):
         return 1
 
-    def generate_ids(self, inputs, settings):
+    def runtime_settings(self, settings):
+        return settings
+
+    def run_ids(self, inputs, settings):
         self.settings_seen.append(settings)
         done = self.cured and settings.get("no_repeat_ngram_size")
         return [self.short if done else self.loop[: settings["max_new_tokens"]] for _ in inputs]
@@ -91,10 +95,10 @@ def test_a_looping_translation_is_retried_once_then_counted(tiny_models, cured, 
     card = card_for_folder(tiny_models["marian"], "translation")
     model = LoopingModel(card, tiny_models["marian"], cured)
     translator = engine_class("translation", "transformers")(model)
-    result = translator.translate_batch([SPANISH[0]], "es", "en")
+    result = translator.translate([SPANISH[0]], "es", "en")
     assert len(model.settings_seen) == 2 and model.settings_seen[1]["no_repeat_ngram_size"] == 3
-    assert translator.hit_length_bound == runaway
-    assert (result[0] == "Hello.") == cured
+    assert sum(result.ran_away) == runaway
+    assert (result.texts[0] == "Hello.") == cured
 
 
 def test_the_count_reaches_the_metadata(tiny_models, monkeypatch, tmp_path):
@@ -102,7 +106,7 @@ def test_the_count_reaches_the_metadata(tiny_models, monkeypatch, tmp_path):
 
     from summarize.cli import cli
 
-    monkeypatch.setattr(Seq2Seq, "generate", _looping_generate)
+    monkeypatch.setattr(Seq2Seq, "translate", _looping_translate)
     path = tmp_path / "in.txt"
     path.write_text(" ".join(SPANISH[:3]), encoding="utf-8")
     result = CliRunner().invoke(
@@ -129,9 +133,8 @@ def test_the_count_reaches_the_metadata(tiny_models, monkeypatch, tmp_path):
     assert "ran to the translation length bound" in result.stderr
 
 
-def _looping_generate(self, texts, length=None, target=None, bounded=False):
-    self.runaway = len(texts) if bounded else 0
-    return ["the " * 8 for _ in texts]
+def _looping_translate(self, texts, source, target):
+    return Translated(["the " * 8 for _ in texts], [True] * len(texts))
 
 
 @pytest.mark.parametrize(

@@ -7,10 +7,10 @@ import shutil
 
 import pytest
 
-from summarize.cards import card_for_folder, load_cards
+from summarize.catalog.cards import card_for_folder, load_cards
+from summarize.catalog.hub import download, local_weights, resolve_weights
 from summarize.engines.registry import engine_class
 from summarize.errors import ModelUnavailableError
-from summarize.hub import download, local_weights, resolve_weights
 from tests.helpers import fake_cache_entry
 
 HFTranslator = engine_class("translation", "transformers")
@@ -51,7 +51,7 @@ def test_offline_and_not_cached_is_one_clear_line(tiny_models):
 
 def test_unreachable_hub_fails_fast(monkeypatch, tiny_models):
     monkeypatch.delenv("HF_HUB_OFFLINE")
-    monkeypatch.setattr("summarize.hub.hub_reachable", lambda: False)
+    monkeypatch.setattr("summarize.catalog.hub.hub_reachable", lambda: False)
     with pytest.raises(ModelUnavailableError, match="cannot be reached"):
         download(_card_with_hub_id(tiny_models))
 
@@ -84,8 +84,8 @@ def test_models_remove_deletes_the_cached_model_and_its_conversions(tiny_models,
 
     from click.testing import CliRunner
 
+    from summarize.catalog.conversions import METADATA, conversions_home
     from summarize.cli import cli
-    from summarize.conversions.store import METADATA, conversions_home
 
     card = load_cards()["opus-mt-es-en"]
     blobs = tmp_path / "blobs"

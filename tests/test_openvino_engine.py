@@ -9,13 +9,12 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from summarize.cards import card_for_folder
+from summarize.catalog.cards import card_for_folder
+from summarize.catalog.conversions import convert, find_converted
 from summarize.cli import cli
-from summarize.conversions.store import convert, find_converted
 from summarize.engines.huggingface import TransformersModel
 from summarize.engines.openvino import OVModel
 from summarize.errors import EngineUnavailableError
-from summarize.selection import forget_choices
 from tests.corpus import ENGLISH, SPANISH
 
 INPUTS = ENGLISH + SPANISH
@@ -105,7 +104,6 @@ def test_auto_prefers_the_openvino_conversion_for_summaries(tiny_models, tmp_pat
     assert before["engine"] == "transformers"
     convert(card, "int8", runtime="ctranslate2")
     convert(card, "int8", runtime="openvino")
-    forget_choices()  # a new process, as after 'summarize models convert'
     after = CliRunner().invoke(cli, args)
     assert after.exit_code == 0, after.output
     meta = json.loads(after.stdout)["metadata"]["summarizer"]
@@ -154,14 +152,14 @@ def test_settings_come_from_config_json_without_a_generation_config(tiny_models,
     (folder / "config.json").write_text(json.dumps(config))
     card = card_for_folder(folder, "summarization")
     reference = TransformersModel(card, "cpu")
-    assert reference.generation_config().num_beams == 3
+    assert reference.settings_for().num_beams == 3
     model = OVModel(card, convert(card, "float32", runtime="openvino"))
-    assert model.search_settings().num_beams == 3 and model.search_settings().max_new_tokens == 14
+    assert model.settings_for().num_beams == 3 and model.settings_for().max_new_tokens == 14
     assert model.generate(INPUTS) == reference.generate(INPUTS)
 
 
 def test_models_convert_picks_openvino_for_bart_and_ctranslate2_otherwise(tiny_models, vnni_cpu):
-    from summarize.conversions.store import default_runtime
+    from summarize.catalog.conversions import default_runtime
 
     bart = card_for_folder(tiny_models["bart"], "summarization")
     assert default_runtime(bart, "int8") == "openvino"

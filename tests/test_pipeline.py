@@ -6,13 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarize.cards import card_for_folder
-from summarize.engines.base import Translator
+from summarize.catalog.cards import card_for_folder
+from summarize.core.pipeline import Pipeline
+from summarize.engines.base import Translated, Translator
 from summarize.engines.registry import engine_class
-from summarize.jobs import Options, summarize_article
-from summarize.pipeline import summarize_sentences, translate_paragraphs
 from summarize.text.document import Document
 from tests.corpus import ENGLISH, SPANISH
+from tests.helpers import summarize_alone, translate_alone
 
 HFTranslator = engine_class("translation", "transformers")
 HFSummarizer = engine_class("summarization", "transformers")
@@ -25,7 +25,7 @@ class TaggingTranslator(Translator):
     max_input_tokens = 8
 
     def __init__(self):
-        from summarize.cards import load_cards
+        from summarize.catalog.cards import load_cards
 
         self.card = load_cards()["apertium"]
         self.calls: list[list[str]] = []
@@ -34,15 +34,15 @@ class TaggingTranslator(Translator):
     def from_card(cls, card, device="auto", allow_download=True):
         return cls()
 
-    def translate_batch(self, sentences, source, target):
+    def translate(self, sentences, source, target, starts=()):
         self.calls.append(list(sentences))
-        return [f"<{s}>" for s in sentences]
+        return Translated([f"<{s}>" for s in sentences])
 
 
 def test_translation_keeps_paragraphs_order_and_splits_long_sentences():
     paragraphs = [SPANISH[:2], SPANISH[2:3], SPANISH[3:7]]
     translator = TaggingTranslator()
-    result = translate_paragraphs(paragraphs, translator, "es", "en")
+    result = translate_alone(paragraphs, translator, "es", "en")
     assert [len(p) for p in result.target] == [2, 1, 4]
     for source_paragraph, target_paragraph in zip(paragraphs, result.target):
         for source, target in zip(source_paragraph, target_paragraph):
@@ -54,7 +54,7 @@ def test_translation_keeps_paragraphs_order_and_splits_long_sentences():
 def test_long_document_map_reduce_accounts_for_every_chunk(tiny_models):
     summarizer = HFSummarizer.from_card(card_for_folder(tiny_models["bart"], "summarization"), device="cpu")
     sentences = ENGLISH * 12
-    summary = summarize_sentences(sentences, summarizer, "medium", "en")
+    summary = summarize_alone(sentences, summarizer, "medium", "en")
     assert len(summary.chunks_per_level) >= 2 and summary.chunks_per_level[-1] == 1
     assert summary.chunks_per_level == sorted(summary.chunks_per_level, reverse=True)
     assert summary.text
@@ -62,18 +62,18 @@ def test_long_document_map_reduce_accounts_for_every_chunk(tiny_models):
 
 def test_summarize_first_translates_only_the_summary(tiny_models, monkeypatch):
     translated: list[str] = []
-    original = HFTranslator.translate_batch
+    original = HFTranslator.translate
 
-    def spy(self, sentences, source, target):
+    def spy(self, sentences, source, target, starts=()):
         translated.extend(sentences)
-        return original(self, sentences, source, target)
+        return original(self, sentences, source, target, starts)
 
-    monkeypatch.setattr(HFTranslator, "translate_batch", spy)
+    monkeypatch.setattr(HFTranslator, "translate", spy)
     doc = Document(tuple(" ".join(SPANISH[i : i + 2]) for i in range(0, 10, 2)), "test")
-    options = Options(
-        source="es", target="en", order="summarize-first", summarizer="lead", translator=str(tiny_models["marian"]), device="cpu"
+    pipeline = Pipeline(
+        source="es", to="en", order="summarize-first", summarizer="lead", translator=str(tiny_models["marian"]), device="cpu"
     )
-    result = summarize_article(doc, options, notify=lambda m: None)
+    result = pipeline.article(doc)
     assert result["metadata"]["order"] == "summarize-first"
     assert result["metadata"]["summarizer"]["alias"] == "lead"
     assert translated == SPANISH[:3]  # lead's medium summary, the first three sentences, and nothing else
@@ -83,9 +83,9 @@ def test_summarize_first_refuses_an_english_only_summariser_for_spanish(tiny_mod
     from summarize.errors import SummarizeError
 
     doc = Document((" ".join(SPANISH),), "test")
-    options = Options(source="es", order="summarize-first", summarizer=str(tiny_models["bart"]), device="cpu")
+    pipeline = Pipeline(source="es", order="summarize-first", summarizer=str(tiny_models["bart"]), device="cpu")
     with pytest.raises(SummarizeError, match="summarize-first"):
-        summarize_article(doc, options, notify=lambda m: None)
+        pipeline.article(doc)
 
 
 @settings(max_examples=40, deadline=None)
@@ -97,7 +97,7 @@ def test_summarize_first_refuses_an_english_only_summariser_for_spanish(tiny_mod
     )
 )
 def test_translation_is_one_output_per_sentence_in_place(paragraphs):
-    result = translate_paragraphs(paragraphs, TaggingTranslator(), "es", "en")
+    result = translate_alone(paragraphs, TaggingTranslator(), "es", "en")
     assert [len(p) for p in result.target] == [len(p) for p in paragraphs]
     for source_paragraph, target_paragraph in zip(paragraphs, result.target):
         for source, target in zip(source_paragraph, target_paragraph):

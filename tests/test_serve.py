@@ -16,7 +16,7 @@ pytest.importorskip("fastapi")
 
 from fastapi.testclient import TestClient  # noqa: E402
 
-from summarize.api import Pipeline  # noqa: E402
+from summarize.core.pipeline import Pipeline  # noqa: E402
 from summarize.service.app import create_app  # noqa: E402
 from summarize.service.settings import Settings  # noqa: E402
 from tests.serving import running  # noqa: E402
@@ -168,16 +168,16 @@ def test_api_keys_are_required_and_rate_limited_per_key(tmp_path):
 
 
 def test_a_request_over_the_timeout_gets_504_and_the_service_goes_on(monkeypatch):
-    from summarize import batching
+    from summarize.core import jobs
 
-    real_run = batching.Batch.run
+    real_run = jobs.run
 
-    def slow_run(self, documents, task):
+    def slow_run(documents, *rest):
         if any("despacio" in " ".join(d.paragraphs) for d in documents):
             time.sleep(2.5)
-        return real_run(self, documents, task)
+        return real_run(documents, *rest)
 
-    monkeypatch.setattr(batching.Batch, "run", slow_run)
+    monkeypatch.setattr(jobs, "run", slow_run)
     # Margins for a loaded machine: the quick request has a whole second for Apertium, and starts
     # half a second after the model thread has finished the abandoned call (2.5 s after it began).
     with client(request_timeout_s=1.0, max_batch=1) as http:
@@ -239,12 +239,12 @@ def test_bad_requests_get_one_line_400_or_422():
 
 
 def test_a_fault_of_ours_is_a_500_in_one_line_without_a_traceback(monkeypatch):
-    from summarize import batching
+    from summarize.core import jobs
 
-    def broken(self, documents, task):
+    def broken(documents, *rest):
         raise RuntimeError("a bug\nwith a second line")
 
-    monkeypatch.setattr(batching.Batch, "run", broken)
+    monkeypatch.setattr(jobs, "run", broken)
     with client() as http:
         answer = http.post("/translate", json={"q": "Hola.", "source": "es", "target": "en"})
     assert answer.status_code == 500
@@ -252,26 +252,27 @@ def test_a_fault_of_ours_is_a_500_in_one_line_without_a_traceback(monkeypatch):
 
 
 def test_concurrent_requests_are_batched_together_and_each_gets_its_own_result(monkeypatch):
-    from summarize import batching
+    from summarize.core import jobs
+    from summarize.core.engines import Engines
     from summarize.service.batcher import Batcher
     from summarize.service.metrics import Metrics
     from summarize.text.readers import document_from_text
 
     sizes = []
-    real_run = batching.Batch.run
+    real_run = jobs.run
 
-    def recorded(self, documents, task):
+    def recorded(documents, *rest):
         sizes.append(len(documents))
-        return real_run(self, documents, task)
+        return real_run(documents, *rest)
 
-    monkeypatch.setattr(batching.Batch, "run", recorded)
+    monkeypatch.setattr(jobs, "run", recorded)
     settings = Settings()
     texts = [f"El concejal {i} aprobó el presupuesto número {i}." for i in range(8)]
 
     async def all_at_once(max_batch: int) -> list[dict]:
-        batcher = Batcher(max_batch, 500, Metrics(), lambda message: None)
-        jobs = [batcher.run("translate", settings.options("en", source="es"), document_from_text(t, "q")) for t in texts]
-        results = await asyncio.gather(*jobs)
+        batcher = Batcher(max_batch, 500, Metrics(), Engines())
+        asked = [batcher.run("translate", settings.options("en", source="es"), document_from_text(t, "q")) for t in texts]
+        results = await asyncio.gather(*asked)
         await batcher.close()
         return results
 

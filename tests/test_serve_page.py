@@ -13,7 +13,7 @@ import pytest
 pytest.importorskip("selenium")
 pytest.importorskip("fastapi")
 
-from summarize.api import Pipeline  # noqa: E402
+from summarize.core.pipeline import Pipeline  # noqa: E402
 from summarize.service.settings import Settings  # noqa: E402
 from tests.serving import running  # noqa: E402
 

@@ -6,8 +6,8 @@ import json
 import os
 from pathlib import Path
 
+from summarize.catalog.home import summarize_home
 from summarize.errors import InputError
-from summarize.home import summarize_home
 
 # Named sets, relative to the data folder (`../shared/data` beside a checkout, or $SUMMARIZE_DATA).
 NAMED = {

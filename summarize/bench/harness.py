@@ -34,47 +34,80 @@ class QualityRun:
     order: str = "translate-first"
     translator: str | None = None
 
+    def options(self, source: str, target: str) -> dict:
+        """The job options of the run (summarize/core/options.py), for its Pipeline: the model is
+        the translator of a translation run, else the summariser."""
+        model_is = "translator" if self.task == "translation" else "summarizer"
+        chosen = {"translator": self.translator, model_is: self.model}
+        given = self.source if self.task == "article" else source
+        return {
+            "to": target,
+            "source": given or "auto",
+            "length": self.length,
+            "order": self.order,
+            "engine": self.engine,
+            "device": self.device,
+            **chosen,
+        }
 
-class ArticleJob:
-    """The whole `article` pipeline (detect, translate, summarise) as one bench engine."""
 
-    def __init__(self, run: "QualityRun", target: str, notify):
-        from summarize.jobs import Options
+class BenchJob:
+    """A quality run's items through the product's own path (the `Pipeline`: the same splitting,
+    bounds and batching as every other surface); `describe` names the engines that ran."""
 
-        self.options = Options(
-            target=target,
-            source=run.source or "auto",
-            length=run.length,
-            order=run.order,
-            engine=run.engine,
-            translator=run.translator,
-            summarizer=run.model,
-            device=run.device,
-        )
-        self.notify = notify
-        self.last: dict = {}
+    def __init__(self, run: QualityRun, source: str, target: str, notify):
+        from summarize.core.pipeline import Pipeline
+
+        self.run, self.task, self.source, self.target = run, run.task, source, target
+        self.pipeline = Pipeline(**run.options(source, target), notify=notify)
+        self.described: dict | None = None
+
+    def process(self, records: list[dict]) -> list[str]:
+        """The output of each item, in order; an item that cannot be done stops the run, named."""
+        if self.task == "translation":
+            results = self.pipeline.translations([r["src"] for r in records], len(records))
+        else:
+            results = self.pipeline.articles([r["document"] for r in records], len(records))
+        outputs = []
+        for record, result in zip(records, results):
+            if result.get("error"):
+                from summarize import errors
+
+                raise getattr(errors, result["error_class"], errors.SummarizeError)(f"item {record['id']!r}: {result['error']}")
+            self.described = self.described or _described(result["metadata"], self.task)
+            outputs.append(" ".join(result["paragraphs"]) if self.task == "translation" else result["summary"])
+        return outputs
 
     def count_tokens(self, text: str) -> int:
+        """Tokens of the model that did the run's task (words for the whole article job)."""
+        engines = self.pipeline.engines
+        if self.task == "translation":
+            return engines.translator(self.source, self.target).engine.count_tokens(text, self.target)
+        if self.task == "summarization":
+            return engines.summarizer(self.source).engine.count_tokens(text)
         return len(text.split())
 
     def describe(self) -> dict:
-        meta = self.last.get("metadata", {})
-        return {
-            "alias": "article",
-            "engine": "pipeline",
-            "device": self.options.device,
-            "translator": meta.get("translator"),
-            "summarizer": meta.get("summarizer"),
-            "hub_id": None,
-            "revision": None,
-        }
+        return dict(self.described or {"alias": self.run.model or "auto", "engine": self.run.engine, "device": self.run.device})
 
-    def run(self, document: str) -> str:
-        from summarize.jobs import summarize_article
-        from summarize.text.document import Document, split_paragraphs
 
-        self.last = summarize_article(Document(tuple(split_paragraphs(document)), "bench"), self.options, self.notify)
-        return self.last["summary"]
+def _described(metadata: dict, task: str) -> dict:
+    """The engines of a result, as the report names the run: the translator's or summariser's
+    own description; for the article job, both models and both engines."""
+    if task == "translation":
+        return metadata["translator"]
+    if task == "summarization":
+        return metadata["summarizer"]
+    translator, summarizer = metadata["translator"], metadata["summarizer"]
+    return {
+        "alias": f"{translator['alias']} + {summarizer['alias']}",
+        "engine": f"{translator['engine']} + {summarizer['engine']}",
+        "device": summarizer["device"],
+        "hub_id": summarizer.get("hub_id"),
+        "revision": summarizer.get("revision"),
+        "translator": translator,
+        "summarizer": summarizer,
+    }
 
 
 def languages_of(dataset: str, source: str | None, target: str | None, task: str) -> tuple[str, str]:
@@ -83,32 +116,6 @@ def languages_of(dataset: str, source: str | None, target: str | None, task: str
     named = [ISO[p] for p in parts if p in ISO]
     default = (named[0], named[1]) if len(named) >= 2 else (("en", "en") if task == "summarization" else ("es", "en"))
     return source or default[0], target or default[1]
-
-
-def _engine(run: QualityRun, source: str, target: str, notify):
-    from summarize.selection import choose
-
-    if run.task == "article":
-        return ArticleJob(run, target, notify)
-    if run.task == "translation":
-        return choose("translation", source, target, run.model, run.engine, run.device, notify)
-    return choose("summarization", source, None, run.model, run.engine, run.device, notify)
-
-
-def _process(engine, run: QualityRun, records: list[dict], source: str, target: str) -> list[str]:
-    if run.task == "translation":
-        return engine.translate_batch([r["src"] for r in records], source, target)
-    if run.task == "article":
-        return [engine.run(r["document"]) for r in records]
-    from summarize.pipeline import summarize_sentences
-    from summarize.text.document import split_paragraphs
-    from summarize.text.segment import split_sentences
-
-    outputs = []
-    for record in records:
-        sentences = [s for p in split_paragraphs(record["document"]) for s in split_sentences(p, source)]
-        outputs.append(summarize_sentences(sentences, engine, run.length, source).text)
-    return outputs
 
 
 def run_quality(run: QualityRun, out: Path, fresh: bool, notify, progress: bool = True) -> dict:
@@ -120,12 +127,12 @@ def run_quality(run: QualityRun, out: Path, fresh: bool, notify, progress: bool 
     store = RunStore(out, {**asdict(run), "dataset_file": str(path.resolve())}, fresh)
     load = Stopwatch()
     with load:
-        engine = _engine(run, source, target, notify)
+        engine = BenchJob(run, source, target, notify)
     pending = [r for r in records if r["id"] not in store.done]
     if pending:
         store.require_writable(f"score the {len(pending)} item(s) left")
     if pending and run.warmup:
-        _process(engine, run, pending[: run.warmup], source, target)
+        engine.process(pending[: run.warmup])
     if store.done:
         notify(f"resuming: {len(store.done)} of {len(records)} items already scored in {out}")
     scorer = quality.rouge_scorer(target) if run.task != "translation" else None
@@ -137,7 +144,7 @@ def run_quality(run: QualityRun, out: Path, fresh: bool, notify, progress: bool 
             batch = pending[start : start + run.batch_size]
             watch = Stopwatch()
             with watch:
-                outputs = _process(engine, run, batch, source, target)
+                outputs = engine.process(batch)
             items = []
             for record, hypothesis in zip(batch, outputs):
                 item = {

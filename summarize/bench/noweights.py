@@ -11,10 +11,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from summarize.cards import ModelCard
-from summarize.conversions.store import quiet_transformers
+from summarize.catalog.cards import ModelCard
+from summarize.catalog.conversions import quiet_transformers
+from summarize.catalog.home import summarize_home
 from summarize.errors import CardError
-from summarize.home import summarize_home
 
 # Files copied from a real model folder without weights (a tokenizer folder): the random model
 # gets the real vocabulary and the model's saved generation settings.
@@ -86,8 +86,8 @@ def random_model_folder(card: ModelCard, tokenizer: Path | None = None) -> Path:
 def random_conversion(alias: str, task: str, quantization: str, runtime: str) -> Path:
     """The card's architecture with random weights, converted for `runtime` in `quantization`;
     made once and cached (throughput benchmarks run the product's path on it)."""
-    from summarize.cards import card_for_folder, lookup
-    from summarize.conversions.store import ensure_converted
+    from summarize.catalog.cards import card_for_folder, lookup
+    from summarize.catalog.conversions import ensure_converted
 
     source = random_model_folder(lookup(alias))
     return ensure_converted(card_for_folder(source, task), quantization, runtime)

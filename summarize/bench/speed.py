@@ -22,7 +22,7 @@ from summarize.bench.quiet import Gate
 from summarize.bench.store import RunStore
 from summarize.bench.workloads import LatencyRun, parse_engines
 from summarize.bench.workloads import label as engine_label
-from summarize.cards import ModelCard, lookup
+from summarize.catalog.cards import ModelCard, lookup
 from summarize.engines.table import ENGINES
 from summarize.errors import EngineUnavailableError, InputError
 
@@ -58,15 +58,15 @@ def _model_folder(run: LatencyRun, card: ModelCard) -> Path:
         from summarize.bench.noweights import random_model_folder
 
         return random_model_folder(card, _tokenizer_folder(run))
-    from summarize.hub import resolve_weights
+    from summarize.catalog.hub import resolve_weights
 
     return resolve_weights(card, allow_download=False)
 
 
 def _engine_folder(engine: tuple[str, str | None], source: Path, card: ModelCard, run: LatencyRun, device: str) -> Path:
     """The folder a worker loads: the model folder for transformers, else its conversion (made once)."""
-    from summarize.cards import card_for_folder
-    from summarize.conversions.store import ensure_converted
+    from summarize.catalog.cards import card_for_folder
+    from summarize.catalog.conversions import ensure_converted
 
     runtime, quantization = engine
     row = ENGINES[runtime]
@@ -139,7 +139,7 @@ def run_latency(run: LatencyRun, out: Path, fresh: bool, notify, progress: bool 
     from transformers import AutoConfig
 
     from summarize.bench.noweights import forced_settings
-    from summarize.engines.seq2seq import pick_device
+    from summarize.engines.runtime import pick_device
 
     engines = parse_engines(",".join(run.engines))
     card = _timed_card(run)

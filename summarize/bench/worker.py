@@ -16,7 +16,7 @@ from pathlib import Path
 def load(spec: dict):
     """The runtime's model object for the spec's folder, loaded as the engines load it (a
     conversion folder on its runtime, a model folder by transformers)."""
-    from summarize.cards import card_for_folder
+    from summarize.catalog.cards import card_for_folder
     from summarize.engines.registry import runtime_class
 
     if spec.get("threads"):

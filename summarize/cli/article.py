@@ -7,13 +7,14 @@ import sys
 import click
 
 from summarize.cli.common import (
+    ARTICLE_OPTIONS,
     announce_engines,
-    article_options,
     as_json,
     common_options,
     emit,
     job_pipeline,
     notify,
+    options_of,
     read_document,
     source_options,
 )
@@ -22,11 +23,11 @@ from summarize.cli.common import (
 @click.command()
 @source_options
 @common_options
-@article_options
+@options_of(*ARTICLE_OPTIONS)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
-def article(source, literal, output, fmt, **job) -> None:
+def article(location, literal, output, fmt, **job) -> None:
     """Summarise SOURCE (a file, - for stdin, or an http(s) URL) in the target language."""
-    document = read_document(source, literal)
+    document = read_document(location, literal)
     streamed = _Streamed() if fmt == "text" and output is None and sys.stdout.isatty() else None
     pipeline = job_pipeline(**job, stream=streamed)
     result = pipeline.article(document)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from summarize.cli.common import article_options, job_options, job_pipeline, notify, pipeline_options
+from summarize.cli.common import ARTICLE_OPTIONS, TRANSLATION_OPTIONS, notify, options_of, pipeline_options
 from summarize.errors import SummarizeError
 from summarize.notes import show_progress
 
@@ -43,30 +43,36 @@ class SomeRecordsFailed(SummarizeError):
 )
 @click.option("--ray-address", default=None, help="A running Ray cluster (default: start a local Ray).")
 @click.option("--actors", type=click.IntRange(min=1), default=2, show_default=True, help="Ray actors, each with its own engines.")
-@job_options
-@article_options
+@options_of(*TRANSLATION_OPTIONS, *ARTICLE_OPTIONS)
 def batch(inputs, task, out, text_column, id_column, url_column, batch_size, fresh, executor, ray_address, actors, **job) -> None:
     """Run `article` or `translate` on every INPUT: files, folders (.txt, .html, .md), globs, and
     JSONL, CSV or Parquet tables (one document per row). Exit 9 when some records failed (each
     carries its `error`, message and exit code)."""
-    from summarize.batch_output import Output
-    from summarize.corpus import Columns, records
+    from summarize.corpora.inputs import Columns, records
+    from summarize.corpora.output import Output
 
     output = Output(out, fresh)
     columns = Columns(text=text_column, id=id_column or None, url=url_column)
     counts = {"done": 0, "skipped": 0, "failed": 0}
     started = time.perf_counter()
     if executor == "ray":
-        from summarize.ray_executor import results
+        from summarize.corpora.ray_executor import results
 
         counts["skipped"] = len(output.done)
         options = pipeline_options(**job)
         batches = results(list(inputs), columns, set(output.done), task, options, batch_size, actors, ray_address)
     else:
+        from summarize.core.pipeline import Pipeline
+        from summarize.corpora.local import results
+
+        # The notes are said from the records, as for Ray (`_say_notes`), not by the Pipeline.
+        pipeline = Pipeline(**pipeline_options(**job), progress=show_progress(), notify=lambda message: None)
         # The ids done before this run: one seen again in this run is an error, not a skip.
-        batches = _local(job_pipeline(**job), task, records(list(inputs), columns), batch_size, set(output.done), counts)
+        batches = results(pipeline, task, records(list(inputs), columns), batch_size, set(output.done), counts)
+    said: set[str] = set()
     with _progress() as bar:
         for rows in batches:
+            _say_notes(rows, said)
             output.append(rows)
             counts["failed"] += sum(row["error"] is not None for row in rows)
             counts["done"] += sum(row["error"] is None for row in rows)
@@ -84,37 +90,13 @@ def batch(inputs, task, out, text_column, id_column, url_column, batch_size, fre
         )
 
 
-def _local(pipeline, task: str, stream, batch_size: int, done: set, counts: dict):
-    """The output records, a batch at a time, from this process."""
-    run = pipeline.translations if task == "translate" else pipeline.articles
-    for chunk in _chunks(stream, batch_size, done, counts):
-        results = run([document for _, document in chunk], batch_size)
-        yield [{"id": record_id, **_with_error(result)} for (record_id, _), result in zip(chunk, results)]
-
-
-def _chunks(stream, size: int, done: set, counts: dict):
-    """Chunks of `size` (id, document) pairs for the records not yet in the output; a document
-    that cannot be read, or an id seen twice, is the error instead."""
-    from summarize.errors import InputError, attempt
-
-    seen: set = set()
-    chunk: list = []
-    for record in stream:
-        if record.id in done:
-            counts["skipped"] += 1
-            continue
-        document = attempt(record.read) if record.id not in seen else InputError(f"id {record.id!r} is used twice")
-        seen.add(record.id)
-        chunk.append((record.id, document))
-        if len(chunk) == size:
-            yield chunk
-            chunk: list = []
-    if chunk:
-        yield chunk
-
-
-def _with_error(result: dict) -> dict:
-    return result if "error" in result else {**result, "error": None}
+def _say_notes(rows: list[dict], said: set[str]) -> None:
+    """The notes of the records (whichever executor ran them), each distinct one said once."""
+    for row in rows:
+        for message in (row.get("metadata") or {}).get("notes", []):
+            if message not in said:
+                said.add(message)
+                notify(message)
 
 
 def _progress():

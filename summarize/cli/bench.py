@@ -8,8 +8,7 @@ from pathlib import Path
 import click
 
 from summarize.bench.workloads import WORKLOADS
-from summarize.cli.common import LENGTH_HELP, Length, checked_output, notify
-from summarize.engines.table import engine_choices
+from summarize.cli.common import checked_output, notify, options_of
 from summarize.notes import show_progress
 
 POSITIVE = click.IntRange(min=1)
@@ -29,12 +28,18 @@ def _quality_options(function):
             help="A .jsonl file or a named set (flores200-spa-eng-dev, newstest2013-spa-eng, xsum-test, ...).",
         ),
         click.option("--model", default=None, help="Alias, hub id or local folder; default: what auto picks."),
-        click.option("--engine", type=click.Choice(engine_choices()), default="auto"),
-        click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto"),
+        options_of("engine", "device"),
         click.option("--limit", type=POSITIVE, default=None, help="Only the first N items."),
         click.option("--batch-size", type=POSITIVE, default=None),
-        click.option("--from", "source", default=None, help="Source language (default: from the dataset name)."),
-        click.option("--to", "target", default=None, help="Target language (default: from the dataset name)."),
+        options_of(
+            "source",
+            "target",
+            defaults={"source": None, "target": None},
+            helps={
+                "source": "Source language (default: from the dataset name).",
+                "target": "Target language (default: from the dataset name).",
+            },
+        ),
         click.option("--warmup", type=click.IntRange(min=0), default=1, help="Items run once, untimed, before timing."),
         click.option("--out", default=None, help="Run folder (default benchmarks/runs/NAME)."),
         click.option("--fresh", is_flag=True, help="Discard a previous run in the folder instead of resuming."),
@@ -99,7 +104,7 @@ def translation(**options) -> None:
 
 @bench.command()
 @_quality_options
-@click.option("--length", type=Length(), default="short", show_default=True, help=LENGTH_HELP)
+@options_of("length", defaults={"length": "short"})
 def summarization(length, **options) -> None:
     """ROUGE-1/2/L/Lsum (rouge-score, accents kept) and latency on a summarisation set."""
     _run_quality("summarization", length, **options)
@@ -107,9 +112,13 @@ def summarization(length, **options) -> None:
 
 @bench.command()
 @_quality_options
-@click.option("--length", type=Length(), default="short", show_default=True, help=LENGTH_HELP)
-@click.option("--order", type=click.Choice(["translate-first", "summarize-first"]), default="translate-first", show_default=True)
-@click.option("--translator", default=None, help="Translation model (--model names the summariser).")
+@options_of(
+    "length",
+    "order",
+    "translator",
+    defaults={"length": "short"},
+    helps={"translator": "Translation model (--model names the summariser)."},
+)
 def article(length, order, translator, **options) -> None:
     """The whole article pipeline per document: ROUGE against the references, time per document."""
     _run_quality("article", length, order=order, translator=translator, **options)

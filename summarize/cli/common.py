@@ -7,16 +7,84 @@ from pathlib import Path
 
 import click
 
-from summarize.engines.table import engine_choices
 from summarize.notes import VERBOSE, note, show_progress
 from summarize.output import check_writable, write_atomically, write_stdout
-
-LANGUAGE_HELP = "ISO 639-1 code (en, es, fr, de, it, pt)"
 
 
 def notify(message: str) -> None:
     """A note for the user on stderr, never mixed into the output (silent with -q)."""
     note(message)
+
+
+class Checked(click.ParamType):
+    """A value that one of the declared options' checks accepts (core/options.py)."""
+
+    def __init__(self, spec, convert_to=str):
+        self.spec, self.convert_to = spec, convert_to
+        self.name = spec.metadata["metavar"] or convert_to.__name__
+
+    def convert(self, value, param, ctx):
+        from summarize.core.options import check
+
+        try:
+            converted = self.convert_to(str(value).strip())
+        except ValueError:
+            self.fail(f"{value!r} is not a {self.name}", param, ctx)
+        problem = check(self.spec, converted)
+        if problem:
+            self.fail(problem, param, ctx)
+        return converted
+
+
+class LiveChoice(click.Choice):
+    """A choice among what a table holds when the command line is read (an engine added to the
+    table is a choice at once)."""
+
+    def __init__(self, source):
+        self.source = source
+        super().__init__(tuple(source()))
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return tuple(self.source())
+
+    @choices.setter
+    def choices(self, value) -> None:
+        """Set by click's constructor; the table is read instead."""
+
+
+def options_of(*names: str, renamed: dict[str, str] | None = None, defaults: dict | None = None, helps: dict | None = None):
+    """The click options of the named job options, derived from their declaration: the flag
+    (or `renamed`'s), type, choices, default (or `defaults`'), help (or `helps`') and variable."""
+    from summarize.core.options import choices_of, fields
+
+    specs = {spec.name: spec for spec in fields()}
+    renamed, defaults, helps = renamed or {}, defaults or {}, helps or {}
+    options = []
+    for name in names:
+        spec = specs[name]
+        choices = choices_of(spec)
+        if callable(spec.metadata["choices"]):
+            kind = LiveChoice(spec.metadata["choices"])
+        elif choices is not None:
+            kind = click.Choice(choices)
+        else:
+            kind = Checked(spec, float if "float" in str(spec.type) else str)
+        envvar = spec.metadata["envvar"]
+        text = helps.get(name, spec.metadata["help"]) + (f" [env {envvar}]" if envvar else "")
+        default = defaults.get(name, spec.default)
+        options.append(
+            click.option(
+                renamed.get(name, spec.metadata["flag"]),
+                name,
+                type=kind,
+                default=default,
+                show_default=default is not None,
+                envvar=envvar,
+                help=text,
+            )
+        )
+    return lambda function: _apply(options, function)
 
 
 def _apply(options: list, function):
@@ -25,56 +93,27 @@ def _apply(options: list, function):
     return function
 
 
+#: The options that `translate` and `article` share, and those `article` adds.
+TRANSLATION_OPTIONS = ("target", "source", "engine", "device", "length_factor")
+ARTICLE_OPTIONS = ("length", "order", "translator", "summarizer")
+
+
 def common_options(function):
-    """--from, --to, --engine, --device, --max-length-factor and -o, shared by `article` and `translate`."""
-    return _apply([*_job_options(), _output_option()], function)
-
-
-def job_options(function):
-    """The options of the jobs without -o (`batch` writes to --out)."""
-    return _apply(_job_options(), function)
-
-
-def _job_options() -> list:
-    return [
-        click.option("--to", "target", default="en", show_default=True, help=f"Target language, {LANGUAGE_HELP}."),
-        click.option(
-            "--from",
-            "from_lang",
-            default="auto",
-            show_default=True,
-            help=f"Source language, {LANGUAGE_HELP}, or auto to detect it.",
-        ),
-        click.option(
-            "--engine",
-            type=click.Choice(engine_choices()),
-            default="auto",
-            show_default=True,
-            help="Force an engine for the steps it can do; auto picks local models, else fallbacks.",
-        ),
-        click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True),
-        click.option(
-            "--max-length-factor",
-            "length_factor",
-            type=click.FloatRange(min=0, min_open=True),
-            default=None,
-            help="Translation output at most this times its source in tokens, plus the card's offset "
-            "(default: the card's, else 2).",
-        ),
-    ]
-
-
-def pipeline_options(target: str, from_lang: str, **job) -> dict:
-    """The Pipeline's options from a command's job options (click's names)."""
-    return {"to": target, "source": from_lang, **job}
+    """The job options `article` and `translate` share, and -o."""
+    return _apply([options_of(*TRANSLATION_OPTIONS), _output_option()], function)
 
 
 def job_pipeline(stream=None, **job):
     """The Pipeline of a command's job options, its notes on stderr, progress bars on a terminal;
     `stream` gets a chat model's summary as it is generated."""
-    from summarize.api import Pipeline
+    from summarize.core.pipeline import Pipeline
 
     return Pipeline(**pipeline_options(**job), notify=notify, progress=show_progress(), stream=stream)
+
+
+def pipeline_options(target: str = "en", **job) -> dict:
+    """The Pipeline's arguments from a command's job options."""
+    return {"to": target, **job}
 
 
 def _output_option():
@@ -88,56 +127,28 @@ def _output_option():
     )
 
 
-def article_options(function):
-    """--length, --order, --translator and --summarizer of the `article` job."""
-    options = [
-        click.option("--length", type=Length(), default="medium", show_default=True, help=LENGTH_HELP),
-        click.option(
-            "--order",
-            type=click.Choice(["translate-first", "summarize-first", "direct"]),
-            default="translate-first",
-            show_default=True,
-            help="summarize-first summarises in the source language, then translates the summary; "
-            "direct: a chat model (--summarizer) reads the source language and writes the target's in one call.",
-        ),
-        click.option(
-            "--translator",
-            envvar="SUMMARIZE_TRANSLATOR",
-            default=None,
-            help="Translation model: alias, hub id or local folder [env SUMMARIZE_TRANSLATOR].",
-        ),
-        click.option(
-            "--summarizer",
-            envvar="SUMMARIZE_SUMMARIZER",
-            default=None,
-            help="Summarisation model: alias, hub id or local folder [env SUMMARIZE_SUMMARIZER].",
-        ),
-    ]
-    return _apply(options, function)
-
-
 def source_options(function):
     """SOURCE (a path, - or a URL; standard input when left out and piped) or --text."""
     function = click.option("--text", "literal", default=None, help="Work on this text instead of a SOURCE.")(function)
-    return click.argument("source", required=False)(function)
+    return click.argument("location", metavar="[SOURCE]", required=False)(function)
 
 
-def read_document(source: str | None, literal: str | None):
-    """The document from SOURCE, --text, or piped standard input."""
+def read_document(location: str | None, literal: str | None):
+    """The document from SOURCE (`location`), --text, or piped standard input."""
     import sys
 
     from summarize.errors import InputError
     from summarize.text.readers import document_from_text, read_source
 
-    if literal is not None and source is not None:
+    if literal is not None and location is not None:
         raise InputError("give SOURCE or --text, not both")
     if literal is not None:
         return document_from_text(literal, "<text>")
-    if source is None:
+    if location is None:
         if sys.stdin is None or sys.stdin.isatty():
             raise InputError("no input: give SOURCE (a file, - for standard input, or a URL), pipe text in, or pass --text")
-        source = "-"
-    return read_source(source)
+        location = "-"
+    return read_source(location)
 
 
 def checked_output(ctx, param, value: Path | None) -> Path | None:
@@ -179,24 +190,3 @@ def _engine(described: dict) -> str:
 
 def as_json(result: dict) -> str:
     return json.dumps(result, ensure_ascii=False, indent=2)
-
-
-class Length(click.ParamType):
-    """--length: short, medium or long; a number (sentences for the extractive summarisers, new
-    tokens for the neural ones); or a percentage of the sentences (extractive)."""
-
-    name = "short|medium|long|N|N%"
-
-    def convert(self, value, param, ctx) -> str:
-        from summarize.jobs import length_problem
-
-        problem = length_problem(value)
-        if problem:
-            self.fail(problem, param, ctx)
-        return str(value).strip()
-
-
-LENGTH_HELP = (
-    "short, medium or long; or a number: sentences for the extractive summarisers (textrank, lexrank, lead), "
-    "new tokens for neural ones; or a percentage of the sentences (extractive)."
-)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from summarize.cards import ModelCard, load_cards, lookup
+from summarize.catalog.cards import ModelCard, load_cards, lookup
 from summarize.cli.common import notify
 from summarize.engines.table import ENGINES, runtimes
 from summarize.errors import UnknownModelError
@@ -25,8 +25,8 @@ def _status(card: ModelCard) -> str:
         return f"installed: {', '.join(available_modes())}" if available_modes() else "not installed"
     if card.weightless:
         return "built in"
-    from summarize.conversions.store import METADATA, converted_folder
-    from summarize.hub import local_weights
+    from summarize.catalog.conversions import METADATA, converted_folder
+    from summarize.catalog.hub import local_weights
 
     source = local_weights(card)
     if source is None:
@@ -109,10 +109,11 @@ def show(alias: str) -> None:
         from summarize.engines import cpu
         from summarize.engines.table import auto_runtimes
 
-        ranked = [r for r in auto_runtimes(card.task) if ENGINES[r].chat_model or not card.chat]
+        ranked = [r for r in auto_runtimes(card.task, card.chat) if ENGINES[r].runs(card)]
+        shape = "chat models" if card.chat else card.task
         click.echo(
             f"  auto here: {' then '.join(ranked)} conversions first "
-            f"(measured fastest for {card.task} on {cpu.current().name} CPUs), else transformers"
+            f"(measured fastest for {shape} on {cpu.current().name} CPUs), else transformers"
         )
     if card.generation:
         click.echo("  generation: " + ", ".join(f"{k}={v}" for k, v in card.generation.items()))
@@ -135,7 +136,7 @@ def show(alias: str) -> None:
 @click.argument("alias")
 def download(alias: str) -> None:
     """Fetch ALIAS's files at the card's pinned revision into the Hugging Face cache."""
-    from summarize.hub import download as fetch
+    from summarize.catalog.hub import download as fetch
 
     card = lookup(alias)
     if card.weightless:
@@ -152,8 +153,8 @@ def remove(alias: str, yes: bool) -> None:
     """Delete ALIAS's files from the Hugging Face cache (every revision) and its conversions."""
     import shutil
 
-    from summarize.conversions.store import conversions_of
-    from summarize.hub import cache_folder
+    from summarize.catalog.conversions import conversions_of
+    from summarize.catalog.hub import cache_folder
 
     card = lookup(alias)
     if card.local_path is not None:
@@ -199,8 +200,8 @@ def _size(folder: Path) -> int:
 @click.option("--force", is_flag=True, help="Replace an existing conversion.")
 def convert(alias: str, runtime: str, quantization: str, force: bool) -> None:
     """Convert ALIAS (from the local cache or a local folder) for the ctranslate2 or openvino engine."""
-    from summarize.conversions.store import convert as run_conversion
-    from summarize.conversions.store import default_runtime
+    from summarize.catalog.conversions import convert as run_conversion
+    from summarize.catalog.conversions import default_runtime
 
     card = lookup(alias)
     if runtime == "auto":

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import click
 
-from summarize.engines.table import engine_choices
+from summarize.cli.common import options_of
 from summarize.errors import EngineUnavailableError
+
+#: The job options fixed for the whole service: those that choose its engines, and its target.
+SERVICE_JOB_OPTIONS = ("target", "engine", "device", "translator", "summarizer", "length_factor")
 
 
 @click.command()
@@ -18,12 +21,7 @@ from summarize.errors import EngineUnavailableError
     show_default=True,
     help="Processes, each with its own engines in memory; one uses every core already.",
 )
-@click.option("--to", "target", default="en", show_default=True, help="The target whose engines load at start.")
-@click.option("--engine", type=click.Choice(engine_choices()), default="auto", show_default=True)
-@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True)
-@click.option("--translator", envvar="SUMMARIZE_TRANSLATOR", default=None, help="Translation model: alias, hub id or folder.")
-@click.option("--summarizer", envvar="SUMMARIZE_SUMMARIZER", default=None, help="Summarisation model: alias, hub id or folder.")
-@click.option("--max-length-factor", "length_factor", type=click.FloatRange(min=0, min_open=True), default=None)
+@options_of(*SERVICE_JOB_OPTIONS, helps={"target": "The target whose engines load at start (a request may ask for another)."})
 @click.option(
     "--max-batch",
     type=click.IntRange(min=1),
@@ -83,7 +81,10 @@ def serve(host: str, port: int, workers: int, max_connections: int, **chosen) ->
         from summarize.service.settings import ENVIRONMENT, Settings
     except ImportError as missing:
         raise EngineUnavailableError(f"serving needs {missing.name}: pip install 'summarize[serve]'") from None
-    settings = Settings(**chosen)
+    from summarize.core.options import Options
+
+    job = Options(**{name: chosen.pop(name) for name in SERVICE_JOB_OPTIONS})
+    settings = Settings(job=job, **chosen)
     _check_free(host, port)
     server = {"host": host, "port": port, "log_level": "info", "access_log": False, "limit_concurrency": max_connections}
     if workers == 1:

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import click
 
-from summarize.cli.common import announce_engines, as_json, common_options, emit, job_pipeline, read_document, source_options
+from summarize.cli.common import (
+    announce_engines,
+    as_json,
+    common_options,
+    emit,
+    job_pipeline,
+    options_of,
+    read_document,
+    source_options,
+)
 
 
 @click.command()
 @source_options
 @common_options
-@click.option(
-    "--model",
-    "translator",
-    envvar="SUMMARIZE_TRANSLATOR",
-    default=None,
-    help="Translation model: alias, hub id or local folder [env SUMMARIZE_TRANSLATOR].",
-)
+@options_of("translator", renamed={"translator": "--model"})
 @click.option(
     "--format",
     "fmt",
@@ -25,9 +28,9 @@ from summarize.cli.common import announce_engines, as_json, common_options, emit
     show_default=True,
     help="json and tsv carry the sentence alignment.",
 )
-def translate(source, literal, output, fmt, **job) -> None:
+def translate(location, literal, output, fmt, **job) -> None:
     """Translate SOURCE (a file, - for stdin, or an http(s) URL) into the target language."""
-    document = read_document(source, literal)
+    document = read_document(location, literal)
     pipeline = job_pipeline(**job)
     result = pipeline.translate(document)
     announce_engines(result["metadata"])

@@ -9,8 +9,8 @@ import shutil
 import subprocess
 from functools import cache
 
-from summarize.cards import ModelCard
-from summarize.engines.base import Translator
+from summarize.catalog.cards import ModelCard
+from summarize.engines.base import Translated, Translator
 from summarize.errors import EngineUnavailableError
 
 # Apertium's ISO 639-3 names for the ISO 639-1 codes this tool uses.
@@ -87,7 +87,10 @@ class ApertiumTranslator(Translator):
     def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> ApertiumTranslator:
         return cls(card)
 
-    def translate_batch(self, sentences: list[str], source: str, target: str) -> list[str]:
+    def translate(self, sentences: list[str], source: str, target: str, starts: tuple[int, ...] = ()) -> Translated:
+        return Translated(self._run(sentences, source, target))
+
+    def _run(self, sentences: list[str], source: str, target: str) -> list[str]:
         if not sentences:
             return []
         mode = mode_for(source, target)

@@ -1,10 +1,12 @@
-"""The two engine interfaces. Engines implement the batch call; conveniences live here."""
+"""The two engine interfaces. Engines implement the batch call, which returns its results with
+their flags; conveniences live here."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
 
-from summarize.cards import ModelCard
+from summarize.catalog.cards import ModelCard
 
 
 def count_words(text: str) -> int:
@@ -24,10 +26,27 @@ def check_budget(lengths: list[int], budget: int) -> None:
         )
 
 
+@dataclass
+class Translated:
+    """What one translation call gives: a text per sentence, in order, and per sentence whether it
+    ran to its length bound or looped even after a retry (kept as it came), and whether it was
+    translated again alone to keep the sentences one to one (chat models)."""
+
+    texts: list[str]
+    ran_away: list[bool] = field(default_factory=list)
+    realigned: list[bool] = field(default_factory=list)
+
+    def __post_init__(self):
+        self.ran_away = self.ran_away or [False] * len(self.texts)
+        self.realigned = self.realigned or [False] * len(self.texts)
+
+
 class Engine(ABC):
-    """What the registry and the pipeline call on every engine."""
+    """What the engines holder and the jobs call on every engine."""
 
     engine_name: str = ""
+    #: The task of the engine's interface ("translation" or "summarization").
+    task: str = ""
     card: ModelCard
     device: str = "cpu"
 
@@ -58,39 +77,43 @@ class Engine(ABC):
 class Translator(Engine):
     """Translates sentences, one output per input, in order."""
 
-    #: Sentences of the last call whose output ran to its length bound, or looped, even after a
-    #: retry (kept as they came), and which of them (empty: none).
-    hit_length_bound: int = 0
-    ran_away: tuple[bool, ...] = ()
-    #: Sentences of the last call translated again alone to keep them one to one (chat models).
-    realigned: tuple[bool, ...] = ()
-    #: `translate_batch` takes `starts` (where paragraphs begin) and works a paragraph at a time;
-    #: the batching core does not pool its sentences across documents.
+    task = "translation"
+    #: `translate` reads `starts` (where paragraphs begin) and works a paragraph at a time: the
+    #: jobs do not pool its sentences across documents.
     by_paragraph: bool = False
     #: Sentences per call when a progress bar is shown; None: always one call (cheap engines
     #: whose per-call start-up would dominate, such as a subprocess).
     progress_group: int | None = 64
 
     @abstractmethod
+    def translate(self, sentences: list[str], source: str, target: str, starts: tuple[int, ...] = ()) -> Translated:
+        """Translate each sentence from `source` into `target` (ISO 639-1 codes); `starts`: the
+        indexes where paragraphs begin, for engines that work `by_paragraph`."""
+
     def translate_batch(self, sentences: list[str], source: str, target: str) -> list[str]:
-        """Translate each sentence from `source` into `target` (ISO 639-1 codes)."""
+        """The translations alone."""
+        return self.translate(list(sentences), source, target).texts
 
 
 class Summarizer(Engine):
     """Summarises passages (each a list of sentences), one summary per passage, in order."""
 
+    task = "summarization"
     #: Whether the summary is written in the passage's language (mT5) or a fixed one (BART: en).
     language_preserving: bool = True
-    #: Whether a number `length` counts sentences (extractive) rather than new tokens (neural).
+    #: Whether a number `length` counts sentences (extractive, chat) rather than new tokens.
     lengths_in_sentences: bool = False
-    #: `summarize_batch` takes `stream`, which gets a single passage's summary as it is generated.
+    #: `summarize_batch` honours `stream`, which gets a single passage's summary as it is generated.
     streams: bool = False
-    #: Model calls made so far, where the engine counts them (None: it does not).
-    calls: int | None = None
+    #: `summarize_batch` honours `into` (a summary written in another language: chat models).
+    writes_other_languages: bool = False
 
     @abstractmethod
-    def summarize_batch(self, passages: list[list[str]], length: str, language: str) -> list[str]:
-        """Summarise each passage; `length` is short, medium or long."""
+    def summarize_batch(
+        self, passages: list[list[str]], length: str, language: str, into: str | None = None, stream=None
+    ) -> list[str]:
+        """Summarise each passage in `language`, or in `into` where the engine
+        `writes_other_languages`; `length` is short, medium, long or a number."""
 
 
 class IdentityTranslator(Translator):
@@ -106,12 +129,13 @@ class IdentityTranslator(Translator):
     def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> IdentityTranslator:
         return cls()
 
-    def translate_batch(self, sentences: list[str], source: str, target: str) -> list[str]:
-        return list(sentences)
+    def translate(self, sentences: list[str], source: str, target: str, starts: tuple[int, ...] = ()) -> Translated:
+        return Translated(list(sentences))
 
 
 class ModelBacked(Engine):
-    """An engine around a sequence-to-sequence model (engines/seq2seq.py): `model_class` loads it."""
+    """An engine around a loaded model (a sequence-to-sequence one, engines/seq2seq.py, or a chat
+    one, engines/chat.py): `model_class` loads it for the engine's task."""
 
     model_class: type
 
@@ -120,6 +144,10 @@ class ModelBacked(Engine):
         self.card = model.card
         self.device = model.device
         self.max_input_tokens = model.max_input_tokens
+
+    @classmethod
+    def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> ModelBacked:
+        return cls(cls.model_class.load(card, device, cls.task, allow_download))
 
     def count_tokens(self, text: str, target: str | None = None) -> int:
         return self.model.count_tokens(text, target)
@@ -131,15 +159,8 @@ class ModelBacked(Engine):
 class NeuralTranslator(ModelBacked, Translator):
     """Translation by a sequence-to-sequence model, its output bounded by the source."""
 
-    @classmethod
-    def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> NeuralTranslator:
-        return cls(cls.model_class.load(card, device, "translation", allow_download))
-
-    def translate_batch(self, sentences: list[str], source: str, target: str) -> list[str]:
-        self.model.set_source_language(source)
-        translations = self.model.generate(list(sentences), target=target, bounded=True)
-        self.hit_length_bound, self.ran_away = self.model.runaway, self.model.ran_away
-        return translations
+    def translate(self, sentences: list[str], source: str, target: str, starts: tuple[int, ...] = ()) -> Translated:
+        return self.model.translate(list(sentences), source, target)
 
     def describe(self) -> dict:
         from summarize.engines.bounds import length_factor
@@ -151,13 +172,11 @@ class NeuralTranslator(ModelBacked, Translator):
 class NeuralSummarizer(ModelBacked, Summarizer):
     """Summaries by a sequence-to-sequence model; mT5 writes in the passage's language."""
 
-    @classmethod
-    def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> NeuralSummarizer:
-        return cls(cls.model_class.load(card, device, "summarization", allow_download))
-
     @property
     def language_preserving(self) -> bool:
         return self.model.architecture in ("mt5",)
 
-    def summarize_batch(self, passages: list[list[str]], length: str, language: str) -> list[str]:
+    def summarize_batch(
+        self, passages: list[list[str]], length: str, language: str, into: str | None = None, stream=None
+    ) -> list[str]:
         return self.model.generate([" ".join(p) for p in passages], length=length)

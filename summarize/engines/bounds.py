@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from summarize.cards import ModelCard
+from summarize.catalog.cards import ModelCard
 
 # New tokens allowed per batch: FACTOR x the longest source in tokens + OFFSET. OPUS-MT
 # translations between the served languages run about 0.8 to 1.3 times their source; twice it,

@@ -1,5 +1,5 @@
 """Decoder-only chat models (Qwen, Llama) as summariser and translator: the shared half. A runtime
-(transformers, CTranslate2) loads the model and turns prompt ids into new ids; here, once: the
+(transformers, CTranslate2) loads the model and turns prompt ids into new ids (`run_ids`); here, once: the
 prompts (the card's, else these defaults) in the tokenizer's chat template, the context budget,
 length-sorted batches with the order put back, and the two tasks.
 
@@ -10,12 +10,14 @@ translated again a sentence at a time, and counted (`sentences_retranslated_alon
 from __future__ import annotations
 
 import re
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from pathlib import Path
 
-from summarize.cards import ModelCard
-from summarize.engines.base import ModelBacked, Summarizer, Translator, check_budget
+from summarize.catalog.cards import ModelCard
+from summarize.core.options import LENGTH_SENTENCES
+from summarize.engines.base import ModelBacked, Summarizer, Translated, Translator, check_budget
 from summarize.engines.bounds import output_bound
+from summarize.engines.runtime import IncrementalText, NeuralModel, load_tokenizer
 from summarize.errors import ModelUnavailableError
 from summarize.text.langdetect import language_name
 
@@ -29,8 +31,6 @@ DEFAULT_PROMPTS = {
         "This news article is written in {source}. Summarise it in {target}, {length}. Reply with the summary only.\n\n{text}"
     ),
 }
-#: How each length is asked for, in sentences (a number or a percentage is resolved to sentences).
-SENTENCES = {"short": 1, "medium": 3, "long": 5}
 #: New tokens allowed per summary sentence asked for, and for the rest of the answer.
 TOKENS_PER_SENTENCE, ANSWER_OFFSET = 60, 40
 #: Tokens kept free in the context for the prompt's own words and the longest answer.
@@ -41,53 +41,29 @@ _NUMBERED = re.compile(r"^\s*(\d+)\s*[.)]\s*(.*?)\s*$")
 _THINKING = re.compile(r"<think>.*?</think>", re.DOTALL)
 
 
-class ChatModel(ABC):
-    """A loaded chat tokenizer and model; runtimes implement `load` and `generate_ids`."""
+class ChatModel(NeuralModel):
+    """A loaded chat tokenizer and model; runtimes implement `load`, `runtime_settings` and `run_ids`."""
 
-    runtime: str = ""
-    #: Prompts per `generate_ids` call.
+    #: Prompts per `run_ids` call.
     max_batch: int = 8
 
     def __init__(self, card: ModelCard, tokenizer_folder: Path, device: str, context_length: int | None):
-        from transformers import AutoTokenizer
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.disable_progress_bar()
         self.card, self.device = card, device
         self.architecture = card.architecture
-        self.tokenizer = AutoTokenizer.from_pretrained(tokenizer_folder, trust_remote_code=False)
+        self.tokenizer = load_tokenizer(tokenizer_folder)
         if not self.tokenizer.chat_template:
             raise ModelUnavailableError(f"'{card.alias}' has no chat template in its tokenizer; it is not a chat model")
         self.context_length = card.context_length or context_length or 4096
         self.max_input_tokens = card.max_input_tokens or max(self.context_length - CONTEXT_RESERVE, 64)
-        #: Prompts answered so far (one model call each).
-        self.calls = 0
-
-    @classmethod
-    @abstractmethod
-    def load(cls, card: ModelCard, device: str, task: str, allow_download: bool) -> ChatModel:
-        """The model for `card`, from the cache, a folder or a conversion (made if needed)."""
 
     @abstractmethod
-    def generate_ids(self, inputs: list[list[int]], settings: dict, stream=None) -> list[list[int]]:
-        """Greedy new ids for each prompt (ids, chat template applied), in order; `settings` has
-        max_new_tokens and min_new_tokens; `stream(text)`, with one prompt, gets the text as it comes."""
-
-    @abstractmethod
-    def precision(self) -> str: ...
-
-    @abstractmethod
-    def threads(self) -> int | None: ...
+    def run_ids(self, inputs: list[list[int]], settings, stream: IncrementalText | None = None) -> list[list[int]]:
+        """Greedy new ids for each prompt (ids, chat template applied), in order, up to the end
+        token; `settings` as `runtime_settings` gave them for max_new_tokens and min_new_tokens;
+        `stream`, with one prompt, is given the new ids as they come."""
 
     def describe(self) -> dict:
-        from summarize.bench.environment import package_version
-
-        return {
-            "runtime_version": package_version(self.runtime),
-            "quantization": self.precision(),
-            "threads": self.threads(),
-            "context_length": self.context_length,
-        }
+        return {**super().describe(), "context_length": self.context_length}
 
     def prompt(self, job: str, **fields) -> str:
         return (self.card.prompts.get(job) or DEFAULT_PROMPTS[job]).format(**fields)
@@ -112,13 +88,15 @@ class ChatModel(ABC):
         for start in range(0, len(order), self.max_batch):
             batch = order[start : start + self.max_batch]
             most = max(max_new_tokens[i] for i in batch)
-            settings = {"max_new_tokens": most, "min_new_tokens": 0}
-            generated = self.generate_ids([ids[i] for i in batch], settings, stream if len(prompts) == 1 else None)
+            settings = self.runtime_settings({"max_new_tokens": most, "min_new_tokens": 0})
+            streamed = IncrementalText(self.tokenizer, stream) if stream is not None and len(prompts) == 1 else None
+            generated = self.run_ids([ids[i] for i in batch], settings, streamed)
+            if streamed is not None:
+                streamed.end()
             for index, new in zip(batch, generated):
                 # Greedy decoding: the first tokens are those a call with this prompt's own bound gives.
                 text = self.tokenizer.decode(new[: max_new_tokens[index]], skip_special_tokens=True)
                 answers[index] = _THINKING.sub("", text).strip()
-        self.calls += len(prompts)
         return answers
 
 
@@ -128,20 +106,13 @@ class ChatSummarizer(ModelBacked, Summarizer):
     language_preserving = True
     lengths_in_sentences = True
     streams = True
-
-    @classmethod
-    def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> ChatSummarizer:
-        return cls(cls.model_class.load(card, device, "summarization", allow_download))
-
-    @property
-    def calls(self) -> int:
-        return self.model.calls
+    writes_other_languages = True
 
     def summarize_batch(
         self, passages: list[list[str]], length: str, language: str, into: str | None = None, stream=None
     ) -> list[str]:
         """Each passage summarised in `into` (default: its own language, `language`)."""
-        sentences = SENTENCES.get(length) or int(length)
+        sentences = LENGTH_SENTENCES.get(length) or int(length)
         asked = "in one sentence" if sentences == 1 else f"in {sentences} sentences"
         into = into or language
         names = {"source": language_name(language), "target": language_name(into)}
@@ -161,11 +132,7 @@ class ChatTranslator(ModelBacked, Translator):
     progress_group = None
     by_paragraph = True
 
-    @classmethod
-    def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> ChatTranslator:
-        return cls(cls.model_class.load(card, device, "translation", allow_download))
-
-    def translate_batch(self, sentences: list[str], source: str, target: str, starts: tuple[int, ...] = ()) -> list[str]:
+    def translate(self, sentences: list[str], source: str, target: str, starts: tuple[int, ...] = ()) -> Translated:
         """`starts`: the indexes where paragraphs begin (a group never spans two)."""
         tokens = {s: self.model.count_tokens(s) for s in dict.fromkeys(sentences)}
         groups = self._groups(sentences, set(starts), tokens)
@@ -183,9 +150,8 @@ class ChatTranslator(ModelBacked, Translator):
             for index, answer in zip(alone, redone):
                 lines = _numbered_lines(answer, 1)
                 translations[index] = lines[0] if lines else " ".join(answer.split())
-        self.realigned = tuple(i in set(alone) for i in range(len(sentences)))
-        self.hit_length_bound, self.ran_away = 0, (False,) * len(sentences)
-        return translations
+        redone = set(alone)
+        return Translated(translations, realigned=[i in redone for i in range(len(sentences))])
 
     def _groups(self, sentences: list[str], starts: set[int], tokens: dict[str, int]) -> list[list[str]]:
         """Consecutive sentences of one paragraph, GROUP_SENTENCES at most and a third of the

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 
-from summarize.cards import ModelCard
+from summarize.catalog.cards import ModelCard
+from summarize.catalog.hub import resolve_weights
 from summarize.engines.chat import ChatModel
 from summarize.engines.huggingface import OnTransformers, pick_dtype, prepared_torch, said_as_unavailable
-from summarize.engines.seq2seq import pick_device
-from summarize.hub import resolve_weights
+from summarize.engines.runtime import IncrementalText, pick_device
 
 
 class TransformersChat(OnTransformers, ChatModel):
@@ -19,9 +19,7 @@ class TransformersChat(OnTransformers, ChatModel):
         folder = resolve_weights(card, allow_download=allow_download)
         torch = prepared_torch()
         from transformers import AutoModelForCausalLM
-        from transformers.utils import logging as hf_logging
 
-        hf_logging.disable_progress_bar()
         device = pick_device(device)
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         with said_as_unavailable(card, folder):
@@ -35,18 +33,22 @@ class TransformersChat(OnTransformers, ChatModel):
             self.tokenizer.pad_token = self.tokenizer.eos_token
         self._torch = torch
 
-    def generate_ids(self, inputs: list[list[int]], settings: dict, stream=None) -> list[list[int]]:
+    def runtime_settings(self, settings: dict) -> dict:
+        return {
+            "max_new_tokens": settings["max_new_tokens"],
+            "min_new_tokens": settings.get("min_new_tokens", 0),
+            "do_sample": False,
+            "num_beams": 1,
+            "pad_token_id": self.tokenizer.pad_token_id,
+        }
+
+    def run_ids(self, inputs: list[list[int]], settings: dict, stream: IncrementalText | None = None) -> list[list[int]]:
         padded = self.tokenizer.pad({"input_ids": inputs}, padding=True, return_tensors="pt")
-        streamer = _Streamer(self.tokenizer, stream) if stream else None
         with self._torch.inference_mode():
             output = self.model.generate(
                 **{k: v.to(self.device) for k, v in padded.items()},
-                max_new_tokens=settings["max_new_tokens"],
-                min_new_tokens=settings.get("min_new_tokens", 0),
-                do_sample=False,
-                num_beams=1,
-                pad_token_id=self.tokenizer.pad_token_id,
-                streamer=streamer,
+                **settings,
+                streamer=_Streamer(stream) if stream is not None else None,
             )
         new = output[:, padded["input_ids"].shape[1] :].tolist()
         eos = set(_end_ids(self.model.generation_config))
@@ -67,25 +69,17 @@ def _until_end(ids: list[int], eos: set[int]) -> list[int]:
 
 
 class _Streamer:
-    """transformers' streamer protocol: new ids come in; the text decoded so far goes out as it grows."""
+    """transformers' streamer protocol, feeding the new ids (not the prompt, which the first call
+    carries) to the shared incremental decoder."""
 
-    def __init__(self, tokenizer, stream):
-        self.tokenizer, self.stream = tokenizer, stream
-        self.ids: list[int] = []
-        self.said = ""
+    def __init__(self, text: IncrementalText):
+        self.text = text
         self.prompt_seen = False
 
     def put(self, value) -> None:
-        if not self.prompt_seen:  # the first call carries the prompt
-            self.prompt_seen = True
-            return
-        self.ids.extend(value.reshape(-1).tolist())
-        text = self.tokenizer.decode(self.ids, skip_special_tokens=True)
-        if len(text) > len(self.said) and not text.endswith("\ufffd"):
-            self.stream(text[len(self.said) :])
-            self.said = text
+        if self.prompt_seen:
+            self.text.add(value.reshape(-1).tolist())
+        self.prompt_seen = True
 
     def end(self) -> None:
-        rest = self.tokenizer.decode(self.ids, skip_special_tokens=True)[len(self.said) :]
-        if rest:
-            self.stream(rest)
+        """The end is said by the caller, once for every runtime."""

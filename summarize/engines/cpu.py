@@ -29,9 +29,15 @@ class CpuClass:
     #: OpenVINO encoder: "bf16" (float32 weights, bfloat16 compute), "int8" (the NNCF-quantised
     #: graph: int8 weights and activations) or "f32".
     encoder: str
-    #: Per task, the runtime `auto` takes first when conversions for several exist.
+    #: Per task (and "chat" for chat models), the runtime `auto` takes first when conversions for
+    #: several exist.
     fastest: tuple[tuple[str, str], ...]
 
+
+# Chat models (Qwen2.5-0.5B's architecture, decode after a 16-token prompt): CTranslate2 int8 53 ms
+# per token against transformers' 112 on the avx512_bf16 class (benchmarks/llm_decode_profile.py,
+# benchmarks/results/figures.md); the other classes were not measured and take the same row.
+CHAT = ("chat", "ctranslate2")
 
 # Best class first. Figures (benchmarks/results/figures.md, "CPU classes"; 2 cores, medians of
 # interleaved gated calls): summaries are one long input (DistilBART 1,024 tokens, beam 4),
@@ -46,7 +52,7 @@ CLASSES = (
         None,
         None,
         "bf16",
-        (("summarization", "openvino"), ("translation", "ctranslate2")),
+        (("summarization", "openvino"), ("translation", "ctranslate2"), CHAT),
     ),
     # AVX-512 with bfloat16 instructions but no AMX: OpenVINO's bfloat16 encoder is slower than
     # float32 here (2.60 s against 1.57 s), the int8 one 0.65 s. DistilBART 2.21 s on openvino
@@ -57,7 +63,7 @@ CLASSES = (
         "AVX512_CORE_BF16",
         "AVX512",
         "int8",
-        (("summarization", "openvino"), ("translation", "ctranslate2")),
+        (("summarization", "openvino"), ("translation", "ctranslate2"), CHAT),
     ),
     # AVX-512 VNNI (measured with the cap): the int8 encoder 0.57 s against float32 1.70 s;
     # DistilBART 1.98 s on openvino against 3.73 s; opus-mt 1.28 s on ctranslate2 against 3.08 s.
@@ -67,12 +73,12 @@ CLASSES = (
         "AVX512_CORE_VNNI",
         "AVX512",
         "int8",
-        (("summarization", "openvino"), ("translation", "ctranslate2")),
+        (("summarization", "openvino"), ("translation", "ctranslate2"), CHAT),
     ),
     # AVX2 only: OpenVINO cannot be measured here (its int8-weight layers find no kernel under an
     # AVX2 cap on an AVX-512 machine), so both tasks take CTranslate2, measured with its AVX2
     # kernels; an OpenVINO conversion still runs when forced (float32 encoder: int8 is no faster).
-    CpuClass("avx2", ("avx2",), "AVX2", "AVX2", "f32", (("summarization", "ctranslate2"), ("translation", "ctranslate2"))),
+    CpuClass("avx2", ("avx2",), "AVX2", "AVX2", "f32", (("summarization", "ctranslate2"), ("translation", "ctranslate2"), CHAT)),
 )
 BY_NAME = {row.name: row for row in CLASSES}
 
@@ -130,7 +136,7 @@ def cap_runtimes() -> CpuClass:
 
 
 def fastest_runtime(task: str) -> str:
-    """The runtime measured fastest for `task` on this class of CPU."""
+    """The runtime measured fastest for `task` (or "chat") on this class of CPU."""
     return dict(current().fastest)[task]
 
 

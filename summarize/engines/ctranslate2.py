@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from summarize.cards import ModelCard
+from summarize.catalog.cards import ModelCard
 from summarize.engines import cpu
 from summarize.engines.seq2seq import Converted
 from summarize.errors import EngineUnavailableError
@@ -69,13 +69,11 @@ class CT2Model(Converted):
     def threads(self) -> int | None:
         return self.intra_threads * self.inter_threads if self.device == "cpu" else None
 
-    def options(self, length: str | None = None) -> dict:
-        """The generation settings in CTranslate2's terms."""
-        return self._options(self.generation(length))
-
-    @staticmethod
-    def _options(settings: dict) -> dict:
+    def runtime_settings(self, settings: dict) -> dict:
+        """The generation settings in CTranslate2's terms; the forced first token as a prefix."""
+        forced = settings.get("forced_bos_token_id")
         return {
+            "target_prefix": [self.tokenizer.convert_ids_to_tokens(forced)] if forced is not None else None,
             "beam_size": settings.get("num_beams", 1),
             "max_decoding_length": settings["max_new_tokens"],
             "min_decoding_length": settings["min_new_tokens"],
@@ -84,16 +82,16 @@ class CT2Model(Converted):
             "repetition_penalty": settings.get("repetition_penalty", 1.0),
         }
 
-    def generate_ids(self, inputs: list[list[int]], settings: dict) -> list[list[int]]:
-        forced = settings.get("forced_bos_token_id")
-        prefix = [self.tokenizer.convert_ids_to_tokens(forced)] if forced is not None else None
+    def run_ids(self, inputs: list[list[int]], settings: dict) -> list[list[int]]:
+        options = dict(settings)
+        prefix = options.pop("target_prefix")
         results = self.translator.translate_batch(
             [self.tokenizer.convert_ids_to_tokens(ids) for ids in inputs],
             target_prefix=[prefix] * len(inputs) if prefix else None,
             max_batch_size=min(MAX_BATCH, math.ceil(len(inputs) / self.inter_threads)),
             return_scores=False,
             use_vmap=self.output_vocabulary is not None,
-            **self._options(settings),
+            **options,
         )
         return [[self.target_ids[token] for token in result.hypotheses[0][1 if prefix else 0 :]] for result in results]
 

@@ -8,11 +8,11 @@ from collections import Counter
 
 import numpy as np
 
-from summarize.cards import ModelCard
+from summarize.catalog.cards import ModelCard
+from summarize.core.options import LENGTH_SENTENCES
 from summarize.engines.base import Summarizer
 from summarize.limits import limit
 
-SENTENCES_PER_LENGTH = {"short": 1, "medium": 3, "long": 5}
 # PageRank: power iterations at most (it converges in a few dozen on sentence graphs).
 MAX_ITERATIONS = 200
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -21,7 +21,7 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 def sentences_to_keep(length: str) -> int:
     """Sentences a summary keeps: a preset (short 1, medium 3, long 5) or a number ("4"); the
     pipeline turns a percentage into a number first."""
-    return SENTENCES_PER_LENGTH[length] if length in SENTENCES_PER_LENGTH else int(length)
+    return LENGTH_SENTENCES[length] if length in LENGTH_SENTENCES else int(length)
 
 
 def words(sentence: str) -> list[str]:
@@ -114,7 +114,9 @@ class ExtractiveSummarizer(Summarizer):
         # Ties (e.g. a graph with no edges) fall back to document order.
         return sorted(range(len(sentences)), key=lambda i: (-round(scores[i], 12), i))
 
-    def summarize_batch(self, passages: list[list[str]], length: str, language: str) -> list[str]:
+    def summarize_batch(
+        self, passages: list[list[str]], length: str, language: str, into: str | None = None, stream=None
+    ) -> list[str]:
         summaries = []
         for sentences in passages:
             chosen = sorted(self.rank(sentences)[: sentences_to_keep(length)])

@@ -7,11 +7,12 @@ import json
 import os
 from contextlib import contextmanager
 
-from summarize.cards import ModelCard, architecture_of
+from summarize.catalog.cards import ModelCard, architecture_of
+from summarize.catalog.hub import resolve_weights
 from summarize.engines import cpu
-from summarize.engines.seq2seq import Seq2Seq, pick_device
+from summarize.engines.runtime import pick_device
+from summarize.engines.seq2seq import Seq2Seq
 from summarize.errors import ModelUnavailableError
-from summarize.hub import resolve_weights
 
 # Padded tokens per generate call: bounds the memory of a batch of long inputs.
 MAX_BATCH_TOKENS = 8192
@@ -96,19 +97,15 @@ class TransformersModel(OnTransformers, Seq2Seq):
             self.model.generation_config.max_length = self.model.generation_config.min_length = None
         self._torch = torch
 
-    def generation_config(self, length: str | None = None, target: str | None = None):
-        """The model's saved GenerationConfig with every setting of `generation` stated on it."""
-        return self._config(self.generation(length, target))
-
-    def _config(self, settings: dict):
+    def runtime_settings(self, settings: dict):
+        """The model's saved GenerationConfig with every setting stated on it, greedy or beam."""
         config = copy.deepcopy(self.model.generation_config)
         config.update(**settings)
         config.do_sample = False
         return config
 
-    def generate_ids(self, inputs: list[list[int]], settings: dict) -> list[list[int]]:
-        config = self._config(settings)
+    def run_ids(self, inputs: list[list[int]], settings) -> list[list[int]]:
         padded = self.tokenizer.pad({"input_ids": inputs}, padding=True, return_tensors="pt")
         with self._torch.inference_mode():
-            output = self.model.generate(**{k: v.to(self.device) for k, v in padded.items()}, generation_config=config)
+            output = self.model.generate(**{k: v.to(self.device) for k, v in padded.items()}, generation_config=settings)
         return output[:, 1:].tolist()  # without the decoder's start token, as the other runtimes

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from summarize.cards import GENERATION_KEYS, ModelCard
+from summarize.catalog.cards import GENERATION_KEYS, ModelCard
 from summarize.conversions.openvino_graphs import DECODER, ENCODER, ENCODER_INT8, MASKED
 from summarize.engines import cpu
 from summarize.engines.search import SearchSettings, search
@@ -165,12 +165,9 @@ class OVModel(Converted):
     def threads(self) -> int | None:
         return self.runner.threads
 
-    def search_settings(self, length: str | None = None) -> SearchSettings:
+    def runtime_settings(self, merged: dict) -> SearchSettings:
         """The generation settings as the numpy search takes them; a setting it does not apply
         is refused by name."""
-        return self._search_settings(self.generation(length))
-
-    def _search_settings(self, merged: dict) -> SearchSettings:
         refused = sorted(k for k, v in merged.items() if k not in HONOURED | IGNORED and v is not None and _NEUTRAL.get(k) != v)
         if refused:
             raise EngineUnavailableError(
@@ -200,6 +197,5 @@ class OVModel(Converted):
             forced_eos_token_id=merged.get("forced_eos_token_id"),
         )
 
-    def generate_ids(self, inputs: list[list[int]], settings: dict) -> list[list[int]]:
-        search_settings = self._search_settings(settings)
-        return self.runner.generate_ids(inputs, search_settings.pad_token_id, search_settings)
+    def run_ids(self, inputs: list[list[int]], settings: SearchSettings) -> list[list[int]]:
+        return self.runner.generate_ids(inputs, settings.pad_token_id, settings)

@@ -22,7 +22,7 @@ def _engine_class(task: str, name: str, chat: bool) -> type:
     row = ENGINES.get(name)
     if row is None or not row.serves(task):
         raise EngineUnavailableError(f"engine '{name}' cannot do {task}; engines for it: {', '.join(engines_for(task))}")
-    if row.model is None:
+    if not row.neural:
         return _load(row.translator if task == "translation" else row.summarizer, name)
     model_class = runtime_class(name, chat)
     if chat:
@@ -42,20 +42,23 @@ def runtime_class(name: str, chat: bool = False) -> type:
     """The model class of a neural engine: sequence-to-sequence (engines/seq2seq.py), or for a
     decoder-only chat model (engines/chat.py) when `chat`."""
     row = ENGINES.get(name)
-    if row is None or row.model is None:
+    if row is None or not row.neural:
         raise EngineUnavailableError(
             f"'{name}' is not a neural engine; neural engines: {', '.join(n for n, r in ENGINES.items() if r.neural)}"
         )
-    if chat and row.chat_model is None:
-        chat_engines = ", ".join(n for n, r in ENGINES.items() if r.chat_model)
-        raise EngineUnavailableError(f"engine '{name}' cannot run decoder-only chat models; engines that can: {chat_engines}")
-    return _load(row.chat_model if chat else row.model, name)
+    family = row.family_of(chat)
+    if family not in row.models:
+        kind = "decoder-only chat" if chat else "sequence-to-sequence"
+        able = ", ".join(n for n, r in ENGINES.items() if family in r.models)
+        raise EngineUnavailableError(f"engine '{name}' cannot run {kind} models; engines that can: {able}")
+    return _load(row.models[family], name, row.package)
 
 
-def _load(path: str, name: str):
+def _load(path: str, name: str, package: str | None = None):
     module_name, attribute = path.split(":")
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
-        raise EngineUnavailableError(f"engine '{name}' needs the package '{exc.name}'; install it") from None
+        needed = package if package and exc.name and exc.name.split(".")[0] == package.replace("-", "_") else exc.name
+        raise EngineUnavailableError(f"engine '{name}' needs the package '{needed}'; pip install {needed}") from None
     return getattr(module, attribute)

@@ -3,20 +3,19 @@ loads its model and turns token ids into generated ids; everything else is here,
 tokenising with the card's prefix, the input budget, length-sorted batches and the order put back,
 language codes and the forced target token, and the generation settings from the model and card.
 
-Each call is prepare (tokenise, check the budget, sort), run (`generate_ids`, the model alone, so
-the bench can time it), finish (decode, restore the input order)."""
+Each call is prepare (tokenise, check the budget, sort), run (`run_ids`, the model alone, so the
+bench can time it), finish (decode, restore the input order)."""
 
 from __future__ import annotations
 
 import json
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from pathlib import Path
 
-from summarize.cards import ModelCard
-from summarize.engines.base import check_budget
+from summarize.catalog.cards import ModelCard
+from summarize.engines.base import Translated, check_budget
 from summarize.engines.bounds import RETRY_SETTINGS, loops, output_bound
-from summarize.engines.table import ENGINES
-from summarize.errors import EngineUnavailableError
+from summarize.engines.runtime import FromConversion, NeuralModel, load_tokenizer, pick_device, saved_generation
 
 # When neither the card nor the tokenizer nor the model says how long an input may be.
 DEFAULT_INPUT_BUDGET = 1024
@@ -27,95 +26,56 @@ DEFAULT_MAX_NEW_TOKENS = 256
 LANGUAGE_CODED = ("nllb", "m2m_100")
 
 
-def pick_device(requested: str, runtime: str = "transformers") -> str:
-    """'auto' is CUDA when torch sees it and the runtime runs there, else the CPU; a 'cuda' that
-    cannot be had is an error."""
-    devices = ENGINES[runtime].devices
-    if requested == "cuda" and "cuda" not in devices:
-        raise EngineUnavailableError(f"the {runtime} engine runs on the CPU; use --device cpu or another engine")
-    if requested == "cpu" or "cuda" not in devices:
-        return "cpu"
-    import torch
+class Seq2Seq(NeuralModel):
+    """A loaded tokenizer and model with the card's generation defaults; runtimes subclass it and
+    fill in `load`, `run_ids` and `runtime_settings`."""
 
-    if requested == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if not torch.cuda.is_available():
-        raise EngineUnavailableError("--device cuda was asked for, but torch sees no CUDA device")
-    return "cuda"
-
-
-def saved_generation(folder: Path) -> dict:
-    """The model's own generation settings (generation_config.json), set fields only."""
-    path = folder / "generation_config.json"
-    if not path.is_file():
-        return {}
-    return {k: v for k, v in json.loads(path.read_text(encoding="utf-8")).items() if v is not None}
-
-
-class Seq2Seq(ABC):
-    """A loaded tokenizer and model with the card's generation defaults; runtimes subclass it."""
-
-    #: The engine's name in the table.
-    runtime: str = ""
-    #: Runaway outputs in the last bounded `generate` call (after their retry), and which.
-    runaway: int = 0
-    ran_away: tuple[bool, ...] = ()
-    #: Inputs per `generate_ids` call (None: all at once, the runtime splits them itself), and
-    #: the most padded tokens per call.
+    #: Inputs per `run_ids` call (None: all at once, the runtime splits them itself), and the
+    #: most padded tokens per call.
     max_batch: int | None = 16
     max_batch_tokens: int | None = None
 
     def __init__(
         self, card: ModelCard, tokenizer_folder: Path, device: str, architecture: str, positions: int | None, saved: dict
     ):
-        from transformers import AutoTokenizer
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.disable_progress_bar()
         self.card = card
         self.device = device
         self.architecture = architecture
-        self.tokenizer = AutoTokenizer.from_pretrained(tokenizer_folder, trust_remote_code=False)
+        self.tokenizer = load_tokenizer(tokenizer_folder)
         self.saved_generation = saved
         self.max_input_tokens = card.max_input_tokens or min(
             self.tokenizer.model_max_length or DEFAULT_INPUT_BUDGET, positions or DEFAULT_INPUT_BUDGET, DEFAULT_INPUT_BUDGET
         )
 
-    @classmethod
     @abstractmethod
-    def load(cls, card: ModelCard, device: str, task: str, allow_download: bool) -> Seq2Seq:
-        """The model for `card`, from the cache, a folder or a conversion (made if needed)."""
-
-    @abstractmethod
-    def generate_ids(self, inputs: list[list[int]], settings: dict) -> list[list[int]]:
+    def run_ids(self, inputs: list[list[int]], settings) -> list[list[int]]:
         """Generated ids for each input (token ids, its prefix included), in order, without the
-        decoder's start token."""
+        decoder's start token; `settings` as `runtime_settings` gave them."""
 
-    def describe(self) -> dict:
-        """What the metadata says of this runtime beyond model, engine and device: its version,
-        the precision it computes in, and its CPU threads."""
-        from summarize.bench.environment import package_version
+    def generate_ids(self, inputs: list[list[int]], settings: dict) -> list[list[int]]:
+        """`run_ids` with `generation`'s settings."""
+        return self.run_ids(inputs, self.runtime_settings(settings))
 
-        return {"runtime_version": package_version(self.runtime), "quantization": self.precision(), "threads": self.threads()}
+    def settings_for(self, length: str | None = None, target: str | None = None):
+        """The runtime's settings for a length and target (what a call with them runs with)."""
+        return self.runtime_settings(self.generation(length, target))
 
-    @abstractmethod
-    def precision(self) -> str:
-        """The weights' precision or quantisation as it runs (float32, int8, ...)."""
-
-    @abstractmethod
-    def threads(self) -> int | None:
-        """CPU threads the runtime computes with (None on a GPU)."""
+    def encode(self, text: str, source: str | None = None, target: str | None = None) -> list[int]:
+        """Token ids of `text` with the card's prefix for `target`; for the language-coded
+        architectures, the source language's code first and the end token last (as their
+        tokenizers do with `src_lang` set, without changing the shared tokenizer)."""
+        text = self.card.prefix(target) + text
+        if not (source and self.architecture in LANGUAGE_CODED):
+            return self.tokenizer(text).input_ids
+        code = self.tokenizer.convert_tokens_to_ids(self.language_token(source))
+        return [code, *self.tokenizer(text, add_special_tokens=False).input_ids, self.tokenizer.eos_token_id]
 
     def count_tokens(self, text: str, target: str | None = None) -> int:
         """Length of `text` in the model's tokens, with the prefix it gets for `target`."""
-        return len(self.tokenizer(self.card.prefix(target) + text).input_ids)
+        return len(self.encode(text, None, target))
 
-    def set_source_language(self, source: str | None) -> None:
-        if source and self.architecture in LANGUAGE_CODED:
-            self.tokenizer.src_lang = self.card.code(source)
-
-    def target_token(self, target: str) -> str:
-        code = self.card.code(target)
+    def language_token(self, language: str) -> str:
+        code = self.card.code(language)
         return code if self.architecture == "nllb" else f"__{code}__"
 
     def generation(self, length: str | None = None, target: str | None = None) -> dict:
@@ -130,35 +90,33 @@ class Seq2Seq(ABC):
         settings.pop("max_length", None)
         settings.pop("min_length", None)
         if target and self.architecture in LANGUAGE_CODED:
-            settings["forced_bos_token_id"] = self.tokenizer.convert_tokens_to_ids(self.target_token(target))
+            settings["forced_bos_token_id"] = self.tokenizer.convert_tokens_to_ids(self.language_token(target))
         return settings
 
     def generate(
-        self, texts: list[str], length: str | None = None, target: str | None = None, bounded: bool = False
+        self, texts: list[str], length: str | None = None, target: str | None = None, source: str | None = None
     ) -> list[str]:
-        """Generated text for each of `texts`, in order. `bounded` (translation): each batch's new
-        tokens are bounded by its longest source, and a sentence that runs to the bound or loops is
-        decoded once more without repeated 3-grams; `self.runaway` counts those that still run
-        away (kept, never dropped)."""
-        self.runaway, self.ran_away = 0, ()
-        if not texts:
-            return []
-        settings = self.generation(length, target)
-        prefix = self.card.prefix(target)
-        ids = [self.tokenizer(prefix + text).input_ids for text in texts]
+        """Generated text for each of `texts`, in order, with the card's settings for `length`."""
+        return [text for text, _ in self._run(texts, self.generation(length, target), source, target, bounded=False)]
+
+    def translate(self, texts: list[str], source: str, target: str) -> Translated:
+        """Each text translated, its new tokens bounded by its batch's longest source; a sentence
+        that runs to the bound or loops is decoded once more without repeated 3-grams, and one
+        that still runs away is kept and flagged (never dropped)."""
+        decoded = self._run(texts, self.generation(None, target), source, target, bounded=True)
+        return Translated([text for text, _ in decoded], [ran_away for _, ran_away in decoded])
+
+    def _run(self, texts: list[str], settings: dict, source: str | None, target: str | None, bounded: bool):
+        ids = [self.encode(text, source, target) for text in texts]
         check_budget([len(seq) for seq in ids], self.max_input_tokens)
-        outputs, ran_away = [""] * len(texts), [False] * len(texts)
+        outputs: list[tuple[str, bool]] = [("", False)] * len(texts)
         for batch in self._batches(sorted(range(len(texts)), key=lambda i: -len(ids[i])), ids):
             batch_settings = self._bounded(settings, len(ids[batch[0]])) if bounded else settings
             decoded = self._decode(self.generate_ids([ids[i] for i in batch], batch_settings), batch_settings)
             if bounded:
                 decoded = self._retry_runaways([ids[i] for i in batch], decoded, batch_settings)
-                for index, (_, runaway) in zip(batch, decoded):
-                    ran_away[index] = runaway
-            for index, (text, _) in zip(batch, decoded):
-                outputs[index] = text
-        self.ran_away = tuple(ran_away)
-        self.runaway = sum(ran_away)
+            for index, result in zip(batch, decoded):
+                outputs[index] = result
         return outputs
 
     def _bounded(self, settings: dict, longest_source: int) -> dict:
@@ -202,20 +160,16 @@ class Seq2Seq(ABC):
         return batches + [current] if current else batches
 
 
-class Converted(Seq2Seq):
-    """A runtime that runs conversions from the store: found, or made on first use."""
+class Converted(FromConversion, Seq2Seq):
+    """A sequence-to-sequence runtime that runs conversions from the store."""
 
     def __init__(self, card: ModelCard, folder: Path, device: str):
-        from summarize.conversions.store import read_metadata
-
-        self.folder = folder
-        self.metadata = read_metadata(folder)
-        self.quantization = self.metadata["quantization"]
+        metadata = self.read_conversion(folder)
         super().__init__(
             card,
             folder,
             pick_device(device, self.runtime),
-            self.metadata.get("architecture", card.architecture),
+            metadata.get("architecture", card.architecture),
             self._positions(folder),
             saved_generation(folder),
         )
@@ -226,20 +180,6 @@ class Converted(Seq2Seq):
             return self.metadata["max_position_embeddings"]
         config = folder / "config.json"
         return json.loads(config.read_text(encoding="utf-8")).get("max_position_embeddings") if config.is_file() else None
-
-    @classmethod
-    def load(cls, card: ModelCard, device: str, task: str, allow_download: bool) -> Converted:
-        from summarize.conversions.store import conversion_for
-
-        resolved = pick_device(device, cls.runtime)
-        return cls.from_folder(card, conversion_for(card, cls.runtime, resolved, allow_download), resolved, task)
-
-    @classmethod
-    def from_folder(cls, card: ModelCard, folder: Path, device: str, task: str) -> Converted:
-        return cls(card, folder, device)
-
-    def precision(self) -> str:
-        return self.quantization
 
     def describe(self) -> dict:
         """Also the CPU class whose measured row put this runtime first (engines/cpu.py)."""

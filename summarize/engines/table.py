@@ -9,36 +9,53 @@ from dataclasses import dataclass, field
 TASKS = ("translation", "summarization")
 
 
+#: The model families a neural runtime can run: sequence-to-sequence models (engines/seq2seq.py)
+#: and decoder-only chat or completion models (engines/chat.py).
+FAMILIES = ("seq2seq", "chat")
+
+
 @dataclass(frozen=True)
 class EngineRow:
-    """One engine and where its code lives ("module:Class", imported only when chosen): a
-    sequence-to-sequence `model` class (engines/seq2seq.py), which serves both tasks, or a
-    weight-free engine's `translator` or `summarizer`; for engines that run converted models, how
-    conversions are written and which ones `auto` takes."""
+    """One engine and where its code lives ("module:Class", imported only when chosen): per model
+    family it runs, the runtime's model class (a sequence-to-sequence one serves both tasks, a
+    chat one both by its prompts), or a weight-free engine's `translator` or `summarizer`; for
+    runtimes that run conversions, the writer per family and which conversions `auto` takes."""
 
     name: str
-    model: str | None = None
-    #: The decoder-only chat model class (engines/chat.py), for the engines that run them.
-    chat_model: str | None = None
+    #: Per family, the runtime's model class.
+    models: dict[str, str] = field(default_factory=dict)
     translator: str | None = None
     summarizer: str | None = None
+    #: The PyPI package the runtime is (its version goes in the metadata; install hints name it).
+    package: str | None = None
     devices: tuple[str, ...] = ("cpu", "cuda")
-    #: "module:function" writing a conversion; None for engines that load the weights as they are.
-    writer: str | None = None
+    #: The weight files the runtime loads (a folder without one is refused: never a pickle).
+    weights: tuple[str, ...] = ("*.safetensors",)
+    #: Per family, "module:function" writing a conversion; none for runtimes that load the
+    #: weights as they are.
+    writers: dict[str, str] = field(default_factory=dict)
     quantizations: tuple[str, ...] = ()
     #: Per device, the quantisations `auto` looks for, best first; the first is the one converted.
     preferred: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    #: Per task, this conversion's place in `auto`'s order (lower first); absent: not tried.
+    #: Per task (and "chat" for chat models), this conversion's place in `auto`'s order (lower
+    #: first); absent: not tried.
     auto_rank: dict[str, int] = field(default_factory=dict)
 
     @property
     def neural(self) -> bool:
         """Runs a model card's weights (else it is weight-free: Apertium, the extractive methods)."""
-        return self.model is not None
+        return bool(self.models)
 
     @property
     def converted(self) -> bool:
-        return self.writer is not None
+        return bool(self.writers)
+
+    def family_of(self, chat: bool) -> str:
+        return "chat" if chat else "seq2seq"
+
+    def runs(self, card) -> bool:
+        """Whether this runtime runs the card's model family."""
+        return self.family_of(card.chat) in self.models
 
     def serves(self, task: str) -> bool:
         return self.neural or (self.translator if task == "translation" else self.summarizer) is not None
@@ -49,24 +66,34 @@ ENGINES = {
     for row in (
         EngineRow(
             "transformers",
-            model="summarize.engines.huggingface:TransformersModel",
-            chat_model="summarize.engines.chat_transformers:TransformersChat",
+            models={
+                "seq2seq": "summarize.engines.huggingface:TransformersModel",
+                "chat": "summarize.engines.chat_transformers:TransformersChat",
+            },
+            package="transformers",
         ),
         # Which of the two `auto` takes first depends on the CPU (engines/cpu.py); auto_rank orders the rest.
         EngineRow(
             "ctranslate2",
-            model="summarize.engines.ctranslate2:CT2Model",
-            chat_model="summarize.engines.chat_ctranslate2:CT2Chat",
-            writer="summarize.conversions.ctranslate2_writer:write",
+            models={
+                "seq2seq": "summarize.engines.ctranslate2:CT2Model",
+                "chat": "summarize.engines.chat_ctranslate2:CT2Chat",
+            },
+            package="ctranslate2",
+            writers={
+                "seq2seq": "summarize.conversions.ctranslate2_writer:write",
+                "chat": "summarize.conversions.ctranslate2_writer:write",
+            },
             quantizations=("int8", "int8_float32", "int8_float16", "float32", "float16"),
             preferred={"cpu": ("int8", "int8_float32", "float32"), "cuda": ("float16", "int8_float16", "float32")},
-            auto_rank={"translation": 0, "summarization": 1},
+            auto_rank={"translation": 0, "summarization": 1, "chat": 0},
         ),
         EngineRow(
             "openvino",
-            model="summarize.engines.openvino:OVModel",
+            models={"seq2seq": "summarize.engines.openvino:OVModel"},
+            package="openvino",
             devices=("cpu",),
-            writer="summarize.conversions.openvino_writer:write",
+            writers={"seq2seq": "summarize.conversions.openvino_writer:write"},
             quantizations=("int8", "float32"),
             preferred={"cpu": ("int8", "float32")},
             auto_rank={"translation": 1, "summarization": 0},
@@ -77,14 +104,27 @@ ENGINES = {
 }
 
 
+def package_version(name: str | None) -> str | None:
+    """An installed package's version from its metadata (None when absent), without importing it."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    if name is None:
+        return None
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return None
+
+
 def engine_choices() -> tuple[str, ...]:
     """What `--engine` takes: auto, or any engine in the table."""
     return ("auto", *ENGINES)
 
 
-def runtimes() -> tuple[str, ...]:
-    """The engines that run conversions, which `models convert --runtime` writes."""
-    return tuple(name for name, row in ENGINES.items() if row.converted)
+def runtimes(family: str | None = None) -> tuple[str, ...]:
+    """The engines that run conversions (of `family`, when given), which `models convert
+    --runtime` writes."""
+    return tuple(name for name, row in ENGINES.items() if row.converted and (family is None or family in row.writers))
 
 
 def engines_for(task: str) -> tuple[str, ...]:
@@ -92,11 +132,13 @@ def engines_for(task: str) -> tuple[str, ...]:
     return tuple(name for name, row in ENGINES.items() if row.serves(task))
 
 
-def auto_runtimes(task: str) -> tuple[str, ...]:
-    """The conversions `auto` tries for `task`, in order: the one measured fastest for the task on
-    this class of CPU (engines/cpu.py) first, then the table's order."""
+def auto_runtimes(task: str, chat: bool = False) -> tuple[str, ...]:
+    """The conversions `auto` tries for `task` (or for a chat model's, whichever the task), in
+    order: the one measured fastest for that shape on this class of CPU (engines/cpu.py) first,
+    then the table's order."""
     from summarize.engines.cpu import fastest_runtime
 
-    fastest = fastest_runtime(task)
-    ranked = [row for row in ENGINES.values() if task in row.auto_rank]
-    return tuple(row.name for row in sorted(ranked, key=lambda row: (row.name != fastest, row.auto_rank[task])))
+    shape = "chat" if chat else task
+    fastest = fastest_runtime(shape)
+    ranked = [row for row in ENGINES.values() if shape in row.auto_rank]
+    return tuple(row.name for row in sorted(ranked, key=lambda row: (row.name != fastest, row.auto_rank[shape])))

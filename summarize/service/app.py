@@ -83,7 +83,7 @@ def _fault(request: Request, error: Exception) -> JSONResponse:
 
 
 def _loaded(service: Service) -> str:
-    return "; ".join(f"{e['task']} {e['source']}: {e['alias']} ({e['engine']})" for e in service.engines) or "none"
+    return "; ".join(f"{e['task']} {e['source']}: {e['alias']} ({e['engine']})" for e in service.loaded) or "none"
 
 
 def _version() -> str:

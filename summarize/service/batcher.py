@@ -10,7 +10,7 @@ import dataclasses
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from summarize.jobs import Options
+from summarize.core.options import Options
 from summarize.service.metrics import Metrics
 from summarize.text.document import Document
 
@@ -26,11 +26,11 @@ class _Job:
 class Batcher:
     """Gathers jobs on the event loop; runs them in batches on its model thread."""
 
-    def __init__(self, max_batch: int, max_wait_ms: float, metrics: Metrics, notify):
+    def __init__(self, max_batch: int, max_wait_ms: float, metrics: Metrics, engines):
         self.max_batch = max(1, max_batch)
         self.max_wait_s = max(0.0, max_wait_ms) / 1000
         self.metrics = metrics
-        self.notify = notify
+        self.engines = engines
         self.model_thread = ThreadPoolExecutor(1, thread_name_prefix="summarize-model")
         self._queue: asyncio.Queue[_Job] | None = None
         self._worker: asyncio.Task | None = None
@@ -81,13 +81,12 @@ class Batcher:
         return jobs
 
     async def _run_group(self, group: list[_Job]) -> None:
-        from summarize.batching import Batch
+        from summarize.core.jobs import run
 
         first = group[0]
-        batch = Batch(first.options, self.notify)
         with self.metrics.batch_seconds.time():
             try:
-                outcomes = await self.call(batch.run, [job.document for job in group], first.task)
+                outcomes = await self.call(run, [job.document for job in group], first.task, first.options, self.engines)
             except Exception as error:  # a fault of ours: every request of the batch gets a 500
                 outcomes = [error] * len(group)
         self.metrics.batch_documents.observe(len(group))

@@ -8,8 +8,8 @@ import logging
 import time
 from functools import cached_property
 
+from summarize.core.engines import Engines
 from summarize.errors import InputError, SummarizeError
-from summarize.jobs import summarizer_factory, translator_factory
 from summarize.service.batcher import Batcher
 from summarize.service.guard import Gate, read_keys
 from summarize.service.metrics import Metrics
@@ -26,8 +26,10 @@ class Service:
         self.settings = settings
         self.metrics = Metrics()
         self.notes: list[str] = []
-        self.engines: list[dict] = []
-        self.batcher = Batcher(settings.max_batch, settings.max_wait_ms, self.metrics, self.note)
+        #: The engines holder every request's jobs use; `loaded` describes what preload loaded.
+        self.engines = Engines(settings.job)
+        self.loaded: list[dict] = []
+        self.batcher = Batcher(settings.max_batch, settings.max_wait_ms, self.metrics, self.engines)
         keys = read_keys(settings.api_keys_file) if settings.api_keys_file else None
         self.gate = Gate(keys, settings.requests_per_minute)
         self.started = time.time()
@@ -40,46 +42,44 @@ class Service:
 
     def preload(self) -> None:
         """Choose and load, as the CLI would, the translator of every served source language into
-        the default target, and the summariser of that target; each load is timed. Choices made
-        earlier in this process are forgotten, so that their fallbacks are said here too."""
-        from summarize.selection import forget_choices
-
-        forget_choices()
-        options = self.settings.options(self.settings.target)
-        translator_for = translator_factory(options, self.note)
-        steps = [("translation", source, translator_for) for source in self.sources_into(options.target)]
-        steps.append(("summarization", options.target, summarizer_factory(options, self.note)))
-        for task, language, factory in steps:
+        the default target, and the summariser of that target; each load is timed, and each
+        choice's notes (its fallbacks) said."""
+        target = self.settings.job.target
+        steps = [("translation", source, target) for source in self.sources_into(target)]
+        steps.append(("summarization", target, ""))
+        for task, language, into in steps:
             start = time.perf_counter()
             try:
-                engine = factory(language)
+                choice = self.engines.translator(language, into) if task == "translation" else self.engines.summarizer(language)
             except SummarizeError as error:
                 self.note(f"{task} from {language}: not served ({error})")
                 continue
             seconds = time.perf_counter() - start
-            target = options.target if task == "translation" else ""
-            described = engine.describe()
-            self.engines.append({"task": task, "source": language, "target": target, "load_s": round(seconds, 3), **described})
-            self.metrics.load_seconds.labels(task, language, target, described["alias"], described["engine"]).set(seconds)
+            for message in choice.notes:
+                self.note(message)
+            described = choice.engine.describe()
+            self.loaded.append({"task": task, "source": language, "target": into, "load_s": round(seconds, 3), **described})
+            self.metrics.load_seconds.labels(task, language, into, described["alias"], described["engine"]).set(seconds)
 
     @cached_property
     def pairs(self) -> set[tuple[str, str]]:
         """(source, target) pairs served here: the forced translator's, installed Apertium pairs,
         and cards whose weights are in the local cache; read once, at start (a model downloaded
         later is served after a restart)."""
-        from summarize.cards import resolve
+        from summarize.catalog.cards import resolve
+        from summarize.catalog.hub import local_weights
+        from summarize.core.engines import default_card
+        from summarize.core.steps import supported_languages
         from summarize.engines.apertium import installed_pairs
-        from summarize.hub import local_weights
-        from summarize.pipeline import supported_languages
-        from summarize.selection import default_card
 
         languages = supported_languages()
-        if self.settings.translator:
-            card = resolve(self.settings.translator, "translation")
+        job = self.settings.job
+        if job.translator:
+            card = resolve(job.translator, "translation")
             sources, targets = card.source_languages or languages, card.target_languages or languages
             return {(s, t) for s in sources for t in targets if s != t}
-        pairs = installed_pairs() if self.settings.engine in ("auto", "apertium") else set()
-        if self.settings.engine != "apertium":
+        pairs = installed_pairs() if job.engine in ("auto", "apertium") else set()
+        if job.engine != "apertium":
             for source in languages:
                 for target in languages:
                     card = default_card("translation", source, target) if source != target else None
@@ -91,8 +91,11 @@ class Service:
         return sorted({s for s, t in self.pairs if t == target})
 
     async def run(self, task: str, document: Document, target: str, **request) -> dict:
-        """One job through the batcher."""
-        return await self.batcher.run(task, self.settings.options(target, **request), document)
+        """One job through the batcher; its notes kept for /models too."""
+        result = await self.batcher.run(task, self.settings.options(target, **request), document)
+        for message in result["metadata"]["notes"]:
+            self.note(message)
+        return result
 
     async def within_timeout(self, work):
         """`work` (a request's whole handling: reading a URL, detecting, the jobs) within the

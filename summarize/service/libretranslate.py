@@ -126,7 +126,7 @@ def _detected(text: str, target: str) -> dict:
     """LibreTranslate's `detectedLanguage`: the language and the confidence, in percent. As
     LibreTranslate does, a short text's most likely language is taken even when unsure (its
     confidence says so); a language nothing here serves is still refused."""
-    from summarize.pipeline import detect_languages, supported_languages
+    from summarize.core.steps import detect_languages, supported_languages
     from summarize.text.langdetect import UnsureLanguage, ranked_languages
 
     try:
@@ -149,7 +149,7 @@ def _check_languages(service, source: str, target: str) -> None:
 
 @router.post("/detect", openapi_extra=_DETECT_BODY, summary="Detect the language of a text (LibreTranslate)")
 async def detect(request: Request):
-    from summarize.pipeline import supported_languages
+    from summarize.core.steps import supported_languages
     from summarize.text.langdetect import ranked_languages
 
     texts, _ = _texts(await admitted(request))
@@ -178,6 +178,6 @@ async def frontend_settings(request: Request):
         "supportedFilesFormat": [],
         "language": {
             "source": {"code": "auto", "name": "Auto Detect"},
-            "target": {"code": settings.target, "name": language_name(settings.target)},
+            "target": {"code": settings.job.target, "name": language_name(settings.job.target)},
         },
     }

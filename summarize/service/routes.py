@@ -6,42 +6,57 @@ from __future__ import annotations
 
 import time
 from importlib import resources
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, Field, field_validator
+from pydantic import AfterValidator, BaseModel, Field, create_model
 
 from summarize.errors import InputError
-from summarize.jobs import length_problem
 from summarize.text.readers import document_from_text
 
 router = APIRouter()
 
 
-class TranslationRequest(BaseModel):
-    """A text or an http(s) URL, and the languages."""
+class _Body(BaseModel):
+    """A text or an http(s) URL."""
 
     text: str | None = Field(None, description="The article; or give url")
     url: str | None = Field(None, description="An http(s) page to read instead of text")
-    target: str = Field("en", description="Target language, ISO 639-1")
-    source: str = Field("auto", description="Source language, ISO 639-1, or auto to detect it")
     api_key: str | None = None
 
 
-class SummaryRequest(TranslationRequest):
-    """What `summarize article` takes."""
+def _declared(*names: str) -> dict:
+    """Request fields from the jobs' option declarations (summarize/core/options.py): their
+    types, choices, defaults, descriptions and checks."""
+    from summarize.core.options import check, choices_of, fields
 
-    length: str = Field("medium", description="short, medium, long, a number, or a percentage (extractive)")
-    order: Literal["translate-first", "summarize-first", "direct"] = "translate-first"
+    specs = {spec.name: spec for spec in fields()}
 
-    @field_validator("length")
-    @classmethod
-    def _length(cls, value: str) -> str:
-        problem = length_problem(value)
-        if problem:
-            raise ValueError(problem)
-        return value.strip()
+    def checked(spec):
+        def validate(value):
+            problem = check(spec, value)
+            if problem:
+                raise ValueError(problem)
+            return value.strip() if isinstance(value, str) else value
+
+        return AfterValidator(validate)
+
+    declared = {}
+    for name in names:
+        spec = specs[name]
+        choices = choices_of(spec)
+        kind = Literal[choices] if choices else str
+        declared[name] = (Annotated[kind, checked(spec)], Field(spec.default, description=spec.metadata["help"]))
+    return declared
+
+
+TranslationRequest = create_model(
+    "TranslationRequest", __base__=_Body, __doc__="What `summarize translate` takes.", **_declared("target", "source")
+)
+SummaryRequest = create_model(
+    "SummaryRequest", __base__=TranslationRequest, __doc__="What `summarize article` takes.", **_declared("length", "order")
+)
 
 
 async def _document(service, body: TranslationRequest, request: Request):
@@ -80,7 +95,7 @@ async def models(request: Request) -> dict:
     service = request.app.state.service
     settings = service.settings
     return {
-        "engines": service.engines,
+        "engines": service.loaded,
         "pairs": [{"source": s, "target": t} for s, t in sorted(service.pairs)],
         "notes": service.notes,
         "batching": {"max_batch": settings.max_batch, "max_wait_ms": settings.max_wait_ms},
@@ -96,7 +111,7 @@ async def models(request: Request) -> dict:
 @router.get("/health", tags=["summarize"], summary="Whether the service is up, and since when")
 async def health(request: Request) -> dict:
     service = request.app.state.service
-    return {"status": "ok", "engines": len(service.engines), "uptime_s": round(time.time() - service.started, 1)}
+    return {"status": "ok", "engines": len(service.loaded), "uptime_s": round(time.time() - service.started, 1)}
 
 
 @router.get("/metrics", tags=["summarize"], summary="Prometheus metrics")

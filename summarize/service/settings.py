@@ -7,7 +7,7 @@ import json
 import os
 from dataclasses import dataclass
 
-from summarize.jobs import Options
+from summarize.core.options import Options
 
 #: How `summarize serve --workers N` hands its settings to each uvicorn worker process.
 ENVIRONMENT = "SUMMARIZE_SERVE_SETTINGS"
@@ -17,12 +17,8 @@ ENVIRONMENT = "SUMMARIZE_SERVE_SETTINGS"
 class Settings:
     """The service's fixed choices; each request adds its languages, length and order."""
 
-    target: str = "en"
-    engine: str = "auto"
-    translator: str | None = None
-    summarizer: str | None = None
-    device: str = "auto"
-    length_factor: float | None = None
+    #: The options that choose the engines, and the default target whose engines load at start.
+    job: Options = Options()
     #: Documents (texts of concurrent requests) whose sentences go to the engines together; 1: off.
     max_batch: int = 32
     #: How long the first document of a batch waits for others, in milliseconds.
@@ -36,23 +32,14 @@ class Settings:
     #: Let /summarize fetch URLs on loopback and private networks.
     allow_private_urls: bool = False
 
-    def options(self, target: str, source: str = "auto", length: str = "medium", order: str = "translate-first") -> Options:
-        """The jobs' options for one request."""
-        return Options(
-            target=target,
-            source=source,
-            length=length,
-            order=order,
-            engine=self.engine,
-            translator=self.translator,
-            summarizer=self.summarizer,
-            device=self.device,
-            length_factor=self.length_factor,
-        )
+    def options(self, target: str, **request) -> Options:
+        """The jobs' options for one request: its own languages, length and order."""
+        return self.job.replace(target=target, **request)
 
     def to_environment(self) -> str:
         return json.dumps(dataclasses.asdict(self))
 
     @classmethod
     def from_environment(cls) -> Settings:
-        return cls(**json.loads(os.environ.get(ENVIRONMENT, "{}")))
+        given = json.loads(os.environ.get(ENVIRONMENT, "{}"))
+        return cls(**{**given, "job": Options(**given.get("job", {}))})

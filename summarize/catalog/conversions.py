@@ -13,12 +13,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from summarize.cards import CONVERSION_METADATA as METADATA
-from summarize.cards import ModelCard, architecture_of
+from summarize.catalog.cards import CONVERSION_METADATA as METADATA
+from summarize.catalog.cards import ModelCard, architecture_of
+from summarize.catalog.home import summarize_home
+from summarize.catalog.hub import resolve_weights
 from summarize.engines.table import ENGINES, runtimes
 from summarize.errors import EngineUnavailableError, ModelUnavailableError
-from summarize.home import summarize_home
-from summarize.hub import resolve_weights
 from summarize.notes import note
 from summarize.output import current_umask
 
@@ -30,9 +30,10 @@ def default_runtime(card: ModelCard, quantization: str) -> str:
     from summarize.conversions.openvino_graphs import SUPPORTED
     from summarize.engines.cpu import fastest_runtime
 
-    fastest = fastest_runtime(card.task)
-    if card.chat:
-        return "ctranslate2"
+    fastest = fastest_runtime("chat" if card.chat else card.task)
+    family = ENGINES[fastest].family_of(card.chat)
+    if family not in ENGINES[fastest].writers:
+        return next(name for name in runtimes(family))
     if fastest == "openvino" and (card.architecture not in SUPPORTED or quantization not in ENGINES["openvino"].quantizations):
         return "ctranslate2"
     return fastest
@@ -68,7 +69,7 @@ def find_converted(card: ModelCard, device: str, runtime: str = "ctranslate2") -
     CPU, float16 on CUDA; OpenVINO: int8 first, CPU only)."""
     if card.weightless or runtime not in card.engines and card.local_path is None:
         return None
-    from summarize.hub import local_weights
+    from summarize.catalog.hub import local_weights
 
     source = local_weights(card)
     if source is None:
@@ -88,13 +89,16 @@ def convert(card: ModelCard, quantization: str = "int8", force: bool = False, ru
         raise EngineUnavailableError(f"runtime must be one of {', '.join(runtimes())}")
     if quantization not in ENGINES[runtime].quantizations:
         raise EngineUnavailableError(f"{runtime} quantization must be one of {', '.join(ENGINES[runtime].quantizations)}")
-    if card.chat and ENGINES[runtime].chat_model is None:
-        raise EngineUnavailableError(f"{runtime} does not run decoder-only chat models; convert '{card.alias}' for ctranslate2")
+    family = ENGINES[runtime].family_of(card.chat)
+    if family not in ENGINES[runtime].writers:
+        raise EngineUnavailableError(
+            f"{runtime} does not convert {family} models such as '{card.alias}'; runtimes that do: {', '.join(runtimes(family))}"
+        )
     source = resolve_weights(card, allow_download=False)
     target = converted_folder(card, quantization, source, runtime)
     if target.exists() and not force:
         raise EngineUnavailableError(f"{target} exists already; pass --force to convert again")
-    module_name, function_name = ENGINES[runtime].writer.split(":")
+    module_name, function_name = ENGINES[runtime].writers[family].split(":")
     write = getattr(importlib.import_module(module_name), function_name)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

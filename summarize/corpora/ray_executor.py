@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from summarize.corpus import Columns, Record, input_files, records_of
+from summarize.corpora.inputs import Columns, Record, input_files, records_of
 from summarize.errors import EngineUnavailableError
 
 
@@ -24,7 +24,7 @@ class _Worker:
     """A Ray actor: one Pipeline, a batch of records in, their output records (JSON) out."""
 
     def __init__(self, task: str, options: dict, batch_size: int, threads: int):
-        from summarize.api import Pipeline
+        from summarize.core.pipeline import Pipeline
 
         # Set before any engine loads: the actors share the node's cores instead of each taking
         # them all (a runtime_env would do it too, but starts a fresh worker process per actor).
@@ -98,11 +98,11 @@ def results(
 
 def _first_use(row: dict, seen: set) -> dict:
     """The row, or (for an id seen before in this run) the error the local path gives it."""
-    from summarize.api import error_record
-    from summarize.errors import InputError
+    from summarize.core.pipeline import error_record
+    from summarize.corpora.local import duplicate_id
 
     if row["id"] in seen:
-        return {"id": row["id"], **error_record(InputError(f"id {row['id']!r} is used twice"))}
+        return {"id": row["id"], **error_record(duplicate_id(row["id"]))}
     seen.add(row["id"])
     return row
 

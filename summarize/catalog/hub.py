@@ -8,13 +8,14 @@ import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
-from summarize.cards import ModelCard
+from summarize.catalog.cards import ModelCard
 from summarize.errors import ModelUnavailableError
 from summarize.limits import limit
 from summarize.notes import note
 
-# What a model needs to load; pickled .bin, TF, Flax and Rust weights are never fetched.
-MODEL_FILES = ["*.json", "*.safetensors", "*.model", "*.spm", "*.txt"]
+# What a model needs to load besides its weights (the engine table names the weight files each
+# runtime loads); pickled .bin, TF, Flax and Rust weights are never fetched.
+MODEL_FILES = ["*.json", "*.model", "*.spm", "*.txt"]
 PROBE_TIMEOUT_S = 3.0
 
 
@@ -63,6 +64,18 @@ def within_deadline(function, seconds: float, what: str):
     return outcome["value"]
 
 
+def weight_patterns(card: ModelCard) -> list[str]:
+    """The weight files of the runtimes that run the card's model family (engines/table.py)."""
+    from summarize.engines.table import ENGINES
+
+    return sorted({pattern for row in ENGINES.values() if row.runs(card) for pattern in row.weights})
+
+
+def model_files(card: ModelCard) -> list[str]:
+    """What is fetched of the card's repository: its weights and what loading them needs."""
+    return [*MODEL_FILES, *weight_patterns(card)]
+
+
 def local_weights(card: ModelCard) -> Path | None:
     """The folder holding the card's files locally (a local folder, or the cache), else None."""
     if card.local_path is not None:
@@ -71,7 +84,9 @@ def local_weights(card: ModelCard) -> Path | None:
     from huggingface_hub.errors import LocalEntryNotFoundError
 
     try:
-        folder = Path(snapshot_download(card.hub_id, revision=card.revision, local_files_only=True, allow_patterns=MODEL_FILES))
+        folder = Path(
+            snapshot_download(card.hub_id, revision=card.revision, local_files_only=True, allow_patterns=model_files(card))
+        )
     except (LocalEntryNotFoundError, OSError, ValueError):
         return None
     return folder if (folder / "config.json").is_file() else None
@@ -115,7 +130,7 @@ def download(card: ModelCard) -> Path:
         note(f"downloading {card.hub_id} @ {card.revision} ...")
         return Path(
             within_deadline(
-                lambda: snapshot_download(card.hub_id, revision=card.revision, allow_patterns=MODEL_FILES),
+                lambda: snapshot_download(card.hub_id, revision=card.revision, allow_patterns=model_files(card)),
                 limit("download_deadline_s"),
                 f"downloading '{card.alias}'",
             )
@@ -144,9 +159,10 @@ TOKENIZER_FILES = ("tokenizer.json", "vocab.json", "spiece.model", "sentencepiec
 def check_model_files(card: ModelCard, folder: Path) -> None:
     """Refuse a folder without safetensors weights (pickled weights are never loaded) or without
     tokenizer files (transformers would quietly build a useless one)."""
-    if not any(folder.glob("*.safetensors")):
+    if not any(any(folder.glob(pattern)) for pattern in weight_patterns(card)):
         raise ModelUnavailableError(
-            f"model '{card.alias}' in {folder} has no safetensors weights (pickled .bin weights are never "
+            f"model '{card.alias}' in {folder} has no {' or '.join(p.removeprefix('*.') for p in weight_patterns(card))} weights "
+            "(pickled .bin weights are never "
             "loaded); pin a revision with model.safetensors in its card (the hub's 'Adding safetensors "
             "variant' pull request) or pass a folder saved with save_pretrained"
         )

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from summarize.core.options import LENGTH_SENTENCES
 from summarize.engines.table import ENGINES, TASKS
 from summarize.errors import CardError, InputError, UnknownModelError
 
@@ -18,7 +19,6 @@ DECODER_ARCHITECTURES = ("qwen2", "qwen3", "llama")
 NEURAL_ARCHITECTURES = ("marian", "m2m_100", "nllb", "bart", "pegasus", "t5", "mt5", *DECODER_ARCHITECTURES)
 # "auto": a hub id without a card; the engine reads the architecture from the model's config.
 ARCHITECTURES = (*NEURAL_ARCHITECTURES, "auto", "extractive", "apertium")
-LENGTHS = ("short", "medium", "long")
 #: The file a conversion folder carries: what it was converted from, for which runtime, how.
 CONVERSION_METADATA = "summarize.json"
 # NLLB's codes for the served languages, used when a card (or a local folder) names none.
@@ -152,7 +152,7 @@ class ModelCard:
     def generation_for(self, length: str | None) -> dict:
         """The card's generation settings, with those of `length` on top: a preset (short, medium,
         long) or a number of new tokens ("60"). A percentage is for extractive summarisers only."""
-        if not length or length in LENGTHS:
+        if not length or length in LENGTH_SENTENCES:
             return {**self.generation, **(self.lengths.get(length, {}) if length else {})}
         if not length.isdigit():
             raise InputError(f"--length {length}: '{self.alias}' takes short, medium, long or a number of tokens")
@@ -180,9 +180,9 @@ def _items(value):
 
 def cards_dir() -> Path:
     """The folder of shipped cards: inside the installed package, else the repository root."""
-    here = Path(__file__).resolve().parent
-    installed = here / "models"
-    return installed if installed.is_dir() else here.parent / "models"
+    package = Path(__file__).resolve().parents[1]
+    installed = package / "models"
+    return installed if installed.is_dir() else package.parent / "models"
 
 
 def parse_card(data: dict, origin: str) -> ModelCard:
@@ -225,8 +225,8 @@ def parse_card(data: dict, origin: str) -> ModelCard:
     if bad_gen:
         raise fail(f"unknown generation settings {sorted(bad_gen)}")
     lengths = data.get("lengths", {})
-    if set(lengths) - set(LENGTHS):
-        raise fail(f"lengths must be among {', '.join(LENGTHS)}")
+    if set(lengths) - set(LENGTH_SENTENCES):
+        raise fail(f"lengths must be among {', '.join(LENGTH_SENTENCES)}")
     for name, setting in lengths.items():
         if set(setting) - GENERATION_KEYS.keys():
             raise fail(f"length '{name}' has unknown settings {sorted(set(setting) - GENERATION_KEYS.keys())}")
@@ -265,7 +265,7 @@ def _check_prompts(prompts: dict, fail) -> None:
 
 def user_cards_dir() -> Path:
     """Where a user's own cards live: $SUMMARIZE_HOME/cards."""
-    from summarize.home import summarize_home
+    from summarize.catalog.home import summarize_home
 
     return summarize_home() / "cards"
 

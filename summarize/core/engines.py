@@ -1,0 +1,155 @@
+"""The engines holder: built from the options, it chooses (a named model, a forced engine, or
+`auto` with its fallbacks, one rule for both tasks), loads and holds the engines those options
+call for. The Python `Pipeline`, the service, each Ray actor and the bench each hold one; nothing
+holds engines at module level. Tests give fakes through the constructor (`given`)."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from summarize.catalog.cards import ModelCard, load_cards, resolve
+from summarize.catalog.hub import local_weights
+from summarize.core.options import Options
+from summarize.engines.base import Engine, IdentityTranslator, Summarizer, Translator
+from summarize.engines.registry import engine_class
+from summarize.engines.table import ENGINES, auto_runtimes, engines_for
+from summarize.errors import EngineUnavailableError, LanguageError, ModelUnavailableError, SummarizeError
+
+# The weight-free card each task falls back to when its neural model is not local, and how the
+# note names the step and the fallback.
+FALLBACK = {"translation": "apertium", "summarization": "textrank"}
+_SAID = {"translation": ("translation", "Apertium {pair}"), "summarization": ("summary", "the extractive textrank summariser")}
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An engine chosen for a step, with the notes its choice made (a fallback said)."""
+
+    engine: Engine
+    notes: tuple[str, ...] = ()
+
+
+class Engines:
+    """The engines of one set of options, chosen on first use and kept.
+
+    `given` maps (task, source, target) to an engine to use instead of choosing one: the
+    translation step is ("translation", source, target), the summary ("summarization", language,
+    None)."""
+
+    def __init__(self, options: Options | None = None, given: dict[tuple, Engine] | None = None):
+        self.options = options or Options()
+        self._held: dict[tuple, Choice | SummarizeError] = {key: Choice(engine) for key, engine in (given or {}).items()}
+
+    def translator(self, source: str, target: str) -> Choice:
+        """The translator from `source` into `target` (an identity one when they are the same);
+        raises the SummarizeError that stopped its choice, every time it is asked."""
+        return self._get(("translation", source, target))
+
+    def summarizer(self, language: str) -> Choice:
+        """The summariser of text in `language`."""
+        return self._get(("summarization", language, None))
+
+    def held(self) -> list[tuple[tuple, Choice]]:
+        """The engines loaded so far, with their keys."""
+        return [(key, choice) for key, choice in self._held.items() if isinstance(choice, Choice)]
+
+    def _get(self, key: tuple) -> Choice:
+        if key not in self._held:
+            try:
+                self._held[key] = self._choose(*key)
+            except SummarizeError as error:
+                self._held[key] = error
+        found = self._held[key]
+        if isinstance(found, SummarizeError):
+            raise found
+        return found
+
+    def _choose(self, task: str, source: str, target: str | None) -> Choice:
+        options = self.options
+        if task == "translation" and source == target:
+            return Choice(IdentityTranslator())
+        model = options.translator if task == "translation" else options.summarizer
+        forced = options.engine if options.engine in engines_for(task) else "auto"
+        if model:
+            return Choice(self._load(resolve(model, task), task, True, forced))
+        fallback = load_cards()[FALLBACK[task]]
+        if forced != "auto" and not ENGINES[forced].neural:
+            return Choice(self._load(fallback, task, False, forced))
+        card = default_card(task, source, target)
+        pair = f"{source}->{target}" if task == "translation" else f"'{source}'"
+        if forced != "auto":
+            if card is None:
+                raise LanguageError(f"no neural model card does {task} for {pair}")
+            return Choice(self._load(card, task, True, forced))
+        if card is not None and local_weights(card) is not None:
+            return Choice(self._load(card, task, False))
+        if _fallback_serves(task, source, target):
+            why = f"'{card.alias}' is not in the local cache" if card else f"no neural model card does {task} for {pair}"
+            hint = f" ('summarize models download {card.alias}' fetches it)" if card else ""
+            step, instead = _SAID[task]
+            note = f"{step}: {why}; using {instead.format(pair=pair)} instead{hint}"
+            return Choice(self._load(fallback, task, False), (note,))
+        if card is None:
+            raise LanguageError(f"nothing here translates {source} to {target}: no model card and no Apertium pair")
+        raise ModelUnavailableError(
+            f"'{card.alias}' is not in the local cache and Apertium has no {pair} pair; "
+            f"run 'summarize models download {card.alias}' or install Apertium"
+        )
+
+    def _load(self, card: ModelCard, task: str, allow_download: bool, engine: str = "auto") -> Translator | Summarizer:
+        length_factor = self.options.length_factor if task == "translation" else None
+        return load(card, task, self.options.device, allow_download, engine, length_factor)
+
+
+def load(
+    card: ModelCard, task: str, device: str, allow_download: bool, engine: str = "auto", length_factor: float | None = None
+) -> Engine:
+    """The engine for `card`: the one forced, else a weight-free card's own, else the best local one;
+    `length_factor` replaces the card's bound on translation output."""
+    if length_factor is not None and not card.weightless:
+        card = dataclasses.replace(card, max_length_factor=length_factor)
+    if card.weightless:
+        engine = engine if engine != "auto" and not ENGINES[engine].neural else card.engines[0]
+    elif card.converted_for is not None:
+        if engine not in ("auto", card.converted_for):
+            raise EngineUnavailableError(
+                f"'{card.local_path}' is a {card.converted_for} conversion; engine '{engine}' cannot run it"
+            )
+        engine = card.converted_for
+    elif engine == "auto":
+        engine = _neural_engine(card, task, device)
+    elif not ENGINES[engine].neural:
+        raise EngineUnavailableError(f"engine '{engine}' cannot run '{card.alias}' (a neural model)")
+    return engine_class(task, engine, card.chat).from_card(card, device=device, allow_download=allow_download)
+
+
+def default_card(task: str, source: str, target: str | None) -> ModelCard | None:
+    """The preferred neural card for a language pair: bilingual first, then the smallest."""
+    candidates = [
+        c for c in load_cards().values() if c.task == task and not c.weightless and not c.chat and c.serves(source, target)
+    ]
+    if task == "summarization":
+        candidates = [c for c in candidates if target in (None, source) or c.target_languages]
+    candidates.sort(key=lambda c: (len(c.source_languages), c.parameters or 0))
+    return candidates[0] if candidates else None
+
+
+def _neural_engine(card: ModelCard, task: str, device: str) -> str:
+    """A conversion that exists for this device, in `auto`'s order for the task, else the first
+    runtime that loads the weights as they are."""
+    from summarize.catalog.conversions import find_converted
+    from summarize.engines.runtime import pick_device
+
+    resolved = pick_device(device)
+    runs = [r for r in auto_runtimes(task, card.chat) if resolved in ENGINES[r].devices and ENGINES[r].runs(card)]
+    found = next((r for r in runs if find_converted(card, resolved, r) is not None), None)
+    return found or next(name for name, row in ENGINES.items() if row.runs(card) and not row.converted)
+
+
+def _fallback_serves(task: str, source: str, target: str | None) -> bool:
+    if task == "summarization":
+        return True
+    from summarize.engines.apertium import mode_for
+
+    return mode_for(source, target) is not None

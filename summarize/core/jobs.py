@@ -1,0 +1,291 @@
+"""The two jobs, `article` and `translate`, over a batch of documents: the one execution path of
+every surface (one document is a batch of one). Each step runs for all the documents at once, so
+the sentences of many documents share engine calls (per source language), and the chunks of
+their summaries too, level by level; a document that fails becomes its error, never the batch's.
+Each result carries the notes of its own run (`metadata.notes`)."""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from summarize.core.engines import Engines
+from summarize.core.options import Options
+from summarize.core.steps import (
+    Languages,
+    Summary,
+    Timer,
+    Translating,
+    Translation,
+    detect_languages,
+    segment_by_language,
+    summarize_together,
+    translate_together,
+)
+from summarize.errors import SummarizeError
+from summarize.text.document import Document
+from summarize.text.segment import split_sentences
+
+TASKS = ("article", "translate")
+
+
+@dataclass
+class Work:
+    """One document on its way through a job: what the steps made of it, its notes, and the
+    error that stopped it."""
+
+    doc: Document
+    timer: Timer = field(default_factory=Timer)
+    notes: list[str] = field(default_factory=list)
+    languages: Languages | None = None
+    paragraphs: list[list[str]] = field(default_factory=list)
+    cut: int = 0
+    error: SummarizeError | None = None
+    result: dict | None = None
+
+    def note(self, *messages: str) -> None:
+        for message in messages:
+            if message not in self.notes:
+                self.notes.append(message)
+
+    def fail(self, error: SummarizeError) -> None:
+        if self.error is None:
+            self.error = error
+
+
+def run(
+    documents: list[Document], task: str, options: Options, engines: Engines, progress: bool = False, stream=None
+) -> list[dict | SummarizeError]:
+    """Each document's result (what `--format json` prints), or the error that stopped it, in
+    order. `stream` gets a chat model's summary as it is generated (one document only)."""
+    works = [Work(document) for document in documents]
+    for work in works:
+        _prepare(work, options)
+    live = [work for work in works if work.error is None]
+    if task == "translate":
+        _translate(live, options, engines, progress)
+    elif options.order == "direct":
+        _direct(live, options, engines, stream)
+    elif options.order == "summarize-first":
+        _summarize_first(live, options, engines)
+    else:
+        _translate_first(live, options, engines, progress, stream)
+    return [work.error if work.error is not None else work.result for work in works]
+
+
+def _prepare(work: Work, options: Options) -> None:
+    """Detect the languages (the document's and each paragraph's) and split the sentences."""
+    try:
+        with work.timer.measure("detect"):
+            work.languages = detect_languages(work.doc, options.source, options.target)
+        with work.timer.measure("segment"):
+            work.paragraphs, work.cut = segment_by_language(work.doc, work.languages)
+    except SummarizeError as error:
+        work.fail(error)
+
+
+@contextmanager
+def _timed(works: list[Work], step: str):
+    """The time of a step shared by `works`, added to each one's `step`."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        seconds = time.perf_counter() - start
+        for work in works:
+            work.timer.steps[step] = round(work.timer.steps.get(step, 0.0) + seconds, 4)
+
+
+def _translated(works: list[Work], paragraphs, options: Options, engines: Engines, progress: bool) -> list[Translation | None]:
+    """The translation step for `works`; `paragraphs(work)` gives each one's paragraphs and their
+    languages. Runaway translations are said."""
+    parts = [Translating(work, *paragraphs(work)) for work in works]
+    with _timed(works, "translate"):
+        translations = translate_together(parts, options.target, engines, options.engine != "auto", progress)
+    for work, translation in zip(works, translations):
+        if translation is not None and translation.hit_length_bound:
+            work.note(
+                f"{translation.hit_length_bound} sentence(s) ran to the translation length bound or looped, "
+                "even when decoded again without repeats; kept as they came (sentences_hit_length_bound)"
+            )
+    return translations
+
+
+def _summarizer(works: list[Work], engines: Engines, language: str):
+    """The summariser of `language` for `works` (its notes theirs); None when it cannot be had."""
+    with _timed(works, "load"):
+        try:
+            choice = engines.summarizer(language)
+        except SummarizeError as error:
+            for work in works:
+                work.fail(error)
+            return None
+    for work in works:
+        work.note(*choice.notes)
+    return choice.engine
+
+
+def _by_source(works: list[Work]) -> dict[str, list[Work]]:
+    groups: dict[str, list[Work]] = {}
+    for work in works:
+        groups.setdefault(work.languages.source, []).append(work)
+    return groups
+
+
+def _body(work: Work, paragraphs: list[list[str]]) -> list[str]:
+    """The sentences summarised: a headline is translated, and names the summary, but is not
+    summarised with the body."""
+    return [s for p in paragraphs[1 if work.doc.has_headline else 0 :] for s in p]
+
+
+def _translate(works: list[Work], options: Options, engines: Engines, progress: bool) -> None:
+    translations = _translated(works, lambda w: (w.paragraphs, w.languages.paragraphs), options, engines, progress)
+    for work, translation in zip(works, translations):
+        if translation is None:
+            continue
+        work.result = {
+            "paragraphs": [" ".join(p) for p in translation.target],
+            "alignment": [
+                {"paragraph": i, "source": s, "translation": t}
+                for i, (src_p, tgt_p) in enumerate(zip(translation.source, translation.target))
+                for s, t in zip(src_p, tgt_p)
+            ],
+            "metadata": {
+                **_metadata_head(work, options, translation.translators),
+                "counts": _translation_counts(work, translation),
+                "timings_s": work.timer.steps,
+                "notes": work.notes,
+            },
+        }
+
+
+def _translate_first(works: list[Work], options: Options, engines: Engines, progress: bool, stream) -> None:
+    translations = _translated(works, lambda w: (w.paragraphs, w.languages.paragraphs), options, engines, progress)
+    done = [(w, t) for w, t in zip(works, translations) if t is not None]
+    summarizer = _summarizer([w for w, _ in done], engines, options.target) if done else None
+    if summarizer is None:
+        return
+    with _timed([w for w, _ in done], "summarize"):
+        parts = [(work, _body(work, translation.target)) for work, translation in done]
+        summaries = summarize_together(parts, summarizer, options.length, options.target, stream=stream)
+    for (work, translation), summary in zip(done, summaries):
+        if summary is not None:
+            headline = " ".join(translation.target[0]) if work.doc.has_headline else None
+            _article_result(work, options, summary.text, headline, translation, translation.translators, summarizer, summary)
+
+
+def _summarize_first(works: list[Work], options: Options, engines: Engines) -> None:
+    for source, group in _by_source(works).items():
+        summarizer = _summarizer(group, engines, source)
+        if summarizer is None:
+            continue
+        if not summarizer.language_preserving and source != "en":
+            error = SummarizeError(
+                f"--order summarize-first needs a summariser that writes {source}; "
+                f"'{summarizer.card.alias}' writes English (try --summarizer mt5-xlsum)"
+            )
+            for work in group:
+                work.fail(error)
+            continue
+        with _timed(group, "summarize"):
+            summaries = summarize_together([(w, _body(w, w.paragraphs)) for w in group], summarizer, options.length, source)
+        done = [(w, s) for w, s in zip(group, summaries) if s is not None]
+
+        summary_of = {id(work): summary for work, summary in done}
+        translations = _translated(
+            [w for w, _ in done],
+            lambda w, s=source, of=summary_of: _summary_paragraphs(w, of[id(w)], s),
+            options,
+            engines,
+            progress=False,
+        )
+        for (work, summary), translation in zip(done, translations):
+            if translation is None:
+                continue
+            headline = " ".join(translation.target[0]) if work.doc.has_headline else None
+            text = " ".join(translation.target[-1])
+            _article_result(work, options, text, headline, translation, translation.translators, summarizer, summary)
+
+
+def _summary_paragraphs(work: Work, summary: Summary, source: str) -> tuple[list[list[str]], list[str]]:
+    """What summarize-first translates: the headline, if any, and the summary's sentences."""
+    headline = work.paragraphs[:1] if work.doc.has_headline else []
+    paragraphs = [*headline, split_sentences(summary.text, source)]
+    return paragraphs, [source] * len(paragraphs)
+
+
+def _direct(works: list[Work], options: Options, engines: Engines, stream) -> None:
+    for source, group in _by_source(works).items():
+        summarizer = _summarizer(group, engines, source)
+        if summarizer is None:
+            continue
+        if not summarizer.writes_other_languages:
+            error = SummarizeError(
+                f"--order direct needs a chat model as summariser, which reads {source} and writes {options.target} "
+                f"in one call; '{summarizer.card.alias}' is not one (try --summarizer qwen2.5-1.5b-instruct)"
+            )
+            for work in group:
+                work.fail(error)
+            continue
+        with _timed(group, "summarize"):
+            parts = [(w, _body(w, w.paragraphs)) for w in group]
+            summaries = summarize_together(parts, summarizer, options.length, source, options.target, stream)
+        for work, summary in zip(group, summaries):
+            if summary is not None:
+                translation = Translation(work.paragraphs, work.paragraphs)
+                _article_result(work, options, summary.text, None, translation, [summarizer], summarizer, summary)
+
+
+def _metadata_head(work: Work, options: Options, translators: list) -> dict:
+    from summarize.engines.base import IdentityTranslator
+
+    used = translators or [IdentityTranslator()]
+    return {
+        "source": work.doc.origin,
+        "languages": work.languages.describe(options.target),
+        "translator": used[0].describe(),
+        "translators": [t.describe() for t in used],
+    }
+
+
+def _translation_counts(work: Work, translation: Translation) -> dict:
+    return {
+        "paragraphs": len(work.paragraphs),
+        "sentences": sum(len(p) for p in work.paragraphs),
+        "sentences_cut_at_length": work.cut,
+        "sentences_split_for_translation": translation.split_sentences,
+        "paragraphs_left_untranslated": translation.untranslated_paragraphs,
+        "sentences_hit_length_bound": translation.hit_length_bound,
+        "sentences_retranslated_alone": translation.retranslated_alone,
+    }
+
+
+def _article_result(
+    work: Work,
+    options: Options,
+    text: str,
+    headline: str | None,
+    translation: Translation,
+    translators: list,
+    summarizer,
+    summary: Summary,
+) -> None:
+    work.result = {
+        "summary": text,
+        "headline": headline,
+        "metadata": {
+            **_metadata_head(work, options, translators),
+            "order": options.order,
+            "length": options.length,
+            "summarizer": summarizer.describe(),
+            "counts": {
+                **_translation_counts(work, translation),
+                "sentences_split_for_summary": summary.split_sentences,
+                "chunks_per_level": summary.chunks_per_level,
+                "summary_model_calls": summary.model_calls,
+            },
+            "timings_s": work.timer.steps,
+            "notes": work.notes,
+        },
+    }

@@ -1,0 +1,162 @@
+"""Every option of the jobs, declared once: its type, default, choices, help and environment
+variable. The click options of each command, the service's request bodies and settings, and the
+bench runs are derived from `Options`; a new option is one field here.
+
+Scopes: `engines` options choose the engines (fixed for a service, which loads them at start),
+`request` options may change per document or request."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+#: Sentences a summary of each preset length has (extractive and chat summarisers; the neural
+#: sequence-to-sequence ones read their card's settings for the preset).
+LENGTH_SENTENCES = {"short": 1, "medium": 3, "long": 5}
+#: The orders of the article job, and what each does.
+ORDERS = {
+    "translate-first": "translate the article, then summarise the translation",
+    "summarize-first": "summarise in the source language, then translate the summary",
+    "direct": "a chat model (--summarizer) reads the source language and writes the target's in one call",
+}
+DEVICES = ("auto", "cpu", "cuda")
+LANGUAGE_HELP = "ISO 639-1 code (en, es, fr, de, it, pt)"
+LENGTH_HELP = (
+    "short, medium or long; or a number: sentences for the extractive summarisers (textrank, lexrank, lead), "
+    "new tokens for neural ones; or a percentage of the sentences (extractive)."
+)
+
+
+def length_problem(length: str) -> str | None:
+    """Why `length` is no summary length (None when it is one): a preset; a whole number
+    (sentences for the extractive summarisers, new tokens for neural ones); or a percentage of
+    the sentences, above 0 and up to 100%."""
+    text = str(length).strip()
+    if text in LENGTH_SENTENCES:
+        return None
+    if text.endswith("%"):
+        number = number_problem(text[:-1], low=0, high=100, low_open=True)
+        return None if number is None else f"{length!r}: the percentage {number}"
+    if text.isdigit() and int(text) > 0:
+        return None
+    return f"{length!r} is not short, medium, long, a whole number or a percentage up to 100%"
+
+
+def number_problem(value, low: float | None = None, high: float | None = None, low_open: bool = False) -> str | None:
+    """Why `value` is not a finite number within [low, high] (low excluded when `low_open`);
+    None when it is one. One rule for options and limit variables alike (NaN is no number)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return f"{value!r} is not a number"
+    if not math.isfinite(number):
+        return f"{value!r} is not a finite number"
+    if low is not None and (number <= low if low_open else number < low):
+        return f"{value!r} must be {'above' if low_open else 'at least'} {low:g}"
+    if high is not None and number > high:
+        return f"{value!r} must be at most {high:g}"
+    return None
+
+
+def length_factor_problem(value) -> str | None:
+    return None if value is None else number_problem(value, low=0, high=100, low_open=True)
+
+
+def _option(
+    default,
+    help: str,
+    scope: str,
+    flag: str,
+    choices: tuple[str, ...] | Callable[[], tuple[str, ...]] | None = None,
+    envvar: str | None = None,
+    check: Callable[[object], str | None] | None = None,
+    metavar: str | None = None,
+):
+    """A field of `Options` with what its command-line option, request field and checks need."""
+    spec = {"help": help, "scope": scope, "flag": flag, "choices": choices, "envvar": envvar, "check": check}
+    return field(default=default, metadata={**spec, "metavar": metavar})
+
+
+def _engine_names() -> tuple[str, ...]:
+    from summarize.engines.table import engine_choices
+
+    return engine_choices()
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the user asked of a job; engines and models by name."""
+
+    target: str = _option("en", f"Target language, {LANGUAGE_HELP}.", "request", "--to", metavar="LANG")
+    source: str = _option("auto", f"Source language, {LANGUAGE_HELP}, or auto to detect it.", "request", "--from", metavar="LANG")
+    length: str = _option("medium", LENGTH_HELP, "request", "--length", check=length_problem, metavar="short|medium|long|N|N%")
+    order: str = _option("translate-first", "; ".join(f"{k}: {v}" for k, v in ORDERS.items()) + ".", "request", "--order", ORDERS)
+    engine: str = _option(
+        "auto",
+        "Force an engine for the steps it can do; auto picks local models, else fallbacks.",
+        "engines",
+        "--engine",
+        _engine_names,
+    )
+    translator: str | None = _option(
+        None,
+        "Translation model: alias, hub id or local folder.",
+        "engines",
+        "--translator",
+        envvar="SUMMARIZE_TRANSLATOR",
+        metavar="MODEL",
+    )
+    summarizer: str | None = _option(
+        None,
+        "Summarisation model: alias, hub id or local folder.",
+        "engines",
+        "--summarizer",
+        envvar="SUMMARIZE_SUMMARIZER",
+        metavar="MODEL",
+    )
+    device: str = _option("auto", "Where neural models run.", "engines", "--device", DEVICES)
+    length_factor: float | None = _option(
+        None,
+        "Translation output at most this times its source in tokens, plus the card's offset (default: the card's, else 2).",
+        "engines",
+        "--max-length-factor",
+        check=length_factor_problem,
+        metavar="FACTOR",
+    )
+
+    def __post_init__(self):
+        for spec in fields():
+            problem = check(spec, getattr(self, spec.name))
+            if problem:
+                from summarize.errors import InputError
+
+                raise InputError(f"{spec.metadata['flag']} {problem}")
+
+    def engine_key(self) -> tuple:
+        """The options that choose engines, as a key."""
+        return tuple(getattr(self, f.name) for f in fields("engines"))
+
+    def replace(self, **changes) -> Options:
+        return dataclasses.replace(self, **changes)
+
+
+def fields(scope: str | None = None) -> list[dataclasses.Field]:
+    """The declared options, or those of one scope."""
+    return [f for f in dataclasses.fields(Options) if scope is None or f.metadata["scope"] == scope]
+
+
+def choices_of(spec: dataclasses.Field) -> tuple[str, ...] | None:
+    choices = spec.metadata["choices"]
+    return tuple(choices()) if callable(choices) else (tuple(choices) if choices is not None else None)
+
+
+def check(spec: dataclasses.Field, value) -> str | None:
+    """Why `value` does not fit the option (None when it does)."""
+    choices = choices_of(spec)
+    if choices is not None and value not in choices:
+        return f"{value!r} is not one of {', '.join(choices)}"
+    if spec.metadata["check"] is not None and value is not None:
+        return spec.metadata["check"](value)
+    return None

@@ -1,0 +1,331 @@
+"""The steps of `article` and `translate`: detect, segment, translate (or identity), summarise."""
+
+from __future__ import annotations
+
+import math
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from summarize.catalog.cards import load_cards
+from summarize.engines.base import Summarizer, Translated, Translator
+from summarize.errors import LanguageError, SummarizeError
+from summarize.limits import limit
+from summarize.text.chunk import chunk_sentences, cut_at_length, split_long_sentence
+from summarize.text.document import Document
+from summarize.text.langdetect import detect, detect_paragraphs
+from summarize.text.segment import split_sentences
+
+
+def supported_languages() -> tuple[str, ...]:
+    """Every language some neural card or an installed Apertium pair translates from or into."""
+    from summarize.engines.apertium import installed_languages
+
+    languages = {
+        language
+        for card in load_cards().values()
+        if card.task == "translation" and not card.weightless
+        for language in (*card.source_languages, *card.target_languages)
+    }
+    return tuple(sorted(languages | installed_languages()))
+
+
+@dataclass
+class Timer:
+    """Wall time per step, in seconds."""
+
+    steps: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def measure(self, step: str):
+        """Add the time spent in the `with` block to `step`."""
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.steps[step] = round(self.steps.get(step, 0.0) + time.perf_counter() - start, 4)
+
+
+@dataclass
+class Languages:
+    """The document's language, the confidence in it, and each paragraph's language."""
+
+    source: str
+    confidence: float | None
+    paragraphs: list[str]
+
+    def describe(self, target: str) -> dict:
+        counts = {lang: self.paragraphs.count(lang) for lang in sorted(set(self.paragraphs))}
+        return {
+            "source": self.source,
+            "detected_confidence": self.confidence,
+            "target": target,
+            "mixed": len(counts) > 1,
+            "paragraphs_per_language": counts,
+        }
+
+
+def detect_languages(doc: Document, requested: str, target: str) -> Languages:
+    """`--from` for every paragraph, or detection of the document and of each paragraph among the
+    languages served here (the target needs no translation, so it is served too)."""
+    languages = tuple(sorted({*supported_languages(), target}))
+    if requested != "auto":
+        if requested not in languages:
+            raise LanguageError(f"language '{requested}' is not supported; supported: {', '.join(languages)}")
+        return Languages(requested, None, [requested] * len(doc.paragraphs))
+    found = detect(doc.text, languages)
+    per_paragraph = detect_paragraphs(list(doc.paragraphs), languages, found.language)
+    return Languages(found.language, found.confidence, per_paragraph)
+
+
+@dataclass
+class Translation:
+    """Translated sentences in their paragraphs, aligned one to one with the source sentences, and
+    the translators that made them (most used language first)."""
+
+    source: list[list[str]]
+    target: list[list[str]]
+    split_sentences: int = 0
+    untranslated_paragraphs: int = 0
+    #: Pieces whose translation ran to its length bound, or looped, even after a retry.
+    hit_length_bound: int = 0
+    #: Pieces translated again alone to keep them one to one (chat models).
+    retranslated_alone: int = 0
+    translators: list[Translator] = field(default_factory=list)
+
+
+@dataclass
+class Translating:
+    """One document's part of a translation step: its paragraphs and each one's language."""
+
+    work: object
+    paragraphs: list[list[str]]
+    languages: list[str]
+    #: Per paragraph, its sentences as the pieces they are translated in (set per language).
+    pieces: dict[int, list[list[str]]] = field(default_factory=dict)
+    translated: dict[str, str] = field(default_factory=dict)
+    flags: dict[str, tuple[bool, bool]] = field(default_factory=dict)
+    used: dict[str, Translator] = field(default_factory=dict)
+    kept: int = 0
+
+
+def translate_together(
+    parts: list[Translating], target: str, engines, forced: bool, progress: bool = False
+) -> list[Translation | None]:
+    """Translate every paragraph of every part from its own language into `target`, one engine
+    call per source language for all the parts together (a translator that works by paragraph
+    gets one call per part). A paragraph already in `target` stays. A language nothing here
+    translates stops the parts whose main language it is, and the step when `forced` (an engine
+    was named); elsewhere its paragraphs are kept untranslated, with a note. None for a part that
+    stopped (its work holds the error)."""
+    for part in parts:
+        if target in part.languages:
+            part.used[target] = engines.translator(target, target).engine
+    languages = sorted({lang for part in parts for lang in part.languages if lang != target})
+    for language in languages:
+        with_language = [part for part in parts if part.work.error is None and language in part.languages]
+        try:
+            choice = engines.translator(language, target)
+        except SummarizeError as error:
+            for part in with_language:
+                count = part.languages.count(language)
+                if forced or language == _by_frequency(part.languages)[0]:
+                    part.work.fail(error)
+                else:
+                    part.work.note(f"{count} paragraph(s) in '{language}' kept untranslated: {error}")
+                    part.kept += count
+            continue
+        translator = choice.engine
+        for part in with_language:
+            part.work.note(*choice.notes)
+            part.used[language] = translator
+            for index, paragraph_language in enumerate(part.languages):
+                if paragraph_language == language:
+                    part.pieces[index] = translation_pieces(part.paragraphs[index], translator, target)
+        groups = [with_language] if not translator.by_paragraph else [[part] for part in with_language]
+        for group in groups:
+            pieces, starts = _pieces_of(group, language, distinct=not translator.by_paragraph)
+            try:
+                done = _translate_in_groups(pieces, translator, language, target, progress, starts)
+            except SummarizeError as error:
+                for part in group:
+                    part.work.fail(error)
+                continue
+            for part in group:
+                part.translated.update(zip(pieces, done.texts))
+                part.flags.update(zip(pieces, zip(done.ran_away, done.realigned)))
+    return [_assembled(part, target) if part.work.error is None else None for part in parts]
+
+
+def _by_frequency(languages: list[str]) -> list[str]:
+    return sorted(dict.fromkeys(languages), key=languages.count, reverse=True)
+
+
+def _pieces_of(group: list[Translating], language: str, distinct: bool) -> tuple[list[str], tuple[int, ...]]:
+    """The pieces of the group's paragraphs in `language`, in order (each once when `distinct`),
+    and where each paragraph's pieces start (for translators that work by paragraph)."""
+    pieces: list[str] = []
+    starts = []
+    for part in group:
+        for index, paragraph_language in enumerate(part.languages):
+            if paragraph_language == language:
+                starts.append(len(pieces))
+                pieces.extend(piece for sentence in part.pieces[index] for piece in sentence)
+    return (list(dict.fromkeys(pieces)), ()) if distinct else (pieces, tuple(starts))
+
+
+def _assembled(part: Translating, target: str) -> Translation:
+    """A part's translation from the pieces' translations; what was split, bounded or redone, counted."""
+    out, splits, runaway, alone = [], 0, 0, 0
+    for index, paragraph in enumerate(part.paragraphs):
+        if index not in part.pieces:
+            out.append(list(paragraph))
+            continue
+        sentences = []
+        for group in part.pieces[index]:
+            sentences.append(" ".join(part.translated[piece] for piece in group))
+            splits += len(group) > 1
+            runaway += sum(part.flags[piece][0] for piece in group)
+            alone += sum(part.flags[piece][1] for piece in group)
+        out.append(sentences)
+    order = _by_frequency([lang for lang in part.languages if lang in part.used])
+    return Translation(part.paragraphs, out, splits, part.kept, runaway, alone, [part.used[language] for language in order])
+
+
+def translation_pieces(sentences: list[str], translator: Translator, target: str) -> list[list[str]]:
+    """Each sentence as the pieces it is translated in: over-long ones split at the engine's budget."""
+    budget = translator.max_input_tokens
+    count = lambda text: translator.count_tokens(text, target)  # noqa: E731  (the target's prefix counts)
+    return [split_long_sentence(s, budget, count) if budget else [s] for s in sentences]
+
+
+def _translate_in_groups(
+    pieces: list[str], translator: Translator, source: str, target: str, progress: bool, starts: tuple[int, ...] = ()
+) -> Translated:
+    """One call, or (with a progress bar) longest first in groups; results in input order."""
+    group_size = translator.progress_group
+    if not progress or group_size is None or len(pieces) <= group_size:
+        return translator.translate(pieces, source, target, starts)
+    from tqdm import tqdm
+
+    order = sorted(range(len(pieces)), key=lambda i: -len(pieces[i]))
+    result = Translated([""] * len(pieces))
+    with tqdm(total=len(pieces), desc="translating", unit="sent", leave=False) as bar:
+        for start in range(0, len(order), group_size):
+            group = order[start : start + group_size]
+            done = translator.translate([pieces[i] for i in group], source, target)
+            for position, index in enumerate(group):
+                result.texts[index] = done.texts[position]
+                result.ran_away[index] = done.ran_away[position]
+                result.realigned[index] = done.realigned[position]
+            bar.update(len(group))
+    return result
+
+
+@dataclass
+class Summary:
+    """The summary and how it was reached: chunks per map-reduce level, sentences split."""
+
+    text: str
+    chunks_per_level: list[int]
+    split_sentences: int
+    #: Prompts the summariser answered for this summary (one per chunk at every level).
+    model_calls: int
+
+
+@dataclass
+class _Summarizing:
+    work: object
+    sentences: list[str]
+    length: str
+    levels: list[int] = field(default_factory=list)
+    splits: int = 0
+    text: str | None = None
+
+
+def summarize_together(
+    parts: list[tuple[object, list[str]]],
+    summarizer: Summarizer,
+    length: str,
+    language: str,
+    into: str | None = None,
+    stream=None,
+) -> list[Summary | None]:
+    """Summarise each part's sentences: one call if they fit the budget, else map-reduce until one
+    chunk fits; the chunks of every part at one level go to the engine together. For an extractive
+    summariser a percentage length is a share of the part's sentences, kept as that number at every
+    level (a neural one refuses it). `into`: a chat model writes the summary in that language from
+    text in `language` (--order direct); the levels above the first read it. `stream` gets the final
+    summary's text as it is generated, where the summariser can stream and there is one part.
+    None for a part that stopped (its work holds the error)."""
+    states = [_Summarizing(work, sentences, _length_for(length, sentences, summarizer)) for work, sentences in parts]
+    budget = summarizer.max_input_tokens
+    level_language, level_into = language, into
+    active = list(states)
+    while active:
+        chunks_of = {}
+        for state in active:
+            if budget is None:
+                chunks, split_count = [state.sentences], 0
+            else:
+                chunks, split_count = chunk_sentences(state.sentences, budget, summarizer.count_tokens)
+            if state.levels and len(chunks) >= state.levels[-1]:
+                state.work.fail(SummarizeError("the partial summaries stopped getting shorter; try --length short"))
+                continue
+            state.splits += split_count
+            state.levels.append(len(chunks))
+            chunks_of[id(state)] = chunks
+        active = [state for state in active if state.work.error is None]
+        last = stream if stream is not None and summarizer.streams and len(states) == 1 else None
+        for length_asked in dict.fromkeys(state.length for state in active):
+            group = [state for state in active if state.length == length_asked]
+            keys = list(dict.fromkeys(tuple(chunk) for state in group for chunk in chunks_of[id(state)]))
+            final = last if len(keys) == 1 and len(chunks_of[id(group[0])]) == 1 else None
+            try:
+                texts = summarizer.summarize_batch([list(k) for k in keys], length_asked, level_language, level_into, final)
+            except SummarizeError as error:
+                for state in group:
+                    state.work.fail(error)
+                continue
+            answers = dict(zip(keys, texts))
+            for state in group:
+                partials = [answers[tuple(chunk)] for chunk in chunks_of[id(state)]]
+                if len(partials) == 1:
+                    state.text = partials[0]
+                else:
+                    written_in = level_into or level_language
+                    state.sentences = [
+                        p for partial in partials for s in split_sentences(partial, written_in) for p in _bounded(s)
+                    ]
+        active = [state for state in active if state.work.error is None and state.text is None]
+        level_language, level_into = into or language, None
+    return [
+        Summary(state.text, state.levels, state.splits, sum(state.levels)) if state.work.error is None else None
+        for state in states
+    ]
+
+
+def _length_for(length: str, sentences: list[str], summarizer: Summarizer) -> str:
+    """A percentage as a number of sentences, for summarisers that count sentences."""
+    if length.endswith("%") and summarizer.lengths_in_sentences:
+        return str(max(1, math.ceil(len(sentences) * float(length[:-1]) / 100)))
+    return length
+
+
+def _bounded(sentence: str) -> list[str]:
+    """`sentence`, or its pseudo-sentences when it runs over the length limits."""
+    return cut_at_length(sentence, int(limit("max_sentence_words")), int(limit("max_sentence_chars")))
+
+
+def segment_by_language(doc: Document, languages: Languages) -> tuple[list[list[str]], int]:
+    """Sentences per paragraph, each paragraph split by its own language's rules; runs over the
+    length limits (text without sentence punctuation) cut into pseudo-sentences, and counted."""
+    paragraphs, cut = [], 0
+    for paragraph, language in zip(doc.paragraphs, languages.paragraphs):
+        sentences = []
+        for sentence in split_sentences(paragraph, language):
+            pieces = _bounded(sentence)
+            cut += len(pieces) > 1
+            sentences.extend(pieces)
+        paragraphs.append(sentences)
+    return paragraphs, cut
