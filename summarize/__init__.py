@@ -1,6 +1,6 @@
 """summarize: translate and summarise news articles, and benchmark the models that do it.
 
-`from summarize import Pipeline` is the Python API (summarize/api.py)."""
+`from summarize import Pipeline` is the Python API (summarize/core/pipeline.py)."""
 
 __version__ = "0.1.0"
 __all__ = ["Pipeline", "__version__"]

@@ -49,6 +49,13 @@ class OutputError(SummarizeError):
     exit_code = 8
 
 
+def first_line(error: BaseException) -> str:
+    """An exception's message cut to its first line (its type's name when it says nothing): how
+    a library's failure is quoted in our one-line errors."""
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
 def attempt(step):
     """`step()`, or the SummarizeError it raised: for work over many records, where one record's
     failure becomes that record's error instead of the run's."""

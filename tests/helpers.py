@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,41 @@ def translate_alone(paragraphs: list[list[str]], translator, source: str, target
     if work.error is not None:
         raise work.error
     return translation
+
+
+def without_timings(result: dict) -> dict:
+    """A result without what differs from run to run: step timings and engine load times."""
+    import json
+
+    result = json.loads(json.dumps(result))
+    metadata = result.get("metadata") or {}
+    metadata.pop("timings_s", None)
+    for engine in (metadata.get("translator"), *metadata.get("translators", [])):
+        if engine:
+            engine.pop("load_s", None)
+    return result
+
+
+def write_translation_set(path: Path, count: int, id_format: str = "item-{:03d}") -> None:
+    """A translation dataset of `count` items cycling through the test corpus."""
+    import json
+
+    from tests.corpus import ENGLISH, SPANISH
+
+    lines = [{"id": id_format.format(i), "src": SPANISH[i % 10], "ref": ENGLISH[i % 10]} for i in range(count)]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+
+
+@contextmanager
+def http_site(handler):
+    """The base URL of a threaded HTTP server on 127.0.0.1 answering with `handler`."""
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()

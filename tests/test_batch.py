@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from summarize import Pipeline
 from summarize.cli import cli
 from tests.corpus import SPANISH
+from tests.helpers import without_timings
 
 needs_apertium = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
 
@@ -27,17 +28,11 @@ def _articles(count: int) -> list[str]:
     return [" ".join(SPANISH[(i + k) % len(SPANISH)] for k in range(3)) for i in range(count)]
 
 
-def _without_timings(result: dict) -> dict:
-    result = json.loads(json.dumps(result))
-    result.get("metadata", {}).pop("timings_s", None)
-    return result
-
-
 def test_pipeline_batches_equal_one_by_one_on_neural_engines(tiny_models):
     pipeline = Pipeline(to="en", source="es", translator=str(tiny_models["marian"]), summarizer=str(tiny_models["bart"]))
     texts = _articles(5)
-    one_by_one = [_without_timings(pipeline.article(text)) for text in texts]
-    together = [_without_timings(result) for result in pipeline.articles(texts, batch_size=5)]
+    one_by_one = [without_timings(pipeline.article(text)) for text in texts]
+    together = [without_timings(result) for result in pipeline.articles(texts, batch_size=5)]
     assert together == one_by_one
     assert {r["metadata"]["translator"]["engine"] for r in together} == {"transformers"}
 
@@ -49,9 +44,9 @@ def test_pipeline_translations_equal_the_translate_command(tiny_models):
         cli, ["translate", "--text", text, "--from", "es", "--model", str(tiny_models["marian"]), "--format", "json"]
     )
     assert shown.exit_code == 0, shown.output
-    expected = _without_timings(json.loads(shown.stdout))
-    assert [_without_timings(r) for r in pipeline.translations([text])] == [expected]
-    assert _without_timings(pipeline.translate(text)) == expected
+    expected = without_timings(json.loads(shown.stdout))
+    assert [without_timings(r) for r in pipeline.translations([text])] == [expected]
+    assert without_timings(pipeline.translate(text)) == expected
 
 
 def test_a_failing_document_is_an_error_record_not_a_stop(tiny_models):
@@ -110,6 +105,7 @@ def test_a_malformed_record_in_the_middle_is_an_error_record(tmp_path):
     assert "column 'text' is missing" in records[3]["error"] and records[3]["exit_code"] == 2
 
 
+@pytest.mark.slow
 @needs_apertium
 def test_a_killed_batch_resumes_with_every_id_once_and_the_same_results(tmp_path):
     _write_inputs(tmp_path, 60)
@@ -136,6 +132,7 @@ def test_a_killed_batch_resumes_with_every_id_once_and_the_same_results(tmp_path
     assert {r["id"]: r["summary"] for r in records} == whole
 
 
+@pytest.mark.slow
 @needs_apertium
 def test_ray_gives_the_same_records_as_the_local_path(tmp_path):
     pytest.importorskip("ray")
@@ -168,7 +165,7 @@ def test_ray_gives_the_same_records_as_the_local_path(tmp_path):
         assert result.returncode == 9, result.stderr
         # The run's own notes and its one-line error, nothing of Ray's.
         assert all(line.startswith(("note: ", "Error: ")) for line in result.stderr.splitlines()), result.stderr
-        outputs[executor] = [_without_timings(r) for r in _records(out)]
+        outputs[executor] = [without_timings(r) for r in _records(out)]
     assert outputs["ray"] == outputs["local"]
     assert [r["error"] is None for r in outputs["ray"]] == [True] * 3 + [False] + [True] * 4 + [False]
     assert outputs["ray"][-1]["error"] == "id 'r1' is used twice"

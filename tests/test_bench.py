@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from summarize.bench import datasets, quality
 from summarize.bench.latency import percentile
 from summarize.cli import cli
-from tests.corpus import ENGLISH, SPANISH
-from tests.helpers import shared_file
+from tests.corpus import ENGLISH
+from tests.helpers import shared_file, write_translation_set
 
 HYPOTHESES = [
     "The council approved the budget on Tuesday.",
@@ -126,14 +126,9 @@ def test_named_dataset_and_limit():
     assert len(records) == 5 and all(r["id"].startswith("xsum-") for r in records)
 
 
-def _translation_set(path, count):
-    lines = [{"id": f"item-{i:03d}", "src": SPANISH[i % 10], "ref": ENGLISH[i % 10]} for i in range(count)]
-    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
-
-
 def test_translation_bench_writes_items_summary_report_and_plot(tmp_path, tiny_models):
     dataset = tmp_path / "set.jsonl"
-    _translation_set(dataset, 12)
+    write_translation_set(dataset, 12)
     out = tmp_path / "run"
     result = CliRunner().invoke(
         cli,
@@ -159,9 +154,10 @@ def test_translation_bench_writes_items_summary_report_and_plot(tmp_path, tiny_m
     assert [i["id"] for i in items] == [f"item-{i:03d}" for i in range(12)]
 
 
+@pytest.mark.slow
 def test_a_killed_run_resumes_with_every_item_scored_once(tmp_path, tiny_models):
     dataset = tmp_path / "set.jsonl"
-    _translation_set(dataset, 60)
+    write_translation_set(dataset, 60)
     out = tmp_path / "run"
     command = [
         sys.executable,
@@ -201,7 +197,7 @@ def test_a_killed_run_resumes_with_every_item_scored_once(tmp_path, tiny_models)
 
 def test_changed_settings_do_not_mix_into_an_old_run(tmp_path):
     dataset = tmp_path / "set.jsonl"
-    _translation_set(dataset, 3)
+    write_translation_set(dataset, 3)
     out = tmp_path / "run"
     base = ["bench", "summarization", "--dataset", str(dataset), "--out", str(out)]
     dataset.write_text(
@@ -212,6 +208,7 @@ def test_changed_settings_do_not_mix_into_an_old_run(tmp_path):
     assert changed.exit_code == 2 and "--fresh" in changed.output
 
 
+@pytest.mark.slow
 def test_latency_no_weights_forces_output_lengths(tmp_path):
     out = tmp_path / "latency"
     result = CliRunner().invoke(

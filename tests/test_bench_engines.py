@@ -17,16 +17,12 @@ from summarize.bench.significance import mean_paired, translation_paired
 from summarize.catalog.cards import card_for_folder
 from summarize.catalog.conversions import convert
 from summarize.cli import cli
-from tests.corpus import ENGLISH, SPANISH
+from tests.corpus import ENGLISH
+from tests.helpers import write_translation_set
 
 BASELINE = ["the cat sat on mat", "hello world", "a b c d", "the dog ran fast", "rain fell in the north today"]
 SYSTEM = ["the cat sat on the mat", "hello there world", "a b c e", "the dog runs", "heavy rain fell in the north"]
 REFERENCES = ["the cat sat on the mat", "hello world there", "a b c d e", "the dog runs fast", "heavy rain fell in the north"]
-
-
-def _translation_set(path, count: int) -> None:
-    lines = [{"id": f"s{i:02d}", "src": SPANISH[i % 10], "ref": ENGLISH[i % 10]} for i in range(count)]
-    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
 
 
 def _bench(*arguments: str):
@@ -74,9 +70,10 @@ def converted_marian(tiny_models):
     return convert(card_for_folder(tiny_models["marian"], "translation"), "int8")
 
 
+@pytest.mark.slow
 def test_quality_benches_run_every_engine_and_compare_by_task(tmp_path, tiny_models, converted_marian):
     dataset = tmp_path / "set.jsonl"
-    _translation_set(dataset, 6)
+    write_translation_set(dataset, 6, "s{:02d}")
     runs = {
         "ct2": ["--engine", "ctranslate2", "--model", str(converted_marian)],
         "ov": ["--engine", "openvino", "--model", str(tiny_models["marian"])],
@@ -108,7 +105,7 @@ def test_quality_benches_run_every_engine_and_compare_by_task(tmp_path, tiny_mod
 
 def test_compare_warns_when_runs_are_not_on_the_same_items(tmp_path, tiny_models):
     dataset = tmp_path / "set.jsonl"
-    _translation_set(dataset, 6)
+    write_translation_set(dataset, 6, "s{:02d}")
     for name, limit in (("six", "6"), ("three", "3")):
         options = ["--dataset", str(dataset), "--model", str(tiny_models["marian"]), "--limit", limit]
         assert _bench("translation", *options, "--out", str(tmp_path / name)).exit_code == 0
@@ -119,7 +116,7 @@ def test_compare_warns_when_runs_are_not_on_the_same_items(tmp_path, tiny_models
 
 def test_a_conversion_refuses_another_engine_in_one_line(tmp_path, converted_marian):
     dataset = tmp_path / "set.jsonl"
-    _translation_set(dataset, 2)
+    write_translation_set(dataset, 2, "s{:02d}")
     options = ["--engine", "openvino", "--model", str(converted_marian), "--out", str(tmp_path / "run")]
     result = _bench("translation", "--dataset", str(dataset), *options)
     assert result.exit_code == 6 and "ctranslate2 conversion" in result.output
@@ -128,7 +125,7 @@ def test_a_conversion_refuses_another_engine_in_one_line(tmp_path, converted_mar
 @pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
 def test_quality_bench_runs_apertium(tmp_path):
     dataset = tmp_path / "set.jsonl"
-    _translation_set(dataset, 3)
+    write_translation_set(dataset, 3, "s{:02d}")
     result = _bench("translation", "--dataset", str(dataset), "--engine", "apertium", "--out", str(tmp_path / "ap"))
     assert result.exit_code == 0, result.output
     model = json.loads((tmp_path / "ap" / "summary.json").read_text())["model"]
@@ -162,6 +159,7 @@ eos_token_id = 0
 """
 
 
+@pytest.mark.slow
 def test_latency_interleaves_engines_with_forced_lengths_and_reuses_conversions(tmp_path, monkeypatch):
     from summarize.catalog.home import summarize_home
 

@@ -173,6 +173,7 @@ def test_the_summary_streams_as_it_is_generated(tiny_chat_models):
     assert len(pieces) > 1 and "".join(pieces).strip() == result["summary"]
 
 
+@pytest.mark.slow
 def test_article_on_a_terminal_prints_the_streamed_summary_once(tiny_chat_models):
     folder = str(tiny_chat_models["qwen2"])
     expected = Pipeline(to="en", summarizer=folder).article(EXAMPLE)["summary"]

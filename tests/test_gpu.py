@@ -24,10 +24,18 @@ def _cuda() -> bool:
 pytestmark = [pytest.mark.gpu, pytest.mark.skipif(not _cuda(), reason="no CUDA device")]
 
 
+def _checked_translator(engine) -> None:
+    """Every sentence translated, in order whatever the batch's order, the same each time."""
+    forward = engine.translate_batch(SPANISH[:6], "es", "en")
+    assert all(forward) and len(set(forward)) > 1
+    assert engine.translate_batch(SPANISH[:6][::-1], "es", "en") == forward[::-1]
+    assert engine.translate_batch(SPANISH[:6], "es", "en") == forward
+
+
 def test_transformers_runs_in_half_precision_on_cuda(tiny_models):
     engine = load(card_for_folder(tiny_models["marian"], "translation"), "translation", "cuda", False, "transformers")
     assert engine.describe()["device"] == "cuda" and engine.describe()["quantization"] == "float16"
-    assert len(engine.translate_batch(SPANISH[:4], "es", "en")) == 4
+    _checked_translator(engine)
 
 
 @pytest.mark.parametrize("quantization", ["float16", "int8_float16"])
@@ -36,7 +44,7 @@ def test_ctranslate2_runs_its_cuda_quantizations(tiny_models, quantization):
     folder = convert(card, quantization)
     engine = load(card_for_folder(folder, "translation"), "translation", "cuda", False)
     assert engine.describe()["engine"] == "ctranslate2" and engine.describe()["quantization"] == quantization
-    assert len(engine.translate_batch(SPANISH[:4], "es", "en")) == 4
+    _checked_translator(engine)
 
 
 def test_bench_latency_on_cuda_reports_peak_gpu_memory(tmp_path):
@@ -56,5 +64,7 @@ def test_chat_models_run_on_cuda_with_both_runtimes(tiny_chat_models):
     folder = convert(card, "float16")
     fast = load(card_for_folder(folder, "summarization"), "summarization", "cuda", False)
     assert fast.describe()["engine"] == "ctranslate2" and fast.describe()["quantization"] == "float16"
+    passages = [SPANISH[:2], SPANISH[2:4], SPANISH[4:5]]
     for summarizer in (engine, fast):
-        assert len(summarizer.summarize_batch([SPANISH[:2], SPANISH[2:4]], "short", "es")) == 2
+        together = summarizer.summarize_batch(passages, "short", "es")
+        assert all(together) and together == [summarizer.summarize_batch([p], "short", "es")[0] for p in passages]

@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 from summarize.core.pipeline import Pipeline  # noqa: E402
 from summarize.service.app import create_app  # noqa: E402
 from summarize.service.settings import Settings  # noqa: E402
+from tests.helpers import without_timings  # noqa: E402
 from tests.serving import running  # noqa: E402
 
 pytestmark = pytest.mark.skipif(not __import__("shutil").which("apertium"), reason="the service's default engines need Apertium")
@@ -37,14 +38,6 @@ def one_line_error(response) -> str:
     assert set(body) <= {"error", "exit_code"}, body
     assert "\n" not in body["error"] and "Traceback" not in response.text
     return body["error"]
-
-
-def without_timings(result: dict) -> dict:
-    result = json.loads(json.dumps(result))
-    result["metadata"].pop("timings_s")
-    for engine in (result["metadata"].get("translator"), *result["metadata"].get("translators", [])):
-        engine.pop("load_s", None)
-    return result
 
 
 def test_libretranslatepy_client_works_unchanged():

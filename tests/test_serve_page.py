@@ -22,6 +22,7 @@ BROWSER, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 
 # CI installs chromium and chromedriver (.ci/run): there, their absence is a failure, not a skip.
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.skipif(not shutil.which("apertium"), reason="the service's default engines need Apertium"),
     pytest.mark.skipif(
         not (BROWSER and DRIVER) and not os.environ.get("CI"),

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from click.testing import CliRunner
 
 from summarize.cli import cli
 from tests.corpus import ENGLISH
+from tests.helpers import http_site
 
 PAGE = (
     "<!doctype html><html><head><title>Council budget</title></head><body>"
@@ -40,11 +40,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def server():
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    with http_site(_Handler) as url:
+        yield url
 
 
 def test_article_from_a_url_summarises_the_main_text(server):

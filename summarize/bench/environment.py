@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import platform
-from importlib.metadata import PackageNotFoundError, version
+
+from summarize.engines.table import package_version
 
 PACKAGES = (
     "summarize",
@@ -43,14 +44,6 @@ def runtime_versions() -> dict[str, str | None]:
         apertium = f"{number or 'installed'} (pairs: {', '.join(available_modes()) or 'none'})"
     found["apertium"] = apertium
     return found
-
-
-def package_version(name: str) -> str | None:
-    """An installed package's version from its metadata (None when absent), without importing it."""
-    try:
-        return version(name)
-    except PackageNotFoundError:
-        return None
 
 
 def _cpu_model() -> str:

@@ -11,6 +11,7 @@ from summarize.bench.environment import describe as environment
 from summarize.bench.environment import runtime_versions
 from summarize.bench.latency import Stopwatch, summarize_timings
 from summarize.bench.store import RunStore
+from summarize.engines.table import ENGINES
 
 # Languages of the named sets, by their code in the name.
 ISO = {"spa": "es", "fra": "fr", "deu": "de", "ita": "it", "por": "pt", "eng": "en"}
@@ -193,7 +194,8 @@ def _quality_summary(run: QualityRun, path: Path, items: list[dict], engine, loa
     timing["per"] = f"call on a batch of up to {run.batch_size} item(s)"
     timing["per_item_mean_s"] = round(sum(calls.values()) / len(items), 6)
     model = engine.describe()
-    model.setdefault("runtime_version", runtime_versions().get(model["engine"]))
+    row = ENGINES.get(model["engine"])
+    model.setdefault("runtime_version", runtime_versions().get(row.package or row.name) if row else None)
     return {
         "kind": "quality",
         "task": run.task,

@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+from summarize.errors import first_line
+
 
 def load(spec: dict):
     """The runtime's model object for the spec's folder, loaded as the engines load it (a
@@ -62,7 +64,7 @@ def main() -> None:
     try:
         serve(spec, sys.stdin, reply)
     except Exception as exc:  # the parent reports it as this engine's one-line error
-        reply({"error": f"{type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0]}"})
+        reply({"error": f"{type(exc).__name__}: {first_line(exc)}"})
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from summarize.catalog.cards import ModelCard, architecture_of
 from summarize.catalog.home import summarize_home
 from summarize.catalog.hub import resolve_weights
 from summarize.engines.table import ENGINES, runtimes
-from summarize.errors import EngineUnavailableError, ModelUnavailableError
+from summarize.errors import EngineUnavailableError, ModelUnavailableError, first_line
 from summarize.notes import note
 from summarize.output import current_umask
 
@@ -139,7 +139,7 @@ def convert(card: ModelCard, quantization: str = "int8", force: bool = False, ru
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(exc, (EngineUnavailableError, ModelUnavailableError)):
             raise
-        raise EngineUnavailableError(f"converting '{card.alias}' failed: {str(exc).strip().splitlines()[0]}") from None
+        raise EngineUnavailableError(f"converting '{card.alias}' failed: {first_line(exc)}") from None
     return target
 
 

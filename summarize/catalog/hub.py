@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from summarize.catalog.cards import ModelCard
-from summarize.errors import ModelUnavailableError
+from summarize.errors import ModelUnavailableError, first_line
 from summarize.limits import limit
 from summarize.notes import note
 
@@ -138,8 +138,7 @@ def download(card: ModelCard) -> Path:
     except ModelUnavailableError:
         raise
     except Exception as exc:  # the hub client raises many types; the user needs one line
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ModelUnavailableError(f"downloading '{card.alias}' ({card.hub_id}) failed: {first}") from None
+        raise ModelUnavailableError(f"downloading '{card.alias}' ({card.hub_id}) failed: {first_line(exc)}") from None
 
 
 def resolve_weights(card: ModelCard, allow_download: bool = True) -> Path:

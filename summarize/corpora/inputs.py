@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from summarize.errors import InputError
+from summarize.errors import InputError, first_line
 from summarize.limits import LIMITS, limit
 from summarize.text.document import Document
 
@@ -119,7 +119,7 @@ def _parquet_rows(path: Path) -> Iterator[dict]:
     try:
         table = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises several types for a damaged file
-        raise InputError(f"{path}: not a readable Parquet file ({str(exc).splitlines()[0]})") from None
+        raise InputError(f"{path}: not a readable Parquet file ({first_line(exc)})") from None
     for batch in table.iter_batches(batch_size=1024):
         yield from batch.to_pylist()
 

@@ -12,7 +12,7 @@ from summarize.catalog.hub import resolve_weights
 from summarize.engines import cpu
 from summarize.engines.runtime import pick_device
 from summarize.engines.seq2seq import Seq2Seq
-from summarize.errors import ModelUnavailableError
+from summarize.errors import ModelUnavailableError, first_line
 
 # Padded tokens per generate call: bounds the memory of a batch of long inputs.
 MAX_BATCH_TOKENS = 8192
@@ -46,8 +46,7 @@ def said_as_unavailable(card: ModelCard, folder):
     except ModelUnavailableError:
         raise
     except Exception as exc:
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise ModelUnavailableError(f"model '{card.alias}' in {folder} cannot be loaded: {first_line}") from None
+        raise ModelUnavailableError(f"model '{card.alias}' in {folder} cannot be loaded: {first_line(exc)}") from None
 
 
 class OnTransformers:

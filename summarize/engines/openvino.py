@@ -18,7 +18,7 @@ from summarize.conversions.openvino_graphs import DECODER, ENCODER, ENCODER_INT8
 from summarize.engines import cpu
 from summarize.engines.search import SearchSettings, search
 from summarize.engines.seq2seq import Converted
-from summarize.errors import EngineUnavailableError, ModelUnavailableError
+from summarize.errors import EngineUnavailableError, ModelUnavailableError, first_line
 
 # Inputs encoded and searched together: one 1024-token input already fills the cores.
 MAX_BATCH = 8
@@ -91,9 +91,8 @@ class OVRunner:
             )
             self.decoder = core.compile_model(folder / DECODER, "CPU", exact)
         except RuntimeError as exc:
-            first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             raise ModelUnavailableError(
-                f"the OpenVINO conversion in {folder} cannot be loaded ({first_line}); "
+                f"the OpenVINO conversion in {folder} cannot be loaded ({first_line(exc)}); "
                 "convert again with 'summarize models convert ... --force'"
             ) from None
         self.threads = int(self.decoder.get_property("INFERENCE_NUM_THREADS"))

@@ -43,6 +43,15 @@ class NeuralModel(ABC):
         is refused here, by name."""
 
     @abstractmethod
+    def run_ids(self, inputs: list[list[int]], settings) -> list[list[int]]:
+        """Generated ids for each input (token ids), in order; `settings` as `runtime_settings`
+        gave them. The model alone: what the latency bench times."""
+
+    def generate_ids(self, inputs: list[list[int]], settings: dict) -> list[list[int]]:
+        """`run_ids` with the generation settings in the shared terms (max_new_tokens, ...)."""
+        return self.run_ids(inputs, self.runtime_settings(settings))
+
+    @abstractmethod
     def precision(self) -> str:
         """The weights' precision or quantisation as it runs (float32, int8, ...)."""
 

@@ -52,10 +52,6 @@ class Seq2Seq(NeuralModel):
         """Generated ids for each input (token ids, its prefix included), in order, without the
         decoder's start token; `settings` as `runtime_settings` gave them."""
 
-    def generate_ids(self, inputs: list[list[int]], settings: dict) -> list[list[int]]:
-        """`run_ids` with `generation`'s settings."""
-        return self.run_ids(inputs, self.runtime_settings(settings))
-
     def settings_for(self, length: str | None = None, target: str | None = None):
         """The runtime's settings for a length and target (what a call with them runs with)."""
         return self.runtime_settings(self.generation(length, target))
