@@ -177,16 +177,10 @@ def _translate_first(works: list[Work], options: Options, engines: Engines, prog
 
 def _summarize_first(works: list[Work], options: Options, engines: Engines) -> None:
     for source, group in _by_source(works).items():
-        summarizer = _summarizer(group, engines, source)
+        summarizer = _summarizer_for_order(
+            group, engines, source, lambda s, source=source: _refused_for_summarize_first(s, source)
+        )
         if summarizer is None:
-            continue
-        if not summarizer.language_preserving and source != "en":
-            error = SummarizeError(
-                f"--order summarize-first needs a summariser that writes {source}; "
-                f"'{summarizer.card.alias}' writes English (try --summarizer mt5-xlsum)"
-            )
-            for work in group:
-                work.fail(error)
             continue
         with _timed(group, "summarize"):
             summaries = summarize_together([(w, _body(w, w.paragraphs)) for w in group], summarizer, options.length, source)
@@ -208,6 +202,36 @@ def _summarize_first(works: list[Work], options: Options, engines: Engines) -> N
             _article_result(work, options, text, headline, translation, translation.translators, summarizer, summary)
 
 
+def _summarizer_for_order(group: list[Work], engines: Engines, source: str, refusal):
+    """The summariser of `source` for `group`, unless `refusal(summarizer)` says why the order
+    cannot use it (then every work of the group fails with that); None when there is none."""
+    summarizer = _summarizer(group, engines, source)
+    problem = refusal(summarizer) if summarizer is not None else None
+    if problem:
+        for work in group:
+            work.fail(SummarizeError(problem))
+        return None
+    return summarizer
+
+
+def _refused_for_summarize_first(summarizer, source: str) -> str | None:
+    if summarizer.language_preserving or source == "en":
+        return None
+    return (
+        f"--order summarize-first needs a summariser that writes {source}; "
+        f"'{summarizer.card.alias}' writes English (try --summarizer mt5-xlsum)"
+    )
+
+
+def _refused_for_direct(summarizer, source: str, options: Options) -> str | None:
+    if summarizer.writes_other_languages:
+        return None
+    return (
+        f"--order direct needs a chat model as summariser, which reads {source} and writes {options.target} "
+        f"in one call; '{summarizer.card.alias}' is not one (try --summarizer qwen2.5-1.5b-instruct)"
+    )
+
+
 def _summary_paragraphs(work: Work, summary: Summary, source: str) -> tuple[list[list[str]], list[str]]:
     """What summarize-first translates: the headline, if any, and the summary's sentences."""
     headline = work.paragraphs[:1] if work.doc.has_headline else []
@@ -217,16 +241,10 @@ def _summary_paragraphs(work: Work, summary: Summary, source: str) -> tuple[list
 
 def _direct(works: list[Work], options: Options, engines: Engines, stream) -> None:
     for source, group in _by_source(works).items():
-        summarizer = _summarizer(group, engines, source)
+        summarizer = _summarizer_for_order(
+            group, engines, source, lambda s, source=source: _refused_for_direct(s, source, options)
+        )
         if summarizer is None:
-            continue
-        if not summarizer.writes_other_languages:
-            error = SummarizeError(
-                f"--order direct needs a chat model as summariser, which reads {source} and writes {options.target} "
-                f"in one call; '{summarizer.card.alias}' is not one (try --summarizer qwen2.5-1.5b-instruct)"
-            )
-            for work in group:
-                work.fail(error)
             continue
         with _timed(group, "summarize"):
             parts = [(w, _body(w, w.paragraphs)) for w in group]
