@@ -3,10 +3,12 @@ stdout failures reported in one line."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import IO
 
 from summarize.errors import OutputError
 
@@ -24,6 +26,26 @@ def check_writable(path: Path) -> None:
         raise OutputError(f"{path}: the folder {folder} is not writable")
     if path.exists() and not os.access(path, os.W_OK):
         raise OutputError(f"{path}: the file is not writable")
+
+
+def lock_for_writing(lock_path: Path, busy: str) -> IO:
+    """An exclusive lock on `lock_path`, held while the returned file stays open (the process's
+    life at most): one writer per output. OutputError(`busy`) when another process holds it."""
+    handle = lock_path.open("a")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise OutputError(busy) from None
+    return handle
+
+
+def same_file(first: Path, second: Path) -> bool:
+    """Whether two paths name one file, through links; False when either does not exist."""
+    try:
+        return first.samefile(second)
+    except OSError:
+        return False
 
 
 def write_atomically(path: Path, data: str | bytes) -> None:
@@ -63,10 +85,21 @@ def current_umask() -> int:
 
 
 def write_stdout(text: str) -> None:
-    """Write `text` to stdout; a closed pipe or a full disk is one OutputError."""
+    """Write `text` to stdout to the last byte: every short write to a pipe is followed by the
+    rest, and a closed pipe or a full disk is one OutputError."""
     try:
-        sys.stdout.write(text)
         sys.stdout.flush()
+        descriptor = sys.stdout.fileno()
+    except (OSError, ValueError, AttributeError):  # a stream without a file (captured in tests)
+        descriptor = None
+    try:
+        if descriptor is None:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            return
+        remaining = memoryview(text.encode(sys.stdout.encoding or "utf-8", errors="replace"))
+        while remaining:
+            remaining = remaining[os.write(descriptor, remaining) :]
     except (BrokenPipeError, OSError, ValueError) as exc:
         raise stdout_failed(exc) from None
 
@@ -81,3 +114,8 @@ def stdout_failed(exc: Exception) -> OutputError:
         pass
     reason = "the reader closed the pipe" if isinstance(exc, BrokenPipeError) else getattr(exc, "strerror", None) or exc
     return OutputError(f"standard output cannot be written ({reason})")
+
+
+def echo(line: str = "") -> None:
+    """One line to stdout, through the writer that checks every byte."""
+    write_stdout(f"{line}\n")

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import errno
-import fcntl
 import json
 import os
 from pathlib import Path
 
-from summarize.errors import InputError
-from summarize.output import write_atomically
+from summarize.errors import InputError, OutputError
+from summarize.output import lock_for_writing, write_atomically
 
 
 class RunStore:
@@ -47,24 +46,21 @@ class RunStore:
         """Take the folder's writer lock; False when the folder cannot be written at all."""
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            self._lock_file = (self.folder / ".lock").open("a")
+            self._lock_file = lock_for_writing(
+                self.folder / ".lock",
+                f"{self.folder}: another bench is writing this run; wait for it, or pass --out for another folder",
+            )
         except PermissionError:
             return False
         except OSError as exc:
             if exc.errno == errno.EROFS:
                 return False
-            raise InputError(f"{self.folder}: cannot be used as a run folder ({exc.strerror})") from None
-        try:
-            fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise InputError(
-                f"{self.folder}: another bench is writing this run; wait for it, or pass --out for another folder"
-            ) from None
+            raise OutputError(f"{self.folder}: cannot be used as a run folder ({exc.strerror})") from None
         return True
 
     def require_writable(self, what: str) -> None:
         if not self.writable:
-            raise InputError(f"{self.folder}: not writable, cannot {what}; pass --out for another folder")
+            raise OutputError(f"{self.folder}: not writable, cannot {what}; pass --out for another folder")
 
     def _load_valid(self) -> list[dict]:
         if not self.items_path.exists():

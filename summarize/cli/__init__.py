@@ -57,10 +57,11 @@ def _print_version(ctx, param, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
     from summarize.bench.environment import runtime_versions
+    from summarize.output import echo
 
-    click.echo(f"summarize {__version__}")
+    echo(f"summarize {__version__}")
     for name, found in runtime_versions().items():
-        click.echo(f"  {name} {found or 'not installed'}")
+        echo(f"  {name} {found or 'not installed'}")
     ctx.exit()
 
 

@@ -18,6 +18,7 @@ from summarize.cli.common import (
     read_document,
     source_options,
 )
+from summarize.output import write_stdout
 
 
 @click.command()
@@ -53,19 +54,17 @@ class _Streamed:
         shown = text.rstrip()
         self.held = text[len(shown) :]
         if shown:
-            sys.stdout.write(shown)
-            sys.stdout.flush()
+            write_stdout(shown)
             self.said += shown
 
     def finish(self, summary: str) -> None:
         """The line ended; anything the final text holds beyond what was streamed, added. A final
         text that does not begin with what was streamed (a cleaned-up answer) is printed whole."""
         if summary.startswith(self.said):
-            sys.stdout.write(summary[len(self.said) :] + "\n")
+            write_stdout(summary[len(self.said) :] + "\n")
         else:
             notify("the streamed text differs from the final summary, which follows")
-            sys.stdout.write("\n" + summary + "\n")
-        sys.stdout.flush()
+            write_stdout("\n" + summary + "\n")
 
 
 def _markdown(result: dict) -> str:

@@ -9,8 +9,9 @@ from pathlib import Path
 import click
 
 from summarize.cli.common import ARTICLE_OPTIONS, TRANSLATION_OPTIONS, notify, options_of, pipeline_options
-from summarize.errors import SummarizeError
+from summarize.errors import OutputError, SummarizeError
 from summarize.notes import show_progress
+from summarize.output import same_file
 
 
 class SomeRecordsFailed(SummarizeError):
@@ -34,6 +35,7 @@ class SomeRecordsFailed(SummarizeError):
 @click.option("--url-column", default=None, help="Tables: fetch each record's text from this column's URL instead.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True, help="Documents per shared batch.")
 @click.option("--fresh", is_flag=True, help="Start over: discard the records already in --out.")
+@click.option("--retry-failed", is_flag=True, help="Run again the records whose earlier result in --out is an error.")
 @click.option(
     "--executor",
     type=click.Choice(["local", "ray"]),
@@ -44,14 +46,19 @@ class SomeRecordsFailed(SummarizeError):
 @click.option("--ray-address", default=None, help="A running Ray cluster (default: start a local Ray).")
 @click.option("--actors", type=click.IntRange(min=1), default=2, show_default=True, help="Ray actors, each with its own engines.")
 @options_of(*TRANSLATION_OPTIONS, *ARTICLE_OPTIONS)
-def batch(inputs, task, out, text_column, id_column, url_column, batch_size, fresh, executor, ray_address, actors, **job) -> None:
+def batch(
+    inputs, task, out, text_column, id_column, url_column, batch_size, fresh, retry_failed, executor, ray_address, actors, **job
+) -> None:
     """Run `article` or `translate` on every INPUT: files, folders (.txt, .html, .md), globs, and
     JSONL, CSV or Parquet tables (one document per row). Exit 9 when some records failed (each
     carries its `error`, message and exit code)."""
-    from summarize.corpora.inputs import Columns, records
+    from summarize.corpora.inputs import Columns, input_files, records
     from summarize.corpora.output import Output
 
-    output = Output(out, fresh)
+    for path in input_files(list(inputs)):
+        if same_file(path, out):
+            raise OutputError(f"--out {out} is also an input ({path}); give another file")
+    output = Output(out, fresh, retry_failed)
     columns = Columns(text=text_column, id=id_column or None, url=url_column)
     counts = {"done": 0, "skipped": 0, "failed": 0}
     started = time.perf_counter()

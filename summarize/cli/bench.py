@@ -10,6 +10,7 @@ import click
 from summarize.bench.workloads import WORKLOADS
 from summarize.cli.common import checked_output, notify, options_of
 from summarize.notes import show_progress
+from summarize.output import echo
 
 POSITIVE = click.IntRange(min=1)
 
@@ -92,7 +93,7 @@ def _run_quality(
     name = f"{task}-{(model or engine).replace('/', '_')}-{Path(dataset).stem}"
     folder = _out(out, name)
     summary = run_quality(run, folder, fresh, notify, progress=show_progress())
-    click.echo(markdown(summary))
+    echo(markdown(summary))
 
 
 @bench.command()
@@ -182,8 +183,8 @@ def latency(workload, model, engines, out, fresh, **flags) -> None:
     name = f"latency-{workload or run.model}-b{run.batch_size}-beam{run.beams}-{run.device}"
     summaries = run_latency(run, _out(out, name), fresh, notify, progress=show_progress())
     if len(summaries) == 1:
-        click.echo(markdown(next(iter(summaries.values()))))
-    click.echo(comparison(summaries))
+        echo(markdown(next(iter(summaries.values()))))
+    echo(comparison(summaries))
 
 
 @bench.command()
@@ -208,4 +209,4 @@ def compare(runs, plot, latency_plot) -> None:
     from summarize.bench.compare import compare as compare_runs
     from summarize.bench.compare import load_runs
 
-    click.echo(compare_runs(load_runs(list(runs)), plot, latency_plot))
+    echo(compare_runs(load_runs(list(runs)), plot, latency_plot))

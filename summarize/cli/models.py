@@ -11,6 +11,7 @@ from summarize.catalog.cards import ModelCard, load_cards, lookup
 from summarize.cli.common import notify
 from summarize.engines.table import ENGINES, runtimes
 from summarize.errors import UnknownModelError
+from summarize.output import echo
 
 
 @click.group()
@@ -77,7 +78,7 @@ def list_models(as_json: bool) -> None:
             }
         )
     if as_json:
-        click.echo(json.dumps(rows, indent=2))
+        echo(json.dumps(rows, indent=2))
         return
     table = [
         {
@@ -91,9 +92,9 @@ def list_models(as_json: bool) -> None:
         for row in rows
     ]
     widths = {k: max(len(k), *(len(r[k]) for r in table)) for k in table[0]}
-    click.echo("  ".join(k.upper().ljust(w) for k, w in widths.items()))
+    echo("  ".join(k.upper().ljust(w) for k, w in widths.items()))
     for row in table:
-        click.echo("  ".join(row[k].ljust(w) for k, w in widths.items()))
+        echo("  ".join(row[k].ljust(w) for k, w in widths.items()))
 
 
 @models.command("show")
@@ -101,15 +102,15 @@ def list_models(as_json: bool) -> None:
 def show(alias: str) -> None:
     """Everything the card says about ALIAS."""
     card = lookup(alias)
-    click.echo(f"{card.alias}: {card.description}")
+    echo(f"{card.alias}: {card.description}")
     keys = ("hub_id", "revision", "architecture", "license", "parameters")
     kind = "a chat model" if card.prompting == "chat" else "a pretrained model, prompted by completion"
-    click.echo(f"  task: {'summarization and translation (' + kind + ')' if card.chat else card.task}")
+    echo(f"  task: {'summarization and translation (' + kind + ')' if card.chat else card.task}")
     for key in (*keys, "context_length") if card.chat else (*keys, "max_input_tokens"):
-        click.echo(f"  {key}: {getattr(card, key)}")
-    click.echo(f"  engines: {', '.join(card.engines)}")
-    click.echo(f"  languages: {', '.join(card.source_languages) or 'any'} -> {', '.join(card.target_languages) or 'same'}")
-    click.echo(f"  status: {_status(card)}")
+        echo(f"  {key}: {getattr(card, key)}")
+    echo(f"  engines: {', '.join(card.engines)}")
+    echo(f"  languages: {', '.join(card.source_languages) or 'any'} -> {', '.join(card.target_languages) or 'same'}")
+    echo(f"  status: {_status(card)}")
     if not card.weightless:
         from summarize.engines import cpu
         from summarize.engines.table import auto_runtimes
@@ -117,22 +118,22 @@ def show(alias: str) -> None:
         ranked = [r for r in auto_runtimes(card.task, card.chat) if ENGINES[r].runs(card)]
         direct = next(name for name, row in ENGINES.items() if row.runs(card) and not row.converted)
         shape = "chat models" if card.chat else card.task
-        click.echo(
+        echo(
             f"  auto here: {' then '.join(ranked)} conversions first "
             f"(measured fastest for {shape} on {cpu.current().name} CPUs), else {direct}"
             if ranked
             else f"  auto here: {direct} (the runtime of {card.weight_format} files)"
         )
     if card.generation:
-        click.echo("  generation: " + ", ".join(f"{k}={v}" for k, v in card.generation.items()))
+        echo("  generation: " + ", ".join(f"{k}={v}" for k, v in card.generation.items()))
     if card.chat:
         from summarize.engines.chat import DEFAULT_PROMPTS
 
         for job in DEFAULT_PROMPTS:
             shown = (card.prompts.get(job) or DEFAULT_PROMPTS[job] + " (default)").replace("\n", "\\n")
-            click.echo(f"  prompt {job}: {shown}")
+            echo(f"  prompt {job}: {shown}")
     for score in card.scores:
-        click.echo(f"  published: {score.metric} {score.value} on {score.dataset} ({score.source})")
+        echo(f"  published: {score.metric} {score.value} on {score.dataset} ({score.source})")
     if card.hub_id and not card.pinned and card.local_path is None:
         notify(
             f"'{card.alias}' is at revision '{card.revision}', a ref that can move under you: "
@@ -148,10 +149,10 @@ def download(alias: str) -> None:
 
     card = lookup(alias)
     if card.weightless:
-        click.echo(f"{alias} needs no download")
+        echo(f"{alias} needs no download")
         return
     folder = fetch(card)
-    click.echo(str(folder))
+    echo(str(folder))
 
 
 @models.command("remove")
@@ -169,16 +170,16 @@ def remove(alias: str, yes: bool) -> None:
         raise UnknownModelError(f"'{alias}' is a local file or folder, not a cached model; delete it yourself if you mean to")
     folders = [f for f in (cache_folder(card), *conversions_of(card), *_assembled(card)) if f is not None]
     if not folders:
-        click.echo(f"nothing of '{card.alias}' is stored here")
+        echo(f"nothing of '{card.alias}' is stored here")
         return
     for folder in folders:
-        click.echo(f"{_mib(folder):>9}  {folder}")
+        echo(f"{_mib(folder):>9}  {folder}")
     if not yes and not click.confirm(f"remove these {len(folders)} folder(s)?", default=False):
-        click.echo("nothing removed")
+        echo("nothing removed")
         return
     for folder in folders:
         folder.unlink() if folder.is_file() else shutil.rmtree(folder)
-    click.echo(f"removed {len(folders)} folder(s)")
+    echo(f"removed {len(folders)} folder(s)")
 
 
 def _assembled(card: ModelCard) -> list[Path]:
@@ -222,4 +223,4 @@ def convert(alias: str, runtime: str, quantization: str, force: bool) -> None:
     card = lookup(alias)
     if runtime == "auto":
         runtime = default_runtime(card, quantization)
-    click.echo(str(run_conversion(card, quantization, force, runtime)))
+    echo(str(run_conversion(card, quantization, force, runtime)))

@@ -92,7 +92,7 @@ def _file_record(path: Path) -> Record:
 
 
 def _jsonl(path: Path, columns: Columns) -> Iterator[Record]:
-    with path.open(encoding="utf-8", errors="replace") as handle:
+    with path.open(encoding="utf-8-sig", errors="replace") as handle:  # a byte-order mark is no text
         for number, line in enumerate(handle, 1):
             if not line.strip():
                 continue
@@ -109,7 +109,7 @@ def _jsonl(path: Path, columns: Columns) -> Iterator[Record]:
 
 def _csv_rows(path: Path) -> Iterator[dict]:
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-    with path.open(encoding="utf-8", errors="replace", newline="") as handle:
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
         yield from csv.DictReader(handle)
 
 

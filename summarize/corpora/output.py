@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from summarize.errors import InputError, OutputError
-from summarize.output import check_writable
+from summarize.output import check_writable, lock_for_writing
 
 FORMATS = {".jsonl": "jsonl", ".parquet": "parquet"}
 # Records per Parquet row group written, and per batch read back: memory stays bounded.
@@ -20,9 +20,10 @@ ROWS_PER_WRITE = 10_000
 
 
 class Output:
-    """The output file of a batch run and the ids already in it."""
+    """The output file of a batch run and the ids already in it; one run at a time writes it
+    (a lock beside it, `.NAME.lock`)."""
 
-    def __init__(self, path: Path, fresh: bool = False):
+    def __init__(self, path: Path, fresh: bool = False, retry_failed: bool = False):
         self.format = FORMATS.get(path.suffix.lower())
         if self.format is None:
             raise InputError(f"--out {path}: give a .jsonl or .parquet file")
@@ -30,11 +31,16 @@ class Output:
         self.log = path if self.format == "jsonl" else path.with_name(path.name + ".partial.jsonl")
         for target in {self.path, self.log}:
             check_writable(target)  # before any work
+        self._lock = lock_for_writing(
+            path.with_name(f".{path.name}.lock"), f"{path}: another batch is writing it; wait for it, or give another --out"
+        )
         if fresh:
             for stale in {self.path, self.log}:
                 stale.unlink(missing_ok=True)
         if self.format == "parquet" and self.path.exists() and not self.log.exists():
             self._seed_from_parquet()
+        if retry_failed and any(record.get("error") is not None for record in self._records()):
+            self._rewrite(json.dumps(r, ensure_ascii=False) + "\n" for r in list(self._records()) if r.get("error") is None)
         self.done: set = set()
         self.failed: set = set()
         for record in self._records():

@@ -16,6 +16,9 @@ from summarize.text.abbreviations import ADJECTIVAL, CONTINUATIONS, ENDINGS, NUM
 _CANDIDATE = re.compile(r"(\.{3}|[.!?…]+)[\"'”’»)\]]*(?=\s)")
 _OPENERS = "\"'“‘«([¿¡—–-"
 _WORD_BEFORE = re.compile(r"(\S+)$")
+# How far back a word before a dot is looked for: longer words are no abbreviations, and a bounded
+# look keeps segmentation linear in the paragraph's length.
+_LOOK_BACK = 64
 # The next word, after any opening quotes, brackets, inverted marks or a dialogue dash ("- Sí").
 _NEXT_WORD = re.compile(r"\s+([\"'“‘«(\[¿¡]*(?:[—–-]\s?)?[\"'“‘«(\[¿¡]*)(\S*)")
 _warned: set[str] = set()
@@ -29,10 +32,11 @@ def _starts_sentence(word: str) -> bool:
 def _token_before(text: str, dot: int) -> str:
     """The abbreviation candidate ending at `text[dot]`, lower-cased, without its final dot.
     Spaced abbreviations (`EE. UU.`, `a. m.`, `p. ej.`) are joined into one token."""
-    match = _WORD_BEFORE.search(text, 0, dot)
+    match = _WORD_BEFORE.search(text, max(0, dot - _LOOK_BACK), dot)
     token = match.group(1) if match else ""
     token = token.lstrip(_OPENERS)
-    previous = _WORD_BEFORE.search(text, 0, match.start() - 1) if match and match.start() > 1 else None
+    before = match.start() - 1 if match else 0
+    previous = _WORD_BEFORE.search(text, max(0, before - _LOOK_BACK), before) if before > 0 else None
     if previous and len(token) <= 3 and re.fullmatch(r"\w{1,3}\.", previous.group(1)):
         joined = f"{previous.group(1).lower()} {token.lower()}"
         if any(joined in table for table in (*ENDINGS.values(), *TITLES.values())):
