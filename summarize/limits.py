@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from summarize.core.options import number_problem
 from summarize.errors import SummarizeError
 
 
@@ -44,10 +45,8 @@ def limit(name: str) -> int | float:
     raw = os.environ.get(entry.variable)
     if raw is None or not raw.strip():
         return entry.default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if value <= 0:
+    problem = number_problem(raw, low=0, low_open=True)
+    if problem:
         raise SummarizeError(f"{entry.variable}={raw!r}: must be a positive number ({entry.meaning})")
+    value = float(raw)
     return int(value) if float(entry.default).is_integer() and value.is_integer() else value

@@ -45,16 +45,28 @@ def load_runs(paths: list[Path]) -> list[Run]:
             or not {"model", "settings", "latency"} <= set(summary)
         ):
             raise InputError(f"{summary_path}: not a summary written by 'summarize bench'")
-        items_path = folder / "items.jsonl"
-        items = (
-            [json.loads(line) for line in items_path.read_text(encoding="utf-8").splitlines() if line.strip()]
-            if items_path.is_file()
-            else []
-        )
+        items = _items(folder / "items.jsonl")
         # An engine's folder inside a multi-engine latency run is named by the engine: keep the run's name.
         name = f"{folder.parent.name}/{folder.name}" if summary["model"].get("label") == folder.name else folder.name
         runs.append(Run(name or str(folder), summary, items))
     return runs
+
+
+def _items(path: Path) -> list[dict]:
+    """A finished run's items; a line that is no JSON object names the file and line."""
+    if not path.is_file():
+        return []
+    items = []
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+        try:
+            item = json.loads(line) if line.strip() else None
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}:{number}: not JSON ({exc.msg}); rerun the bench to finish the run") from None
+        if item is not None and not isinstance(item, dict):
+            raise InputError(f"{path}:{number}: an item must be a JSON object")
+        if item is not None:
+            items.append(item)
+    return items
 
 
 def compare(runs: list[Run], plot: Path | None = None, latency_plot: Path | None = None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -14,6 +15,7 @@ from summarize.catalog.gguf import is_gguf_name
 from summarize.core.options import LENGTH_SENTENCES
 from summarize.engines.table import ENGINES, TASKS
 from summarize.errors import CardError, InputError, UnknownModelError
+from summarize.text.langdetect import known_language
 
 #: Decoder-only chat models (engines/chat.py): one card serves both tasks, by its prompts.
 DECODER_ARCHITECTURES = ("qwen2", "qwen3", "llama", "gemma3", "gemma3_text")
@@ -42,6 +44,8 @@ GENERATION_KEYS = {
     "forced_bos_token_id": int,
     "forced_eos_token_id": int,
 }
+# An alias is a name for the command line and file names: never a path, never a hub id.
+SAFE_ALIAS = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,95}")
 # Every card field with its TOML type: (type of the value, type of its items or None).
 FIELD_TYPES = {
     "alias": (str, None),
@@ -222,6 +226,12 @@ def parse_card(data: dict, origin: str) -> ModelCard:
         if not _is(value, kind) or (item_kind and not all(_is(v, item_kind) for v in _items(value))):
             wanted = _TYPE_NAMES[kind][0] + (f" of {_TYPE_NAMES[item_kind][1]}" if item_kind else "")
             raise fail(f"'{key}' must be {wanted}, not {value!r}")
+    if not SAFE_ALIAS.fullmatch(data["alias"]) or ".." in data["alias"]:
+        raise fail(f"alias {data['alias']!r} must be letters, digits, '.', '_' or '-' (a name, not a path), at most 96")
+    for key in ("source_languages", "target_languages"):
+        unknown_codes = [code for code in data.get(key, []) if not known_language(code)]
+        if unknown_codes:
+            raise fail(f"'{key}' holds {', '.join(map(repr, unknown_codes))}: not ISO 639-1 codes (en, es, fr, ...)")
     for key in ("parameters", "max_input_tokens"):
         if key in data and data[key] <= 0:
             raise fail(f"'{key}' must be positive")
@@ -420,6 +430,12 @@ def card_for_hub_id(hub_id: str, task: str) -> ModelCard:
     return ModelCard(alias=hub_id, task=task, engines=("transformers",), architecture="auto", hub_id=hub_id)
 
 
+def _is_hub_id(name: str) -> bool:
+    """`ORG/NAME`, each part a safe name (the hub's own rule)."""
+    parts = name.split("/")
+    return len(parts) == 2 and all(SAFE_ALIAS.fullmatch(part) and ".." not in part for part in parts)
+
+
 def lookup(name: str) -> ModelCard:
     """A shipped card by alias or hub id, whatever its task; else as `resolve`, for the task its
     architecture is made for (BART and PEGASUS summarise; the others are taken as translators)."""
@@ -439,7 +455,7 @@ def resolve(name: str, task: str) -> ModelCard:
         return card_for_gguf(name, task)
     if card is None and Path(name).expanduser().is_dir():
         return card_for_folder(Path(name).expanduser().resolve(), task)
-    if card is None and name.count("/") == 1 and not Path(name).exists():
+    if card is None and _is_hub_id(name) and not Path(name).exists():
         return card_for_hub_id(name, task)
     if card is None:
         close = difflib.get_close_matches(name, list(cards), n=3, cutoff=0.5)

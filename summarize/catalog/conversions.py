@@ -4,7 +4,6 @@ overwritten without `force`. The writer of each runtime is named in the engine t
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import importlib
 import json
@@ -17,6 +16,7 @@ from summarize.catalog.cards import CONVERSION_METADATA as METADATA
 from summarize.catalog.cards import ModelCard, architecture_of
 from summarize.catalog.home import summarize_home
 from summarize.catalog.hub import resolve_weights
+from summarize.engines.runtime import damaged_weights, quiet_transformers
 from summarize.engines.table import ENGINES, runtimes
 from summarize.errors import EngineUnavailableError, ModelUnavailableError, first_line
 from summarize.notes import note
@@ -141,23 +141,10 @@ def convert(card: ModelCard, quantization: str = "int8", force: bool = False, ru
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(exc, (EngineUnavailableError, ModelUnavailableError)):
             raise
+        if damaged_weights(exc):
+            raise ModelUnavailableError(f"'{card.alias}' in {source} cannot be converted: {damaged_weights(exc)}") from None
         raise EngineUnavailableError(f"converting '{card.alias}' failed: {first_line(exc)}") from None
     return target
-
-
-@contextlib.contextmanager
-def quiet_transformers():
-    """transformers' progress bars and advice off (a conversion says its own one line)."""
-    from transformers.utils import logging as hf_logging
-
-    level = hf_logging.get_verbosity()
-    hf_logging.disable_progress_bar()
-    hf_logging.set_verbosity_error()
-    try:
-        yield
-    finally:
-        hf_logging.set_verbosity(level)
-        hf_logging.enable_progress_bar()
 
 
 def conversion_for(card: ModelCard, runtime: str, device: str, allow_download: bool) -> Path:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import click
@@ -22,6 +23,27 @@ class _UserFacingError(click.ClickException):
 class _Group(click.Group):
     """Turns every failure below into one line on stderr and its exit code: SummarizeError with
     its own, Ctrl-C with 130, anything unforeseen with 1 (SUMMARIZE_DEBUG=1 shows the traceback)."""
+
+    def main(self, args=None, prog_name=None, **extra):
+        """click's own handling, except that a bad command line is one line too: the error and
+        where help is, without click's usage block."""
+        extra.pop("standalone_mode", None)
+        try:
+            code = super().main(args, prog_name, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as error:  # a group alone: its help
+            error.show()
+            sys.exit(error.exit_code)
+        except click.exceptions.UsageError as error:
+            where = f" (see '{error.ctx.command_path} --help')" if error.ctx is not None else ""
+            click.echo(f"Error: {' '.join(error.format_message().split())}{where}", err=True)
+            sys.exit(error.exit_code)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.exceptions.Abort:
+            click.echo("Error: interrupted; nothing was written", err=True)
+            sys.exit(INTERRUPTED)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx):
         notes.set_level(notes.NORMAL)  # until the command's -q or -v says otherwise

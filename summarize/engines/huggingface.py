@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from summarize.catalog.cards import ModelCard, architecture_of
 from summarize.catalog.hub import resolve_weights
 from summarize.engines import cpu
-from summarize.engines.runtime import pick_device
+from summarize.engines.runtime import damaged_weights, pick_device, quiet_transformers
 from summarize.engines.seq2seq import Seq2Seq
 from summarize.errors import ModelUnavailableError, first_line
 
@@ -42,11 +42,13 @@ def said_as_unavailable(card: ModelCard, folder):
     """Files that cannot be loaded (corrupt or incomplete ones surface as many exception types)
     become one ModelUnavailableError line."""
     try:
-        yield
+        with quiet_transformers():
+            yield
     except ModelUnavailableError:
         raise
     except Exception as exc:
-        raise ModelUnavailableError(f"model '{card.alias}' in {folder} cannot be loaded: {first_line(exc)}") from None
+        why = damaged_weights(exc) or first_line(exc)
+        raise ModelUnavailableError(f"model '{card.alias}' in {folder} cannot be loaded: {why}") from None
 
 
 class OnTransformers:

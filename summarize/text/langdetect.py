@@ -71,6 +71,14 @@ def language_name(code: str) -> str:
         return code
 
 
+@cache
+def known_language(code: str) -> bool:
+    """Whether `code` is an ISO 639-1 code of a language the detector knows (its 75)."""
+    from lingua import Language
+
+    return code in {language.iso_code_639_1.name.lower() for language in Language.all()}
+
+
 def _unserved(sample: str, served: tuple[str, ...]) -> tuple[str, float] | None:
     """The language of `sample` when it is one outside `served`: the quick pass over every
     language proposes it, a careful pass between it and the served languages confirms it."""
