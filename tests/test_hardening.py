@@ -148,7 +148,7 @@ CASES = {
     "negative batch size": Case(["bench", "summarization", "--dataset", "xsum-test", "--batch-size", "-1"], 2, "-1"),
     "bench on a locked run folder": Case(
         ["bench", "translation", "--dataset", "{tmp}/d.jsonl", "--engine", "apertium", "--out", "{tmp}/locked"],
-        2,
+        8,
         "another bench",
         {"d.jsonl": _bench_set({"id": 1, "src": "Hola.", "ref": "Hello."})},
     ),

@@ -199,6 +199,7 @@ def test_the_timeout_covers_the_whole_request_a_slow_url_included():
 
 
 def test_bad_requests_get_one_line_400_or_422():
+    deep = b"[" * 100_000 + b"]" * 100_000
     with client() as http:
         answers = {
             "bad json": http.post("/translate", content=b'{"q": ', headers={"content-type": "application/json"}),
@@ -211,6 +212,10 @@ def test_bad_requests_get_one_line_400_or_422():
             "text and url": http.post("/summarize", json={"text": SPANISH, "url": "https://example.org/"}),
             "blank": http.post("/summarize", json={"text": "   "}),
             "unserved language": http.post("/summarize", json={"text": "Dzisiaj rada miasta przyjęła budżet na rok."}),
+            "nested 100,000 deep": http.post("/translate", content=deep, headers={"content-type": "application/json"}),
+            "nested 100,000 deep ours": http.post("/summarize", content=deep, headers={"content-type": "application/json"}),
+            "api_key a list": http.post("/translate", json={"q": "Hola", "target": "en", "api_key": ["a", "b"]}),
+            "api_key a list ours": http.post("/summarize", json={"text": SPANISH, "api_key": ["a"]}),
         }
     statuses = {name: answer.status_code for name, answer in answers.items()}
     assert statuses == {
@@ -224,6 +229,10 @@ def test_bad_requests_get_one_line_400_or_422():
         "text and url": 400,
         "blank": 400,
         "unserved language": 400,
+        "nested 100,000 deep": 400,
+        "nested 100,000 deep ours": 400,
+        "api_key a list": 400,
+        "api_key a list ours": 422,
     }
     for answer in answers.values():
         one_line_error(answer)

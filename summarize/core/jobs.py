@@ -79,6 +79,7 @@ def _prepare(work: Work, options: Options) -> None:
     try:
         with work.timer.measure("detect"):
             work.languages = detect_languages(work.doc, options.source, options.target)
+        work.note(*work.languages.notes)
         with work.timer.measure("segment"):
             work.paragraphs, work.cut = segment_by_language(work.doc, work.languages)
     except SummarizeError as error:

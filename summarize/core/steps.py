@@ -13,7 +13,7 @@ from summarize.errors import LanguageError, SummarizeError
 from summarize.limits import limit
 from summarize.text.chunk import chunk_sentences, cut_at_length, split_long_sentence
 from summarize.text.document import Document
-from summarize.text.langdetect import detect, detect_paragraphs
+from summarize.text.langdetect import detect_paragraphs, document_language
 from summarize.text.segment import split_sentences
 
 
@@ -28,6 +28,31 @@ def supported_languages() -> tuple[str, ...]:
         for language in (*card.source_languages, *card.target_languages)
     }
     return tuple(sorted(languages | installed_languages()))
+
+
+def languages_here(target: str) -> str:
+    """What translates into `target` on this machine now (installed Apertium pairs, models whose
+    weights are here), and what `summarize models download` would add, for the errors that say
+    which languages are served."""
+    from summarize.catalog.hub import local_weights
+    from summarize.engines.apertium import installed_pairs
+
+    now = {source for source, into in installed_pairs() if into == target} | {target}
+    later: dict[str, str] = {}
+    cards = sorted(
+        (c for c in load_cards().values() if c.task == "translation" and not c.weightless and target in c.target_languages),
+        key=lambda card: card.parameters or 0,
+    )
+    for card in cards:
+        if local_weights(card) is not None:
+            now |= set(card.source_languages)
+    for card in cards:
+        for language in set(card.source_languages) - now:
+            later.setdefault(language, card.alias)
+    said = f"translated into {target} here now: {', '.join(sorted(now))}"
+    if later:
+        said += "; 'summarize models download' adds " + ", ".join(f"{code} ({later[code]})" for code in sorted(later))
+    return said
 
 
 @dataclass
@@ -53,6 +78,8 @@ class Languages:
     source: str
     confidence: float | None
     paragraphs: list[str]
+    #: What the user should know of the detection (a short text's unsure answer).
+    notes: tuple[str, ...] = ()
 
     def describe(self, target: str) -> dict:
         counts = {lang: self.paragraphs.count(lang) for lang in sorted(set(self.paragraphs))}
@@ -71,11 +98,22 @@ def detect_languages(doc: Document, requested: str, target: str) -> Languages:
     languages = tuple(sorted({*supported_languages(), target}))
     if requested != "auto":
         if requested not in languages:
-            raise LanguageError(f"language '{requested}' is not supported; supported: {', '.join(languages)}")
+            raise LanguageError(f"language '{requested}' is not supported; {languages_here(target)}")
         return Languages(requested, None, [requested] * len(doc.paragraphs))
-    found = detect(doc.text, languages)
+    try:
+        found = document_language(list(doc.paragraphs), languages)
+    except LanguageError as error:
+        raise type(error)(f"{error}; {languages_here(target)}") from None
     per_paragraph = detect_paragraphs(list(doc.paragraphs), languages, found.language)
-    return Languages(found.language, found.confidence, per_paragraph)
+    said = (
+        (
+            f"the text is short: its language was taken as '{found.language}' with confidence "
+            f"{found.confidence:.2f} only; pass --from LANG if that is wrong",
+        )
+        if found.unsure
+        else ()
+    )
+    return Languages(found.language, found.confidence, per_paragraph, said)
 
 
 @dataclass

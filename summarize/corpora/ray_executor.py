@@ -17,7 +17,34 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from summarize.corpora.inputs import Columns, Record, input_files, records_of
-from summarize.errors import EngineUnavailableError
+from summarize.errors import EngineUnavailableError, first_line
+
+
+def _check_reachable(address: str) -> None:
+    """A cluster's address answers a connection within the network timeout, or one line says
+    it does not (Ray itself would retry for minutes). Ray's own connection tries are bounded by
+    the same timeout."""
+    import socket
+    from urllib.parse import urlsplit
+
+    from summarize.limits import LIMITS, limit
+
+    seconds = float(limit("network_timeout_s"))
+    os.environ.setdefault("RAY_gcs_server_port_wait_time_s", str(max(1, int(seconds))))
+    try:
+        parts = urlsplit(address if "://" in address else f"ray://{address}")
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host = port = None
+    if not host or not port:
+        raise EngineUnavailableError(f"--ray-address {address}: give HOST:PORT (or ray://HOST:PORT)")
+    try:
+        socket.create_connection((host, port), timeout=seconds).close()
+    except OSError as exc:
+        raise EngineUnavailableError(
+            f"--ray-address {address}: no Ray cluster answers there within {seconds:g} s "
+            f"({exc.strerror or exc}; {LIMITS['network_timeout_s'].variable} sets the wait)"
+        ) from None
 
 
 class _Worker:
@@ -54,11 +81,20 @@ def results(
     except ImportError:
         raise EngineUnavailableError("--executor ray needs Ray Data: pip install 'summarize[ray]'") from None
     files = [str(path) for path in input_files(inputs)]
+    if address not in (None, "auto", "local"):
+        _check_reachable(address)
     _quiet(ray)
-    with _without_level_banner():
-        ray.init(
-            address=address, ignore_reinit_error=True, include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR
-        )
+    try:
+        with _without_level_banner():
+            ray.init(
+                address=address,
+                ignore_reinit_error=True,
+                include_dashboard=False,
+                log_to_driver=False,
+                logging_level=logging.ERROR,
+            )
+    except (ConnectionError, TimeoutError, RuntimeError) as exc:
+        raise EngineUnavailableError(f"--ray-address {address}: Ray cannot start or join there ({first_line(exc)})") from None
     ray.data.DataContext.get_current().execution_options.preserve_order = True
     ray.data.DataContext.get_current().enable_progress_bars = False
     skipped = ray.put(done)
@@ -138,19 +174,24 @@ def _quiet(ray) -> None:
 def _without_level_banner():
     """Ray's core announces on stderr, at its start, the log level RAY_BACKEND_LOG_LEVEL gave it
     (the one line it writes before applying that level): that line is dropped, whatever else is
-    written to stderr meanwhile is passed on."""
+    written to stderr meanwhile is passed on. When the start fails, its retry lines are dropped
+    too: the error says it in one line."""
     sys.stderr.flush()
     saved = os.dup(2)
+    failed = False
     with tempfile.TemporaryFile() as captured:
         os.dup2(captured.fileno(), 2)
         try:
             yield
+        except BaseException:
+            failed = True
+            raise
         finally:
             os.dup2(saved, 2)
             os.close(saved)
             captured.seek(0)
             for line in captured.read().decode("utf-8", "replace").splitlines(keepends=True):
-                if "Set ray log level from environment variable" not in line:
+                if not failed and "Set ray log level from environment variable" not in line:
                     sys.stderr.write(line)
 
 

@@ -46,6 +46,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_exception_handler(SummarizeError, _summarize_error)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(HTTPException, lambda request, error: _error(error.status_code, str(error.detail)))
+    app.add_exception_handler(RecursionError, _too_deep)
     app.add_exception_handler(Exception, _fault)
     app.add_middleware(Measured, metrics=service.metrics)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
@@ -74,6 +75,11 @@ def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
     if first.get("type") == "json_invalid":
         return _error(400, f"Invalid request: the body is not valid JSON ({first.get('ctx', {}).get('error', message)})")
     return _error(422, f"Invalid request: {where + ': ' if where else ''}{message}")
+
+
+def _too_deep(request: Request, error: RecursionError) -> JSONResponse:
+    """A JSON body nested past the parser's depth: the caller's fault, said in one line."""
+    return _error(400, "Invalid request: the JSON body is nested too deeply")
 
 
 def _fault(request: Request, error: Exception) -> JSONResponse:

@@ -42,7 +42,9 @@ class Gate:
         self._recent: dict[str, deque[float]] = {}
 
     def admit(self, api_key: str | None, client: str) -> None:
-        """Raise Refused (403 or 429) unless this request may go on."""
+        """Raise Refused (400, 403 or 429) unless this request may go on."""
+        if api_key is not None and not isinstance(api_key, str):
+            raise Refused(400, "Invalid request: api_key must be a string")
         if self.keys is not None and api_key not in self.keys:
             raise Refused(403, "Invalid API key" if api_key else "An API key is required (api_key)")
         if self.per_minute <= 0:

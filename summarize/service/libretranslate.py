@@ -49,6 +49,8 @@ async def parameters(request: Request) -> dict:
             data = await request.json()
         except ValueError:
             raise Refused(400, "Invalid request: the body is not valid JSON") from None
+        except RecursionError:
+            raise Refused(400, "Invalid request: the JSON body is nested too deeply") from None
         if not isinstance(data, dict):
             raise Refused(400, "Invalid request: the JSON body must be an object")
         found.update(data)

@@ -9,6 +9,10 @@ from functools import cache
 from summarize.errors import LanguageError
 
 MIN_CONFIDENCE = 0.5
+# Below this length a text's most likely served language is taken even when the detector is
+# unsure ("Hola mundo.", a headline): so few characters cannot make it sure, and the confidence
+# is said with the answer. Longer unsure texts are refused.
+SHORT_TEXT_CHARS = 120
 # A text is refused as being in a language nothing serves only this sure (on single FLORES
 # sentences, scientific names read as Latin at up to 1.0, so a few are still refused).
 UNSERVED_CONFIDENCE = 0.9
@@ -31,6 +35,8 @@ class Detection:
 
     language: str
     confidence: float
+    #: Taken below MIN_CONFIDENCE because the text is short.
+    unsure: bool = False
 
 
 @cache
@@ -101,8 +107,7 @@ def detect(text: str, served: tuple[str, ...]) -> Detection:
         code, confidence = other
         raise LanguageError(
             f"the text looks like {language_name(code)} ('{code}') with confidence {confidence:.2f}, which no model card "
-            f"or installed Apertium pair translates; served: {', '.join(sorted(served))} "
-            "(pass --from LANG if the detection is wrong)"
+            "or installed Apertium pair translates (pass --from LANG if the detection is wrong)"
         )
     if len(served) == 1:
         return Detection(served[0], 1.0)
@@ -110,12 +115,31 @@ def detect(text: str, served: tuple[str, ...]) -> Detection:
     if not ranked:
         raise LanguageError("the language could not be detected; pass --from LANG")
     code, confidence = ranked[0]
+    if confidence < MIN_CONFIDENCE and len(text.strip()) < SHORT_TEXT_CHARS:
+        return Detection(code, round(confidence, 4), unsure=True)
     if confidence < MIN_CONFIDENCE:
-        raise UnsureLanguage(
-            f"the language looks like '{code}' but only with confidence {confidence:.2f}; "
-            f"pass --from LANG (one of {', '.join(sorted(served))})"
-        )
+        raise UnsureLanguage(f"the language looks like '{code}' but only with confidence {confidence:.2f}; pass --from LANG")
     return Detection(code, round(confidence, 4))
+
+
+def document_language(paragraphs: list[str], served: tuple[str, ...]) -> Detection:
+    """The language of most of the text, as `detect` says it: each paragraph of running prose is
+    weighed by its length under the quick pass's language, and the document is detected on the
+    paragraphs of the heaviest one (a paragraph in another language among more text in one
+    language does not decide it, wherever it stands)."""
+    text = "\n\n".join(paragraphs)
+    candidates = [p for p in paragraphs if _is_prose(p)]
+    if len(candidates) > 1:
+        found = _detector(None, low_accuracy=True).detect_languages_in_parallel_of(
+            [p[:PARAGRAPH_SAMPLE_CHARS] for p in candidates]
+        )
+        named = [f.iso_code_639_1.name.lower() if f is not None else "" for f in found]
+        weight: dict[str, int] = {}
+        for paragraph, language in zip(candidates, named):
+            weight[language] = weight.get(language, 0) + len(paragraph)
+        heaviest = max(weight, key=weight.get)
+        text = "\n\n".join(p for p, language in zip(candidates, named) if language == heaviest)
+    return detect(text, served)
 
 
 def ranked_languages(text: str, served: tuple[str, ...], top: int = 3) -> list[Detection]:
