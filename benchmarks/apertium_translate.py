@@ -25,7 +25,8 @@ from pathlib import Path
 
 import sacrebleu
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "newstest2013" / "spa_eng.test.jsonl"
+from summarize.bench.datasets import script_data
+
 SENTENCES_PER_PARAGRAPH = 4
 FINAL = re.compile(r"[.!?…][\"'”’»)\]]*$")
 
@@ -75,7 +76,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    rows = [json.loads(line) for line in DATA.open(encoding="utf-8")]
+    rows = [json.loads(line) for line in script_data("newstest2013/spa_eng.test.jsonl").open(encoding="utf-8")]
     sources = [r["src"] for r in rows]
     references = [r["ref"] for r in rows]
     paragraphs = make_paragraphs(sources)

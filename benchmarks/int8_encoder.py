@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from summarize.bench.datasets import script_data
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
@@ -73,7 +75,7 @@ def main() -> None:
         print(f"| tiny {architecture} (random) | {len(texts)} test sentences | {error:.3%} | {same:.0%} |")
     _, records = load("flores200-fra-eng-dev", "translation", limit=args.sentences)
     big = lookup("opus-mt-tc-big-fr-en")
-    tokenizer = Path(__file__).resolve().parents[2] / "shared" / "data" / "tokenizers" / "opus-mt-tc-big-fr-en"
+    tokenizer = script_data("tokenizers/opus-mt-tc-big-fr-en")
     source = random_model_folder(big, tokenizer)
     card = dataclasses.replace(card_for_folder(source, "translation"), source_languages=("fr",), target_languages=("en",))
     error, same = compare(card, ensure_converted(card, "int8", "openvino"), [r["src"] for r in records], "en")

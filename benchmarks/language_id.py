@@ -19,13 +19,12 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from pathlib import Path
 
+from summarize.bench.datasets import script_data
 from summarize.core.steps import supported_languages
 from summarize.errors import LanguageError
 from summarize.text.langdetect import detect, detect_paragraphs, detect_sentences
 
-FLORES = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "flores200"
 PAIRS = {"es": "spa", "fr": "fra", "de": "deu", "it": "ita", "pt": "por"}
 
 
@@ -35,7 +34,7 @@ def main() -> None:
     args = parser.parse_args()
     items: list[tuple[str, str]] = []
     for language, code in PAIRS.items():
-        rows = [json.loads(line) for line in (FLORES / f"{code}_eng.dev.jsonl").open(encoding="utf-8")]
+        rows = [json.loads(line) for line in script_data(f"flores200/{code}_eng.dev.jsonl").open(encoding="utf-8")]
         items += [(language, row["src"]) for row in rows]
         if language == "es":
             items += [("en", row["ref"]) for row in rows]

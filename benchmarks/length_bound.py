@@ -26,9 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
-TOKENIZER = SHARED / "tokenizers" / "opus-mt-tc-big-fr-en"
-FLORES = SHARED / "flores200" / "fra_eng.dev.jsonl"
+from summarize.bench.datasets import script_data
 
 
 def build(folder: Path) -> None:
@@ -37,15 +35,16 @@ def build(folder: Path) -> None:
     from transformers import MarianConfig, MarianMTModel
 
     torch.manual_seed(0)
-    config = MarianConfig.from_pretrained(TOKENIZER)
+    tokenizer = script_data("tokenizers/opus-mt-tc-big-fr-en")
+    config = MarianConfig.from_pretrained(tokenizer)
     MarianMTModel(config).save_pretrained(folder)
-    for item in TOKENIZER.iterdir():
+    for item in tokenizer.iterdir():
         if item.name not in ("config.json", "PROVENANCE.md"):
             shutil.copy(item, folder / item.name)
 
 
 def sentences(count: int) -> list[str]:
-    rows = [json.loads(line) for line in FLORES.open(encoding="utf-8")]
+    rows = [json.loads(line) for line in script_data("flores200/fra_eng.dev.jsonl").open(encoding="utf-8")]
     return [row["src"] for row in rows[:count]]
 
 

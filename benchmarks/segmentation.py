@@ -16,9 +16,9 @@ import json
 import random
 import re
 import time
-from pathlib import Path
 
-FLORES = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "flores200"
+from summarize.bench.datasets import script_data
+
 FINDABLE = re.compile(r"[.!?…][\"'”’»)\]]*$")
 
 
@@ -68,7 +68,7 @@ def main() -> None:
     parser.add_argument("--split", choices=["dev", "devtest"], default="dev")
     parser.add_argument("--show", type=int, default=10, help="misses and inner splits to list per language")
     args = parser.parse_args()
-    rows = [json.loads(line) for line in (FLORES / f"spa_eng.{args.split}.jsonl").open(encoding="utf-8")]
+    rows = [json.loads(line) for line in script_data(f"flores200/spa_eng.{args.split}.jsonl").open(encoding="utf-8")]
     for language, side in (("es", "src"), ("en", "ref")):
         if args.segmenter == "pysbd":
             import pysbd

@@ -113,6 +113,10 @@ def _described(metadata: dict, task: str) -> dict:
 
 def languages_of(dataset: str, source: str | None, target: str | None, task: str) -> tuple[str, str]:
     """`--from`/`--to`, else the pair in a named set's name, else es->en (en for summaries)."""
+    asked = datasets.SACREBLEU_SET.fullmatch(dataset)
+    if asked:
+        pair = asked["pair"].split("-")
+        return source or ISO.get(pair[0], pair[0]), target or ISO.get(pair[1], pair[1])
     parts = dataset.split("-")
     named = [ISO[p] for p in parts if p in ISO]
     default = (named[0], named[1]) if len(named) >= 2 else (("en", "en") if task == "summarization" else ("es", "en"))

@@ -62,7 +62,8 @@ def _languages(card: ModelCard) -> tuple[tuple[str, ...], tuple[str, ...]]:
 @models.command("list")
 @click.option("--json", "as_json", is_flag=True, help="One JSON array of the cards, with typed values.")
 def list_models(as_json: bool) -> None:
-    """Every alias with its task, languages, size and whether it is available here."""
+    """Every alias with its task, languages, parameter count, and whether it is stored here (with
+    its size on disk and its conversions')."""
     rows = []
     for card in load_cards().values():
         sources, targets = _languages(card)
@@ -85,16 +86,16 @@ def list_models(as_json: bool) -> None:
             "alias": row["alias"],
             "task": row["task"],
             "languages": f"{','.join(row['source_languages']) or '*'}>{','.join(row['target_languages']) or '*'}",
-            "size": f"{row['parameters'] / 1e6:.0f}M" if row["parameters"] else "-",
+            "params": f"{row['parameters'] / 1e6:.0f}M" if row["parameters"] else "-",
             "engines": ",".join(row["engines"]),
             "status": row["status"],
         }
         for row in rows
     ]
     widths = {k: max(len(k), *(len(r[k]) for r in table)) for k in table[0]}
-    echo("  ".join(k.upper().ljust(w) for k, w in widths.items()))
+    echo("  ".join(k.upper().ljust(w) for k, w in widths.items()).rstrip())
     for row in table:
-        echo("  ".join(row[k].ljust(w) for k, w in widths.items()))
+        echo("  ".join(row[k].ljust(w) for k, w in widths.items()).rstrip())
 
 
 @models.command("show")
