@@ -182,8 +182,9 @@ def test_a_log_cut_by_a_kill_keeps_its_whole_records_on_lines_of_their_own(tmp_p
 
     log = tmp_path / "out.jsonl"
     log.write_text('{"id": "a", "error": null}\n{"id": "b", "error": null}', encoding="utf-8")  # newline lost
-    output = Output(log)
-    output.append([{"id": "c", "error": None}])
+    with Output(log) as output:
+        output.append([{"id": "c", "error": None}])
     assert [json.loads(line)["id"] for line in log.read_text().splitlines()] == ["a", "b", "c"]
     log.write_text(log.read_text() + '{"id": "d", "err', encoding="utf-8")  # a line cut short
-    assert Output(log).done == {"a", "b", "c"} and log.read_text().endswith('"c", "error": null}\n')
+    with Output(log) as output:
+        assert output.done == {"a", "b", "c"} and log.read_text().endswith('"c", "error": null}\n')

@@ -47,6 +47,8 @@ class Case:
     says: str
     files: dict = field(default_factory=dict)
     env: dict = field(default_factory=dict)
+    #: A lock file another writer holds while the command runs.
+    locked: str | None = None
 
 
 SPANISH_TO_SPANISH = ["article", "{tmp}/a.txt", "--from", "es", "--to", "es"]
@@ -54,6 +56,22 @@ SPANISH_TO_SPANISH = ["article", "{tmp}/a.txt", "--from", "es", "--to", "es"]
 
 def _bench_set(*records) -> str:
     return "\n".join(json.dumps(r) for r in records) + "\n"
+
+
+def _card(**fields) -> str:
+    """A user card's TOML."""
+    return "".join(f"{key} = {json.dumps(value)}\n" for key, value in fields.items())
+
+
+ROWS = _bench_set({"id": "a", "text": " ".join(SPANISH[:3])}, {"id": "b", "text": " ".join(SPANISH[3:6])})
+USER_HOME = {"SUMMARIZE_HOME": "{tmp}/home"}
+# sacrebleu's downloads go to a proxy that refuses them: offline, whatever the machine.
+NO_DOWNLOADS = {
+    "SACREBLEU": "{tmp}/sacrebleu",
+    "https_proxy": "http://127.0.0.1:1",
+    "http_proxy": "http://127.0.0.1:1",
+    **USER_HOME,
+}
 
 
 CASES = {
@@ -97,6 +115,23 @@ CASES = {
         {"mixed.txt": ARTICLE + "\n\n" + UNSERVED["pl"] + " " + UNSERVED["pl"]},
     ),
     "unknown --from": Case(["translate", "{tmp}/a.txt", "--from", "xx"], 5, "not supported", {"a.txt": ARTICLE}),
+    "unserved language says what runs now": Case(
+        ["translate", "{tmp}/pl.txt"], 5, "translated into en here now: en, es;", {"pl.txt": UNSERVED["pl"]}
+    ),
+    # Option and limit values
+    "--length over 100%": Case(["article", "{tmp}/a.txt", "--length", "101%"], 2, "at most 100", {"a.txt": ARTICLE}),
+    "--length 250%": Case(["article", "{tmp}/a.txt", "--length", "250%"], 2, "at most 100", {"a.txt": ARTICLE}),
+    "--max-length-factor nan": Case(
+        ["translate", "{tmp}/a.txt", "--max-length-factor", "nan"], 2, "not a finite number", {"a.txt": ARTICLE}
+    ),
+    "limit variable NaN": Case(
+        ["article", "{tmp}/a.txt"], 1, "must be a positive number", {"a.txt": ARTICLE}, {"SUMMARIZE_MAX_INPUT_BYTES": "nan"}
+    ),
+    "limit variable infinite": Case(
+        ["article", "{server}/json"], 1, "must be a positive number", env={"SUMMARIZE_URL_DEADLINE_S": "inf"}
+    ),
+    "unknown option": Case(["article", "--nope"], 2, "No such option"),
+    "bad choice": Case(["translate", "--text", "Hola.", "--device", "tpu"], 2, "'tpu' is not one of"),
     # Models
     "unknown model": Case(["article", "{tmp}/a.txt", "--summarizer", "distilbart-cnn-12"], 3, "did you mean", {"a.txt": ARTICLE}),
     "model folder without tokenizer": Case(
@@ -106,6 +141,39 @@ CASES = {
         ["models", "convert", "{pickled}", "--runtime", "ctranslate2"], 4, "no safetensors"
     ),
     "convert a weight-free model": Case(["models", "convert", "textrank"], 6, "no weights to convert"),
+    "model folder with damaged weights": Case(
+        ["translate", "{tmp}/a.txt", "--from", "es", "--model", "{damaged}"], 4, "weights file is damaged", {"a.txt": ARTICLE}
+    ),
+    "convert damaged weights": Case(["models", "convert", "{damaged}", "--runtime", "ctranslate2"], 4, "damaged"),
+    "model folder with mismatched weights": Case(
+        ["translate", "{tmp}/a.txt", "--from", "es", "--model", "{mismatched}"], 4, "do not match", {"a.txt": ARTICLE}
+    ),
+    "convert mismatched weights": Case(["models", "convert", "{mismatched}", "--runtime", "ctranslate2"], 4, "do not match"),
+    "models remove a path": Case(["models", "remove", "../x", "--yes"], 3, "unknown model '../x'"),
+    "models remove a path inside a hub id": Case(["models", "remove", "a/../b", "--yes"], 3, "unknown model"),
+    "user card alias is a path": Case(
+        ["models", "list"],
+        7,
+        "a name, not a path",
+        {"home/cards/evil.toml": _card(alias="../evil", task="summarization", engines=["extractive"], architecture="extractive")},
+        USER_HOME,
+    ),
+    "user card language is no code": Case(
+        ["models", "list"],
+        7,
+        "not ISO 639-1",
+        {
+            "home/cards/odd.toml": _card(
+                alias="odd",
+                task="translation",
+                engines=["transformers"],
+                architecture="marian",
+                hub_id="a/b",
+                source_languages=["spanish!!"],
+            )
+        },
+        USER_HOME,
+    ),
     "SUMMARIZE_HOME is a file": Case(
         ["models", "convert", "{marian}", "--runtime", "ctranslate2"],
         6,
@@ -119,6 +187,26 @@ CASES = {
     ),
     "-o is a folder": Case([*SPANISH_TO_SPANISH, "-o", "{tmp}"], 8, "is a folder", {"a.txt": ARTICLE}),
     "-o on a full disk": Case([*SPANISH_TO_SPANISH, "-o", "/dev/full"], 8, "cannot be written", {"a.txt": ARTICLE}),
+    # Batch
+    "batch output is its input": Case(
+        ["batch", "{tmp}/in.jsonl", "--out", "{tmp}/in.jsonl", "--fresh"], 8, "is also an input", {"in.jsonl": ROWS}
+    ),
+    "batch output is a glob's match": Case(
+        ["batch", "{tmp}/*.jsonl", "--out", "{tmp}/in.jsonl"], 8, "is also an input", {"in.jsonl": ROWS}
+    ),
+    "batch output another batch writes": Case(
+        ["batch", "{tmp}/in.jsonl", "--out", "{tmp}/out.jsonl"],
+        8,
+        "another batch is writing it",
+        {"in.jsonl": ROWS, "out.jsonl": '{"id": "a", "error": null}\n'},
+        locked="{tmp}/.out.jsonl.lock",
+    ),
+    "batch on an unreachable Ray address": Case(
+        ["batch", "{tmp}/in.jsonl", "--out", "{tmp}/o.jsonl", "--executor", "ray", "--ray-address", "127.0.0.1:1"],
+        6,
+        "no Ray cluster answers",
+        {"in.jsonl": ROWS},
+    ),
     # Benchmarks
     "dataset with a repeated id": Case(
         ["bench", "translation", "--dataset", "{tmp}/d.jsonl", "--engine", "apertium", "--out", "{tmp}/run"],
@@ -150,7 +238,25 @@ CASES = {
         ["bench", "translation", "--dataset", "{tmp}/d.jsonl", "--engine", "apertium", "--out", "{tmp}/locked"],
         8,
         "another bench",
-        {"d.jsonl": _bench_set({"id": 1, "src": "Hola.", "ref": "Hello."})},
+        {"d.jsonl": _bench_set({"id": 1, "src": "Hola.", "ref": "Hello."}), "locked/run.json": "{}"},
+        locked="{tmp}/locked/.lock",
+    ),
+    "bench --out under a file": Case(
+        ["bench", "translation", "--dataset", "{tmp}/d.jsonl", "--engine", "apertium", "--out", "{tmp}/afile/run"],
+        8,
+        "cannot be used as a run folder",
+        {"d.jsonl": _bench_set({"id": 1, "src": "Hola.", "ref": "Hello."}), "afile": "x"},
+    ),
+    "bench item with an empty document": Case(
+        ["bench", "summarization", "--dataset", "{tmp}/s.jsonl", "--model", "textrank", "--out", "{tmp}/run"],
+        2,
+        "item 1:",
+        {"s.jsonl": _bench_set({"id": 1, "document": "", "summary": "x"}, {"id": 2, "document": ARTICLE, "summary": "y"})},
+    ),
+    "bench on a sacrebleu set it has not": Case(["bench", "translation", "--dataset", "wmt99:es-en"], 2, "no test set 'wmt99'"),
+    "bench on a sacrebleu pair it has not": Case(["bench", "translation", "--dataset", "wmt13:es-pl"], 2, "has no pair es-pl"),
+    "bench on a sacrebleu set, offline": Case(
+        ["bench", "translation", "--dataset", "wmt13:es-en", "--out", "{tmp}/run"], 2, "cannot fetch it", env=NO_DOWNLOADS
     ),
 }
 
@@ -188,15 +294,29 @@ def server():
 
 @pytest.fixture(scope="module")
 def broken_models(tiny_models, tmp_path_factory) -> dict[str, Path]:
-    """A Marian folder without tokenizer files, and one with pickled weights only."""
+    """Marian folders: without tokenizer files, with pickled weights only, with a weights file
+    cut in half, and with weights of other shapes than its config says."""
     root = tmp_path_factory.mktemp("broken")
     no_tokenizer, pickled = root / "no-tokenizer", root / "pickled"
+    damaged, mismatched = root / "damaged", root / "mismatched"
+    for folder in (damaged, mismatched):
+        shutil.copytree(tiny_models["marian"], folder)
+    weights = (damaged / "model.safetensors").read_bytes()
+    (damaged / "model.safetensors").write_bytes(weights[: len(weights) // 2])
+    config = json.loads((mismatched / "config.json").read_text())
+    (mismatched / "config.json").write_text(json.dumps({**config, "d_model": config["d_model"] * 2}))
     shutil.copytree(tiny_models["marian"], no_tokenizer)
     for name in ("source.spm", "target.spm", "vocab.json", "tokenizer_config.json", "special_tokens_map.json"):
         (no_tokenizer / name).unlink(missing_ok=True)
     shutil.copytree(tiny_models["marian"], pickled)
     (pickled / "model.safetensors").rename(pickled / "pytorch_model.bin")
-    return {"no_tokenizer": no_tokenizer, "pickled": pickled, "marian": tiny_models["marian"]}
+    return {
+        "no_tokenizer": no_tokenizer,
+        "pickled": pickled,
+        "damaged": damaged,
+        "mismatched": mismatched,
+        "marian": tiny_models["marian"],
+    }
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -205,6 +325,7 @@ def test_hostile_case_is_one_line_with_its_exit_code(name, tmp_path, monkeypatch
     places = {"tmp": str(tmp_path), "server": server, **{k: str(v) for k, v in broken_models.items()}}
     for file, content in case.files.items():
         path = tmp_path / file
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(content) if isinstance(content, bytes) else path.write_text(content, encoding="utf-8")
     (tmp_path / "loop-a").symlink_to(tmp_path / "loop-b")
     (tmp_path / "loop-b").symlink_to(tmp_path / "loop-a")
@@ -212,18 +333,22 @@ def test_hostile_case_is_one_line_with_its_exit_code(name, tmp_path, monkeypatch
         monkeypatch.setenv(key, value.format(**places))
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     lock = None
-    if name == "bench on a locked run folder":
-        (tmp_path / "locked").mkdir()
-        lock = (tmp_path / "locked" / ".lock").open("a")
+    if case.locked:
+        lock = Path(case.locked.format(**places)).open("a")
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     result = CliRunner().invoke(cli, [a.format(**places) for a in case.args])
+    if lock:
+        lock.close()
     errors = [line for line in result.stderr.splitlines() if line.startswith("Error")]
     assert result.exit_code == case.exit_code, result.stderr
     assert len(errors) == 1 and case.says in errors[0], result.stderr
     assert "Traceback" not in result.stderr and "unexpected" not in errors[0]
+    # Nothing but our notes and the one error: no usage block, no library's own report.
+    assert all(line.startswith(("note: ", "Error: ")) for line in result.stderr.splitlines() if line.strip()), result.stderr
     assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit)
-    if lock:
-        lock.close()
+    for file, content in case.files.items():  # what the command was given is as it was
+        path = tmp_path / file
+        assert (path.read_bytes() if isinstance(content, bytes) else path.read_text(encoding="utf-8")) == content, file
 
 
 def test_a_failed_run_leaves_the_old_output_file_as_it_was(tmp_path):
@@ -504,3 +629,106 @@ def test_an_output_that_is_a_link_writes_the_file_it_names(tmp_path):
     link.symlink_to(real)
     write_atomically(link, "new\n")
     assert link.is_symlink() and real.read_text(encoding="utf-8") == "new\n"
+
+
+def _batch_rows(count: int) -> str:
+    return "".join(json.dumps({"id": f"r{i}", "text": f"{SPANISH[i % len(SPANISH)]} ({i})"}) + "\n" for i in range(count))
+
+
+def test_two_batches_on_one_output_write_every_record_once(tmp_path):
+    source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    source.write_text(_batch_rows(600), encoding="utf-8")
+    args = ("batch", str(source), "--out", str(out), "--task", "translate", "--from", "es", "--to", "en")
+    runs = [_summarize(*args, stdout=subprocess.DEVNULL) for _ in range(2)]
+    outcomes = [(run.wait(timeout=300), run.stderr.read()) for run in runs]
+    codes = sorted(code for code, _ in outcomes)
+    assert codes in ([0, 0], [0, 8]), outcomes  # the second is refused, or started after the first ended
+    for code, stderr in outcomes:
+        if code == 8:
+            assert "another batch is writing it" in stderr and "Traceback" not in stderr
+    ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted(ids) == sorted(f"r{i}" for i in range(600))
+
+
+def test_a_pipe_that_takes_one_byte_is_exit_8_not_a_lost_output(tmp_path):
+    source = tmp_path / "big.es.txt"
+    source.write_text("\n\n".join([" ".join(SPANISH[:4])] * 3000), encoding="utf-8")  # far over a pipe's buffer
+    run = _summarize("translate", str(source), "--from", "es", "--to", "en", stdout=subprocess.PIPE)
+    assert run.stdout.read(1)
+    run.stdout.close()
+    _, stderr = run.communicate(timeout=300)
+    errors = [line for line in stderr.splitlines() if line.startswith("Error")]
+    assert run.returncode == 8 and errors == ["Error: standard output cannot be written (the reader closed the pipe)"], stderr
+
+
+def test_a_byte_order_mark_is_no_part_of_the_first_record(tmp_path):
+    source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    source.write_bytes(b"\xef\xbb\xbf" + _batch_rows(2).encode())
+    result = CliRunner().invoke(cli, ["batch", str(source), "--out", str(out), "--task", "translate", "--from", "es"])
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert result.exit_code == 0, result.stderr
+    assert [(r["id"], r["error"]) for r in records] == [("r0", None), ("r1", None)]
+
+
+def test_retry_failed_runs_the_failed_records_again_and_keeps_each_id_once(tmp_path):
+    source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    rows = [{"id": "a", "text": SPANISH[0]}, {"id": "b", "text": "   "}]
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    args = ["batch", str(source), "--out", str(out), "--task", "translate", "--from", "es"]
+    first = CliRunner().invoke(cli, args)
+    rows[1]["text"] = SPANISH[1]
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    again = CliRunner().invoke(cli, args)
+    kept = [json.loads(line)["error"] is None for line in out.read_text(encoding="utf-8").splitlines()]
+    retried = CliRunner().invoke(cli, [*args, "--retry-failed"])
+    records = {json.loads(line)["id"]: json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()}
+    assert first.exit_code == again.exit_code == 9 and kept == [True, False]  # without the flag, kept as it was
+    assert retried.exit_code == 0, retried.stderr
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 2 and records["b"]["error"] is None
+    assert "1 skipped" in retried.stderr
+
+
+def test_a_short_paragraph_in_another_language_does_not_decide_the_document(tmp_path):
+    source = tmp_path / "mixed.txt"
+    source.write_text(
+        "El ayuntamiento aprobó ayer el presupuesto para el año que viene.\n\n"
+        "Rada miasta zatwierdziła we wtorek nowy budżet po długiej debacie.\n\n"
+        "Los vecinos piden más parques y menos tráfico en el centro.\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["translate", str(source), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    meta = json.loads(result.stdout)["metadata"]
+    assert meta["languages"]["source"] == "es" and meta["languages"]["paragraphs_per_language"] == {"es": 2, "pl": 1}
+    assert any("1 paragraph(s) in 'pl' kept untranslated" in n for n in meta["notes"])
+
+
+def test_a_short_text_takes_its_likeliest_language_with_a_note_on_every_surface():
+    from fastapi.testclient import TestClient
+
+    from summarize.service.app import create_app
+    from summarize.service.settings import Settings
+
+    result = CliRunner().invoke(cli, ["translate", "--format", "json"], input="Hola mundo.\n")
+    meta = json.loads(result.stdout)["metadata"]
+    assert result.exit_code == 0, result.stderr
+    assert meta["languages"]["source"] == "es" and meta["languages"]["detected_confidence"] < 0.5
+    assert any(n.startswith("the text is short") for n in meta["notes"]) and "note: the text is short" in result.stderr
+    with TestClient(create_app(Settings()), raise_server_exceptions=False) as http:
+        ours = http.post("/translate/aligned", json={"text": "Hola mundo."})
+    assert ours.status_code == 200, ours.text
+    assert any(n.startswith("the text is short") for n in ours.json()["metadata"]["notes"])
+
+
+def test_bench_compare_names_the_line_a_kill_cut(tmp_path):
+    data = tmp_path / "d.jsonl"
+    data.write_text(_bench_set({"id": 1, "src": "Hola.", "ref": "Hello."}), encoding="utf-8")
+    run = tmp_path / "run"
+    made = CliRunner().invoke(cli, ["bench", "translation", "--dataset", str(data), "--engine", "apertium", "--out", str(run)])
+    assert made.exit_code == 0, made.stderr
+    with (run / "items.jsonl").open("a", encoding="utf-8") as items:
+        items.write('{"id": 2, "hyp')
+    result = CliRunner().invoke(cli, ["bench", "compare", str(run)])
+    assert result.exit_code == 2 and result.stderr.strip() == (
+        f"Error: {run / 'items.jsonl'}:2: not JSON (Unterminated string starting at); rerun the bench to finish the run"
+    )

@@ -58,43 +58,43 @@ def batch(
     for path in input_files(list(inputs)):
         if same_file(path, out):
             raise OutputError(f"--out {out} is also an input ({path}); give another file")
-    output = Output(out, fresh, retry_failed)
-    columns = Columns(text=text_column, id=id_column or None, url=url_column)
-    counts = {"done": 0, "skipped": 0, "failed": 0}
-    started = time.perf_counter()
-    if executor == "ray":
-        from summarize.corpora.ray_executor import results
+    with Output(out, fresh, retry_failed) as output:
+        columns = Columns(text=text_column, id=id_column or None, url=url_column)
+        counts = {"done": 0, "skipped": 0, "failed": 0}
+        started = time.perf_counter()
+        if executor == "ray":
+            from summarize.corpora.ray_executor import results
 
-        counts["skipped"] = len(output.done)
-        options = pipeline_options(**job)
-        batches = results(list(inputs), columns, set(output.done), task, options, batch_size, actors, ray_address)
-    else:
-        from summarize.core.pipeline import Pipeline
-        from summarize.corpora.local import results
+            counts["skipped"] = len(output.done)
+            options = pipeline_options(**job)
+            batches = results(list(inputs), columns, set(output.done), task, options, batch_size, actors, ray_address)
+        else:
+            from summarize.core.pipeline import Pipeline
+            from summarize.corpora.local import results
 
-        # The notes are said from the records, as for Ray (`_say_notes`), not by the Pipeline.
-        pipeline = Pipeline(**pipeline_options(**job), progress=show_progress(), notify=lambda message: None)
-        # The ids done before this run: one seen again in this run is an error, not a skip.
-        batches = results(pipeline, task, records(list(inputs), columns), batch_size, set(output.done), counts)
-    said: set[str] = set()
-    with _progress() as bar:
-        for rows in batches:
-            _say_notes(rows, said)
-            output.append(rows)
-            counts["failed"] += sum(row["error"] is not None for row in rows)
-            counts["done"] += sum(row["error"] is None for row in rows)
-            bar.update(len(rows))
-    output.finish()
-    seconds = time.perf_counter() - started
-    processed = counts["done"] + counts["failed"]
-    notify(
-        f"{counts['done']} done, {counts['skipped']} skipped (already in {out}), {counts['failed']} failed; "
-        f"{processed / seconds if seconds else 0:.2f} records/s"
-    )
-    if output.failed:
-        raise SomeRecordsFailed(
-            f"{len(output.failed)} record(s) in {out} failed ({counts['failed']} in this run); each has its error"
+            # The notes are said from the records, as for Ray (`_say_notes`), not by the Pipeline.
+            pipeline = Pipeline(**pipeline_options(**job), progress=show_progress(), notify=lambda message: None)
+            # The ids done before this run: one seen again in this run is an error, not a skip.
+            batches = results(pipeline, task, records(list(inputs), columns), batch_size, set(output.done), counts)
+        said: set[str] = set()
+        with _progress() as bar:
+            for rows in batches:
+                _say_notes(rows, said)
+                output.append(rows)
+                counts["failed"] += sum(row["error"] is not None for row in rows)
+                counts["done"] += sum(row["error"] is None for row in rows)
+                bar.update(len(rows))
+        output.finish()
+        seconds = time.perf_counter() - started
+        processed = counts["done"] + counts["failed"]
+        notify(
+            f"{counts['done']} done, {counts['skipped']} skipped (already in {out}), {counts['failed']} failed; "
+            f"{processed / seconds if seconds else 0:.2f} records/s"
         )
+        if output.failed:
+            raise SomeRecordsFailed(
+                f"{len(output.failed)} record(s) in {out} failed ({counts['failed']} in this run); each has its error"
+            )
 
 
 def _say_notes(rows: list[dict], said: set[str]) -> None:

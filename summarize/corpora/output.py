@@ -48,6 +48,12 @@ class Output:
             if record.get("error") is not None:
                 self.failed.add(record["id"])
 
+    def __enter__(self) -> Output:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._lock.close()  # the next run, in this process or another, may write
+
     def _records(self) -> Iterator[dict]:
         """The records written so far, read a line at a time; a line a kill cut short is dropped
         from the file first."""
