@@ -8,6 +8,8 @@ once per input in its own process, and prints wall time, peak RSS and what came 
 - one-word lines: 100,000 lines of one Spanish word each (Apertium es->en, then TextRank), and the
   same with `--from es --to es` (no translation);
 - one unpunctuated line of 5 MB, English and Spanish (transcripts, captions);
+- one paragraph of ordinary sentences on one line: 500 KB (article, English and Spanish, and
+  translate) and 5 MB (article, and one JSONL row through `batch --task translate`);
 - the largest input accepted: just under 20 MiB of English paragraphs.
 """
 
@@ -47,16 +49,41 @@ def _unpunctuated(text: str, size: int) -> str:
     return " ".join(chosen)
 
 
+def _one_paragraph(sentence: str, size: int) -> str:
+    return " ".join([sentence] * (size // (len(sentence) + 1)))
+
+
+def _jsonl_row(text: str) -> str:
+    return json.dumps({"id": "row", "text": text}, ensure_ascii=False) + "\n"
+
+
+EN_SENTENCE = "The council approved the budget yesterday."
+ES_SENTENCE = "El consejo aprobó el presupuesto ayer."
+
+
 def _largest(text: str, size: int) -> str:
     return "\n\n".join([text.strip()] * (size // (len(text.encode()) + 2)))
 
 
+ARTICLE = ["article", "{input}", "--format", "json"]
+# Name: (the input, the command line; {input} and {out} are paths in a temporary folder).
 CASES = {
-    "100,000 one-word lines, es->en": (lambda: _one_word_lines(100_000), []),
-    "100,000 one-word lines, es->es": (lambda: _one_word_lines(100_000), ["--from", "es", "--to", "es"]),
-    "5 MB unpunctuated line, en": (lambda: _unpunctuated(ENGLISH, 5_000_000), []),
-    "5 MB unpunctuated line, es->en": (lambda: _unpunctuated(SPANISH, 5_000_000), []),
-    "20 MiB of English paragraphs": (lambda: _largest(ENGLISH, 20 * 1024 * 1024 - 4096), []),
+    "100,000 one-word lines, es->en": (lambda: _one_word_lines(100_000), ARTICLE),
+    "100,000 one-word lines, es->es": (lambda: _one_word_lines(100_000), [*ARTICLE, "--from", "es", "--to", "es"]),
+    "5 MB unpunctuated line, en": (lambda: _unpunctuated(ENGLISH, 5_000_000), ARTICLE),
+    "5 MB unpunctuated line, es->en": (lambda: _unpunctuated(SPANISH, 5_000_000), ARTICLE),
+    "500 KB one paragraph of sentences, en": (lambda: _one_paragraph(EN_SENTENCE, 500_000), ARTICLE),
+    "500 KB one paragraph of sentences, es->en": (lambda: _one_paragraph(ES_SENTENCE, 500_000), ARTICLE),
+    "500 KB one paragraph of sentences, translate es->en": (
+        lambda: _one_paragraph(ES_SENTENCE, 500_000),
+        ["translate", "{input}", "--format", "json"],
+    ),
+    "5 MB one paragraph of sentences, en": (lambda: _one_paragraph(EN_SENTENCE, 5_000_000), ARTICLE),
+    "5 MB one paragraph in a JSONL row, batch translate es->en": (
+        lambda: _jsonl_row(_one_paragraph(ES_SENTENCE, 5_000_000)),
+        ["batch", "{input}.jsonl", "--out", "{out}", "--task", "translate", "--from", "es"],
+    ),
+    "20 MiB of English paragraphs": (lambda: _largest(ENGLISH, 20 * 1024 * 1024 - 4096), ARTICLE),
 }
 
 
@@ -69,24 +96,23 @@ def main() -> None:
     print("| input | size | exit | wall s | peak RSS MiB | sentences | chunks per level | summary words |")
     print("|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
-        for name, (build, options) in CASES.items():
+        for name, (build, command) in CASES.items():
             if args.only and args.only not in name:
                 continue
-            path = Path(folder) / "input.txt"
+            argv = [part.format(input=Path(folder) / "input.txt", out=Path(folder) / "out.jsonl") for part in command]
+            path = Path(next(part for part in argv if "input.txt" in part))
             path.write_text(build(), encoding="utf-8")
+            (Path(folder) / "out.jsonl").unlink(missing_ok=True)
             start = time.perf_counter()
-            done = subprocess.run(
-                [sys.executable, "-c", _MEASURE, str(summarize), "article", str(path), "--format", "json", *options],
-                capture_output=True,
-                text=True,
-            )
+            done = subprocess.run([sys.executable, "-c", _MEASURE, str(summarize), *argv], capture_output=True, text=True)
             seconds = time.perf_counter() - start
             run = json.loads(done.stdout)
-            counts, words = {}, 0
-            if run["rc"] == 0:
+            counts, words = {}, "-"
+            if run["rc"] == 0 and run["out"].strip():
                 result = json.loads(run["out"])
-                counts, words = result["metadata"]["counts"], len(result["summary"].split())
-            else:
+                counts = result["metadata"].get("counts", {})
+                words = len(result["summary"].split()) if "summary" in result else "-"
+            elif run["rc"] != 0:
                 print(f"  {name}: {run['err'].strip().splitlines()[-1:]}", file=sys.stderr)
             print(
                 f"| {name} | {path.stat().st_size / 1e6:.1f} MB | {run['rc']} | {seconds:.1f} | "
