@@ -49,5 +49,5 @@ def test_a_readme_example_runs_as_written(line, tmp_path):
         ["bash", "-o", "pipefail", "-c", line], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 0, done.stderr
-    assert not [l for l in done.stderr.splitlines() if l.startswith("Error")], done.stderr
+    assert not [said for said in done.stderr.splitlines() if said.startswith("Error")], done.stderr
     assert done.stdout.strip() or any(p.is_file() for p in tmp_path.iterdir()), "the example printed and wrote nothing"
