@@ -13,7 +13,7 @@ from pathlib import Path
 
 from summarize.catalog.cards import ModelCard
 from summarize.catalog.home import summarize_home
-from summarize.engines.runtime import quiet_transformers
+from summarize.engines.loading import quiet_transformers
 from summarize.errors import CardError
 
 # Files copied from a real model folder without weights (a tokenizer folder): the random model

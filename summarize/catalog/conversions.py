@@ -16,7 +16,7 @@ from summarize.catalog.cards import CONVERSION_METADATA as METADATA
 from summarize.catalog.cards import ModelCard, architecture_of
 from summarize.catalog.home import summarize_home
 from summarize.catalog.hub import resolve_weights
-from summarize.engines.runtime import damaged_weights, quiet_transformers
+from summarize.engines.loading import damaged_weights, quiet_transformers
 from summarize.engines.table import ENGINES, runtimes
 from summarize.errors import EngineUnavailableError, ModelUnavailableError, first_line
 from summarize.notes import note

@@ -10,7 +10,8 @@ from contextlib import contextmanager
 from summarize.catalog.cards import ModelCard, architecture_of
 from summarize.catalog.hub import resolve_weights
 from summarize.engines import cpu
-from summarize.engines.runtime import damaged_weights, pick_device, quiet_transformers
+from summarize.engines.loading import damaged_weights, quiet_transformers
+from summarize.engines.runtime import pick_device
 from summarize.engines.seq2seq import Seq2Seq
 from summarize.errors import ModelUnavailableError, first_line
 

@@ -4,42 +4,13 @@ models, and the incremental decoding that streams a summary as it is generated."
 
 from __future__ import annotations
 
-import contextlib
 import json
 from abc import ABC, abstractmethod
 from pathlib import Path
 
 from summarize.catalog.cards import ModelCard
 from summarize.engines.table import ENGINES, package_version
-from summarize.errors import EngineUnavailableError, first_line
-
-
-@contextlib.contextmanager
-def quiet_transformers():
-    """transformers' progress bars, advice and load reports off, unless -v: our own errors say
-    what went wrong in one line."""
-    from transformers.utils import logging as hf_logging
-
-    from summarize import notes
-
-    level = hf_logging.get_verbosity()
-    hf_logging.disable_progress_bar()
-    if notes.level() < notes.VERBOSE:
-        hf_logging.set_verbosity_error()
-    try:
-        yield
-    finally:
-        hf_logging.set_verbosity(level)
-        hf_logging.enable_progress_bar()
-
-
-def damaged_weights(exc: Exception) -> str | None:
-    """What is wrong with weights whose loading raised `exc`; None when the failure is not theirs."""
-    if type(exc).__name__ == "SafetensorError":
-        return f"the weights file is damaged ({first_line(exc)})"
-    if "ignore_mismatched_sizes" in str(exc) or "size mismatch" in str(exc):
-        return "the weights do not match its config.json (tensor shapes differ; -v shows transformers' load report)"
-    return None
+from summarize.errors import EngineUnavailableError
 
 
 def load_tokenizer(folder: Path):
