@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import struct
 from pathlib import Path
 
@@ -168,11 +167,12 @@ def test_a_card_without_its_package_or_file_says_what_fetches_it(monkeypatch):
     assert result.exit_code == 4 and "HF_HUB_OFFLINE is set" in result.output
 
 
-def test_models_remove_deletes_the_assembled_file(with_gemma, tmp_path, monkeypatch):
+def test_models_remove_deletes_the_assembled_file(tmp_path, monkeypatch):
     home = tmp_path / "home"
-    (home / "gguf").mkdir(parents=True)
-    shutil.copy(with_gemma, home / "gguf" / with_gemma.name)
+    assembled = home / "gguf" / gemma_package.MODEL_NAME
+    assembled.parent.mkdir(parents=True)
+    assembled.write_bytes(b"GGUF")  # removal goes by the name the package assembles to
     monkeypatch.setenv("SUMMARIZE_HOME", str(home))
     result = CliRunner().invoke(cli, ["models", "remove", "gemma-3-270m", "--yes"])
     assert result.exit_code == 0, result.output
-    assert not (home / "gguf" / with_gemma.name).exists() and "removed 1" in result.output
+    assert not assembled.exists() and "removed 1" in result.output
