@@ -109,6 +109,7 @@ def test_auto_prefers_the_openvino_conversion_for_summaries(tiny_models, tmp_pat
     assert "openvino int8" in after.stderr
 
 
+@pytest.mark.slow  # an OpenVINO conversion of its own, 9-12 s on 2 cores
 def test_cli_converts_for_openvino_and_refuses_a_second_time(tiny_models):
     args = ["models", "convert", str(tiny_models["bart"]), "--runtime", "openvino", "--quantization", "float32"]
     first = CliRunner().invoke(cli, args)
@@ -138,6 +139,7 @@ def test_a_forced_converted_engine_translates_and_converts_on_first_use(tiny_mod
     assert translator["engine"] == engine and translator["quantization"] == "int8"
 
 
+@pytest.mark.slow  # an OpenVINO conversion of its own, 9-12 s on 2 cores
 def test_settings_come_from_config_json_without_a_generation_config(tiny_models, tmp_path):
     """As transformers: a folder with no generation_config.json generates by its config.json."""
     import shutil
@@ -156,6 +158,7 @@ def test_settings_come_from_config_json_without_a_generation_config(tiny_models,
     assert model.generate(INPUTS) == reference.generate(INPUTS)
 
 
+@pytest.mark.slow  # an OpenVINO conversion of its own, 9-12 s on 2 cores
 def test_models_convert_picks_openvino_for_bart_and_ctranslate2_otherwise(tiny_models, vnni_cpu):
     from summarize.catalog.conversions import default_runtime
 
@@ -168,6 +171,7 @@ def test_models_convert_picks_openvino_for_bart_and_ctranslate2_otherwise(tiny_m
     assert "/openvino/" in result.stdout
 
 
+@pytest.mark.slow  # an OpenVINO conversion of its own, 9-12 s on 2 cores
 def test_a_damaged_conversion_is_a_one_line_error(tiny_models, tmp_path):
     import shutil
 

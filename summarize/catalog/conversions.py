@@ -39,6 +39,21 @@ def default_runtime(card: ModelCard, quantization: str) -> str:
     return fastest
 
 
+def _dequantized(card: ModelCard, runtime: str, force: bool) -> Path:
+    """A GGUF model runs as it is on llamacpp; for transformers, its weights dequantised into a
+    safetensors folder (which converts for the other runtimes in turn)."""
+    if runtime != "transformers":
+        raise EngineUnavailableError(
+            f"'{card.alias}' is a GGUF model: it runs as it is on llamacpp; '--runtime transformers' dequantises it "
+            "into a safetensors folder, which converts for the other runtimes"
+        )
+    from summarize.catalog.gguf import dequantized_folder, read_info
+    from summarize.catalog.hub import gguf_file
+
+    note(f"dequantising {card.alias} for transformers (float32) ...")
+    return dequantized_folder(read_info(gguf_file(card, allow_download=False)), card.alias, force)
+
+
 def conversions_home(runtime: str = "ctranslate2") -> Path:
     """$SUMMARIZE_HOME/RUNTIME, by default ~/.cache/summarize/RUNTIME."""
     return summarize_home() / runtime
@@ -86,7 +101,7 @@ def convert(card: ModelCard, quantization: str = "int8", force: bool = False, ru
     if card.weightless:
         raise EngineUnavailableError(f"'{card.alias}' has no weights to convert; it runs as it is")
     if card.weight_format == "gguf":
-        raise EngineUnavailableError(f"'{card.alias}' is a GGUF model: it runs as it is on llamacpp")
+        return _dequantized(card, runtime, force)
     if runtime not in runtimes():
         raise EngineUnavailableError(f"runtime must be one of {', '.join(runtimes())}")
     if quantization not in ENGINES[runtime].quantizations:

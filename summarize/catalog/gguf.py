@@ -17,7 +17,7 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-from summarize.errors import ModelUnavailableError, UnknownModelError, first_line
+from summarize.errors import EngineUnavailableError, ModelUnavailableError, SummarizeError, UnknownModelError, first_line
 
 OLLAMA_PREFIX = "ollama:"
 OLLAMA_REGISTRY = "registry.ollama.ai"
@@ -253,14 +253,52 @@ def ollama_blob(model: str) -> Path:
     return blob
 
 
+def _file_key(info: GGUFInfo) -> str:
+    """What names what is made from one GGUF file: its path, size and modification time."""
+    stat = info.path.stat()
+    return hashlib.sha1(f"{info.path}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+
+
+def dequantized_folder(info: GGUFInfo, name: str, force: bool = False) -> Path:
+    """The GGUF's weights dequantised by transformers' GGUF loader into a float32 safetensors
+    model folder with its tokenizer (`models convert FILE.gguf --runtime transformers`): the same
+    weights for transformers, and through it for the runtimes that convert safetensors."""
+    from summarize.catalog.home import summarize_home
+
+    folder = summarize_home() / "transformers" / f"{name}@{_file_key(info)}-float32"
+    if (folder / "config.json").is_file() and not force:
+        raise EngineUnavailableError(f"{folder} exists already; pass --force to convert again")
+    from transformers import AutoModelForCausalLM
+
+    from summarize.engines.loading import damaged_weights, quiet_transformers
+
+    staging = folder.with_name(f".{folder.name}-{os.getpid()}")
+    try:
+        staging.parent.mkdir(parents=True, exist_ok=True)
+        with quiet_transformers():
+            model = AutoModelForCausalLM.from_pretrained(info.path.parent, gguf_file=info.path.name, dtype="float32")
+            model.save_pretrained(staging)
+        for item in tokenizer_folder(info).iterdir():
+            shutil.copy(item, staging / item.name)
+        if folder.exists():
+            shutil.rmtree(folder)
+        os.replace(staging, folder)
+    except Exception as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, SummarizeError):
+            raise
+        why = damaged_weights(exc) or first_line(exc)
+        raise ModelUnavailableError(f"'{info.path}' cannot be dequantised by transformers: {why}") from None
+    return folder
+
+
 def tokenizer_folder(info: GGUFInfo) -> Path:
     """A folder with the GGUF's tokenizer saved as transformers reads it, made once per file
     (transformers' GGUF conversion of a large vocabulary takes seconds; loading its result, a
     fraction of one)."""
     from summarize.catalog.home import summarize_home
 
-    stat = info.path.stat()
-    key = hashlib.sha1(f"{info.path}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+    key = _file_key(info)
     folder = summarize_home() / "gguf-tokenizers" / key
     if not (folder / "tokenizer_config.json").is_file():
         from transformers import AutoTokenizer

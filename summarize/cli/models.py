@@ -202,11 +202,12 @@ def _size(folder: Path) -> int:
 @click.argument("alias")
 @click.option(
     "--runtime",
-    type=click.Choice(["auto", *runtimes()]),
+    type=click.Choice(["auto", *runtimes(), "transformers"]),
     default="auto",
     show_default=True,
     help="ctranslate2: every architecture but PEGASUS; openvino: BART and Marian, CPU only; "
-    "auto: openvino for BART summarisers, else ctranslate2.",
+    "auto: openvino for BART summarisers, else ctranslate2; transformers: a GGUF model dequantised "
+    "into a safetensors folder.",
 )
 @click.option(
     "--quantization",
@@ -217,11 +218,12 @@ def _size(folder: Path) -> int:
 )
 @click.option("--force", is_flag=True, help="Replace an existing conversion.")
 def convert(alias: str, runtime: str, quantization: str, force: bool) -> None:
-    """Convert ALIAS (from the local cache or a local folder) for the ctranslate2 or openvino engine."""
+    """Convert ALIAS (from the local cache or a local folder) for the ctranslate2 or openvino
+    engine; a GGUF model, into a safetensors folder for transformers."""
     from summarize.catalog.conversions import convert as run_conversion
     from summarize.catalog.conversions import default_runtime
 
     card = lookup(alias)
     if runtime == "auto":
-        runtime = default_runtime(card, quantization)
+        runtime = "transformers" if card.weight_format == "gguf" else default_runtime(card, quantization)
     echo(str(run_conversion(card, quantization, force, runtime)))
