@@ -369,7 +369,20 @@ def card_for_folder(path: Path, task: str) -> ModelCard:
         local_path=path,
         max_input_tokens=None if chat else config.get("max_position_embeddings"),
         context_length=config.get("max_position_embeddings") if chat else None,
+        prompting=_prompting_of(path),
     )
+
+
+def _prompting_of(folder: Path) -> str:
+    """A decoder-only model folder is prompted as a chat model when its tokenizer carries a chat
+    template, else as a pretrained (completion) model."""
+    if (folder / "chat_template.jinja").is_file() or (folder / "chat_template.json").is_file():
+        return "chat"
+    try:
+        settings = json.loads((folder / "tokenizer_config.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return "chat"  # no readable tokenizer settings: the engine's load says what is missing
+    return "chat" if isinstance(settings, dict) and settings.get("chat_template") else "completion"
 
 
 def _card_for_conversion(path: Path, task: str) -> ModelCard:
@@ -392,6 +405,7 @@ def _card_for_conversion(path: Path, task: str) -> ModelCard:
         converted_for=runtime,
         max_input_tokens=None if architecture in DECODER_ARCHITECTURES else metadata.get("max_position_embeddings"),
         context_length=metadata.get("max_position_embeddings") if architecture in DECODER_ARCHITECTURES else None,
+        prompting=_prompting_of(path),
     )
 
 

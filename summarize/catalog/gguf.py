@@ -8,6 +8,7 @@ types) before any runtime sees the file, so that a truncated or malformed one is
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import mmap
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from summarize.errors import EngineUnavailableError, ModelUnavailableError, SummarizeError, UnknownModelError, first_line
+from summarize.output import current_umask
 
 OLLAMA_PREFIX = "ollama:"
 OLLAMA_REGISTRY = "registry.ollama.ai"
@@ -275,9 +277,19 @@ def dequantized_folder(info: GGUFInfo, name: str, force: bool = False) -> Path:
     staging = folder.with_name(f".{folder.name}-{os.getpid()}")
     try:
         staging.parent.mkdir(parents=True, exist_ok=True)
-        with quiet_transformers():
+        with quiet_transformers(), _without_tqdm():
             model = AutoModelForCausalLM.from_pretrained(info.path.parent, gguf_file=info.path.name, dtype="float32")
-            model.save_pretrained(staging)
+        # The loaded weights are plain float32 tensors, but transformers marks the model as
+        # GGUF-quantised and refuses save_pretrained: the weights and config are saved directly
+        # (save_model keeps tied embeddings once), without the quantisation marker.
+        from safetensors.torch import save_model
+
+        staging.mkdir()
+        model.config.__dict__.pop("quantization_config", None)
+        model.config.save_pretrained(staging)
+        model.generation_config.save_pretrained(staging)
+        save_model(model, str(staging / "model.safetensors"))
+        (staging / "model.safetensors").chmod(0o666 & ~current_umask())
         for item in tokenizer_folder(info).iterdir():
             shutil.copy(item, staging / item.name)
         if folder.exists():
@@ -290,6 +302,22 @@ def dequantized_folder(info: GGUFInfo, name: str, force: bool = False) -> Path:
         why = damaged_weights(exc) or first_line(exc)
         raise ModelUnavailableError(f"'{info.path}' cannot be dequantised by transformers: {why}") from None
     return folder
+
+
+@contextlib.contextmanager
+def _without_tqdm():
+    """transformers' GGUF loader draws its own tqdm bar, outside its logging switch: drawn
+    disabled while it runs."""
+    import functools
+
+    from transformers import modeling_gguf_pytorch_utils as loader
+
+    drawn = loader.tqdm
+    loader.tqdm = functools.partial(drawn, disable=True)
+    try:
+        yield
+    finally:
+        loader.tqdm = drawn
 
 
 def tokenizer_folder(info: GGUFInfo) -> Path:

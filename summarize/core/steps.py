@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from summarize.catalog.cards import load_cards
 from summarize.engines.base import Summarizer, Translated, Translator
-from summarize.errors import LanguageError, SummarizeError
+from summarize.errors import EngineUnavailableError, LanguageError, SummarizeError
 from summarize.limits import limit
 from summarize.text.chunk import chunk_sentences, cut_at_length, split_long_sentence
 from summarize.text.document import Document
@@ -328,6 +328,14 @@ def summarize_together(
             answers = dict(zip(keys, texts))
             for state in group:
                 partials = [answers[tuple(chunk)] for chunk in chunks_of[id(state)]]
+                if not any(p.strip() for p in partials):
+                    alias = summarizer.describe()["alias"]
+                    state.work.fail(
+                        EngineUnavailableError(
+                            f"the summariser {alias} answered with nothing; try another --summarizer or --length"
+                        )
+                    )
+                    continue
                 if len(partials) == 1:
                     state.text = partials[0]
                 else:

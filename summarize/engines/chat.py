@@ -125,7 +125,8 @@ class ChatModel(NeuralModel):
             for index, new in zip(batch, generated):
                 # Greedy decoding: the first tokens are those a call with this prompt's own bound gives.
                 text = self.tokenizer.decode(new[: max_new_tokens[index]], skip_special_tokens=True)
-                answers[index] = _THINKING.sub("", self._until_stop(text)).strip()
+                # Whitespace the answer starts with ("TL;DR:" then a new line) does not end it.
+                answers[index] = _THINKING.sub("", self._until_stop(text.lstrip())).strip()
         return answers
 
     def _until_stop(self, text: str) -> str:

@@ -18,8 +18,11 @@ def load_tokenizer(folder: Path):
     from transformers import AutoTokenizer
     from transformers.utils import logging as hf_logging
 
+    from summarize.engines.loading import quiet_transformers
+
     hf_logging.disable_progress_bar()
-    return AutoTokenizer.from_pretrained(folder, trust_remote_code=False)
+    with quiet_transformers():  # its advice (a Mistral regex warning on Gemma's tokenizer) is no user's
+        return AutoTokenizer.from_pretrained(folder, trust_remote_code=False)
 
 
 class NeuralModel(ABC):
