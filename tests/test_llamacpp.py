@@ -86,6 +86,32 @@ def test_a_french_paragraph_translates_one_line_per_sentence(with_gemma):
     assert all(row[2] and _english(row[2]) for row in rows), rows
 
 
+ENGLISH_ARTICLE = (
+    "The city council approved a plan of forty million euros on Thursday to reduce the risk of floods in the "
+    "southern districts. The project will build three storm tanks under public parks over four years.\n\n"
+    "The opposition voted for the plan but said the works start too late. Residents received the news with relief."
+)
+
+
+@pytest.mark.slow
+def test_the_dequantised_gguf_summarises_on_transformers_and_ctranslate2(with_gemma):
+    """The same weights through transformers' GGUF loader (a safetensors folder), and that folder
+    converted for CTranslate2: both summarise, as completion models (no chat template)."""
+    dequantised = CliRunner().invoke(cli, ["models", "convert", "gemma-3-270m", "--runtime", "transformers", "-q"])
+    assert dequantised.exit_code == 0, dequantised.output
+    folder = Path(dequantised.stdout.strip())
+    assert (folder / "model.safetensors").is_file() and json.loads((folder / "config.json").read_text())["model_type"]
+    converted = CliRunner().invoke(cli, ["models", "convert", str(folder), "--runtime", "ctranslate2", "-q"])
+    assert converted.exit_code == 0, converted.output
+    for model, engine in ((folder, "transformers"), (folder, "ctranslate2")):
+        args = ["article", "--text", ENGLISH_ARTICLE, "--summarizer", str(model), "--engine", engine, "--format", "json"]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        data = json.loads(result.stdout)
+        assert data["summary"].strip() and _english(data["summary"]), data["summary"]
+        assert data["metadata"]["summarizer"]["engine"] == engine
+
+
 @pytest.mark.slow
 def test_a_gguf_path_and_an_ollama_store_load_the_same_file(with_gemma, tmp_path, monkeypatch):
     """An Ollama store (a manifest naming the model layer's blob) is read in place, never copied."""

@@ -95,3 +95,19 @@ def call_seconds(summary: dict, items: list[dict]) -> list[float]:
         return [i["seconds"] for i in items]
     calls = {i.get("call", i["id"]): i.get("batch_seconds", i["seconds"]) for i in items}
     return list(calls.values())
+
+
+def memory_bandwidth_gbs(megabytes: int = 512, repeats: int = 5) -> float:
+    """This machine's memory bandwidth in GB/s, read plus write, from the fastest of `repeats`
+    copies of a buffer far larger than any cache: what a decode step that reads every weight
+    once cannot beat."""
+    import numpy as np
+
+    source = np.ones(megabytes * 2**20, dtype=np.uint8)
+    target = np.empty_like(source)
+    fastest = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        np.copyto(target, source)
+        fastest = min(fastest, time.perf_counter() - start)
+    return 2 * source.nbytes / fastest / 1e9

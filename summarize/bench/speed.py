@@ -58,6 +58,11 @@ def _model_folder(run: LatencyRun, card: ModelCard) -> Path:
         from summarize.bench.noweights import random_model_folder
 
         return random_model_folder(card, _tokenizer_folder(run))
+    if card.weight_format == "gguf":  # its weights dequantised: the other runtimes' source
+        from summarize.catalog.gguf import dequantized_folder, read_info
+        from summarize.catalog.hub import gguf_file
+
+        return dequantized_folder(read_info(gguf_file(card, allow_download=False)), card.alias, reuse=True)
     from summarize.catalog.hub import resolve_weights
 
     return resolve_weights(card, allow_download=False)
@@ -70,11 +75,17 @@ def _engine_folder(engine: tuple[str, str | None], source: Path, card: ModelCard
 
     runtime, quantization = engine
     row = ENGINES[runtime]
+    if "*.gguf" in row.weights:
+        if card.weight_format != "gguf":
+            raise EngineUnavailableError(f"the {runtime} engine runs GGUF files; '{card.alias}' has none")
+        from summarize.catalog.hub import gguf_file
+
+        return gguf_file(card, allow_download=False)
     if not row.converted:
         return source
     if device not in row.devices:
         raise EngineUnavailableError(f"the {runtime} engine does not run on {device}")
-    converted_card = card_for_folder(source, card.task) if run.no_weights else card
+    converted_card = card_for_folder(source, card.task) if run.no_weights or card.weight_format == "gguf" else card
     return ensure_converted(converted_card, quantization or row.preferred[device][0], runtime)
 
 

@@ -17,13 +17,14 @@ from summarize.errors import first_line
 
 def load(spec: dict):
     """The runtime's model object for the spec's folder, loaded as the engines load it (a
-    conversion folder on its runtime, a model folder by transformers)."""
-    from summarize.catalog.cards import card_for_folder
+    conversion folder on its runtime, a model folder by transformers, a GGUF file by llama.cpp)."""
+    from summarize.catalog.cards import card_for_folder, card_for_gguf
     from summarize.engines.registry import runtime_class
 
     if spec.get("threads"):
         os.environ["SUMMARIZE_THREADS"] = str(spec["threads"])
-    card = card_for_folder(Path(spec["folder"]), spec["task"])
+    path = Path(spec["folder"])
+    card = card_for_gguf(str(path), spec["task"]) if path.suffix == ".gguf" else card_for_folder(path, spec["task"])
     model = runtime_class(spec["runtime"], card.chat).load(card, spec["device"], spec["task"], allow_download=False)
     if spec.get("dtype"):
         import torch

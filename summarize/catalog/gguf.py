@@ -261,13 +261,16 @@ def _file_key(info: GGUFInfo) -> str:
     return hashlib.sha1(f"{info.path}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:16]
 
 
-def dequantized_folder(info: GGUFInfo, name: str, force: bool = False) -> Path:
+def dequantized_folder(info: GGUFInfo, name: str, force: bool = False, reuse: bool = False) -> Path:
     """The GGUF's weights dequantised by transformers' GGUF loader into a float32 safetensors
     model folder with its tokenizer (`models convert FILE.gguf --runtime transformers`): the same
-    weights for transformers, and through it for the runtimes that convert safetensors."""
+    weights for transformers, and through it for the runtimes that convert safetensors. `reuse`:
+    one made before is taken as it is."""
     from summarize.catalog.home import summarize_home
 
     folder = summarize_home() / "transformers" / f"{name}@{_file_key(info)}-float32"
+    if (folder / "config.json").is_file() and reuse:
+        return folder
     if (folder / "config.json").is_file() and not force:
         raise EngineUnavailableError(f"{folder} exists already; pass --force to convert again")
     from transformers import AutoModelForCausalLM

@@ -7,6 +7,7 @@ strings. The binding and its figures: pyproject.toml's `gguf` extra."""
 from __future__ import annotations
 
 import dataclasses
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 
 from summarize.catalog.cards import ModelCard
@@ -56,6 +57,7 @@ class LlamaCppModel(ChatModel):
         except RuntimeError as exc:
             raise ModelUnavailableError(f"llama.cpp cannot load '{info.path}' ({first_line(exc)})") from None
         self.pool = ThreadPoolExecutor(SLOTS, thread_name_prefix="summarize-llamacpp")
+        weakref.finalize(self, self.pool.shutdown, wait=False)
 
     @classmethod
     def load(cls, card: ModelCard, device: str, task: str, allow_download: bool) -> LlamaCppModel:
@@ -73,27 +75,35 @@ class LlamaCppModel(ChatModel):
         return {**super().describe(), "file": str(self.info.path), "weights_bytes": self.info.tensor_bytes}
 
     def runtime_settings(self, settings: dict) -> dict:
+        forced = settings.get("min_new_tokens", 0) >= settings["max_new_tokens"]  # bench latency's exact lengths
         return {
             "n_predict": settings["max_new_tokens"],
             "temperature": 0.0,
             "top_k": 1,
             "stop": list(settings.get("stop", ())),
             "cache_prompt": True,
+            "ignore_eos": forced,
+            "return_tokens": True,
         }
 
     def run_ids(self, inputs: list[list[int]], settings: dict, stream: IncrementalText | None = None) -> list[list[int]]:
         """The prompts in parallel slots; each answer's text as ids of this tokenizer."""
         if stream is not None and len(inputs) == 1:
-            texts = [self._streamed(inputs[0], settings, stream)]
+            answers = [(self._streamed(inputs[0], settings, stream), None)]
         else:
-            texts = list(self.pool.map(lambda ids: self._answer({**settings, "prompt": ids}), inputs))
-        return [self.tokenizer(text, add_special_tokens=False).input_ids for text in texts]
+            answers = list(self.pool.map(lambda ids: self._answer({**settings, "prompt": ids}), inputs))
+        # The ids llama.cpp generated (one vocabulary, the GGUF's), unless a stop string cut the
+        # text short of them: then the text's own ids.
+        return [
+            tokens if tokens is not None and not settings["stop"] else self.tokenizer(text, add_special_tokens=False).input_ids
+            for text, tokens in answers
+        ]
 
-    def _answer(self, request: dict) -> str:
+    def _answer(self, request: dict) -> tuple[str, list[int] | None]:
         response = self.server.handle_completions(request)
         if "choices" not in response:
             raise EngineUnavailableError(f"llama.cpp failed: {_message(response)}")
-        return response["choices"][0]["text"]
+        return response["choices"][0]["text"], response.get("tokens") or response["choices"][0].get("tokens")
 
     def _streamed(self, ids: list[int], settings: dict, stream: IncrementalText) -> str:
         pieces: list[str] = []
