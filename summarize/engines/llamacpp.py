@@ -83,7 +83,9 @@ class LlamaCppModel(ChatModel):
             "stop": list(settings.get("stop", ())),
             "cache_prompt": True,
             "ignore_eos": forced,
-            "return_tokens": True,
+            # Forced lengths are counted in llama.cpp's own ids, which only its log-probabilities
+            # carry (a top-1 softmax per token: a little slower, never faster).
+            **({"logprobs": 1} if forced else {}),
         }
 
     def run_ids(self, inputs: list[list[int]], settings: dict, stream: IncrementalText | None = None) -> list[list[int]]:
@@ -92,18 +94,18 @@ class LlamaCppModel(ChatModel):
             answers = [(self._streamed(inputs[0], settings, stream), None)]
         else:
             answers = list(self.pool.map(lambda ids: self._answer({**settings, "prompt": ids}), inputs))
-        # The ids llama.cpp generated (one vocabulary, the GGUF's), unless a stop string cut the
-        # text short of them: then the text's own ids.
+        # The ids llama.cpp generated where it said them (forced lengths), else the text's own.
         return [
-            tokens if tokens is not None and not settings["stop"] else self.tokenizer(text, add_special_tokens=False).input_ids
-            for text, tokens in answers
+            tokens if tokens is not None else self.tokenizer(text, add_special_tokens=False).input_ids for text, tokens in answers
         ]
 
     def _answer(self, request: dict) -> tuple[str, list[int] | None]:
         response = self.server.handle_completions(request)
         if "choices" not in response:
             raise EngineUnavailableError(f"llama.cpp failed: {_message(response)}")
-        return response["choices"][0]["text"], response.get("tokens") or response["choices"][0].get("tokens")
+        choice = response["choices"][0]
+        said = (choice.get("logprobs") or {}).get("content")
+        return choice["text"], [step["id"] for step in said] if said else None
 
     def _streamed(self, ids: list[int], settings: dict, stream: IncrementalText) -> str:
         pieces: list[str] = []
