@@ -81,7 +81,9 @@ class LlamaCppModel(ChatModel):
             "temperature": 0.0,
             "top_k": 1,
             "stop": list(settings.get("stop", ())),
-            "cache_prompt": True,
+            # A slot keeps a prompt's cache for the next one sharing its start (the example pairs);
+            # bench latency's timed calls repeat one prompt, which must be read each time.
+            "cache_prompt": not forced,
             "ignore_eos": forced,
             # Forced lengths are counted in llama.cpp's own ids, which only its log-probabilities
             # carry (a top-1 softmax per token: a little slower, never faster).
