@@ -23,6 +23,8 @@ PARAGRAPH_MIN_CHARS = 60
 PARAGRAPH_SAMPLE_CHARS = 120
 PARAGRAPH_MIN_CONFIDENCE = 0.9
 _SAMPLE_CHARS = 4000
+# The document's language is weighed over its paragraphs up to this many characters.
+WEIGHED_CHARS = 20_000
 
 
 class UnsureLanguage(LanguageError):
@@ -128,7 +130,13 @@ def document_language(paragraphs: list[str], served: tuple[str, ...]) -> Detecti
     paragraphs of the heaviest one (a paragraph in another language among more text in one
     language does not decide it, wherever it stands)."""
     text = "\n\n".join(paragraphs)
-    candidates = [p for p in paragraphs if _is_prose(p)]
+    candidates, weighed = [], 0
+    for paragraph in paragraphs:  # the document's start, up to WEIGHED_CHARS: time stays bounded
+        if weighed >= WEIGHED_CHARS:
+            break
+        if _is_prose(paragraph):
+            candidates.append(paragraph)
+            weighed += len(paragraph)
     if len(candidates) > 1:
         found = _detector(None, low_accuracy=True).detect_languages_in_parallel_of(
             [p[:PARAGRAPH_SAMPLE_CHARS] for p in candidates]
