@@ -89,7 +89,7 @@ class _Merging:
     def __getattr__(self, name):
         return getattr(self.model, name)
 
-    def complete(self, prompts, max_new_tokens, stream=None):
+    def answers(self, prompts, max_new_tokens, stream=None, retry=False):
         answers = []
         for prompt in prompts:
             sentences = re.findall(r"^(\d+)\. (.*)$", prompt, re.MULTILINE)
@@ -101,7 +101,7 @@ class _Merging:
             else:
                 answers.append(f"1. {sentences[0][1].upper()}")
         self.calls += len(prompts)
-        return answers
+        return [(answer, False) for answer in answers]
 
 
 def test_a_group_that_comes_back_merged_is_retranslated_a_sentence_at_a_time(tiny_chat_models):
@@ -120,9 +120,10 @@ def test_a_group_that_comes_back_whole_is_kept(tiny_chat_models):
     faithful_translator = translator(tiny_chat_models["llama"])
 
     class Faithful(_Merging):
-        def complete(self, prompts, max_new_tokens, stream=None):
+        def answers(self, prompts, max_new_tokens, stream=None, retry=False):
             self.calls += len(prompts)
-            return ["\n".join(f"{n}. {s[::-1]}" for n, s in re.findall(r"^(\d+)\. (.*)$", p, re.MULTILINE)) for p in prompts]
+            numbered = [re.findall(r"^(\d+)\. (.*)$", p, re.MULTILINE) for p in prompts]
+            return [("\n".join(f"{n}. {s[::-1]}" for n, s in found), False) for found in numbered]
 
     faithful_translator.model = Faithful(faithful_translator.model)
     done = faithful_translator.translate(SPANISH[:3], "es", "en")
@@ -228,13 +229,13 @@ def test_groups_never_span_paragraphs_and_batches_of_documents_equal_one_at_a_ti
     engines = Engines(Options(translator=folder))
     translator = engines.translator("es", "en").engine
     calls: list[list[int]] = []
-    real_complete = translator.model.complete
+    real_answers = translator.model.answers
 
-    def recorded(batch, bounds, stream=None):
+    def recorded(batch, bounds, stream=None, retry=False):
         calls.append([len(re.findall(r"^\d+\. ", p, re.MULTILINE)) for p in batch])
-        return real_complete(batch, bounds, stream)
+        return real_answers(batch, bounds, stream, retry)
 
-    translator.model.complete = recorded
+    translator.model.answers = recorded
     documents = [" ".join(SPANISH[:2]) + "\n\n" + " ".join(SPANISH[2:5]), " ".join(SPANISH[5:9])]
     pipeline = Pipeline(to="en", source="es", engines=engines)
     one_at_a_time = [pipeline.translate(d)["paragraphs"] for d in documents]
@@ -242,3 +243,28 @@ def test_groups_never_span_paragraphs_and_batches_of_documents_equal_one_at_a_ti
     # a group per paragraph.
     assert [sizes for sizes in calls if max(sizes) > 1] == [[2, 3], [4]]
     assert [r["paragraphs"] for r in pipeline.translations(documents)] == one_at_a_time
+
+
+@pytest.mark.parametrize("completion", [False, True])
+@pytest.mark.parametrize("cured", [True, False])
+def test_a_looping_translation_is_retried_once_without_repeats_then_counted(tiny_chat_models, completion, cured):
+    """A chat model's group that loops goes alone, then once more without repeated 3-grams; a
+    completion model's sentence (alone already) goes straight to that retry."""
+    engine = translator(tiny_chat_models["qwen2"])
+    model = engine.model
+    model.completion, model.stop = completion, ("\n",) if completion else ()
+    loop = model.tokenizer(" the" * 400, add_special_tokens=False).input_ids
+    cure = model.tokenizer(("Hello.\nmore" if completion else "1. Hello."), add_special_tokens=False).input_ids
+    seen: list[dict] = []
+
+    def run_ids(inputs, settings, stream=None):
+        seen.append(settings)
+        done = cured and settings.get("no_repeat_ngram_size") == 3
+        return [cure if done else loop[: settings["max_new_tokens"]] for _ in inputs]
+
+    model.run_ids = run_ids
+    done = engine.translate(SPANISH[:2], "es", "en", starts=(0,))
+    retries = [s for s in seen if s.get("no_repeat_ngram_size")]
+    assert len(retries) == 1 and len(seen) == (2 if completion else 3)
+    assert done.ran_away == [not cured] * 2
+    assert done.texts == ["Hello."] * 2 if cured else all(t.startswith("the the") for t in done.texts)

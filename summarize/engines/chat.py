@@ -5,7 +5,10 @@ length-sorted batches with the order put back, and the two tasks.
 
 Translation keeps sentences one to one: a group of consecutive sentences goes in numbered, and
 must come back as as many numbered lines; a group that does not (sentences merged or split) is
-translated again a sentence at a time, and counted (`sentences_retranslated_alone`)."""
+translated again a sentence at a time, and counted (`sentences_retranslated_alone`). A sentence
+whose answer runs away (to its bound without ending, or in a loop) is translated once more
+without repeated 3-grams, and kept and counted if it still does, as sequence-to-sequence
+translation does (engines/bounds.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from pathlib import Path
 from summarize.catalog.cards import ModelCard
 from summarize.core.options import LENGTH_SENTENCES
 from summarize.engines.base import ModelBacked, Summarizer, Translated, Translator, check_budget
-from summarize.engines.bounds import output_bound
+from summarize.engines.bounds import RETRY_SETTINGS, loops, output_bound
 from summarize.engines.runtime import IncrementalText, NeuralModel, load_tokenizer
 from summarize.errors import ModelUnavailableError
 from summarize.text.langdetect import language_name
@@ -110,23 +113,34 @@ class ChatModel(NeuralModel):
 
     def complete(self, prompts: list[str], max_new_tokens: list[int], stream=None) -> list[str]:
         """The answer to each prompt, in order; prompts of like length batched together."""
+        return [text for text, _ in self.answers(prompts, max_new_tokens, stream)]
+
+    def answers(
+        self, prompts: list[str], max_new_tokens: list[int], stream=None, retry: bool = False
+    ) -> list[tuple[str, bool]]:
+        """Each prompt's answer and whether it ran away (to its bound without ending, or in a
+        loop); `retry` decodes without repeated 3-grams (RETRY_SETTINGS)."""
         ids = [self.prompt_ids(p) for p in prompts]
         check_budget([len(i) + n for i, n in zip(ids, max_new_tokens)], self.context_length)
         order = sorted(range(len(ids)), key=lambda i: -len(ids[i]))
-        answers = [""] * len(ids)
+        answers = [("", False)] * len(ids)
         for start in range(0, len(order), self.max_batch):
             batch = order[start : start + self.max_batch]
             most = max(max_new_tokens[i] for i in batch)
-            settings = self.runtime_settings({"max_new_tokens": most, "min_new_tokens": 0, "stop": self.stop})
+            asked = {"max_new_tokens": most, "min_new_tokens": 0, "stop": self.stop, **(RETRY_SETTINGS if retry else {})}
+            settings = self.runtime_settings(asked)
             streamed = IncrementalText(self.tokenizer, stream) if stream is not None and len(prompts) == 1 else None
             generated = self.run_ids([ids[i] for i in batch], settings, streamed)
             if streamed is not None:
                 streamed.end()
             for index, new in zip(batch, generated):
                 # Greedy decoding: the first tokens are those a call with this prompt's own bound gives.
-                text = self.tokenizer.decode(new[: max_new_tokens[index]], skip_special_tokens=True)
+                bound = max_new_tokens[index]
+                text = self.tokenizer.decode(new[:bound], skip_special_tokens=True)
+                ended = len(new) < bound or reached_stop(text, self.stop)
                 # Whitespace the answer starts with ("TL;DR:" then a new line) does not end it.
-                answers[index] = _THINKING.sub("", self._until_stop(text.lstrip())).strip()
+                answer = _THINKING.sub("", self._until_stop(text.lstrip())).strip()
+                answers[index] = (answer, not ended or loops(answer))
         return answers
 
     def _until_stop(self, text: str) -> str:
@@ -134,6 +148,13 @@ class ChatModel(NeuralModel):
         for stop in self.stop:
             text = text.split(stop, 1)[0]
         return text
+
+
+def reached_stop(text: str, stops) -> bool:
+    """Whether an answer so far holds a stop string (whitespace it starts with does not count):
+    where a runtime that checks as it decodes ends that answer."""
+    text = text.lstrip()
+    return any(stop in text for stop in stops)
 
 
 class ChatSummarizer(ModelBacked, Summarizer):
@@ -172,22 +193,46 @@ class ChatTranslator(ModelBacked, Translator):
         """`starts`: the indexes where paragraphs begin (a group never spans two)."""
         tokens = {s: self.model.count_tokens(s) for s in dict.fromkeys(sentences)}
         groups = self._groups(sentences, set(starts), tokens)
-        answers = self.model.complete(
+        answers = self.model.answers(
             [self._prompt(group, source, target) for group in groups], [self._bound(group, tokens) for group in groups]
         )
         translations: list[str | None] = []
-        for group, answer in zip(groups, answers):
-            translations.extend(self._lines(answer, len(group)) or [None] * len(group))
-        alone = [i for i, t in enumerate(translations) if t is None]
-        if alone:
-            lone = [[sentences[i]] for i in alone]
-            prompts = [self._prompt(one, source, target) for one in lone]
-            redone = self.model.complete(prompts, [self._bound(one, tokens) for one in lone])
-            for index, answer in zip(alone, redone):
-                lines = self._lines(answer, 1)
-                translations[index] = lines[0] if lines else " ".join(answer.split())
+        runaway: list[int] = []
+        for group, (answer, ran_away) in zip(groups, answers):
+            if ran_away and len(group) == 1:  # alone already: what remains is the retry
+                runaway.append(len(translations))
+            lines = None if ran_away else self._lines(answer, len(group))
+            translations.extend(lines or [None] * len(group))
+        alone = [i for i, t in enumerate(translations) if t is None and i not in runaway]
+        for index, (text, ran_away) in zip(alone, self._alone([sentences[i] for i in alone], source, target, tokens)):
+            translations[index] = text
+            if ran_away:
+                runaway.append(index)
+        still: set[int] = set()
+        retried = self._alone([sentences[i] for i in runaway], source, target, tokens, retry=True)
+        for index, (text, ran_away) in zip(runaway, retried):
+            translations[index] = text
+            if ran_away:
+                still.add(index)
         redone = set(alone)
-        return Translated(translations, realigned=[i in redone for i in range(len(sentences))])
+        return Translated(
+            translations, [i in still for i in range(len(sentences))], [i in redone for i in range(len(sentences))]
+        )
+
+    def _alone(
+        self, sentences: list[str], source: str, target: str, tokens: dict[str, int], retry: bool = False
+    ) -> list[tuple[str, bool]]:
+        """Each sentence translated by itself: its text and whether it ran away."""
+        if not sentences:
+            return []
+        lone = [[sentence] for sentence in sentences]
+        prompts = [self._prompt(one, source, target) for one in lone]
+        redone = self.model.answers(prompts, [self._bound(one, tokens) for one in lone], retry=retry)
+        translated = []
+        for answer, ran_away in redone:
+            lines = self._lines(answer, 1)
+            translated.append((lines[0] if lines else " ".join(answer.split()), ran_away))
+        return translated
 
     def _groups(self, sentences: list[str], starts: set[int], tokens: dict[str, int]) -> list[list[str]]:
         """Consecutive sentences of one paragraph, GROUP_SENTENCES at most (one for a completion

@@ -1,5 +1,6 @@
 """Chat models on CTranslate2's Generator: conversions through `models convert` (int8 on CPU,
-float16 on CUDA), every core on each call, the prompt fed at once (include_prompt_in_result off)."""
+float16 on CUDA), every core on each call, the prompt fed at once (include_prompt_in_result off);
+each answer ends at the card's stop strings, checked on its text at every step (a callback)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 from summarize.catalog.cards import ModelCard
 from summarize.engines import cpu
-from summarize.engines.chat import ChatModel
+from summarize.engines.chat import ChatModel, reached_stop
 from summarize.engines.ctranslate2 import import_ctranslate2
 from summarize.engines.runtime import FromConversion, IncrementalText, saved_generation
 
@@ -35,16 +36,31 @@ class CT2Chat(FromConversion, ChatModel):
             "min_length": settings.get("min_new_tokens", 0),
             "sampling_topk": 1,
             "end_token": self.end_ids,
+            "no_repeat_ngram_size": settings.get("no_repeat_ngram_size", 0),
+            "stop": tuple(settings.get("stop", ())),
         }
 
     def run_ids(self, inputs: list[list[int]], settings: dict, stream: IncrementalText | None = None) -> list[list[int]]:
         prompts = [self.tokenizer.convert_ids_to_tokens(ids) for ids in inputs]
+        settings = dict(settings)
+        stops = settings.pop("stop", ())
         if stream is not None and len(prompts) == 1:
             ids = []
             for step in self.generator.generate_tokens(prompts[0], **settings):
-                if step.token_id not in self.end_ids:
-                    ids.append(step.token_id)
-                    stream.add([step.token_id])
+                if step.token_id in self.end_ids:
+                    break
+                ids.append(step.token_id)
+                stream.add([step.token_id])
+                if stops and reached_stop(self.tokenizer.decode(ids, skip_special_tokens=True), stops):
+                    break
             return [ids]
-        results = self.generator.generate_batch(prompts, beam_size=1, include_prompt_in_result=False, **settings)
+        generated: list[list[int]] = [[] for _ in prompts]
+
+        def stopped(step) -> bool:
+            generated[step.batch_id].append(step.token_id)
+            return reached_stop(self.tokenizer.decode(generated[step.batch_id], skip_special_tokens=True), stops)
+
+        results = self.generator.generate_batch(
+            prompts, beam_size=1, include_prompt_in_result=False, callback=stopped if stops else None, **settings
+        )
         return [result.sequences_ids[0] for result in results]

@@ -1,5 +1,6 @@
 """Chat models on transformers: AutoModelForCausalLM (safetensors only, no remote code), greedy,
-prompts padded on the left."""
+prompts padded on the left; each answer ends at the card's stop strings (checked on its text as it
+grows: transformers' own StopStringCriteria takes 5 to 10 s to index Gemma's 262,144 tokens)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import json
 
 from summarize.catalog.cards import ModelCard
 from summarize.catalog.hub import resolve_weights
-from summarize.engines.chat import ChatModel
+from summarize.engines.chat import ChatModel, reached_stop
 from summarize.engines.huggingface import OnTransformers, pick_dtype, prepared_torch, said_as_unavailable
 from summarize.engines.runtime import IncrementalText, pick_device
 
@@ -40,19 +41,28 @@ class TransformersChat(OnTransformers, ChatModel):
             "do_sample": False,
             "num_beams": 1,
             "pad_token_id": self.tokenizer.pad_token_id,
+            "stop": tuple(settings.get("stop", ())),
+            **({"no_repeat_ngram_size": settings["no_repeat_ngram_size"]} if settings.get("no_repeat_ngram_size") else {}),
         }
 
     def run_ids(self, inputs: list[list[int]], settings: dict, stream: IncrementalText | None = None) -> list[list[int]]:
+        from transformers import StoppingCriteriaList
+
         padded = self.tokenizer.pad({"input_ids": inputs}, padding=True, return_tensors="pt")
+        settings = dict(settings)
+        stops = settings.pop("stop", ())
+        prompt_length = padded["input_ids"].shape[1]
         with self._torch.inference_mode():
             output = self.model.generate(
                 **{k: v.to(self.device) for k, v in padded.items()},
                 **settings,
+                stopping_criteria=StoppingCriteriaList([_StopStrings(self.tokenizer, stops, prompt_length)]) if stops else None,
                 streamer=_Streamer(stream) if stream is not None else None,
             )
-        new = output[:, padded["input_ids"].shape[1] :].tolist()
-        eos = set(_end_ids(self.model.generation_config))
-        return [_until_end(ids, eos) for ids in new]
+        new = output[:, prompt_length:].tolist()
+        # An answer that ended is padded to the longest (with the end token, or the pad token).
+        ends = set(_end_ids(self.model.generation_config)) | {self.tokenizer.pad_token_id}
+        return [_until_end(ids, ends) for ids in new]
 
 
 def _end_ids(generation_config) -> list[int]:
@@ -66,6 +76,19 @@ def _until_end(ids: list[int], eos: set[int]) -> list[int]:
         if token in eos:
             return ids[:position]
     return ids
+
+
+class _StopStrings:
+    """transformers' stopping-criteria protocol: per answer, whether its text holds a stop string."""
+
+    def __init__(self, tokenizer, stops: tuple[str, ...], prompt_length: int):
+        self.tokenizer, self.stops, self.prompt_length = tokenizer, stops, prompt_length
+
+    def __call__(self, input_ids, scores, **kwargs):
+        import torch
+
+        texts = self.tokenizer.batch_decode(input_ids[:, self.prompt_length :], skip_special_tokens=True)
+        return torch.tensor([reached_stop(text, self.stops) for text in texts], device=input_ids.device)
 
 
 class _Streamer:

@@ -21,6 +21,8 @@ from summarize.errors import EngineUnavailableError, ModelUnavailableError, firs
 SLOT_CONTEXT = 4096
 #: Prompts decoded at once (llama.cpp's parallel slots).
 SLOTS = 4
+#: DRY's penalty on a repeating token, large enough to bar it under greedy decoding.
+DRY_MULTIPLIER = 1000.0
 
 
 def import_xllamacpp():
@@ -76,6 +78,7 @@ class LlamaCppModel(ChatModel):
 
     def runtime_settings(self, settings: dict) -> dict:
         forced = settings.get("min_new_tokens", 0) >= settings["max_new_tokens"]  # bench latency's exact lengths
+        no_repeat = settings.get("no_repeat_ngram_size")
         return {
             "n_predict": settings["max_new_tokens"],
             "temperature": 0.0,
@@ -85,9 +88,16 @@ class LlamaCppModel(ChatModel):
             # bench latency's timed calls repeat one prompt, which must be read each time.
             "cache_prompt": not forced,
             "ignore_eos": forced,
-            # Forced lengths are counted in llama.cpp's own ids, which only its log-probabilities
-            # carry (a top-1 softmax per token: a little slower, never faster).
-            **({"logprobs": 1} if forced else {}),
+            # The answer in llama.cpp's own ids, which only its log-probabilities carry: lengths
+            # (forced ones, a bound reached) are counted in them.
+            "logprobs": 1,
+            # llama.cpp bans no n-grams; its DRY penalty, this large, bars a token that would
+            # repeat a run of allowed_length tokens from the answer.
+            **(
+                {"dry_multiplier": DRY_MULTIPLIER, "dry_allowed_length": no_repeat - 1, "dry_penalty_last_n": settings["max_new_tokens"]}
+                if no_repeat
+                else {}
+            ),
         }
 
     def run_ids(self, inputs: list[list[int]], settings: dict, stream: IncrementalText | None = None) -> list[list[int]]:
@@ -96,7 +106,7 @@ class LlamaCppModel(ChatModel):
             answers = [(self._streamed(inputs[0], settings, stream), None)]
         else:
             answers = list(self.pool.map(lambda ids: self._answer({**settings, "prompt": ids}), inputs))
-        # The ids llama.cpp generated where it said them (forced lengths), else the text's own.
+        # The ids llama.cpp generated where it said them (not while streaming), else the text's own.
         return [
             tokens if tokens is not None else self.tokenizer(text, add_special_tokens=False).input_ids for text, tokens in answers
         ]
