@@ -106,8 +106,10 @@ def main() -> None:
     for worker in workers.values():
         worker.stdin.close()
         worker.wait()
-    print(f"Gemma 3 270M Q4_K_M, {PROMPT_TOKENS}-token prompt, {NEW_TOKENS} new tokens, {args.threads} threads, "
-          f"{args.runs} interleaved gated runs (medians, ranges)\n")
+    print(
+        f"Gemma 3 270M Q4_K_M, {PROMPT_TOKENS}-token prompt, {NEW_TOKENS} new tokens, {args.threads} threads, "
+        f"{args.runs} interleaved gated runs (medians, ranges)\n"
+    )
     print("| binding | prefill tokens/s | decode ms/token | prefill s (range) | decode call s (range) |")
     print("|---|---|---|---|---|")
     for name, by_length in times.items():

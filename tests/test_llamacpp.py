@@ -94,9 +94,10 @@ ENGLISH_ARTICLE = (
 
 
 @pytest.mark.slow
-def test_the_dequantised_gguf_summarises_on_transformers_and_ctranslate2(with_gemma):
+def test_the_dequantised_gguf_summarises_on_transformers_and_ctranslate2(with_gemma, monkeypatch):
     """The same weights through transformers' GGUF loader (a safetensors folder), and that folder
-    converted for CTranslate2: both summarise, as completion models (no chat template)."""
+    converted for CTranslate2: both summarise, as completion models (no chat template); `auto`
+    takes that conversion for the card where the class's row measured CTranslate2 faster."""
     dequantised = CliRunner().invoke(cli, ["models", "convert", "gemma-3-270m", "--runtime", "transformers", "-q"])
     assert dequantised.exit_code == 0, dequantised.output
     folder = Path(dequantised.stdout.strip())
@@ -110,6 +111,17 @@ def test_the_dequantised_gguf_summarises_on_transformers_and_ctranslate2(with_ge
         data = json.loads(result.stdout)
         assert data["summary"].strip() and _english(data["summary"]), data["summary"]
         assert data["metadata"]["summarizer"]["engine"] == engine
+    from summarize.engines import cpu
+
+    measured = cpu.fastest_runtime
+    for fastest in ("llamacpp", "ctranslate2"):
+        row = {"gguf-summarization": fastest}
+        monkeypatch.setattr(cpu, "fastest_runtime", lambda shape, row=row: row.get(shape) or measured(shape))
+        args = ["article", "--text", ENGLISH_ARTICLE, "--summarizer", "gemma-3-270m", "--format", "json"]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        described = json.loads(result.stdout)["metadata"]["summarizer"]
+        assert (described["engine"], described["alias"]) == (fastest, "gemma-3-270m")
 
 
 @pytest.mark.slow
@@ -202,3 +214,30 @@ def test_models_remove_deletes_the_assembled_file(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["models", "remove", "gemma-3-270m", "--yes"])
     assert result.exit_code == 0, result.output
     assert not assembled.exists() and "removed 1" in result.output
+
+
+@pytest.mark.slow
+def test_transformers_on_the_dequantised_weights_agrees_with_llamacpp_on_first_tokens(with_gemma):
+    """Greedy translations of the example article's sentences: the first four tokens of most
+    answers are the same on llama.cpp (Q4_K_M) and transformers (the same weights dequantised to
+    float32); not all, as quantisation moves close logits."""
+    from summarize.catalog.cards import card_for_folder, load_cards
+    from summarize.catalog.gguf import dequantized_folder, read_info
+    from summarize.catalog.hub import gguf_file
+    from summarize.engines.registry import engine_class
+    from summarize.text.segment import split_sentences
+
+    card = load_cards()["gemma-3-270m"]
+    folder = dequantized_folder(read_info(gguf_file(card, allow_download=False)), card.alias, reuse=True)
+    paragraphs = EXAMPLE.read_text(encoding="utf-8").split("\n\n")[1:]
+    sentences = [s for p in paragraphs for s in split_sentences(p, "es")][:16]
+    first_tokens = []
+    for engine, model_card in (("llamacpp", card), ("transformers", card_for_folder(folder, "translation"))):
+        translator = engine_class("translation", engine, chat=True).from_card(model_card, device="cpu")
+        prompts = [translator._prompt([s], "es", "en") for s in sentences]
+        answers = translator.model.complete(prompts, [40] * len(prompts))
+        tokenizer = translator.model.tokenizer
+        first_tokens.append([tokenizer(a, add_special_tokens=False).input_ids[:4] for a in answers])
+    agreement = sum(a == b for a, b in zip(*first_tokens)) / len(sentences)
+    print(f"first-4-token agreement, llamacpp Q4_K_M against transformers float32: {agreement:.0%} of {len(sentences)}")
+    assert agreement >= 0.6, first_tokens

@@ -261,14 +261,32 @@ def _file_key(info: GGUFInfo) -> str:
     return hashlib.sha1(f"{info.path}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:16]
 
 
+def dequantized_path(info: GGUFInfo, name: str) -> Path:
+    """Where `dequantized_folder` puts the GGUF's dequantised weights (made or not)."""
+    from summarize.catalog.home import summarize_home
+
+    return summarize_home() / "transformers" / f"{name}@{_file_key(info)}-float32"
+
+
+def converted_dequantized(card, runtime: str, device: str) -> Path | None:
+    """A conversion for `runtime` of a GGUF card's dequantised weights, made before (`models
+    convert`); nothing is made or fetched."""
+    from summarize.catalog.cards import card_for_folder
+    from summarize.catalog.conversions import find_converted
+
+    path = find_file(card)
+    folder = dequantized_path(read_info(path), card.alias) if path is not None else None
+    if folder is None or not (folder / "config.json").is_file():
+        return None
+    return find_converted(card_for_folder(folder, card.task), device, runtime)
+
+
 def dequantized_folder(info: GGUFInfo, name: str, force: bool = False, reuse: bool = False) -> Path:
     """The GGUF's weights dequantised by transformers' GGUF loader into a float32 safetensors
     model folder with its tokenizer (`models convert FILE.gguf --runtime transformers`): the same
     weights for transformers, and through it for the runtimes that convert safetensors. `reuse`:
     one made before is taken as it is."""
-    from summarize.catalog.home import summarize_home
-
-    folder = summarize_home() / "transformers" / f"{name}@{_file_key(info)}-float32"
+    folder = dequantized_path(info, name)
     if (folder / "config.json").is_file() and reuse:
         return folder
     if (folder / "config.json").is_file() and not force:

@@ -9,7 +9,7 @@ import click
 
 from summarize.catalog.cards import ModelCard, load_cards, lookup
 from summarize.cli.common import notify
-from summarize.engines.table import ENGINES, runtimes
+from summarize.engines.table import ENGINES, TASKS, runtimes
 from summarize.errors import UnknownModelError
 from summarize.output import echo
 
@@ -119,12 +119,18 @@ def show(alias: str) -> None:
         ranked = [r for r in auto_runtimes(card.task, card.chat) if ENGINES[r].runs(card)]
         direct = next(name for name, row in ENGINES.items() if row.runs(card) and not row.converted)
         shape = "chat models" if card.chat else card.task
-        echo(
-            f"  auto here: {' then '.join(ranked)} conversions first "
-            f"(measured fastest for {shape} on {cpu.current().name} CPUs), else {direct}"
-            if ranked
-            else f"  auto here: {direct} (the runtime of {card.weight_format} files)"
-        )
+        if card.weight_format == "gguf":
+            faster = [(task, cpu.fastest_runtime(f"gguf-{task}")) for task in TASKS]
+            converted = [(task, runtime) for task, runtime in faster if runtime != direct]
+            others = "".join(f"; {task} on {runtime} where its dequantised weights are converted" for task, runtime in converted)
+            echo(f"  auto here: {direct}{others} (measured on {cpu.current().name} CPUs)")
+        else:
+            echo(
+                f"  auto here: {' then '.join(ranked)} conversions first "
+                f"(measured fastest for {shape} on {cpu.current().name} CPUs), else {direct}"
+                if ranked
+                else f"  auto here: {direct} (the runtime of {card.weight_format} files)"
+            )
     if card.generation:
         echo("  generation: " + ", ".join(f"{k}={v}" for k, v in card.generation.items()))
     if card.chat:

@@ -117,6 +117,8 @@ def load(
                 f"'{card.local_path}' is a {card.converted_for} conversion; engine '{engine}' cannot run it"
             )
         engine = card.converted_for
+    elif engine == "auto" and card.weight_format == "gguf":
+        card, engine = _gguf_engine(card, task, device)
     elif engine == "auto":
         engine = _neural_engine(card, task, device)
     elif not ENGINES[engine].neural:
@@ -145,6 +147,22 @@ def _neural_engine(card: ModelCard, task: str, device: str) -> str:
     runs = [r for r in auto_runtimes(task, card.chat) if resolved in ENGINES[r].devices and ENGINES[r].runs(card)]
     found = next((r for r in runs if find_converted(card, resolved, r) is not None), None)
     return found or next(name for name, row in ENGINES.items() if row.runs(card) and not row.converted)
+
+
+def _gguf_engine(card: ModelCard, task: str, device: str) -> tuple[ModelCard, str]:
+    """A GGUF model on llamacpp, or on the runtime measured faster for the task's shape on this
+    class of CPU (engines/cpu.py) where its dequantised weights were converted for it: the card
+    then names that conversion, and keeps its prompts."""
+    from summarize.catalog.gguf import converted_dequantized
+    from summarize.engines.cpu import fastest_runtime
+    from summarize.engines.runtime import pick_device
+
+    fastest = fastest_runtime(f"gguf-{task}")
+    if fastest != "llamacpp" and pick_device(device) == "cpu":
+        folder = converted_dequantized(card, fastest, "cpu")
+        if folder is not None:
+            return dataclasses.replace(card, gguf=None, local_path=folder, converted_for=fastest, engines=(fastest,)), fastest
+    return card, "llamacpp"
 
 
 def _fallback_serves(task: str, source: str, target: str | None) -> bool:

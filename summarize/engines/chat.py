@@ -115,9 +115,7 @@ class ChatModel(NeuralModel):
         """The answer to each prompt, in order; prompts of like length batched together."""
         return [text for text, _ in self.answers(prompts, max_new_tokens, stream)]
 
-    def answers(
-        self, prompts: list[str], max_new_tokens: list[int], stream=None, retry: bool = False
-    ) -> list[tuple[str, bool]]:
+    def answers(self, prompts: list[str], max_new_tokens: list[int], stream=None, retry: bool = False) -> list[tuple[str, bool]]:
         """Each prompt's answer and whether it ran away (to its bound without ending, or in a
         loop); `retry` decodes without repeated 3-grams (RETRY_SETTINGS)."""
         ids = [self.prompt_ids(p) for p in prompts]
@@ -215,9 +213,7 @@ class ChatTranslator(ModelBacked, Translator):
             if ran_away:
                 still.add(index)
         redone = set(alone)
-        return Translated(
-            translations, [i in still for i in range(len(sentences))], [i in redone for i in range(len(sentences))]
-        )
+        return Translated(translations, [i in still for i in range(len(sentences))], [i in redone for i in range(len(sentences))])
 
     def _alone(
         self, sentences: list[str], source: str, target: str, tokens: dict[str, int], retry: bool = False

@@ -29,8 +29,8 @@ class CpuClass:
     #: OpenVINO encoder: "bf16" (float32 weights, bfloat16 compute), "int8" (the NNCF-quantised
     #: graph: int8 weights and activations) or "f32".
     encoder: str
-    #: Per task (and "chat" for chat models), the runtime `auto` takes first when conversions for
-    #: several exist.
+    #: Per task (and "chat" for chat models, "gguf-TASK" for GGUF models), the runtime `auto`
+    #: takes first when conversions for several exist.
     fastest: tuple[tuple[str, str], ...]
 
 
@@ -38,6 +38,19 @@ class CpuClass:
 # per token against transformers' 112 on the avx512_bf16 class (benchmarks/llm_decode_profile.py,
 # benchmarks/results/figures.md); the other classes were not measured and take the same row.
 CHAT = ("chat", "ctranslate2")
+
+# GGUF models, per job shape ("gguf-TASK"): llamacpp on the file as it is, or the CTranslate2 int8
+# conversion of its dequantised weights where one was made. Real Gemma 3 270M weights, 2 threads;
+# a shape's time from prefill tokens/s and decode ms/token: summaries a 1,024-token prompt and a
+# 64-token answer, translation a 60-token prompt (the example pairs) and a 30-token answer.
+# avx2 (benchmarks/llm_speed.py --model gemma): llamacpp 241 tokens/s and 43.4 ms/token,
+# CTranslate2 445 and 80.8: summaries 7.0 s against 7.5 s, translation 1.6 s against 2.6 s.
+GGUF_AVX2 = (("gguf-summarization", "llamacpp"), ("gguf-translation", "llamacpp"))
+# avx512_bf16 (an 835-token prompt, three calls each on a machine not fully quiet): llamacpp
+# 200-420 tokens/s and 18.2 ms/token, CTranslate2 980-1,840 and 42-46: at the middles, summaries
+# 4.5 s against 3.5 s on CTranslate2, translation 0.7 s against 1.4 s. The amx and avx512_vnni
+# classes were not measured and take this row.
+GGUF_AVX512 = (("gguf-summarization", "ctranslate2"), ("gguf-translation", "llamacpp"))
 
 # Best class first. Figures (benchmarks/results/figures.md, "CPU classes"; 2 cores, medians of
 # interleaved gated calls): summaries are one long input (DistilBART 1,024 tokens, beam 4),
@@ -52,7 +65,7 @@ CLASSES = (
         None,
         None,
         "bf16",
-        (("summarization", "openvino"), ("translation", "ctranslate2"), CHAT),
+        (("summarization", "openvino"), ("translation", "ctranslate2"), CHAT, *GGUF_AVX512),
     ),
     # AVX-512 with bfloat16 instructions but no AMX: OpenVINO's bfloat16 encoder is slower than
     # float32 here (2.60 s against 1.57 s), the int8 one 0.65 s. DistilBART 2.21 s on openvino
@@ -63,7 +76,7 @@ CLASSES = (
         "AVX512_CORE_BF16",
         "AVX512",
         "int8",
-        (("summarization", "openvino"), ("translation", "ctranslate2"), CHAT),
+        (("summarization", "openvino"), ("translation", "ctranslate2"), CHAT, *GGUF_AVX512),
     ),
     # AVX-512 VNNI (measured with the cap): the int8 encoder 0.57 s against float32 1.70 s;
     # DistilBART 1.98 s on openvino against 3.73 s; opus-mt 1.28 s on ctranslate2 against 3.08 s.
@@ -73,12 +86,19 @@ CLASSES = (
         "AVX512_CORE_VNNI",
         "AVX512",
         "int8",
-        (("summarization", "openvino"), ("translation", "ctranslate2"), CHAT),
+        (("summarization", "openvino"), ("translation", "ctranslate2"), CHAT, *GGUF_AVX512),
     ),
     # AVX2 only: OpenVINO cannot be measured here (its int8-weight layers find no kernel under an
     # AVX2 cap on an AVX-512 machine), so both tasks take CTranslate2, measured with its AVX2
     # kernels; an OpenVINO conversion still runs when forced (float32 encoder: int8 is no faster).
-    CpuClass("avx2", ("avx2",), "AVX2", "AVX2", "f32", (("summarization", "ctranslate2"), ("translation", "ctranslate2"), CHAT)),
+    CpuClass(
+        "avx2",
+        ("avx2",),
+        "AVX2",
+        "AVX2",
+        "f32",
+        (("summarization", "ctranslate2"), ("translation", "ctranslate2"), CHAT, *GGUF_AVX2),
+    ),
 )
 BY_NAME = {row.name: row for row in CLASSES}
 
@@ -136,7 +156,7 @@ def cap_runtimes() -> CpuClass:
 
 
 def fastest_runtime(task: str) -> str:
-    """The runtime measured fastest for `task` (or "chat") on this class of CPU."""
+    """The runtime measured fastest for `task` (or "chat", "gguf-TASK") on this class of CPU."""
     return dict(current().fastest)[task]
 
 

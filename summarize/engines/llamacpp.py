@@ -2,7 +2,7 @@
 this process, with parallel slots and continuous batching, so that the prompts of one call (and
 the documents of a batch) are decoded together and a prompt prefix they share (a completion
 model's example pairs) is reused from a slot's cache. Greedy; an answer ends at the card's stop
-strings. The binding and its figures: pyproject.toml's `gguf` extra."""
+strings (checked on its streamed pieces). The binding and its figures: pyproject.toml's `gguf` extra."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from summarize.catalog.cards import ModelCard
 from summarize.engines import cpu
-from summarize.engines.chat import ChatModel
+from summarize.engines.chat import ChatModel, reached_stop
 from summarize.engines.runtime import IncrementalText
 from summarize.errors import EngineUnavailableError, ModelUnavailableError, first_line
 
@@ -83,7 +83,7 @@ class LlamaCppModel(ChatModel):
             "n_predict": settings["max_new_tokens"],
             "temperature": 0.0,
             "top_k": 1,
-            "stop": list(settings.get("stop", ())),
+            "stop": tuple(settings.get("stop", ())),
             # A slot keeps a prompt's cache for the next one sharing its start (the example pairs);
             # bench latency's timed calls repeat one prompt, which must be read each time.
             "cache_prompt": not forced,
@@ -93,50 +93,43 @@ class LlamaCppModel(ChatModel):
             "logprobs": 1,
             # llama.cpp bans no n-grams; its DRY penalty, this large, bars a token that would
             # repeat a run of allowed_length tokens from the answer.
-            **(
-                {"dry_multiplier": DRY_MULTIPLIER, "dry_allowed_length": no_repeat - 1, "dry_penalty_last_n": settings["max_new_tokens"]}
-                if no_repeat
-                else {}
-            ),
+            **({"dry_multiplier": DRY_MULTIPLIER, "dry_allowed_length": no_repeat - 1} if no_repeat else {}),
+            **({"dry_penalty_last_n": settings["max_new_tokens"]} if no_repeat else {}),
         }
 
     def run_ids(self, inputs: list[list[int]], settings: dict, stream: IncrementalText | None = None) -> list[list[int]]:
-        """The prompts in parallel slots; each answer's text as ids of this tokenizer."""
-        if stream is not None and len(inputs) == 1:
-            answers = [(self._streamed(inputs[0], settings, stream), None)]
-        else:
-            answers = list(self.pool.map(lambda ids: self._answer({**settings, "prompt": ids}), inputs))
-        # The ids llama.cpp generated where it said them (not while streaming), else the text's own.
-        return [
-            tokens if tokens is not None else self.tokenizer(text, add_special_tokens=False).input_ids for text, tokens in answers
-        ]
+        """The prompts in parallel slots; each answer in llama.cpp's own ids."""
+        streamed = stream if len(inputs) == 1 else None
+        return list(self.pool.map(lambda ids: self._answer(ids, settings, streamed), inputs))
 
-    def _answer(self, request: dict) -> tuple[str, list[int] | None]:
-        response = self.server.handle_completions(request)
-        if "choices" not in response:
-            raise EngineUnavailableError(f"llama.cpp failed: {_message(response)}")
-        choice = response["choices"][0]
-        said = (choice.get("logprobs") or {}).get("content")
-        return choice["text"], [step["id"] for step in said] if said else None
-
-    def _streamed(self, ids: list[int], settings: dict, stream: IncrementalText) -> str:
-        pieces: list[str] = []
+    def _answer(self, ids: list[int], settings: dict, stream: IncrementalText | None) -> list[int]:
+        """One prompt's answer, streamed from its slot: its ids (from llama.cpp's log-probabilities)
+        until the piece that reaches a stop string, checked here as on every runtime (llama.cpp's
+        own stop would end an answer at the whitespace it starts with)."""
+        request = {**settings, "prompt": ids, "stream": True}
+        stops = request.pop("stop")
+        new: list[int] = []
+        text: list[str] = []
         errors: list[dict] = []
 
         def received(chunk: dict) -> bool:
+            """Takes one streamed piece; True ends the answer."""
             if "choices" not in chunk:
                 errors.append(chunk)
-                return False
-            text = chunk["choices"][0].get("text") or ""
-            if text:
-                pieces.append(text)
-                stream.say(text)
-            return False
+                return True
+            choice = chunk["choices"][0]
+            new.extend(step["id"] for step in (choice.get("logprobs") or {}).get("content") or ())
+            piece = choice.get("text") or ""
+            if piece:
+                text.append(piece)
+                if stream is not None:
+                    stream.say(piece)
+            return bool(stops) and reached_stop("".join(text), stops)
 
-        self.server.handle_completions({**settings, "prompt": ids, "stream": True}, received)
+        self.server.handle_completions(request, received)
         if errors:
             raise EngineUnavailableError(f"llama.cpp failed: {_message(errors[0])}")
-        return "".join(pieces)
+        return new
 
 
 def _message(response: dict) -> str:
