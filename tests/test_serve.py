@@ -353,3 +353,71 @@ def test_serve_on_a_busy_port_says_so_in_one_line_before_loading_anything():
         result = CliRunner().invoke(cli, ["serve", "--port", str(taken.getsockname()[1])])
     assert result.exit_code == 1 and "cannot listen on 127.0.0.1:" in result.output
     assert "Traceback" not in result.output and "engines loaded" not in result.output
+
+
+ACCENTED = "El niño comió una manzana en el jardín."
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (f"q={ACCENTED}&source=es&target=en".encode(), "application/x-www-form-urlencoded"),
+        (f"q={ACCENTED}&source=es&target=en".encode("latin-1"), "application/x-www-form-urlencoded; charset=ISO-8859-1"),
+        (b"q=El+ni%C3%B1o+comi%C3%B3+una+manzana+en+el+jard%C3%ADn.&source=es&target=en", "application/x-www-form-urlencoded"),
+    ],
+    ids=["raw-utf-8", "latin-1-declared", "percent-encoded"],
+)
+def test_a_form_body_keeps_its_accents_raw_declared_or_percent_encoded(body, content_type):
+    """curl's `-d q=niño` sends the UTF-8 bytes unencoded; a declared charset is honoured."""
+    expected = Pipeline(to="en", source="es").translate(ACCENTED)["paragraphs"][0]
+    with client() as http:
+        answer = http.post("/translate", content=body, headers={"content-type": content_type})
+        detected = http.post("/detect", content=f"q={ACCENTED}".encode(), headers={"content-type": content_type.split(";")[0]})
+    assert answer.status_code == 200 and answer.json()["translatedText"] == expected, answer.text
+    assert "Ã" not in expected and detected.json()[0]["language"] == "es"
+
+
+def test_a_form_body_that_is_not_its_charset_is_one_line_400():
+    with client() as http:
+        answer = http.post(
+            "/translate", content=b"q=ni\xf1o&source=es&target=en", headers={"content-type": "application/x-www-form-urlencoded"}
+        )
+    assert answer.status_code == 400 and "not valid utf-8" in one_line_error(answer)
+
+
+@pytest.mark.skipif(not __import__("shutil").which("curl"), reason="needs curl")
+def test_the_documented_curl_form_example_gives_the_accented_text_back():
+    import subprocess
+
+    with running(Settings()) as url:
+        done = subprocess.run(
+            ["curl", "-s", f"{url}/translate", "-d", f"q={ACCENTED}", "-d", "source=es", "-d", "target=en"],
+            capture_output=True,
+            check=True,
+        )
+    expected = Pipeline(to="en", source="es").translate(ACCENTED)["paragraphs"][0]
+    assert json.loads(done.stdout.decode("utf-8"))["translatedText"] == expected
+
+
+def test_cors_headers_on_every_answer_and_preflights_answered_as_libretranslate():
+    preflight = {
+        "origin": "https://cms.example",
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type",
+    }
+    with client() as http:
+        asked = http.options("/translate", headers=preflight)
+        answered = http.get("/languages", headers={"origin": "https://cms.example"})
+        refused = http.post("/translate", json={"q": "x"}, headers={"origin": "https://cms.example"})
+    assert asked.status_code == 200 and asked.headers["access-control-allow-origin"] == "*"
+    assert (
+        "POST" in asked.headers["access-control-allow-methods"]
+        and "content-type" in asked.headers["access-control-allow-headers"].lower()
+    )
+    assert answered.headers["access-control-allow-origin"] == "*"
+    assert refused.status_code == 400 and refused.headers["access-control-allow-origin"] == "*"
+    with client(cors_origins=("https://cms.example",)) as http:
+        mine = http.get("/languages", headers={"origin": "https://cms.example"})
+        other = http.get("/languages", headers={"origin": "https://elsewhere.example"})
+    assert mine.headers["access-control-allow-origin"] == "https://cms.example"
+    assert "access-control-allow-origin" not in other.headers

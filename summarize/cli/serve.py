@@ -63,6 +63,12 @@ SERVICE_JOB_OPTIONS = ("target", "engine", "device", "translator", "summarizer",
 )
 @click.option("--allow-private-urls", is_flag=True, help="Let /summarize fetch loopback and private-network URLs.")
 @click.option(
+    "--cors-origins",
+    default="*",
+    show_default=True,
+    help="Origins whose web pages may call the service, comma-separated ('*': any, as LibreTranslate; '': none).",
+)
+@click.option(
     "--max-connections",
     type=click.IntRange(min=1),
     default=256,
@@ -84,6 +90,7 @@ def serve(host: str, port: int, workers: int, max_connections: int, **chosen) ->
     from summarize.core.options import Options
 
     job = Options(**{name: chosen.pop(name) for name in SERVICE_JOB_OPTIONS})
+    chosen["cors_origins"] = tuple(origin.strip() for origin in chosen["cors_origins"].split(",") if origin.strip())
     settings = Settings(job=job, **chosen)
     _check_free(host, port)
     server = {"host": host, "port": port, "log_level": "info", "access_log": False, "limit_concurrency": max_connections}

@@ -1,5 +1,6 @@
 """The FastAPI app: the routers, the engines loaded at start, the request size limit, metrics
-per request, and every error as one line in `{"error": ...}` (never a traceback)."""
+per request, CORS (as LibreTranslate sends it), and every error as one line in `{"error": ...}`
+(never a traceback)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
@@ -50,6 +52,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_exception_handler(Exception, _fault)
     app.add_middleware(Measured, metrics=service.metrics)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    if settings.cors_origins:
+        # Outermost: every answer carries the headers, a refused body's too, and preflights are answered.
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["*"], allow_headers=["*"])
     return app
 
 

@@ -54,12 +54,40 @@ async def parameters(request: Request) -> dict:
         if not isinstance(data, dict):
             raise Refused(400, "Invalid request: the JSON body must be an object")
         found.update(data)
-    elif body:
+    elif kind == "multipart/form-data":
         form = await request.form()
         for name in form:
-            values = form.getlist(name)
-            found[name] = values if len(values) > 1 else values[0]
+            _add(found, name, form.getlist(name))
+    elif body:
+        for name, values in _url_encoded(body, request.headers.get("content-type", "")).items():
+            _add(found, name, values)
     return found
+
+
+def _add(found: dict, name: str, values: list) -> None:
+    found[name] = values if len(values) > 1 else values[0]
+
+
+def _url_encoded(body: bytes, content_type: str) -> dict[str, list[str]]:
+    """A URL-encoded form in its charset (UTF-8 unless the content type names another), as
+    LibreTranslate (and curl's `-d q=niño`, which sends the bytes unencoded) has it: Starlette's
+    own parser reads the unencoded bytes as Latin-1."""
+    from email.message import Message
+    from urllib.parse import parse_qs
+
+    header = Message()
+    header["content-type"] = content_type or "application/x-www-form-urlencoded"
+    charset = header.get_param("charset") or "utf-8"
+    try:
+        text = body.decode(str(charset))
+    except LookupError:
+        raise Refused(400, f"Invalid request: unknown charset {charset!r}") from None
+    except UnicodeDecodeError:
+        raise Refused(400, f"Invalid request: the form body is not valid {charset}") from None
+    try:
+        return parse_qs(text, keep_blank_values=True, encoding=str(charset), errors="strict")
+    except UnicodeDecodeError:
+        raise Refused(400, f"Invalid request: a percent-encoded form value is not valid {charset}") from None
 
 
 def _required(params: dict, name: str) -> str | list:

@@ -31,6 +31,8 @@ class Settings:
     requests_per_minute: int = 0
     #: Let /summarize fetch URLs on loopback and private networks.
     allow_private_urls: bool = False
+    #: Origins whose pages may call the service (CORS): "*" every one, as LibreTranslate; none: off.
+    cors_origins: tuple[str, ...] = ("*",)
 
     def options(self, target: str, **request) -> Options:
         """The jobs' options for one request: its own languages, length and order."""
@@ -42,4 +44,4 @@ class Settings:
     @classmethod
     def from_environment(cls) -> Settings:
         given = json.loads(os.environ.get(ENVIRONMENT, "{}"))
-        return cls(**{**given, "job": Options(**given.get("job", {}))})
+        return cls(**{**given, "job": Options(**given.get("job", {})), "cors_origins": tuple(given.get("cors_origins", ("*",)))})
