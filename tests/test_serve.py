@@ -62,21 +62,22 @@ def test_translate_takes_form_and_json_lists_and_reports_the_detected_language()
     assert form["translatedText"] == body["translatedText"][0] == fixed["translatedText"]
     assert body["translatedText"][1] == Pipeline(to="en", source="es").translate("Hola mundo.")["paragraphs"][0]
     assert form["detectedLanguage"]["language"] == "es" and form["detectedLanguage"]["confidence"] > 90
-    # A short text: its most likely language, as LibreTranslate does, with the low confidence said.
-    assert body["detectedLanguage"][1]["language"] == "es" and body["detectedLanguage"][1]["confidence"] < 50
+    # A short text: its most likely served language, as LibreTranslate does, with its confidence said.
+    assert body["detectedLanguage"][1]["language"] == "es" and 0 < body["detectedLanguage"][1]["confidence"] < 100
     assert "detectedLanguage" not in fixed
 
 
 def test_alternatives_and_frontend_settings_answer_as_libretranslate_does(tmp_path):
     keys = tmp_path / "keys.txt"
     keys.write_text("alpha\n")
-    with client(api_keys_file=str(keys), max_request_bytes=5000) as http:
+    with client(api_keys_file=str(keys), char_limit=5000) as http:
         answer = http.post(
             "/translate", json={"q": ["Hola.", "Adiós."], "source": "es", "target": "en", "alternatives": 3, "api_key": "alpha"}
         ).json()
         settings = http.get("/frontend/settings").json()
     assert answer["alternatives"] == [[], []] and len(answer["translatedText"]) == 2
-    assert settings["keyRequired"] is True and settings["charLimit"] == 5000
+    assert settings["keyRequired"] is settings["apiKeys"] is True and settings["charLimit"] == 5000
+    assert settings["frontendTimeout"] == 500
     assert settings["language"]["target"] == {"code": "en", "name": "English"}
 
 
@@ -153,8 +154,9 @@ def test_api_keys_are_required_and_rate_limited_per_key(tmp_path):
         first, second, third = ask(api_key="alpha"), ask(api_key="alpha"), ask(api_key="alpha")
         other_key = ask(api_key="beta")
         summary = http.post("/summarize", json={"text": SPANISH, "api_key": "beta"})
-    assert missing.status_code == wrong.status_code == 403
-    assert one_line_error(wrong) == "Invalid API key"
+    # LibreTranslate's answers: 400 for a missing key, 403 for a wrong one.
+    assert missing.status_code == 400 and one_line_error(missing) == "Please contact the server operator to get an API key"
+    assert wrong.status_code == 403 and one_line_error(wrong) == "Invalid API key"
     assert first.status_code == second.status_code == 200
     assert third.status_code == 429 and "more than 2 requests per minute" in one_line_error(third)
     assert other_key.status_code == 200 and summary.status_code == 200
@@ -421,3 +423,64 @@ def test_cors_headers_on_every_answer_and_preflights_answered_as_libretranslate(
         other = http.get("/languages", headers={"origin": "https://elsewhere.example"})
     assert mine.headers["access-control-allow-origin"] == "https://cms.example"
     assert "access-control-allow-origin" not in other.headers
+
+
+def test_auto_detects_among_the_languages_served_into_the_target():
+    """LibreTranslate detects among the languages it serves: a short text is not read as the
+    target it is sent to; a text plainly in a language nothing serves is 400 naming it, in the
+    API's words; a text with no letters comes back as it is; /detect ranks served codes only."""
+    with client() as http:
+        hello = http.post("/translate", json={"q": "Hello", "source": "auto", "target": "es"}).json()
+        french = http.post(
+            "/translate", json={"q": "Bonjour à tous, comment allez-vous aujourd'hui ?", "source": "auto", "target": "en"}
+        )
+        emoji = http.post("/translate", json={"q": "😀 👍", "source": "auto", "target": "en"}).json()
+        ranked = http.post("/detect", data={"q": "Bonjour à tous, comment allez-vous aujourd'hui ?"}).json()
+        served = {entry["code"] for entry in http.get("/languages").json()}
+    assert hello["detectedLanguage"]["language"] == "en"
+    assert hello["translatedText"] == Pipeline(to="es", source="en").translate("Hello")["paragraphs"][0]
+    message = one_line_error(french)
+    assert french.status_code == 400 and "French ('fr')" in message and "--from" not in message and "give source" in message
+    assert emoji == {"translatedText": "😀 👍", "detectedLanguage": {"confidence": 0.0, "language": "en"}}
+    assert ranked and {entry["language"] for entry in ranked} <= served
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "error"),
+    [
+        ({"q": "Hola", "target": "en"}, 400, "Invalid request: missing source parameter"),
+        ({"q": "Hola", "source": "es"}, 400, "Invalid request: missing target parameter"),
+        ({"q": "Hola", "source": "es", "target": "zz"}, 400, "zz is not supported"),
+        ({"q": "Hola", "source": "xx", "target": "en"}, 400, "xx is not supported"),
+        ({"q": "Hola", "source": "pt-BR", "target": "en"}, 400, "pt is not supported"),
+        ({"q": "Hola", "source": ["es"], "target": "en"}, 400, "Invalid request: source must be a string"),
+        (
+            {"q": "Hola", "source": "es", "target": "en", "alternatives": "abc"},
+            400,
+            "Invalid request: alternatives parameter is not a number",
+        ),
+        ({"q": "Hola", "source": "es", "target": "en", "format": "pdf"}, 400, "pdf format is not supported"),
+        ({"q": "x" * 11, "source": "es", "target": "en"}, 400, "Invalid request: request (11) exceeds text limit (10)"),
+        (
+            {"q": ["Hola", "Adiós", "Sí"], "source": "es", "target": "en"},
+            400,
+            "Invalid request: request (3) exceeds text limit (2)",
+        ),
+        ({"q": "Hola", "source": "ES", "target": "EN"}, 200, None),
+    ],
+)
+def test_libretranslates_parameters_and_limits_answer_as_it_does(body, status, error):
+    with client(char_limit=10, batch_limit=2) as http:
+        answer = http.post("/translate", json=body)
+    assert answer.status_code == status, answer.text
+    if error is not None:
+        assert one_line_error(answer) == error
+    else:
+        assert answer.json()["translatedText"] == "Hello"
+
+
+def test_the_spec_is_served_where_libretranslate_serves_it():
+    with client() as http:
+        spec, posted = http.get("/spec"), http.post("/spec")
+    assert spec.status_code == 200 and "/translate" in spec.json()["paths"]
+    assert posted.status_code == 405

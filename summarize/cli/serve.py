@@ -63,6 +63,20 @@ SERVICE_JOB_OPTIONS = ("target", "engine", "device", "translator", "summarizer",
 )
 @click.option("--allow-private-urls", is_flag=True, help="Let /summarize fetch loopback and private-network URLs.")
 @click.option(
+    "--char-limit",
+    type=click.IntRange(min=-1),
+    default=-1,
+    show_default=True,
+    help="Characters per text on /translate; longer get 400, as LibreTranslate's. -1: no limit.",
+)
+@click.option(
+    "--batch-limit",
+    type=click.IntRange(min=-1),
+    default=-1,
+    show_default=True,
+    help="Texts per q list on /translate; more get 400, as LibreTranslate's. -1: no limit.",
+)
+@click.option(
     "--cors-origins",
     default="*",
     show_default=True,

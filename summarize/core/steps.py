@@ -92,10 +92,11 @@ class Languages:
         }
 
 
-def detect_languages(doc: Document, requested: str, target: str) -> Languages:
+def detect_languages(doc: Document, requested: str, target: str, served: tuple[str, ...] | None = None) -> Languages:
     """`--from` for every paragraph, or detection of the document and of each paragraph among the
-    languages served here (the target needs no translation, so it is served too)."""
-    languages = tuple(sorted({*supported_languages(), target}))
+    languages served (by default every card's and Apertium pair's; the target needs no
+    translation, so it is served too)."""
+    languages = tuple(sorted({*(served or supported_languages()), target}))
     if requested != "auto":
         if requested not in languages:
             raise LanguageError(f"language '{requested}' is not supported; {languages_here(target)}")

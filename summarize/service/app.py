@@ -69,7 +69,17 @@ def _error(status: int, message: str) -> JSONResponse:
 
 def _summarize_error(request: Request, error: SummarizeError) -> JSONResponse:
     status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
-    return JSONResponse({"error": str(error), "exit_code": error.exit_code}, status_code=status)
+    return JSONResponse({"error": in_api_terms(str(error)), "exit_code": error.exit_code}, status_code=status)
+
+
+#: The command line's words in the shared errors, as a caller of the API says them.
+API_TERMS = (("pass --from LANG", "give source"), ("--from LANG", "source"), ("--to LANG", "target"))
+
+
+def in_api_terms(message: str) -> str:
+    for command_line, api in API_TERMS:
+        message = message.replace(command_line, api)
+    return message
 
 
 def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:

@@ -45,8 +45,10 @@ class Gate:
         """Raise Refused (400, 403 or 429) unless this request may go on."""
         if api_key is not None and not isinstance(api_key, str):
             raise Refused(400, "Invalid request: api_key must be a string")
+        if self.keys is not None and not api_key:
+            raise Refused(400, "Please contact the server operator to get an API key")  # LibreTranslate's words
         if self.keys is not None and api_key not in self.keys:
-            raise Refused(403, "Invalid API key" if api_key else "An API key is required (api_key)")
+            raise Refused(403, "Invalid API key")
         if self.per_minute <= 0:
             return
         caller = api_key if self.keys is not None else client

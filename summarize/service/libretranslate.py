@@ -15,6 +15,8 @@ from summarize.text.langdetect import language_name
 from summarize.text.readers import document_from_text
 
 router = APIRouter(tags=["LibreTranslate"])
+#: How long LibreTranslate's page waits after a keystroke before it translates (its default).
+FRONTEND_TIMEOUT_MS = 500
 
 
 def _documented_body(properties: dict, required: list[str]) -> dict:
@@ -28,12 +30,13 @@ _TEXT = {"type": "string"}
 _TRANSLATE_BODY = _documented_body(
     {
         "q": {"anyOf": [_TEXT, {"type": "array", "items": _TEXT}]},
-        "source": {**_TEXT, "default": "auto"},
+        "source": {**_TEXT, "description": "a code, or auto to detect it"},
         "target": _TEXT,
         "format": {"type": "string", "enum": ["text", "html"], "default": "text"},
         "api_key": _TEXT,
+        "alternatives": {"type": "integer", "default": 0},
     },
-    ["q", "target"],
+    ["q", "source", "target"],
 )
 _DETECT_BODY = _documented_body({"q": _TEXT, "api_key": _TEXT}, ["q"])
 
@@ -112,15 +115,47 @@ def _texts(params: dict) -> tuple[list[str], bool]:
     return texts, isinstance(q, list)
 
 
+#: The other names LibreTranslate takes for codes (its `language.aliases`, in lower case), as
+#: the codes they mean here.
+CODE_ALIASES = {"pb": "pt", "pt-br": "pt", "zh-hans": "zh", "zt": "zh-hant"}
+
+
+def _code(params: dict, name: str) -> str:
+    """A language code as LibreTranslate reads it: required, any case, its aliases taken."""
+    value = _required(params, name)
+    if not isinstance(value, str):
+        raise Refused(400, f"Invalid request: {name} must be a string")
+    code = value.strip().lower()
+    return CODE_ALIASES.get(code, code)
+
+
+def _alternatives(params: dict) -> int:
+    try:
+        return max(0, int(params.get("alternatives") or 0))
+    except (TypeError, ValueError):
+        raise Refused(400, "Invalid request: alternatives parameter is not a number") from None
+
+
+def _check_limits(settings, texts: list[str], many: bool) -> None:
+    """LibreTranslate's --batch-limit (texts in one `q` list) and --char-limit (characters per text)."""
+    if many and settings.batch_limit != -1 and len(texts) > settings.batch_limit:
+        raise Refused(400, f"Invalid request: request ({len(texts)}) exceeds text limit ({settings.batch_limit})")
+    longest = max((len(text) for text in texts), default=0)
+    if settings.char_limit != -1 and longest > settings.char_limit:
+        raise Refused(400, f"Invalid request: request ({longest}) exceeds text limit ({settings.char_limit})")
+
+
 @router.post("/translate", openapi_extra=_TRANSLATE_BODY, summary="Translate text (LibreTranslate)")
 async def translate(request: Request):
     service = request.app.state.service
     params = await admitted(request)
     texts, many = _texts(params)
-    source, target = params.get("source") or "auto", _required(params, "target")
+    source, target = _code(params, "source"), _code(params, "target")
+    alternatives = _alternatives(params)
+    _check_limits(service.settings, texts, many)
     fmt = params.get("format") or "text"
     if fmt not in ("text", "html"):
-        raise Refused(400, f"Invalid request: format must be text or html, not {fmt!r}")
+        raise Refused(400, f"{fmt} format is not supported")
     _check_languages(service, source, target)
     every = asyncio.gather(*(_translate_one(service, text, source, target, fmt) for text in texts))
     answers = await service.within_timeout(every)
@@ -129,20 +164,21 @@ async def translate(request: Request):
     if source == "auto":
         detected = [a[1] for a in answers]
         response["detectedLanguage"] = detected if many else detected[0]
-    if str(params.get("alternatives") or "0").strip() not in ("", "0"):
+    if alternatives:
         # Asked for alternative translations: none are made here (one greedy or beam answer).
         response["alternatives"] = [[] for _ in texts] if many else []
     return response
 
 
 async def _translate_one(service, text: str, source: str, target: str, fmt: str) -> tuple[str, dict]:
-    """One `q`: its translation and the language it was read in."""
+    """One `q`: its translation and the language it was read in. A text with no letters (emoji,
+    numbers) comes back as it is, as LibreTranslate gives it."""
     pieces, wanted = markup.text_nodes(text) if fmt == "html" else ([text], [0] if text.strip() else [])
     plain = [markup.plain(pieces[i]) if fmt == "html" else pieces[i] for i in wanted]
-    if not plain:
+    if not any(character.isalpha() for piece in plain for character in piece):
         return text, {"confidence": 0.0, "language": source if source != "auto" else target}
     if source == "auto":
-        detected = await asyncio.to_thread(_detected, "\n\n".join(plain), target)
+        detected = await asyncio.to_thread(_detected, "\n\n".join(plain), target, (*service.sources_into(target), target))
         source = detected["language"]
     else:
         detected = {"confidence": 100.0, "language": source}
@@ -152,41 +188,52 @@ async def _translate_one(service, text: str, source: str, target: str, fmt: str)
     return (markup.rebuilt(pieces, wanted, translations) if fmt == "html" else translations[0]), detected
 
 
-def _detected(text: str, target: str) -> dict:
-    """LibreTranslate's `detectedLanguage`: the language and the confidence, in percent. As
-    LibreTranslate does, a short text's most likely language is taken even when unsure (its
-    confidence says so); a language nothing here serves is still refused."""
-    from summarize.core.steps import detect_languages, supported_languages
-    from summarize.text.langdetect import UnsureLanguage, ranked_languages
+def _detected(text: str, target: str, served: tuple[str, ...]) -> dict:
+    """LibreTranslate's `detectedLanguage`, among the languages `served` into the target: the
+    language and the confidence, in percent. As LibreTranslate does, a short text's most likely
+    language is taken even when unsure (its confidence says so); a text plainly in a language
+    nothing here translates into the target is refused, naming it. An unsure answer is not the
+    target: a text sent to be translated into Spanish is read as Spanish only when that is sure."""
+    from summarize.core.steps import detect_languages
+    from summarize.text.langdetect import SHORT_TEXT_CHARS, UnsureLanguage, ranked_languages
 
     try:
-        languages = detect_languages(document_from_text(text, "q"), "auto", target)
+        languages = detect_languages(document_from_text(text, "q"), "auto", target, served)
         language, confidence = languages.source, languages.confidence or 1.0
+        unsure = bool(languages.notes) or len(text.strip()) < SHORT_TEXT_CHARS
     except UnsureLanguage:
-        best = ranked_languages(text, tuple(sorted({*supported_languages(), target})), top=1)[0]
+        language, confidence, unsure = target, 0.0, True
+    if unsure and (language == target or confidence == 0.0):
+        ranked = ranked_languages(text, tuple(sorted(served)), top=len(served))
+        best = next((d for d in ranked if d.language != target), ranked[0])
         language, confidence = best.language, best.confidence
     return {"confidence": round(confidence * 100, 1), "language": language}
 
 
 def _check_languages(service, source: str, target: str) -> None:
+    """LibreTranslate's answers: a code served nowhere here, and a pair not served."""
     served = service.pairs
-    targets = {t for _, t in served}
-    if target not in targets:
-        raise LanguageError(f"{target} is not supported as a target language here; served: {', '.join(sorted(targets))}")
+    codes = {code for pair in served for code in pair}
+    for code in (source, target):
+        if code not in codes and not (code == source == "auto"):
+            raise LanguageError(f"{code} is not supported")
     if source != "auto" and (source, target) not in served and source != target:
-        raise LanguageError(f"{source} is not supported as a source language for {target} here")
+        raise LanguageError(
+            f"{language_name(target)} ({target}) is not available as a target language from {language_name(source)} ({source})"
+        )
 
 
 @router.post("/detect", openapi_extra=_DETECT_BODY, summary="Detect the language of a text (LibreTranslate)")
 async def detect(request: Request):
-    from summarize.core.steps import supported_languages
+    """The most likely of the languages served here, as LibreTranslate ranks among its own."""
     from summarize.text.langdetect import ranked_languages
 
     texts, _ = _texts(await admitted(request))
     text = "\n".join(texts)
     if not text.strip():
         raise InputError("Invalid request: q is blank")
-    ranked = await asyncio.to_thread(ranked_languages, text, supported_languages())
+    served = tuple(sorted({code for pair in request.app.state.service.pairs for code in pair}))
+    ranked = await asyncio.to_thread(ranked_languages, text, served)
     return [{"confidence": round(d.confidence * 100, 1), "language": d.language} for d in ranked]
 
 
@@ -201,7 +248,9 @@ async def languages(request: Request):
 async def frontend_settings(request: Request):
     settings = request.app.state.service.settings
     return {
-        "charLimit": settings.max_request_bytes,
+        "charLimit": settings.char_limit,
+        "frontendTimeout": FRONTEND_TIMEOUT_MS,
+        "apiKeys": settings.api_keys_file is not None,
         "keyRequired": settings.api_keys_file is not None,
         "suggestions": False,
         "filesTranslation": False,
@@ -211,3 +260,8 @@ async def frontend_settings(request: Request):
             "target": {"code": settings.job.target, "name": language_name(settings.job.target)},
         },
     }
+
+
+@router.get("/spec", summary="The OpenAPI document, where LibreTranslate serves its spec")
+async def spec(request: Request):
+    return request.app.openapi()

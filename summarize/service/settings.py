@@ -31,6 +31,9 @@ class Settings:
     requests_per_minute: int = 0
     #: Let /summarize fetch URLs on loopback and private networks.
     allow_private_urls: bool = False
+    #: LibreTranslate's limits: characters per text, texts per `q` list (-1: none).
+    char_limit: int = -1
+    batch_limit: int = -1
     #: Origins whose pages may call the service (CORS): "*" every one, as LibreTranslate; none: off.
     cors_origins: tuple[str, ...] = ("*",)
 
