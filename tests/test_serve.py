@@ -484,3 +484,11 @@ def test_the_spec_is_served_where_libretranslate_serves_it():
         spec, posted = http.get("/spec"), http.post("/spec")
     assert spec.status_code == 200 and "/translate" in spec.json()["paths"]
     assert posted.status_code == 405
+
+
+def test_line_breaks_and_surrounding_spaces_come_back_as_sent():
+    text = "  Hola mundo.\nAdiós.\n\n\tGracias.  "
+    lines = Pipeline(to="en", source="es").translate("Hola mundo.\n\nAdiós.\n\nGracias.")["paragraphs"]
+    with client() as http:
+        answer = http.post("/translate", json={"q": text, "source": "es", "target": "en"}).json()
+    assert answer["translatedText"] == f"  {lines[0]}\n{lines[1]}\n\n\t{lines[2]}  "

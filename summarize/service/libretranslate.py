@@ -5,12 +5,14 @@ editor plug-ins and scripts work unchanged: form or JSON bodies, `q` a string or
 from __future__ import annotations
 
 import asyncio
+import re
 
 from fastapi import APIRouter, Request
 
 from summarize.errors import InputError, LanguageError
 from summarize.service import markup
 from summarize.service.guard import Refused
+from summarize.text.document import Document
 from summarize.text.langdetect import language_name
 from summarize.text.readers import document_from_text
 
@@ -182,10 +184,25 @@ async def _translate_one(service, text: str, source: str, target: str, fmt: str)
         source = detected["language"]
     else:
         detected = {"confidence": 100.0, "language": source}
-    jobs = [service.run("translate", document_from_text(t, "q"), target, source=source) for t in plain]
-    results = await asyncio.gather(*jobs)
-    translations = ["\n\n".join(r["paragraphs"]) for r in results]
+    translations = await asyncio.gather(*(_keeping_layout(service, t, target, source) for t in plain))
     return (markup.rebuilt(pieces, wanted, translations) if fmt == "html" else translations[0]), detected
+
+
+#: What a text's lines are kept apart by, as sent: the breaks (with the spaces around them) and
+#: the spaces it starts and ends with.
+_LAYOUT = re.compile(r"(\s*\n\s*|^\s+|\s+$)")
+
+
+async def _keeping_layout(service, text: str, target: str, source: str) -> str:
+    """`text` translated a line at a time (each a paragraph of one document), its line breaks
+    and the spaces around them kept as sent, as LibreTranslate keeps them."""
+    parts = _LAYOUT.split(text)
+    lines = [index for index, part in enumerate(parts) if part.strip()]
+    document = Document(tuple(" ".join(parts[index].split()) for index in lines), "q")
+    result = await service.run("translate", document, target, source=source)
+    for index, translated in zip(lines, result["paragraphs"], strict=True):
+        parts[index] = translated
+    return "".join(parts)
 
 
 def _detected(text: str, target: str, served: tuple[str, ...]) -> dict:

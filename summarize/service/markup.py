@@ -30,11 +30,9 @@ def plain(piece: str) -> str:
 
 
 def rebuilt(pieces: list[str], wanted: list[int], translations: list[str]) -> str:
-    """`pieces` with each wanted text piece replaced by its translation, escaped, its surrounding
-    whitespace kept."""
+    """`pieces` with each wanted text piece replaced by its translation (which keeps the piece's
+    own line breaks and surrounding whitespace), escaped."""
     pieces = list(pieces)
     for index, translation in zip(wanted, translations):
-        piece = pieces[index]
-        lead, trail = piece[: len(piece) - len(piece.lstrip())], piece[len(piece.rstrip()) :]
-        pieces[index] = lead + html.escape(translation, quote=False) + trail
+        pieces[index] = html.escape(translation, quote=False)
     return "".join(pieces)
