@@ -492,3 +492,41 @@ def test_line_breaks_and_surrounding_spaces_come_back_as_sent():
     with client() as http:
         answer = http.post("/translate", json={"q": text, "source": "es", "target": "en"}).json()
     assert answer["translatedText"] == f"  {lines[0]}\n{lines[1]}\n\n\t{lines[2]}  "
+
+
+def test_suggestions_are_kept_in_their_file_when_on_and_refused_when_off(tmp_path):
+    import sqlite3
+
+    store = tmp_path / "suggestions.db"
+    asked = {"q": "Hola mundo.", "s": "Hello, world.", "source": "es", "target": "en"}
+    with client() as http:
+        off = http.post("/suggest", data=asked)
+    with client(suggestions_file=str(store)) as http:
+        kept = http.post("/suggest", data=asked)
+        missing = http.post("/suggest", data={**asked, "s": ""})
+        settings = http.get("/frontend/settings").json()
+    assert off.status_code == 403 and one_line_error(off) == "Suggestions are disabled on this server."
+    assert kept.json() == {"success": True} and settings["suggestions"] is True
+    assert missing.status_code == 400 and one_line_error(missing) == "Invalid request: missing s parameter"
+    with sqlite3.connect(store) as db:
+        rows = db.execute("SELECT q, s, source, target, received FROM suggestions").fetchall()
+    assert [row[:4] for row in rows] == [("Hola mundo.", "Hello, world.", "es", "en")] and rows[0][4] > 0
+
+
+def test_deep_translator_and_libretranslate_aio_clients_work_unchanged(tmp_path):
+    from deep_translator import LibreTranslator
+    from libretranslate_aio import LibreTranslate
+
+    expected = "\n\n".join(Pipeline(to="en", source="es").translate(SPANISH)["paragraphs"])
+    with running(Settings(suggestions_file=str(tmp_path / "suggestions.db"))) as url:
+        # deep-translator sends its parameters in the query string, and insists on some key.
+        assert LibreTranslator(source="es", target="en", custom_url=url + "/", api_key="unused").translate(SPANISH) == expected
+        with LibreTranslate(url) as api:
+            assert api.translate(SPANISH, "es", "en").translated_text == expected
+            assert api.translate(SPANISH, "auto", "en").detected_language.language == "es"
+            assert api.detect(SPANISH)[0].language == "es"
+            assert "es" in {language.code for language in api.languages()}
+            settings = api.frontend_settings()
+            assert settings.suggestions is True and settings.frontend_timeout == 500 and settings.char_limit == -1
+            assert api.suggest("Hola.", "Hello.", "es", "en") is True
+            assert api.health() is True

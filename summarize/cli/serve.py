@@ -77,6 +77,13 @@ SERVICE_JOB_OPTIONS = ("target", "engine", "device", "translator", "summarizer",
     help="Texts per q list on /translate; more get 400, as LibreTranslate's. -1: no limit.",
 )
 @click.option(
+    "--suggestions",
+    "suggestions_file",
+    type=click.Path(dir_okay=False, writable=True),
+    default=None,
+    help="SQLite file where /suggest keeps readers' better translations (without it, /suggest is 403).",
+)
+@click.option(
     "--cors-origins",
     default="*",
     show_default=True,

@@ -41,6 +41,9 @@ _TRANSLATE_BODY = _documented_body(
     ["q", "source", "target"],
 )
 _DETECT_BODY = _documented_body({"q": _TEXT, "api_key": _TEXT}, ["q"])
+_SUGGEST_BODY = _documented_body(
+    {"q": _TEXT, "s": _TEXT, "source": _TEXT, "target": _TEXT, "api_key": _TEXT}, ["q", "s", "source", "target"]
+)
 
 
 async def parameters(request: Request) -> dict:
@@ -269,7 +272,7 @@ async def frontend_settings(request: Request):
         "frontendTimeout": FRONTEND_TIMEOUT_MS,
         "apiKeys": settings.api_keys_file is not None,
         "keyRequired": settings.api_keys_file is not None,
-        "suggestions": False,
+        "suggestions": settings.suggestions_file is not None,
         "filesTranslation": False,
         "supportedFilesFormat": [],
         "language": {
@@ -282,3 +285,20 @@ async def frontend_settings(request: Request):
 @router.get("/spec", summary="The OpenAPI document, where LibreTranslate serves its spec")
 async def spec(request: Request):
     return request.app.openapi()
+
+
+@router.post("/suggest", openapi_extra=_SUGGEST_BODY, summary="Suggest a better translation (LibreTranslate)")
+async def suggest(request: Request):
+    """Kept when the service stores suggestions (`--suggestions FILE`), else 403, as LibreTranslate."""
+    from summarize.service import suggestions
+
+    params = await admitted(request)
+    path = request.app.state.service.settings.suggestions_file
+    if path is None:
+        raise Refused(403, "Suggestions are disabled on this server.")
+    text, suggestion = (_required(params, name) for name in ("q", "s"))
+    if not isinstance(text, str) or not isinstance(suggestion, str):
+        raise Refused(400, "Invalid request: q and s must be strings")
+    source, target = _code(params, "source"), _code(params, "target")
+    await asyncio.to_thread(suggestions.add, path, text, suggestion, source, target)
+    return {"success": True}

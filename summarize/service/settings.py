@@ -34,6 +34,8 @@ class Settings:
     #: LibreTranslate's limits: characters per text, texts per `q` list (-1: none).
     char_limit: int = -1
     batch_limit: int = -1
+    #: The SQLite file /suggest stores readers' suggestions in; none: /suggest is 403.
+    suggestions_file: str | None = None
     #: Origins whose pages may call the service (CORS): "*" every one, as LibreTranslate; none: off.
     cors_origins: tuple[str, ...] = ("*",)
 
