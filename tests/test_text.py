@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -125,3 +127,38 @@ def test_long_sentence_splits_at_clauses_first():
 def test_a_single_huge_word_is_split_by_characters():
     pieces = split_long_sentence("x" * 50, 10, len)
     assert all(len(p) <= 10 for p in pieces) and "".join(pieces) == "x" * 50
+
+
+@pytest.mark.parametrize(
+    ("translation", "source_sentence", "languages", "expected"),
+    [
+        ("until 120.000 cubic metres", "hasta 120.000 metros cúbicos", ("es", "en"), "until 120,000 cubic metres"),
+        ("3,5 km and 1.234,56 euros", "3,5 km y 1.234,56 euros", ("es", "en"), "3.5 km and 1,234.56 euros"),
+        ("hasta 120,000 metros y 3.5 km", "until 120,000 metres and 3.5 km", ("en", "es"), "hasta 120.000 metros y 3,5 km"),
+        (
+            "a city of 120 000 people, 3,5 %",
+            "une ville de 120 000 habitants, 3,5 %",
+            ("fr", "en"),
+            "a city of 120,000 people, 3.5 %",
+        ),
+        # Already in the target's convention, not in the source, or not a number with separators: kept.
+        ("until 120,000 cubic metres", "hasta 120.000 metros cúbicos", ("es", "en"), "until 120,000 cubic metres"),
+        ("in 2019, 1.5 and 120.000", "en 2019, 1.5 y 120", ("es", "en"), "in 2019, 1.5 and 120.000"),
+        ("von 120.000", "de 120.000", ("es", "de"), "von 120.000"),
+    ],
+)
+def test_numbers_copied_from_the_source_are_written_in_the_targets_convention(translation, source_sentence, languages, expected):
+    from summarize.text.numbers import in_convention
+
+    assert in_convention(translation, source_sentence, *languages)[0] == expected
+
+
+@pytest.mark.skipif(not __import__("shutil").which("apertium"), reason="needs Apertium")
+def test_the_example_articles_numbers_read_in_english_through_apertium():
+    from summarize.core.pipeline import Pipeline
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "noticia-valencia.es.txt"
+    result = Pipeline(to="en", source="es", engine="apertium").translate(example)
+    text = "\n".join(result["paragraphs"])
+    assert "120,000 cubic metres" in text and "120.000" not in text
+    assert result["metadata"]["counts"]["numbers_in_target_convention"] == 1

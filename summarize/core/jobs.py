@@ -277,6 +277,7 @@ def _translation_counts(work: Work, translation: Translation) -> dict:
         "paragraphs_left_untranslated": translation.untranslated_paragraphs,
         "sentences_hit_length_bound": translation.hit_length_bound,
         "sentences_retranslated_alone": translation.retranslated_alone,
+        "numbers_in_target_convention": translation.numbers_in_target_convention,
     }
 
 

@@ -14,6 +14,7 @@ from summarize.limits import limit
 from summarize.text.chunk import chunk_sentences, cut_at_length, split_long_sentence
 from summarize.text.document import Document
 from summarize.text.langdetect import detect_paragraphs, document_language
+from summarize.text.numbers import in_convention
 from summarize.text.segment import split_sentences
 
 
@@ -131,6 +132,8 @@ class Translation:
     #: Pieces translated again alone to keep them one to one (chat models).
     retranslated_alone: int = 0
     translators: list[Translator] = field(default_factory=list)
+    #: Numbers the translation copied in the source's convention, rewritten in the target's.
+    numbers_in_target_convention: int = 0
 
 
 @dataclass
@@ -214,21 +217,26 @@ def _pieces_of(group: list[Translating], language: str, distinct: bool) -> tuple
 
 
 def _assembled(part: Translating, target: str) -> Translation:
-    """A part's translation from the pieces' translations; what was split, bounded or redone, counted."""
-    out, splits, runaway, alone = [], 0, 0, 0
+    """A part's translation from the pieces' translations, numbers in the target's convention;
+    what was split, bounded, redone or rewritten, counted."""
+    out, splits, runaway, alone, numbers = [], 0, 0, 0, 0
     for index, paragraph in enumerate(part.paragraphs):
         if index not in part.pieces:
             out.append(list(paragraph))
             continue
         sentences = []
-        for group in part.pieces[index]:
-            sentences.append(" ".join(part.translated[piece] for piece in group))
+        for source, group in zip(paragraph, part.pieces[index]):
+            translated = " ".join(part.translated[piece] for piece in group)
+            translated, rewritten = in_convention(translated, source, part.languages[index], target)
+            sentences.append(translated)
+            numbers += rewritten
             splits += len(group) > 1
             runaway += sum(part.flags[piece][0] for piece in group)
             alone += sum(part.flags[piece][1] for piece in group)
         out.append(sentences)
     order = _by_frequency([lang for lang in part.languages if lang in part.used])
-    return Translation(part.paragraphs, out, splits, part.kept, runaway, alone, [part.used[language] for language in order])
+    translators = [part.used[language] for language in order]
+    return Translation(part.paragraphs, out, splits, part.kept, runaway, alone, translators, numbers)
 
 
 def translation_pieces(sentences: list[str], translator: Translator, target: str) -> list[list[str]]:
