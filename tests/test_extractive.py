@@ -60,3 +60,43 @@ def test_a_huge_document_is_ranked_in_chunks_not_one_giant_matrix():
     assert len(summary.chunks_per_level) == 2 and summary.chunks_per_level[-1] == 1
     assert summary.chunks_per_level[0] >= 6000 * 17 // 20_000
     assert set(split_sentences(summary.text, "en")) <= set(sentences)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language", "leans"),
+    [
+        ("In his opinion, the deposits are useful.", "en", True),
+        ("However, the council voted.", "en", True),
+        ("This year the council voted.", "en", False),
+        ("It is expected to rain.", "en", False),
+        ("Sin embargo, el pleno votó.", "es", True),
+        ("Este año el pleno votó.", "es", False),
+        ("Selon lui, les travaux sont utiles.", "fr", True),
+        ("Le maire a parlé.", "fr", False),
+    ],
+)
+def test_openings_that_lean_on_the_sentence_before(sentence, language, leans):
+    from summarize.engines.extractive import leans_on_previous
+
+    assert leans_on_previous(sentence, language) is leans
+
+
+def test_a_leaning_sentence_is_chosen_only_with_the_one_before_it():
+    summarizer = ExtractiveSummarizer(load_cards()["textrank"])
+    sentences = ["The council met.", "The flood plan costs forty million.", "However, the flood plan is late."]
+    summarizer.rank = lambda _: [2, 0, 1]  # the leaning sentence ranked first
+    assert summarizer.chosen(sentences, 1, "en") == [0]
+    assert summarizer.chosen(sentences, 2, "en") == [0, 1]
+    assert summarizer.chosen(sentences, 3, "en") == [0, 1, 2]
+
+
+@pytest.mark.skipif(not __import__("shutil").which("apertium"), reason="needs Apertium")
+def test_the_example_articles_short_summary_does_not_open_on_a_dangling_pronoun():
+    from pathlib import Path
+
+    from summarize.core.pipeline import Pipeline
+    from summarize.engines.extractive import leans_on_previous
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "noticia-valencia.es.txt"
+    summary = Pipeline(to="en", source="es", engine="auto", length="short").article(example)["summary"]
+    assert summary and not leans_on_previous(summary, "en"), summary

@@ -17,6 +17,41 @@ from summarize.limits import limit
 MAX_ITERATIONS = 200
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
+#: Per language, the openings that make a sentence lean on the one before it (a personal pronoun
+#: or possessive whose person is there, a connective that answers it; not demonstratives or "it",
+#: which as determiners and expletives open sentences that stand alone): such a sentence is
+#: chosen only with the sentence before it.
+DEPENDENT_OPENINGS = {
+    "en": "he she they his her their however but moreover furthermore meanwhile therefore thus instead "
+    "nevertheless besides|in his opinion|in her opinion|according to him|according to her|for his part|"
+    "for her part|on the other hand",
+    "es": "él ella ellos ellas su sus esto eso pero además asimismo|sin embargo|en su opinión|según él|según ella|"
+    "por su parte|por tanto|por lo tanto|no obstante|a su juicio|por otro lado",
+    "fr": "il elle ils elles son sa ses leur leurs cela ceci mais cependant toutefois pourtant|de plus|en outre|"
+    "par ailleurs|selon lui|selon elle|pour sa part|à son avis|par conséquent",
+    "de": "er sie sein seine seiner ihr ihre dies jedoch aber außerdem zudem deshalb daher dennoch trotzdem|"
+    "seiner meinung nach|ihrer meinung nach|laut ihm|laut ihr",
+    "it": "lui lei loro egli ella suo sua suoi sue ciò ma però tuttavia inoltre quindi|secondo lui|secondo lei|"
+    "a suo avviso|d'altra parte",
+    "pt": "ele ela eles elas seu sua seus suas isso isto mas porém contudo portanto|no entanto|além disso|"
+    "segundo ele|segundo ela|na opinião dele|na opinião dela|por sua vez",
+}
+
+
+def _openings(spec: str) -> tuple[tuple[str, ...], ...]:
+    """Single words (space-separated, first field) and phrases ('|'-separated), as word tuples."""
+    single, *phrases = spec.split("|")
+    return tuple((word,) for word in single.split()) + tuple(tuple(phrase.split()) for phrase in phrases)
+
+
+_OPENINGS = {language: _openings(spec) for language, spec in DEPENDENT_OPENINGS.items()}
+
+
+def leans_on_previous(sentence: str, language: str) -> bool:
+    """Whether `sentence` opens with a word or phrase that needs the sentence before it."""
+    opening = words(sentence)[:4]
+    return any(tuple(opening[: len(phrase)]) == phrase for phrase in _OPENINGS.get(language, ()))
+
 
 def sentences_to_keep(length: str) -> int:
     """Sentences a summary keeps: a preset (short 1, medium 3, long 5) or a number ("4"); the
@@ -119,6 +154,19 @@ class ExtractiveSummarizer(Summarizer):
     ) -> list[str]:
         summaries = []
         for sentences in passages:
-            chosen = sorted(self.rank(sentences)[: sentences_to_keep(length)])
+            chosen = self.chosen(sentences, sentences_to_keep(length), language)
             summaries.append(" ".join(sentences[i] for i in chosen))
         return summaries
+
+    def chosen(self, sentences: list[str], keep: int, language: str) -> list[int]:
+        """The best `keep` sentences, in document order, a sentence that leans on the one before it
+        only once that one is chosen (it may be, further down the ranking)."""
+        ranked = self.rank(sentences)
+        leaning = {i for i in ranked if i > 0 and leans_on_previous(sentences[i], language)}
+        chosen: list[int] = []
+        while len(chosen) < keep:
+            best = next((i for i in ranked if i not in chosen and (i not in leaning or i - 1 in chosen)), None)
+            if best is None:
+                break
+            chosen.append(best)
+        return sorted(chosen)
