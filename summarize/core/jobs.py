@@ -24,6 +24,7 @@ from summarize.core.steps import (
     translate_together,
 )
 from summarize.errors import SummarizeError
+from summarize.text import factcheck
 from summarize.text.document import Document
 from summarize.text.segment import split_sentences
 
@@ -43,6 +44,8 @@ class Work:
     cut: int = 0
     error: SummarizeError | None = None
     result: dict | None = None
+    #: Numbers of the output its source does not hold, and of the source the translation lost.
+    fact_check: dict = field(default_factory=lambda: {"unsupported": [], "missing": []})
 
     def note(self, *messages: str) -> None:
         for message in messages:
@@ -105,12 +108,48 @@ def _translated(works: list[Work], paragraphs, options: Options, engines: Engine
     with _timed(works, "translate"):
         translations = translate_together(parts, options.target, engines, options.engine != "auto", progress)
     for work, translation in zip(works, translations):
+        if translation is not None:
+            _check_translation(work, translation, options.target)
         if translation is not None and translation.hit_length_bound:
             work.note(
                 f"{translation.hit_length_bound} sentence(s) ran to the translation length bound or looped, "
                 "even when decoded again without repeats; kept as they came (sentences_hit_length_bound)"
             )
     return translations
+
+
+def _check_translation(work: Work, translation: Translation, target: str) -> None:
+    """Each sentence's numbers against its source's, both ways (text/factcheck.py), said."""
+    for language, sources, outputs in zip(work.languages.paragraphs, translation.source, translation.target):
+        for source, output in zip(sources, outputs):
+            found = factcheck.check(output, target, [(source, language)], both_ways=True)
+            work.fact_check["unsupported"] += [
+                {"span": span, "sentence": output, "step": "translation"} for span in found["unsupported"]
+            ]
+            work.fact_check["missing"] += [{"span": span, "sentence": source, "step": "translation"} for span in found["missing"]]
+    _say_fact_check(work)
+
+
+def _check_summary(work: Work, summary: str, target: str, translation: Translation) -> None:
+    """The summary's numbers against the document's and its translation's."""
+    sources = [(paragraph, language) for paragraph, language in zip(work.doc.paragraphs, work.languages.paragraphs)]
+    sources += [(" ".join(paragraph), target) for paragraph in translation.target]
+    found = factcheck.check(summary, target, sources, both_ways=False)
+    work.fact_check["unsupported"] += _findings(found["unsupported"], summary, "summary")
+    _say_fact_check(work)
+
+
+def _findings(spans: list[str], sentence: str, step: str) -> list[dict]:
+    return [{"span": span, "sentence": sentence, "step": step} for span in spans]
+
+
+def _say_fact_check(work: Work) -> None:
+    unsupported, missing = len(work.fact_check["unsupported"]), len(work.fact_check["missing"])
+    if unsupported or missing:
+        work.note(
+            f"fact check: {unsupported} number(s) of the output not in its source, {missing} of the source lost "
+            "in translation (metadata fact_check)"
+        )
 
 
 def _summarizer(works: list[Work], engines: Engines, language: str):
@@ -155,6 +194,7 @@ def _translate(works: list[Work], options: Options, engines: Engines, progress: 
             "metadata": {
                 **_metadata_head(work, options, translation.translators),
                 "counts": _translation_counts(work, translation),
+                "fact_check": work.fact_check,
                 "timings_s": work.timer.steps,
                 "notes": work.notes,
             },
@@ -291,6 +331,7 @@ def _article_result(
     summarizer,
     summary: Summary,
 ) -> None:
+    _check_summary(work, text, options.target, translation)
     work.result = {
         "summary": text,
         "headline": headline,
@@ -305,6 +346,7 @@ def _article_result(
                 "chunks_per_level": summary.chunks_per_level,
                 "summary_model_calls": summary.model_calls,
             },
+            "fact_check": work.fact_check,
             "timings_s": work.timer.steps,
             "notes": work.notes,
         },
