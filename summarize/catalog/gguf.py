@@ -268,19 +268,6 @@ def dequantized_path(info: GGUFInfo, name: str) -> Path:
     return summarize_home() / "transformers" / f"{name}@{_file_key(info)}-float32"
 
 
-def converted_dequantized(card, runtime: str, device: str) -> Path | None:
-    """A conversion for `runtime` of a GGUF card's dequantised weights, made before (`models
-    convert`); nothing is made or fetched."""
-    from summarize.catalog.cards import card_for_folder
-    from summarize.catalog.conversions import find_converted
-
-    path = find_file(card)
-    folder = dequantized_path(read_info(path), card.alias) if path is not None else None
-    if folder is None or not (folder / "config.json").is_file():
-        return None
-    return find_converted(card_for_folder(folder, card.task), device, runtime)
-
-
 def dequantized_folder(info: GGUFInfo, name: str, force: bool = False, reuse: bool = False) -> Path:
     """The GGUF's weights dequantised by transformers' GGUF loader into a float32 safetensors
     model folder with its tokenizer (`models convert FILE.gguf --runtime transformers`): the same

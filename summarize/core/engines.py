@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from pathlib import Path
 
 from summarize.catalog.cards import ModelCard, load_cards, resolve
 from summarize.catalog.hub import local_weights
@@ -153,16 +154,29 @@ def _gguf_engine(card: ModelCard, task: str, device: str) -> tuple[ModelCard, st
     """A GGUF model on llamacpp, or on the runtime measured faster for the task's shape on this
     class of CPU (engines/cpu.py) where its dequantised weights were converted for it: the card
     then names that conversion, and keeps its prompts."""
-    from summarize.catalog.gguf import converted_dequantized
     from summarize.engines.cpu import fastest_runtime
     from summarize.engines.runtime import pick_device
 
     fastest = fastest_runtime(f"gguf-{task}")
     if fastest != "llamacpp" and pick_device(device) == "cpu":
-        folder = converted_dequantized(card, fastest, "cpu")
+        folder = _converted_dequantized(card, fastest)
         if folder is not None:
             return dataclasses.replace(card, gguf=None, local_path=folder, converted_for=fastest, engines=(fastest,)), fastest
     return card, "llamacpp"
+
+
+def _converted_dequantized(card: ModelCard, runtime: str) -> Path | None:
+    """A CPU conversion for `runtime` of a GGUF card's dequantised weights, made before (`models
+    convert`); nothing is made or fetched."""
+    from summarize.catalog.cards import card_for_folder
+    from summarize.catalog.conversions import find_converted
+    from summarize.catalog.gguf import dequantized_path, find_file, read_info
+
+    path = find_file(card)
+    folder = dequantized_path(read_info(path), card.alias) if path is not None else None
+    if folder is None or not (folder / "config.json").is_file():
+        return None
+    return find_converted(card_for_folder(folder, card.task), "cpu", runtime)
 
 
 def _fallback_serves(task: str, source: str, target: str | None) -> bool:
