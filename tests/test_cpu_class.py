@@ -75,6 +75,7 @@ def test_the_encoder_follows_the_class(tmp_path):
     assert encoder_for(tmp_path, "float32", "int8") == (ENCODER, "f32")
 
 
+@pytest.mark.slow  # an OpenVINO int8 conversion of its own, 14 s on 2 cores
 def test_an_int8_openvino_conversion_carries_the_int8_encoder(tiny_models, vnni_cpu):
     from summarize.catalog.cards import card_for_folder
     from summarize.catalog.conversions import convert, read_metadata

@@ -27,7 +27,8 @@ def _counting_generate_ids(model, calls: list):
     model.generate_ids = recorded
 
 
-@pytest.mark.parametrize("engine", ["transformers", "ctranslate2", "openvino"])
+# OpenVINO's conversion of its own takes 12 s on 2 cores: slow.
+@pytest.mark.parametrize("engine", ["transformers", "ctranslate2", pytest.param("openvino", marks=pytest.mark.slow)])
 def test_each_batch_is_bounded_by_its_longest_source(tiny_models, engine):
     card = dataclasses.replace(card_for_folder(tiny_models["marian"], "translation"), max_length_factor=0.25, max_length_offset=1)
     translator = engine_class("translation", engine).from_card(card, device="cpu")

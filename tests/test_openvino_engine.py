@@ -92,6 +92,7 @@ def test_ctranslate2_quantizations_are_refused_for_openvino(tiny_models):
         convert(card_for_folder(tiny_models["bart"], "summarization"), "float16", runtime="openvino")
 
 
+@pytest.mark.slow  # an OpenVINO conversion of its own, 12 s on 2 cores
 def test_auto_prefers_the_openvino_conversion_for_summaries(tiny_models, tmp_path, vnni_cpu):
     card = card_for_folder(tiny_models["bart"], "summarization")
     assert find_converted(card, "cpu", "openvino") is None
@@ -126,7 +127,8 @@ def test_cli_converts_for_openvino_and_refuses_a_second_time(tiny_models):
     assert second.exit_code != 0 and "--force" in second.output
 
 
-@pytest.mark.parametrize("engine", ["ctranslate2", "openvino"])
+# OpenVINO's conversion of its own takes 12 s on 2 cores: slow.
+@pytest.mark.parametrize("engine", ["ctranslate2", pytest.param("openvino", marks=pytest.mark.slow)])
 def test_a_forced_converted_engine_translates_and_converts_on_first_use(tiny_models, tmp_path, engine):
     path = tmp_path / "es.txt"
     path.write_text(" ".join(SPANISH[:3]), encoding="utf-8")
