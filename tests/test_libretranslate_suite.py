@@ -31,20 +31,19 @@ pytestmark = pytest.mark.skipif(not shutil.which("apertium"), reason="the servic
 
 
 @pytest.fixture(scope="module")
-def their_tests(tmp_path_factory, pytestconfig) -> Path:
-    """Their test files beside our adapter as conftest.py; the wheel kept in pytest's cache."""
-    cache = pytestconfig.cache.mkdir("libretranslate-wheel")
-    if not list(cache.glob("*.whl")):
-        fetched = subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--no-deps", WHEEL, "-d", str(cache), "-q"],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        if fetched.returncode != 0:
-            pytest.skip(f"{WHEEL} could not be fetched from PyPI: {fetched.stderr.strip().splitlines()[-1:]}")
+def their_tests(tmp_path_factory) -> Path:
+    """Their test files beside our adapter as conftest.py (pip's own cache keeps the wheel)."""
+    wheels = tmp_path_factory.mktemp("libretranslate-wheel")
+    fetched = subprocess.run(
+        [sys.executable, "-m", "pip", "download", "--no-deps", WHEEL, "-d", str(wheels), "-q"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if fetched.returncode != 0 or not list(wheels.glob("*.whl")):
+        pytest.skip(f"{WHEEL} could not be fetched from PyPI: {fetched.stderr.strip().splitlines()[-1:]}")
     folder = tmp_path_factory.mktemp("libretranslate-tests")
-    with zipfile.ZipFile(next(cache.glob("*.whl"))) as wheel:
+    with zipfile.ZipFile(next(wheels.glob("*.whl"))) as wheel:
         for name in wheel.namelist():
             if name.startswith(TESTS) and Path(name).name.startswith("test_") and name.endswith(".py"):
                 (folder / Path(name).name).write_bytes(wheel.read(name))
