@@ -411,10 +411,28 @@ def test_concurrent_runs_writing_one_output_never_tear_it(tmp_path):
     assert [p.name for p in folder.iterdir()] == ["out.txt"]  # no temporary file left behind
 
 
+def _wait_until_reading_stdin(pid: int, patience_s: float = 60.0) -> None:
+    """Until the process's main thread is blocked reading its stdin (imports done, on a fresh
+    clone's first run too, which compiles every module), read from /proc/PID/syscall."""
+    deadline = time.monotonic() + patience_s
+    while time.monotonic() < deadline:
+        try:
+            call = Path(f"/proc/{pid}/syscall").read_text().split()
+        except PermissionError:  # a kernel that hides it: the imports' time on a loaded machine
+            time.sleep(5)
+            return
+        except OSError:
+            call = []
+        if call[:2] == ["0", "0x0"]:  # read(0, ...)
+            return
+        time.sleep(0.05)
+    pytest.fail(f"process {pid} never blocked reading its stdin within {patience_s:.0f} s")
+
+
 def test_ctrl_c_exits_130_with_one_line_and_writes_nothing(tmp_path):
     target = tmp_path / "out.txt"
     run = _summarize("article", "-", "-o", str(target), stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-    time.sleep(3)  # imported and waiting for the end of stdin
+    _wait_until_reading_stdin(run.pid)
     run.send_signal(signal.SIGINT)
     _, stderr = run.communicate(timeout=60)
     assert run.returncode == 130, stderr
