@@ -431,7 +431,17 @@ def _wait_until_reading_stdin(pid: int, patience_s: float = 60.0) -> None:
 
 def test_ctrl_c_exits_130_with_one_line_and_writes_nothing(tmp_path):
     target = tmp_path / "out.txt"
-    run = _summarize("article", "-", "-o", str(target), stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    # A terminal's Ctrl-C: SIGINT at its default even where the tests run with it ignored (a
+    # shell's background job), which a child would inherit and rightly keep ignoring.
+    run = _summarize(
+        "article",
+        "-",
+        "-o",
+        str(target),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     _wait_until_reading_stdin(run.pid)
     run.send_signal(signal.SIGINT)
     _, stderr = run.communicate(timeout=60)
