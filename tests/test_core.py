@@ -21,6 +21,7 @@ from summarize.core.engines import Engines
 from summarize.core.options import Options
 from summarize.engines.base import Engine
 from tests.corpus import SPANISH
+from tests.helpers import mapping_translator
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "noticia-valencia.es.txt"
 needs_apertium = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
@@ -108,24 +109,7 @@ def test_nothing_in_the_package_holds_an_engine_at_module_level():
 
 
 def test_engines_given_to_the_holder_are_used_without_choosing():
-    from summarize.engines.base import Translated, Translator
-
-    class Marking(Translator):
-        engine_name = "marking"
-
-        def __init__(self):
-            from summarize.catalog.cards import load_cards
-
-            self.card = load_cards()["apertium"]
-
-        @classmethod
-        def from_card(cls, card, device="auto", allow_download=True):
-            return cls()
-
-        def translate(self, sentences, source, target, starts=()):
-            return Translated([f"[{s}]" for s in sentences])
-
-    engines = Engines(Options(), given={("translation", "es", "en"): Marking()})
+    engines = Engines(Options(), given={("translation", "es", "en"): mapping_translator(lambda s: f"[{s}]", "marking")})
     result = Pipeline(source="es", engines=engines).translate(SPANISH[0])
     assert result["paragraphs"] == [f"[{SPANISH[0]}]"] and result["metadata"]["translator"]["engine"] == "marking"
     assert result["metadata"]["notes"] == []

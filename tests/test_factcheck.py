@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from summarize.catalog.cards import load_cards
 from summarize.core.engines import Engines
 from summarize.core.pipeline import Pipeline
-from summarize.engines.base import Translated, Translator
 from summarize.text.factcheck import check, numbers
+from tests.helpers import mapping_translator
 
 GEMMA_SOURCE = (
     "El Gobierno aprobó ayer un plan de cuarenta millones de euros para reducir el riesgo de inundaciones "
@@ -48,26 +47,9 @@ def test_a_lost_sum_is_missing_and_a_new_number_unsupported():
     }
 
 
-class Forgetful(Translator):
-    """Translates every sentence as the Gemma output above."""
-
-    engine_name = "fake"
-    max_input_tokens = None
-
-    def __init__(self):
-        self.card = load_cards()["apertium"]
-
-    @classmethod
-    def from_card(cls, card, device="auto", allow_download=True):
-        return cls()
-
-    def translate(self, sentences, source, target, starts=()):
-        return Translated([GEMMA_OUTPUT for _ in sentences])
-
-
 def test_the_lost_sum_reaches_the_metadata_and_the_notes():
     notes: list[str] = []
-    engines = Engines(given={("translation", "es", "en"): Forgetful()})
+    engines = Engines(given={("translation", "es", "en"): mapping_translator(lambda _: GEMMA_OUTPUT)})
     result = Pipeline(to="en", source="es", engines=engines, notify=notes.append).translate(GEMMA_SOURCE)
     assert result["metadata"]["fact_check"] == {
         "unsupported": [],
