@@ -27,6 +27,17 @@ LIMITS = {
     "max_sentence_chars": Limit(
         "SUMMARIZE_MAX_SENTENCE_CHARS", 1500, "the same in characters, for scripts written without spaces"
     ),
+    "max_document_bytes": Limit(
+        "SUMMARIZE_MAX_DOCUMENT_BYTES", 100 * 1024 * 1024, "largest Word, PowerPoint, OpenDocument or PDF file read, in bytes"
+    ),
+    "max_unpacked_bytes": Limit(
+        "SUMMARIZE_MAX_UNPACKED_BYTES", 256 * 1024 * 1024, "a zipped document's entries unpacked, in bytes (zip bombs)"
+    ),
+    "max_document_entries": Limit("SUMMARIZE_MAX_DOCUMENT_ENTRIES", 10_000, "entries of a zipped document"),
+    "max_xml_part_bytes": Limit(
+        "SUMMARIZE_MAX_XML_PART_BYTES", 32 * 1024 * 1024, "one XML part of a document parsed for its text, in bytes"
+    ),
+    "max_pdf_pages": Limit("SUMMARIZE_MAX_PDF_PAGES", 2000, "pages of a PDF read"),
     "graph_sentences": Limit(
         "SUMMARIZE_GRAPH_SENTENCES", 1000, "sentences per TextRank/LexRank graph; longer texts go by map-reduce"
     ),

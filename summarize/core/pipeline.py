@@ -17,6 +17,8 @@ logger (level WARNING).
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import logging
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -103,10 +105,17 @@ class Pipeline:
         outcomes = run(documents, task, self.options, self.engines, self.progress, stream)
         for outcome in outcomes:
             if not isinstance(outcome, SummarizeError):
-                self._say(outcome["metadata"]["notes"])
+                self.say(outcome["metadata"]["notes"])
         return outcomes
 
-    def _say(self, notes: list[str]) -> None:
+    def in_language(self, source: str) -> Pipeline:
+        """A Pipeline of the same options and engines, its source language `source`."""
+        sibling = copy.copy(self)
+        sibling.options = dataclasses.replace(self.options, source=source)
+        return sibling
+
+    def say(self, notes: list[str]) -> None:
+        """Each note not said before by this Pipeline, to `notify` or the logger."""
         for message in notes:
             if message not in self._said:
                 self._said.add(message)

@@ -36,6 +36,11 @@ def read_source(source: str, max_bytes: int | None = None, public_only: bool = F
     elif source == "-":
         raw, origin, is_html = _read_stdin(max_bytes), "<stdin>", False
     else:
+        from summarize.documents import format_of, text_of
+
+        file_format = format_of(source)
+        if file_format is not None and file_format.name != "html":
+            return text_of(read_file(Path(source), file_format.binary, max_bytes), source, file_format)
         raw, origin = _read_file(Path(source), max_bytes), source
         is_html = Path(source).suffix.lower() in _HTML_SUFFIXES
     limit_name = f"{LIMITS['max_input_bytes'].variable} sets the limit"
@@ -53,6 +58,17 @@ def document_from_text(text: str, origin: str) -> Document:
     if not paragraphs:
         raise InputError(f"{origin}: no text to read (the input is empty or blank)")
     return Document(tuple(paragraphs), origin)
+
+
+def read_file(path: Path, binary: bool, max_bytes: int | None = None) -> bytes:
+    """A document file whole, refused in one line when missing or over its limit (a binary
+    document's is SUMMARIZE_MAX_DOCUMENT_BYTES, a text file's SUMMARIZE_MAX_INPUT_BYTES)."""
+    name = "max_document_bytes" if binary else "max_input_bytes"
+    most = limit(name) if binary else max_bytes or limit(name)
+    raw = _read_file(path, most)
+    if len(raw) > most:
+        raise InputError(f"{path}: larger than {most / 2**20:g} MiB ({LIMITS[name].variable} sets the limit)")
+    return raw
 
 
 def _read_stdin(max_bytes: int) -> bytes:

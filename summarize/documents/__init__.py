@@ -1,0 +1,108 @@
+"""Documents in their own formats: one table of the formats, by file suffix, each read into units
+that are translated and written back in the same format, or read for its text alone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from summarize.documents.base import DocumentFile
+from summarize.errors import InputError
+from summarize.text.document import Document
+
+
+def _office(suffix: str):
+    def read(data: bytes, origin: str) -> DocumentFile:
+        from summarize.documents.office import read_office
+
+        return read_office(data, origin, suffix)
+
+    return read
+
+
+def _markdown(data: bytes, origin: str) -> DocumentFile:
+    from summarize.documents.markdown import read_markdown
+    from summarize.text.readers import decode
+
+    return read_markdown(decode(data, origin), origin)
+
+
+def _html(data: bytes, origin: str) -> DocumentFile:
+    from summarize.documents.html import read_html
+    from summarize.text.readers import decode
+
+    return read_html(decode(data, origin), origin)
+
+
+def _subtitles(suffix: str):
+    def read(data: bytes, origin: str) -> DocumentFile:
+        from summarize.documents.subtitles import read_subtitles
+        from summarize.text.readers import decode
+
+        return read_subtitles(decode(data, origin), origin, suffix)
+
+    return read
+
+
+def _pdf(data: bytes, origin: str) -> Document:
+    from summarize.documents.pdf import read_pdf
+
+    return read_pdf(data, origin)
+
+
+@dataclass(frozen=True)
+class Format:
+    """A document format: its name, whether it is binary (never written to a terminal), how it
+    is read for translation in place (None: read for its text only), and for its text."""
+
+    name: str
+    binary: bool
+    read: Callable[[bytes, str], DocumentFile] | None
+    text_only: Callable[[bytes, str], Document] | None = None
+
+
+FORMATS = {
+    ".docx": Format("docx", True, _office(".docx")),
+    ".pptx": Format("pptx", True, _office(".pptx")),
+    ".odt": Format("odt", True, _office(".odt")),
+    ".odp": Format("odp", True, _office(".odp")),
+    ".md": Format("markdown", False, _markdown),
+    ".markdown": Format("markdown", False, _markdown),
+    ".html": Format("html", False, _html),
+    ".htm": Format("html", False, _html),
+    ".xhtml": Format("html", False, _html),
+    ".srt": Format("srt", False, _subtitles(".srt")),
+    ".vtt": Format("vtt", False, _subtitles(".vtt")),
+    ".pdf": Format("pdf", True, None, _pdf),
+}
+
+
+def format_of(path: str | Path) -> Format | None:
+    """The document format of a file name, by its suffix; None for plain text."""
+    return FORMATS.get(Path(str(path)).suffix.lower())
+
+
+def open_document(path: str) -> tuple[DocumentFile, Format]:
+    """A document file read for translation in its own format."""
+    from summarize.text.readers import read_file
+
+    file_format = format_of(path)
+    return file_format.read(read_file(Path(path), file_format.binary), path), file_format
+
+
+def text_of(data: bytes, origin: str, file_format: Format) -> Document:
+    """The document's text as paragraphs (for `article`): one per unit, or per run of cues up to
+    a sentence's end."""
+    from summarize.documents.placing import sent_text
+    from summarize.documents.translation import paragraph_groups
+
+    if file_format.text_only is not None:
+        return file_format.text_only(data, origin)
+    document = file_format.read(data, origin)
+    paragraphs = tuple(
+        " ".join(" ".join(sent_text(document.units[i]).split()) for i in group) for group in paragraph_groups(document)
+    )
+    if not paragraphs:
+        raise InputError(f"{origin}: no text to read")
+    return Document(paragraphs, origin)

@@ -1,0 +1,76 @@
+"""HTML files translated into HTML: every tag, comment, script and style kept byte for byte; the
+text between block boundaries is one unit, so a sentence is never cut at an inline tag (a link
+or a bold word inside it), and the inline tags around a span go with its translation."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+from summarize.documents.base import DocumentFile, Unit
+from summarize.service.markup import text_nodes
+
+# Elements that sit inside a sentence; any other tag ends the unit before it.
+_INLINE = {
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "font", "i", "kbd", "mark", "q", "s", "samp",
+    "small", "span", "strong", "sub", "sup", "time", "u", "var",
+}  # fmt: skip
+_TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z][\w:-]*)")
+_KINDS = {"h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading", "h6": "heading",
+          "li": "list item", "td": "cell", "th": "cell", "title": "title", "caption": "cell"}  # fmt: skip
+
+
+@dataclass
+class HtmlDocument(DocumentFile):
+    pieces: list[str] = field(default_factory=list)
+    #: For each unit, the indexes of its text pieces.
+    places: list[list[int]] = field(default_factory=list)
+
+    def rebuilt(self, texts: list[list[str]]) -> bytes:
+        pieces = list(self.pieces)
+        for unit, places, unit_texts in zip(self.units, self.places, texts):
+            if unit_texts != unit.texts:
+                for index, text in zip(places, unit_texts):
+                    pieces[index] = html.escape(text, quote=False)
+        return "".join(pieces).encode("utf-8")
+
+
+def read_html(markup: str, origin: str) -> HtmlDocument:
+    pieces, wanted = text_nodes(markup)
+    wanted_set = set(wanted)
+    document = HtmlDocument(origin, pieces=pieces)
+    texts: list[str] = []
+    styles: list[tuple] = []
+    places: list[int] = []
+    open_inline: list[tuple[str, str]] = []
+    kind = "paragraph"
+
+    def finish():
+        if places and any(t.strip() for t in texts):
+            document.units.append(Unit(kind, list(texts), list(styles)))
+            document.places.append(list(places))
+        texts.clear(), styles.clear(), places.clear()
+
+    for index, piece in enumerate(pieces):
+        if index % 2:
+            tag = _TAG.match(piece)
+            name = tag.group(2).lower() if tag else ""
+            if name in _INLINE:
+                names = [entry[0] for entry in open_inline]
+                if not tag.group(1):
+                    open_inline.append((name, piece if name == "a" else ""))
+                elif name in names:
+                    del open_inline[len(names) - 1 - names[::-1].index(name) :]
+            elif tag:
+                finish()
+                open_inline.clear()
+                kind = _KINDS.get(name, "paragraph") if not tag.group(1) else "paragraph"
+        elif index in wanted_set or not piece.strip():
+            texts.append(html.unescape(piece))
+            styles.append(tuple(open_inline))
+            places.append(index)
+        elif piece.strip():
+            finish()
+    finish()
+    return document

@@ -1,0 +1,105 @@
+"""A document translated in its own format: its units' text through the pipeline's `translate`
+job (whole sentences, never cut at a formatting run), the formatted spans translated alone to
+find them again, and the translation placed back into the file."""
+
+from __future__ import annotations
+
+from summarize.documents.base import VERBATIM, DocumentFile
+from summarize.documents.placing import dominant_style, flat, locate, project, segments_of, sent_text, split_across, wrapped
+from summarize.errors import InputError
+from summarize.text.document import Document
+
+
+def translatable(text: str) -> bool:
+    """A unit worth translating holds a letter (numbers, dates and marks stay as they are)."""
+    return any(character.isalpha() for character in text)
+
+
+def translate_document(document: DocumentFile, pipeline, file_format: str) -> tuple[bytes, dict]:
+    """The translated file and the `translate` result of its text, with `metadata.document`:
+    the units per kind and the inline formatting kept or lost."""
+    groups = paragraph_groups(document)
+    if not groups:
+        raise InputError(f"{document.origin}: no text to translate")
+    wanted = [index for group in groups for index in group]
+    paragraphs = [" ".join(sent_text(document.units[i]).strip() for i in group) for group in groups]
+    result = pipeline.translate(Document(tuple(paragraphs), document.origin))
+    sentences: list[list[tuple[str, str]]] = [[] for _ in paragraphs]
+    for row in result["alignment"]:
+        sentences[row["paragraph"]].append((row["source"], row["translation"]))
+    texts = [list(unit.texts) for unit in document.units]
+    formatting = {"inline_formatting_kept": 0, "inline_formatting_lost": 0, "sentences_lost_inline_formatting": 0}
+    if document.flowing:
+        for group, paragraph, said in zip(groups, paragraphs, sentences):
+            for index, cue_text in zip(group, _across_cues(document, group, paragraph, said)):
+                texts[index] = [wrapped(cue_text)]
+        formatting["inline_formatting_lost"] = formatting["sentences_lost_inline_formatting"] = document.formatting_dropped
+    else:
+        spans = _span_translations(document, wanted, pipeline, result["metadata"]["languages"]["source"])
+        for index, said in zip(wanted, sentences):
+            placed = project(document.units[index], said, spans)
+            texts[index] = placed.texts
+            formatting["inline_formatting_kept"] += placed.kept
+            formatting["inline_formatting_lost"] += placed.lost
+            formatting["sentences_lost_inline_formatting"] += placed.sentences_lost
+    metadata = result["metadata"]
+    metadata["document"] = {"format": file_format, "units": document.counts(), "units_translated": len(wanted), **formatting}
+    if formatting["sentences_lost_inline_formatting"]:
+        message = (
+            f"{formatting['sentences_lost_inline_formatting']} sentence(s) lost inline formatting (bold, italics, links) "
+            "whose translation could not be found; they keep their paragraph's main formatting"
+        )
+        metadata["notes"].append(message)
+        pipeline.say([message])
+    return document.rebuilt(texts), result
+
+
+def _span_translations(document: DocumentFile, wanted: list[int], pipeline, language: str) -> dict[str, str]:
+    """Each formatted span's text translated alone, to be found in its sentence's translation."""
+    spans: dict[str, None] = {}
+    for index in wanted:
+        unit = document.units[index]
+        segments = segments_of(unit)
+        dominant = dominant_style(unit, segments)
+        text = flat(unit.text)
+        for segment in segments:
+            span = text[segment.start : segment.end].strip(" .,;:!?¡¿\"'«»“”‘’()")
+            if segment.style not in (dominant, VERBATIM) and translatable(span):
+                spans[span] = None
+    if not spans:
+        return {}
+    done = pipeline.in_language(language).translate(Document(tuple(spans), document.origin))
+    return dict(zip(spans, done["paragraphs"]))
+
+
+def paragraph_groups(document: DocumentFile) -> list[list[int]]:
+    """The units translated together as one paragraph: each unit that holds a letter, or for
+    cues, consecutive cues up to one that ends a sentence (the flow a sentence can span)."""
+    wanted = [index for index, unit in enumerate(document.units) if translatable(sent_text(unit))]
+    if not document.flowing:
+        return [[index] for index in wanted]
+    groups: list[list[int]] = [[]]
+    for index in wanted:
+        groups[-1].append(index)
+        if document.units[index].text.rstrip().rstrip("\"'”’»)]").endswith((".", "!", "?", "…")):
+            groups.append([])
+    return [group for group in groups if group]
+
+
+def _across_cues(document: DocumentFile, group: list[int], paragraph: str, sentences: list[tuple[str, str]]) -> list[str]:
+    """Each cue's share of the translated sentences: a sentence spanning cues is split across them
+    in proportion to the characters each held."""
+    bounds, offset = [], 0
+    for index in group:
+        length = len(sent_text(document.units[index]).strip())
+        bounds.append((offset, offset + length))
+        offset += length + 1
+    cues: list[list[str]] = [[] for _ in group]
+    for (start, end), (_, translation) in zip(locate([s for s, _ in sentences], paragraph), sentences):
+        shares = [max(0, min(end, b) - max(start, a)) for a, b in bounds]
+        spanned = [k for k, share in enumerate(shares) if share]
+        pieces = split_across(translation, [shares[k] for k in spanned]) if spanned else []
+        for cue, piece in zip(spanned, pieces):
+            if piece:
+                cues[cue].append(piece)
+    return [" ".join(pieces) for pieces in cues]

@@ -1,0 +1,125 @@
+"""Zipped XML documents (Word, PowerPoint, OpenDocument) opened safely and written back: the zip
+bounded before anything is unpacked (size, entries, encryption, macros), each text part parsed
+without entities or network, and every other entry copied as it was."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+import zlib
+from dataclasses import dataclass
+
+from summarize.documents.base import DocumentFile
+from summarize.errors import InputError
+from summarize.limits import LIMITS, limit
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Entries that hold macros (Office's VBA project, OpenDocument's Basic and scripts).
+_MACROS = ("vbaProject.bin", "Basic/", "Scripts/")
+
+
+def _mib(size: float) -> str:
+    return f"{size / 2**20:,.0f} MiB"
+
+
+def _limit_said(name: str) -> str:
+    return f"{LIMITS[name].variable} sets the limit"
+
+
+def open_zip(data: bytes, origin: str, kind: str, suffix: str) -> zipfile.ZipFile:
+    """The zip of a document, refused in one line when it is empty, another kind of file,
+    password-protected, truncated, holds macros, or unpacks beyond the bounds."""
+    if not data:
+        raise InputError(f"{origin}: the file is empty")
+    if data.startswith(b"%PDF"):
+        raise InputError(f"{origin}: is a PDF, not a {kind} file")
+    if data.startswith(_OLE):
+        raise InputError(
+            f"{origin}: is password-protected, or an old binary {kind} file; save it unprotected as {suffix} and try again"
+        )
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        raise InputError(f"{origin}: not a {kind} file (not a zip, or truncated)") from None
+    if len(entries) > limit("max_document_entries"):
+        raise InputError(f"{origin}: holds {len(entries):,} entries, over {limit('max_document_entries'):,} ({_limit_said('max_document_entries')})")
+    unpacked = sum(entry.file_size for entry in entries)
+    if unpacked > limit("max_unpacked_bytes"):
+        raise InputError(
+            f"{origin}: unpacks to {_mib(unpacked)}, over {_mib(limit('max_unpacked_bytes'))} "
+            f"(a zip bomb, or too large; {_limit_said('max_unpacked_bytes')})"
+        )
+    if any(entry.flag_bits & 0x1 for entry in entries):
+        raise InputError(f"{origin}: is password-protected; save it unprotected and try again")
+    if any(entry.filename.endswith(_MACROS[0]) or entry.filename.startswith(_MACROS[1:]) for entry in entries):
+        raise InputError(f"{origin}: holds macros, which are not read here; save it without macros ({suffix})")
+    return archive
+
+
+def read_entry(archive: zipfile.ZipFile, name: str, origin: str) -> bytes:
+    """One entry unpacked (never beyond the size it declares), or a one-line error."""
+    try:
+        return archive.read(name)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as error:
+        raise InputError(f"{origin}: the entry {name} cannot be unpacked ({error}); the file is damaged") from None
+
+
+def parse_xml(data: bytes, origin: str, name: str):
+    """An XML part parsed safely: no DTD, no entities, no network, bounded in size."""
+    from lxml import etree
+
+    if len(data) > limit("max_xml_part_bytes"):
+        raise InputError(f"{origin}: {name} is {_mib(len(data))} of XML, over the limit ({_limit_said('max_xml_part_bytes')})")
+    if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
+        raise InputError(f"{origin}: {name} declares a DTD or entities, which documents do not use; not read")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        return etree.fromstring(data, parser).getroottree()
+    except etree.XMLSyntaxError as error:
+        raise InputError(f"{origin}: {name} is not well-formed XML ({error}); the file is damaged") from None
+
+
+@dataclass
+class ZippedDocument(DocumentFile):
+    """A zip whose text parts are XML trees: the parts named by the format are parsed, the rest
+    copied entry by entry, compression and dates kept."""
+
+    archive: zipfile.ZipFile | None = None
+    trees: dict | None = None
+    #: For each unit, its runs' text slots: (element, "text" or "tail").
+    slots: list | None = None
+
+    def rebuilt(self, texts: list[list[str]]) -> bytes:
+        from lxml import etree
+
+        for unit_slots, unit_texts in zip(self.slots, texts):
+            for (element, attribute), text in zip(unit_slots, unit_texts):
+                if (getattr(element, attribute) or "") != text:
+                    setattr(element, attribute, text)
+                    self.after_set(element, attribute, text)
+        written = io.BytesIO()
+        with zipfile.ZipFile(written, "w") as out:
+            for entry in self.archive.infolist():
+                copy = zipfile.ZipInfo(entry.filename, entry.date_time)
+                copy.compress_type, copy.external_attr, copy.create_system = (
+                    entry.compress_type,
+                    entry.external_attr,
+                    entry.create_system,
+                )
+                if entry.filename in self.trees:
+                    tree = self.trees[entry.filename]
+                    out.writestr(
+                        copy,
+                        etree.tostring(
+                            tree, xml_declaration=True, encoding=tree.docinfo.encoding or "UTF-8", standalone=tree.docinfo.standalone
+                        ),
+                    )
+                    continue
+                with self.archive.open(entry) as source, out.open(copy, "w") as target:
+                    shutil.copyfileobj(source, target)
+        return written.getvalue()
+
+    def after_set(self, element, attribute: str, text: str) -> None:
+        """What a format does after a slot gets its text (Word marks spaces to be kept)."""
