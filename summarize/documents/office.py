@@ -111,9 +111,10 @@ def _word_kind(part: str, paragraph) -> str:
     if W + "txbxContent" in ancestors:
         return "text box"
     style = paragraph.find(f"{W}pPr/{W}pStyle")
-    if (style is not None and _HEADING_STYLES.match(style.get(W + "val", ""))) or paragraph.find(f"{W}pPr/{W}outlineLvl") is not None:
+    style_id = style.get(W + "val", "") if style is not None else ""
+    if _HEADING_STYLES.match(style_id) or paragraph.find(f"{W}pPr/{W}outlineLvl") is not None:
         return "heading"
-    if paragraph.find(f"{W}pPr/{W}numPr") is not None or (style is not None and style.get(W + "val", "").startswith("List")):
+    if paragraph.find(f"{W}pPr/{W}numPr") is not None or style_id.startswith("List"):
         return "list item"
     return "paragraph"
 
@@ -203,12 +204,13 @@ _POWERPOINT = OfficeFormat(
 )
 _ODF_PARTS = re.compile(r"(content|styles)\.xml")
 _ODF_PARAGRAPHS = frozenset({TEXT + "p", TEXT + "h"})
+_ODF = (_ODF_PARTS, _ODF_PARAGRAPHS, _odf_slots, _odf_kind, _odf_encrypted)
 #: Suffix -> format.
 FORMATS = {
     ".docx": _WORD,
     ".pptx": _POWERPOINT,
-    ".odt": OfficeFormat("OpenDocument text", ".odt", "content.xml", _ODF_PARTS, _ODF_PARAGRAPHS, _odf_slots, _odf_kind, _odf_encrypted),
-    ".odp": OfficeFormat("OpenDocument presentation", ".odp", "content.xml", _ODF_PARTS, _ODF_PARAGRAPHS, _odf_slots, _odf_kind, _odf_encrypted),
+    ".odt": OfficeFormat("OpenDocument text", ".odt", "content.xml", *_ODF),
+    ".odp": OfficeFormat("OpenDocument presentation", ".odp", "content.xml", *_ODF),
 }
 
 

@@ -34,10 +34,10 @@ def read_pdf(data: bytes, origin: str) -> Document:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             raise InputError(f"{origin}: is password-protected; save it unprotected and try again")
-        if len(reader.pages) > limit("max_pdf_pages"):
-            raise InputError(
-                f"{origin}: has {len(reader.pages):,} pages, over {limit('max_pdf_pages'):,} ({LIMITS['max_pdf_pages'].variable} sets the limit)"
-            )
+        most = limit("max_pdf_pages")
+        if len(reader.pages) > most:
+            said = f"{LIMITS['max_pdf_pages'].variable} sets the limit"
+            raise InputError(f"{origin}: has {len(reader.pages):,} pages, over {most:,} ({said})")
         pages = [(page.extract_text() or "").splitlines() for page in reader.pages]
     except InputError:
         raise

@@ -43,8 +43,9 @@ def open_zip(data: bytes, origin: str, kind: str, suffix: str) -> zipfile.ZipFil
         entries = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
         raise InputError(f"{origin}: not a {kind} file (not a zip, or truncated)") from None
-    if len(entries) > limit("max_document_entries"):
-        raise InputError(f"{origin}: holds {len(entries):,} entries, over {limit('max_document_entries'):,} ({_limit_said('max_document_entries')})")
+    most = limit("max_document_entries")
+    if len(entries) > most:
+        raise InputError(f"{origin}: holds {len(entries):,} entries, over {most:,} ({_limit_said('max_document_entries')})")
     unpacked = sum(entry.file_size for entry in entries)
     if unpacked > limit("max_unpacked_bytes"):
         raise InputError(
@@ -110,12 +111,8 @@ class ZippedDocument(DocumentFile):
                 )
                 if entry.filename in self.trees:
                     tree = self.trees[entry.filename]
-                    out.writestr(
-                        copy,
-                        etree.tostring(
-                            tree, xml_declaration=True, encoding=tree.docinfo.encoding or "UTF-8", standalone=tree.docinfo.standalone
-                        ),
-                    )
+                    encoding, standalone = tree.docinfo.encoding or "UTF-8", tree.docinfo.standalone
+                    out.writestr(copy, etree.tostring(tree, xml_declaration=True, encoding=encoding, standalone=standalone))
                     continue
                 with self.archive.open(entry) as source, out.open(copy, "w") as target:
                     shutil.copyfileobj(source, target)
