@@ -19,6 +19,9 @@ class Unit:
     kind: str
     texts: list[str]
     styles: list[Hashable]
+    #: Runs that stand for a space, tab or line break element: they count in the text but never
+    #: take any (the format drops or keeps the element).
+    fixed: frozenset[int] = frozenset()
 
     @property
     def text(self) -> str:

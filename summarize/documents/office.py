@@ -136,6 +136,10 @@ def _slide_kind(part: str, paragraph) -> str:
 _ODF_INLINE = {TEXT + "span": TEXT + "style-name", TEXT + "a": XLINK + "href"}
 
 
+# Elements that stand for spaces, a tab or a line break inside a paragraph's text.
+_ODF_SPACES = {TEXT + "s", TEXT + "tab", TEXT + "line-break"}
+
+
 def _odf_slots(paragraph):
     """The paragraph's own text nodes (notes, frames and comments inside it hold their own),
     each styled by the spans and links around it."""
@@ -146,6 +150,8 @@ def _odf_slots(paragraph):
         for child in element:
             if child.tag in _ODF_INLINE:
                 walk(child, (*style, child.get(_ODF_INLINE[child.tag])))
+            elif child.tag in _ODF_SPACES:
+                found.append((child, None, style))
             found.append((child, "tail", style))
 
     walk(paragraph, ())
@@ -219,6 +225,25 @@ class OfficeDocument(ZippedDocument):
         if element.tag == W + "t" and text != text.strip():
             element.set(XML_SPACE, "preserve")
 
+    def unit_written(self, element) -> None:
+        """A spreadsheet-style cell's string value follows its translated text."""
+        cell = _nearest(element, TABLE + "table-cell")
+        if cell is not None and cell.get(OFFICE + "string-value") is not None:
+            cell.set(OFFICE + "string-value", "\n".join("".join(p.itertext()) for p in cell.iter(TEXT + "p")))
+
+    def fixed_in_changed(self, element) -> None:
+        """A space element of a translated paragraph is dropped (its tail kept): the
+        translation's own spaces stand in its place. Tabs and line breaks stay."""
+        if element.tag != TEXT + "s":
+            return
+        parent, previous = element.getparent(), element.getprevious()
+        if element.tail:
+            if previous is not None:
+                previous.tail = (previous.tail or "") + element.tail
+            else:
+                parent.text = (parent.text or "") + element.tail
+        parent.remove(element)
+
 
 def read_office(data: bytes, origin: str, suffix: str) -> OfficeDocument:
     """The units of a Word, PowerPoint or OpenDocument file, ready to be written back."""
@@ -236,12 +261,20 @@ def read_office(data: bytes, origin: str, suffix: str) -> OfficeDocument:
         for paragraph in tree.iter(*spec.paragraph):
             kind = spec.unit_kind(name, paragraph)
             slots = spec.slots(paragraph) if kind else []
-            if not "".join(getattr(element, attribute) or "" for element, attribute, _ in slots).strip():
+            if not "".join(_slot_text(element, attribute) for element, attribute, _ in slots).strip():
                 continue
             document.slots.append([(element, attribute) for element, attribute, _ in slots])
-            texts = [(getattr(element, attribute) or "") for element, attribute, _ in slots]
-            document.units.append(Unit(kind, texts, [style for _, _, style in slots]))
+            texts = [_slot_text(element, attribute) for element, attribute, _ in slots]
+            fixed = frozenset(i for i, (_, attribute, _) in enumerate(slots) if attribute is None)
+            document.units.append(Unit(kind, texts, [style for _, _, style in slots], fixed))
     return document
+
+
+def _slot_text(element, attribute: str | None) -> str:
+    """A slot's text; a space element's is its spaces (text:c of them), a tab's or break's one."""
+    if attribute is None:
+        return " " * int(element.get(TEXT + "c", "1") or 1) if element.tag == TEXT + "s" else " "
+    return getattr(element, attribute) or ""
 
 
 def _reading_order(name: str) -> tuple:

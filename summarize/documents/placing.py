@@ -47,6 +47,8 @@ class Segment:
     runs: list[int]
     start: int
     end: int
+    #: The run that takes the segment's text: its first that is not fixed (None: all are).
+    home: int | None = None
 
 
 @dataclass
@@ -70,6 +72,8 @@ def segments_of(unit: Unit) -> list[Segment]:
         else:
             segments.append(Segment(style, [index], offset, offset + len(text)))
         offset += len(text)
+        if segments[-1].home is None and index not in unit.fixed:
+            segments[-1].home = index
     return segments
 
 
@@ -105,7 +109,7 @@ def project(unit: Unit, sentences: list[tuple[str, str]], span_translations: dic
     output += trail
     segments = segments_of(unit)
     dominant = dominant_style(unit, segments)
-    spans = [s for s in segments if s.style != dominant and unit.text[s.start : s.end].strip()]
+    spans = [s for s in segments if s.style != dominant and s.home is not None and unit.text[s.start : s.end].strip()]
     found: list[tuple[Segment, int, int]] = []
     lost_in: set[int | None] = set()
     cursor = 0
@@ -127,19 +131,19 @@ def project(unit: Unit, sentences: list[tuple[str, str]], span_translations: dic
         else:
             lost_in.add(sentence)
     found = _with_slots(segments, dominant, found, output, lost_in, ranges, unit.text)
-    texts = [""] * len(unit.texts)
+    texts = [unit.texts[i] if i in unit.fixed else "" for i in range(len(unit.texts))]
     for span, start, end in found:
-        texts[span.runs[0]] = _verbatim(unit.text, span, output, start) if span.style == VERBATIM else output[start:end]
+        texts[span.home] = _verbatim(unit.text, span, output, start) if span.style == VERBATIM else output[start:end]
     edges = [(None, 0, 0), *found, (None, len(output), len(output))]
     for (before, _, before_end), (after, after_start, _) in zip(edges, edges[1:]):
         gap = output[before_end:after_start]
         slot = _slot(segments, dominant, before, after)
         if slot is not None:
-            texts[slot.runs[0]] += gap
+            texts[slot.home] += gap
         elif before is not None:
-            texts[before.runs[0]] += gap
+            texts[before.home] += gap
         elif after is not None:
-            texts[after.runs[0]] = gap + texts[after.runs[0]]
+            texts[after.home] = gap + texts[after.home]
     kept = sum(span.style != VERBATIM for span, _, _ in found)
     formatted = sum(span.style != VERBATIM for span in spans)
     return Placed(texts, kept, formatted - kept, len(lost_in))
@@ -190,7 +194,7 @@ def _slot(segments: list[Segment], dominant, before: Segment | None, after: Segm
     """The first segment of the dominant style between two placed spans (source order)."""
     low = segments.index(before) + 1 if before is not None else 0
     high = segments.index(after) if after is not None else len(segments)
-    return next((s for s in segments[low:high] if s.style == dominant), None)
+    return next((s for s in segments[low:high] if s.style == dominant and s.home is not None), None)
 
 
 def _with_slots(segments, dominant, found, output, lost_in, ranges, text):

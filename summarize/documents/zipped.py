@@ -89,17 +89,24 @@ class ZippedDocument(DocumentFile):
 
     archive: zipfile.ZipFile | None = None
     trees: dict | None = None
-    #: For each unit, its runs' text slots: (element, "text" or "tail").
+    #: For each unit, its runs' text slots: (element, "text" or "tail"), or (element, None) for
+    #: an element that stands for a space.
     slots: list | None = None
 
     def rebuilt(self, texts: list[list[str]]) -> bytes:
         from lxml import etree
 
-        for unit_slots, unit_texts in zip(self.slots, texts):
+        for unit, unit_slots, unit_texts in zip(self.units, self.slots, texts):
+            if unit_texts == unit.texts:
+                continue
             for (element, attribute), text in zip(unit_slots, unit_texts):
-                if (getattr(element, attribute) or "") != text:
+                if attribute is not None and (getattr(element, attribute) or "") != text:
                     setattr(element, attribute, text)
                     self.after_set(element, attribute, text)
+            for element, attribute in unit_slots:
+                if attribute is None:
+                    self.fixed_in_changed(element)
+            self.unit_written(unit_slots[0][0])
         written = io.BytesIO()
         with zipfile.ZipFile(written, "w") as out:
             for entry in self.archive.infolist():
@@ -120,3 +127,9 @@ class ZippedDocument(DocumentFile):
 
     def after_set(self, element, attribute: str, text: str) -> None:
         """What a format does after a slot gets its text (Word marks spaces to be kept)."""
+
+    def fixed_in_changed(self, element) -> None:
+        """What a format does with a space element of a translated unit."""
+
+    def unit_written(self, element) -> None:
+        """What a format does once a unit holds its translation (`element`: its first slot's)."""
