@@ -420,3 +420,23 @@ def test_a_span_the_translation_moves_keeps_its_formatting_or_is_counted_lost():
     ending = Unit("paragraph", ["la casa ", "roja"], ["", bold])
     moved = project(ending, [("la casa roja", "the red house")], {"roja": "red"})
     assert "".join(moved.texts) == "the red house" and moved.lost == 1
+
+
+@needs_apertium
+def test_batch_writes_translated_documents_beside_the_records(tmp_path):
+    import docx
+
+    folder, out_dir, out = tmp_path / "in", tmp_path / "out", tmp_path / "records.jsonl"
+    folder.mkdir()
+    (folder / "subs.srt").write_text(SRT, encoding="utf-8")
+    (folder / "note.txt").write_text("Hola a todos. Esto es una prueba.", encoding="utf-8")
+    (folder / "plan.docx").write_bytes(_docx_bytes())
+    command = ["batch", str(folder), "--task", "translate", "--out", str(out), "--out-dir", str(out_dir), *APERTIUM]
+    result = CliRunner().invoke(cli, command)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out_dir.iterdir()) == ["plan.en.docx", "subs.en.srt"]
+    assert docx.Document(out_dir / "plan.en.docx").paragraphs[0].text.lower() == "hello to all."
+    rows = [__import__("json").loads(line) for line in out.read_text().splitlines()]
+    assert [r["error"] for r in rows] == [None, None, None]
+    written = {r["id"]: (r["metadata"].get("document") or {}).get("written") for r in rows}
+    assert written[str(folder / "note.txt")] is None and written[str(folder / "subs.srt")] == str(out_dir / "subs.en.srt")

@@ -34,6 +34,13 @@ class SomeRecordsFailed(SummarizeError):
 @click.option("--id-column", default="id", show_default=True, help="Tables: the record's id (default: FILE:ROW).")
 @click.option("--url-column", default=None, help="Tables: fetch each record's text from this column's URL instead.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=32, show_default=True, help="Documents per shared batch.")
+@click.option(
+    "--out-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="--task translate: write each document file (.docx .pptx .odt .odp .md .html .srt .vtt) translated in its "
+    "own format into this folder, as NAME.LANG.SUFFIX (its record still goes to --out).",
+)
 @click.option("--fresh", is_flag=True, help="Start over: discard the records already in --out.")
 @click.option("--retry-failed", is_flag=True, help="Run again the records whose earlier result in --out is an error.")
 @click.option(
@@ -47,14 +54,16 @@ class SomeRecordsFailed(SummarizeError):
 @click.option("--actors", type=click.IntRange(min=1), default=2, show_default=True, help="Ray actors, each with its own engines.")
 @options_of(*TRANSLATION_OPTIONS, *ARTICLE_OPTIONS)
 def batch(
-    inputs, task, out, text_column, id_column, url_column, batch_size, fresh, retry_failed, executor, ray_address, actors, **job
-) -> None:
-    """Run `article` or `translate` on every INPUT: files, folders (.txt, .html, .md), globs, and
+    inputs, task, out, text_column, id_column, url_column, batch_size, out_dir, fresh, retry_failed, executor, ray_address,
+    actors, **job,
+) -> None:  # fmt: skip
+    """Run `article` or `translate` on every INPUT: files, folders (text and document files), globs, and
     JSONL, CSV or Parquet tables (one document per row). Exit 9 when some records failed (each
     carries its `error`, message and exit code)."""
     from summarize.corpora.inputs import Columns, input_files, records
     from summarize.corpora.output import Output
 
+    documents = _documents_out(out_dir, task, executor, job.get("target", "en"))
     for path in input_files(list(inputs)):
         if same_file(path, out):
             raise OutputError(f"--out {out} is also an input ({path}); give another file")
@@ -75,7 +84,7 @@ def batch(
             # The notes are said from the records, as for Ray (`_say_notes`), not by the Pipeline.
             pipeline = Pipeline(**pipeline_options(**job), progress=show_progress(), notify=lambda message: None)
             # The ids done before this run: one seen again in this run is an error, not a skip.
-            batches = results(pipeline, task, records(list(inputs), columns), batch_size, set(output.done), counts)
+            batches = results(pipeline, task, records(list(inputs), columns), batch_size, set(output.done), counts, documents)
         said: set[str] = set()
         with _progress() as bar:
             for rows in batches:
@@ -95,6 +104,21 @@ def batch(
             raise SomeRecordsFailed(
                 f"{len(output.failed)} record(s) in {out} failed ({counts['failed']} in this run); each has its error"
             )
+
+
+def _documents_out(out_dir: Path | None, task: str, executor: str, target: str):
+    """Where translated documents go, checked before any work."""
+    if out_dir is None:
+        return None
+    from summarize.corpora.local import DocumentsOut
+
+    if task != "translate" or executor != "local":
+        raise OutputError("--out-dir goes with --task translate on the local executor")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"--out-dir {out_dir}: cannot be made ({exc.strerror or exc})") from None
+    return DocumentsOut(out_dir, target)
 
 
 def _say_notes(rows: list[dict], said: set[str]) -> None:

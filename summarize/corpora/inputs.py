@@ -16,8 +16,8 @@ from summarize.errors import InputError, first_line
 from summarize.limits import LIMITS, limit
 from summarize.text.document import Document
 
-# Files read as documents when a folder is given.
-DOCUMENT_SUFFIXES = (".txt", ".html", ".htm", ".md")
+# Files read as documents when a folder is given: plain text and every document format.
+DOCUMENT_SUFFIXES = (".txt", ".html", ".htm", ".md", ".docx", ".pptx", ".odt", ".odp", ".srt", ".vtt", ".pdf", ".markdown")
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ class Record:
 
 def input_files(inputs: list[str]) -> list[Path]:
     """The files behind the inputs: globs (quoted, so the shell left them) expanded, folders
-    listed (their .txt, .html and .md files, sorted), in order."""
+    listed (their text and document files, sorted), in order."""
     files = []
     for given in inputs:
         matches = sorted(glob.glob(given, recursive=True)) if glob.has_magic(given) else [given]

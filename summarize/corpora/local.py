@@ -4,18 +4,63 @@ through one Pipeline (its engines loaded once)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from summarize.corpora.inputs import Record
-from summarize.errors import InputError, attempt
+from summarize.errors import InputError, SummarizeError, attempt
 
 
-def results(pipeline, task: str, records: Iterable[Record], batch_size: int, done: set, counts: dict) -> Iterator[list[dict]]:
+def results(
+    pipeline, task: str, records: Iterable[Record], batch_size: int, done: set, counts: dict, documents=None
+) -> Iterator[list[dict]]:  # fmt: skip
     """The output records, a batch at a time, in input order; ids in `done` are skipped (and
-    counted), an id seen twice in this run is an error record."""
+    counted), an id seen twice in this run is an error record. With `documents` (DocumentsOut), a document
+    file (.docx, .srt, ...) is translated in its own format into that folder, its record beside."""
     run = pipeline.translations if task == "translate" else pipeline.articles
     for chunk in _chunks(records, batch_size, done, counts):
-        outcomes = run([document for _, document in chunk], batch_size)
-        yield [{"id": record_id, **_with_error(result)} for (record_id, _), result in zip(chunk, outcomes)]
+        in_format = [documents is not None and documents.takes(record_id) for record_id, _ in chunk]
+        outcomes = iter(run([document for (_, document), own in zip(chunk, in_format) if not own], batch_size))
+        yield [
+            {"id": record_id, **_with_error(documents.translate(record_id, pipeline) if own else next(outcomes))}
+            for (record_id, _), own in zip(chunk, in_format)
+        ]
+
+
+class DocumentsOut:
+    """`batch --task translate --out-dir DIR`: each document file translated into DIR as
+    NAME.TARGET.SUFFIX, written atomically; two inputs of one name are an error, not a loss."""
+
+    def __init__(self, folder: Path, target: str):
+        self.folder, self.target = folder, target
+        self.written: set[Path] = set()
+
+    def takes(self, record_id: str) -> bool:
+        from summarize.documents import format_of
+
+        file_format = format_of(record_id)
+        return file_format is not None and file_format.read is not None and Path(record_id).is_file()
+
+    def translate(self, record_id: str, pipeline) -> dict:
+        from summarize.core.pipeline import error_record
+        from summarize.documents import open_document
+        from summarize.documents.translation import translate_document
+        from summarize.output import write_atomically
+
+        source = Path(record_id)
+        path = self.folder / f"{source.stem}.{self.target}{source.suffix}"
+
+        def step():
+            if path in self.written:
+                raise InputError(f"{record_id}: another input was already written as {path}; rename one")
+            document, file_format = open_document(record_id)
+            data, result = translate_document(document, pipeline, file_format.name)
+            write_atomically(path, data)
+            self.written.add(path)
+            result["metadata"]["document"]["written"] = str(path)
+            return result
+
+        outcome = attempt(step)
+        return error_record(outcome) if isinstance(outcome, SummarizeError) else outcome
 
 
 def _chunks(records: Iterable[Record], size: int, done: set, counts: dict):
