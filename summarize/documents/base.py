@@ -22,6 +22,8 @@ class Unit:
     #: Runs that stand for a space, tab or line break element: they count in the text but never
     #: take any (the format drops or keeps the element).
     fixed: frozenset[int] = frozenset()
+    #: The text as it is translated (placing.sent_text), once worked out.
+    sent: str | None = None
 
     @property
     def text(self) -> str:

@@ -12,6 +12,7 @@ from summarize.documents.base import VERBATIM, Unit
 
 #: The usual subtitle line length (Netflix, BBC and EBU guidelines: 37 to 42 characters).
 SUBTITLE_LINE = 42
+_NOT_A_LETTER = re.compile(r"[\W_]+")
 _SPAN_PUNCTUATION = " \t.,;:!?¡¿\"'«»“”‘’()"
 
 
@@ -79,18 +80,23 @@ def segments_of(unit: Unit) -> list[Segment]:
 
 def dominant_style(unit: Unit, segments: list[Segment]):
     """The style that holds most of the unit's letters (verbatim runs aside)."""
+    styles = {segment.style for segment in segments} - {VERBATIM}
+    if len(styles) <= 1:
+        return next(iter(styles), None)
     letters: dict = {}
     text = unit.text
     for segment in segments:
         if segment.style != VERBATIM:
-            count = sum(c.isalnum() for c in text[segment.start : segment.end])
+            count = len(_NOT_A_LETTER.sub("", text[segment.start : segment.end]))
             letters[segment.style] = letters.get(segment.style, 0) + count
-    return max(letters, key=letters.get) if letters else None
+    return max(letters, key=letters.get)
 
 
 def sent_text(unit: Unit) -> str:
     """The unit's text as it is translated: flat, its verbatim runs blanked (same offsets)."""
-    return "".join(" " * len(t) if style == VERBATIM else flat(t) for t, style in zip(unit.texts, unit.styles))
+    if unit.sent is None:
+        unit.sent = "".join(" " * len(t) if style == VERBATIM else flat(t) for t, style in zip(unit.texts, unit.styles))
+    return unit.sent
 
 
 def project(unit: Unit, sentences: list[tuple[str, str]], span_translations: dict[str, str]) -> Placed:
