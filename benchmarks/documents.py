@@ -79,7 +79,8 @@ def main() -> None:
     totals, shares = totals[1:], shares[1:]  # the first run warms the caches
     info = describe()
     print(f"CPU: {info['cpu']} ({info['cpu_class']}; {', '.join(info['cpu_features'])}), {info['cores']} cores")
-    print(f"{args.pages}-page .docx ({len(data) / 1024:.0f} KiB, {len(document.units)} units), engine {args.engine}, {args.runs} runs")
+    size = f"{len(data) / 1024:.0f} KiB, {len(document.units)} units"
+    print(f"{args.pages}-page .docx ({size}), engine {args.engine}, {args.runs} runs")
     print(
         f"seconds per page: median {statistics.median(totals) / args.pages:.3f} "
         f"(range {min(totals) / args.pages:.3f}-{max(totals) / args.pages:.3f})"
