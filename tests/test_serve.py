@@ -530,3 +530,37 @@ def test_deep_translator_and_libretranslate_aio_clients_work_unchanged(tmp_path)
             assert settings.suggestions is True and settings.frontend_timeout == 500 and settings.char_limit == -1
             assert api.suggest("Hola.", "Hello.", "es", "en") is True
             assert api.health() is True
+
+
+def test_translate_file_gives_a_url_to_the_document_translated_in_its_format(tmp_path):
+    import io
+
+    import docx
+
+    made = docx.Document()
+    made.add_heading("El plan de la ciudad", 1)
+    made.add_paragraph("El Gobierno aprobó ayer un plan importante para la ciudad.")
+    written = io.BytesIO()
+    made.save(written)
+    with client() as http:
+        settings = http.get("/frontend/settings").json()
+        answer = http.post(
+            "/translate_file",
+            data={"source": "es", "target": "en"},
+            files={"file": ("plan.docx", written.getvalue(), "application/octet-stream")},
+        )
+        assert answer.status_code == 200, answer.text
+        url = answer.json()["translatedFileUrl"]
+        download = http.get(url)
+        unknown = http.post("/translate_file", data={"source": "es", "target": "en"}, files={"file": ("a.exe", b"MZ")})
+        bomb = http.post("/translate_file", data={"source": "es", "target": "en"}, files={"file": ("a.docx", b"%PDF-1.7")})
+        missing = http.get("/download_file/nothing.docx")
+    assert settings["filesTranslation"] is True and ".docx" in settings["supportedFilesFormat"]
+    assert url.endswith(".plan.en.docx") and download.status_code == 200
+    assert 'filename="plan.en.docx"' in download.headers["content-disposition"]
+    back = docx.Document(io.BytesIO(download.content))
+    english = ["The plan of the city", "The Government approved yesterday an important plan for the city."]
+    assert [p.text for p in back.paragraphs] == english
+    assert unknown.status_code == 400 and "file format not supported" in unknown.json()["error"]
+    assert bomb.status_code == 400 and "is a PDF" in bomb.json()["error"]
+    assert missing.status_code == 404

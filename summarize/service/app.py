@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from summarize.errors import EngineUnavailableError, ModelUnavailableError, SummarizeError
-from summarize.service import libretranslate, routes
+from summarize.service import files, libretranslate, routes
 from summarize.service.core import Service, TimedOut, log
 from summarize.service.guard import BodyLimit
 from summarize.service.metrics import Measured
@@ -44,6 +44,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.service = service
     app.include_router(libretranslate.router)
+    app.include_router(files.router)
     app.include_router(routes.router)
     app.add_exception_handler(SummarizeError, _summarize_error)
     app.add_exception_handler(RequestValidationError, _invalid)

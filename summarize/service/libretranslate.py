@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 
 from summarize.errors import InputError, LanguageError
 from summarize.service import markup
+from summarize.service.files import FILE_SUFFIXES
 from summarize.service.guard import Refused
 from summarize.text.document import Document
 from summarize.text.langdetect import language_name
@@ -273,8 +274,8 @@ async def frontend_settings(request: Request):
         "apiKeys": settings.api_keys_file is not None,
         "keyRequired": settings.api_keys_file is not None,
         "suggestions": settings.suggestions_file is not None,
-        "filesTranslation": False,
-        "supportedFilesFormat": [],
+        "filesTranslation": True,
+        "supportedFilesFormat": FILE_SUFFIXES,
         "language": {
             "source": {"code": "auto", "name": "Auto Detect"},
             "target": {"code": settings.job.target, "name": language_name(settings.job.target)},

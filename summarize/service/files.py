@@ -1,0 +1,114 @@
+"""LibreTranslate's `POST /translate_file` and `GET /download_file/NAME`: a document translated in
+its own format by the document layer (the CLI's), kept in memory for a while to be downloaded."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+from collections import OrderedDict
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from summarize.documents import FORMATS, format_of
+from summarize.errors import InputError
+from summarize.service.guard import Refused
+
+router = APIRouter(tags=["LibreTranslate"])
+#: Translated files kept for download: how many, how many bytes in all, and for how long.
+KEPT_FILES = 64
+KEPT_BYTES = 512 * 2**20
+KEPT_SECONDS = 3600
+#: The suffixes /translate_file takes: every format the document layer writes back.
+FILE_SUFFIXES = sorted(suffix for suffix, file_format in FORMATS.items() if file_format.read is not None)
+_MEDIA = {
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".odt": "application/vnd.oasis.opendocument.text",
+    ".odp": "application/vnd.oasis.opendocument.presentation",
+}
+
+
+class _Kept:
+    """The translated files, oldest dropped first beyond the bounds."""
+
+    def __init__(self):
+        self.files: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+
+    def add(self, name: str, data: bytes) -> None:
+        self.files[name] = (time.monotonic(), data)
+        while len(self.files) > KEPT_FILES or sum(len(d) for _, d in self.files.values()) > KEPT_BYTES:
+            self.files.popitem(last=False)
+
+    def get(self, name: str) -> bytes | None:
+        kept = self.files.get(name)
+        if kept is None or time.monotonic() - kept[0] > KEPT_SECONDS:
+            self.files.pop(name, None)
+            return None
+        return kept[1]
+
+
+_KEPT = _Kept()
+
+
+class _ServicePipeline:
+    """What the document layer asks of a pipeline, answered by the service's batcher from a
+    worker thread."""
+
+    def __init__(self, service, loop, target: str, source: str):
+        self.service, self.loop, self.target, self.source = service, loop, target, source
+
+    def translate(self, document) -> dict:
+        job = self.service.run("translate", document, self.target, source=self.source)
+        return asyncio.run_coroutine_threadsafe(job, self.loop).result()
+
+    def in_language(self, source: str) -> _ServicePipeline:
+        return _ServicePipeline(self.service, self.loop, self.target, source)
+
+    def say(self, notes: list[str]) -> None:
+        for message in notes:
+            self.service.note(message)
+
+
+@router.post("/translate_file", summary="Translate a file in its own format (LibreTranslate)")
+async def translate_file(request: Request):
+    from summarize.documents.translation import translate_document
+    from summarize.service.libretranslate import _check_languages, _code, admitted
+
+    service = request.app.state.service
+    params = await admitted(request)
+    upload = params.get("file")
+    if upload is None or not hasattr(upload, "read"):
+        raise Refused(400, "Invalid request: missing file parameter")
+    source, target = _code(params, "source"), _code(params, "target")
+    name = Path(upload.filename or "file").name
+    file_format = format_of(name)
+    if file_format is None or file_format.read is None:
+        raise Refused(400, f"Invalid request: file format not supported (supported: {', '.join(FILE_SUFFIXES)})")
+    _check_languages(service, source, target)
+    data = await upload.read()
+    if not data:
+        raise InputError(f"{name}: the file is empty")
+    loop = asyncio.get_running_loop()
+
+    def work():
+        document = file_format.read(data, name)
+        return translate_document(document, _ServicePipeline(service, loop, target, source), file_format.name)[0]
+
+    translated = await service.within_timeout(asyncio.to_thread(work))
+    stored = f"{secrets.token_hex(16)}.{Path(name).stem}.{target}{Path(name).suffix}"
+    _KEPT.add(stored, translated)
+    return {"translatedFileUrl": f"{str(request.base_url).rstrip('/')}/download_file/{stored}"}
+
+
+@router.get("/download_file/{name}", summary="A file translated by /translate_file (LibreTranslate)")
+async def download_file(name: str):
+    data = _KEPT.get(name)
+    if data is None:
+        raise Refused(404, "Invalid filename: not found, or no longer kept")
+    suffix = Path(name).suffix.lower()
+    shown = name.split(".", 1)[1] if "." in name else name
+    media = _MEDIA.get(suffix, "text/plain; charset=utf-8")
+    return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{shown}"'})
