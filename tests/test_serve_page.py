@@ -77,3 +77,32 @@ def test_the_page_summarises_the_spanish_example_in_english(browser, tmp_path):
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
     if os.environ.get("SUMMARIZE_SCREENSHOT"):
         shutil.copyfile(shot, os.environ["SUMMARIZE_SCREENSHOT"])
+
+
+def test_the_page_translates_a_word_file_into_a_word_file(browser, tmp_path):
+    import io
+    import urllib.request
+
+    import docx
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    made = docx.Document()
+    made.add_paragraph("El Gobierno aprobó ayer un plan importante para la ciudad.")
+    source = tmp_path / "plan.docx"
+    made.save(source)
+    with running(Settings()) as url:
+        browser.get(url + "/")
+        WebDriverWait(browser, 30).until(lambda b: b.find_elements(By.CSS_SELECTOR, "#target option[value=en]"))
+        browser.find_element(By.ID, "file").send_keys(str(source))
+        browser.find_element(By.ID, "translate-file").click()
+        WebDriverWait(browser, 60).until(lambda b: b.find_element(By.ID, "download").is_displayed())
+        link = browser.find_element(By.ID, "download")
+        name, href = link.get_attribute("download"), link.get_attribute("href")
+        with urllib.request.urlopen(href) as response:
+            data = response.read()
+    assert not browser.find_element(By.ID, "error").is_displayed()
+    assert name == "plan.en.docx" and link.text == "Download plan.en.docx"
+    assert [p.text for p in docx.Document(io.BytesIO(data)).paragraphs] == [
+        "The Government approved yesterday an important plan for the city."
+    ]

@@ -23,14 +23,14 @@ def _office(suffix: str):
 
 def _markdown(data: bytes, origin: str) -> DocumentFile:
     from summarize.documents.markdown import read_markdown
-    from summarize.text.readers import decode
+    from summarize.text.files import decode
 
     return read_markdown(decode(data, origin), origin)
 
 
 def _html(data: bytes, origin: str) -> DocumentFile:
     from summarize.documents.html import read_html
-    from summarize.text.readers import decode
+    from summarize.text.files import decode
 
     return read_html(decode(data, origin), origin)
 
@@ -38,7 +38,7 @@ def _html(data: bytes, origin: str) -> DocumentFile:
 def _subtitles(suffix: str):
     def read(data: bytes, origin: str) -> DocumentFile:
         from summarize.documents.subtitles import read_subtitles
-        from summarize.text.readers import decode
+        from summarize.text.files import decode
 
         return read_subtitles(decode(data, origin), origin, suffix)
 
@@ -78,6 +78,10 @@ FORMATS = {
 }
 
 
+#: The suffixes translated into their own format (PDFs are read only).
+WRITTEN_SUFFIXES = sorted(suffix for suffix, file_format in FORMATS.items() if file_format.read is not None)
+
+
 def format_of(path: str | Path) -> Format | None:
     """The document format of a file name, by its suffix; None for plain text."""
     return FORMATS.get(Path(str(path)).suffix.lower())
@@ -85,7 +89,7 @@ def format_of(path: str | Path) -> Format | None:
 
 def open_document(path: str) -> tuple[DocumentFile, Format]:
     """A document file read for translation in its own format."""
-    from summarize.text.readers import read_file
+    from summarize.text.files import read_file
 
     file_format = format_of(path)
     return file_format.read(read_file(Path(path), file_format.binary), path), file_format

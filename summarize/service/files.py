@@ -12,7 +12,7 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from summarize.documents import FORMATS, format_of
+from summarize.documents import WRITTEN_SUFFIXES, format_of
 from summarize.errors import InputError
 from summarize.service.guard import Refused
 
@@ -21,8 +21,6 @@ router = APIRouter(tags=["LibreTranslate"])
 KEPT_FILES = 64
 KEPT_BYTES = 512 * 2**20
 KEPT_SECONDS = 3600
-#: The suffixes /translate_file takes: every format the document layer writes back.
-FILE_SUFFIXES = sorted(suffix for suffix, file_format in FORMATS.items() if file_format.read is not None)
 _MEDIA = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
@@ -86,7 +84,7 @@ async def translate_file(request: Request):
     name = Path(upload.filename or "file").name
     file_format = format_of(name)
     if file_format is None or file_format.read is None:
-        raise Refused(400, f"Invalid request: file format not supported (supported: {', '.join(FILE_SUFFIXES)})")
+        raise Refused(400, f"Invalid request: file format not supported (supported: {', '.join(WRITTEN_SUFFIXES)})")
     _check_languages(service, source, target)
     data = await upload.read()
     if not data:

@@ -9,9 +9,9 @@ import re
 
 from fastapi import APIRouter, Request
 
+from summarize.documents import WRITTEN_SUFFIXES
 from summarize.errors import InputError, LanguageError
 from summarize.service import markup
-from summarize.service.files import FILE_SUFFIXES
 from summarize.service.guard import Refused
 from summarize.text.document import Document
 from summarize.text.langdetect import language_name
@@ -275,7 +275,7 @@ async def frontend_settings(request: Request):
         "keyRequired": settings.api_keys_file is not None,
         "suggestions": settings.suggestions_file is not None,
         "filesTranslation": True,
-        "supportedFilesFormat": FILE_SUFFIXES,
+        "supportedFilesFormat": WRITTEN_SUFFIXES,
         "language": {
             "source": {"code": "auto", "name": "Auto Detect"},
             "target": {"code": settings.job.target, "name": language_name(settings.job.target)},
