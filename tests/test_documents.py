@@ -444,3 +444,53 @@ def test_batch_writes_translated_documents_beside_the_records(tmp_path):
     assert [r["error"] for r in rows] == [None, None, None]
     written = {r["id"]: (r["metadata"].get("document") or {}).get("written") for r in rows}
     assert written[str(folder / "note.txt")] is None and written[str(folder / "subs.srt")] == str(out_dir / "subs.en.srt")
+
+
+SOFFICE = shutil.which("soffice")
+
+
+@needs_apertium
+@pytest.mark.slow
+@pytest.mark.skipif(not SOFFICE and not os.environ.get("CI"), reason="LibreOffice (libreoffice-writer-nogui) is not installed")
+@pytest.mark.parametrize("suffix", [".docx", ".odt", ".pptx", ".odp"])
+def test_translated_documents_open_in_libreoffice(tmp_path, suffix):
+    """LibreOffice converts each translated file to PDF, and the PDF holds the English text."""
+    import docx
+    import odfdo
+    import pptx
+    from pypdf import PdfReader
+
+    source, output = tmp_path / f"a{suffix}", tmp_path / f"a.en{suffix}"
+    sentence = "El Gobierno aprobó ayer un plan importante para la ciudad."
+    if suffix == ".docx":
+        made = docx.Document()
+        made.add_heading("El plan de la ciudad", 1)
+        made.add_paragraph(sentence)
+        made.save(source)
+    elif suffix == ".pptx":
+        made = pptx.Presentation()
+        slide = made.slides.add_slide(made.slide_layouts[1])
+        slide.shapes.title.text = "El plan de la ciudad"
+        slide.placeholders[1].text_frame.text = sentence
+        made.save(source)
+    else:
+        made = odfdo.Document("text" if suffix == ".odt" else "presentation")
+        if suffix == ".odt":
+            made.body.append(odfdo.Header(1, "El plan de la ciudad"))
+            made.body.append(odfdo.Paragraph(sentence))
+        else:
+            page = odfdo.DrawPage("page1", name="Uno")
+            page.append(odfdo.Frame.text_frame(sentence, size=("20cm", "3cm"), position=("1cm", "1cm")))
+            made.body.append(page)
+        made.save(source)
+    _translate(source, output)
+    profile = f"-env:UserInstallation=file://{tmp_path / 'profile'}"
+    converted = subprocess.run(
+        [SOFFICE, profile, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), str(output)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert converted.returncode == 0, converted.stderr
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(tmp_path / "pdf" / "a.en.pdf").pages)
+    assert "The Government approved yesterday an important plan for the city." in text
