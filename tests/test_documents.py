@@ -494,3 +494,14 @@ def test_translated_documents_open_in_libreoffice(tmp_path, suffix):
     assert converted.returncode == 0, converted.stderr
     text = " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(tmp_path / "pdf" / "a.en.pdf").pages)
     assert "The Government approved yesterday an important plan for the city." in text
+
+
+def test_a_span_translated_alone_with_a_pronoun_or_another_ending_is_still_found():
+    bold = ("b",)
+    unit = Unit("paragraph", ["Todos ", "volvieron", " corriendo."], ["", bold, ""])
+    placed = project(unit, [("Todos volvieron corriendo.", "All went back running.")], {"volvieron": "They went back"})
+    assert placed.texts == ["All ", "went back", " running."] and placed.kept == 1
+    unit = Unit("paragraph", ["las tropas ", "estadounidenses", " se retiran."], ["", bold, ""])
+    said = [("las tropas estadounidenses se retiran.", "the American troops withdraw.")]
+    placed = project(unit, said, {"estadounidenses": "Americans"})
+    assert placed.texts == ["the ", "American", " troops withdraw."] and placed.kept == 1

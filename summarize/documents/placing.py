@@ -4,6 +4,7 @@ lookup), and subtitle sentences split across the cues they spanned."""
 
 from __future__ import annotations
 
+import math
 import re
 import textwrap
 from dataclasses import dataclass
@@ -129,8 +130,13 @@ def project(unit: Unit, sentences: list[tuple[str, str]], span_translations: dic
             cursor = place
             continue
         source = text[span.start : span.end].strip(_SPAN_PUNCTUATION)
-        candidates = [span_translations.get(source, ""), source]
-        hit = _find_word(output, [c.strip(_SPAN_PUNCTUATION) for c in candidates], low, high)
+        alone = span_translations.get(source, "").strip(_SPAN_PUNCTUATION)
+        # Translated alone, a span may gain a subject or an article ("They went back" for
+        # "volvieron"): without its first word it is looked for too.
+        candidates = [alone, source.strip(_SPAN_PUNCTUATION), alone.split(" ", 1)[1] if " " in alone else ""]
+        hit = _find_word(output, candidates, low, high)
+        if hit is None and len(source.split()) == 1:
+            hit = _find_stem(output, candidates[0], low, high)
         if hit:
             found.append((span, *hit))
             cursor = hit[1]
@@ -191,6 +197,24 @@ def _find_word(text: str, candidates: list[str], low: int, high: int) -> tuple[i
         if not candidate:
             continue
         match = re.compile(rf"(?<!\w){re.escape(candidate)}(?!\w)", re.IGNORECASE).search(text, low, max(low, high))
+        if match:
+            return match.start(), match.end()
+    return None
+
+
+# A word of a span's translation found by its stem: words this long at least, sharing this
+# share of their letters from the start ("Americans" for "American", "informed" in "They informed").
+_STEM_WORD = 4
+_STEM_SHARE = 0.75
+
+
+def _find_stem(text: str, translation: str, low: int, high: int) -> tuple[int, int] | None:
+    """A one-word span whose translation alone came back inflected otherwise or with a pronoun:
+    the sentence's word that shares the stem of the translation's longest word."""
+    words = sorted((w for w in re.findall(r"\w+", translation) if len(w) >= _STEM_WORD), key=len, reverse=True)
+    for word in words[:1]:
+        stem = word[: max(_STEM_WORD, math.ceil(_STEM_SHARE * len(word)))]
+        match = re.compile(rf"(?<!\w){re.escape(stem)}\w*", re.IGNORECASE).search(text, low, max(low, high))
         if match:
             return match.start(), match.end()
     return None
