@@ -33,7 +33,7 @@ def translate_document(document: DocumentFile, pipeline, file_format: str) -> tu
         for group, paragraph, said in zip(groups, paragraphs, sentences):
             for index, cue_text in zip(group, _across_cues(document, group, paragraph, said)):
                 texts[index] = [wrapped(cue_text)]
-        formatting["inline_formatting_lost"] = formatting["sentences_lost_inline_formatting"] = document.formatting_dropped
+        formatting["inline_formatting_lost"] = document.formatting_dropped
     else:
         spans = _span_translations(document, wanted, pipeline, result["metadata"]["languages"]["source"])
         for index, said in zip(wanted, sentences):
@@ -44,14 +44,23 @@ def translate_document(document: DocumentFile, pipeline, file_format: str) -> tu
             formatting["sentences_lost_inline_formatting"] += placed.sentences_lost
     metadata = result["metadata"]
     metadata["document"] = {"format": file_format, "units": document.counts(), "units_translated": len(wanted), **formatting}
-    if formatting["sentences_lost_inline_formatting"]:
-        message = (
-            f"{formatting['sentences_lost_inline_formatting']} sentence(s) lost inline formatting (bold, italics, links) "
-            "whose translation could not be found; they keep their paragraph's main formatting"
-        )
+    message = _formatting_note(formatting, document.flowing)
+    if message:
         metadata["notes"].append(message)
         pipeline.say([message])
     return document.rebuilt(texts), result
+
+
+def _formatting_note(formatting: dict, flowing: bool) -> str | None:
+    lost = formatting["inline_formatting_lost"]
+    if flowing and lost:
+        return f"{lost} cue(s) had inline tags (italics, colours), which the translated cues do not carry"
+    if lost:
+        return (
+            f"{lost} formatted span(s) in {formatting['sentences_lost_inline_formatting']} sentence(s) lost their inline "
+            "formatting (bold, italics, links): not found in the translation, they take their paragraph's main formatting"
+        )
+    return None
 
 
 def _span_translations(document: DocumentFile, wanted: list[int], pipeline, language: str) -> dict[str, str]:
