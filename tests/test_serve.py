@@ -514,6 +514,8 @@ def test_suggestions_are_kept_in_their_file_when_on_and_refused_when_off(tmp_pat
 
 
 def test_deep_translator_and_libretranslate_aio_clients_work_unchanged(tmp_path):
+    import urllib.request
+
     from deep_translator import LibreTranslator
     from libretranslate_aio import LibreTranslate
 
@@ -530,6 +532,11 @@ def test_deep_translator_and_libretranslate_aio_clients_work_unchanged(tmp_path)
             assert settings.suggestions is True and settings.frontend_timeout == 500 and settings.char_limit == -1
             assert api.suggest("Hola.", "Hello.", "es", "en") is True
             assert api.health() is True
+            subtitles = tmp_path / "a.srt"
+            subtitles.write_text("1\n00:00:01,000 --> 00:00:02,000\nBuenos días.\n", encoding="utf-8")
+            translated = api.translate_file(subtitles, "es", "en")
+            with urllib.request.urlopen(translated.translated_file_url) as response:
+                assert response.read().decode("utf-8") == "1\n00:00:01,000 --> 00:00:02,000\nGood morning.\n\n"
 
 
 def test_translate_file_gives_a_url_to_the_document_translated_in_its_format(tmp_path):
