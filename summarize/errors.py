@@ -49,6 +49,12 @@ class OutputError(SummarizeError):
     exit_code = 8
 
 
+class FactCheckError(SummarizeError):
+    """`--strict`: the output states what its source does not hold (the fact check)."""
+
+    exit_code = 10
+
+
 def first_line(error: BaseException) -> str:
     """An exception's message cut to its first line (its type's name when it says nothing): how
     a library's failure is quoted in our one-line errors."""

@@ -8,6 +8,7 @@ import click
 from summarize.cli.common import (
     announce_engines,
     as_json,
+    check_facts,
     common_options,
     emit,
     job_pipeline,
@@ -31,15 +32,16 @@ from summarize.cli.common import (
     "with json its result (metadata.document counts the units and inline formatting) goes to stdout and the "
     "document to -o.",
 )
-def translate(location, literal, output, fmt, **job) -> None:
+def translate(location, literal, output, fmt, strict, **job) -> None:
     """Translate SOURCE (a file, - for stdin, or an http(s) URL) into the target language."""
     file_format = _document_format(location, literal, fmt, output)
     if file_format is not None:
-        return _translate_document(location, output, fmt, file_format, job)
+        return _translate_document(location, output, fmt, file_format, strict, job)
     document = read_document(location, literal)
     pipeline = job_pipeline(**job)
     result = pipeline.translate(document)
     announce_engines(result["metadata"])
+    check_facts(result, strict)
     if fmt == "json":
         rendered = as_json(result)
     elif fmt == "tsv":
@@ -78,7 +80,7 @@ def _document_format(location, literal, fmt, output):
     return source_format
 
 
-def _translate_document(location, output, fmt, file_format, job) -> None:
+def _translate_document(location, output, fmt, file_format, strict, job) -> None:
     from summarize.documents import open_document
     from summarize.documents.translation import translate_document
     from summarize.output import write_atomically, write_stdout
@@ -87,6 +89,7 @@ def _translate_document(location, output, fmt, file_format, job) -> None:
     pipeline = job_pipeline(**job)
     data, result = translate_document(document, pipeline, file_format.name)
     announce_engines(result["metadata"])
+    check_facts(result, strict)
     if output is not None:
         write_atomically(output, data)
     if fmt == "json":

@@ -123,9 +123,7 @@ def _check_translation(work: Work, translation: Translation, target: str) -> Non
     for language, sources, outputs in zip(work.languages.paragraphs, translation.source, translation.target):
         for source, output in zip(sources, outputs):
             found = factcheck.check(output, target, [(source, language)], both_ways=True)
-            work.fact_check["unsupported"] += [
-                {"span": span, "sentence": output, "step": "translation"} for span in found["unsupported"]
-            ]
+            work.fact_check["unsupported"] += _findings(found["unsupported"], output, "translation")
             work.fact_check["missing"] += [{"span": span, "sentence": source, "step": "translation"} for span in found["missing"]]
     _say_fact_check(work)
 
@@ -139,16 +137,16 @@ def _check_summary(work: Work, summary: str, target: str, translation: Translati
     _say_fact_check(work)
 
 
-def _findings(spans: list[str], sentence: str, step: str) -> list[dict]:
-    return [{"span": span, "sentence": sentence, "step": step} for span in spans]
+def _findings(spans: list[tuple[str, str]], sentence: str, step: str) -> list[dict]:
+    return [{"span": span, "kind": kind, "sentence": sentence, "step": step} for span, kind in spans]
 
 
 def _say_fact_check(work: Work) -> None:
     unsupported, missing = len(work.fact_check["unsupported"]), len(work.fact_check["missing"])
     if unsupported or missing:
         work.note(
-            f"fact check: {unsupported} number(s) of the output not in its source, {missing} of the source lost "
-            "in translation (metadata fact_check)"
+            f"fact check: {unsupported} span(s) of the output (numbers, dates, names, quotes) not in its source, "
+            f"{missing} number(s) of the source lost in translation (metadata fact_check)"
         )
 
 
