@@ -121,6 +121,8 @@ def _translated(works: list[Work], paragraphs, options: Options, engines: Engine
 def _check_translation(work: Work, translation: Translation, target: str) -> None:
     """Each sentence's numbers against its source's, both ways (text/factcheck.py), said."""
     for language, sources, outputs in zip(work.languages.paragraphs, translation.source, translation.target):
+        if language == target:
+            continue  # kept as it was: nothing to check
         for source, output in zip(sources, outputs):
             found = factcheck.check(output, target, [(source, language)], both_ways=True)
             work.fact_check["unsupported"] += _findings(found["unsupported"], output, "translation")
