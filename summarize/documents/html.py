@@ -9,7 +9,9 @@ import re
 from dataclasses import dataclass, field
 
 from summarize.documents.base import DocumentFile, Unit
-from summarize.service.markup import text_nodes
+
+_PIECES = re.compile(r"(<!--.*?-->|<[^>]*>)", re.DOTALL)
+_RAW_ELEMENTS = re.compile(r"<\s*(script|style)\b", re.IGNORECASE)
 
 # Elements that sit inside a sentence; any other tag ends the unit before it.
 _INLINE = {
@@ -34,6 +36,20 @@ class HtmlDocument(DocumentFile):
                 for index, text in zip(places, unit_texts):
                     pieces[index] = html.escape(text, quote=False)
         return "".join(pieces).encode("utf-8")
+
+
+def text_nodes(markup: str) -> tuple[list[str], list[int]]:
+    """The pieces of `markup` (tags and text, alternating as `re.split` cuts them) and the indexes
+    of the text pieces worth translating (not blank, not inside script or style)."""
+    pieces = _PIECES.split(markup)
+    wanted, raw = [], False
+    for index, piece in enumerate(pieces):
+        if index % 2:
+            opening = _RAW_ELEMENTS.match(piece)
+            raw = bool(opening) or (raw and not re.match(r"<\s*/\s*(script|style)\b", piece, re.IGNORECASE))
+        elif piece.strip() and not raw:
+            wanted.append(index)
+    return pieces, wanted
 
 
 def read_html(markup: str, origin: str) -> HtmlDocument:

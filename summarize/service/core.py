@@ -97,6 +97,10 @@ class Service:
             self.note(message)
         return result
 
+    def pipeline(self, loop, target: str, source: str) -> ServicePipeline:
+        """A Pipeline's `translate` for the document layer, run from a worker thread."""
+        return ServicePipeline(self, loop, target, source)
+
     async def within_timeout(self, work):
         """`work` (a request's whole handling: reading a URL, detecting, the jobs) within the
         request timeout; a job not yet started when it runs out is dropped from its batch."""
@@ -114,6 +118,25 @@ class Service:
         if not url.startswith(("http://", "https://")):
             raise InputError(f"{url[:200]}: only http and https URLs are fetched")
         return await asyncio.to_thread(read_source, url, None, not self.settings.allow_private_urls)
+
+
+class ServicePipeline:
+    """What the document layer asks of a pipeline, answered by the service's batcher from a
+    worker thread."""
+
+    def __init__(self, service, loop, target: str, source: str):
+        self.service, self.loop, self.target, self.source = service, loop, target, source
+
+    def translate(self, document) -> dict:
+        job = self.service.run("translate", document, self.target, source=self.source)
+        return asyncio.run_coroutine_threadsafe(job, self.loop).result()
+
+    def in_language(self, source: str) -> ServicePipeline:
+        return ServicePipeline(self.service, self.loop, self.target, source)
+
+    def say(self, notes: list[str]) -> None:
+        for message in notes:
+            self.service.note(message)
 
 
 class TimedOut(SummarizeError):

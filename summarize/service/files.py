@@ -51,25 +51,6 @@ class _Kept:
 _KEPT = _Kept()
 
 
-class _ServicePipeline:
-    """What the document layer asks of a pipeline, answered by the service's batcher from a
-    worker thread."""
-
-    def __init__(self, service, loop, target: str, source: str):
-        self.service, self.loop, self.target, self.source = service, loop, target, source
-
-    def translate(self, document) -> dict:
-        job = self.service.run("translate", document, self.target, source=self.source)
-        return asyncio.run_coroutine_threadsafe(job, self.loop).result()
-
-    def in_language(self, source: str) -> _ServicePipeline:
-        return _ServicePipeline(self.service, self.loop, self.target, source)
-
-    def say(self, notes: list[str]) -> None:
-        for message in notes:
-            self.service.note(message)
-
-
 @router.post("/translate_file", summary="Translate a file in its own format (LibreTranslate)")
 async def translate_file(request: Request):
     from summarize.documents.translation import translate_document
@@ -93,7 +74,7 @@ async def translate_file(request: Request):
 
     def work():
         document = file_format.read(data, name)
-        return translate_document(document, _ServicePipeline(service, loop, target, source), file_format.name)[0]
+        return translate_document(document, service.pipeline(loop, target, source), file_format.name)[0]
 
     translated = await service.within_timeout(asyncio.to_thread(work))
     stored = f"{secrets.token_hex(16)}.{Path(name).stem}.{target}{Path(name).suffix}"

@@ -11,7 +11,6 @@ from fastapi import APIRouter, Request
 
 from summarize.documents import WRITTEN_SUFFIXES
 from summarize.errors import InputError, LanguageError
-from summarize.service import markup
 from summarize.service.guard import Refused
 from summarize.text.document import Document
 from summarize.text.langdetect import language_name
@@ -178,18 +177,27 @@ async def translate(request: Request):
 
 async def _translate_one(service, text: str, source: str, target: str, fmt: str) -> tuple[str, dict]:
     """One `q`: its translation and the language it was read in. A text with no letters (emoji,
-    numbers) comes back as it is, as LibreTranslate gives it."""
-    pieces, wanted = markup.text_nodes(text) if fmt == "html" else ([text], [0] if text.strip() else [])
-    plain = [markup.plain(pieces[i]) if fmt == "html" else pieces[i] for i in wanted]
-    if not any(character.isalpha() for piece in plain for character in piece):
+    numbers) comes back as it is, as LibreTranslate gives it. HTML goes through the document
+    layer: the text between block tags is translated whole (never cut at an inline tag), every
+    tag kept, the inline ones around a span carried onto its translation."""
+    from summarize.documents.html import read_html
+    from summarize.documents.placing import sent_text
+    from summarize.documents.translation import translatable, translate_document
+
+    page = read_html(text, "q") if fmt == "html" else None
+    plain = [sent_text(unit) for unit in page.units] if page is not None else [text]
+    if not any(translatable(piece) for piece in plain):
         return text, {"confidence": 0.0, "language": source if source != "auto" else target}
     if source == "auto":
         detected = await asyncio.to_thread(_detected, "\n\n".join(plain), target, (*service.sources_into(target), target))
         source = detected["language"]
     else:
         detected = {"confidence": 100.0, "language": source}
-    translations = await asyncio.gather(*(_keeping_layout(service, t, target, source) for t in plain))
-    return (markup.rebuilt(pieces, wanted, translations) if fmt == "html" else translations[0]), detected
+    if page is None:
+        return await _keeping_layout(service, text, target, source), detected
+    pipeline = service.pipeline(asyncio.get_running_loop(), target, source)
+    translated, _ = await asyncio.to_thread(translate_document, page, pipeline, "html")
+    return translated.decode("utf-8"), detected
 
 
 #: What a text's lines are kept apart by, as sent: the breaks (with the spaces around them) and
