@@ -21,7 +21,7 @@ from summarize.cli import cli
 from summarize.core.engines import Engines
 from summarize.core.options import Options
 from summarize.core.pipeline import Pipeline
-from summarize.engines.chat import ANSWER_OFFSET, DEFAULT_PROMPTS, TOKENS_PER_SENTENCE
+from summarize.engines.chat import ANSWER_OFFSET, DEFAULT_PROMPTS, TOKENS_PER_SENTENCE, Answer
 from summarize.errors import CardError
 from tests.corpus import SPANISH
 from tests.tiny_models import CHAT_ARCHITECTURES
@@ -101,7 +101,7 @@ class _Merging:
             else:
                 answers.append(f"1. {sentences[0][1].upper()}")
         self.calls += len(prompts)
-        return [(answer, False) for answer in answers]
+        return [Answer(answer, False) for answer in answers]
 
 
 def test_a_group_that_comes_back_merged_is_retranslated_a_sentence_at_a_time(tiny_chat_models):
@@ -123,7 +123,7 @@ def test_a_group_that_comes_back_whole_is_kept(tiny_chat_models):
         def answers(self, prompts, max_new_tokens, stream=None, retry=False):
             self.calls += len(prompts)
             numbered = [re.findall(r"^(\d+)\. (.*)$", p, re.MULTILINE) for p in prompts]
-            return [("\n".join(f"{n}. {s[::-1]}" for n, s in found), False) for found in numbered]
+            return [Answer("\n".join(f"{n}. {s[::-1]}" for n, s in found), False) for found in numbered]
 
     faithful_translator.model = Faithful(faithful_translator.model)
     done = faithful_translator.translate(SPANISH[:3], "es", "en")
@@ -139,7 +139,8 @@ def test_translate_tsv_keeps_one_line_per_source_sentence(tiny_chat_models):
     assert result.exit_code == 0, result.output
     rows = [line.split("\t") for line in result.stdout.rstrip("\n").split("\n")]
     assert [row[1] for row in rows] == SPANISH[:6] and [row[0] for row in rows] == ["0"] * 4 + ["1"] * 2
-    assert all(len(row) == 3 for row in rows)
+    # The fourth column, the confidence, is empty: transformers' chat runtime gives none.
+    assert all(len(row) == 4 and row[3] == "" for row in rows)
 
 
 def test_order_direct_makes_one_model_call_per_chunk(tiny_chat_models):

@@ -27,7 +27,8 @@ from summarize.cli.common import (
     "fmt",
     type=click.Choice(["text", "json", "tsv"]),
     default=None,
-    help="text (the default for text, URLs and PDFs), json or tsv (with the sentence alignment). A document "
+    help="text (the default for text, URLs and PDFs), json or tsv (with the sentence alignment: paragraph, source, "
+    "translation, confidence, ! when low). A document "
     "(.docx .pptx .odt .odp .md .html .srt .vtt) comes back in its own format unless text or tsv is asked; "
     "with json its result (metadata.document counts the units and inline formatting) goes to stdout and the "
     "document to -o.",
@@ -46,7 +47,8 @@ def translate(location, literal, output, fmt, strict, **job) -> None:
         rendered = as_json(result)
     elif fmt == "tsv":
         rendered = "\n".join(
-            f"{row['paragraph']}\t{_tsv(row['source'])}\t{_tsv(row['translation'])}" for row in result["alignment"]
+            "\t".join((str(row["paragraph"]), _tsv(row["source"]), _tsv(row["translation"]), _confidence(row)))
+            for row in result["alignment"]
         )
     else:
         rendered = "\n\n".join(result["paragraphs"])
@@ -96,6 +98,13 @@ def _translate_document(location, output, fmt, file_format, strict, job) -> None
         emit(as_json(result), None)
     elif output is None:
         write_stdout(data.decode("utf-8"))
+
+
+def _confidence(row: dict) -> str:
+    """The TSV's fourth column: the confidence, with ! when it is low; empty when none is given."""
+    if row["confidence"] is None:
+        return ""
+    return f"{row['confidence']:.2f}" + ("!" if row["low_confidence"] else "")
 
 
 def _tsv(text: str) -> str:

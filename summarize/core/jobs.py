@@ -110,6 +110,12 @@ def _translated(works: list[Work], paragraphs, options: Options, engines: Engine
     for work, translation in zip(works, translations):
         if translation is not None:
             _check_translation(work, translation, options.target)
+        low = sum(flag for paragraph in translation.low_confidence for flag in paragraph) if translation is not None else 0
+        if low:
+            work.note(
+                f"{low} sentence(s) translated with low confidence, below the engine's threshold "
+                "(alignment low_confidence; check them first)"
+            )
         if translation is not None and translation.hit_length_bound:
             work.note(
                 f"{translation.hit_length_bound} sentence(s) ran to the translation length bound or looped, "
@@ -187,9 +193,11 @@ def _translate(works: list[Work], options: Options, engines: Engines, progress: 
         work.result = {
             "paragraphs": [" ".join(p) for p in translation.target],
             "alignment": [
-                {"paragraph": i, "source": s, "translation": t}
-                for i, (src_p, tgt_p) in enumerate(zip(translation.source, translation.target))
-                for s, t in zip(src_p, tgt_p)
+                {"paragraph": i, "source": s, "translation": t, "confidence": c, "low_confidence": low}
+                for i, (src_p, tgt_p, conf_p, low_p) in enumerate(
+                    zip(translation.source, translation.target, translation.confidence, translation.low_confidence)
+                )
+                for s, t, c, low in zip(src_p, tgt_p, conf_p, low_p)
             ],
             "metadata": {
                 **_metadata_head(work, options, translation.translators),
@@ -318,6 +326,7 @@ def _translation_counts(work: Work, translation: Translation) -> dict:
         "sentences_hit_length_bound": translation.hit_length_bound,
         "sentences_retranslated_alone": translation.retranslated_alone,
         "numbers_in_target_convention": translation.numbers_in_target_convention,
+        "sentences_low_confidence": sum(flag for paragraph in translation.low_confidence for flag in paragraph),
     }
 
 

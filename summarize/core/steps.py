@@ -134,6 +134,10 @@ class Translation:
     translators: list[Translator] = field(default_factory=list)
     #: Numbers the translation copied in the source's convention, rewritten in the target's.
     numbers_in_target_convention: int = 0
+    #: Per sentence, the engine's confidence (0-1, None where it gives none), and whether it is
+    #: below the engine's threshold.
+    confidence: list[list[float | None]] = field(default_factory=list)
+    low_confidence: list[list[bool]] = field(default_factory=list)
 
 
 @dataclass
@@ -147,6 +151,7 @@ class Translating:
     pieces: dict[int, list[list[str]]] = field(default_factory=dict)
     translated: dict[str, str] = field(default_factory=dict)
     flags: dict[str, tuple[bool, bool]] = field(default_factory=dict)
+    confidence: dict[str, float | None] = field(default_factory=dict)
     used: dict[str, Translator] = field(default_factory=dict)
     kept: int = 0
 
@@ -196,6 +201,7 @@ def translate_together(
             for part in group:
                 part.translated.update(zip(pieces, done.texts))
                 part.flags.update(zip(pieces, zip(done.ran_away, done.realigned)))
+                part.confidence.update(zip(pieces, done.confidences))
     return [_assembled(part, target) if part.work.error is None else None for part in parts]
 
 
@@ -218,25 +224,33 @@ def _pieces_of(group: list[Translating], language: str, distinct: bool) -> tuple
 
 def _assembled(part: Translating, target: str) -> Translation:
     """A part's translation from the pieces' translations, numbers in the target's convention;
-    what was split, bounded, redone or rewritten, counted."""
-    out, splits, runaway, alone, numbers = [], 0, 0, 0, 0
+    what was split, bounded, redone or rewritten, counted; each sentence's confidence the lowest
+    of its pieces'."""
+    out, confidence, low, splits, runaway, alone, numbers = [], [], [], 0, 0, 0, 0
     for index, paragraph in enumerate(part.paragraphs):
         if index not in part.pieces:
             out.append(list(paragraph))
+            confidence.append([None] * len(paragraph))
+            low.append([False] * len(paragraph))
             continue
-        sentences = []
+        threshold = part.used[part.languages[index]].confidence_threshold
+        sentences, scores = [], []
         for source, group in zip(paragraph, part.pieces[index]):
             translated = " ".join(part.translated[piece] for piece in group)
             translated, rewritten = in_convention(translated, source, part.languages[index], target)
             sentences.append(translated)
+            given = [part.confidence.get(piece) for piece in group]
+            scores.append(None if None in given else min(given))
             numbers += rewritten
             splits += len(group) > 1
             runaway += sum(part.flags[piece][0] for piece in group)
             alone += sum(part.flags[piece][1] for piece in group)
         out.append(sentences)
+        confidence.append(scores)
+        low.append([score is not None and threshold is not None and score < threshold for score in scores])
     order = _by_frequency([lang for lang in part.languages if lang in part.used])
     translators = [part.used[language] for language in order]
-    return Translation(part.paragraphs, out, splits, part.kept, runaway, alone, translators, numbers)
+    return Translation(part.paragraphs, out, splits, part.kept, runaway, alone, translators, numbers, confidence, low)
 
 
 def translation_pieces(sentences: list[str], translator: Translator, target: str) -> list[list[str]]:
@@ -265,6 +279,7 @@ def _translate_in_groups(
                 result.texts[index] = done.texts[position]
                 result.ran_away[index] = done.ran_away[position]
                 result.realigned[index] = done.realigned[position]
+                result.confidences[index] = done.confidences[position]
             bar.update(len(group))
     return result
 

@@ -15,7 +15,7 @@ from summarize.errors import EngineUnavailableError
 
 # Apertium's ISO 639-3 names for the ISO 639-1 codes this tool uses.
 ISO3 = {"en": "eng", "es": "spa", "fr": "fra", "de": "deu", "it": "ita", "pt": "por", "ca": "cat", "gl": "glg"}
-# '#' marks a generation error, '@' a transfer error; '*' (unknown word) is dropped by `-u`.
+# '#' marks a generation error, '@' a transfer error, '*' an unknown word.
 _MARK = re.compile(r"(?<![\w#@*])[#@*](?=\w)")
 TIMEOUT_S = 600
 LISTING_TIMEOUT_S = 30
@@ -60,6 +60,16 @@ def mode_for(source: str, target: str) -> str | None:
     return mode if mode in available_modes() else None
 
 
+def _known_share(marked: str) -> float | None:
+    """The share of a translation's words that are not marked unknown (*word); a capitalised
+    unknown word is a name, copied as it should be, and counts as known."""
+    words = [w.lstrip("\"'“‘«(¿¡") for w in marked.split() if any(c.isalpha() for c in w)]
+    if not words:
+        return None
+    unknown = sum(w.startswith("*") and not w[1:2].isupper() for w in words)
+    return round(1 - unknown / len(words), 4)
+
+
 def strip_marks(translation: str, source: str) -> str:
     """Remove Apertium's unknown-word marks, except characters the source itself had."""
     return _MARK.sub(lambda m: m.group(0) if m.group(0) + _word_after(translation, m.end()) in source else "", translation)
@@ -87,10 +97,22 @@ class ApertiumTranslator(Translator):
     def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> ApertiumTranslator:
         return cls(card)
 
+    #: The share of known words below which a sentence is flagged (more than one in ten unknown).
+    confidence_threshold = 0.9
+
     def translate(self, sentences: list[str], source: str, target: str, starts: tuple[int, ...] = ()) -> Translated:
-        return Translated(self._run(sentences, source, target))
+        """Each sentence's translation, and its confidence: the share of its words Apertium knew
+        (it marks the others with *)."""
+        marked = self._run(sentences, source, target)
+        lines = [" ".join(s.split()) for s in sentences]
+        confidences = [_known_share(text) for text in marked]
+        if self.keep_marks:
+            return Translated([" ".join(t.split()) for t in marked], confidences=confidences)
+        # Apertium leaves a double space where it drops a word ("will execute  in"): spaces collapsed.
+        return Translated([" ".join(strip_marks(t, s).split()) for t, s in zip(marked, lines)], confidences=confidences)
 
     def _run(self, sentences: list[str], source: str, target: str) -> list[str]:
+        """Each sentence through Apertium, its marks kept."""
         if not sentences:
             return []
         mode = mode_for(source, target)
@@ -101,7 +123,7 @@ class ApertiumTranslator(Translator):
         # ("Buenos" + "días") is matched and two lines come back as one (`-f line` would drop the
         # final full stops). Newlines inside a sentence would shift the alignment.
         lines = [" ".join(s.split()) for s in sentences]
-        command = ["apertium", *([] if self.keep_marks else ["-u"]), mode]
+        command = ["apertium", mode]
         try:
             done = subprocess.run(command, input="\n\n".join(lines) + "\n", capture_output=True, text=True, timeout=TIMEOUT_S)
         except subprocess.TimeoutExpired:
@@ -112,7 +134,4 @@ class ApertiumTranslator(Translator):
         output, blanks = returned[0::2][: len(lines)], returned[1::2][: len(lines) - 1]
         if len(output) != len(lines) or any(blank.strip() for blank in blanks):
             raise EngineUnavailableError(f"Apertium returned {len(output)} lines for {len(lines)} sentences")
-        # Apertium leaves a double space where it drops a word ("will execute  in"): spaces collapsed.
-        if self.keep_marks:
-            return [" ".join(t.split()) for t in output]
-        return [" ".join(strip_marks(t, s).split()) for t, s in zip(output, lines)]
+        return output

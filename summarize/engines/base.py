@@ -29,16 +29,19 @@ def check_budget(lengths: list[int], budget: int) -> None:
 @dataclass
 class Translated:
     """What one translation call gives: a text per sentence, in order, and per sentence whether it
-    ran to its length bound or looped even after a retry (kept as it came), and whether it was
-    translated again alone to keep the sentences one to one (chat models)."""
+    ran to its length bound or looped even after a retry (kept as it came), whether it was
+    translated again alone to keep the sentences one to one (chat models), and the engine's
+    confidence in it, 0 to 1 (None where the engine gives none)."""
 
     texts: list[str]
     ran_away: list[bool] = field(default_factory=list)
     realigned: list[bool] = field(default_factory=list)
+    confidences: list[float | None] = field(default_factory=list)
 
     def __post_init__(self):
         self.ran_away = self.ran_away or [False] * len(self.texts)
         self.realigned = self.realigned or [False] * len(self.texts)
+        self.confidences = self.confidences or [None] * len(self.texts)
 
 
 class Engine(ABC):
@@ -78,6 +81,8 @@ class Translator(Engine):
     """Translates sentences, one output per input, in order."""
 
     task = "translation"
+    #: Below this confidence a sentence is flagged (each engine's scale: docs/usage.md).
+    confidence_threshold: float | None = None
     #: `translate` reads `starts` (where paragraphs begin) and works a paragraph at a time: the
     #: jobs do not pool its sentences across documents.
     by_paragraph: bool = False

@@ -12,9 +12,11 @@ translation does (engines/bounds.py)."""
 
 from __future__ import annotations
 
+import math
 import re
 from abc import abstractmethod
 from pathlib import Path
+from typing import NamedTuple
 
 from summarize.catalog.cards import ModelCard
 from summarize.core.options import LENGTH_SENTENCES
@@ -60,6 +62,16 @@ CONTEXT_RESERVE = 512
 GROUP_SENTENCES = 8
 _NUMBERED = re.compile(r"^\s*(\d+)\s*[.)]\s*(.*?)\s*$")
 _THINKING = re.compile(r"<think>.*?</think>", re.DOTALL)
+
+
+class Answer(NamedTuple):
+    """A prompt's answer: its text, whether it ran away (to its bound without ending, or in a
+    loop), and the model's confidence in it: the geometric mean of its tokens' probabilities
+    (None where the runtime gives no log-probabilities)."""
+
+    text: str
+    ran_away: bool
+    confidence: float | None = None
 
 
 class ChatModel(NeuralModel):
@@ -113,15 +125,14 @@ class ChatModel(NeuralModel):
 
     def complete(self, prompts: list[str], max_new_tokens: list[int], stream=None) -> list[str]:
         """The answer to each prompt, in order; prompts of like length batched together."""
-        return [text for text, _ in self.answers(prompts, max_new_tokens, stream)]
+        return [answer.text for answer in self.answers(prompts, max_new_tokens, stream)]
 
-    def answers(self, prompts: list[str], max_new_tokens: list[int], stream=None, retry: bool = False) -> list[tuple[str, bool]]:
-        """Each prompt's answer and whether it ran away (to its bound without ending, or in a
-        loop); `retry` decodes without repeated 3-grams (RETRY_SETTINGS)."""
+    def answers(self, prompts: list[str], max_new_tokens: list[int], stream=None, retry: bool = False) -> list[Answer]:
+        """Each prompt's answer; `retry` decodes without repeated 3-grams (RETRY_SETTINGS)."""
         ids = [self.prompt_ids(p) for p in prompts]
         check_budget([len(i) + n for i, n in zip(ids, max_new_tokens)], self.context_length)
         order = sorted(range(len(ids)), key=lambda i: -len(ids[i]))
-        answers = [("", False)] * len(ids)
+        answers = [Answer("", False)] * len(ids)
         for start in range(0, len(order), self.max_batch):
             batch = order[start : start + self.max_batch]
             most = max(max_new_tokens[i] for i in batch)
@@ -138,7 +149,8 @@ class ChatModel(NeuralModel):
                 ended = len(new) < bound or reached_stop(text, self.stop)
                 # Whitespace the answer starts with ("TL;DR:" then a new line) does not end it.
                 answer = _THINKING.sub("", self._until_stop(text.lstrip())).strip()
-                answers[index] = (answer, not ended or loops(answer))
+                mean = getattr(new, "mean_logprob", None)
+                answers[index] = Answer(answer, not ended or loops(answer), None if mean is None else math.exp(mean))
         return answers
 
     def _until_stop(self, text: str) -> str:
@@ -183,51 +195,56 @@ class ChatTranslator(ModelBacked, Translator):
     """Translation by a chat model: groups of numbered sentences, repaired one by one when the
     answer does not keep them one to one."""
 
+    #: The geometric mean of the answer's token probabilities below which a sentence is flagged.
+    confidence_threshold = 0.5
+
     #: One call per document (its groups batched inside), so that a group never spans paragraphs.
     progress_group = None
     by_paragraph = True
 
     def translate(self, sentences: list[str], source: str, target: str, starts: tuple[int, ...] = ()) -> Translated:
-        """`starts`: the indexes where paragraphs begin (a group never spans two)."""
+        """`starts`: the indexes where paragraphs begin (a group never spans two). A sentence
+        answered alone has its answer's confidence; one of a numbered group has none."""
         tokens = {s: self.model.count_tokens(s) for s in dict.fromkeys(sentences)}
         groups = self._groups(sentences, set(starts), tokens)
         answers = self.model.answers(
             [self._prompt(group, source, target) for group in groups], [self._bound(group, tokens) for group in groups]
         )
         translations: list[str | None] = []
+        confidences: list[float | None] = []
         runaway: list[int] = []
-        for group, (answer, ran_away) in zip(groups, answers):
-            if ran_away and len(group) == 1:  # alone already: what remains is the retry
+        for group, answer in zip(groups, answers):
+            if answer.ran_away and len(group) == 1:  # alone already: what remains is the retry
                 runaway.append(len(translations))
-            lines = None if ran_away else self._lines(answer, len(group))
+            lines = None if answer.ran_away else self._lines(answer.text, len(group))
             translations.extend(lines or [None] * len(group))
+            confidences.extend([answer.confidence if len(group) == 1 else None] * len(group))
         alone = [i for i, t in enumerate(translations) if t is None and i not in runaway]
-        for index, (text, ran_away) in zip(alone, self._alone([sentences[i] for i in alone], source, target, tokens)):
-            translations[index] = text
-            if ran_away:
+        for index, answer in zip(alone, self._alone([sentences[i] for i in alone], source, target, tokens)):
+            translations[index], confidences[index] = answer.text, answer.confidence
+            if answer.ran_away:
                 runaway.append(index)
         still: set[int] = set()
         retried = self._alone([sentences[i] for i in runaway], source, target, tokens, retry=True)
-        for index, (text, ran_away) in zip(runaway, retried):
-            translations[index] = text
-            if ran_away:
+        for index, answer in zip(runaway, retried):
+            translations[index], confidences[index] = answer.text, answer.confidence
+            if answer.ran_away:
                 still.add(index)
         redone = set(alone)
-        return Translated(translations, [i in still for i in range(len(sentences))], [i in redone for i in range(len(sentences))])
+        count = range(len(sentences))
+        return Translated(translations, [i in still for i in count], [i in redone for i in count], confidences)
 
-    def _alone(
-        self, sentences: list[str], source: str, target: str, tokens: dict[str, int], retry: bool = False
-    ) -> list[tuple[str, bool]]:
-        """Each sentence translated by itself: its text and whether it ran away."""
+    def _alone(self, sentences: list[str], source: str, target: str, tokens: dict[str, int], retry: bool = False) -> list[Answer]:
+        """Each sentence translated by itself: its text, whether it ran away, its confidence."""
         if not sentences:
             return []
         lone = [[sentence] for sentence in sentences]
         prompts = [self._prompt(one, source, target) for one in lone]
         redone = self.model.answers(prompts, [self._bound(one, tokens) for one in lone], retry=retry)
         translated = []
-        for answer, ran_away in redone:
-            lines = self._lines(answer, 1)
-            translated.append((lines[0] if lines else " ".join(answer.split()), ran_away))
+        for answer in redone:
+            lines = self._lines(answer.text, 1)
+            translated.append(answer._replace(text=lines[0] if lines else " ".join(answer.text.split())))
         return translated
 
     def _groups(self, sentences: list[str], starts: set[int], tokens: dict[str, int]) -> list[list[str]]:

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from summarize.catalog.cards import ModelCard
 from summarize.engines import cpu
 from summarize.engines.chat import ChatModel, reached_stop
-from summarize.engines.runtime import IncrementalText
+from summarize.engines.runtime import GeneratedIds, IncrementalText
 from summarize.errors import EngineUnavailableError, ModelUnavailableError, first_line
 
 #: Tokens of context each slot holds (prompt and answer): a map-reduce chunk fits in it, and
@@ -98,17 +98,19 @@ class LlamaCppModel(ChatModel):
         }
 
     def run_ids(self, inputs: list[list[int]], settings: dict, stream: IncrementalText | None = None) -> list[list[int]]:
-        """The prompts in parallel slots; each answer in llama.cpp's own ids."""
+        """The prompts in parallel slots; each answer in llama.cpp's own ids, with its mean
+        log-probability."""
         streamed = stream if len(inputs) == 1 else None
         return list(self.pool.map(lambda ids: self._answer(ids, settings, streamed), inputs))
 
-    def _answer(self, ids: list[int], settings: dict, stream: IncrementalText | None) -> list[int]:
+    def _answer(self, ids: list[int], settings: dict, stream: IncrementalText | None) -> GeneratedIds:
         """One prompt's answer, streamed from its slot: its ids (from llama.cpp's log-probabilities)
         until the piece that reaches a stop string, checked here as on every runtime (llama.cpp's
         own stop would end an answer at the whitespace it starts with)."""
         request = {**settings, "prompt": ids, "stream": True}
         stops = request.pop("stop")
         new: list[int] = []
+        logprobs: list[float] = []
         text: list[str] = []
         errors: list[dict] = []
 
@@ -118,7 +120,9 @@ class LlamaCppModel(ChatModel):
                 errors.append(chunk)
                 return True
             choice = chunk["choices"][0]
-            new.extend(step["id"] for step in (choice.get("logprobs") or {}).get("content") or ())
+            for step in (choice.get("logprobs") or {}).get("content") or ():
+                new.append(step["id"])
+                logprobs.append(step.get("logprob", 0.0))
             piece = choice.get("text") or ""
             if piece:
                 text.append(piece)
@@ -129,7 +133,7 @@ class LlamaCppModel(ChatModel):
         self.server.handle_completions(request, received)
         if errors:
             raise EngineUnavailableError(f"llama.cpp failed: {_message(errors[0])}")
-        return new
+        return GeneratedIds(new, sum(logprobs) / len(logprobs) if logprobs else None)
 
 
 def _message(response: dict) -> str:

@@ -25,6 +25,14 @@ def load_tokenizer(folder: Path):
         return AutoTokenizer.from_pretrained(folder, trust_remote_code=False)
 
 
+class GeneratedIds(list):
+    """Generated ids, carrying their mean log-probability per token where the runtime gives it."""
+
+    def __init__(self, ids, mean_logprob: float | None = None):
+        super().__init__(ids)
+        self.mean_logprob = mean_logprob
+
+
 class NeuralModel(ABC):
     """A loaded model of some family on some runtime: what the engines around it call."""
 
