@@ -23,6 +23,10 @@ SLOT_CONTEXT = 4096
 SLOTS = 4
 #: DRY's penalty on a repeating token, large enough to bar it under greedy decoding.
 DRY_MULTIPLIER = 1000.0
+#: llama.cpp servers by file and settings, kept for the process's life and shared by the engines
+#: that load the same file: freeing a server while its loop thread runs aborted the process (the
+#: test suite, 2 runs of 3, a later test's engine being used when an earlier one's was freed).
+_SERVERS: dict[tuple, object] = {}
 
 
 def import_xllamacpp():
@@ -47,17 +51,7 @@ class LlamaCppModel(ChatModel):
         card = dataclasses.replace(card, context_length=context)
         super().__init__(card, tokenizer_folder(info), "cpu", context)
         self.info = info
-        params = xllamacpp.CommonParams()
-        params.model.path = str(info.path)
-        params.n_parallel = SLOTS
-        params.n_ctx = context * SLOTS
-        params.cpuparams.n_threads = params.cpuparams_batch.n_threads = cpu.threads()
-        params.verbosity = -1  # llama.cpp's own log lines off: the run says its own notes
-        params.warmup = False
-        try:
-            self.server = xllamacpp.Server(params)
-        except RuntimeError as exc:
-            raise ModelUnavailableError(f"llama.cpp cannot load '{info.path}' ({first_line(exc)})") from None
+        self.server = _server(xllamacpp, str(info.path), context, cpu.threads())
         self.pool = ThreadPoolExecutor(SLOTS, thread_name_prefix="summarize-llamacpp")
         weakref.finalize(self, self.pool.shutdown, wait=False)
 
@@ -134,6 +128,24 @@ class LlamaCppModel(ChatModel):
         if errors:
             raise EngineUnavailableError(f"llama.cpp failed: {_message(errors[0])}")
         return GeneratedIds(new, sum(logprobs) / len(logprobs) if logprobs else None)
+
+
+def _server(xllamacpp, path: str, context: int, threads: int):
+    """The llama.cpp server of a GGUF file with these settings, started once per process."""
+    key = (path, context, threads)
+    if key not in _SERVERS:
+        params = xllamacpp.CommonParams()
+        params.model.path = path
+        params.n_parallel = SLOTS
+        params.n_ctx = context * SLOTS
+        params.cpuparams.n_threads = params.cpuparams_batch.n_threads = threads
+        params.verbosity = -1  # llama.cpp's own log lines off: the run says its own notes
+        params.warmup = False
+        try:
+            _SERVERS[key] = xllamacpp.Server(params)
+        except RuntimeError as exc:
+            raise ModelUnavailableError(f"llama.cpp cannot load '{path}' ({first_line(exc)})") from None
+    return _SERVERS[key]
 
 
 def _message(response: dict) -> str:
