@@ -8,6 +8,8 @@ from __future__ import annotations
 import hashlib
 import json
 import struct
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -93,33 +95,44 @@ ENGLISH_ARTICLE = (
 )
 
 
+# Each command of the test below in its own process, as from the shell: torch, CTranslate2 and
+# llama.cpp loaded together in one pytest process aborted it (a native thread, no message).
+_CLI_WITH_ROW = (
+    "import sys; from summarize.engines import cpu; measured = cpu.fastest_runtime; "
+    "row = dict(arg.split('=') for arg in sys.argv[1].split(',') if arg); "
+    "cpu.fastest_runtime = lambda shape: row.get(shape) or measured(shape); "
+    "from summarize.cli import main; sys.argv = ['summarize'] + sys.argv[2:]; main()"
+)
+
+
+def _cli_process(args: list[str], row: str = "") -> subprocess.CompletedProcess:
+    """The command line in a fresh process (SUMMARIZE_HOME inherited), `row` forcing engine-table
+    rows ("gguf-summarization=llamacpp")."""
+    return subprocess.run([sys.executable, "-c", _CLI_WITH_ROW, row, *args], capture_output=True, text=True)
+
+
 @pytest.mark.slow
-def test_the_dequantised_gguf_summarises_on_transformers_and_ctranslate2(with_gemma, monkeypatch):
+def test_the_dequantised_gguf_summarises_on_transformers_and_ctranslate2(with_gemma):
     """The same weights through transformers' GGUF loader (a safetensors folder), and that folder
     converted for CTranslate2: both summarise, as completion models (no chat template); `auto`
     takes that conversion for the card where the class's row measured CTranslate2 faster."""
-    dequantised = CliRunner().invoke(cli, ["models", "convert", "gemma-3-270m", "--runtime", "transformers", "-q"])
-    assert dequantised.exit_code == 0, dequantised.output
+    dequantised = _cli_process(["models", "convert", "gemma-3-270m", "--runtime", "transformers", "-q"])
+    assert dequantised.returncode == 0, dequantised.stderr
     folder = Path(dequantised.stdout.strip())
     assert (folder / "model.safetensors").is_file() and json.loads((folder / "config.json").read_text())["model_type"]
-    converted = CliRunner().invoke(cli, ["models", "convert", str(folder), "--runtime", "ctranslate2", "-q"])
-    assert converted.exit_code == 0, converted.output
+    converted = _cli_process(["models", "convert", str(folder), "--runtime", "ctranslate2", "-q"])
+    assert converted.returncode == 0, converted.stderr
     for model, engine in ((folder, "transformers"), (folder, "ctranslate2")):
         args = ["article", "--text", ENGLISH_ARTICLE, "--summarizer", str(model), "--engine", engine, "--format", "json"]
-        result = CliRunner().invoke(cli, args)
-        assert result.exit_code == 0, result.output
+        result = _cli_process(args)
+        assert result.returncode == 0, result.stderr
         data = json.loads(result.stdout)
         assert data["summary"].strip() and _english(data["summary"]), data["summary"]
         assert data["metadata"]["summarizer"]["engine"] == engine
-    from summarize.engines import cpu
-
-    measured = cpu.fastest_runtime
     for fastest in ("llamacpp", "ctranslate2"):
-        row = {"gguf-summarization": fastest}
-        monkeypatch.setattr(cpu, "fastest_runtime", lambda shape, row=row: row.get(shape) or measured(shape))
         args = ["article", "--text", ENGLISH_ARTICLE, "--summarizer", "gemma-3-270m", "--format", "json"]
-        result = CliRunner().invoke(cli, args)
-        assert result.exit_code == 0, result.output
+        result = _cli_process(args, row=f"gguf-summarization={fastest}")
+        assert result.returncode == 0, result.stderr
         described = json.loads(result.stdout)["metadata"]["summarizer"]
         assert (described["engine"], described["alias"]) == (fastest, "gemma-3-270m")
 
