@@ -128,6 +128,7 @@ _CALENDAR_WORDS = {
     language: {word: (kind, index) for kind, names in zip(("day", "month"), table) for index, word in enumerate(names.split())}
     for language, table in _CALENDAR.items()
 }
+_ANY_CALENDAR_WORD = frozenset(word for words in _CALENDAR_WORDS.values() for word in words)
 #: Languages that write weekdays and months capitalised: there "may" is a verb, "May" a month.
 _CAPITALISED_CALENDAR = {"en", "de"}
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
@@ -222,11 +223,10 @@ def _near_any(word: str, others: set[str]) -> bool:
 def _capitalised(text: str) -> list[str]:
     """The capitalised words inside the sentences of `text` (not their first), weekdays and
     months aside."""
-    calendar = {word for words in _CALENDAR_WORDS.values() for word in words}
     found = []
     for match in _WORD.finditer(text):
         word = match.group().rstrip("'’-")
-        if word[0].isupper() and len(word) >= 3 and _plain(word) not in calendar:
+        if word[0].isupper() and len(word) >= 3 and _plain(word) not in _ANY_CALENDAR_WORD:
             before = text[max(0, match.start() - _LOOK_BACK) : match.start()]
             if not (_SENTENCE_START.search(before) or (match.start() < _LOOK_BACK and not before.strip())):
                 found.append(word)
