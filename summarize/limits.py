@@ -38,6 +38,8 @@ LIMITS = {
         "SUMMARIZE_MAX_XML_PART_BYTES", 32 * 1024 * 1024, "one XML part of a document parsed for its text, in bytes"
     ),
     "max_pdf_pages": Limit("SUMMARIZE_MAX_PDF_PAGES", 2000, "pages of a PDF read"),
+    "max_glossary_bytes": Limit("SUMMARIZE_MAX_GLOSSARY_BYTES", 16 * 1024 * 1024, "largest glossary file read, in bytes"),
+    "max_glossary_terms": Limit("SUMMARIZE_MAX_GLOSSARY_TERMS", 100_000, "terms of the glossaries of one job or request"),
     "graph_sentences": Limit(
         "SUMMARIZE_GRAPH_SENTENCES", 1000, "sentences per TextRank/LexRank graph; longer texts go by map-reduce"
     ),

@@ -106,7 +106,7 @@ def _translated(works: list[Work], paragraphs, options: Options, engines: Engine
     languages. Runaway translations are said."""
     parts = [Translating(work, *paragraphs(work)) for work in works]
     with _timed(works, "translate"):
-        translations = translate_together(parts, options.target, engines, options.engine != "auto", progress)
+        translations = translate_together(parts, options.target, engines, options.engine != "auto", progress, options.glossary)
     for work, translation in zip(works, translations):
         if translation is not None:
             _check_translation(work, translation, options.target)
@@ -115,6 +115,11 @@ def _translated(works: list[Work], paragraphs, options: Options, engines: Engine
             work.note(
                 f"{low} sentence(s) translated with low confidence, below the engine's threshold "
                 "(alignment low_confidence; check them first)"
+            )
+        if translation is not None and translation.terms_missed:
+            work.note(
+                f"{len(translation.terms_missed)} glossary term(s) missing from the translation even after a retry "
+                "(metadata glossary.missed)"
             )
         if translation is not None and translation.hit_length_bound:
             work.note(
@@ -202,6 +207,7 @@ def _translate(works: list[Work], options: Options, engines: Engines, progress: 
             "metadata": {
                 **_metadata_head(work, options, translation.translators),
                 "counts": _translation_counts(work, translation),
+                "glossary": _glossary(options, translation),
                 "fact_check": work.fact_check,
                 "timings_s": work.timer.steps,
                 "notes": work.notes,
@@ -327,7 +333,17 @@ def _translation_counts(work: Work, translation: Translation) -> dict:
         "sentences_retranslated_alone": translation.retranslated_alone,
         "numbers_in_target_convention": translation.numbers_in_target_convention,
         "sentences_low_confidence": sum(flag for paragraph in translation.low_confidence for flag in paragraph),
+        "terms_applied": translation.terms_applied,
+        "terms_missed": len(translation.terms_missed),
     }
+
+
+def _glossary(options: Options, translation: Translation) -> dict | None:
+    """The glossary used and the terms the translation lacks, each with its source sentence."""
+    if options.glossary is None:
+        return None
+    missed = [{**term.describe(), "sentence": sentence} for term, sentence in translation.terms_missed]
+    return {**options.glossary.describe(), "missed": missed}
 
 
 def _article_result(
@@ -355,6 +371,7 @@ def _article_result(
                 "chunks_per_level": summary.chunks_per_level,
                 "summary_model_calls": summary.model_calls,
             },
+            "glossary": _glossary(options, translation),
             "fact_check": work.fact_check,
             "timings_s": work.timer.steps,
             "notes": work.notes,

@@ -11,6 +11,11 @@ import dataclasses
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from summarize.text.glossary import Glossary
 
 #: Sentences a summary of each preset length has (extractive and chat summarisers; the neural
 #: sequence-to-sequence ones read their card's settings for the preset).
@@ -126,7 +131,21 @@ class Options:
         metavar="FACTOR",
     )
 
+    glossary: Glossary | str | None = _option(
+        None,
+        "Glossary of terms to translate one way (CSV or TSV: source, target, and optionally source and target "
+        "language and case/nocase; an empty target: do not translate; or TBX).",
+        "request",
+        "--glossary",
+        envvar="SUMMARIZE_GLOSSARY",
+        metavar="FILE",
+    )
+
     def __post_init__(self):
+        if isinstance(self.glossary, (str, Path)):
+            from summarize.text.glossary import load
+
+            object.__setattr__(self, "glossary", load(self.glossary))
         for spec in fields():
             problem = check(spec, getattr(self, spec.name))
             if problem:

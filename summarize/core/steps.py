@@ -138,6 +138,10 @@ class Translation:
     #: below the engine's threshold.
     confidence: list[list[float | None]] = field(default_factory=list)
     low_confidence: list[list[bool]] = field(default_factory=list)
+    #: Glossary terms the sentences held, and those a translation still lacks after its retry:
+    #: (term, source sentence) pairs.
+    terms_applied: int = 0
+    terms_missed: list[tuple] = field(default_factory=list)
 
 
 @dataclass
@@ -152,19 +156,21 @@ class Translating:
     translated: dict[str, str] = field(default_factory=dict)
     flags: dict[str, tuple[bool, bool]] = field(default_factory=dict)
     confidence: dict[str, float | None] = field(default_factory=dict)
+    #: Per piece, the glossary terms it held and those its translation lacks.
+    terms: dict[str, tuple[list, list]] = field(default_factory=dict)
     used: dict[str, Translator] = field(default_factory=dict)
     kept: int = 0
 
 
 def translate_together(
-    parts: list[Translating], target: str, engines, forced: bool, progress: bool = False
+    parts: list[Translating], target: str, engines, forced: bool, progress: bool = False, glossary=None
 ) -> list[Translation | None]:
     """Translate every paragraph of every part from its own language into `target`, one engine
     call per source language for all the parts together (a translator that works by paragraph
     gets one call per part). A paragraph already in `target` stays. A language nothing here
     translates stops the parts whose main language it is, and the step when `forced` (an engine
     was named); elsewhere its paragraphs are kept untranslated, with a note. None for a part that
-    stopped (its work holds the error)."""
+    stopped (its work holds the error). `glossary`: its terms are kept (`_translate_with_terms`)."""
     for part in parts:
         if target in part.languages:
             part.used[target] = engines.translator(target, target).engine
@@ -192,13 +198,15 @@ def translate_together(
         groups = [with_language] if not translator.by_paragraph else [[part] for part in with_language]
         for group in groups:
             pieces, starts = _pieces_of(group, language, distinct=not translator.by_paragraph)
+            terms = glossary.for_pair(language, target) if glossary is not None else ()
             try:
-                done = _translate_in_groups(pieces, translator, language, target, progress, starts)
+                done, held = _translate_with_terms(pieces, translator, language, target, progress, starts, terms)
             except SummarizeError as error:
                 for part in group:
                     part.work.fail(error)
                 continue
             for part in group:
+                part.terms.update(zip(pieces, held))
                 part.translated.update(zip(pieces, done.texts))
                 part.flags.update(zip(pieces, zip(done.ran_away, done.realigned)))
                 part.confidence.update(zip(pieces, done.confidences))
@@ -227,6 +235,7 @@ def _assembled(part: Translating, target: str) -> Translation:
     what was split, bounded, redone or rewritten, counted; each sentence's confidence the lowest
     of its pieces'."""
     out, confidence, low, splits, runaway, alone, numbers = [], [], [], 0, 0, 0, 0
+    applied, missed = 0, []
     for index, paragraph in enumerate(part.paragraphs):
         if index not in part.pieces:
             out.append(list(paragraph))
@@ -242,6 +251,10 @@ def _assembled(part: Translating, target: str) -> Translation:
             given = [part.confidence.get(piece) for piece in group]
             scores.append(None if None in given else min(given))
             numbers += rewritten
+            for piece in group:
+                found, lacking = part.terms.get(piece, ((), ()))
+                applied += len(found)
+                missed += [(term, source) for term in lacking]
             splits += len(group) > 1
             runaway += sum(part.flags[piece][0] for piece in group)
             alone += sum(part.flags[piece][1] for piece in group)
@@ -250,7 +263,9 @@ def _assembled(part: Translating, target: str) -> Translation:
         low.append([score is not None and threshold is not None and score < threshold for score in scores])
     order = _by_frequency([lang for lang in part.languages if lang in part.used])
     translators = [part.used[language] for language in order]
-    return Translation(part.paragraphs, out, splits, part.kept, runaway, alone, translators, numbers, confidence, low)
+    return Translation(
+        part.paragraphs, out, splits, part.kept, runaway, alone, translators, numbers, confidence, low, applied, missed
+    )
 
 
 def translation_pieces(sentences: list[str], translator: Translator, target: str) -> list[list[str]]:
@@ -258,6 +273,33 @@ def translation_pieces(sentences: list[str], translator: Translator, target: str
     budget = translator.max_input_tokens
     count = lambda text: translator.count_tokens(text, target)  # noqa: E731  (the target's prefix counts)
     return [split_long_sentence(s, budget, count) if budget else [s] for s in sentences]
+
+
+def _translate_with_terms(
+    pieces: list[str], translator: Translator, source: str, target: str, progress: bool, starts: tuple[int, ...], terms
+) -> tuple[Translated, list[tuple[list, list]]]:
+    """The pieces translated with the glossary's `terms` of the pair in the engine's first form,
+    put back; a piece whose translation lacks one of its terms is translated once more
+    (`translate_with_terms`), and kept if that holds more of them. Per piece, the terms it held
+    and those still lacking."""
+    from summarize.text.glossary import missing, protect, restore
+
+    if not terms:
+        return _translate_in_groups(pieces, translator, source, target, progress, starts), [([], [])] * len(pieces)
+    protected = [protect(piece, terms, translator.term_forms[0]) for piece in pieces]
+    done = _translate_in_groups([text for text, _ in protected], translator, source, target, progress, starts)
+    done.texts = [restore(text, found) for text, (_, found) in zip(done.texts, protected)]
+    lacking = [missing(text, found) for text, (_, found) in zip(done.texts, protected)]
+    lost = [index for index, terms_lost in enumerate(lacking) if terms_lost]
+    if lost:
+        again = translator.translate_with_terms([pieces[i] for i in lost], source, target, terms)
+        for position, index in enumerate(lost):
+            still = missing(again.texts[position], protected[index][1])
+            if len(still) < len(lacking[index]):
+                done.texts[index], lacking[index] = again.texts[position], still
+                done.ran_away[index] = again.ran_away[position]
+                done.confidences[index] = again.confidences[position]
+    return done, [(found, lost_terms) for (_, found), lost_terms in zip(protected, lacking)]
 
 
 def _translate_in_groups(

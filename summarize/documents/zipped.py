@@ -67,13 +67,14 @@ def read_entry(archive: zipfile.ZipFile, name: str, origin: str) -> bytes:
         raise InputError(f"{origin}: the entry {name} cannot be unpacked ({error}); the file is damaged") from None
 
 
-def parse_xml(data: bytes, origin: str, name: str):
-    """An XML part parsed safely: no DTD, no entities, no network, bounded in size."""
+def parse_xml(data: bytes, origin: str, name: str, allow_doctype: bool = False):
+    """An XML part parsed safely: no DTD (a DOCTYPE naming one is allowed, never read, where
+    `allow_doctype`: TBX 2 files name theirs), no entities, no network, bounded in size."""
     from lxml import etree
 
     if len(data) > limit("max_xml_part_bytes"):
         raise InputError(f"{origin}: {name} is {_mib(len(data))} of XML, over the limit ({_limit_said('max_xml_part_bytes')})")
-    if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
+    if (b"<!DOCTYPE" in data[:4096] and not allow_doctype) or b"<!ENTITY" in data:
         raise InputError(f"{origin}: {name} declares a DTD or entities, which documents do not use; not read")
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:

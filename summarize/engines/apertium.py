@@ -86,6 +86,8 @@ class ApertiumTranslator(Translator):
     engine_name = "apertium"
     max_input_tokens = None
     progress_group = None
+    #: Apertium copies an unknown capitalised word unmarked: a placeholder comes back as it went.
+    term_forms = ("placeholder", "inline")
 
     def __init__(self, card: ModelCard, keep_marks: bool = False):
         if shutil.which("apertium") is None:

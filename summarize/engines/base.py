@@ -86,6 +86,9 @@ class Translator(Engine):
     #: `translate` reads `starts` (where paragraphs begin) and works a paragraph at a time: the
     #: jobs do not pool its sentences across documents.
     by_paragraph: bool = False
+    #: How a sentence's glossary terms stand in it when it is translated, then when a sentence that
+    #: lost one is translated again (text/glossary.py FORMS), chosen per engine.
+    term_forms: tuple[str, str] = ("inline", "placeholder")
     #: Sentences per call when a progress bar is shown; None: always one call (cheap engines
     #: whose per-call start-up would dominate, such as a subprocess).
     progress_group: int | None = 64
@@ -94,6 +97,17 @@ class Translator(Engine):
     def translate(self, sentences: list[str], source: str, target: str, starts: tuple[int, ...] = ()) -> Translated:
         """Translate each sentence from `source` into `target` (ISO 639-1 codes); `starts`: the
         indexes where paragraphs begin, for engines that work `by_paragraph`."""
+
+    def translate_with_terms(self, sentences: list[str], source: str, target: str, terms) -> Translated:
+        """Sentences that lost a glossary term translated again, their `terms` (a tuple of
+        glossary Terms) in the retry's form; an engine that can make its output hold given words
+        overrides this to constrain it."""
+        from summarize.text.glossary import protect, restore
+
+        protected = [protect(sentence, terms, self.term_forms[1]) for sentence in sentences]
+        done = self.translate([text for text, _ in protected], source, target, tuple(range(len(sentences))))
+        done.texts = [restore(text, found) for text, (_, found) in zip(done.texts, protected)]
+        return done
 
     def translate_batch(self, sentences: list[str], source: str, target: str) -> list[str]:
         """The translations alone."""

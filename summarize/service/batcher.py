@@ -6,7 +6,6 @@ threads at once. Each request gets its own result back."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -60,7 +59,7 @@ class Batcher:
             groups: dict[tuple, list[_Job]] = {}
             for job in jobs:
                 if not job.future.done():  # a request that timed out before its turn is dropped
-                    groups.setdefault((job.task, dataclasses.astuple(job.options)), []).append(job)
+                    groups.setdefault((job.task, job.options), []).append(job)
             for group in groups.values():
                 await self._run_group(group)
 

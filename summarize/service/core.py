@@ -97,9 +97,10 @@ class Service:
             self.note(message)
         return result
 
-    def pipeline(self, loop, target: str, source: str) -> ServicePipeline:
-        """A Pipeline's `translate` for the document layer, run from a worker thread."""
-        return ServicePipeline(self, loop, target, source)
+    def pipeline(self, loop, target: str, source: str, **request) -> ServicePipeline:
+        """A Pipeline's `translate` for the document layer, run from a worker thread; `request`:
+        the request's other options (its glossary)."""
+        return ServicePipeline(self, loop, target, source, request)
 
     async def within_timeout(self, work):
         """`work` (a request's whole handling: reading a URL, detecting, the jobs) within the
@@ -124,15 +125,15 @@ class ServicePipeline:
     """What the document layer asks of a pipeline, answered by the service's batcher from a
     worker thread."""
 
-    def __init__(self, service, loop, target: str, source: str):
-        self.service, self.loop, self.target, self.source = service, loop, target, source
+    def __init__(self, service, loop, target: str, source: str, request: dict):
+        self.service, self.loop, self.target, self.source, self.request = service, loop, target, source, request
 
     def translate(self, document) -> dict:
-        job = self.service.run("translate", document, self.target, source=self.source)
+        job = self.service.run("translate", document, self.target, source=self.source, **self.request)
         return asyncio.run_coroutine_threadsafe(job, self.loop).result()
 
     def in_language(self, source: str) -> ServicePipeline:
-        return ServicePipeline(self.service, self.loop, self.target, source)
+        return ServicePipeline(self.service, self.loop, self.target, source, self.request)
 
     def say(self, notes: list[str]) -> None:
         for message in notes:

@@ -74,7 +74,8 @@ async def translate_file(request: Request):
 
     def work():
         document = file_format.read(data, name)
-        return translate_document(document, service.pipeline(loop, target, source), file_format.name)[0]
+        pipeline = service.pipeline(loop, target, source, glossary=params.get("glossary"))
+        return translate_document(document, pipeline, file_format.name)[0]
 
     translated = await service.within_timeout(asyncio.to_thread(work))
     stored = f"{secrets.token_hex(16)}.{Path(name).stem}.{target}{Path(name).suffix}"

@@ -162,7 +162,8 @@ async def translate(request: Request):
     if fmt not in ("text", "html"):
         raise Refused(400, f"{fmt} format is not supported")
     _check_languages(service, source, target)
-    every = asyncio.gather(*(_translate_one(service, text, source, target, fmt) for text in texts))
+    glossary = params.get("glossary")
+    every = asyncio.gather(*(_translate_one(service, text, source, target, fmt, glossary) for text in texts))
     answers = await service.within_timeout(every)
     translated = [a[0] for a in answers]
     response: dict = {"translatedText": translated if many else translated[0]}
@@ -175,11 +176,12 @@ async def translate(request: Request):
     return response
 
 
-async def _translate_one(service, text: str, source: str, target: str, fmt: str) -> tuple[str, dict]:
+async def _translate_one(service, text: str, source: str, target: str, fmt: str, glossary: str | None) -> tuple[str, dict]:
     """One `q`: its translation and the language it was read in. A text with no letters (emoji,
     numbers) comes back as it is, as LibreTranslate gives it. HTML goes through the document
     layer: the text between block tags is translated whole (never cut at an inline tag), every
-    tag kept, the inline ones around a span carried onto its translation."""
+    tag kept, the inline ones around a span carried onto its translation. `glossary`: CSV or
+    TSV terms (an extension of LibreTranslate's API), added to the service's."""
     from summarize.documents.html import read_html
     from summarize.documents.placing import sent_text
     from summarize.documents.translation import translatable, translate_document
@@ -194,8 +196,8 @@ async def _translate_one(service, text: str, source: str, target: str, fmt: str)
     else:
         detected = {"confidence": 100.0, "language": source}
     if page is None:
-        return await _keeping_layout(service, text, target, source), detected
-    pipeline = service.pipeline(asyncio.get_running_loop(), target, source)
+        return await _keeping_layout(service, text, target, source, glossary), detected
+    pipeline = service.pipeline(asyncio.get_running_loop(), target, source, glossary=glossary)
     translated, _ = await asyncio.to_thread(translate_document, page, pipeline, "html")
     return translated.decode("utf-8"), detected
 
@@ -205,13 +207,13 @@ async def _translate_one(service, text: str, source: str, target: str, fmt: str)
 _LAYOUT = re.compile(r"(\s*\n\s*|^\s+|\s+$)")
 
 
-async def _keeping_layout(service, text: str, target: str, source: str) -> str:
+async def _keeping_layout(service, text: str, target: str, source: str, glossary: str | None) -> str:
     """`text` translated a line at a time (each a paragraph of one document), its line breaks
     and the spaces around them kept as sent, as LibreTranslate keeps them."""
     parts = _LAYOUT.split(text)
     lines = [index for index, part in enumerate(parts) if part.strip()]
     document = Document(tuple(" ".join(parts[index].split()) for index in lines), "q")
-    result = await service.run("translate", document, target, source=source)
+    result = await service.run("translate", document, target, source=source, glossary=glossary)
     for index, translated in zip(lines, result["paragraphs"], strict=True):
         parts[index] = translated
     return "".join(parts)

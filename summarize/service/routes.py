@@ -23,6 +23,9 @@ class _Body(BaseModel):
 
     text: str | None = Field(None, description="The article; or give url")
     url: str | None = Field(None, description="An http(s) page to read instead of text")
+    glossary: str | None = Field(
+        None, description="Terms as CSV or TSV rows (source, target; an empty target: do not translate), added to the service's"
+    )
     api_key: str | None = None
 
 
@@ -74,7 +77,9 @@ async def summarize(body: SummaryRequest, request: Request) -> dict:
 
     async def work() -> dict:
         document = await _document(service, body, request)
-        return await service.run("article", document, body.target, source=body.source, length=body.length, order=body.order)
+        return await service.run(
+            "article", document, body.target, source=body.source, length=body.length, order=body.order, glossary=body.glossary
+        )
 
     return await service.within_timeout(work())
 
@@ -85,7 +90,7 @@ async def translate_aligned(body: TranslationRequest, request: Request) -> dict:
 
     async def work() -> dict:
         document = await _document(service, body, request)
-        return await service.run("translate", document, body.target, source=body.source)
+        return await service.run("translate", document, body.target, source=body.source, glossary=body.glossary)
 
     return await service.within_timeout(work())
 

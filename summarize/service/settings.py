@@ -39,8 +39,18 @@ class Settings:
     #: Origins whose pages may call the service (CORS): "*" every one, as LibreTranslate; none: off.
     cors_origins: tuple[str, ...] = ("*",)
 
-    def options(self, target: str, **request) -> Options:
-        """The jobs' options for one request: its own languages, length and order."""
+    def options(self, target: str, glossary: str | None = None, **request) -> Options:
+        """The jobs' options for one request: its own languages, length and order, and its
+        glossary (CSV or TSV text) added to the service's."""
+        if glossary is not None and not isinstance(glossary, str):
+            from summarize.errors import InputError
+
+            raise InputError("glossary: give the terms as CSV or TSV text")
+        if glossary:
+            from summarize.text.glossary import parse_table
+
+            given = parse_table(glossary, "the request's glossary")
+            request["glossary"] = given if self.job.glossary is None else self.job.glossary + given
         return self.job.replace(target=target, **request)
 
     def to_environment(self) -> str:
@@ -49,4 +59,7 @@ class Settings:
     @classmethod
     def from_environment(cls) -> Settings:
         given = json.loads(os.environ.get(ENVIRONMENT, "{}"))
-        return cls(**{**given, "job": Options(**given.get("job", {})), "cors_origins": tuple(given.get("cors_origins", ("*",)))})
+        job = given.get("job", {})
+        if isinstance(job.get("glossary"), dict):  # read again from its file by each worker
+            job["glossary"] = job["glossary"]["origin"]
+        return cls(**{**given, "job": Options(**job), "cors_origins": tuple(given.get("cors_origins", ("*",)))})
