@@ -88,6 +88,35 @@ def test_a_french_paragraph_translates_one_line_per_sentence(with_gemma):
     assert all(row[2] and _english(row[2]) for row in rows), rows
 
 
+GEMMA_SOURCE = (
+    "El Gobierno aprobó ayer un plan de cuarenta millones de euros para reducir el riesgo de inundaciones en los "
+    "barrios del sur de la ciudad. La Confederación Hidrográfica del Júcar dijo que los embalses son útiles."
+)
+
+
+@pytest.mark.slow
+def test_glossary_terms_come_through_on_real_weights_and_the_invented_city_is_flagged(with_gemma, tmp_path):
+    glossary = tmp_path / "terms.csv"
+    glossary.write_text(
+        "cuarenta millones de euros,forty million euros\n"
+        "Confederación Hidrográfica del Júcar,Júcar River Basin Authority\nembalses,reservoirs\n",
+        encoding="utf-8",
+    )
+    args = ["translate", "--text", GEMMA_SOURCE, "--from", "es", "--model", "gemma-3-270m", "--format", "json"]
+    result = CliRunner().invoke(cli, [*args, "--glossary", str(glossary)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    text = " ".join(data["paragraphs"])
+    assert data["metadata"]["counts"]["terms_applied"] == 3
+    missed = {term["source"] for term in data["metadata"]["glossary"]["missed"]}
+    for source, target in (("cuarenta millones de euros", "forty million euros"), ("embalses", "reservoirs")):
+        assert (target in text) != (source in missed), (text, missed)
+    assert data["metadata"]["counts"]["terms_missed"] == len(missed) <= 1
+    # The glossary's words need no source; a city the model adds still does.
+    spans = {finding["span"] for finding in data["metadata"]["fact_check"]["unsupported"]}
+    assert "Authority" not in spans and "River" not in spans
+
+
 ENGLISH_ARTICLE = (
     "The city council approved a plan of forty million euros on Thursday to reduce the risk of floods in the "
     "southern districts. The project will build three storm tanks under public parks over four years.\n\n"

@@ -109,7 +109,7 @@ def _translated(works: list[Work], paragraphs, options: Options, engines: Engine
         translations = translate_together(parts, options.target, engines, options.engine != "auto", progress, options.glossary)
     for work, translation in zip(works, translations):
         if translation is not None:
-            _check_translation(work, translation, options.target)
+            _check_translation(work, translation, options.target, options.glossary)
         low = sum(flag for paragraph in translation.low_confidence for flag in paragraph) if translation is not None else 0
         if low:
             work.note(
@@ -129,16 +129,24 @@ def _translated(works: list[Work], paragraphs, options: Options, engines: Engine
     return translations
 
 
-def _check_translation(work: Work, translation: Translation, target: str) -> None:
-    """Each sentence's numbers against its source's, both ways (text/factcheck.py), said."""
+def _check_translation(work: Work, translation: Translation, target: str, glossary) -> None:
+    """Each sentence's numbers against its source's, both ways (text/factcheck.py), said; words
+    of the glossary's target terms need no source."""
     for language, sources, outputs in zip(work.languages.paragraphs, translation.source, translation.target):
         if language == target:
             continue  # kept as it was: nothing to check
+        given = glossary.target_words(language, target) if glossary is not None else frozenset()
         for source, output in zip(sources, outputs):
             found = factcheck.check(output, target, [(source, language)], both_ways=True)
-            work.fact_check["unsupported"] += _findings(found["unsupported"], output, "translation")
+            unsupported = [(span, kind) for span, kind in found["unsupported"] if not _in_glossary(span, kind, given)]
+            work.fact_check["unsupported"] += _findings(unsupported, output, "translation")
             work.fact_check["missing"] += [{"span": span, "sentence": source, "step": "translation"} for span in found["missing"]]
     _say_fact_check(work)
+
+
+def _in_glossary(span: str, kind: str, words: frozenset[str]) -> bool:
+    """A name or quote made only of words of glossary target terms."""
+    return kind in ("name", "quote") and bool(words) and all(word in words for word in span.casefold().split())
 
 
 def _check_summary(work: Work, summary: str, target: str, translation: Translation) -> None:

@@ -33,6 +33,8 @@ _PLACEHOLDER = re.compile(r"\*?ZXQ(\d+)")
 _SUFFIXES = {".csv": ",", ".tsv": "\t", ".txt": "\t", ".tbx": None, ".xml": None}
 _CASE = {"case": True, "cs": True, "true": True, "yes": True, "nocase": False, "ci": False, "false": False, "no": False}
 _HEADER = {"source", "source term", "term", "src"}
+#: Glossaries (a service makes one per request that sends terms) whose lookups are kept.
+KEPT = 32
 
 
 @dataclass(frozen=True)
@@ -69,12 +71,18 @@ class Glossary:
         """The terms of a language pair, longest first (a longer term wins where two overlap)."""
         return _for_pair(self, source, target)
 
+    def target_words(self, source: str, target: str) -> frozenset[str]:
+        """The words of the pair's target terms, case folded: what a translation may say because
+        the glossary told it to (the fact check does not ask a source for them)."""
+        return _target_words(self, source, target)
+
     def describe(self) -> dict:
         return {"origin": self.origin, "terms": len(self.terms)}
 
 
-#: Glossaries (a service makes one per request that sends terms) whose lookups are kept.
-KEPT = 32
+@lru_cache(maxsize=KEPT)
+def _target_words(glossary: Glossary, source: str, target: str) -> frozenset[str]:
+    return frozenset(word for term in glossary.for_pair(source, target) for word in term.target.casefold().split())
 
 
 @lru_cache(maxsize=KEPT)
