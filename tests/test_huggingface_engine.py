@@ -50,10 +50,29 @@ def test_translation_matches_direct_generate_one_by_one(translators, architectur
     batched = translator.translate(INPUTS, "es", "en")
     first = _direct_generate(translator.model, INPUTS, target="en")
     retried = _direct_generate(translator.model, INPUTS, target="en", no_repeat_ngram_size=3)
-    expected = [again[0] if ran_away else text for (text, ran_away), again in zip(first, retried)]
+    expected = [again[0] if ran_away else text for (text, ran_away, _), again in zip(first, retried)]
     assert batched.texts == expected
-    assert batched.ran_away == [ran_away and again[1] for (_, ran_away), again in zip(first, retried)]
-    assert any(ran_away for _, ran_away in first)  # tiny random models run to their 12 tokens: retried
+    assert batched.ran_away == [ran_away and again[1] for (_, ran_away, _), again in zip(first, retried)]
+    assert any(ran_away for _, ran_away, _ in first)  # tiny random models run to their 12 tokens: retried
+
+
+def test_the_confidence_is_the_geometric_mean_of_the_chosen_tokens_probabilities(translators):
+    """Against generate's own scores of each greedy step, one input at a time."""
+    import torch
+
+    model = translators["marian"].model
+    config = model.settings_for(target="en")
+    config.update(num_beams=1, output_scores=True, return_dict_in_generate=True)
+    batched = translators["marian"].translate(INPUTS, "es", "en")
+    for text, ran_away, confidence in zip(INPUTS, batched.ran_away, batched.confidences):
+        if ran_away:
+            continue  # decoded again without repeats: another setting
+        encoded = model.tokenizer(model.card.prefix("en") + text, return_tensors="pt")
+        with torch.inference_mode():
+            out = model.model.generate(**encoded, generation_config=config)
+        steps = model.model.compute_transition_scores(out.sequences, out.scores, normalize_logits=True)[0]
+        assert confidence == pytest.approx(float(torch.exp(steps.mean())), rel=1e-4)
+    assert all(c is not None and 0 < c <= 1 for c in batched.confidences)
 
 
 @pytest.mark.parametrize("architecture", TRANSLATION)
@@ -104,7 +123,7 @@ def test_summaries_match_direct_generate_in_order(summarizers, architecture):
     passages = [ENGLISH[0:1], ENGLISH[1:3], ENGLISH[5:6], ENGLISH[6:8]]
     summaries = summarizer.summarize_batch(passages, "medium", "en")
     assert len(summaries) == len(passages)
-    assert summaries == [text for text, _ in _direct_generate(summarizer.model, [" ".join(p) for p in passages])]
+    assert summaries == [text for text, _, _ in _direct_generate(summarizer.model, [" ".join(p) for p in passages])]
 
 
 def test_card_generation_settings_reach_generate(summarizers):

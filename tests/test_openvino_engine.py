@@ -62,6 +62,10 @@ def test_marian_float32_translation_equals_transformers(tiny_models, converted, 
     got = OVModel(card, converted["marian"]).generate(SPANISH, target="en")
     assert got == expected, [pair for pair in zip(expected, got) if pair[0] != pair[1]]
     assert len(set(got)) > 1
+    reference = TransformersModel(card, "cpu").translate(SPANISH, "es", "en")
+    confident = OVModel(card, converted["marian"]).translate(SPANISH, "es", "en")
+    assert confident.texts == reference.texts
+    assert confident.confidences == pytest.approx(reference.confidences, rel=1e-3)
 
 
 def test_int8_conversion_summarises_every_input(tiny_models, converted):

@@ -178,6 +178,10 @@ class ModelBacked(Engine):
 class NeuralTranslator(ModelBacked, Translator):
     """Translation by a sequence-to-sequence model, its output bounded by the source."""
 
+    #: The geometric mean of the output's token probabilities below which a sentence is flagged:
+    #: the chat models' threshold, not calibrated on these models (no real weights of them here).
+    confidence_threshold = 0.5
+
     def translate(self, sentences: list[str], source: str, target: str, starts: tuple[int, ...] = ()) -> Translated:
         return self.model.translate(list(sentences), source, target)
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from summarize.catalog.cards import ModelCard
 from summarize.engines import cpu
+from summarize.engines.runtime import GeneratedIds
+from summarize.engines.search import mean_of_score
 from summarize.engines.seq2seq import Converted
 from summarize.errors import EngineUnavailableError
 
@@ -89,11 +91,18 @@ class CT2Model(Converted):
             [self.tokenizer.convert_ids_to_tokens(ids) for ids in inputs],
             target_prefix=[prefix] * len(inputs) if prefix else None,
             max_batch_size=min(MAX_BATCH, math.ceil(len(inputs) / self.inter_threads)),
-            return_scores=False,
+            return_scores=True,
             use_vmap=self.output_vocabulary is not None,
             **options,
         )
-        return [[self.target_ids[token] for token in result.hypotheses[0][1 if prefix else 0 :]] for result in results]
+        penalty = options.get("length_penalty", 1.0)
+        generated = []
+        for result in results:
+            ids = [self.target_ids[token] for token in result.hypotheses[0][1 if prefix else 0 :]]
+            generated.append(
+                GeneratedIds(ids, mean_of_score(result.scores[0], len(result.hypotheses[0]), penalty, len(prefix or ())))
+            )
+        return generated
 
 
 def _target_vocabulary(folder: Path) -> dict[str, int]:

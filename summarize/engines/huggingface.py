@@ -11,12 +11,14 @@ from summarize.catalog.cards import ModelCard, architecture_of
 from summarize.catalog.hub import resolve_weights
 from summarize.engines import cpu
 from summarize.engines.loading import damaged_weights, quiet_transformers
-from summarize.engines.runtime import pick_device
+from summarize.engines.runtime import GeneratedIds, pick_device
 from summarize.engines.seq2seq import Seq2Seq
 from summarize.errors import ModelUnavailableError, first_line
 
 # Padded tokens per generate call: bounds the memory of a batch of long inputs.
 MAX_BATCH_TOKENS = 8192
+#: Logits held at once when outputs are read back for their confidence (64 Mi floats, 256 MiB).
+RESCORE_LOGITS = 64 * 2**20
 
 
 def pick_dtype(device: str, architecture: str):
@@ -108,6 +110,37 @@ class TransformersModel(OnTransformers, Seq2Seq):
 
     def run_ids(self, inputs: list[list[int]], settings) -> list[list[int]]:
         padded = self.tokenizer.pad({"input_ids": inputs}, padding=True, return_tensors="pt")
+        padded = {k: v.to(self.device) for k, v in padded.items()}
         with self._torch.inference_mode():
-            output = self.model.generate(**{k: v.to(self.device) for k, v in padded.items()}, generation_config=settings)
-        return output[:, 1:].tolist()  # without the decoder's start token, as the other runtimes
+            output = self.model.generate(**padded, generation_config=settings)
+            means = self._mean_logprobs(padded, output, settings.eos_token_id, settings.forced_bos_token_id is not None)
+        # Without the decoder's start token, as the other runtimes.
+        return [GeneratedIds(ids, mean) for ids, mean in zip(_trimmed(output[:, 1:].tolist(), settings.eos_token_id), means)]
+
+    def _mean_logprobs(self, padded: dict, output, eos_token_id, forced: bool) -> list[float]:
+        """Each output's mean log-probability per chosen token (a `forced` first token, the
+        target language's code, not counted), the model reading it back (one pass, in slices
+        that bound the logits held to RESCORE_LOGITS values): generate keeps no scores unless
+        it holds every step's whole distribution."""
+        torch = self._torch
+        width = output.shape[1] - 1
+        rows = max(1, RESCORE_LOGITS // max(width * self.model.config.vocab_size, 1))
+        ends = [len(ids) for ids in _trimmed(output[:, 1:].tolist(), eos_token_id)]
+        means = []
+        for start in range(0, output.shape[0], rows):
+            part = slice(start, start + rows)
+            logits = self.model(
+                input_ids=padded["input_ids"][part],
+                attention_mask=padded["attention_mask"][part],
+                decoder_input_ids=output[part, :-1],
+            ).logits
+            chosen = torch.log_softmax(logits.float(), dim=-1).gather(-1, output[part, 1:, None])[..., 0]
+            for row, end in zip(chosen, ends[part]):
+                means.append(float(row[int(forced) : end].mean()) if end > forced else 0.0)
+        return means
+
+
+def _trimmed(rows: list[list[int]], eos_token_id) -> list[list[int]]:
+    """Each output up to and including its first end token (the padding after it dropped)."""
+    ends = set(eos_token_id if isinstance(eos_token_id, (list, tuple)) else [eos_token_id])
+    return [row[: next((i + 1 for i, token in enumerate(row) if token in ends), len(row))] for row in rows]

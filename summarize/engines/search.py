@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from summarize.engines.runtime import GeneratedIds
+
 Step = Callable[[np.ndarray, "np.ndarray | None"], np.ndarray]
 _BANNED = -np.inf
 _LOST = np.float32(-1.0e9)  # transformers' score for a hypothesis that may not be chosen
@@ -61,24 +63,30 @@ def process(sequences: np.ndarray, log_probs: np.ndarray, settings: SearchSettin
     return log_probs
 
 
-def search(step: Step, inputs: int, settings: SearchSettings) -> list[list[int]]:
-    """Generated token ids per input (start token excluded, end token included when produced)."""
+def search(step: Step, inputs: int, settings: SearchSettings) -> list[GeneratedIds]:
+    """Generated token ids per input (start token excluded, end token included when produced),
+    each with its tokens' mean log-probability."""
     if settings.num_beams == 1:
         return _greedy(step, inputs, settings)
     return _beam(step, inputs, settings)
 
 
-def _greedy(step: Step, inputs: int, settings: SearchSettings) -> list[list[int]]:
+def _greedy(step: Step, inputs: int, settings: SearchSettings) -> list[GeneratedIds]:
     sequences = np.full((inputs, 1), settings.start_token_id, dtype=np.int64)
     done = np.zeros(inputs, dtype=bool)
+    total = np.zeros(inputs, dtype=np.float64)
     for _ in range(settings.max_new_tokens):
         log_probs = process(sequences, step(sequences[:, -1], None), settings)
-        tokens = np.where(done, settings.pad_token_id, log_probs.argmax(axis=-1))
+        chosen = log_probs.argmax(axis=-1)
+        total += np.where(done, 0.0, log_probs[np.arange(inputs), chosen])
+        tokens = np.where(done, settings.pad_token_id, chosen)
         sequences = np.concatenate([sequences, tokens[:, None]], axis=1)
         done |= tokens == settings.eos_token_id
         if done.all():
             break
-    return [_trim(row[1:], settings) for row in sequences.tolist()]
+    trimmed = [_trim(row[1:], settings) for row in sequences.tolist()]
+    forced = settings.forced_bos_token_id is not None
+    return [GeneratedIds(ids, float(sum_) / max(len(ids) - forced, 1)) for ids, sum_ in zip(trimmed, total)]
 
 
 def _beam(step: Step, inputs: int, settings: SearchSettings) -> list[list[int]]:
@@ -131,7 +139,19 @@ def _beam(step: Step, inputs: int, settings: SearchSettings) -> list[list[int]]:
         open_beam = not (is_finished.all() and settings.early_stopping is True)
         if not (improvable.any() and open_beam and not hits.all()):
             break
-    return [_trim(row[1:], settings) for row in finished[:, 0].tolist()]
+    trimmed = [_trim(row[1:], settings) for row in finished[:, 0].tolist()]
+    forced = int(settings.forced_bos_token_id is not None)
+    return [
+        GeneratedIds(ids, mean_of_score(float(score), len(ids), settings.length_penalty, forced))
+        for ids, score in zip(trimmed, finished_scores[:, 0])
+    ]
+
+
+def mean_of_score(score: float, tokens: int, length_penalty: float, forced: int = 0) -> float:
+    """A hypothesis' mean log-probability per chosen token from its beam score (its sum over its
+    length to the power of the length penalty); `forced` tokens (a target-language code, log-
+    probability 0) are not chosen and not counted."""
+    return score * max(tokens, 1) ** length_penalty / max(tokens - forced, 1)
 
 
 def _top(scores: np.ndarray, k: int) -> np.ndarray:

@@ -9,6 +9,7 @@ bench can time it), finish (decode, restore the input order)."""
 from __future__ import annotations
 
 import json
+import math
 from abc import abstractmethod
 from pathlib import Path
 
@@ -93,19 +94,21 @@ class Seq2Seq(NeuralModel):
         self, texts: list[str], length: str | None = None, target: str | None = None, source: str | None = None
     ) -> list[str]:
         """Generated text for each of `texts`, in order, with the card's settings for `length`."""
-        return [text for text, _ in self._run(texts, self.generation(length, target), source, target, bounded=False)]
+        return [text for text, _, _ in self._run(texts, self.generation(length, target), source, target, bounded=False)]
 
     def translate(self, texts: list[str], source: str, target: str) -> Translated:
         """Each text translated, its new tokens bounded by its batch's longest source; a sentence
         that runs to the bound or loops is decoded once more without repeated 3-grams, and one
         that still runs away is kept and flagged (never dropped)."""
         decoded = self._run(texts, self.generation(None, target), source, target, bounded=True)
-        return Translated([text for text, _ in decoded], [ran_away for _, ran_away in decoded])
+        return Translated(
+            [text for text, _, _ in decoded], [ran_away for _, ran_away, _ in decoded], [], [c for _, _, c in decoded]
+        )
 
     def _run(self, texts: list[str], settings: dict, source: str | None, target: str | None, bounded: bool):
         ids = [self.encode(text, source, target) for text in texts]
         check_budget([len(seq) for seq in ids], self.max_input_tokens)
-        outputs: list[tuple[str, bool]] = [("", False)] * len(texts)
+        outputs: list[tuple[str, bool, float | None]] = [("", False, None)] * len(texts)
         for batch in self._batches(sorted(range(len(texts)), key=lambda i: -len(ids[i])), ids):
             batch_settings = self._bounded(settings, len(ids[batch[0]])) if bounded else settings
             decoded = self._decode(self.generate_ids([ids[i] for i in batch], batch_settings), batch_settings)
@@ -120,20 +123,24 @@ class Seq2Seq(NeuralModel):
         bound = min(settings["max_new_tokens"], output_bound(self.card, longest_source))
         return {**settings, "max_new_tokens": bound, "min_new_tokens": min(settings["min_new_tokens"], bound)}
 
-    def _decode(self, generated: list[list[int]], settings: dict) -> list[tuple[str, bool]]:
-        """Each output's text, and whether it ran away: to the bound on new tokens, or in a loop."""
+    def _decode(self, generated: list[list[int]], settings: dict) -> list[tuple[str, bool, float | None]]:
+        """Each output's text, whether it ran away (to the bound on new tokens, or in a loop), and
+        the model's confidence in it: the geometric mean of its tokens' probabilities, where the
+        runtime gives them."""
         special = set(self.tokenizer.all_special_ids)
         room = settings["max_new_tokens"] - (1 if settings.get("forced_bos_token_id") is not None else 0)
         decoded = []
         for ids in generated:
             text = self.tokenizer.decode(ids, skip_special_tokens=True).strip()
-            decoded.append((text, sum(token not in special for token in ids) >= room or loops(text)))
+            mean = getattr(ids, "mean_logprob", None)
+            ran_away = sum(token not in special for token in ids) >= room or loops(text)
+            decoded.append((text, ran_away, None if mean is None else math.exp(mean)))
         return decoded
 
-    def _retry_runaways(self, inputs: list[list[int]], decoded: list[tuple[str, bool]], settings: dict) -> list[tuple[str, bool]]:
+    def _retry_runaways(self, inputs: list[list[int]], decoded: list[tuple], settings: dict) -> list[tuple]:
         """Runaway outputs decoded once more without repeated 3-grams; those still running away
         are kept and counted."""
-        again = [i for i, (_, ran_away) in enumerate(decoded) if ran_away]
+        again = [i for i, (_, ran_away, _) in enumerate(decoded) if ran_away]
         if not again:
             return decoded
         retry = {**settings, **{k: v for k, v in RETRY_SETTINGS.items() if not settings.get(k)}}
