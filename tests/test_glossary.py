@@ -198,7 +198,9 @@ def test_the_service_takes_a_glossary_per_request_and_one_for_the_service(tmp_pa
     served = tmp_path / "served.csv"
     served.write_text("plan,scheme\n", encoding="utf-8")
     with TestClient(create_app(Settings(job=Options(glossary=str(served)))), raise_server_exceptions=False) as http:
-        aligned = http.post("/translate/aligned", json={"text": text, "glossary": "Ayuntamiento de Valencia,Valencia City Council"})
+        aligned = http.post(
+            "/translate/aligned", json={"text": text, "glossary": "Ayuntamiento de Valencia,Valencia City Council"}
+        )
         libre = http.post("/translate", json={"q": text, "source": "es", "target": "en", "glossary": TERMS})
         alone = http.post("/translate", json={"q": text, "source": "es", "target": "en"})
         wrong = http.post("/translate/aligned", json={"text": text, "glossary": ",nothing"})

@@ -158,7 +158,8 @@ def run_latency(run: LatencyRun, out: Path, fresh: bool, notify, progress: bool 
     source = _model_folder(run, card)
     batches = _inputs(run, card, source)
     vocabulary = AutoConfig.from_pretrained(source).vocab_size
-    settings = forced_settings(run.output_tokens, run.beams)
+    # A translation's outputs are scored for their confidence, as `translate` asks.
+    settings = {**forced_settings(run.output_tokens, run.beams), "scored": card.task == "translation"}
     stores = {
         engine_label(e): RunStore(
             out / engine_label(e).replace(":", "-"), {**asdict(run), "engine": engine_label(e), "device": device}, fresh

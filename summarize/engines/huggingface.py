@@ -104,16 +104,21 @@ class TransformersModel(OnTransformers, Seq2Seq):
     def runtime_settings(self, settings: dict):
         """The model's saved GenerationConfig with every setting stated on it, greedy or beam."""
         config = copy.deepcopy(self.model.generation_config)
-        config.update(**settings)
+        config.update(**{key: value for key, value in settings.items() if key != "scored"})
         config.do_sample = False
         return config
 
-    def run_ids(self, inputs: list[list[int]], settings) -> list[list[int]]:
+    def generate_ids(self, inputs: list[list[int]], settings: dict) -> list[list[int]]:
+        return self.run_ids(inputs, self.runtime_settings(settings), scored=bool(settings.get("scored")))
+
+    def run_ids(self, inputs: list[list[int]], settings, scored: bool = False) -> list[list[int]]:
+        """`scored`: each output read back for its mean log-probability (a translation's confidence)."""
         padded = self.tokenizer.pad({"input_ids": inputs}, padding=True, return_tensors="pt")
         padded = {k: v.to(self.device) for k, v in padded.items()}
         with self._torch.inference_mode():
             output = self.model.generate(**padded, generation_config=settings)
-            means = self._mean_logprobs(padded, output, settings.eos_token_id, settings.forced_bos_token_id is not None)
+            forced = settings.forced_bos_token_id is not None
+            means = self._mean_logprobs(padded, output, settings.eos_token_id, forced) if scored else [None] * len(inputs)
         # Without the decoder's start token, as the other runtimes.
         return [GeneratedIds(ids, mean) for ids, mean in zip(_trimmed(output[:, 1:].tolist(), settings.eos_token_id), means)]
 

@@ -43,6 +43,7 @@ IGNORED = {
     "output_scores",
     "return_dict_in_generate",
     "num_return_sequences",
+    "scored",  # the search always gives each output's mean log-probability
 }
 _NEUTRAL = {
     "repetition_penalty": 1.0,

@@ -106,6 +106,9 @@ class Seq2Seq(NeuralModel):
         )
 
     def _run(self, texts: list[str], settings: dict, source: str | None, target: str | None, bounded: bool):
+        """Each text's output, whether it ran away, and its confidence (`scored`: asked of a
+        translation, where a runtime must work for it)."""
+        settings = {**settings, "scored": True} if bounded else settings
         ids = [self.encode(text, source, target) for text in texts]
         check_budget([len(seq) for seq in ids], self.max_input_tokens)
         outputs: list[tuple[str, bool, float | None]] = [("", False, None)] * len(texts)
