@@ -210,3 +210,41 @@ def test_the_service_takes_a_glossary_per_request_and_one_for_the_service(tmp_pa
     assert "Valencia City Council" in libre.json()["translatedText"] and "scheme" in libre.json()["translatedText"]
     assert "scheme" in alone.json()["translatedText"] and "City Council" not in alone.json()["translatedText"]
     assert wrong.status_code == 400 and "source term is empty" in wrong.json()["error"]
+
+
+@needs_apertium
+def test_strict_batch_records_and_service_requests_refuse_what_the_fact_check_finds(tmp_path):
+    """A glossary that writes a figure the source lacks gives the fact check something to find."""
+    glossary = tmp_path / "terms.csv"
+    glossary.write_text("presupuesto,2019 budget\n", encoding="utf-8")
+    records = tmp_path / "in.jsonl"
+    lines = [{"id": "a", "text": "El Ayuntamiento aprobó el presupuesto."}, {"id": "b", "text": "Los vecinos piden parques."}]
+    records.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    args = ["batch", str(records), "--task", "translate", "--from", "es", "--out", str(out), "--glossary", str(glossary)]
+    done = _cli(*args, "--strict")
+    assert done.returncode == 9, done.stderr
+    written = {row["id"]: row for row in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert written["a"]["exit_code"] == 10 and "'2019'" in written["a"]["error"] and "paragraphs" not in written["a"]
+    assert written["a"]["fact_check"]["unsupported"][0]["span"] == "2019"
+    assert written["b"]["error"] is None and written["b"]["paragraphs"] == ["The neighbours ask parks."]
+    assert _cli(*args, "--fresh").returncode == 0
+    refused = _cli(*args, "--strict", "--out-dir", str(tmp_path / "docs"))
+    assert refused.returncode == 8 and "--strict and --out-dir" in refused.stderr
+
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from summarize.service.app import create_app
+    from summarize.service.settings import Settings
+
+    terms = "presupuesto,2019 budget"
+    with TestClient(create_app(Settings()), raise_server_exceptions=False) as http:
+        asked = http.post("/translate/aligned", json={"text": lines[0]["text"], "glossary": terms, "strict": True})
+        lenient = http.post("/translate/aligned", json={"text": lines[0]["text"], "glossary": terms})
+    assert asked.status_code == 422 and "'2019' (number)" in asked.json()["error"] and asked.json()["exit_code"] == 10
+    assert lenient.status_code == 200 and lenient.json()["metadata"]["fact_check"]["unsupported"]
+    with TestClient(create_app(Settings(strict=True)), raise_server_exceptions=False) as http:
+        libre = http.post("/translate", json={"q": lines[0]["text"], "source": "es", "target": "en", "glossary": terms})
+        clean = http.post("/translate", json={"q": lines[1]["text"], "source": "es", "target": "en"})
+    assert libre.status_code == 422 and clean.status_code == 200

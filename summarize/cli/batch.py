@@ -41,6 +41,12 @@ class SomeRecordsFailed(SummarizeError):
     help="--task translate: write each document file (.docx .pptx .odt .odp .md .html .srt .vtt) translated in its "
     "own format into this folder, as NAME.LANG.SUFFIX (its record still goes to --out).",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="A record whose fact check finds a number, date, name or quote its source does not hold, or a number "
+    "the translation lost, is an error (exit code 10 in the record, its result not written; --out-dir refused).",
+)
 @click.option("--fresh", is_flag=True, help="Start over: discard the records already in --out.")
 @click.option("--retry-failed", is_flag=True, help="Run again the records whose earlier result in --out is an error.")
 @click.option(
@@ -54,8 +60,8 @@ class SomeRecordsFailed(SummarizeError):
 @click.option("--actors", type=click.IntRange(min=1), default=2, show_default=True, help="Ray actors, each with its own engines.")
 @options_of(*TRANSLATION_OPTIONS, *ARTICLE_OPTIONS)
 def batch(
-    inputs, task, out, text_column, id_column, url_column, batch_size, out_dir, fresh, retry_failed, executor, ray_address,
-    actors, **job,
+    inputs, task, out, text_column, id_column, url_column, batch_size, out_dir, strict, fresh, retry_failed, executor,
+    ray_address, actors, **job,
 ) -> None:  # fmt: skip
     """Run `article` or `translate` on every INPUT: files, folders (text and document files), globs, and
     JSONL, CSV or Parquet tables (one document per row). Exit 9 when some records failed (each
@@ -63,6 +69,8 @@ def batch(
     from summarize.corpora.inputs import Columns, input_files, records
     from summarize.corpora.output import Output
 
+    if strict and out_dir is not None:
+        raise OutputError("--strict and --out-dir: a document file is written before its fact check; give one of them")
     documents = _documents_out(out_dir, task, executor, job.get("target", "en"))
     for path in input_files(list(inputs)):
         if same_file(path, out):
@@ -88,6 +96,7 @@ def batch(
         said: set[str] = set()
         with _progress() as bar:
             for rows in batches:
+                rows = [_strict(row) for row in rows] if strict else rows
                 _say_notes(rows, said)
                 output.append(rows)
                 counts["failed"] += sum(row["error"] is not None for row in rows)
@@ -119,6 +128,19 @@ def _documents_out(out_dir: Path | None, task: str, executor: str, target: str):
     except OSError as exc:
         raise OutputError(f"--out-dir {out_dir}: cannot be made ({exc.strerror or exc})") from None
     return DocumentsOut(out_dir, target)
+
+
+def _strict(row: dict) -> dict:
+    """A record whose fact check found anything as an error record: its id, source and fact
+    check kept, its result dropped."""
+    from summarize.core.pipeline import error_record
+    from summarize.text.factcheck import strict_refusal
+
+    refusal = strict_refusal(row) if row.get("error") is None else None
+    if refusal is None:
+        return row
+    kept = {key: row[key] for key in ("id", "source") if key in row}
+    return {**kept, **error_record(refusal), "fact_check": row["metadata"]["fact_check"]}
 
 
 def _say_notes(rows: list[dict], said: set[str]) -> None:

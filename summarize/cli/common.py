@@ -100,25 +100,23 @@ ARTICLE_OPTIONS = ("length", "order", "translator", "summarizer")
 
 def common_options(function):
     """The job options `article` and `translate` share, -o and --strict."""
-    strict = click.option(
-        "--strict",
-        is_flag=True,
-        help="Exit 10, writing nothing, when the fact check finds a number, date, name or quote of the output "
-        "its source does not hold, or a number the translation lost.",
-    )
+    strict = click.option("--strict", is_flag=True, help=STRICT_HELP)
     return _apply([options_of(*TRANSLATION_OPTIONS), _output_option(), strict], function)
+
+
+STRICT_HELP = (
+    "Exit 10, writing nothing, when the fact check finds a number, date, name or quote of the output "
+    "its source does not hold, or a number the translation lost."
+)
 
 
 def check_facts(result: dict, strict: bool) -> None:
     """Under --strict, a result whose fact check found anything is an error (exit 10)."""
-    from summarize.errors import FactCheckError
+    from summarize.text.factcheck import strict_refusal
 
-    found = result["metadata"]["fact_check"]
-    spans = [f"{item['span']!r} ({item.get('kind', 'number')})" for item in found["unsupported"]]
-    spans += [f"{item['span']!r} (lost)" for item in found["missing"]]
-    if strict and spans:
-        shown = ", ".join(spans[:5]) + (f" and {len(spans) - 5} more" if len(spans) > 5 else "")
-        raise FactCheckError(f"--strict: the fact check found {len(spans)} span(s) its source does not support: {shown}")
+    refusal = strict_refusal(result) if strict else None
+    if refusal is not None:
+        raise refusal
 
 
 def job_pipeline(stream=None, **job):

@@ -90,6 +90,12 @@ SERVICE_JOB_OPTIONS = ("target", "engine", "device", "translator", "summarizer",
     help="Origins whose web pages may call the service, comma-separated ('*': any, as LibreTranslate; '': none).",
 )
 @click.option(
+    "--strict",
+    is_flag=True,
+    help="Answer 422, with the spans, when the fact check of a result finds a number, date, name or quote its "
+    "source does not hold, or a number the translation lost (a request may ask this alone: strict).",
+)
+@click.option(
     "--max-connections",
     type=click.IntRange(min=1),
     default=256,

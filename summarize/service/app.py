@@ -13,7 +13,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from summarize.errors import EngineUnavailableError, ModelUnavailableError, SummarizeError
+from summarize.errors import EngineUnavailableError, FactCheckError, ModelUnavailableError, SummarizeError
 from summarize.service import files, libretranslate, routes
 from summarize.service.core import Service, TimedOut, log
 from summarize.service.guard import BodyLimit
@@ -21,7 +21,7 @@ from summarize.service.metrics import Measured
 from summarize.service.settings import Settings
 
 #: HTTP status of each error class; any other SummarizeError is the caller's (400).
-STATUS = {TimedOut: 504, ModelUnavailableError: 503, EngineUnavailableError: 503}
+STATUS = {TimedOut: 504, ModelUnavailableError: 503, EngineUnavailableError: 503, FactCheckError: 422}
 
 
 def create_app(settings: Settings) -> FastAPI:

@@ -90,11 +90,17 @@ class Service:
     def sources_into(self, target: str) -> list[str]:
         return sorted({s for s, t in self.pairs if t == target})
 
-    async def run(self, task: str, document: Document, target: str, **request) -> dict:
-        """One job through the batcher; its notes kept for /models too."""
+    async def run(self, task: str, document: Document, target: str, strict: bool = False, **request) -> dict:
+        """One job through the batcher; its notes kept for /models too. Under `strict` (the
+        request's or the service's), a result whose fact check found anything is a 422."""
+        from summarize.text.factcheck import strict_refusal
+
         result = await self.batcher.run(task, self.settings.options(target, **request), document)
         for message in result["metadata"]["notes"]:
             self.note(message)
+        refusal = strict_refusal(result) if strict or self.settings.strict else None
+        if refusal is not None:
+            raise refusal
         return result
 
     def pipeline(self, loop, target: str, source: str, **request) -> ServicePipeline:

@@ -23,6 +23,7 @@ class _Body(BaseModel):
 
     text: str | None = Field(None, description="The article; or give url")
     url: str | None = Field(None, description="An http(s) page to read instead of text")
+    strict: bool = Field(False, description="Refuse (422) a result whose fact check found anything")
     glossary: str | None = Field(
         None, description="Terms as CSV or TSV rows (source, target; an empty target: do not translate), added to the service's"
     )
@@ -78,7 +79,14 @@ async def summarize(body: SummaryRequest, request: Request) -> dict:
     async def work() -> dict:
         document = await _document(service, body, request)
         return await service.run(
-            "article", document, body.target, source=body.source, length=body.length, order=body.order, glossary=body.glossary
+            "article",
+            document,
+            body.target,
+            source=body.source,
+            length=body.length,
+            order=body.order,
+            glossary=body.glossary,
+            strict=body.strict,
         )
 
     return await service.within_timeout(work())
@@ -90,7 +98,9 @@ async def translate_aligned(body: TranslationRequest, request: Request) -> dict:
 
     async def work() -> dict:
         document = await _document(service, body, request)
-        return await service.run("translate", document, body.target, source=body.source, glossary=body.glossary)
+        return await service.run(
+            "translate", document, body.target, source=body.source, glossary=body.glossary, strict=body.strict
+        )
 
     return await service.within_timeout(work())
 

@@ -38,6 +38,8 @@ class Settings:
     suggestions_file: str | None = None
     #: Origins whose pages may call the service (CORS): "*" every one, as LibreTranslate; none: off.
     cors_origins: tuple[str, ...] = ("*",)
+    #: Every result whose fact check found anything is refused (422), on every endpoint.
+    strict: bool = False
 
     def options(self, target: str, glossary: str | None = None, **request) -> Options:
         """The jobs' options for one request: its own languages, length and order, and its
