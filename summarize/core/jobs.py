@@ -6,6 +6,7 @@ Each result carries the notes of its own run (`metadata.notes`)."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -150,12 +151,35 @@ def _in_glossary(span: str, kind: str, words: frozenset[str]) -> bool:
 
 
 def _check_summary(work: Work, summary: str, target: str, translation: Translation) -> None:
-    """The summary's numbers against the document's and its translation's."""
+    """The summary's spans against the document and its translation."""
+    work.fact_check["unsupported"] += _findings(_unsupported(work, summary, target, translation), summary, "summary")
+    _say_fact_check(work)
+
+
+def _unsupported(work: Work, summary: str, target: str, translation: Translation) -> list[tuple[str, str]]:
     sources = [(paragraph, language) for paragraph, language in zip(work.doc.paragraphs, work.languages.paragraphs)]
     sources += [(" ".join(paragraph), target) for paragraph in translation.target]
-    found = factcheck.check(summary, target, sources, both_ways=False)
-    work.fact_check["unsupported"] += _findings(found["unsupported"], summary, "summary")
-    _say_fact_check(work)
+    return factcheck.check(summary, target, sources, both_ways=False)["unsupported"]
+
+
+def _revised(work: Work, summary: Summary, summarizer, options: Options, translation: Translation, language: str, into=None):
+    """A summary whose fact check finds spans, asked again once of a summariser that `revises`,
+    the spans named; the new one kept when it holds fewer."""
+    found = _unsupported(work, summary.text, options.target, translation) if summarizer.revises else []
+    if not found:
+        return summary
+    spans = [span for span, _ in found]
+    try:
+        text = summarizer.revise(summary.passage, options.length, language, into, spans)
+    except SummarizeError:
+        return summary
+    again = _unsupported(work, text, options.target, translation) if text.strip() else found
+    kept = len(again) < len(found)
+    work.note(
+        f"the summary named {len(found)} span(s) its source does not hold; asked again with them named, "
+        + ("the new summary, with fewer, is kept" if kept else "the first summary is kept (the new one had as many)")
+    )
+    return dataclasses.replace(summary, text=text, model_calls=summary.model_calls + 1) if kept else summary
 
 
 def _findings(spans: list[tuple[str, str]], sentence: str, step: str) -> list[dict]:
@@ -234,6 +258,8 @@ def _translate_first(works: list[Work], options: Options, engines: Engines, prog
         summaries = summarize_together(parts, summarizer, options.length, options.target, stream=stream)
     for (work, translation), summary in zip(done, summaries):
         if summary is not None:
+            if stream is None:  # a streamed summary is shown already
+                summary = _revised(work, summary, summarizer, options, translation, options.target)
             headline = " ".join(translation.target[0]) if work.doc.has_headline else None
             _article_result(work, options, summary.text, headline, translation, translation.translators, summarizer, summary)
 
@@ -315,6 +341,8 @@ def _direct(works: list[Work], options: Options, engines: Engines, stream) -> No
         for work, summary in zip(group, summaries):
             if summary is not None:
                 translation = Translation(work.paragraphs, work.paragraphs)
+                if stream is None:
+                    summary = _revised(work, summary, summarizer, options, translation, source, options.target)
                 _article_result(work, options, summary.text, None, translation, [summarizer], summarizer, summary)
 
 

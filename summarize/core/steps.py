@@ -335,6 +335,8 @@ class Summary:
     split_sentences: int
     #: Prompts the summariser answered for this summary (one per chunk at every level).
     model_calls: int
+    #: The sentences the final level summarised.
+    passage: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -412,7 +414,7 @@ def summarize_together(
         active = [state for state in active if state.work.error is None and state.text is None]
         level_language, level_into = into or language, None
     return [
-        Summary(state.text, state.levels, state.splits, sum(state.levels)) if state.work.error is None else None
+        Summary(state.text, state.levels, state.splits, sum(state.levels), state.sentences) if state.work.error is None else None
         for state in states
     ]
 

@@ -126,6 +126,12 @@ class Summarizer(Engine):
     streams: bool = False
     #: `summarize_batch` honours `into` (a summary written in another language: chat models).
     writes_other_languages: bool = False
+    #: `revise` summarises a passage again, told what its summary said that the passage does not.
+    revises: bool = False
+
+    def revise(self, passage: list[str], length: str, language: str, into: str | None, spans: list[str]) -> str:
+        """The passage summarised again, told that `spans` are not in it (where `revises`)."""
+        raise NotImplementedError
 
     @abstractmethod
     def summarize_batch(

@@ -9,8 +9,9 @@ is translated (`protect`), and the translation restored and checked (`restore`):
 - "inline": the target term itself stands in the source (code-switching), which language models
   copy while they inflect the words around it.
 
-A term counts as present when each of its words starts a word of the output, case aside, with
-at most three letters more ("reservoir" in "reservoirs"): inflection aside, as a desk reads it."""
+A term counts as present when each of its words is a word of the output, case aside, but for an
+ending of up to three letters ("reservoir" in "reservoirs", "regulations" in "regulation"):
+inflection aside, as a desk reads it."""
 
 from __future__ import annotations
 
@@ -148,7 +149,11 @@ def _holds(words: list[str], term: Term, translation: str) -> bool:
 
 
 def _inflected(word: str, term_word: str) -> bool:
-    return word.startswith(term_word) and len(word) - len(term_word) <= 3 if len(term_word) > 3 else word == term_word
+    """The same word, an ending of up to three letters aside (a term of four letters or more)."""
+    if len(term_word) <= 3:
+        return word == term_word
+    stem = term_word[: max(4, len(term_word) - 2)]
+    return word.startswith(stem) and abs(len(word) - len(term_word)) <= 3
 
 
 def load(path: str | Path) -> Glossary:
