@@ -3,11 +3,27 @@ an environment variable (README, "Limits")."""
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 
-from summarize.core.options import number_problem
 from summarize.errors import SummarizeError
+
+
+def number_problem(value, low: float | None = None, high: float | None = None, low_open: bool = False) -> str | None:
+    """Why `value` is not a finite number within [low, high] (low excluded when `low_open`);
+    None when it is one. One rule for options and limit variables alike (NaN is no number)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return f"{value!r} is not a number"
+    if not math.isfinite(number):
+        return f"{value!r} is not a finite number"
+    if low is not None and (number <= low if low_open else number < low):
+        return f"{value!r} must be {'above' if low_open else 'at least'} {low:g}"
+    if high is not None and number > high:
+        return f"{value!r} must be at most {high:g}"
+    return None
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,12 @@ Scopes: `engines` options choose the engines (fixed for a service, which loads t
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from summarize.limits import number_problem
 
 if TYPE_CHECKING:
     from summarize.text.glossary import Glossary
@@ -47,22 +48,6 @@ def length_problem(length: str) -> str | None:
     if text.isdigit() and int(text) > 0:
         return None
     return f"{length!r} is not short, medium, long, a whole number or a percentage up to 100%"
-
-
-def number_problem(value, low: float | None = None, high: float | None = None, low_open: bool = False) -> str | None:
-    """Why `value` is not a finite number within [low, high] (low excluded when `low_open`);
-    None when it is one. One rule for options and limit variables alike (NaN is no number)."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return f"{value!r} is not a number"
-    if not math.isfinite(number):
-        return f"{value!r} is not a finite number"
-    if low is not None and (number <= low if low_open else number < low):
-        return f"{value!r} must be {'above' if low_open else 'at least'} {low:g}"
-    if high is not None and number > high:
-        return f"{value!r} must be at most {high:g}"
-    return None
 
 
 def length_factor_problem(value) -> str | None:

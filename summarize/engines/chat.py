@@ -266,7 +266,8 @@ class ChatTranslator(ModelBacked, Translator):
             return []
         lone = [[sentence] for sentence in sentences]
         prompts = [self._prompt(one, source, target) for one in lone]
-        redone = self.model.answers(prompts, [self._bound(one, tokens) for one in lone], retry=retry, required=required)
+        constrained = {"required": required} if required else {}
+        redone = self.model.answers(prompts, [self._bound(one, tokens) for one in lone], retry=retry, **constrained)
         translated = []
         for answer in redone:
             lines = self._lines(answer.text, 1)
