@@ -83,8 +83,6 @@ class ChatModel(NeuralModel):
 
     #: Prompts per `run_ids` call.
     max_batch: int = 8
-    #: `runtime_settings` honours `required` (texts the answer must hold, in order: a grammar).
-    constrains: bool = False
 
     def __init__(self, card: ModelCard, tokenizer_folder: Path, device: str, context_length: int | None):
         self.card, self.device = card, device
@@ -131,23 +129,16 @@ class ChatModel(NeuralModel):
         """The answer to each prompt, in order; prompts of like length batched together."""
         return [answer.text for answer in self.answers(prompts, max_new_tokens, stream)]
 
-    def answers(
-        self, prompts: list[str], max_new_tokens: list[int], stream=None, retry: bool = False, required=None
-    ) -> list[Answer]:
-        """Each prompt's answer; `retry` decodes without repeated 3-grams (RETRY_SETTINGS);
-        `required`, where the runtime `constrains`: per prompt, the texts its answer must hold
-        (a prompt a batch then)."""
+    def answers(self, prompts: list[str], max_new_tokens: list[int], stream=None, retry: bool = False) -> list[Answer]:
+        """Each prompt's answer; `retry` decodes without repeated 3-grams (RETRY_SETTINGS)."""
         ids = [self.prompt_ids(p) for p in prompts]
         check_budget([len(i) + n for i, n in zip(ids, max_new_tokens)], self.context_length)
         order = sorted(range(len(ids)), key=lambda i: -len(ids[i]))
         answers = [Answer("", False)] * len(ids)
-        size = 1 if required else self.max_batch
-        for start in range(0, len(order), size):
-            batch = order[start : start + size]
+        for start in range(0, len(order), self.max_batch):
+            batch = order[start : start + self.max_batch]
             most = max(max_new_tokens[i] for i in batch)
             asked = {"max_new_tokens": most, "min_new_tokens": 0, "stop": self.stop, **(RETRY_SETTINGS if retry else {})}
-            if required:
-                asked["required"] = required[batch[0]]
             settings = self.runtime_settings(asked)
             streamed = IncrementalText(self.tokenizer, stream) if stream is not None and len(prompts) == 1 else None
             generated = self.run_ids([ids[i] for i in batch], settings, streamed)
@@ -257,36 +248,18 @@ class ChatTranslator(ModelBacked, Translator):
         count = range(len(sentences))
         return Translated(translations, [i in still for i in count], [i in redone for i in count], confidences)
 
-    def _alone(
-        self, sentences: list[str], source: str, target: str, tokens: dict[str, int], retry: bool = False, required=None
-    ) -> list[Answer]:
-        """Each sentence translated by itself: its text, whether it ran away, its confidence;
-        `required`: per sentence, texts its answer must hold (ChatModel.answers)."""
+    def _alone(self, sentences: list[str], source: str, target: str, tokens: dict[str, int], retry: bool = False) -> list[Answer]:
+        """Each sentence translated by itself: its text, whether it ran away, its confidence."""
         if not sentences:
             return []
         lone = [[sentence] for sentence in sentences]
         prompts = [self._prompt(one, source, target) for one in lone]
-        constrained = {"required": required} if required else {}
-        redone = self.model.answers(prompts, [self._bound(one, tokens) for one in lone], retry=retry, **constrained)
+        redone = self.model.answers(prompts, [self._bound(one, tokens) for one in lone], retry=retry)
         translated = []
         for answer in redone:
             lines = self._lines(answer.text, 1)
             translated.append(answer._replace(text=lines[0] if lines else " ".join(answer.text.split())))
         return translated
-
-    def translate_with_terms(self, sentences: list[str], source: str, target: str, terms) -> Translated:
-        """Sentences that lost a glossary term, translated again alone with their terms inline
-        and, where the runtime `constrains` (llama.cpp's grammars), an answer that must hold them."""
-        if not self.model.constrains:
-            return super().translate_with_terms(sentences, source, target, terms)
-        from summarize.text.glossary import protect
-
-        protected = [protect(sentence, terms, "inline") for sentence in sentences]
-        texts = [text for text, _ in protected]
-        tokens = {text: self.model.count_tokens(text) for text in texts}
-        required = [[term.target for term in found] for _, found in protected]
-        answers = self._alone(texts, source, target, tokens, required=required)
-        return Translated([a.text for a in answers], [a.ran_away for a in answers], [], [a.confidence for a in answers])
 
     def _groups(self, sentences: list[str], starts: set[int], tokens: dict[str, int]) -> list[list[str]]:
         """Consecutive sentences of one paragraph, GROUP_SENTENCES at most (one for a completion

@@ -40,7 +40,6 @@ def import_xllamacpp():
 class LlamaCppModel(ChatModel):
     runtime = "llamacpp"
     max_batch = SLOTS
-    constrains = True
 
     def __init__(self, card: ModelCard, allow_download: bool):
         from summarize.catalog.gguf import read_info, tokenizer_folder
@@ -90,7 +89,6 @@ class LlamaCppModel(ChatModel):
             # repeat a run of allowed_length tokens from the answer.
             **({"dry_multiplier": DRY_MULTIPLIER, "dry_allowed_length": no_repeat - 1} if no_repeat else {}),
             **({"dry_penalty_last_n": settings["max_new_tokens"]} if no_repeat else {}),
-            **({"grammar": holding(settings["required"])} if settings.get("required") else {}),
         }
 
     def run_ids(self, inputs: list[list[int]], settings: dict, stream: IncrementalText | None = None) -> list[list[int]]:
@@ -130,13 +128,6 @@ class LlamaCppModel(ChatModel):
         if errors:
             raise EngineUnavailableError(f"llama.cpp failed: {_message(errors[0])}")
         return GeneratedIds(new, sum(logprobs) / len(logprobs) if logprobs else None)
-
-
-def holding(required: list[str]) -> str:
-    """A GBNF grammar of a one-line answer that holds each of `required`, in order, then ends
-    within its sentence (markup tokens barred: a base model forced on would reach for them)."""
-    literals = ['"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"' for text in required]
-    return f'root ::= free {" free ".join(literals)} rest\nfree ::= [^\\n<]*\nrest ::= [^\\n<.!?]* [.!?]? "\\n"?'
 
 
 def _server(xllamacpp, path: str, context: int, threads: int):
