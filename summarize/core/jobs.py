@@ -258,8 +258,7 @@ def _translate_first(works: list[Work], options: Options, engines: Engines, prog
         summaries = summarize_together(parts, summarizer, options.length, options.target, stream=stream)
     for (work, translation), summary in zip(done, summaries):
         if summary is not None:
-            if stream is None:  # a streamed summary is shown already
-                summary = _revised(work, summary, summarizer, options, translation, options.target)
+            summary = _revised(work, summary, summarizer, options, translation, options.target)
             headline = " ".join(translation.target[0]) if work.doc.has_headline else None
             _article_result(work, options, summary.text, headline, translation, translation.translators, summarizer, summary)
 
@@ -341,8 +340,7 @@ def _direct(works: list[Work], options: Options, engines: Engines, stream) -> No
         for work, summary in zip(group, summaries):
             if summary is not None:
                 translation = Translation(work.paragraphs, work.paragraphs)
-                if stream is None:
-                    summary = _revised(work, summary, summarizer, options, translation, source, options.target)
+                summary = _revised(work, summary, summarizer, options, translation, source, options.target)
                 _article_result(work, options, summary.text, None, translation, [summarizer], summarizer, summary)
 
 
