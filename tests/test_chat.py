@@ -177,7 +177,9 @@ def test_the_summary_streams_as_it_is_generated(tiny_chat_models):
     folder = str(tiny_chat_models["qwen2"])
     pieces: list[str] = []
     result = Pipeline(to="en", summarizer=folder, stream=pieces.append).article(EXAMPLE)
-    assert len(pieces) > 1 and "".join(pieces).strip() == result["summary"]
+    # The streamed summary is the result's unless the fact check had it asked again and kept the new one.
+    revised = any("the new summary, with fewer, is kept" in note for note in result["metadata"]["notes"])
+    assert len(pieces) > 1 and ("".join(pieces).strip() == result["summary"]) != revised
 
 
 @pytest.mark.slow
