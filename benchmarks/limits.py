@@ -10,7 +10,10 @@ once per input in its own process, and prints wall time, peak RSS and what came 
 - one unpunctuated line of 5 MB, English and Spanish (transcripts, captions);
 - one paragraph of ordinary sentences on one line: 500 KB (article, English and Spanish, and
   translate) and 5 MB (article, and one JSONL row through `batch --task translate`);
-- the largest input accepted: just under 20 MiB of English paragraphs.
+- the largest input accepted: just under 20 MiB of English paragraphs, the example's repeated,
+  and as many paragraphs no two of which start alike (random words of the example).
+
+The language check's seconds and share of the wall time are printed for `article`.
 """
 
 from __future__ import annotations
@@ -65,6 +68,16 @@ def _largest(text: str, size: int) -> str:
     return "\n\n".join([text.strip()] * (size // (len(text.encode()) + 2)))
 
 
+def _distinct_paragraphs(text: str, size: int) -> str:
+    words = [w.strip(".,;:\"'()").lower() for w in text.split()]
+    paragraphs, total = [], 0
+    while total < size:
+        sentences = [" ".join(random.choices(words, k=random.randint(12, 25))).capitalize() + "." for _ in range(3)]
+        paragraphs.append(" ".join(sentences))
+        total += len(paragraphs[-1].encode()) + 2
+    return "\n\n".join(paragraphs[:-1])
+
+
 ARTICLE = ["article", "{input}", "--format", "json"]
 # Name: (the input, the command line; {input} and {out} are paths in a temporary folder).
 CASES = {
@@ -84,6 +97,7 @@ CASES = {
         ["batch", "{input}.jsonl", "--out", "{out}", "--task", "translate", "--from", "es"],
     ),
     "20 MiB of English paragraphs": (lambda: _largest(ENGLISH, 20 * 1024 * 1024 - 4096), ARTICLE),
+    "20 MiB of distinct English paragraphs": (lambda: _distinct_paragraphs(ENGLISH, 20 * 1024 * 1024 - 4096), ARTICLE),
 }
 
 
@@ -93,8 +107,8 @@ def main() -> None:
     args = parser.parse_args()
     random.seed(0)
     summarize = Path(sys.executable).with_name("summarize")
-    print("| input | size | exit | wall s | peak RSS MiB | sentences | chunks per level | summary words |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| input | size | exit | wall s | language check s (share) | peak RSS MiB | sentences | chunks per level | summary words |")
+    print("|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
         for name, (build, command) in CASES.items():
             if args.only and args.only not in name:
@@ -107,15 +121,17 @@ def main() -> None:
             done = subprocess.run([sys.executable, "-c", _MEASURE, str(summarize), *argv], capture_output=True, text=True)
             seconds = time.perf_counter() - start
             run = json.loads(done.stdout)
-            counts, words = {}, "-"
+            counts, words, check = {}, "-", "-"
             if run["rc"] == 0 and run["out"].strip():
                 result = json.loads(run["out"])
                 counts = result["metadata"].get("counts", {})
                 words = len(result["summary"].split()) if "summary" in result else "-"
+                detect = result["metadata"].get("timings_s", {}).get("detect")
+                check = f"{detect:.1f} ({detect / seconds:.0%})" if detect is not None else "-"
             elif run["rc"] != 0:
                 print(f"  {name}: {run['err'].strip().splitlines()[-1:]}", file=sys.stderr)
             print(
-                f"| {name} | {path.stat().st_size / 1e6:.1f} MB | {run['rc']} | {seconds:.1f} | "
+                f"| {name} | {path.stat().st_size / 1e6:.1f} MB | {run['rc']} | {seconds:.1f} | {check} | "
                 f"{run['peak_kib'] / 1024:.0f} | {counts.get('sentences', '-')} | "
                 f"{counts.get('chunks_per_level', '-')} | {words} |",
                 flush=True,

@@ -141,7 +141,7 @@ def document_language(paragraphs: list[str], served: tuple[str, ...]) -> Detecti
         found = _detector(None, low_accuracy=True).detect_languages_in_parallel_of(
             [p[:PARAGRAPH_SAMPLE_CHARS] for p in candidates]
         )
-        named = [f.iso_code_639_1.name.lower() if f is not None else "" for f in found]
+        named = [_code(f) or "" for f in found]
         weight: dict[str, int] = {}
         for paragraph, language in zip(candidates, named):
             weight[language] = weight.get(language, 0) + len(paragraph)
@@ -160,25 +160,44 @@ def detect_sentences(texts: list[str], languages: tuple[str, ...]) -> list[str]:
     """The most likely of `languages` for each text (lingua's batch call, in parallel)."""
     detector = _detector(detectable(tuple(sorted(languages))))
     found = detector.detect_languages_in_parallel_of(texts)
-    return [f.iso_code_639_1.name.lower() if f is not None else "" for f in found]
+    return [_code(f) or "" for f in found]
 
 
 def detect_paragraphs(paragraphs: list[str], served: tuple[str, ...], default: str) -> list[str]:
     """Each paragraph's language, served or not. A paragraph leaves the document's language
     `default` only when it is running prose (not a list of names), long, and sure both in the
     quick pass over every language and in a careful one between that language and the served
-    ones; a paragraph in a language nothing serves is then named, never read as a served one."""
-    quick = _detector(None, low_accuracy=True)
+    ones; a paragraph in a language nothing serves is then named, never read as a served one.
+    Each paragraph is read on its first PARAGRAPH_SAMPLE_CHARS characters, and each distinct
+    sample once (bylines, captions and boilerplate repeat)."""
     candidates = [i for i, p in enumerate(paragraphs) if len(p) >= PARAGRAPH_MIN_CHARS and _is_prose(p)]
-    samples = [paragraphs[i][:PARAGRAPH_SAMPLE_CHARS] for i in candidates]
+    samples = list(dict.fromkeys(paragraphs[i][:PARAGRAPH_SAMPLE_CHARS] for i in candidates))
+    language_of = dict(zip(samples, _sample_languages(samples, served, default)))
     found = [default] * len(paragraphs)
-    for index, values in zip(candidates, quick.compute_language_confidence_values_in_parallel(samples)):
+    for index in candidates:
+        found[index] = language_of[paragraphs[index][:PARAGRAPH_SAMPLE_CHARS]]
+    return found
+
+
+def _sample_languages(samples: list[str], served: tuple[str, ...], default: str) -> list[str]:
+    """`detect_paragraphs`' decision per sample. The quick pass's most likely language is asked
+    first, a third cheaper than its confidences, which only the samples it reads as another
+    language than `default` need (most of a document's are in its own)."""
+    quick = _detector(None, low_accuracy=True)
+    found = [_code(f) or "" for f in quick.detect_languages_in_parallel_of(samples)]
+    others = [i for i, language in enumerate(found) if language != default]
+    decided = [default] * len(samples)
+    for index, values in zip(others, quick.compute_language_confidence_values_in_parallel([samples[i] for i in others])):
         if not values or values[0].value < PARAGRAPH_MIN_CONFIDENCE:
             continue
-        language = values[0].language.iso_code_639_1.name.lower()
-        if language != default and _confirmed(paragraphs[index][:PARAGRAPH_SAMPLE_CHARS], language, served):
-            found[index] = language
-    return found
+        language = _code(values[0].language)
+        if language != default and _confirmed(samples[index], language, served):
+            decided[index] = language
+    return decided
+
+
+def _code(language) -> str | None:
+    return language.iso_code_639_1.name.lower() if language is not None else None
 
 
 def _is_prose(paragraph: str) -> bool:
