@@ -107,7 +107,8 @@ def main() -> None:
     args = parser.parse_args()
     random.seed(0)
     summarize = Path(sys.executable).with_name("summarize")
-    print("| input | size | exit | wall s | language check s (share) | peak RSS MiB | sentences | chunks per level | summary words |")
+    columns = "input, size, exit, wall s, language check s (share), peak RSS MiB, sentences, chunks per level, summary words"
+    print("| " + " | ".join(columns.split(", ")) + " |")
     print("|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
         for name, (build, command) in CASES.items():
