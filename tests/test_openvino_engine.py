@@ -191,3 +191,35 @@ def test_a_damaged_conversion_is_a_one_line_error(tiny_models, tmp_path):
     with pytest.raises(ModelUnavailableError) as caught:
         OVModel(card, damaged)
     assert "\n" not in str(caught.value) and "--force" in str(caught.value)
+
+
+def test_auto_takes_the_runtime_measured_fastest_for_the_call_s_shape(tiny_models, converted, tmp_path, monkeypatch, vnni_cpu):
+    """With both conversions, one sentence goes to OpenVINO and a batch to CTranslate2 (the AVX-512
+    rows), each engine loaded once and held; `--runtimes` keeps to one, and the metadata says why."""
+    from summarize.core.engines import Engines
+    from summarize.core.options import Options
+
+    monkeypatch.setenv("SUMMARIZE_HOME", str(converted["marian"].parents[1]))
+    convert(card_for_folder(tiny_models["marian"], "translation"), "int8", runtime="ctranslate2")
+    one, many = tmp_path / "one.txt", tmp_path / "many.txt"
+    one.write_text(SPANISH[0], encoding="utf-8")
+    many.write_text(" ".join(SPANISH[:4]), encoding="utf-8")
+
+    def translator(path, *extra) -> dict:
+        args = ["translate", str(path), "--from", "es", "--model", str(tiny_models["marian"]), "--format", "json", *extra]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)["metadata"]["translator"]
+
+    single, batch = translator(one), translator(many)
+    assert single["engine"] == "openvino" and "at most 2 sentences on avx512_vnni" in single["auto"]["translation-few"]
+    assert batch["engine"] == "ctranslate2" and "fastest for translation in batches" in batch["auto"]["translation"]
+    kept = translator(one, "--runtimes", "ctranslate2")
+    assert kept["engine"] == "ctranslate2" and "openvino" in kept["auto"]["translation-few"]
+    assert "not among --runtimes" in kept["auto"]["translation-few"]
+
+    engines = Engines(Options(translator=str(tiny_models["marian"])))
+    shapes = {sentences: engines.translator("es", "en", sentences).engine for sentences in (1, 2, 3, None)}
+    assert shapes[1] is shapes[2] and shapes[3] is shapes[None] and shapes[1] is not shapes[None]
+    assert sorted(choice.engine.engine_name for _, choice in engines.held()) == ["ctranslate2", "openvino"]
+    assert CliRunner().invoke(cli, ["translate", "--text", "x", "--runtimes", "marian"]).exit_code == 2

@@ -94,7 +94,7 @@ def _apply(options: list, function):
 
 
 #: The options that `translate` and `article` share, and those `article` adds.
-TRANSLATION_OPTIONS = ("target", "source", "engine", "device", "length_factor", "glossary")
+TRANSLATION_OPTIONS = ("target", "source", "engine", "runtimes", "device", "length_factor", "glossary")
 ARTICLE_OPTIONS = ("length", "order", "translator", "summarizer")
 
 

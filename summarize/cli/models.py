@@ -124,6 +124,13 @@ def show(alias: str) -> None:
             converted = [(task, runtime) for task, runtime in faster if runtime != direct]
             others = "".join(f"; {task} on {runtime} where its dequantised weights are converted" for task, runtime in converted)
             echo(f"  auto here: {direct}{others} (measured on {cpu.current().name} CPUs)")
+        elif ranked and card.task == "translation" and not card.chat:
+            few = [r for r in auto_runtimes(card.task, sentences=1) if ENGINES[r].runs(card)]
+            echo(
+                f"  auto here: {' then '.join(ranked)} conversions first for {cpu.SHAPES['translation']}, "
+                f"{' then '.join(few)} for {cpu.SHAPES['translation-few']} (measured on {cpu.current().name} CPUs), "
+                f"else {direct}"
+            )
         else:
             echo(
                 f"  auto here: {' then '.join(ranked)} conversions first "

@@ -8,7 +8,7 @@ from summarize.cli.common import options_of
 from summarize.errors import EngineUnavailableError
 
 #: The job options fixed for the whole service: those that choose its engines, and its target.
-SERVICE_JOB_OPTIONS = ("target", "engine", "device", "translator", "summarizer", "length_factor", "glossary")
+SERVICE_JOB_OPTIONS = ("target", "engine", "runtimes", "device", "translator", "summarizer", "length_factor", "glossary")
 
 
 @click.command()

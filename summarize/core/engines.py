@@ -36,44 +36,61 @@ class Engines:
 
     `given` maps (task, source, target) to an engine to use instead of choosing one: the
     translation step is ("translation", source, target), the summary ("summarization", language,
-    None)."""
+    None).
+
+    A translation call of few sentences is a shape of its own (engines/cpu.py): with `auto` and
+    conversions for two runtimes, each shape gets the runtime measured fastest for it, and both
+    are held (each engine is loaded once, whichever shapes share it)."""
 
     def __init__(self, options: Options | None = None, given: dict[tuple, Engine] | None = None):
         self.options = options or Options()
-        self._held: dict[tuple, Choice | SummarizeError] = {key: Choice(engine) for key, engine in (given or {}).items()}
+        self._given = {key: Choice(engine) for key, engine in (given or {}).items()}
+        self._held: dict[tuple, Choice | SummarizeError] = {}
+        self._loaded: dict[tuple, Engine] = {}
 
-    def translator(self, source: str, target: str) -> Choice:
-        """The translator from `source` into `target` (an identity one when they are the same);
-        raises the SummarizeError that stopped its choice, every time it is asked."""
-        return self._get(("translation", source, target))
+    def translator(self, source: str, target: str, sentences: int | None = None) -> Choice:
+        """The translator from `source` into `target` (an identity one when they are the same) for a
+        call of `sentences` sentences (None: a batch of unknown size); raises the SummarizeError
+        that stopped its choice, every time it is asked."""
+        return self._get(("translation", source, target), sentences)
 
     def summarizer(self, language: str) -> Choice:
         """The summariser of text in `language`."""
         return self._get(("summarization", language, None))
 
     def held(self) -> list[tuple[tuple, Choice]]:
-        """The engines loaded so far, with their keys."""
-        return [(key, choice) for key, choice in self._held.items() if isinstance(choice, Choice)]
+        """The engines loaded so far, with their keys (task, source, target), each engine once."""
+        seen, found = set(), []
+        for key, choice in [*self._given.items(), *((key[:3], c) for key, c in self._held.items())]:
+            if isinstance(choice, Choice) and id(choice.engine) not in seen:
+                seen.add(id(choice.engine))
+                found.append((key, choice))
+        return found
 
-    def _get(self, key: tuple) -> Choice:
-        if key not in self._held:
+    def _get(self, key: tuple, sentences: int | None = None) -> Choice:
+        from summarize.engines.cpu import shape
+
+        if key in self._given:
+            return self._given[key]
+        shaped = (*key, shape(key[0], sentences))
+        if shaped not in self._held:
             try:
-                self._held[key] = self._choose(*key)
+                self._held[shaped] = self._choose(*key, sentences)
             except SummarizeError as error:
-                self._held[key] = error
-        found = self._held[key]
+                self._held[shaped] = error
+        found = self._held[shaped]
         if isinstance(found, SummarizeError):
             raise found
         return found
 
-    def _choose(self, task: str, source: str, target: str | None) -> Choice:
+    def _choose(self, task: str, source: str, target: str | None, sentences: int | None) -> Choice:
         options = self.options
         if task == "translation" and source == target:
             return Choice(IdentityTranslator())
         model = options.translator if task == "translation" else options.summarizer
         forced = options.engine if options.engine in engines_for(task) else "auto"
         if model:
-            return Choice(self._load(resolve(model, task), task, True, forced))
+            return Choice(self._load(resolve(model, task), task, True, forced, sentences))
         fallback = load_cards()[FALLBACK[task]]
         if forced != "auto" and not ENGINES[forced].neural:
             return Choice(self._load(fallback, task, False, forced))
@@ -84,7 +101,7 @@ class Engines:
                 raise LanguageError(f"no neural model card does {task} for {pair}")
             return Choice(self._load(card, task, True, forced))
         if card is not None and local_weights(card) is not None:
-            return Choice(self._load(card, task, False))
+            return Choice(self._load(card, task, False, sentences=sentences))
         if _fallback_serves(task, source, target):
             why = f"'{card.alias}' is not in the local cache" if card else f"no neural model card does {task} for {pair}"
             hint = f" ('summarize models download {card.alias}' fetches it)" if card else ""
@@ -98,9 +115,25 @@ class Engines:
             f"run 'summarize models download {card.alias}' or install Apertium"
         )
 
-    def _load(self, card: ModelCard, task: str, allow_download: bool, engine: str = "auto") -> Translator | Summarizer:
-        length_factor = self.options.length_factor if task == "translation" else None
-        return load(card, task, self.options.device, allow_download, engine, length_factor)
+    def _load(
+        self, card: ModelCard, task: str, allow_download: bool, engine: str = "auto", sentences: int | None = None
+    ) -> Translator | Summarizer:
+        from summarize.engines.cpu import shape, why_runtime
+
+        options, asked = self.options, engine
+        length_factor = options.length_factor if task == "translation" else None
+        allowed = options.allowed_runtimes()
+        card, engine = runtime_for(card, task, options.device, engine, length_factor, sentences, allowed)
+        key = (task, engine, card.alias, card.local_path, card.converted_for)
+        if key not in self._loaded:
+            self._loaded[key] = engine_class(task, engine, card.chat).from_card(
+                card, device=options.device, allow_download=allow_download
+            )
+        loaded = self._loaded[key]
+        if asked == "auto" and ENGINES[engine].converted and card.weight_format != "gguf":
+            call = "chat" if card.chat else shape(task, sentences)
+            loaded.auto_reasons = {**loaded.auto_reasons, call: why_runtime(call, engine, allowed)}
+        return loaded
 
 
 def load(
@@ -108,6 +141,21 @@ def load(
 ) -> Engine:
     """The engine for `card`: the one forced, else a weight-free card's own, else the best local one;
     `length_factor` replaces the card's bound on translation output."""
+    card, engine = runtime_for(card, task, device, engine, length_factor)
+    return engine_class(task, engine, card.chat).from_card(card, device=device, allow_download=allow_download)
+
+
+def runtime_for(
+    card: ModelCard,
+    task: str,
+    device: str,
+    engine: str = "auto",
+    length_factor: float | None = None,
+    sentences: int | None = None,
+    allowed: tuple[str, ...] | None = None,
+) -> tuple[ModelCard, str]:
+    """The card as it will run and its engine: the one forced, else a weight-free card's own, else
+    the best local one for a call of `sentences` sentences among the `allowed` conversions."""
     if length_factor is not None and not card.weightless:
         card = dataclasses.replace(card, max_length_factor=length_factor)
     if card.weightless:
@@ -121,10 +169,10 @@ def load(
     elif engine == "auto" and card.weight_format == "gguf":
         card, engine = _gguf_engine(card, task, device)
     elif engine == "auto":
-        engine = _neural_engine(card, task, device)
+        engine = _neural_engine(card, task, device, sentences, allowed)
     elif not ENGINES[engine].neural:
         raise EngineUnavailableError(f"engine '{engine}' cannot run '{card.alias}' (a neural model)")
-    return engine_class(task, engine, card.chat).from_card(card, device=device, allow_download=allow_download)
+    return card, engine
 
 
 def default_card(task: str, source: str, target: str | None) -> ModelCard | None:
@@ -138,14 +186,17 @@ def default_card(task: str, source: str, target: str | None) -> ModelCard | None
     return candidates[0] if candidates else None
 
 
-def _neural_engine(card: ModelCard, task: str, device: str) -> str:
-    """A conversion that exists for this device, in `auto`'s order for the task, else the first
-    runtime that loads the weights as they are."""
+def _neural_engine(
+    card: ModelCard, task: str, device: str, sentences: int | None = None, allowed: tuple[str, ...] | None = None
+) -> str:
+    """A conversion that exists for this device, in `auto`'s order for the call's shape, else the
+    first runtime that loads the weights as they are."""
     from summarize.catalog.conversions import find_converted
     from summarize.engines.runtime import pick_device
 
     resolved = pick_device(device)
-    runs = [r for r in auto_runtimes(task, card.chat) if resolved in ENGINES[r].devices and ENGINES[r].runs(card)]
+    ranked = auto_runtimes(task, card.chat, sentences)
+    runs = [r for r in ranked if resolved in ENGINES[r].devices and ENGINES[r].runs(card) and r in (allowed or ranked)]
     found = next((r for r in runs if find_converted(card, resolved, r) is not None), None)
     return found or next(name for name, row in ENGINES.items() if row.runs(card) and not row.converted)
 

@@ -54,6 +54,13 @@ def length_factor_problem(value) -> str | None:
     return None if value is None else number_problem(value, low=0, high=100, low_open=True)
 
 
+def runtimes_problem(value: str) -> str | None:
+    from summarize.engines.table import runtimes
+
+    unknown = [name for name in str(value).split(",") if name.strip() not in runtimes()]
+    return f"{value!r}: {', '.join(unknown)} not among {', '.join(runtimes())}" if unknown else None
+
+
 def _option(
     default,
     help: str,
@@ -115,6 +122,16 @@ class Options:
         check=length_factor_problem,
         metavar="FACTOR",
     )
+    runtimes: str | None = _option(
+        None,
+        "The conversions auto may load, comma-separated (ctranslate2,openvino; default: any): one runtime keeps a "
+        "service to its memory, where auto would hold both for calls of different shapes.",
+        "engines",
+        "--runtimes",
+        envvar="SUMMARIZE_RUNTIMES",
+        check=runtimes_problem,
+        metavar="LIST",
+    )
 
     glossary: Glossary | str | None = _option(
         None,
@@ -137,6 +154,10 @@ class Options:
                 from summarize.errors import InputError
 
                 raise InputError(f"{spec.metadata['flag']} {problem}")
+
+    def allowed_runtimes(self) -> tuple[str, ...] | None:
+        """The conversions `auto` may load (None: any)."""
+        return tuple(name.strip() for name in self.runtimes.split(",")) if self.runtimes else None
 
     def engine_key(self) -> tuple:
         """The options that choose engines, as a key."""

@@ -167,7 +167,8 @@ def translate_together(
 ) -> list[Translation | None]:
     """Translate every paragraph of every part from its own language into `target`, one engine
     call per source language for all the parts together (a translator that works by paragraph
-    gets one call per part). A paragraph already in `target` stays. A language nothing here
+    gets one call per part), on the runtime for the call's shape (its sentences counted). A
+    paragraph already in `target` stays. A language nothing here
     translates stops the parts whose main language it is, and the step when `forced` (an engine
     was named); elsewhere its paragraphs are kept untranslated, with a note. None for a part that
     stopped (its work holds the error). `glossary`: its terms are kept (`_translate_with_terms`)."""
@@ -177,8 +178,11 @@ def translate_together(
     languages = sorted({lang for part in parts for lang in part.languages if lang != target})
     for language in languages:
         with_language = [part for part in parts if part.work.error is None and language in part.languages]
+        sentences = sum(
+            len(part.paragraphs[i]) for part in with_language for i, lang in enumerate(part.languages) if lang == language
+        )
         try:
-            choice = engines.translator(language, target)
+            choice = engines.translator(language, target, sentences)
         except SummarizeError as error:
             for part in with_language:
                 count = part.languages.count(language)

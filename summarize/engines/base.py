@@ -55,6 +55,8 @@ class Engine(ABC):
 
     #: Longest input, in the engine's own tokens, one call accepts; None means unbounded.
     max_input_tokens: int | None = None
+    #: Why `auto` took this runtime, per shape of call it serves (set by the engines holder).
+    auto_reasons: dict[str, str] = {}
 
     @classmethod
     @abstractmethod
@@ -74,6 +76,7 @@ class Engine(ABC):
             "revision": self.card.revision,
             "engine": self.engine_name,
             "device": self.device,
+            **({"auto": self.auto_reasons} if self.auto_reasons else {}),
         }
 
 

@@ -140,13 +140,14 @@ def engines_for(task: str) -> tuple[str, ...]:
     return tuple(name for name, row in ENGINES.items() if row.serves(task))
 
 
-def auto_runtimes(task: str, chat: bool = False) -> tuple[str, ...]:
+def auto_runtimes(task: str, chat: bool = False, sentences: int | None = None) -> tuple[str, ...]:
     """The conversions `auto` tries for `task` (or for a chat model's, whichever the task), in
-    order: the one measured fastest for that shape on this class of CPU (engines/cpu.py) first,
-    then the table's order."""
-    from summarize.engines.cpu import fastest_runtime
+    order: the one measured fastest on this class of CPU for the call's shape (engines/cpu.py: a
+    translation of `sentences` sentences, when few, is a shape of its own) first, then the
+    table's order."""
+    from summarize.engines.cpu import fastest_runtime, shape
 
-    shape = "chat" if chat else task
-    fastest = fastest_runtime(shape)
-    ranked = [row for row in ENGINES.values() if shape in row.auto_rank]
-    return tuple(row.name for row in sorted(ranked, key=lambda row: (row.name != fastest, row.auto_rank[shape])))
+    ranks = "chat" if chat else task
+    fastest = fastest_runtime("chat" if chat else shape(task, sentences))
+    ranked = [row for row in ENGINES.values() if ranks in row.auto_rank]
+    return tuple(row.name for row in sorted(ranked, key=lambda row: (row.name != fastest, row.auto_rank[ranks])))

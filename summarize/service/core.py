@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from functools import cached_property
 
@@ -17,6 +18,15 @@ from summarize.service.settings import Settings
 from summarize.text.document import Document
 
 log = logging.getLogger("summarize.serve")
+
+
+def resident_mib() -> float:
+    """This process's resident memory now (0 where /proc is absent)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 class Service:
@@ -45,20 +55,40 @@ class Service:
         the default target, and the summariser of that target; each load is timed, and each
         choice's notes (its fallbacks) said."""
         target = self.settings.job.target
-        steps = [("translation", source, target) for source in self.sources_into(target)]
-        steps.append(("summarization", target, ""))
-        for task, language, into in steps:
-            start = time.perf_counter()
+        # Each translation in both shapes `auto` tells apart: a batch, and a request of one sentence.
+        steps = [("translation", source, target, size) for source in self.sources_into(target) for size in (None, 1)]
+        steps.append(("summarization", target, "", None))
+        entries: dict[int, dict] = {}
+        for task, language, into, sentences in steps:
+            start, before = time.perf_counter(), resident_mib()
             try:
-                choice = self.engines.translator(language, into) if task == "translation" else self.engines.summarizer(language)
+                choice = (
+                    self.engines.translator(language, into, sentences)
+                    if task == "translation"
+                    else self.engines.summarizer(language)
+                )
             except SummarizeError as error:
-                self.note(f"{task} from {language}: not served ({error})")
+                if sentences is None:
+                    self.note(f"{task} from {language}: not served ({error})")
                 continue
-            seconds = time.perf_counter() - start
+            calls = "few sentences" if sentences else ("batches" if task == "translation" else "documents")
+            if id(choice.engine) in entries:
+                entries[id(choice.engine)]["calls"].append(calls)
+                continue
+            seconds, grown = time.perf_counter() - start, resident_mib() - before
             for message in choice.notes:
                 self.note(message)
             described = choice.engine.describe()
-            self.loaded.append({"task": task, "source": language, "target": into, "load_s": round(seconds, 3), **described})
+            entries[id(choice.engine)] = {
+                "task": task,
+                "source": language,
+                "target": into,
+                "calls": [calls],
+                "load_s": round(seconds, 3),
+                "rss_growth_mib": round(grown, 1),
+                **described,
+            }
+            self.loaded.append(entries[id(choice.engine)])
             self.metrics.load_seconds.labels(task, language, into, described["alias"], described["engine"]).set(seconds)
 
     @cached_property
