@@ -212,14 +212,14 @@ def test_auto_takes_the_runtime_measured_fastest_for_the_call_s_shape(tiny_model
         return json.loads(result.stdout)["metadata"]["translator"]
 
     single, batch = translator(one), translator(many)
-    assert single["engine"] == "openvino" and "at most 2 sentences on avx512_vnni" in single["auto"]["translation-few"]
+    assert single["engine"] == "openvino" and "of one sentence on avx512_vnni" in single["auto"]["translation-sentence"]
     assert batch["engine"] == "ctranslate2" and "fastest for translation in batches" in batch["auto"]["translation"]
     kept = translator(one, "--runtimes", "ctranslate2")
-    assert kept["engine"] == "ctranslate2" and "openvino" in kept["auto"]["translation-few"]
-    assert "not among --runtimes" in kept["auto"]["translation-few"]
+    assert kept["engine"] == "ctranslate2" and "openvino" in kept["auto"]["translation-sentence"]
+    assert "not among --runtimes" in kept["auto"]["translation-sentence"]
 
     engines = Engines(Options(translator=str(tiny_models["marian"])))
-    shapes = {sentences: engines.translator("es", "en", sentences).engine for sentences in (1, 2, 3, None)}
-    assert shapes[1] is shapes[2] and shapes[3] is shapes[None] and shapes[1] is not shapes[None]
+    shapes = {sentences: engines.translator("es", "en", sentences).engine for sentences in (1, 2, None)}
+    assert shapes[2] is shapes[None] and shapes[1] is not shapes[None]
     assert sorted(choice.engine.engine_name for _, choice in engines.held()) == ["ctranslate2", "openvino"]
     assert CliRunner().invoke(cli, ["translate", "--text", "x", "--runtimes", "marian"]).exit_code == 2

@@ -307,6 +307,9 @@ def test_metrics_docs_models_and_health():
     loaded = 'summarize_model_load_seconds{alias="apertium",engine="apertium",source="es",target="en",task="translation"}'
     assert loaded in metrics
     assert {e["alias"] for e in models["engines"]} == {"apertium", "textrank"}
+    apertium = next(e for e in models["engines"] if e["alias"] == "apertium")
+    assert apertium["calls"] == ["batches", "one sentence"] and apertium["rss_growth_mib"] >= 0
+    assert models["rss_mib"] > 10
     assert any("using Apertium es->en instead" in note for note in models["notes"])
     assert health["status"] == "ok" and health["engines"] == 2
     assert docs.status_code == 200 and {"/translate", "/detect", "/languages", "/summarize"} <= set(schema["paths"])

@@ -125,10 +125,10 @@ def show(alias: str) -> None:
             others = "".join(f"; {task} on {runtime} where its dequantised weights are converted" for task, runtime in converted)
             echo(f"  auto here: {direct}{others} (measured on {cpu.current().name} CPUs)")
         elif ranked and card.task == "translation" and not card.chat:
-            few = [r for r in auto_runtimes(card.task, sentences=1) if ENGINES[r].runs(card)]
+            single = [r for r in auto_runtimes(card.task, sentences=1) if ENGINES[r].runs(card)]
             echo(
                 f"  auto here: {' then '.join(ranked)} conversions first for {cpu.SHAPES['translation']}, "
-                f"{' then '.join(few)} for {cpu.SHAPES['translation-few']} (measured on {cpu.current().name} CPUs), "
+                f"{' then '.join(single)} for {cpu.SHAPES['translation-sentence']} (measured on {cpu.current().name} CPUs), "
                 f"else {direct}"
             )
         else:

@@ -38,7 +38,7 @@ class Engines:
     translation step is ("translation", source, target), the summary ("summarization", language,
     None).
 
-    A translation call of few sentences is a shape of its own (engines/cpu.py): with `auto` and
+    A translation call of one sentence is a shape of its own (engines/cpu.py): with `auto` and
     conversions for two runtimes, each shape gets the runtime measured fastest for it, and both
     are held (each engine is loaded once, whichever shapes share it)."""
 

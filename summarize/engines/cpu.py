@@ -52,13 +52,12 @@ GGUF_AVX2 = (("gguf-summarization", "llamacpp"), ("gguf-translation", "llamacpp"
 # classes were not measured and take this row.
 GGUF_AVX512 = (("gguf-summarization", "ctranslate2"), ("gguf-translation", "llamacpp"))
 
-# A translation call of at most this many sentences (a headline, `translate --text`, the
-# service's usual request) is the shape "translation-few"; a longer one is a batch, "translation".
-FEW_SENTENCES = 2
-# Few sentences, per class (benchmarks/results/figures.md, "auto by the call's shape"): OpenVINO
-# measured fastest on both AVX-512 classes; avx2 cannot run it (below), amx was not measured and
-# takes the AVX-512 row.
-FEW_ON_OPENVINO = ("translation-few", "openvino")
+# A translation call of one sentence (a headline, `translate --text`, the service's usual request)
+# is the shape "translation-sentence"; more sentences are a batch, "translation". One sentence, per
+# class (benchmarks/results/figures.md, "auto by the call's shape"; benchmarks/auto_shape.py):
+# OpenVINO measured fastest on both AVX-512 classes, CTranslate2 from two sentences with 4 beams;
+# avx2 cannot run OpenVINO (below), amx was not measured and takes the AVX-512 row.
+SENTENCE_ON_OPENVINO = ("translation-sentence", "openvino")
 
 # Best class first. Figures (benchmarks/results/figures.md, "CPU classes"; 2 cores, medians of
 # interleaved gated calls): summaries are one long input (DistilBART 1,024 tokens, beam 4),
@@ -73,7 +72,7 @@ CLASSES = (
         None,
         None,
         "bf16",
-        (("summarization", "openvino"), ("translation", "ctranslate2"), FEW_ON_OPENVINO, CHAT, *GGUF_AVX512),
+        (("summarization", "openvino"), ("translation", "ctranslate2"), SENTENCE_ON_OPENVINO, CHAT, *GGUF_AVX512),
     ),
     # AVX-512 with bfloat16 instructions but no AMX: OpenVINO's bfloat16 encoder is slower than
     # float32 here (2.60 s against 1.57 s), the int8 one 0.65 s. DistilBART 2.21 s on openvino
@@ -84,7 +83,7 @@ CLASSES = (
         "AVX512_CORE_BF16",
         "AVX512",
         "int8",
-        (("summarization", "openvino"), ("translation", "ctranslate2"), FEW_ON_OPENVINO, CHAT, *GGUF_AVX512),
+        (("summarization", "openvino"), ("translation", "ctranslate2"), SENTENCE_ON_OPENVINO, CHAT, *GGUF_AVX512),
     ),
     # AVX-512 VNNI (measured with the cap): the int8 encoder 0.57 s against float32 1.70 s;
     # DistilBART 1.98 s on openvino against 3.73 s; opus-mt 1.28 s on ctranslate2 against 3.08 s.
@@ -94,7 +93,7 @@ CLASSES = (
         "AVX512_CORE_VNNI",
         "AVX512",
         "int8",
-        (("summarization", "openvino"), ("translation", "ctranslate2"), FEW_ON_OPENVINO, CHAT, *GGUF_AVX512),
+        (("summarization", "openvino"), ("translation", "ctranslate2"), SENTENCE_ON_OPENVINO, CHAT, *GGUF_AVX512),
     ),
     # AVX2 only: OpenVINO cannot be measured here (its int8-weight layers find no kernel under an
     # AVX2 cap on an AVX-512 machine), so both tasks take CTranslate2, measured with its AVX2
@@ -108,7 +107,7 @@ CLASSES = (
         (
             ("summarization", "ctranslate2"),
             ("translation", "ctranslate2"),
-            ("translation-few", "ctranslate2"),
+            ("translation-sentence", "ctranslate2"),
             CHAT,
             *GGUF_AVX2,
         ),
@@ -171,13 +170,13 @@ def cap_runtimes() -> CpuClass:
 
 def shape(task: str, sentences: int | None = None) -> str:
     """The row of `fastest` a call of `task` on `sentences` sentences (None: unknown) takes."""
-    return "translation-few" if task == "translation" and sentences is not None and sentences <= FEW_SENTENCES else task
+    return "translation-sentence" if task == "translation" and sentences == 1 else task
 
 
 #: What each shape of call is, in the words `models show` and the metadata use.
 SHAPES = {
     "translation": "translation in batches",
-    "translation-few": f"translation calls of at most {FEW_SENTENCES} sentences",
+    "translation-sentence": "translation calls of one sentence",
     "summarization": "summaries",
     "chat": "chat models",
 }

@@ -71,9 +71,9 @@ class Service:
                 if sentences is None:
                     self.note(f"{task} from {language}: not served ({error})")
                 continue
-            calls = "few sentences" if sentences else ("batches" if task == "translation" else "documents")
+            calls = "one sentence" if sentences else ("batches" if task == "translation" else "documents")
             if id(choice.engine) in entries:
-                entries[id(choice.engine)]["calls"].append(calls)
+                entries[id(choice.engine)]["calls"] = sorted({*entries[id(choice.engine)]["calls"], calls})
                 continue
             seconds, grown = time.perf_counter() - start, resident_mib() - before
             for message in choice.notes:

@@ -109,8 +109,11 @@ async def translate_aligned(body: TranslationRequest, request: Request) -> dict:
 async def models(request: Request) -> dict:
     service = request.app.state.service
     settings = service.settings
+    from summarize.service.core import resident_mib
+
     return {
         "engines": service.loaded,
+        "rss_mib": round(resident_mib(), 1),
         "pairs": [{"source": s, "target": t} for s, t in sorted(service.pairs)],
         "notes": service.notes,
         "batching": {"max_batch": settings.max_batch, "max_wait_ms": settings.max_wait_ms},
