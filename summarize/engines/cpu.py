@@ -34,84 +34,40 @@ class CpuClass:
     fastest: tuple[tuple[str, str], ...]
 
 
-# Chat models (Qwen2.5-0.5B's architecture, decode after a 16-token prompt): CTranslate2 int8 53 ms
-# per token against transformers' 112 on the avx512_bf16 class (benchmarks/llm_decode_profile.py,
-# benchmarks/results/figures.md); the other classes were not measured and take the same row.
-CHAT = ("chat", "ctranslate2")
+# What `auto` takes per shape of call, per class: the figures behind each row, their CPUs and
+# commands are in docs/performance.md ("Which runtime auto takes"); the rows say only the choice.
+# Shapes: "summarization" (long inputs, one or several), "translation" (batches of sentences),
+# "translation-sentence" (a call of one sentence), "chat" (chat models' conversions),
+# "gguf-TASK" (a GGUF model: llamacpp on the file, or the CTranslate2 conversion of its
+# dequantised weights where one was made).
+AVX512_FASTEST = (
+    ("summarization", "openvino"),
+    ("translation", "ctranslate2"),
+    ("translation-sentence", "openvino"),
+    ("chat", "ctranslate2"),
+    ("gguf-summarization", "ctranslate2"),
+    ("gguf-translation", "llamacpp"),
+)
+# OpenVINO cannot be measured under an AVX2 cap (its int8-weight layers find no kernel), so every
+# seq2seq shape takes CTranslate2; an OpenVINO conversion still runs when forced.
+AVX2_FASTEST = (
+    ("summarization", "ctranslate2"),
+    ("translation", "ctranslate2"),
+    ("translation-sentence", "ctranslate2"),
+    ("chat", "ctranslate2"),
+    ("gguf-summarization", "llamacpp"),
+    ("gguf-translation", "llamacpp"),
+)
 
-# GGUF models, per job shape ("gguf-TASK"): llamacpp on the file as it is, or the CTranslate2 int8
-# conversion of its dequantised weights where one was made. Real Gemma 3 270M weights, 2 threads;
-# a shape's time from prefill tokens/s and decode ms/token: summaries a 1,024-token prompt and a
-# 64-token answer, translation a 60-token prompt (the example pairs) and a 30-token answer.
-# avx2 (benchmarks/llm_speed.py --model gemma): llamacpp 241 tokens/s and 43.4 ms/token,
-# CTranslate2 445 and 80.8: summaries 7.0 s against 7.5 s, translation 1.6 s against 2.6 s.
-GGUF_AVX2 = (("gguf-summarization", "llamacpp"), ("gguf-translation", "llamacpp"))
-# avx512_bf16 (an 835-token prompt, three calls each on a machine not fully quiet): llamacpp
-# 200-420 tokens/s and 18.2 ms/token, CTranslate2 980-1,840 and 42-46: at the middles, summaries
-# 4.5 s against 3.5 s on CTranslate2, translation 0.7 s against 1.4 s. The amx and avx512_vnni
-# classes were not measured and take this row.
-GGUF_AVX512 = (("gguf-summarization", "ctranslate2"), ("gguf-translation", "llamacpp"))
-
-# A translation call of one sentence (a headline, `translate --text`, the service's usual request)
-# is the shape "translation-sentence"; more sentences are a batch, "translation". One sentence, per
-# class (benchmarks/results/figures.md, "auto by the call's shape"; benchmarks/auto_shape.py):
-# OpenVINO measured fastest on both AVX-512 classes, CTranslate2 from two sentences with 4 beams;
-# avx2 cannot run OpenVINO (below), amx was not measured and takes the AVX-512 row.
-SENTENCE_ON_OPENVINO = ("translation-sentence", "openvino")
-
-# Best class first. Figures (benchmarks/results/figures.md, "CPU classes"; 2 cores, medians of
-# interleaved gated calls): summaries are one long input (DistilBART 1,024 tokens, beam 4),
-# translation comes as batches of sentences (opus-mt, batch 16, beam 4).
+# Best class first. amx was measured before the int8 encoder and not for every shape: where it
+# was not, it takes the AVX-512 rows (docs/performance.md says which).
 CLASSES = (
-    # AMX tiles and bfloat16: OpenVINO's bfloat16 encoder, 0.29 s for DistilBART's 1,024 tokens;
-    # DistilBART 1.33 s on openvino against 2.55 s on ctranslate2, opus-mt 0.94 s on
-    # ctranslate2 against 2.24 s on openvino (measured on an AMX Xeon before the int8 encoder).
-    CpuClass(
-        "amx",
-        ("amx_tile", "amx_bf16", "amx_int8"),
-        None,
-        None,
-        "bf16",
-        (("summarization", "openvino"), ("translation", "ctranslate2"), SENTENCE_ON_OPENVINO, CHAT, *GGUF_AVX512),
-    ),
-    # AVX-512 with bfloat16 instructions but no AMX: OpenVINO's bfloat16 encoder is slower than
-    # float32 here (2.60 s against 1.57 s), the int8 one 0.65 s. DistilBART 2.21 s on openvino
-    # against 3.41 s on ctranslate2; opus-mt 1.30 s on ctranslate2 against 2.94 s on openvino.
-    CpuClass(
-        "avx512_bf16",
-        ("avx512_bf16", "avx512_vnni"),
-        "AVX512_CORE_BF16",
-        "AVX512",
-        "int8",
-        (("summarization", "openvino"), ("translation", "ctranslate2"), SENTENCE_ON_OPENVINO, CHAT, *GGUF_AVX512),
-    ),
-    # AVX-512 VNNI (measured with the cap): the int8 encoder 0.57 s against float32 1.70 s;
-    # DistilBART 1.98 s on openvino against 3.73 s; opus-mt 1.28 s on ctranslate2 against 3.08 s.
-    CpuClass(
-        "avx512_vnni",
-        ("avx512_vnni",),
-        "AVX512_CORE_VNNI",
-        "AVX512",
-        "int8",
-        (("summarization", "openvino"), ("translation", "ctranslate2"), SENTENCE_ON_OPENVINO, CHAT, *GGUF_AVX512),
-    ),
-    # AVX2 only: OpenVINO cannot be measured here (its int8-weight layers find no kernel under an
-    # AVX2 cap on an AVX-512 machine), so both tasks take CTranslate2, measured with its AVX2
-    # kernels; an OpenVINO conversion still runs when forced (float32 encoder: int8 is no faster).
-    CpuClass(
-        "avx2",
-        ("avx2",),
-        "AVX2",
-        "AVX2",
-        "f32",
-        (
-            ("summarization", "ctranslate2"),
-            ("translation", "ctranslate2"),
-            ("translation-sentence", "ctranslate2"),
-            CHAT,
-            *GGUF_AVX2,
-        ),
-    ),
+    CpuClass("amx", ("amx_tile", "amx_bf16", "amx_int8"), None, None, "bf16", AVX512_FASTEST),
+    # OpenVINO's bfloat16 encoder is emulated without AMX and slower than float32; int8 is fastest.
+    CpuClass("avx512_bf16", ("avx512_bf16", "avx512_vnni"), "AVX512_CORE_BF16", "AVX512", "int8", AVX512_FASTEST),
+    CpuClass("avx512_vnni", ("avx512_vnni",), "AVX512_CORE_VNNI", "AVX512", "int8", AVX512_FASTEST),
+    # The float32 encoder: int8 is no faster on AVX2.
+    CpuClass("avx2", ("avx2",), "AVX2", "AVX2", "f32", AVX2_FASTEST),
 )
 BY_NAME = {row.name: row for row in CLASSES}
 
