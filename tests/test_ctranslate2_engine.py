@@ -53,6 +53,16 @@ def test_float32_greedy_equals_transformers_token_for_token(tiny_models, convert
         assert [g.mean_logprob for g in scored] == pytest.approx([g.mean_logprob for g in reference_scored], rel=1e-2)
 
 
+def test_the_n_best_are_distinct_and_led_as_transformers_leads(tiny_models, converted):
+    card = card_for_folder(tiny_models["marian"], "translation")
+    engine = CT2Model(card, converted["marian"], "cpu", "translation")
+    ranked = engine.ranked_translations(SPANISH, "es", "en", 3)
+    assert all(len(set(found)) == len(found) <= 3 for found in ranked) and any(len(found) > 1 for found in ranked)
+    # The same weights in transformers, its beam search as wide: the same hypotheses lead.
+    reference = TransformersModel(card, "cpu").ranked_translations(SPANISH, "es", "en", 3)
+    assert sum(found[0] == other[0] for found, other in zip(ranked, reference)) >= len(SPANISH) // 2
+
+
 def test_translation_to_another_language_forces_its_token(tiny_models, converted):
     card = card_for_folder(tiny_models["nllb"], "translation")
     engine = CT2Model(card, converted["nllb"], "cpu", "translation")

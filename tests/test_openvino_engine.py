@@ -223,3 +223,12 @@ def test_auto_takes_the_runtime_measured_fastest_for_the_call_s_shape(tiny_model
     assert shapes[2] is shapes[None] and shapes[1] is not shapes[None]
     assert sorted(choice.engine.engine_name for _, choice in engines.held()) == ["ctranslate2", "openvino"]
     assert CliRunner().invoke(cli, ["translate", "--text", "x", "--runtimes", "marian"]).exit_code == 2
+
+
+def test_the_n_best_are_transformers_n_best(tiny_models, converted):
+    """`alternatives`' source: the finished hypotheses of the beam search, best first, distinct."""
+    card = card_for_folder(tiny_models["marian"], "translation")
+    expected = TransformersModel(card, "cpu").ranked_translations(SPANISH, "es", "en", 3)
+    got = OVModel(card, converted["marian"]).ranked_translations(SPANISH, "es", "en", 3)
+    assert got == expected
+    assert all(len(set(found)) == len(found) <= 3 for found in got) and any(len(found) > 1 for found in got)

@@ -580,3 +580,17 @@ def test_translate_file_gives_a_url_to_the_document_translated_in_its_format(tmp
     assert unknown.status_code == 400 and "file format not supported" in unknown.json()["error"]
     assert bomb.status_code == 400 and "is a PDF" in bomb.json()["error"]
     assert missing.status_code == 404
+
+
+def test_alternatives_are_the_beam_search_s_next_best(tiny_models):
+    from summarize.core.options import Options
+
+    job = Options(translator=str(tiny_models["marian"]))
+    with client(job=job) as http:
+        answer = http.post(
+            "/translate", json={"q": [SPANISH, "Hola mundo."], "source": "es", "target": "en", "alternatives": 2}
+        ).json()
+    assert len(answer["alternatives"]) == 2
+    for translated, alternatives in zip(answer["translatedText"], answer["alternatives"]):
+        assert len(alternatives) <= 2 and translated not in alternatives and len(set(alternatives)) == len(alternatives)
+    assert any(answer["alternatives"])

@@ -116,6 +116,11 @@ class Translator(Engine):
         """The translations alone."""
         return self.translate(list(sentences), source, target).texts
 
+    def ranked_translations(self, sentences: list[str], source: str, target: str, count: int) -> list[list[str]] | None:
+        """Up to `count` distinct translations of each sentence, best first; None from an engine
+        that makes one translation only (a rule-based one, a chat model's greedy answer)."""
+        return None
+
 
 class Summarizer(Engine):
     """Summarises passages (each a list of sentences), one summary per passage, in order."""
@@ -193,6 +198,9 @@ class NeuralTranslator(ModelBacked, Translator):
 
     def translate(self, sentences: list[str], source: str, target: str, starts: tuple[int, ...] = ()) -> Translated:
         return self.model.translate(list(sentences), source, target)
+
+    def ranked_translations(self, sentences: list[str], source: str, target: str, count: int) -> list[list[str]]:
+        return self.model.ranked_translations(list(sentences), source, target, count)
 
     def describe(self) -> dict:
         from summarize.engines.bounds import length_factor

@@ -82,6 +82,7 @@ class CT2Model(Converted):
             "length_penalty": settings.get("length_penalty", 1.0),
             "no_repeat_ngram_size": settings.get("no_repeat_ngram_size", 0),
             "repetition_penalty": settings.get("repetition_penalty", 1.0),
+            "num_hypotheses": settings.get("hypotheses", 1),
         }
 
     def run_ids(self, inputs: list[list[int]], settings: dict) -> list[list[int]]:
@@ -98,10 +99,9 @@ class CT2Model(Converted):
         penalty = options.get("length_penalty", 1.0)
         generated = []
         for result in results:
-            ids = [self.target_ids[token] for token in result.hypotheses[0][1 if prefix else 0 :]]
-            generated.append(
-                GeneratedIds(ids, mean_of_score(result.scores[0], len(result.hypotheses[0]), penalty, len(prefix or ())))
-            )
+            ids, *others = ([self.target_ids[token] for token in tokens[1 if prefix else 0 :]] for tokens in result.hypotheses)
+            mean = mean_of_score(result.scores[0], len(result.hypotheses[0]), penalty, len(prefix or ()))
+            generated.append(GeneratedIds(ids, mean, tuple(others)))
         return generated
 
 

@@ -104,7 +104,8 @@ class TransformersModel(OnTransformers, Seq2Seq):
     def runtime_settings(self, settings: dict):
         """The model's saved GenerationConfig with every setting stated on it, greedy or beam."""
         config = copy.deepcopy(self.model.generation_config)
-        config.update(**{key: value for key, value in settings.items() if key != "scored"})
+        config.update(**{key: value for key, value in settings.items() if key not in ("scored", "hypotheses")})
+        config.num_return_sequences = settings.get("hypotheses", 1)
         config.do_sample = False
         return config
 
@@ -119,8 +120,12 @@ class TransformersModel(OnTransformers, Seq2Seq):
             output = self.model.generate(**padded, generation_config=settings)
             forced = settings.forced_bos_token_id is not None
             means = self._mean_logprobs(padded, output, settings.eos_token_id, forced) if scored else [None] * len(inputs)
-        # Without the decoder's start token, as the other runtimes.
-        return [GeneratedIds(ids, mean) for ids, mean in zip(_trimmed(output[:, 1:].tolist(), settings.eos_token_id), means)]
+        # Without the decoder's start token, as the other runtimes; the hypotheses of an input
+        # asked for several come in a row, best first.
+        rows, each = _trimmed(output[:, 1:].tolist(), settings.eos_token_id), settings.num_return_sequences or 1
+        if each > 1:
+            return [GeneratedIds(rows[i], None, tuple(rows[i + 1 : i + each])) for i in range(0, len(rows), each)]
+        return [GeneratedIds(ids, mean) for ids, mean in zip(rows, means)]
 
     def _mean_logprobs(self, padded: dict, output, eos_token_id, forced: bool) -> list[float]:
         """Each output's mean log-probability per chosen token (a `forced` first token, the

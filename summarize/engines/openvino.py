@@ -32,6 +32,7 @@ HONOURED = (set(GENERATION_KEYS) - {"repetition_penalty"}) | {
     "bos_token_id",
     "bad_words_ids",
     "renormalize_logits",
+    "hypotheses",
 }
 IGNORED = {
     "do_sample",
@@ -195,6 +196,7 @@ class OVModel(Converted):
             renormalize=bool(merged.get("renormalize_logits")),
             forced_bos_token_id=merged.get("forced_bos_token_id"),
             forced_eos_token_id=merged.get("forced_eos_token_id"),
+            hypotheses=merged.get("hypotheses", 1),
         )
 
     def run_ids(self, inputs: list[list[int]], settings: SearchSettings) -> list[list[int]]:

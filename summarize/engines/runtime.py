@@ -26,11 +26,13 @@ def load_tokenizer(folder: Path):
 
 
 class GeneratedIds(list):
-    """Generated ids, carrying their mean log-probability per token where the runtime gives it."""
+    """Generated ids, carrying their mean log-probability per token where the runtime gives it,
+    and the next best hypotheses of a beam search asked for several ("hypotheses")."""
 
-    def __init__(self, ids, mean_logprob: float | None = None):
+    def __init__(self, ids, mean_logprob: float | None = None, alternatives: tuple[list[int], ...] = ()):
         super().__init__(ids)
         self.mean_logprob = mean_logprob
+        self.alternatives = alternatives
 
 
 class NeuralModel(ABC):

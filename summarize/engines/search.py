@@ -37,6 +37,8 @@ class SearchSettings:
     renormalize: bool = False
     forced_bos_token_id: int | None = None
     forced_eos_token_id: int | None = None
+    #: Finished hypotheses to give per input, best first (beam search; at most `num_beams`).
+    hypotheses: int = 1
 
 
 def process(sequences: np.ndarray, log_probs: np.ndarray, settings: SearchSettings) -> np.ndarray:
@@ -141,9 +143,13 @@ def _beam(step: Step, inputs: int, settings: SearchSettings) -> list[list[int]]:
             break
     trimmed = [_trim(row[1:], settings) for row in finished[:, 0].tolist()]
     forced = int(settings.forced_bos_token_id is not None)
+    others = [
+        tuple(_trim(row[n, 1:].tolist(), settings) for n in range(1, settings.hypotheses) if done[n])
+        for row, done in zip(finished, is_finished)
+    ]
     return [
-        GeneratedIds(ids, mean_of_score(float(score), len(ids), settings.length_penalty, forced))
-        for ids, score in zip(trimmed, finished_scores[:, 0])
+        GeneratedIds(ids, mean_of_score(float(score), len(ids), settings.length_penalty, forced), alternatives)
+        for ids, score, alternatives in zip(trimmed, finished_scores[:, 0], others)
     ]
 
 

@@ -105,6 +105,23 @@ class Seq2Seq(NeuralModel):
             [text for text, _, _ in decoded], [ran_away for _, ran_away, _ in decoded], [], [c for _, _, c in decoded]
         )
 
+    def ranked_translations(self, texts: list[str], source: str, target: str, count: int) -> list[list[str]]:
+        """Up to `count` distinct translations of each text, best first: the finished hypotheses
+        of a beam search at least `count` wide (the card's beams when wider), bounded as
+        translations are."""
+        settings = self.generation(None, target)
+        settings = {**settings, "num_beams": max(settings.get("num_beams", 1), count), "hypotheses": count}
+        ids = [self.encode(text, source, target) for text in texts]
+        check_budget([len(seq) for seq in ids], self.max_input_tokens)
+        found: list[list[str]] = [[] for _ in texts]
+        for batch in self._batches(sorted(range(len(texts)), key=lambda i: -len(ids[i])), ids):
+            bounded = self._bounded(settings, len(ids[batch[0]]))
+            for index, generated in zip(batch, self.generate_ids([ids[i] for i in batch], bounded)):
+                hypotheses = (generated, *generated.alternatives)
+                decoded = (self.tokenizer.decode(ids_, skip_special_tokens=True).strip() for ids_ in hypotheses)
+                found[index] = list(dict.fromkeys(text for text in decoded if text))[:count]
+        return found
+
     def _run(self, texts: list[str], settings: dict, source: str | None, target: str | None, bounded: bool):
         """Each text's output, whether it ran away, and its confidence (`scored`: asked of a
         translation, where a runtime must work for it)."""

@@ -133,6 +133,25 @@ class Service:
             raise refusal
         return result
 
+    async def alternatives(self, text: str, translated: str, source: str, target: str, count: int) -> list[str]:
+        """Up to `count` other translations of `text` than `translated`, on the model thread: the
+        k-th of each is every sentence's k-th best hypothesis (its best where it has fewer), from
+        the translator's beam search; none from an engine that makes one translation only."""
+        return await self.batcher.call(self._alternatives, text, translated, source, target, count)
+
+    def _alternatives(self, text: str, translated: str, source: str, target: str, count: int) -> list[str]:
+        from summarize.text.segment import split_sentences
+
+        sentences = split_sentences(" ".join(text.split()), source)
+        if source == target or not sentences:
+            return []
+        engine = self.engines.translator(source, target, len(sentences)).engine
+        ranked = engine.ranked_translations(sentences, source, target, count + 1)
+        if not ranked or not all(ranked):
+            return []
+        candidates = (" ".join(found[min(k, len(found) - 1)] for found in ranked) for k in range(count + 1))
+        return [candidate for candidate in dict.fromkeys(candidates) if candidate != translated][:count]
+
     def pipeline(self, loop, target: str, source: str, **request) -> ServicePipeline:
         """A Pipeline's `translate` for the document layer, run from a worker thread; `request`:
         the request's other options (its glossary)."""

@@ -171,8 +171,16 @@ async def translate(request: Request):
         detected = [a[1] for a in answers]
         response["detectedLanguage"] = detected if many else detected[0]
     if alternatives:
-        # Asked for alternative translations: none are made here (one greedy or beam answer).
-        response["alternatives"] = [[] for _ in texts] if many else []
+        # The beam search's next best hypotheses (an engine that makes one translation, as
+        # Apertium, gives none); made on the model thread after the translations.
+        languages = [a[1]["language"] for a in answers]
+        found = [
+            await service.within_timeout(service.alternatives(text, done, language, target, alternatives))
+            if fmt == "text"
+            else []
+            for text, done, language in zip(texts, translated, languages)
+        ]
+        response["alternatives"] = found if many else found[0]
     return response
 
 
