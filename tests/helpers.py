@@ -121,3 +121,23 @@ def mapping_translator(translate, name: str = "fake"):
             return Translated([translate(s) for s in sentences])
 
     return Mapping()
+
+
+LIBRETRANSLATE_WHEEL = "libretranslate==1.9.6"
+
+
+def libretranslate_wheel(folder: Path) -> Path:
+    """LibreTranslate's wheel from PyPI into `folder` (pip's own cache keeps it), or a skip when
+    it cannot be fetched; its files are read at test time, never copied into the project."""
+    import subprocess
+    import sys
+
+    fetched = subprocess.run(
+        [sys.executable, "-m", "pip", "download", "--no-deps", LIBRETRANSLATE_WHEEL, "-d", str(folder), "-q"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if fetched.returncode != 0 or not list(folder.glob("*.whl")):
+        pytest.skip(f"{LIBRETRANSLATE_WHEEL} could not be fetched from PyPI: {fetched.stderr.strip().splitlines()[-1:]}")
+    return next(folder.glob("*.whl"))

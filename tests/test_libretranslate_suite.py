@@ -17,9 +17,9 @@ import pytest
 pytest.importorskip("fastapi")
 
 from summarize.service.settings import Settings  # noqa: E402
+from tests.helpers import libretranslate_wheel  # noqa: E402
 from tests.serving import running  # noqa: E402
 
-WHEEL = "libretranslate==1.9.6"
 TESTS = "libretranslate/tests/test_api/"
 #: Their tests that fail here on purpose, and why (the README's service section says so too).
 DIFFERENCES = {
@@ -33,17 +33,9 @@ pytestmark = pytest.mark.skipif(not shutil.which("apertium"), reason="the servic
 @pytest.fixture(scope="module")
 def their_tests(tmp_path_factory) -> Path:
     """Their test files beside our adapter as conftest.py (pip's own cache keeps the wheel)."""
-    wheels = tmp_path_factory.mktemp("libretranslate-wheel")
-    fetched = subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", WHEEL, "-d", str(wheels), "-q"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if fetched.returncode != 0 or not list(wheels.glob("*.whl")):
-        pytest.skip(f"{WHEEL} could not be fetched from PyPI: {fetched.stderr.strip().splitlines()[-1:]}")
+    wheel_file = libretranslate_wheel(tmp_path_factory.mktemp("libretranslate-wheel"))
     folder = tmp_path_factory.mktemp("libretranslate-tests")
-    with zipfile.ZipFile(next(wheels.glob("*.whl"))) as wheel:
+    with zipfile.ZipFile(wheel_file) as wheel:
         for name in wheel.namelist():
             if name.startswith(TESTS) and Path(name).name.startswith("test_") and name.endswith(".py"):
                 (folder / Path(name).name).write_bytes(wheel.read(name))
