@@ -52,3 +52,21 @@ def vnni_cpu(monkeypatch):
     row = next(row for row in cpu.CLASSES if row.name == "avx512_vnni")
     monkeypatch.setattr(cpu, "current", lambda: row)
     return row
+
+
+@pytest.fixture()
+def browser(tmp_path):
+    """Debian's headless Chromium through its chromedriver (selenium); downloads go to tmp_path."""
+    import shutil
+
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium")
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1100"):
+        options.add_argument(flag)
+    options.add_experimental_option("prefs", {"download.default_directory": str(tmp_path)})
+    driver = webdriver.Chrome(service=Service(executable_path=shutil.which("chromedriver")), options=options)
+    yield driver
+    driver.quit()
