@@ -141,3 +141,19 @@ def libretranslate_wheel(folder: Path) -> Path:
     if fetched.returncode != 0 or not list(folder.glob("*.whl")):
         pytest.skip(f"{LIBRETRANSLATE_WHEEL} could not be fetched from PyPI: {fetched.stderr.strip().splitlines()[-1:]}")
     return next(folder.glob("*.whl"))
+
+
+def browser_test_marks() -> list:
+    """A browser test's marks: slow, and Apertium (the service's default engines) and Debian's
+    chromium and chromedriver at hand; CI installs both (.ci/run), so there their absence is a
+    failure, not a skip."""
+    import shutil
+
+    return [
+        pytest.mark.slow,
+        pytest.mark.skipif(not shutil.which("apertium"), reason="the service's default engines need Apertium"),
+        pytest.mark.skipif(
+            not (shutil.which("chromium") and shutil.which("chromedriver")) and not os.environ.get("CI"),
+            reason="Debian's chromium and chromium-driver are not installed",
+        ),
+    ]

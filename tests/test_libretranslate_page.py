@@ -6,8 +6,6 @@ Markdown file through the file tab, over CORS."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import threading
 import urllib.request
 import zipfile
@@ -22,21 +20,16 @@ pytest.importorskip("fastapi")
 pytest.importorskip("jinja2")
 
 from summarize.service.settings import Settings  # noqa: E402
-from tests.helpers import libretranslate_wheel  # noqa: E402
+from tests.helpers import (
+    browser_test_marks,  # noqa: E402
+    libretranslate_wheel,  # noqa: E402
+)
 from tests.serving import running  # noqa: E402
 
-BROWSER, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 #: How their app.js finds the API: the page's own origin. A page hosted elsewhere names the API's.
 PAGE_ORIGIN = 'window.location.protocol + "//" + window.location.host'
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not shutil.which("apertium"), reason="the service's default engines need Apertium"),
-    pytest.mark.skipif(
-        not (BROWSER and DRIVER) and not os.environ.get("CI"),
-        reason="Debian's chromium and chromium-driver are not installed",
-    ),
-]
+pytestmark = browser_test_marks()
 
 
 def _rendered(wheel: Path, api: str) -> dict[str, bytes]:

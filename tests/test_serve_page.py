@@ -15,20 +15,12 @@ pytest.importorskip("fastapi")
 
 from summarize.core.pipeline import Pipeline  # noqa: E402
 from summarize.service.settings import Settings  # noqa: E402
+from tests.helpers import browser_test_marks  # noqa: E402
 from tests.serving import running  # noqa: E402
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "noticia-valencia.es.txt"
-BROWSER, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
 
-# CI installs chromium and chromedriver (.ci/run): there, their absence is a failure, not a skip.
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not shutil.which("apertium"), reason="the service's default engines need Apertium"),
-    pytest.mark.skipif(
-        not (BROWSER and DRIVER) and not os.environ.get("CI"),
-        reason="Debian's chromium and chromium-driver are not installed",
-    ),
-]
+pytestmark = browser_test_marks()
 
 
 def test_the_page_summarises_the_spanish_example_in_english(browser, tmp_path):
