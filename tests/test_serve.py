@@ -594,3 +594,6 @@ def test_alternatives_are_the_beam_search_s_next_best(tiny_models):
     for translated, alternatives in zip(answer["translatedText"], answer["alternatives"]):
         assert len(alternatives) <= 2 and translated not in alternatives and len(set(alternatives)) == len(alternatives)
     assert any(answer["alternatives"])
+    with client(job=job) as http:
+        many = http.post("/translate", json={"q": "Hola mundo.", "source": "es", "target": "en", "alternatives": 10**9}).json()
+    assert len(many["alternatives"]) <= 10  # the beam stays bounded

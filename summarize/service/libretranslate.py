@@ -134,9 +134,13 @@ def _code(params: dict, name: str) -> str:
     return CODE_ALIASES.get(code, code)
 
 
+#: Alternatives made per text at most: each widens the beam search by one hypothesis.
+MAX_ALTERNATIVES = 10
+
+
 def _alternatives(params: dict) -> int:
     try:
-        return max(0, int(params.get("alternatives") or 0))
+        return min(MAX_ALTERNATIVES, max(0, int(params.get("alternatives") or 0)))
     except (TypeError, ValueError):
         raise Refused(400, "Invalid request: alternatives parameter is not a number") from None
 
