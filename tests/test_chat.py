@@ -22,7 +22,7 @@ from summarize.core.engines import Engines
 from summarize.core.options import Options
 from summarize.core.pipeline import Pipeline
 from summarize.engines.chat import ANSWER_OFFSET, DEFAULT_PROMPTS, TOKENS_PER_SENTENCE, Answer
-from summarize.errors import CardError
+from summarize.errors import CardError, EngineUnavailableError
 from tests.corpus import SPANISH
 from tests.tiny_models import CHAT_ARCHITECTURES
 
@@ -250,10 +250,28 @@ def test_groups_never_span_paragraphs_and_batches_of_documents_equal_one_at_a_ti
     documents = [" ".join(SPANISH[:2]) + "\n\n" + " ".join(SPANISH[2:5]), " ".join(SPANISH[5:9])]
     pipeline = Pipeline(to="en", source="es", engines=engines)
     one_at_a_time = [pipeline.translate(d)["paragraphs"] for d in documents]
-    # Group calls (the calls of sentences retranslated alone hold ones only): one per document,
-    # a group per paragraph.
+    # Group calls (the calls of sentences retranslated alone hold ones only): a group per paragraph.
     assert [sizes for sizes in calls if max(sizes) > 1] == [[2, 3], [4]]
+    calls.clear()
     assert [r["paragraphs"] for r in pipeline.translations(documents)] == one_at_a_time
+    # The documents together: one call holds every paragraph's group, batched on the runtime.
+    assert [sizes for sizes in calls if max(sizes) > 1] == [[2, 3, 4]]
+
+
+def test_a_document_that_fails_in_the_pooled_call_stops_only_itself(tiny_chat_models):
+    engines = Engines(Options(translator=str(tiny_chat_models["llama"])))
+    translator = engines.translator("es", "en").engine
+    real_answers = translator.model.answers
+
+    def failing(batch, bounds, stream=None, retry=False):
+        if any(SPANISH[5] in prompt for prompt in batch):
+            raise EngineUnavailableError("llama.cpp failed: out of slots")
+        return real_answers(batch, bounds, stream, retry)
+
+    translator.model.answers = failing
+    results = list(Pipeline(to="en", source="es", engines=engines).translations([SPANISH[0], SPANISH[5], SPANISH[2]]))
+    assert [bool(r.get("error")) for r in results] == [False, True, False]
+    assert "out of slots" in results[1]["error"] and results[0]["paragraphs"] and results[2]["paragraphs"]
 
 
 @pytest.mark.parametrize("completion", [False, True])

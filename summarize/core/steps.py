@@ -166,8 +166,8 @@ def translate_together(
     parts: list[Translating], target: str, engines, forced: bool, progress: bool = False, glossary=None
 ) -> list[Translation | None]:
     """Translate every paragraph of every part from its own language into `target`, one engine
-    call per source language for all the parts together (a translator that works by paragraph
-    gets one call per part), on the runtime for the call's shape (its sentences counted). A
+    call per source language for all the parts together (each part alone where that call
+    fails), on the runtime for the call's shape (its sentences counted). A
     paragraph already in `target` stays. A language nothing here
     translates stops the parts whose main language it is, and the step when `forced` (an engine
     was named); elsewhere its paragraphs are kept untranslated, with a note. None for a part that
@@ -199,15 +199,18 @@ def translate_together(
             for index, paragraph_language in enumerate(part.languages):
                 if paragraph_language == language:
                     part.pieces[index] = translation_pieces(part.paragraphs[index], translator, target)
-        groups = [with_language] if not translator.by_paragraph else [[part] for part in with_language]
-        for group in groups:
+        terms = glossary.for_pair(language, target) if glossary is not None else ()
+        groups = [with_language]
+        while groups:
+            group = groups.pop(0)
             pieces, starts = _pieces_of(group, language, distinct=not translator.by_paragraph)
-            terms = glossary.for_pair(language, target) if glossary is not None else ()
             try:
                 done, held = _translate_with_terms(pieces, translator, language, target, progress, starts, terms)
             except SummarizeError as error:
-                for part in group:
-                    part.work.fail(error)
+                if len(group) > 1:  # each part alone, so that one part's failure stops only it
+                    groups.extend([part] for part in group)
+                else:
+                    group[0].work.fail(error)
                 continue
             for part in group:
                 part.terms.update(zip(pieces, held))

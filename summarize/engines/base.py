@@ -87,7 +87,7 @@ class Translator(Engine):
     #: Below this confidence a sentence is flagged (each engine's scale: docs/usage.md).
     confidence_threshold: float | None = None
     #: `translate` reads `starts` (where paragraphs begin) and works a paragraph at a time: the
-    #: jobs do not pool its sentences across documents.
+    #: jobs give it every document's sentences in order, repeats kept, with where each paragraph starts.
     by_paragraph: bool = False
     #: How a sentence's glossary terms stand in it when it is translated, then when a sentence that
     #: lost one is translated again (text/glossary.py FORMS), chosen per engine.

@@ -212,7 +212,8 @@ class ChatTranslator(ModelBacked, Translator):
     #: The geometric mean of the answer's token probabilities below which a sentence is flagged.
     confidence_threshold = 0.5
 
-    #: One call per document (its groups batched inside), so that a group never spans paragraphs.
+    #: One call for all the documents (their groups batched inside; `starts` keeps a group
+    #: within a paragraph).
     progress_group = None
     by_paragraph = True
 
