@@ -297,3 +297,13 @@ def test_a_looping_translation_is_retried_once_without_repeats_then_counted(tiny
     assert len(retries) == 1 and len(seen) == (2 if completion else 3)
     assert done.ran_away == [not cured] * 2
     assert done.texts == ["Hello."] * 2 if cured else all(t.startswith("the the") for t in done.texts)
+
+
+def test_an_answer_held_to_terms_ends_with_the_sentence_of_the_last():
+    from summarize.engines.chat import _through_words
+
+    answer = "The court cited Roe v. Wade. 1973. 1973. 1973."
+    assert _through_words(answer, ("Wade",)) == "The court cited Roe v. Wade."
+    assert _through_words("It closed at 0230 UTC. Junk. More", ("UTC", "0230")) == "It closed at 0230 UTC."
+    # A word the answer lacks leaves it whole (the missed term is counted, not hidden).
+    assert _through_words("No term. Here", ("Wade",)) == "No term. Here"

@@ -62,8 +62,11 @@ TOKENS_PER_SENTENCE, ANSWER_OFFSET = 60, 40
 CONTEXT_RESERVE = 512
 #: Sentences per numbered translation group.
 GROUP_SENTENCES = 8
+#: The fewest characters an answer held to glossary terms may write before each.
+MIN_GAP = 30
 _NUMBERED = re.compile(r"^\s*(\d+)\s*[.)]\s*(.*?)\s*$")
 _THINKING = re.compile(r"<think>.*?</think>", re.DOTALL)
+_SENTENCE_END = re.compile(r"[.!?][»\"”’)]*(?=\s|$)")
 
 
 class Answer(NamedTuple):
@@ -83,6 +86,8 @@ class ChatModel(NeuralModel):
 
     #: Prompts per `run_ids` call.
     max_batch: int = 8
+    #: Whether `answers` can make an answer hold given words (`holding`): a llama.cpp grammar.
+    constrains_words: bool = False
 
     def __init__(self, card: ModelCard, tokenizer_folder: Path, device: str, context_length: int | None):
         self.card, self.device = card, device
@@ -129,8 +134,12 @@ class ChatModel(NeuralModel):
         """The answer to each prompt, in order; prompts of like length batched together."""
         return [answer.text for answer in self.answers(prompts, max_new_tokens, stream)]
 
-    def answers(self, prompts: list[str], max_new_tokens: list[int], stream=None, retry: bool = False) -> list[Answer]:
-        """Each prompt's answer; `retry` decodes without repeated 3-grams (RETRY_SETTINGS)."""
+    def answers(
+        self, prompts: list[str], max_new_tokens: list[int], stream=None, retry: bool = False, holding=None
+    ) -> list[Answer]:
+        """Each prompt's answer; `retry` decodes without repeated 3-grams (RETRY_SETTINGS);
+        `holding` (where the runtime `constrains_words`), per prompt: the words its answer must
+        hold and the most characters allowed before each."""
         ids = [self.prompt_ids(p) for p in prompts]
         check_budget([len(i) + n for i, n in zip(ids, max_new_tokens)], self.context_length)
         order = sorted(range(len(ids)), key=lambda i: -len(ids[i]))
@@ -139,6 +148,8 @@ class ChatModel(NeuralModel):
             batch = order[start : start + self.max_batch]
             most = max(max_new_tokens[i] for i in batch)
             asked = {"max_new_tokens": most, "min_new_tokens": 0, "stop": self.stop, **(RETRY_SETTINGS if retry else {})}
+            if holding is not None:
+                asked["holding"] = [holding[i] for i in batch]
             settings = self.runtime_settings(asked)
             streamed = IncrementalText(self.tokenizer, stream) if stream is not None and len(prompts) == 1 else None
             generated = self.run_ids([ids[i] for i in batch], settings, streamed)
@@ -249,6 +260,29 @@ class ChatTranslator(ModelBacked, Translator):
         count = range(len(sentences))
         return Translated(translations, [i in still for i in count], [i in redone for i in count], confidences)
 
+    def translate_with_terms(self, sentences: list[str], source: str, target: str, terms) -> Translated:
+        """On a runtime that `constrains_words`, each sentence once more with its terms written
+        in it in the target's form, its answer made to hold them whole (the first at most half
+        the sentence's length in, each next as far on); elsewhere in the placeholder form."""
+        if not self.model.constrains_words:
+            return super().translate_with_terms(sentences, source, target, terms)
+        from summarize.text.glossary import protect
+
+        protected = [protect(sentence, terms, "inline") for sentence in sentences]
+        texts = [text for text, _ in protected]
+        tokens = {text: self.model.count_tokens(text) for text in texts}
+        holding = [(tuple(dict.fromkeys(t.target for t in found)), max(MIN_GAP, len(text) // 2)) for text, found in protected]
+        prompts = [self._prompt([text], source, target) for text in texts]
+        answers = self.model.answers(prompts, [self._bound([text], tokens) for text in texts], holding=holding)
+        lines = [self._lines(answer.text, 1) for answer in answers]
+        texts = [found[0] if found else " ".join(a.text.split()) for found, a in zip(lines, answers)]
+        return Translated(
+            [_through_words(text, words) for text, (words, _) in zip(texts, holding)],
+            [a.ran_away for a in answers],
+            [],
+            [a.confidence for a in answers],
+        )
+
     def _alone(self, sentences: list[str], source: str, target: str, tokens: dict[str, int], retry: bool = False) -> list[Answer]:
         """Each sentence translated by itself: its text, whether it ran away, its confidence."""
         if not sentences:
@@ -299,6 +333,19 @@ class ChatTranslator(ModelBacked, Translator):
     def describe(self) -> dict:
         prompt = "example pairs, a sentence at a time" if self.model.completion else "numbered sentences, repaired one by one"
         return {**super().describe(), "prompt": prompt}
+
+
+def _through_words(text: str, words: tuple[str, ...]) -> str:
+    """The answer to the end of the sentence where the last of `words` first stands: what a model
+    held to them writes after that is its own (dates, numbers, a prompt of its own)."""
+    last = 0
+    for word in words:
+        found = re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", text)
+        if found is None:
+            return text
+        last = max(last, found.end())
+    end = _SENTENCE_END.search(text, last)
+    return text[: end.end()] if end else text
 
 
 def _numbered_lines(answer: str, count: int) -> list[str] | None:

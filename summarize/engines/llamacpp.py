@@ -7,6 +7,8 @@ strings (checked on its streamed pieces). The binding and its figures: pyproject
 from __future__ import annotations
 
 import dataclasses
+import itertools
+import json
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 
@@ -21,6 +23,8 @@ from summarize.errors import EngineUnavailableError, ModelUnavailableError, firs
 SLOT_CONTEXT = 4096
 #: Prompts decoded at once (llama.cpp's parallel slots).
 SLOTS = 4
+#: Glossary words an answer may hold in any order (orders grow as the factorial).
+ORDERED_WORDS = 3
 #: DRY's penalty on a repeating token, large enough to bar it under greedy decoding.
 DRY_MULTIPLIER = 1000.0
 #: llama.cpp servers by file and settings, kept for the process's life and shared by the engines
@@ -40,6 +44,7 @@ def import_xllamacpp():
 class LlamaCppModel(ChatModel):
     runtime = "llamacpp"
     max_batch = SLOTS
+    constrains_words = True
 
     def __init__(self, card: ModelCard, allow_download: bool):
         from summarize.catalog.gguf import read_info, tokenizer_folder
@@ -89,13 +94,16 @@ class LlamaCppModel(ChatModel):
             # repeat a run of allowed_length tokens from the answer.
             **({"dry_multiplier": DRY_MULTIPLIER, "dry_allowed_length": no_repeat - 1} if no_repeat else {}),
             **({"dry_penalty_last_n": settings["max_new_tokens"]} if no_repeat else {}),
+            **({"grammars": [holding_grammar(*held) for held in settings["holding"]]} if "holding" in settings else {}),
         }
 
     def run_ids(self, inputs: list[list[int]], settings: dict, stream: IncrementalText | None = None) -> list[list[int]]:
         """The prompts in parallel slots; each answer in llama.cpp's own ids, with its mean
         log-probability."""
         streamed = stream if len(inputs) == 1 else None
-        return list(self.pool.map(lambda ids: self._answer(ids, settings, streamed), inputs))
+        grammars = settings.pop("grammars", None) or [None] * len(inputs)
+        each = [{**settings, **({"grammar": g} if g else {})} for g in grammars]
+        return list(self.pool.map(lambda ids, asked: self._answer(ids, asked, streamed), inputs, each))
 
     def _answer(self, ids: list[int], settings: dict, stream: IncrementalText | None) -> GeneratedIds:
         """One prompt's answer, streamed from its slot: its ids (from llama.cpp's log-probabilities)
@@ -128,6 +136,22 @@ class LlamaCppModel(ChatModel):
         if errors:
             raise EngineUnavailableError(f"llama.cpp failed: {_message(errors[0])}")
         return GeneratedIds(new, sum(logprobs) / len(logprobs) if logprobs else None)
+
+
+def holding_grammar(words: tuple[str, ...], gap: int) -> str:
+    """A GBNF grammar of one line holding each of `words` whole, in any order (up to
+    ORDERED_WORDS words; more in the given order), at most `gap` characters before each and after
+    the last. Free text holds no "<": Gemma's control tokens read as text, and barred from
+    ending, it wrote them, then a prompt of its own."""
+    orders = itertools.permutations(words) if len(words) <= ORDERED_WORDS else [words]
+    literal = lambda word: json.dumps(word, ensure_ascii=False)  # noqa: E731  (GBNF reads JSON's escapes)
+    choices = " | ".join("(" + " boundary ".join(f"gap {literal(word)}" for word in order) + ")" for order in orders)
+    return (
+        f'root ::= ({choices}) (boundary free)? "\\n"\n'
+        f"free ::= [^\\n<]{{0,{gap}}}\n"
+        "gap ::= (free boundary)?\n"
+        "boundary ::= [^a-zA-Z0-9\\n<]\n"
+    )
 
 
 def _server(xllamacpp, path: str, context: int, threads: int):
