@@ -2,7 +2,7 @@
 pair, the share of the terms in the output with and without the glossary, and chrF against the
 references both ways, on FLORES-200 dev.
 
-    python benchmarks/glossary.py [--split dev] [--runs apertium:spa:200,llamacpp:spa:200,llamacpp:fra:100]
+    python benchmarks/glossary.py [--split dev] [--runs apertium:spa:200,llamacpp:spa:200,llamacpp:fra:100] [--missed]
 
 The glossary is built from the references, at least one term per sentence where one can be
 found: names and numbers (capitalised words and figures of the source that the reference writes
@@ -73,6 +73,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="dev", choices=["dev", "devtest"])
     parser.add_argument("--runs", default="apertium:spa:200,llamacpp:spa:200,llamacpp:fra:100")
+    parser.add_argument("--missed", action="store_true", help="After each row, the sentences with a term missed, and how.")
     args = parser.parse_args()
 
     from sacrebleu.metrics import CHRF
@@ -114,6 +115,9 @@ def main() -> None:
             f"{100 * held['without'] / total:.1f}% | {100 * held['with'] / total:.1f}% | {total - held['with']} ({said}) | "
             f"{chrf['without']:.1f} | {chrf['with']:.1f} | {seconds['without']:.1f} | {seconds['with']:.1f} |"
         )
+        for record, terms_wanted, text in zip(records, wanted, outputs["with"]) if args.missed else ():
+            if lost := missing(text, terms_wanted):
+                print(f"  missed {', '.join(term.target for term in lost)}: {record['src']}\n    -> {text}")
 
 
 if __name__ == "__main__":
