@@ -305,5 +305,7 @@ def test_an_answer_held_to_terms_ends_with_the_sentence_of_the_last():
     answer = "The court cited Roe v. Wade. 1973. 1973. 1973."
     assert _through_words(answer, ("Wade",)) == "The court cited Roe v. Wade."
     assert _through_words("It closed at 0230 UTC. Junk. More", ("UTC", "0230")) == "It closed at 0230 UTC."
-    # A word the answer lacks leaves it whole (the missed term is counted, not hidden).
+    # Cut after the last word it holds (a word it lacks is counted as missed, not hidden); with
+    # none, whole.
+    assert _through_words("Roe v. Wade. 1998. 1999.", ("Wade", "2008")) == "Roe v. Wade."
     assert _through_words("No term. Here", ("Wade",)) == "No term. Here"

@@ -336,15 +336,13 @@ class ChatTranslator(ModelBacked, Translator):
 
 
 def _through_words(text: str, words: tuple[str, ...]) -> str:
-    """The answer to the end of the sentence where the last of `words` first stands: what a model
-    held to them writes after that is its own (dates, numbers, a prompt of its own)."""
+    """The answer to the end of the sentence where the last of `words` it holds first stands:
+    what a model held to them writes after that is its own (dates, numbers, a prompt of its own)."""
     last = 0
     for word in words:
         found = re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", text)
-        if found is None:
-            return text
-        last = max(last, found.end())
-    end = _SENTENCE_END.search(text, last)
+        last = max(last, found.end()) if found else last
+    end = _SENTENCE_END.search(text, last) if last else None
     return text[: end.end()] if end else text
 
 
