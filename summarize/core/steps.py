@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from summarize.catalog.cards import load_cards
 from summarize.engines.base import Summarizer, Translated, Translator
-from summarize.errors import EngineUnavailableError, LanguageError, SummarizeError
+from summarize.errors import EngineUnavailableError, LanguageError, SummarizeError, first_line
 from summarize.limits import limit
 from summarize.text.chunk import chunk_sentences, cut_at_length, split_long_sentence
 from summarize.text.document import Document
@@ -203,20 +203,23 @@ def translate_together(
         groups = [with_language]
         while groups:
             group = groups.pop(0)
-            pieces, starts = _pieces_of(group, language, distinct=not translator.by_paragraph)
+            pieces, starts, owned = _pieces_of(group, language, distinct=not translator.by_paragraph)
             try:
-                done, held = _translate_with_terms(pieces, translator, language, target, progress, starts, terms)
+                done, held, retry_error = _translate_with_terms(pieces, translator, language, target, progress, starts, terms)
             except SummarizeError as error:
                 if len(group) > 1:  # each part alone, so that one part's failure stops only it
                     groups.extend([part] for part in group)
                 else:
                     group[0].work.fail(error)
                 continue
-            for part in group:
-                part.terms.update(zip(pieces, held))
-                part.translated.update(zip(pieces, done.texts))
-                part.flags.update(zip(pieces, zip(done.ran_away, done.realigned)))
-                part.confidence.update(zip(pieces, done.confidences))
+            for part, indices in zip(group, owned):
+                if retry_error is not None and any(held[i][1] for i in indices):
+                    part.work.note(f"the glossary's retry failed, first translations kept: {retry_error}")
+                for i in indices:
+                    part.terms[pieces[i]] = held[i]
+                    part.translated[pieces[i]] = done.texts[i]
+                    part.flags[pieces[i]] = (done.ran_away[i], done.realigned[i])
+                    part.confidence[pieces[i]] = done.confidences[i]
     return [_assembled(part, target) if part.work.error is None else None for part in parts]
 
 
@@ -224,17 +227,29 @@ def _by_frequency(languages: list[str]) -> list[str]:
     return sorted(dict.fromkeys(languages), key=languages.count, reverse=True)
 
 
-def _pieces_of(group: list[Translating], language: str, distinct: bool) -> tuple[list[str], tuple[int, ...]]:
+def _pieces_of(group: list[Translating], language: str, distinct: bool) -> tuple[list[str], tuple[int, ...], list[list[int]]]:
     """The pieces of the group's paragraphs in `language`, in order (each once when `distinct`),
-    and where each paragraph's pieces start (for translators that work by paragraph)."""
+    where each paragraph's pieces start (for translators that work by paragraph), and per part,
+    the positions of its own pieces."""
     pieces: list[str] = []
-    starts = []
+    starts: list[int] = []
+    position: dict[str, int] = {}
+    owned: list[list[int]] = []
     for part in group:
+        own = []
         for index, paragraph_language in enumerate(part.languages):
-            if paragraph_language == language:
-                starts.append(len(pieces))
-                pieces.extend(piece for sentence in part.pieces[index] for piece in sentence)
-    return (list(dict.fromkeys(pieces)), ()) if distinct else (pieces, tuple(starts))
+            if paragraph_language != language:
+                continue
+            starts.append(len(pieces))
+            for piece in (piece for sentence in part.pieces[index] for piece in sentence):
+                if distinct and piece in position:
+                    own.append(position[piece])
+                    continue
+                position[piece] = len(pieces)
+                own.append(len(pieces))
+                pieces.append(piece)
+        owned.append(own)
+    return pieces, (() if distinct else tuple(starts)), owned
 
 
 def _assembled(part: Translating, target: str) -> Translation:
@@ -288,25 +303,31 @@ def _translate_with_terms(
     """The pieces translated with the glossary's `terms` of the pair in the engine's first form,
     put back; a piece whose translation lacks one of its terms is translated once more
     (`translate_with_terms`), and kept if that holds more of them. Per piece, the terms it held
-    and those still lacking."""
+    and those still lacking; and the retry's error where it failed (the first translations stand,
+    their lost terms counted)."""
     from summarize.text.glossary import missing, protect, restore
 
     if not terms:
-        return _translate_in_groups(pieces, translator, source, target, progress, starts), [([], [])] * len(pieces)
+        return _translate_in_groups(pieces, translator, source, target, progress, starts), [([], [])] * len(pieces), None
     protected = [protect(piece, terms, translator.term_forms[0]) for piece in pieces]
     done = _translate_in_groups([text for text, _ in protected], translator, source, target, progress, starts)
     done.texts = [restore(text, found) for text, (_, found) in zip(done.texts, protected)]
     lacking = [missing(text, found) for text, (_, found) in zip(done.texts, protected)]
     lost = [index for index, terms_lost in enumerate(lacking) if terms_lost]
-    if lost:
+    held = [(found, lost_terms) for (_, found), lost_terms in zip(protected, lacking)]
+    if not lost:
+        return done, held, None
+    try:
         again = translator.translate_with_terms([pieces[i] for i in lost], source, target, terms)
-        for position, index in enumerate(lost):
-            still = missing(again.texts[position], protected[index][1])
-            if len(still) < len(lacking[index]):
-                done.texts[index], lacking[index] = again.texts[position], still
-                done.ran_away[index] = again.ran_away[position]
-                done.confidences[index] = again.confidences[position]
-    return done, [(found, lost_terms) for (_, found), lost_terms in zip(protected, lacking)]
+    except SummarizeError as error:
+        return done, held, first_line(error)
+    for position, index in enumerate(lost):
+        still = missing(again.texts[position], protected[index][1])
+        if len(still) < len(lacking[index]):
+            done.texts[index], held[index] = again.texts[position], (protected[index][1], still)
+            done.ran_away[index] = again.ran_away[position]
+            done.confidences[index] = again.confidences[position]
+    return done, held, None
 
 
 def _translate_in_groups(

@@ -273,7 +273,13 @@ class ChatTranslator(ModelBacked, Translator):
         tokens = {text: self.model.count_tokens(text) for text in texts}
         holding = [(tuple(dict.fromkeys(t.target for t in found)), max(MIN_GAP, len(text) // 2)) for text, found in protected]
         prompts = [self._prompt([text], source, target) for text in texts]
-        answers = self.model.answers(prompts, [self._bound([text], tokens) for text in texts], holding=holding)
+        # The longest answer the grammar allows may end, as the context allows.
+        rooms = [self.model.context_length - len(self.model.prompt_ids(prompt)) for prompt in prompts]
+        bounds = [
+            max(self._bound([text], tokens), min(room, _longest_holding(*held)))
+            for text, held, room in zip(texts, holding, rooms)
+        ]
+        answers = self.model.answers(prompts, bounds, holding=holding)
         lines = [self._lines(answer.text, 1) for answer in answers]
         texts = [found[0] if found else " ".join(a.text.split()) for found, a in zip(lines, answers)]
         return Translated(
@@ -333,6 +339,13 @@ class ChatTranslator(ModelBacked, Translator):
     def describe(self) -> dict:
         prompt = "example pairs, a sentence at a time" if self.model.completion else "numbered sentences, repaired one by one"
         return {**super().describe(), "prompt": prompt}
+
+
+def _longest_holding(words: tuple[str, ...], gap: int) -> int:
+    """The tokens of the longest line holding `words` with at most `gap` characters (and a
+    boundary) before each and after the last: its UTF-8 bytes, four a character outside the
+    words (a token holds a byte at least)."""
+    return sum(len(word.encode()) for word in words) + 4 * (len(words) + 1) * (gap + 1) + 1
 
 
 def _through_words(text: str, words: tuple[str, ...]) -> str:

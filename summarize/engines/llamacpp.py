@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import json
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 
@@ -144,14 +143,20 @@ def holding_grammar(words: tuple[str, ...], gap: int) -> str:
     the last. Free text holds no "<": Gemma's control tokens read as text, and barred from
     ending, it wrote them, then a prompt of its own."""
     orders = itertools.permutations(words) if len(words) <= ORDERED_WORDS else [words]
-    literal = lambda word: json.dumps(word, ensure_ascii=False)  # noqa: E731  (GBNF reads JSON's escapes)
-    choices = " | ".join("(" + " boundary ".join(f"gap {literal(word)}" for word in order) + ")" for order in orders)
+    choices = " | ".join("(" + " boundary ".join(f"gap {_gbnf_literal(word)}" for word in order) + ")" for order in orders)
     return (
         f'root ::= ({choices}) (boundary free)? "\\n"\n'
         f"free ::= [^\\n<]{{0,{gap}}}\n"
         "gap ::= (free boundary)?\n"
         "boundary ::= [^a-zA-Z0-9\\n<]\n"
     )
+
+
+def _gbnf_literal(word: str) -> str:
+    """`word` as a GBNF string: quote and backslash escaped, control characters as \\xNN (GBNF
+    knows no \\b or \\f)."""
+    escaped = (f"\\{c}" if c in '"\\' else f"\\x{ord(c):02x}" if ord(c) < 0x20 or ord(c) == 0x7F else c for c in word)
+    return '"' + "".join(escaped) + '"'
 
 
 def _server(xllamacpp, path: str, context: int, threads: int):
