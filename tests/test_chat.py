@@ -312,8 +312,32 @@ def test_an_answer_held_to_terms_ends_with_the_sentence_of_the_last():
 
 
 def test_terms_are_written_in_the_grammar_with_escapes_gbnf_reads():
-    from summarize.engines.llamacpp import holding_grammar
+    from summarize.engines.holding import grammar as holding_grammar
 
     grammar = holding_grammar(('say "hi"', "a\\b", "x\bz\f"), 30)
     assert r'"say \"hi\""' in grammar and r'"a\\b"' in grammar and r'"x\x08z\x0c"' in grammar
     assert "\b" not in grammar and "\f" not in grammar and r"\b" not in grammar.replace(r"\\b", "")
+
+
+def test_a_held_line_holds_each_word_whole_in_any_order_within_its_gaps():
+    from summarize.engines.holding import pattern
+
+    line = pattern(("storm tanks", "Júcar"), 12)
+    assert line.fullmatch("The Júcar gets storm tanks.\n") and line.fullmatch("storm tanks (Júcar)\n")
+    assert not line.fullmatch("The Júcar gets tanks.\n") and not line.fullmatch("Júcar's bigstorm tanks\n")
+    assert not line.fullmatch("The river basin of the Júcar gets storm tanks.\n")  # 27 characters before the first
+    assert line.fullmatch("The Júc", partial=True) and not line.fullmatch("The Júcar\n", partial=True)
+
+
+@pytest.mark.parametrize("arch", CHAT_ARCHITECTURES)
+def test_random_weights_on_transformers_write_every_glossary_term_under_the_retry(tiny_chat_models, arch):
+    """A random model writes no term by itself; held token by token, its retry writes each."""
+    from summarize.text.glossary import parse_table
+
+    glossary = parse_table("embalses,reservoirs\nJúcar,\ncuenca hidrográfica,river basin\n", "terms.csv")
+    engines = Engines(Options(translator=str(tiny_chat_models[arch]), engine="transformers", device="cpu"))
+    text = "Los embalses de la cuenca hidrográfica del Júcar están llenos."
+    result = Pipeline(source="es", engines=engines, glossary=glossary).translate(text)
+    counts = result["metadata"]["counts"]
+    assert counts["terms_applied"] == 3 and counts["terms_missed"] == 0, result
+    assert all(word in result["paragraphs"][0] for word in ("reservoirs", "Júcar", "river basin"))

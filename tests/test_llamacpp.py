@@ -140,12 +140,12 @@ def test_a_grammar_of_words_gbnf_escapes_ends_within_its_bound_holding_them(with
     takes the grammar, and the longest answer it allows fits the bound the retry gives."""
     from summarize.catalog.cards import load_cards
     from summarize.engines.bounds import loops
-    from summarize.engines.chat import _longest_holding
+    from summarize.engines.holding import longest
     from summarize.engines.llamacpp import LlamaCppModel
 
     model = LlamaCppModel.load(load_cards()["gemma-3-270m"], "cpu", "translation", allow_download=False)
     words = ('"c\\d"', "a\bb", "e\ff")
-    answer = model.answers(["Spanish: El a\bb y c es e\ff.\nEnglish:"], [_longest_holding(words, 30)], holding=[(words, 30)])[0]
+    answer = model.answers(["Spanish: El a\bb y c es e\ff.\nEnglish:"], [longest(words, 30)], holding=[(words, 30)])[0]
     # Control characters in the prompt make Gemma loop ("e e e"); what counts is that it ended.
     assert all(word in answer.text for word in words) and (not answer.ran_away or loops(answer.text)), answer
 

@@ -22,6 +22,7 @@ from summarize.catalog.cards import ModelCard
 from summarize.core.options import LENGTH_SENTENCES
 from summarize.engines.base import ModelBacked, Summarizer, Translated, Translator, check_budget
 from summarize.engines.bounds import RETRY_SETTINGS, loops, output_bound
+from summarize.engines.holding import longest
 from summarize.engines.runtime import IncrementalText, NeuralModel, load_tokenizer
 from summarize.errors import ModelUnavailableError
 from summarize.text.langdetect import language_name
@@ -86,7 +87,8 @@ class ChatModel(NeuralModel):
 
     #: Prompts per `run_ids` call.
     max_batch: int = 8
-    #: Whether `answers` can make an answer hold given words (`holding`): a llama.cpp grammar.
+    #: Whether `answers` can make an answer hold given words (`holding`): a llama.cpp grammar, or
+    #: transformers' tokens checked against it.
     constrains_words: bool = False
 
     def __init__(self, card: ModelCard, tokenizer_folder: Path, device: str, context_length: int | None):
@@ -275,10 +277,7 @@ class ChatTranslator(ModelBacked, Translator):
         prompts = [self._prompt([text], source, target) for text in texts]
         # The longest answer the grammar allows may end, as the context allows.
         rooms = [self.model.context_length - len(self.model.prompt_ids(prompt)) for prompt in prompts]
-        bounds = [
-            max(self._bound([text], tokens), min(room, _longest_holding(*held)))
-            for text, held, room in zip(texts, holding, rooms)
-        ]
+        bounds = [max(self._bound([text], tokens), min(room, longest(*held))) for text, held, room in zip(texts, holding, rooms)]
         answers = self.model.answers(prompts, bounds, holding=holding)
         lines = [self._lines(answer.text, 1) for answer in answers]
         texts = [found[0] if found else " ".join(a.text.split()) for found, a in zip(lines, answers)]
@@ -339,13 +338,6 @@ class ChatTranslator(ModelBacked, Translator):
     def describe(self) -> dict:
         prompt = "example pairs, a sentence at a time" if self.model.completion else "numbered sentences, repaired one by one"
         return {**super().describe(), "prompt": prompt}
-
-
-def _longest_holding(words: tuple[str, ...], gap: int) -> int:
-    """The tokens of the longest line holding `words` with at most `gap` characters (and a
-    boundary) before each and after the last: its UTF-8 bytes, four a character outside the
-    words (a token holds a byte at least)."""
-    return sum(len(word.encode()) for word in words) + 4 * (len(words) + 1) * (gap + 1) + 1
 
 
 def _through_words(text: str, words: tuple[str, ...]) -> str:

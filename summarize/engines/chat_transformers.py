@@ -1,6 +1,7 @@
 """Chat models on transformers: AutoModelForCausalLM (safetensors only, no remote code), greedy,
 prompts padded on the left; each answer ends at the card's stop strings (checked on its text as it
-grows: transformers' own StopStringCriteria takes 5 to 10 s to index Gemma's 262,144 tokens)."""
+grows: transformers' own StopStringCriteria takes 5 to 10 s to index Gemma's 262,144 tokens); an
+answer held to glossary words is checked token by token (`holding.HeldAnswers`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from summarize.engines.runtime import IncrementalText, pick_device
 
 class TransformersChat(OnTransformers, ChatModel):
     runtime = "transformers"
+    constrains_words = True
 
     def __init__(self, card: ModelCard, device: str = "auto", allow_download: bool = True):
         folder = resolve_weights(card, allow_download=allow_download)
@@ -42,27 +44,37 @@ class TransformersChat(OnTransformers, ChatModel):
             "num_beams": 1,
             "pad_token_id": self.tokenizer.pad_token_id,
             "stop": tuple(settings.get("stop", ())),
+            **({"holding": settings["holding"]} if "holding" in settings else {}),
             **({"no_repeat_ngram_size": settings["no_repeat_ngram_size"]} if settings.get("no_repeat_ngram_size") else {}),
         }
 
     def run_ids(self, inputs: list[list[int]], settings: dict, stream: IncrementalText | None = None) -> list[list[int]]:
-        from transformers import StoppingCriteriaList
+        from transformers import LogitsProcessorList, StoppingCriteriaList
 
         padded = self.tokenizer.pad({"input_ids": inputs}, padding=True, return_tensors="pt")
         settings = dict(settings)
         stops = settings.pop("stop", ())
+        held = settings.pop("holding", None)
         prompt_length = padded["input_ids"].shape[1]
+        ends = _end_ids(self.model.generation_config)
         with self._torch.inference_mode():
             output = self.model.generate(
                 **{k: v.to(self.device) for k, v in padded.items()},
                 **settings,
                 stopping_criteria=StoppingCriteriaList([_StopStrings(self.tokenizer, stops, prompt_length)]) if stops else None,
+                logits_processor=LogitsProcessorList([_held(self.tokenizer, held, prompt_length, ends)]) if held else None,
                 streamer=_Streamer(stream) if stream is not None else None,
             )
         new = output[:, prompt_length:].tolist()
         # An answer that ended is padded to the longest (with the end token, or the pad token).
-        ends = set(_end_ids(self.model.generation_config)) | {self.tokenizer.pad_token_id}
-        return [_until_end(ids, ends) for ids in new]
+        return [_until_end(ids, {*ends, self.tokenizer.pad_token_id}) for ids in new]
+
+
+def _held(tokenizer, held: list, prompt_length: int, ends: list[int]):
+    """The processor holding each answer to its words (`holding.HeldAnswers`)."""
+    from summarize.engines.holding import HeldAnswers, pattern
+
+    return HeldAnswers(tokenizer, [pattern(*words) for words in held], prompt_length, ends[0] if ends else tokenizer.eos_token_id)
 
 
 def _end_ids(generation_config) -> list[int]:

@@ -7,12 +7,11 @@ strings (checked on its streamed pieces). The binding and its figures: pyproject
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 
 from summarize.catalog.cards import ModelCard
-from summarize.engines import cpu
+from summarize.engines import cpu, holding
 from summarize.engines.chat import ChatModel, reached_stop
 from summarize.engines.runtime import GeneratedIds, IncrementalText
 from summarize.errors import EngineUnavailableError, ModelUnavailableError, first_line
@@ -22,8 +21,6 @@ from summarize.errors import EngineUnavailableError, ModelUnavailableError, firs
 SLOT_CONTEXT = 4096
 #: Prompts decoded at once (llama.cpp's parallel slots).
 SLOTS = 4
-#: Glossary words an answer may hold in any order (orders grow as the factorial).
-ORDERED_WORDS = 3
 #: DRY's penalty on a repeating token, large enough to bar it under greedy decoding.
 DRY_MULTIPLIER = 1000.0
 #: llama.cpp servers by file and settings, kept for the process's life and shared by the engines
@@ -93,7 +90,7 @@ class LlamaCppModel(ChatModel):
             # repeat a run of allowed_length tokens from the answer.
             **({"dry_multiplier": DRY_MULTIPLIER, "dry_allowed_length": no_repeat - 1} if no_repeat else {}),
             **({"dry_penalty_last_n": settings["max_new_tokens"]} if no_repeat else {}),
-            **({"grammars": [holding_grammar(*held) for held in settings["holding"]]} if "holding" in settings else {}),
+            **({"grammars": [holding.grammar(*held) for held in settings["holding"]]} if "holding" in settings else {}),
         }
 
     def run_ids(self, inputs: list[list[int]], settings: dict, stream: IncrementalText | None = None) -> list[list[int]]:
@@ -135,28 +132,6 @@ class LlamaCppModel(ChatModel):
         if errors:
             raise EngineUnavailableError(f"llama.cpp failed: {_message(errors[0])}")
         return GeneratedIds(new, sum(logprobs) / len(logprobs) if logprobs else None)
-
-
-def holding_grammar(words: tuple[str, ...], gap: int) -> str:
-    """A GBNF grammar of one line holding each of `words` whole, in any order (up to
-    ORDERED_WORDS words; more in the given order), at most `gap` characters before each and after
-    the last. Free text holds no "<": Gemma's control tokens read as text, and barred from
-    ending, it wrote them, then a prompt of its own."""
-    orders = itertools.permutations(words) if len(words) <= ORDERED_WORDS else [words]
-    choices = " | ".join("(" + " boundary ".join(f"gap {_gbnf_literal(word)}" for word in order) + ")" for order in orders)
-    return (
-        f'root ::= ({choices}) (boundary free)? "\\n"\n'
-        f"free ::= [^\\n<]{{0,{gap}}}\n"
-        "gap ::= (free boundary)?\n"
-        "boundary ::= [^a-zA-Z0-9\\n<]\n"
-    )
-
-
-def _gbnf_literal(word: str) -> str:
-    """`word` as a GBNF string: quote and backslash escaped, control characters as \\xNN (GBNF
-    knows no \\b or \\f)."""
-    escaped = (f"\\{c}" if c in '"\\' else f"\\x{ord(c):02x}" if ord(c) < 0x20 or ord(c) == 0x7F else c for c in word)
-    return '"' + "".join(escaped) + '"'
 
 
 def _server(xllamacpp, path: str, context: int, threads: int):

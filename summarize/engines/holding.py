@@ -1,0 +1,91 @@
+"""Answers held to glossary words: one line holding each word whole (a character of no word, or
+the line's end, on each side), in any order for up to ORDERED_WORDS words (more in the given
+order), at most `gap` characters before each and after the last. Written as a GBNF grammar, which
+llama.cpp decodes under, and as a regular expression, checked token by token on transformers
+(`HeldAnswers`). Free text holds no "<": Gemma's control tokens read as text, and barred from
+ending, it wrote them, then a prompt of its own."""
+
+from __future__ import annotations
+
+import itertools
+
+#: Glossary words an answer may hold in any order (orders grow as the factorial).
+ORDERED_WORDS = 3
+#: The characters of words (\w) in the Latin scripts of the languages served, as GBNF writes
+#: them: a term stands whole where the glossary's check (`glossary.missing`) finds it.
+_WORD_CHARACTERS = "a-zA-Z0-9_\\u00aa\\u00b5\\u00ba\\u00c0-\\u00d6\\u00d8-\\u00f6\\u00f8-\\u024f\\u0300-\\u036f"
+#: Candidates tried for each step, best first, before every other token is.
+_CANDIDATES = 64
+
+
+def _orders(words: tuple[str, ...]):
+    return itertools.permutations(words) if len(words) <= ORDERED_WORDS else [words]
+
+
+def grammar(words: tuple[str, ...], gap: int) -> str:
+    """The GBNF grammar of the lines holding `words`."""
+    choices = " | ".join(
+        "(" + " boundary ".join(f"gap {_gbnf_literal(word)}" for word in order) + ")" for order in _orders(words)
+    )
+    return (
+        f'root ::= ({choices}) (boundary free)? "\\n"\n'
+        f"free ::= [^\\n<]{{0,{gap}}}\n"
+        "gap ::= (free boundary)?\n"
+        f"boundary ::= [^{_WORD_CHARACTERS}\\n<]\n"
+    )
+
+
+def pattern(words: tuple[str, ...], gap: int):
+    """The same lines as a compiled `regex` pattern (it matches partly: a line's start)."""
+    import regex
+
+    free, boundary = f"[^\\n<]{{0,{gap}}}", "[^\\w\\n<]"
+    choices = "|".join(boundary.join(f"(?:{free}{boundary})?{regex.escape(word)}" for word in order) for order in _orders(words))
+    return regex.compile(f"(?:{choices})(?:{boundary}{free})?\\n")
+
+
+def longest(words: tuple[str, ...], gap: int) -> int:
+    """The tokens of the longest line holding `words`: its UTF-8 bytes, four a character outside
+    the words (a token holds a byte at least)."""
+    return sum(len(word.encode()) for word in words) + 4 * (len(words) + 1) * (gap + 1) + 1
+
+
+def _gbnf_literal(word: str) -> str:
+    """`word` as a GBNF string: quote and backslash escaped, control characters as \\xNN (GBNF
+    knows no \\b or \\f)."""
+    escaped = (f"\\{c}" if c in '"\\' else f"\\x{ord(c):02x}" if ord(c) < 0x20 or ord(c) == 0x7F else c for c in word)
+    return '"' + "".join(escaped) + '"'
+
+
+class HeldAnswers:
+    """transformers' logits-processor protocol for greedy decoding: in each row that has a
+    pattern, every token but the best one that keeps the answer a start of a held line is barred,
+    and once the line is whole, every token but the end."""
+
+    def __init__(self, tokenizer, patterns: list, prompt_length: int, end_id: int):
+        self.tokenizer, self.patterns, self.prompt_length, self.end_id = tokenizer, patterns, prompt_length, end_id
+        self.special = set(tokenizer.all_special_ids)
+
+    def __call__(self, input_ids, scores):
+        for row, line in enumerate(self.patterns):
+            if line is None:
+                continue
+            ids = input_ids[row, self.prompt_length :].tolist()
+            text = self.tokenizer.decode(ids, skip_special_tokens=True)
+            chosen = self.end_id if line.fullmatch(text) else self._best(line, ids, text, scores[row])
+            best = scores[row, chosen].clone()
+            scores[row] = float("-inf")
+            scores[row, chosen] = best
+        return scores
+
+    def _best(self, line, ids: list[int], text: str, row_scores) -> int:
+        """The best-scored token after which the text still starts a held line."""
+        first = row_scores.topk(_CANDIDATES).indices.tolist()
+        rest = (token for token in row_scores.argsort(descending=True).tolist()[_CANDIDATES:])
+        for token in itertools.chain(first, rest):
+            if token in self.special:
+                continue
+            grown = self.tokenizer.decode([*ids, token], skip_special_tokens=True)
+            if grown != text and line.fullmatch(grown, partial=True):
+                return token
+        return self.end_id
