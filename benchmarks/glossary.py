@@ -79,9 +79,11 @@ def _model(engine: str) -> str:
     if MODELS[engine] != "dequantised":
         return MODELS[engine]
     from summarize.catalog.cards import load_cards
-    from summarize.catalog.conversions import convert
+    from summarize.catalog.gguf import dequantized_folder, read_info
+    from summarize.catalog.hub import gguf_file
 
-    return str(convert(load_cards()["gemma-3-270m"], runtime="transformers"))
+    card = load_cards()["gemma-3-270m"]
+    return str(dequantized_folder(read_info(gguf_file(card, allow_download=False)), card.alias, reuse=True))
 
 
 def _as_file(rows: list[tuple[str, str]], source: str, origin: str):
