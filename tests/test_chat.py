@@ -329,13 +329,14 @@ def test_a_held_line_holds_each_word_whole_in_any_order_within_its_gaps():
     assert line.fullmatch("The Júc", partial=True) and not line.fullmatch("The Júcar\n", partial=True)
 
 
+@pytest.mark.parametrize("engine", ["transformers", "ctranslate2"])
 @pytest.mark.parametrize("arch", CHAT_ARCHITECTURES)
-def test_random_weights_on_transformers_write_every_glossary_term_under_the_retry(tiny_chat_models, arch):
+def test_random_weights_write_every_glossary_term_under_the_held_retry(tiny_chat_models, arch, engine):
     """A random model writes no term by itself; held token by token, its retry writes each."""
     from summarize.text.glossary import parse_table
 
     glossary = parse_table("embalses,reservoirs\nJúcar,\ncuenca hidrográfica,river basin\n", "terms.csv")
-    engines = Engines(Options(translator=str(tiny_chat_models[arch]), engine="transformers", device="cpu"))
+    engines = Engines(Options(translator=str(tiny_chat_models[arch]), engine=engine, device="cpu"))
     text = "Los embalses de la cuenca hidrográfica del Júcar están llenos."
     result = Pipeline(source="es", engines=engines, glossary=glossary).translate(text)
     counts = result["metadata"]["counts"]

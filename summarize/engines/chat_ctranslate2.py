@@ -1,9 +1,11 @@
 """Chat models on CTranslate2's Generator: conversions through `models convert` (int8 on CPU,
 float16 on CUDA), every core on each call, the prompt fed at once (include_prompt_in_result off);
-each answer ends at the card's stop strings, checked on its text at every step (a callback)."""
+each answer ends at the card's stop strings, checked on its text at every step (a callback); an
+answer held to glossary words is decoded a step at a time from CTranslate2's alternatives."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from summarize.catalog.cards import ModelCard
@@ -15,6 +17,7 @@ from summarize.engines.runtime import FromConversion, IncrementalText, saved_gen
 
 class CT2Chat(FromConversion, ChatModel):
     runtime = "ctranslate2"
+    constrains_words = True
 
     def __init__(self, card: ModelCard, folder: Path, device: str):
         ctranslate2 = import_ctranslate2()
@@ -38,12 +41,16 @@ class CT2Chat(FromConversion, ChatModel):
             "end_token": self.end_ids,
             "no_repeat_ngram_size": settings.get("no_repeat_ngram_size", 0),
             "stop": tuple(settings.get("stop", ())),
+            **({"holding": settings["holding"]} if "holding" in settings else {}),
         }
 
     def run_ids(self, inputs: list[list[int]], settings: dict, stream: IncrementalText | None = None) -> list[list[int]]:
         prompts = [self.tokenizer.convert_ids_to_tokens(ids) for ids in inputs]
         settings = dict(settings)
         stops = settings.pop("stop", ())
+        held = settings.pop("holding", None)
+        if held is not None:
+            return [self._held(prompt, *words_and_gap, settings["max_length"]) for prompt, words_and_gap in zip(prompts, held)]
         if stream is not None and len(prompts) == 1:
             ids = []
             for step in self.generator.generate_tokens(prompts[0], **settings):
@@ -64,3 +71,31 @@ class CT2Chat(FromConversion, ChatModel):
             prompts, beam_size=1, include_prompt_in_result=False, callback=stopped if stops else None, **settings
         )
         return [result.sequences_ids[0] for result in results]
+
+    def _held(self, prompt: list[str], words: tuple[str, ...], gap: int, bound: int) -> list[int]:
+        """An answer held to `words` with `gap` (`holding.next_token`), a token at a time: CTranslate2's
+        alternatives at the step after the answer so far, best first, the prompt's state cached."""
+        from summarize.engines.holding import CANDIDATES, next_token, pattern, spelling
+
+        line, spelled, special, ids = (
+            pattern(words, gap),
+            spelling(self.tokenizer, words),
+            set(self.tokenizer.all_special_ids),
+            [],
+        )
+        while len(ids) < bound:
+            step = self.generator.generate_batch(
+                [prompt[-1:] + self.tokenizer.convert_ids_to_tokens(ids)],
+                static_prompt=prompt[:-1],
+                max_length=1,
+                return_alternatives=True,
+                num_hypotheses=CANDIDATES,
+                include_prompt_in_result=False,
+                end_token=self.end_ids,
+            )[0]
+            ranked = [found[0] for found in step.sequences_ids if found]
+            token = next_token(self.tokenizer, line, ids, itertools.chain(ranked, spelled), special)
+            if token is None:
+                break
+            ids.append(token)
+        return ids

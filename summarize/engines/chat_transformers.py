@@ -72,9 +72,9 @@ class TransformersChat(OnTransformers, ChatModel):
 
 def _held(tokenizer, held: list, prompt_length: int, ends: list[int]):
     """The processor holding each answer to its words (`holding.HeldAnswers`)."""
-    from summarize.engines.holding import HeldAnswers, pattern
+    from summarize.engines.holding import HeldAnswers
 
-    return HeldAnswers(tokenizer, [pattern(*words) for words in held], prompt_length, ends[0] if ends else tokenizer.eos_token_id)
+    return HeldAnswers(tokenizer, held, prompt_length, ends[0] if ends else tokenizer.eos_token_id)
 
 
 def _end_ids(generation_config) -> list[int]:

@@ -2,8 +2,8 @@
 the line's end, on each side), in any order for up to ORDERED_WORDS words (more in the given
 order), at most `gap` characters before each and after the last. Written as a GBNF grammar, which
 llama.cpp decodes under, and as a regular expression, checked token by token on transformers
-(`HeldAnswers`). Free text holds no "<": Gemma's control tokens read as text, and barred from
-ending, it wrote them, then a prompt of its own."""
+(`HeldAnswers`) and on CTranslate2 (`next_token`). Free text holds no "<": Gemma's control tokens
+read as text, and barred from ending, it wrote them, then a prompt of its own."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ ORDERED_WORDS = 3
 #: them: a term stands whole where the glossary's check (`glossary.missing`) finds it.
 _WORD_CHARACTERS = "a-zA-Z0-9_\\u00aa\\u00b5\\u00ba\\u00c0-\\u00d6\\u00d8-\\u00f6\\u00f8-\\u024f\\u0300-\\u036f"
 #: Candidates tried for each step, best first, before every other token is.
-_CANDIDATES = 64
+CANDIDATES = 64
 
 
 def _orders(words: tuple[str, ...]):
@@ -57,35 +57,48 @@ def _gbnf_literal(word: str) -> str:
     return '"' + "".join(escaped) + '"'
 
 
+def next_token(tokenizer, line, ids: list[int], candidates, special: set[int]) -> int | None:
+    """The first of `candidates` (best first) after which the answer `ids` still starts a held
+    `line`; None once the line is whole, or where no candidate keeps it."""
+    text = tokenizer.decode(ids, skip_special_tokens=True)
+    if line.fullmatch(text):
+        return None
+    for token in candidates:
+        if token in special:
+            continue
+        grown = tokenizer.decode([*ids, token], skip_special_tokens=True)
+        if grown != text and line.fullmatch(grown, partial=True):
+            return token
+    return None
+
+
+def spelling(tokenizer, words: tuple[str, ...]) -> list[int]:
+    """Tokens that write the words from any point in them (and a space before, a line's end
+    after): candidates when none the model ranks first keeps the line."""
+    pieces = [word[start:] for word in words for start in range(len(word))] + [f" {word}" for word in words] + [" ", "\n"]
+    return list(dict.fromkeys(ids[0] for ids in (tokenizer.encode(piece, add_special_tokens=False) for piece in pieces) if ids))
+
+
 class HeldAnswers:
     """transformers' logits-processor protocol for greedy decoding: in each row that has a
     pattern, every token but the best one that keeps the answer a start of a held line is barred,
-    and once the line is whole, every token but the end."""
+    and once the line is whole (or where no token keeps it), every token but the end."""
 
-    def __init__(self, tokenizer, patterns: list, prompt_length: int, end_id: int):
-        self.tokenizer, self.patterns, self.prompt_length, self.end_id = tokenizer, patterns, prompt_length, end_id
+    def __init__(self, tokenizer, held: list, prompt_length: int, end_id: int):
+        self.tokenizer, self.prompt_length, self.end_id = tokenizer, prompt_length, end_id
+        self.patterns = [pattern(*words) for words in held]
+        self.spellings = [spelling(tokenizer, words) for words, _ in held]
         self.special = set(tokenizer.all_special_ids)
 
     def __call__(self, input_ids, scores):
         for row, line in enumerate(self.patterns):
-            if line is None:
-                continue
             ids = input_ids[row, self.prompt_length :].tolist()
-            text = self.tokenizer.decode(ids, skip_special_tokens=True)
-            chosen = self.end_id if line.fullmatch(text) else self._best(line, ids, text, scores[row])
+            first = scores[row].topk(CANDIDATES).indices.tolist()
+            rest = (token for token in scores[row].argsort(descending=True).tolist()[CANDIDATES:])
+            candidates = itertools.chain(first, self.spellings[row], rest)
+            chosen = next_token(self.tokenizer, line, ids, candidates, self.special)
+            chosen = self.end_id if chosen is None else chosen
             best = scores[row, chosen].clone()
             scores[row] = float("-inf")
             scores[row, chosen] = best
         return scores
-
-    def _best(self, line, ids: list[int], text: str, row_scores) -> int:
-        """The best-scored token after which the text still starts a held line."""
-        first = row_scores.topk(_CANDIDATES).indices.tolist()
-        rest = (token for token in row_scores.argsort(descending=True).tolist()[_CANDIDATES:])
-        for token in itertools.chain(first, rest):
-            if token in self.special:
-                continue
-            grown = self.tokenizer.decode([*ids, token], skip_special_tokens=True)
-            if grown != text and line.fullmatch(grown, partial=True):
-                return token
-        return self.end_id
