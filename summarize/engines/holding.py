@@ -94,11 +94,15 @@ class HeldAnswers:
         for row, line in enumerate(self.patterns):
             ids = input_ids[row, self.prompt_length :].tolist()
             first = scores[row].topk(CANDIDATES).indices.tolist()
-            rest = (token for token in scores[row].argsort(descending=True).tolist()[CANDIDATES:])
-            candidates = itertools.chain(first, self.spellings[row], rest)
+            candidates = itertools.chain(first, self.spellings[row], _after_first(scores[row]))
             chosen = next_token(self.tokenizer, line, ids, candidates, self.special)
             chosen = self.end_id if chosen is None else chosen
             best = scores[row, chosen].clone()
             scores[row] = float("-inf")
             scores[row, chosen] = best
         return scores
+
+
+def _after_first(row_scores):
+    """Every token after the CANDIDATES best, best first; sorted only if reached."""
+    yield from row_scores.argsort(descending=True).tolist()[CANDIDATES:]
