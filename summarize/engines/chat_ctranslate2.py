@@ -1,11 +1,11 @@
 """Chat models on CTranslate2's Generator: conversions through `models convert` (int8 on CPU,
 float16 on CUDA), every core on each call, the prompt fed at once (include_prompt_in_result off);
 each answer ends at the card's stop strings, checked on its text at every step (a callback); an
-answer held to glossary words is decoded a step at a time from CTranslate2's alternatives."""
+answer held to glossary words runs greedily while the model's tokens keep its line, and where one
+would not, takes the best of that step's other tokens that does."""
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 
 from summarize.catalog.cards import ModelCard
@@ -13,6 +13,10 @@ from summarize.engines import cpu
 from summarize.engines.chat import ChatModel, reached_stop
 from summarize.engines.ctranslate2 import import_ctranslate2
 from summarize.engines.runtime import FromConversion, IncrementalText, saved_generation
+
+#: Tokens one run of a held answer decodes at most: the run keeps the scores of every token at
+#: each of its steps (the vocabulary's size in floats a step).
+HELD_RUN = 64
 
 
 class CT2Chat(FromConversion, ChatModel):
@@ -73,29 +77,50 @@ class CT2Chat(FromConversion, ChatModel):
         return [result.sequences_ids[0] for result in results]
 
     def _held(self, prompt: list[str], words: tuple[str, ...], gap: int, bound: int) -> list[int]:
-        """An answer held to `words` with `gap` (`holding.next_token`), a token at a time: CTranslate2's
-        alternatives at the step after the answer so far, best first, the prompt's state cached."""
-        from summarize.engines.holding import CANDIDATES, next_token, pattern, spelling
+        """An answer held to `words` with `gap` (`holding.next_token`): the model's greedy tokens
+        while they keep the line, and at the first that would not, that step's tokens best first,
+        then the tokens that spell the words."""
+        from summarize.engines.holding import candidates, next_token, pattern, spelling
 
-        line, spelled, special, ids = (
-            pattern(words, gap),
-            spelling(self.tokenizer, words),
-            set(self.tokenizer.all_special_ids),
-            [],
-        )
+        line, spelled, special = pattern(words, gap), spelling(self.tokenizer, words), set(self.tokenizer.all_special_ids)
+        ids: list[int] = []
         while len(ids) < bound:
-            step = self.generator.generate_batch(
-                [prompt[-1:] + self.tokenizer.convert_ids_to_tokens(ids)],
-                static_prompt=prompt[:-1],
-                max_length=1,
-                return_alternatives=True,
-                num_hypotheses=CANDIDATES,
-                include_prompt_in_result=False,
-                end_token=self.end_ids,
-            )[0]
-            ranked = [found[0] for found in step.sequences_ids if found]
-            token = next_token(self.tokenizer, line, ids, itertools.chain(ranked, spelled), special)
+            kept, scores = self._kept_run(prompt, ids, line, special, min(HELD_RUN, bound - len(ids)))
+            ids += kept
+            if scores is None:
+                continue
+            if line.fullmatch(self.tokenizer.decode(ids, skip_special_tokens=True)):
+                break
+            token = next_token(self.tokenizer, line, ids, candidates(scores, spelled), special)
             if token is None:
                 break
             ids.append(token)
         return ids
+
+    def _kept_run(self, prompt: list[str], ids: list[int], line, special: set[int], length: int):
+        """The greedy tokens after `ids`, up to `length`, before the first that would not keep the
+        line, and the scores of every token at that step (None where all `length` were kept)."""
+        from summarize.engines.holding import next_token
+
+        kept: list[int] = []
+
+        def departed(step) -> bool:
+            token = step.token_id
+            if token in self.end_ids or next_token(self.tokenizer, line, ids + kept, [token], special) != token:
+                return True
+            kept.append(token)
+            return False
+
+        result = self.generator.generate_batch(
+            [prompt + self.tokenizer.convert_ids_to_tokens(ids)],
+            max_length=length,
+            sampling_topk=1,
+            end_token=self.end_ids,
+            include_prompt_in_result=False,
+            return_logits_vocab=True,
+            callback=departed,
+        )[0]
+        import numpy
+
+        steps = result.logits[0]
+        return kept, (numpy.asarray(steps[len(kept)]) if len(steps) > len(kept) else None)

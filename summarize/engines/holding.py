@@ -79,6 +79,18 @@ def spelling(tokenizer, words: tuple[str, ...]) -> list[int]:
     return list(dict.fromkeys(ids[0] for ids in (tokenizer.encode(piece, add_special_tokens=False) for piece in pieces) if ids))
 
 
+def candidates(scores, spelled: list[int]):
+    """The tokens a held step tries, in turn: the CANDIDATES best by `scores` (a numpy row), the
+    tokens that spell the words, then every other token best first (sorted only if reached)."""
+    import numpy
+
+    first = numpy.argpartition(-scores, CANDIDATES)[:CANDIDATES]
+    yield from first[numpy.argsort(-scores[first])].tolist()
+    yield from spelled
+    tried = set(first.tolist())
+    yield from (token for token in numpy.argsort(-scores).tolist() if token not in tried)
+
+
 class HeldAnswers:
     """transformers' logits-processor protocol for greedy decoding: in each row that has a
     pattern, every token but the best one that keeps the answer a start of a held line is barred,
@@ -93,16 +105,10 @@ class HeldAnswers:
     def __call__(self, input_ids, scores):
         for row, line in enumerate(self.patterns):
             ids = input_ids[row, self.prompt_length :].tolist()
-            first = scores[row].topk(CANDIDATES).indices.tolist()
-            candidates = itertools.chain(first, self.spellings[row], _after_first(scores[row]))
-            chosen = next_token(self.tokenizer, line, ids, candidates, self.special)
+            ranked = candidates(scores[row].detach().float().cpu().numpy(), self.spellings[row])
+            chosen = next_token(self.tokenizer, line, ids, ranked, self.special)
             chosen = self.end_id if chosen is None else chosen
             best = scores[row, chosen].clone()
             scores[row] = float("-inf")
             scores[row, chosen] = best
         return scores
-
-
-def _after_first(row_scores):
-    """Every token after the CANDIDATES best, best first; sorted only if reached."""
-    yield from row_scores.argsort(descending=True).tolist()[CANDIDATES:]
