@@ -329,6 +329,19 @@ def test_a_held_line_holds_each_word_whole_in_any_order_within_its_gaps():
     assert line.fullmatch("The Júc", partial=True) and not line.fullmatch("The Júcar\n", partial=True)
 
 
+def test_a_held_step_tries_the_best_then_the_spelling_tokens_then_every_other_once():
+    import numpy
+
+    from summarize.engines.holding import CANDIDATES, candidates
+
+    scores = numpy.random.default_rng(0).permutation(500).astype("float32")
+    order = list(candidates(scores, [7, 3]))
+    best = numpy.argsort(-scores).tolist()
+    assert order[:CANDIDATES] == best[:CANDIDATES] and order[CANDIDATES : CANDIDATES + 2] == [7, 3]
+    assert order[CANDIDATES + 2 :] == best[CANDIDATES:]
+    assert sorted(order[:CANDIDATES] + order[CANDIDATES + 2 :]) == list(range(500))
+
+
 @pytest.mark.parametrize("engine", ["transformers", "ctranslate2"])
 @pytest.mark.parametrize("arch", CHAT_ARCHITECTURES)
 def test_random_weights_write_every_glossary_term_under_the_held_retry(tiny_chat_models, arch, engine):
