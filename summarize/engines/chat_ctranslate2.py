@@ -88,6 +88,8 @@ class CT2Chat(FromConversion, ChatModel):
             kept, scores = self._kept_run(prompt, ids, line, special, min(HELD_RUN, bound - len(ids)))
             ids += kept
             if scores is None:
+                if not kept:
+                    break
                 continue
             if line.fullmatch(self.tokenizer.decode(ids, skip_special_tokens=True)):
                 break
@@ -123,4 +125,7 @@ class CT2Chat(FromConversion, ChatModel):
         import numpy
 
         steps = result.logits[0]
-        return kept, (numpy.asarray(steps[len(kept)]) if len(steps) > len(kept) else None)
+        if len(steps) <= len(kept):
+            return kept, None
+        scores = steps[len(kept)]
+        return kept, numpy.asarray(scores if self.device == "cpu" else scores.to_device(import_ctranslate2().Device.cpu))
