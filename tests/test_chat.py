@@ -300,7 +300,7 @@ def test_a_looping_translation_is_retried_once_without_repeats_then_counted(tiny
 
 
 def test_an_answer_held_to_terms_ends_with_the_sentence_of_the_last():
-    from summarize.engines.chat import _through_words
+    from summarize.engines.holding import through_words as _through_words
 
     answer = "The court cited Roe v. Wade. 1973. 1973. 1973."
     assert _through_words(answer, ("Wade",)) == "The court cited Roe v. Wade."
@@ -309,6 +309,18 @@ def test_an_answer_held_to_terms_ends_with_the_sentence_of_the_last():
     # none, whole.
     assert _through_words("Roe v. Wade. 1998. 1999.", ("Wade", "2008")) == "Roe v. Wade."
     assert _through_words("No term. Here", ("Wade",)) == "No term. Here"
+
+
+def test_a_checked_held_answer_ends_where_its_cut_would_fall():
+    from summarize.engines.holding import HeldLine, through_words
+
+    line, answer = HeldLine(("Wade", "1973"), 30), "In 1973 the court cited Roe v. Wade. 1974. 1975."
+    ends = [n for n in range(len(answer) + 1) if line.ended(answer[:n])]
+    # The first prefix that may end is the sentence after both words, once a space follows it.
+    assert ends and answer[: ends[0]] == "In 1973 the court cited Roe v. Wade. "
+    assert answer[: ends[0]].strip() == through_words(answer, line.words)
+    assert not line.ended("The court cited Roe v. Wade. It ") and not line.ended("In 1973 Roe v. Wade.")
+    assert line.ended("In 1973 Roe v. Wade\n")  # the whole line
 
 
 def test_terms_are_written_in_the_grammar_with_escapes_gbnf_reads():

@@ -22,7 +22,7 @@ from summarize.catalog.cards import ModelCard
 from summarize.core.options import LENGTH_SENTENCES
 from summarize.engines.base import ModelBacked, Summarizer, Translated, Translator, check_budget
 from summarize.engines.bounds import RETRY_SETTINGS, loops, output_bound
-from summarize.engines.holding import longest
+from summarize.engines.holding import longest, through_words
 from summarize.engines.runtime import IncrementalText, NeuralModel, load_tokenizer
 from summarize.errors import ModelUnavailableError
 from summarize.text.langdetect import language_name
@@ -67,7 +67,6 @@ GROUP_SENTENCES = 8
 MIN_GAP = 30
 _NUMBERED = re.compile(r"^\s*(\d+)\s*[.)]\s*(.*?)\s*$")
 _THINKING = re.compile(r"<think>.*?</think>", re.DOTALL)
-_SENTENCE_END = re.compile(r"[.!?][»\"”’)]*(?=\s|$)")
 
 
 class Answer(NamedTuple):
@@ -282,7 +281,7 @@ class ChatTranslator(ModelBacked, Translator):
         lines = [self._lines(answer.text, 1) for answer in answers]
         texts = [found[0] if found else " ".join(a.text.split()) for found, a in zip(lines, answers)]
         return Translated(
-            [_through_words(text, words) for text, (words, _) in zip(texts, holding)],
+            [through_words(text, words) for text, (words, _) in zip(texts, holding)],
             [a.ran_away for a in answers],
             [],
             [a.confidence for a in answers],
@@ -338,17 +337,6 @@ class ChatTranslator(ModelBacked, Translator):
     def describe(self) -> dict:
         prompt = "example pairs, a sentence at a time" if self.model.completion else "numbered sentences, repaired one by one"
         return {**super().describe(), "prompt": prompt}
-
-
-def _through_words(text: str, words: tuple[str, ...]) -> str:
-    """The answer to the end of the sentence where the last of `words` it holds first stands:
-    what a model held to them writes after that is its own (dates, numbers, a prompt of its own)."""
-    last = 0
-    for word in words:
-        found = re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", text)
-        last = max(last, found.end()) if found else last
-    end = _SENTENCE_END.search(text, last) if last else None
-    return text[: end.end()] if end else text
 
 
 def _numbered_lines(answer: str, count: int) -> list[str] | None:

@@ -80,21 +80,17 @@ class CT2Chat(FromConversion, ChatModel):
         """An answer held to `words` with `gap` (`holding.next_token`): the model's greedy tokens
         while they keep the line, and at the first that would not, that step's tokens best first,
         then the tokens that spell the words."""
-        from summarize.engines.holding import candidates, next_token, pattern, spelling
+        from summarize.engines.holding import HeldLine, candidates, next_token, spelling
 
-        line, spelled, special = pattern(words, gap), spelling(self.tokenizer, words), set(self.tokenizer.all_special_ids)
+        line, spelled, special = HeldLine(words, gap), spelling(self.tokenizer, words), set(self.tokenizer.all_special_ids)
         ids: list[int] = []
         while len(ids) < bound:
             kept, scores = self._kept_run(prompt, ids, line, special, min(HELD_RUN, bound - len(ids)))
             ids += kept
-            if scores is None:
-                if not kept:
-                    break
-                continue
-            if line.fullmatch(self.tokenizer.decode(ids, skip_special_tokens=True)):
-                break
-            token = next_token(self.tokenizer, line, ids, candidates(scores, spelled), special)
+            token = None if scores is None else next_token(self.tokenizer, line, ids, candidates(scores, spelled), special)
             if token is None:
+                if scores is None and kept:
+                    continue  # a whole run kept the line
                 break
             ids.append(token)
         return ids

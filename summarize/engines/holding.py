@@ -3,11 +3,13 @@ the line's end, on each side), in any order for up to ORDERED_WORDS words (more 
 order), at most `gap` characters before each and after the last. Written as a GBNF grammar, which
 llama.cpp decodes under, and as a regular expression, checked token by token on transformers
 (`HeldAnswers`) and on CTranslate2 (`next_token`). Free text holds no "<": Gemma's control tokens
-read as text, and barred from ending, it wrote them, then a prompt of its own."""
+read as text, and barred from ending, it wrote them, then a prompt of its own. An answer is cut
+after the sentence holding the last word (`through_words`), so a checked one ends there."""
 
 from __future__ import annotations
 
 import itertools
+import re
 
 #: Glossary words an answer may hold in any order (orders grow as the factorial).
 ORDERED_WORDS = 3
@@ -16,6 +18,10 @@ ORDERED_WORDS = 3
 _WORD_CHARACTERS = "a-zA-Z0-9_\\u00aa\\u00b5\\u00ba\\u00c0-\\u00d6\\u00d8-\\u00f6\\u00f8-\\u024f\\u0300-\\u036f"
 #: Candidates tried for each step, best first, before every other token is.
 CANDIDATES = 64
+#: A sentence's end: closing marks, then whitespace or the text's end.
+_SENTENCE_END = re.compile(r"[.!?][»\"”’)]*(?=\s|$)")
+#: The same in an answer still growing, where only whitespace after it tells.
+_ENDED_SENTENCE = re.compile(r"[.!?][»\"”’)]*\s")
 
 
 def _orders(words: tuple[str, ...]):
@@ -57,17 +63,49 @@ def _gbnf_literal(word: str) -> str:
     return '"' + "".join(escaped) + '"'
 
 
-def next_token(tokenizer, line, ids: list[int], candidates, special: set[int]) -> int | None:
+def _word_ends(text: str, words: tuple[str, ...]) -> list[int | None]:
+    """Where each of `words` ends where it first stands whole in `text` (None where it does not)."""
+    found = (re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", text) for word in words)
+    return [match.end() if match else None for match in found]
+
+
+def through_words(text: str, words: tuple[str, ...]) -> str:
+    """The answer to the end of the sentence where the last of `words` it holds first stands:
+    what a model held to them writes after that is its own (dates, numbers, a prompt of its own)."""
+    ends = [end for end in _word_ends(text, words) if end is not None]
+    end = _SENTENCE_END.search(text, max(ends)) if ends else None
+    return text[: end.end()] if end else text
+
+
+class HeldLine:
+    """The lines holding `words` with `gap`: which answers still start one, and which may end."""
+
+    def __init__(self, words: tuple[str, ...], gap: int):
+        self.words, self.line = words, pattern(words, gap)
+
+    def keeps(self, text: str) -> bool:
+        return self.line.fullmatch(text, partial=True) is not None
+
+    def ended(self, text: str) -> bool:
+        """Whether the line is whole, or holds every word and a sentence after the last has
+        ended: all it would write after that is cut (`through_words`)."""
+        if self.line.fullmatch(text):
+            return True
+        ends = _word_ends(text, self.words)
+        return None not in ends and _ENDED_SENTENCE.search(text, max(ends)) is not None
+
+
+def next_token(tokenizer, line: HeldLine, ids: list[int], candidates, special: set[int]) -> int | None:
     """The first of `candidates` (best first) after which the answer `ids` still starts a held
-    `line`; None once the line is whole, or where no candidate keeps it."""
+    `line`; None once the line has ended, or where no candidate keeps it."""
     text = tokenizer.decode(ids, skip_special_tokens=True)
-    if line.fullmatch(text):
+    if line.ended(text):
         return None
     for token in candidates:
         if token in special:
             continue
         grown = tokenizer.decode([*ids, token], skip_special_tokens=True)
-        if grown != text and line.fullmatch(grown, partial=True):
+        if grown != text and line.keeps(grown):
             return token
     return None
 
@@ -94,16 +132,16 @@ def candidates(scores, spelled: list[int]):
 class HeldAnswers:
     """transformers' logits-processor protocol for greedy decoding: in each row that has a
     pattern, every token but the best one that keeps the answer a start of a held line is barred,
-    and once the line is whole (or where no token keeps it), every token but the end."""
+    and once the line has ended (or where no token keeps it), every token but the end."""
 
     def __init__(self, tokenizer, held: list, prompt_length: int, end_id: int):
         self.tokenizer, self.prompt_length, self.end_id = tokenizer, prompt_length, end_id
-        self.patterns = [pattern(*words) for words in held]
+        self.lines = [HeldLine(*words) for words in held]
         self.spellings = [spelling(tokenizer, words) for words, _ in held]
         self.special = set(tokenizer.all_special_ids)
 
     def __call__(self, input_ids, scores):
-        for row, line in enumerate(self.patterns):
+        for row, line in enumerate(self.lines):
             ids = input_ids[row, self.prompt_length :].tolist()
             ranked = candidates(scores[row].detach().float().cpu().numpy(), self.spellings[row])
             chosen = next_token(self.tokenizer, line, ids, ranked, self.special)
