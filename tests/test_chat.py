@@ -331,6 +331,19 @@ def test_terms_are_written_in_the_grammar_with_escapes_gbnf_reads():
     assert "\b" not in grammar and "\f" not in grammar and r"\b" not in grammar.replace(r"\\b", "")
 
 
+def test_the_grammar_lets_only_characters_of_no_word_stand_beside_a_held_word():
+    import re
+
+    from summarize.engines.holding import BOUNDARIES, grammar, pattern
+
+    assert not any(re.match(r"\w", c) for c in BOUNDARIES) and not {"<", "\n"} & set(BOUNDARIES)
+    rule = next(line for line in grammar(("conditions",), 5).splitlines() if line.startswith("boundary"))
+    assert "".join(chr(int(code, 16)) for code in re.findall(r"\\u([0-9a-f]{4})", rule)) == BOUNDARIES
+    assert rule == "boundary ::= [" + "".join(f"\\u{ord(c):04x}" for c in BOUNDARIES) + "]"
+    line = pattern(("conditions",), 5)
+    assert line.fullmatch("conditions.\n") and not line.fullmatch("conditionsố\n")
+
+
 def test_a_held_line_holds_each_word_whole_in_any_order_within_its_gaps():
     from summarize.engines.holding import pattern
 

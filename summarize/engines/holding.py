@@ -13,9 +13,11 @@ import re
 
 #: Glossary words an answer may hold in any order (orders grow as the factorial).
 ORDERED_WORDS = 3
-#: The characters of words (\w) in the Latin scripts of the languages served, as GBNF writes
-#: them: a term stands whole where the glossary's check (`glossary.missing`) finds it.
-_WORD_CHARACTERS = "a-zA-Z0-9_\\u00aa\\u00b5\\u00ba\\u00c0-\\u00d6\\u00d8-\\u00f6\\u00f8-\\u024f\\u0300-\\u036f"
+#: The characters the grammar lets stand beside a held word (GBNF knows no \w): spaces and
+#: punctuation, none a character of words as the glossary's check (`glossary.missing`) and the
+#: pattern read them, nor "<" or a line's end. A set of the characters that are not words let a
+#: letter of another script stand there ("conditionsố"), and the check found no word.
+BOUNDARIES = " \t!\"#$%&'()*+,-./:;=>?@[\\]^`{|}~\u00a0\u00a1\u00ab\u00bb\u00bf\u2013\u2014\u2018\u2019\u201c\u201d\u201e\u2026"
 #: Candidates tried for each step, best first, before every other token is.
 CANDIDATES = 64
 #: A sentence's end: closing marks, then whitespace or the text's end.
@@ -37,7 +39,7 @@ def grammar(words: tuple[str, ...], gap: int) -> str:
         f'root ::= ({choices}) (boundary free)? "\\n"\n'
         f"free ::= [^\\n<]{{0,{gap}}}\n"
         "gap ::= (free boundary)?\n"
-        f"boundary ::= [^{_WORD_CHARACTERS}\\n<]\n"
+        "boundary ::= [" + "".join(f"\\u{ord(c):04x}" for c in BOUNDARIES) + "]\n"
     )
 
 
