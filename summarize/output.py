@@ -28,6 +28,16 @@ def check_writable(path: Path) -> None:
         raise OutputError(f"{path}: the file is not writable")
 
 
+def check_writable_folder(folder: Path, what: str) -> None:
+    """Refuse, before any work, a folder a file cannot be made in: a file is made there and
+    removed (the permission bits do not say, for root or on a read-only mount)."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise OutputError(f"{what} {folder}: no file can be written there ({exc.strerror or exc})") from None
+
+
 def lock_for_writing(lock_path: Path, busy: str) -> IO:
     """An exclusive lock on `lock_path`, held while the returned file stays open (the process's
     life at most): one writer per output. OutputError(`busy`) when another process holds it."""
@@ -56,8 +66,9 @@ def write_atomically(path: Path, data: str | bytes) -> None:
     if path.exists() and not path.is_file():
         return _write_in_place(path, payload)
     mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~current_umask()
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent or ".")
+    temporary = None
     try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent or ".")
         with os.fdopen(handle, "wb") as stream:
             stream.write(payload)
             stream.flush()
@@ -65,7 +76,8 @@ def write_atomically(path: Path, data: str | bytes) -> None:
         os.chmod(temporary, mode)
         os.replace(temporary, path)
     except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
         raise OutputError(f"{path}: cannot be written ({exc.strerror or exc}); the old file is unchanged") from None
 
 

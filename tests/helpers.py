@@ -57,7 +57,7 @@ def translate_alone(paragraphs: list[list[str]], translator, source: str, target
     work = Work(Document(("-",), "test"))
     engines = Engines(given={("translation", source, target): translator})
     part = Translating(work, paragraphs, [source] * len(paragraphs))
-    translation = translate_together([part], target, engines, forced=True)[0]
+    translation = translate_together([part], target, engines)[0]
     if work.error is not None:
         raise work.error
     return translation

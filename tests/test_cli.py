@@ -55,6 +55,7 @@ def test_article_with_tiny_local_models_gives_json_metadata(runner, tiny_models,
         "target": "en",
         "mixed": False,
         "paragraphs_per_language": {"es": 3},
+        "paragraphs_without_letters": 0,
     }
     assert meta["translator"]["engine"] == meta["summarizer"]["engine"] == "transformers"
     assert meta["translator"]["hub_id"] == str(tiny_models["marian"])

@@ -185,7 +185,7 @@ def test_each_document_of_a_pooled_call_keeps_only_its_own_pieces():
     documents = [["El embalse está lleno."], ["El río crece.", "El embalse está lleno."], ["Llueve."]]
     work = lambda: SimpleNamespace(error=None, note=lambda *said: None, fail=None)  # noqa: E731
     parts = [Translating(work(), [sentences], ["es"]) for sentences in documents]
-    done = translate_together(parts, "en", engines, forced=False)
+    done = translate_together(parts, "en", engines)
     assert [translation.target for translation in done] == [[[s.upper() for s in d]] for d in documents]
     assert [set(part.translated) for part in parts] == [set(sentences) for sentences in documents]
 

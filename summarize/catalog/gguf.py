@@ -13,6 +13,7 @@ import hashlib
 import json
 import mmap
 import os
+import re
 import shutil
 import struct
 from dataclasses import dataclass
@@ -24,6 +25,10 @@ from summarize.output import current_umask
 OLLAMA_PREFIX = "ollama:"
 OLLAMA_REGISTRY = "registry.ollama.ai"
 OLLAMA_MODEL_LAYER = "application/vnd.ollama.image.model"
+#: An Ollama model's name: [NAMESPACE/]NAME[:TAG], each part a name (never a path's `..`).
+_OLLAMA_NAME = re.compile(r"(?:[A-Za-z0-9][\w.-]{0,79}/)?[A-Za-z0-9][\w.-]{0,79}(?::[A-Za-z0-9_][\w.-]{0,127})?", re.ASCII)
+#: Ollama's manifests are under 2 KB; a larger file is no manifest.
+_MOST_MANIFEST_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,7 @@ def read_info(path: Path) -> GGUFInfo:
     end = max((data_start + offset + size for offset, size in sizes), default=data_start)
     if end > path.stat().st_size:
         raise ModelUnavailableError(f"'{path}' is a truncated GGUF file (its tensors end past its {path.stat().st_size} bytes)")
-    architecture = str(fields.get("general.architecture", ""))
+    architecture = fields.get("general.architecture", "")
     if not architecture:
         raise ModelUnavailableError(f"'{path}' is a GGUF file without general.architecture")
     return GGUFInfo(
@@ -73,16 +78,41 @@ def read_info(path: Path) -> GGUFInfo:
         architecture=architecture,
         context_length=fields.get(f"{architecture}.context_length"),
         chat_template="tokenizer.chat_template" in fields,
-        name=str(fields.get("general.name", path.stem)),
+        name=fields.get("general.name", path.stem),
         quantization=quantization,
         tensor_bytes=sum(size for _, size in sizes),
     )
+
+
+def _whole(low: int):
+    return lambda value: isinstance(value, int) and not isinstance(value, bool) and value >= low
+
+
+#: The metadata read here, each with what its value must be; any other is a damaged file.
+_FIELD_RULES = {
+    "general.architecture": (lambda value: isinstance(value, str) and value.isprintable(), "a name"),
+    "general.name": (lambda value: isinstance(value, str), "a text"),
+    "general.file_type": (_whole(0), "a whole number"),
+    "general.alignment": (lambda value: _whole(1)(value) and value & (value - 1) == 0, "a power of two"),
+    ".context_length": (_whole(1), "a positive whole number"),
+}
+
+
+def _checked(fields: dict) -> dict:
+    """`fields`, once each value read here is of its type and range (ValueError where not)."""
+    for key, value in fields.items():
+        rule = _FIELD_RULES.get(key) or (_FIELD_RULES[".context_length"] if key.endswith(".context_length") else None)
+        if rule is not None and not rule[0](value):
+            raise ValueError(f"{key} is {str(value)[:40]!r}, not {rule[1]}")
+    return fields
 
 
 # GGUF's value types (the format's spec, docs/gguf.md in llama.cpp): struct codes of the scalars,
 # 8 a string, 9 an array.
 _SCALARS = {0: "B", 1: "b", 2: "H", 3: "h", 4: "I", 5: "i", 6: "f", 7: "?", 10: "Q", 11: "q", 12: "d"}
 _STRING, _ARRAY = 8, 9
+#: Arrays of arrays, at most this deep (llama.cpp's own files nest none).
+_MOST_NESTED_ARRAYS = 8
 
 
 def _header(data: memoryview) -> tuple[dict, list, int]:
@@ -102,7 +132,7 @@ def _header(data: memoryview) -> tuple[dict, list, int]:
             raise ValueError("a string runs past the end of the file")
         return bytes(data[at + 8 : at + 8 + length]).decode("utf-8", "replace"), at + 8 + length
 
-    def value(kind: int, at: int):
+    def value(kind: int, at: int, depth: int = 0):
         if kind in _SCALARS:
             code = "<" + _SCALARS[kind]
             return struct.unpack_from(code, data, at)[0], at + struct.calcsize(code)
@@ -119,8 +149,10 @@ def _header(data: memoryview) -> tuple[dict, list, int]:
             return None, end
         if count > len(data):
             raise ValueError("an array holds more items than the file has bytes")
+        if item == _ARRAY and depth >= _MOST_NESTED_ARRAYS:
+            raise ValueError(f"arrays nested over {_MOST_NESTED_ARRAYS} deep")
         for _ in range(count):
-            _, at = value(item, at)
+            _, at = value(item, at, depth + 1)
         return None, at
 
     for _ in range(field_count):
@@ -137,7 +169,7 @@ def _header(data: memoryview) -> tuple[dict, list, int]:
         kind, offset = struct.unpack_from("<IQ", data, position + 4 + 8 * dimensions)
         tensors.append((shape, kind, offset))
         position += 4 + 8 * dimensions + 12
-    alignment = int(fields.get("general.alignment") or 32)
+    alignment = _checked(fields).get("general.alignment", 32)
     return fields, tensors, -(-position // alignment) * alignment
 
 
@@ -236,18 +268,26 @@ def ollama_home() -> Path:
 def ollama_blob(model: str) -> Path:
     """The GGUF blob of an Ollama model `NAME[:TAG]` (tag `latest` by default; `NAMESPACE/NAME`
     outside the library), read from its manifest."""
+    if not _OLLAMA_NAME.fullmatch(model):
+        raise UnknownModelError(f"'{OLLAMA_PREFIX}{model[:80]}' is not an Ollama model name (NAME[:TAG], NAMESPACE/NAME[:TAG])")
     name, _, tag = model.partition(":")
     namespace, _, bare = name.rpartition("/")
     manifest = ollama_home() / "manifests" / OLLAMA_REGISTRY / (namespace or "library") / bare / (tag or "latest")
-    if not bare or not manifest.is_file():
+    if not manifest.is_file():
         raise UnknownModelError(
             f"no Ollama model '{model}' in {ollama_home()} (no manifest {manifest}); 'ollama pull {model}' fetches it"
         )
     try:
-        layers = json.loads(manifest.read_text(encoding="utf-8"))["layers"]
+        with manifest.open("rb") as handle:
+            raw = handle.read(_MOST_MANIFEST_BYTES + 1)
+        if len(raw) > _MOST_MANIFEST_BYTES:
+            raise ModelUnavailableError(f"the Ollama manifest {manifest} is over {_MOST_MANIFEST_BYTES // 1024} KiB; not read")
+        layers = json.loads(raw.decode("utf-8"))["layers"]
         digest = next(layer["digest"] for layer in layers if layer.get("mediaType") == OLLAMA_MODEL_LAYER)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, StopIteration):
+    except (OSError, ValueError, RecursionError, KeyError, TypeError, AttributeError, StopIteration):
         raise ModelUnavailableError(f"the Ollama manifest {manifest} names no model layer") from None
+    if not isinstance(digest, str):
+        raise ModelUnavailableError(f"the Ollama manifest {manifest} names no model layer")
     algorithm, _, hexdigest = digest.partition(":")
     blob = ollama_home() / "blobs" / f"{algorithm}-{hexdigest}"
     if algorithm != "sha256" or not hexdigest.isalnum() or not blob.is_file():

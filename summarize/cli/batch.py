@@ -72,9 +72,12 @@ def batch(
     if strict and out_dir is not None:
         raise OutputError("--strict and --out-dir: a document file is written before its fact check; give one of them")
     documents = _documents_out(out_dir, task, executor, job.get("target", "en"))
-    for path in input_files(list(inputs)):
+    files = input_files(list(inputs))
+    for path in files:
         if same_file(path, out):
             raise OutputError(f"--out {out} is also an input ({path}); give another file")
+    if documents is not None:
+        documents.check_apart(files)
     with Output(out, fresh, retry_failed) as output:
         columns = Columns(text=text_column, id=id_column or None, url=url_column)
         counts = {"done": 0, "skipped": 0, "failed": 0}
@@ -123,10 +126,13 @@ def _documents_out(out_dir: Path | None, task: str, executor: str, target: str):
 
     if task != "translate" or executor != "local":
         raise OutputError("--out-dir goes with --task translate on the local executor")
+    from summarize.output import check_writable_folder
+
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"--out-dir {out_dir}: cannot be made ({exc.strerror or exc})") from None
+    check_writable_folder(out_dir, "--out-dir")
     return DocumentsOut(out_dir, target)
 
 

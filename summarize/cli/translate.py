@@ -75,11 +75,26 @@ def _document_format(location, literal, fmt, output):
         return None
     if output_format is not None and output_format.name != source_format.name:
         raise OutputError(f"-o {output}: a {source_format.name} file is translated into {source_format.name}; give that suffix")
+    if output is not None and output_format is None and fmt is None and not _stream(output, source_format):
+        raise OutputError(
+            f"-o {output}: a {source_format.name} file is translated into {source_format.name}; give its suffix "
+            f"({Path(location).suffix.lower()}), or --format text for the translated text"
+        )
     if output is None and fmt is None and source_format.binary:
         raise OutputError(f"{location}: a {source_format.name} file is not written to standard output; give -o FILE")
     if output is not None and output_format is None and fmt == "json":
         raise OutputError(f"-o {output}: with --format json, -o names the translated {source_format.name} file")
     return source_format
+
+
+def _stream(output, source_format) -> bool:
+    """Whether `output` is a device or pipe (/dev/stdout) that a text format may be written to."""
+    import stat
+
+    try:
+        return not source_format.binary and not stat.S_ISREG(output.stat().st_mode)
+    except OSError:
+        return False
 
 
 def _translate_document(location, output, fmt, file_format, strict, job) -> None:

@@ -93,6 +93,11 @@ class Engines:
             return Choice(self._load(resolve(model, task), task, True, forced, sentences))
         fallback = load_cards()[FALLBACK[task]]
         if forced != "auto" and not ENGINES[forced].neural:
+            if task == "translation" and forced == "apertium":
+                from summarize.engines.apertium import available_modes, required_mode
+
+                if available_modes():  # a pair it lacks is said at the choice, as any engine's
+                    required_mode(source, target)
             return Choice(self._load(fallback, task, False, forced))
         card = default_card(task, source, target)
         pair = f"{source}->{target}" if task == "translation" else f"'{source}'"

@@ -107,7 +107,7 @@ def _translated(works: list[Work], paragraphs, options: Options, engines: Engine
     languages. Runaway translations are said."""
     parts = [Translating(work, *paragraphs(work)) for work in works]
     with _timed(works, "translate"):
-        translations = translate_together(parts, options.target, engines, options.engine != "auto", progress, options.glossary)
+        translations = translate_together(parts, options.target, engines, progress, options.glossary)
     for work, translation in zip(works, translations):
         if translation is not None:
             _check_translation(work, translation, options.target, options.glossary)

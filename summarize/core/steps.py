@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from contextlib import contextmanager
@@ -12,7 +13,7 @@ from summarize.engines.base import Summarizer, Translated, Translator
 from summarize.errors import EngineUnavailableError, LanguageError, SummarizeError, first_line
 from summarize.limits import limit
 from summarize.text.chunk import chunk_sentences, cut_at_length, split_long_sentence
-from summarize.text.document import Document
+from summarize.text.document import Document, has_letters
 from summarize.text.langdetect import detect_paragraphs, document_language
 from summarize.text.numbers import in_convention
 from summarize.text.segment import split_sentences
@@ -81,15 +82,19 @@ class Languages:
     paragraphs: list[str]
     #: What the user should know of the detection (a short text's unsure answer).
     notes: tuple[str, ...] = ()
+    #: The paragraphs without letters: in no language, given back as they are (as in `target`).
+    letterless: tuple[int, ...] = ()
 
     def describe(self, target: str) -> dict:
-        counts = {lang: self.paragraphs.count(lang) for lang in sorted(set(self.paragraphs))}
+        worded = [lang for index, lang in enumerate(self.paragraphs) if index not in self.letterless]
+        counts = {lang: worded.count(lang) for lang in sorted(set(worded))}
         return {
             "source": self.source,
             "detected_confidence": self.confidence,
             "target": target,
             "mixed": len(counts) > 1,
             "paragraphs_per_language": counts,
+            "paragraphs_without_letters": len(self.letterless),
         }
 
 
@@ -98,15 +103,20 @@ def detect_languages(doc: Document, requested: str, target: str, served: tuple[s
     languages served (by default every card's and Apertium pair's; the target needs no
     translation, so it is served too)."""
     languages = tuple(sorted({*(served or supported_languages()), target}))
+    letterless = tuple(index for index, paragraph in enumerate(doc.paragraphs) if not has_letters(paragraph))
+    worded = [paragraph for index, paragraph in enumerate(doc.paragraphs) if index not in letterless]
     if requested != "auto":
         if requested not in languages:
             raise LanguageError(f"language '{requested}' is not supported; {languages_here(target)}")
-        return Languages(requested, None, [requested] * len(doc.paragraphs))
+        return _with_letterless(Languages(requested, None, [requested] * len(worded)), letterless, target)
+    if not worded:
+        said = ("the text holds no letters (emoji, numbers, marks only): given back as it is",)
+        return Languages(target, None, [target] * len(letterless), said, letterless)
     try:
-        found = document_language(list(doc.paragraphs), languages)
+        found = document_language(worded, languages)
     except LanguageError as error:
         raise type(error)(f"{error}; {languages_here(target)}") from None
-    per_paragraph = detect_paragraphs(list(doc.paragraphs), languages, found.language)
+    per_paragraph = detect_paragraphs(worded, languages, found.language)
     said = (
         (
             f"the text is short: its language was taken as '{found.language}' with confidence "
@@ -115,7 +125,16 @@ def detect_languages(doc: Document, requested: str, target: str, served: tuple[s
         if found.unsure
         else ()
     )
-    return Languages(found.language, found.confidence, per_paragraph, said)
+    return _with_letterless(Languages(found.language, found.confidence, per_paragraph, said), letterless, target)
+
+
+def _with_letterless(languages: Languages, letterless: tuple[int, ...], target: str) -> Languages:
+    """`languages` of the paragraphs with letters, the letterless ones put back in their places as
+    `target` (kept as they are)."""
+    worded = iter(languages.paragraphs)
+    count = len(languages.paragraphs) + len(letterless)
+    every = [target if index in letterless else next(worded) for index in range(count)]
+    return dataclasses.replace(languages, paragraphs=every, letterless=letterless)
 
 
 @dataclass
@@ -163,14 +182,14 @@ class Translating:
 
 
 def translate_together(
-    parts: list[Translating], target: str, engines, forced: bool, progress: bool = False, glossary=None
+    parts: list[Translating], target: str, engines, progress: bool = False, glossary=None
 ) -> list[Translation | None]:
     """Translate every paragraph of every part from its own language into `target`, one engine
     call per source language for all the parts together (each part alone where that call
     fails), on the runtime for the call's shape (its sentences counted). A
     paragraph already in `target` stays. A language nothing here
-    translates stops the parts whose main language it is, and the step when `forced` (an engine
-    was named); elsewhere its paragraphs are kept untranslated, with a note. None for a part that
+    translates (the engine named, when `forced`) stops the parts whose main language it is;
+    elsewhere its paragraphs are kept untranslated, with a note. None for a part that
     stopped (its work holds the error). `glossary`: its terms are kept (`_translate_with_terms`)."""
     for part in parts:
         if target in part.languages:
@@ -186,7 +205,7 @@ def translate_together(
         except SummarizeError as error:
             for part in with_language:
                 count = part.languages.count(language)
-                if forced or language == _by_frequency(part.languages)[0]:
+                if language == _by_frequency(part.languages)[0]:
                     part.work.fail(error)
                 else:
                     part.work.note(f"{count} paragraph(s) in '{language}' kept untranslated: {error}")
@@ -199,6 +218,8 @@ def translate_together(
             for index, paragraph_language in enumerate(part.languages):
                 if paragraph_language == language:
                     part.pieces[index] = translation_pieces(part.paragraphs[index], translator, target)
+                    for piece in (p for sentence in part.pieces[index] for p in sentence if not has_letters(p)):
+                        part.translated[piece], part.flags[piece], part.confidence[piece] = piece, (False, False), None
         terms = glossary.for_pair(language, target) if glossary is not None else ()
         groups = [with_language]
         while groups:
@@ -241,7 +262,7 @@ def _pieces_of(group: list[Translating], language: str, distinct: bool) -> tuple
             if paragraph_language != language:
                 continue
             starts.append(len(pieces))
-            for piece in (piece for sentence in part.pieces[index] for piece in sentence):
+            for piece in (piece for sentence in part.pieces[index] for piece in sentence if has_letters(piece)):
                 if distinct and piece in position:
                     own.append(position[piece])
                     continue
@@ -270,8 +291,8 @@ def _assembled(part: Translating, target: str) -> Translation:
             translated = " ".join(part.translated[piece] for piece in group)
             translated, rewritten = in_convention(translated, source, part.languages[index], target)
             sentences.append(translated)
-            given = [part.confidence.get(piece) for piece in group]
-            scores.append(None if None in given else min(given))
+            given = [part.confidence.get(piece) for piece in group if has_letters(piece)]
+            scores.append(None if not given or None in given else min(given))
             numbers += rewritten
             for piece in group:
                 found, lacking = part.terms.get(piece, ((), ()))

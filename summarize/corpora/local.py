@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from summarize.corpora.inputs import Record
-from summarize.errors import InputError, SummarizeError, attempt
+from summarize.errors import InputError, OutputError, SummarizeError, attempt
 
 
 def results(
@@ -34,6 +34,17 @@ class DocumentsOut:
         self.folder, self.target = folder, target
         self.written: set[Path] = set()
 
+    def path_for(self, source: Path) -> Path:
+        return self.folder / f"{source.stem}.{self.target}{source.suffix}"
+
+    def check_apart(self, inputs: list[Path]) -> None:
+        """Refuse, before any work, a folder that holds an input (a translation written there
+        would be an input of the next run, or replace one of this run's)."""
+        folder = self.folder.resolve()
+        for path in inputs:
+            if path.resolve().is_relative_to(folder):
+                raise OutputError(f"--out-dir {self.folder} holds an input ({path}); give a folder apart from the inputs")
+
     def takes(self, record_id: str) -> bool:
         from summarize.documents import format_of
 
@@ -46,8 +57,7 @@ class DocumentsOut:
         from summarize.documents.translation import translate_document
         from summarize.output import write_atomically
 
-        source = Path(record_id)
-        path = self.folder / f"{source.stem}.{self.target}{source.suffix}"
+        path = self.path_for(Path(record_id))
 
         def step():
             if path in self.written:

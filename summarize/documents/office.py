@@ -261,20 +261,36 @@ def read_office(data: bytes, origin: str, suffix: str) -> OfficeDocument:
         for paragraph in tree.iter(*spec.paragraph):
             kind = spec.unit_kind(name, paragraph)
             slots = spec.slots(paragraph) if kind else []
-            if not "".join(_slot_text(element, attribute) for element, attribute, _ in slots).strip():
+            texts = [_slot_text(element, attribute, origin) for element, attribute, _ in slots]
+            if not "".join(texts).strip():
                 continue
             document.slots.append([(element, attribute) for element, attribute, _ in slots])
-            texts = [_slot_text(element, attribute) for element, attribute, _ in slots]
             fixed = frozenset(i for i, (_, attribute, _) in enumerate(slots) if attribute is None)
             document.units.append(Unit(kind, texts, [style for _, _, style in slots], fixed))
     return document
 
 
-def _slot_text(element, attribute: str | None) -> str:
-    """A slot's text; a space element's is its spaces (text:c of them), a tab's or break's one."""
+#: Spaces a space element stands for in the text translated, at most: its own count is kept in
+#: the file, and a translated paragraph drops the element (its translation's spaces stand there).
+_MOST_SPACES = 64
+
+
+def _slot_text(element, attribute: str | None, origin: str) -> str:
+    """A slot's text; a space element's is its spaces (text:c of them, bounded), a tab's or
+    break's one."""
     if attribute is None:
-        return " " * int(element.get(TEXT + "c", "1") or 1) if element.tag == TEXT + "s" else " "
+        return " " * _space_count(element, origin) if element.tag == TEXT + "s" else " "
     return getattr(element, attribute) or ""
+
+
+def _space_count(element, origin: str) -> int:
+    """The spaces of a text:s element, as many as it says up to _MOST_SPACES; a count that is no
+    positive whole number is a damaged file."""
+    said = (element.get(TEXT + "c") or "1").strip()
+    digits = said.lstrip("0")[:6]  # more digits than these only say "the most"
+    if not said.isascii() or not said.isdigit() or not digits:
+        raise InputError(f"{origin}: a space element counts {said[:40]!r} spaces, not a positive number; the file is damaged")
+    return min(int(digits), _MOST_SPACES)
 
 
 def _reading_order(name: str) -> tuple:

@@ -7,7 +7,7 @@ import io
 import re
 import statistics
 
-from summarize.errors import InputError
+from summarize.errors import InputError, first_line
 from summarize.limits import LIMITS, limit
 from summarize.text.document import Document
 
@@ -24,12 +24,13 @@ _SENTENCE_END = (".", "!", "?", "…", ":", '"', "”", "»", ")")
 def read_pdf(data: bytes, origin: str) -> Document:
     """The text of a PDF as paragraphs; encrypted, damaged and image-only PDFs are refused."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import DependencyError, LimitReachedError, PyPdfError
 
     if not data:
         raise InputError(f"{origin}: the file is empty")
     if b"%PDF" not in data[:1024]:
         raise InputError(f"{origin}: not a PDF (it does not start as one)")
+    _quiet_pypdf()
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
@@ -41,12 +42,27 @@ def read_pdf(data: bytes, origin: str) -> Document:
         pages = [(page.extract_text() or "").splitlines() for page in reader.pages]
     except InputError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError, AttributeError) as error:
-        raise InputError(f"{origin}: the PDF cannot be read ({error}); the file is damaged") from None
+    except LimitReachedError as error:
+        raise InputError(f"{origin}: a stream of the PDF unpacks beyond pypdf's bound ({first_line(error)}); not read") from None
+    except DependencyError as error:
+        raise InputError(f"{origin}: the PDF's encryption cannot be read here ({first_line(error)})") from None
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError, AttributeError, ZeroDivisionError) as error:
+        raise InputError(f"{origin}: the PDF cannot be read ({first_line(error)}); the file is damaged") from None
     paragraphs = _paragraphs(_without_running_lines(pages))
     if not paragraphs:
         raise InputError(f"{origin}: holds no text (scanned pages need OCR first)")
     return Document(tuple(paragraphs), origin)
+
+
+def _quiet_pypdf() -> None:
+    """pypdf logs what it repairs or refuses ("EOF marker not found") on stderr, beside the one
+    line said here: its log is kept out of the output."""
+    import logging
+
+    logger = logging.getLogger("pypdf")
+    logger.propagate = False
+    if not logger.handlers:
+        logger.addHandler(logging.NullHandler())
 
 
 def _shape(line: str) -> str:

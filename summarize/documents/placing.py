@@ -13,6 +13,11 @@ from summarize.documents.base import VERBATIM, Unit
 
 #: The usual subtitle line length (Netflix, BBC and EBU guidelines: 37 to 42 characters).
 SUBTITLE_LINE = 42
+#: Formatted spans of one unit carried onto its translation, at most: each is translated alone
+#: and looked for in its sentence's translation, so a paragraph of tens of thousands of runs
+#: would take minutes. Past it, the unit's translation takes its main formatting (its verbatim
+#: runs kept where they were) and its spans are counted lost.
+MOST_SPANS = 200
 _NOT_A_LETTER = re.compile(r"[\W_]+")
 _SPAN_PUNCTUATION = " \t.,;:!?¡¿\"'«»“”‘’()"
 
@@ -62,6 +67,8 @@ class Placed:
     kept: int = 0
     lost: int = 0
     sentences_lost: int = 0
+    #: Whether the unit had more than MOST_SPANS spans, all placed in its main formatting.
+    over_bound: bool = False
 
 
 def segments_of(unit: Unit) -> list[Segment]:
@@ -93,6 +100,11 @@ def dominant_style(unit: Unit, segments: list[Segment]):
     return max(letters, key=letters.get)
 
 
+def over_span_bound(segments: list[Segment], dominant) -> bool:
+    """Whether a unit has more formatted spans (verbatim runs included) than are carried over."""
+    return sum(segment.style != dominant for segment in segments) > MOST_SPANS
+
+
 def sent_text(unit: Unit) -> str:
     """The unit's text as it is translated: flat, its verbatim runs blanked (same offsets)."""
     if unit.sent is None:
@@ -117,6 +129,8 @@ def project(unit: Unit, sentences: list[tuple[str, str]], span_translations: dic
     segments = segments_of(unit)
     dominant = dominant_style(unit, segments)
     spans = [s for s in segments if s.style != dominant and s.home is not None and unit.text[s.start : s.end].strip()]
+    if over_span_bound(segments, dominant):
+        return _in_main_formatting(unit, segments, dominant, output, spans, len(sentences))
     found: list[tuple[Segment, int, int]] = []
     lost_in: set[int | None] = set()
     cursor = 0
@@ -159,6 +173,17 @@ def project(unit: Unit, sentences: list[tuple[str, str]], span_translations: dic
     kept = sum(span.style != VERBATIM for span, _, _ in found)
     formatted = sum(span.style != VERBATIM for span in spans)
     return Placed(texts, kept, formatted - kept, len(lost_in))
+
+
+def _in_main_formatting(unit: Unit, segments: list[Segment], dominant, output: str, spans, sentences: int) -> Placed:
+    """The whole translation in the unit's first run of its main formatting; verbatim runs keep
+    their text where they were, every other span is lost."""
+    home = next((s.home for s in segments if s.style == dominant and s.home is not None), None)
+    home = home if home is not None else next(s.home for s in segments if s.home is not None)
+    texts = [text if i in unit.fixed or style == VERBATIM else "" for i, (text, style) in enumerate(zip(unit.texts, unit.styles))]
+    texts[home] = output
+    lost = sum(span.style != VERBATIM for span in spans)
+    return Placed(texts, 0, lost, sentences if lost else 0, over_bound=True)
 
 
 def _verbatim(text: str, span: Segment, output: str, place: int) -> str:

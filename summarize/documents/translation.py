@@ -5,14 +5,20 @@ find them again, and the translation placed back into the file."""
 from __future__ import annotations
 
 from summarize.documents.base import VERBATIM, DocumentFile
-from summarize.documents.placing import dominant_style, flat, locate, project, segments_of, sent_text, split_across, wrapped
+from summarize.documents.placing import (
+    MOST_SPANS,
+    dominant_style,
+    flat,
+    locate,
+    over_span_bound,
+    project,
+    segments_of,
+    sent_text,
+    split_across,
+    wrapped,
+)
 from summarize.errors import InputError
-from summarize.text.document import Document
-
-
-def translatable(text: str) -> bool:
-    """A unit worth translating holds a letter (numbers, dates and marks stay as they are)."""
-    return any(character.isalpha() for character in text)
+from summarize.text.document import Document, has_letters
 
 
 def translate_document(document: DocumentFile, pipeline, file_format: str) -> tuple[bytes, dict]:
@@ -28,7 +34,12 @@ def translate_document(document: DocumentFile, pipeline, file_format: str) -> tu
     for row in result["alignment"]:
         sentences[row["paragraph"]].append((row["source"], row["translation"]))
     texts = [list(unit.texts) for unit in document.units]
-    formatting = {"inline_formatting_kept": 0, "inline_formatting_lost": 0, "sentences_lost_inline_formatting": 0}
+    formatting = {
+        "inline_formatting_kept": 0,
+        "inline_formatting_lost": 0,
+        "sentences_lost_inline_formatting": 0,
+        "units_over_span_bound": 0,
+    }
     if document.flowing:
         for group, paragraph, said in zip(groups, paragraphs, sentences):
             for index, cue_text in zip(group, _across_cues(document, group, paragraph, said)):
@@ -42,6 +53,7 @@ def translate_document(document: DocumentFile, pipeline, file_format: str) -> tu
             formatting["inline_formatting_kept"] += placed.kept
             formatting["inline_formatting_lost"] += placed.lost
             formatting["sentences_lost_inline_formatting"] += placed.sentences_lost
+            formatting["units_over_span_bound"] += placed.over_bound
     metadata = result["metadata"]
     metadata["document"] = {"format": file_format, "units": document.counts(), "units_translated": len(wanted), **formatting}
     message = _formatting_note(formatting, document.flowing)
@@ -55,12 +67,16 @@ def _formatting_note(formatting: dict, flowing: bool) -> str | None:
     lost = formatting["inline_formatting_lost"]
     if flowing and lost:
         return f"{lost} cue(s) had inline tags (italics, colours), which the translated cues do not carry"
-    if lost:
-        return (
-            f"{lost} formatted span(s) in {formatting['sentences_lost_inline_formatting']} sentence(s) lost their inline "
-            "formatting (bold, italics, links): not found in the translation, they take their paragraph's main formatting"
-        )
-    return None
+    if not lost:
+        return None
+    said = (
+        f"{lost} formatted span(s) in {formatting['sentences_lost_inline_formatting']} sentence(s) lost their inline "
+        "formatting (bold, italics, links): not found in the translation, they take their paragraph's main formatting"
+    )
+    over = formatting["units_over_span_bound"]
+    if over:
+        said += f"; {over} unit(s) held over {MOST_SPANS} formatted spans, whose spans were not looked for (the bound)"
+    return said
 
 
 def _span_translations(document: DocumentFile, wanted: list[int], pipeline, language: str) -> dict[str, str]:
@@ -70,10 +86,12 @@ def _span_translations(document: DocumentFile, wanted: list[int], pipeline, lang
         unit = document.units[index]
         segments = segments_of(unit)
         dominant = dominant_style(unit, segments)
+        if over_span_bound(segments, dominant):
+            continue
         text = flat(unit.text)
         for segment in segments:
             span = text[segment.start : segment.end].strip(" .,;:!?¡¿\"'«»“”‘’()")
-            if segment.style not in (dominant, VERBATIM) and translatable(span):
+            if segment.style not in (dominant, VERBATIM) and has_letters(span):
                 spans[span] = None
     if not spans:
         return {}
@@ -84,7 +102,7 @@ def _span_translations(document: DocumentFile, wanted: list[int], pipeline, lang
 def paragraph_groups(document: DocumentFile) -> list[list[int]]:
     """The units translated together as one paragraph: each unit that holds a letter, or for
     cues, consecutive cues up to one that ends a sentence (the flow a sentence can span)."""
-    wanted = [index for index, unit in enumerate(document.units) if translatable(sent_text(unit))]
+    wanted = [index for index, unit in enumerate(document.units) if has_letters(sent_text(unit))]
     if not document.flowing:
         return [[index] for index in wanted]
     groups: list[list[int]] = [[]]

@@ -21,8 +21,21 @@ TIMEOUT_S = 600
 LISTING_TIMEOUT_S = 30
 
 
-def install_hint(pair: str | None = None) -> str:
-    package = f"apertium-{pair}" if pair else "apertium-eng-spa"
+#: Debian's package of each pair between the languages above (both directions in one package).
+DEBIAN_PACKAGES = {
+    frozenset(pair.split("-")): f"apertium-{package}"
+    for pair, package in {
+        "en-es": "eng-spa", "es-fr": "fr-es", "es-pt": "es-pt", "es-it": "spa-ita", "ca-en": "eng-cat", "en-gl": "en-gl",
+        "ca-it": "cat-ita", "ca-fr": "fra-cat", "ca-es": "spa-cat", "es-gl": "es-gl", "ca-pt": "por-cat", "gl-pt": "pt-gl",
+    }.items()
+}  # fmt: skip
+
+
+def install_hint(source: str = "es", target: str = "en") -> str:
+    """How to install the pair, or that Debian packages none."""
+    package = DEBIAN_PACKAGES.get(frozenset((source, target)))
+    if package is None:
+        return f"Debian packages no Apertium pair for {source}-{target}"
     return f"install Apertium and the pair: apt-get install apertium {package}"
 
 
@@ -58,6 +71,14 @@ def mode_for(source: str, target: str) -> str | None:
     """Apertium's mode name for a language pair, when that pair is installed."""
     mode = f"{ISO3.get(source, source)}-{ISO3.get(target, target)}"
     return mode if mode in available_modes() else None
+
+
+def required_mode(source: str, target: str) -> str:
+    """The mode of an installed pair, or EngineUnavailableError saying how to install it."""
+    mode = mode_for(source, target)
+    if mode is None:
+        raise EngineUnavailableError(f"Apertium has no {source}->{target} pair installed; {install_hint(source, target)}")
+    return mode
 
 
 def _known_share(marked: str) -> float | None:
@@ -118,10 +139,7 @@ class ApertiumTranslator(Translator):
         """Each sentence through Apertium, its marks kept."""
         if not sentences:
             return []
-        mode = mode_for(source, target)
-        if mode is None:
-            pair = "-".join(sorted((ISO3.get(source, source), ISO3.get(target, target))))
-            raise EngineUnavailableError(f"Apertium has no {source}->{target} pair installed; {install_hint(pair)}")
+        mode = required_mode(source, target)
         # One sentence per line, a blank line between them: across a single newline a multiword
         # ("Buenos" + "días") is matched and two lines come back as one (`-f line` would drop the
         # final full stops). Newlines inside a sentence would shift the alignment.

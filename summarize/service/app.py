@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException
 from summarize.errors import EngineUnavailableError, FactCheckError, ModelUnavailableError, SummarizeError
 from summarize.service import files, libretranslate, routes
 from summarize.service.core import Service, TimedOut, log
-from summarize.service.guard import BodyLimit
+from summarize.service.guard import BodyLimit, FiniteNumbers
 from summarize.service.metrics import Measured
 from summarize.service.settings import Settings
 
@@ -51,8 +51,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_exception_handler(HTTPException, lambda request, error: _error(error.status_code, str(error.detail)))
     app.add_exception_handler(RecursionError, _too_deep)
     app.add_exception_handler(Exception, _fault)
-    app.add_middleware(Measured, metrics=service.metrics)
+    # Outermost last: every answer is measured, the body limit's and the JSON check's too.
+    app.add_middleware(FiniteNumbers)
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(Measured, metrics=service.metrics)
     if settings.cors_origins:
         # Outermost: every answer carries the headers, a refused body's too, and preflights are answered.
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["*"], allow_headers=["*"])

@@ -8,6 +8,7 @@ import secrets
 import time
 from collections import OrderedDict
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -80,7 +81,7 @@ async def translate_file(request: Request):
     translated = await service.within_timeout(asyncio.to_thread(work))
     stored = f"{secrets.token_hex(16)}.{Path(name).stem}.{target}{Path(name).suffix}"
     _KEPT.add(stored, translated)
-    return {"translatedFileUrl": f"{str(request.base_url).rstrip('/')}/download_file/{stored}"}
+    return {"translatedFileUrl": f"{str(request.base_url).rstrip('/')}/download_file/{quote(stored)}"}
 
 
 @router.get("/download_file/{name}", summary="A file translated by /translate_file (LibreTranslate)")
@@ -91,4 +92,11 @@ async def download_file(name: str):
     suffix = Path(name).suffix.lower()
     shown = name.split(".", 1)[1] if "." in name else name
     media = _MEDIA.get(suffix, "text/plain; charset=utf-8")
-    return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{shown}"'})
+    return Response(data, media_type=media, headers={"Content-Disposition": _attachment(shown)})
+
+
+def _attachment(name: str) -> str:
+    """Content-Disposition for a file name in any script (RFC 6266): its UTF-8 form, and an ASCII
+    one for clients that read only `filename`."""
+    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in name)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"

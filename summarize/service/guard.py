@@ -92,6 +92,49 @@ class BodyLimit:
         return f"Request larger than {self.max_bytes} bytes (summarize serve --max-request-bytes)"
 
 
+class FiniteNumbers:
+    """ASGI middleware: a JSON body that holds NaN or Infinity (which Python's parser takes, and
+    JSON does not have) is refused with 400 before any route reads it. Inside BodyLimit, so the
+    body it reads whole is bounded."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        content_type = dict(scope.get("headers") or []).get(b"content-type", b"")
+        if scope["type"] != "http" or b"json" not in content_type.lower():
+            return await self.app(scope, receive, send)
+        messages, more = [], True
+        try:
+            while more:
+                message = await receive()
+                messages.append(message)
+                more = message.get("type") == "http.request" and message.get("more_body", False)
+        except Refused as refused:
+            return await _send_error(send, refused.status_code, refused.detail)
+        body = b"".join(message.get("body", b"") for message in messages)
+        if (b"NaN" in body or b"Infinity" in body) and _non_finite(body):
+            return await _send_error(send, 400, "Invalid request: the JSON body holds a number that is not finite")
+        pending = list(messages)
+
+        async def replay():
+            return pending.pop(0) if pending else await receive()
+
+        return await self.app(scope, replay, send)
+
+
+def _non_finite(body: bytes) -> bool:
+    """Whether the JSON `body` holds NaN, Infinity or -Infinity as a value (not inside a string)."""
+    import json
+
+    found = []
+    try:
+        json.loads(body, parse_constant=found.append)
+    except (ValueError, RecursionError):
+        return False  # not JSON: the route says so
+    return bool(found)
+
+
 async def _send_error(send, status: int, message: str) -> None:
     import json
 

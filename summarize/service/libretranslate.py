@@ -141,7 +141,7 @@ MAX_ALTERNATIVES = 10
 def _alternatives(params: dict) -> int:
     try:
         return min(MAX_ALTERNATIVES, max(0, int(params.get("alternatives") or 0)))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise Refused(400, "Invalid request: alternatives parameter is not a number") from None
 
 
@@ -196,11 +196,15 @@ async def _translate_one(service, text: str, source: str, target: str, fmt: str,
     TSV terms (an extension of LibreTranslate's API), added to the service's."""
     from summarize.documents.html import read_html
     from summarize.documents.placing import sent_text
-    from summarize.documents.translation import translatable, translate_document
+    from summarize.documents.translation import translate_document
+    from summarize.text.document import has_letters
 
-    page = read_html(text, "q") if fmt == "html" else None
-    plain = [sent_text(unit) for unit in page.units] if page is not None else [text]
-    if not any(translatable(piece) for piece in plain):
+    def read() -> tuple:  # off the event loop: a page's parse takes time in proportion to it
+        page = read_html(text, "q") if fmt == "html" else None
+        return page, [sent_text(unit) for unit in page.units] if page is not None else [text]
+
+    page, plain = await asyncio.to_thread(read)
+    if not any(has_letters(piece) for piece in plain):
         return text, {"confidence": 0.0, "language": source if source != "auto" else target}
     if source == "auto":
         detected = await asyncio.to_thread(_detected, "\n\n".join(plain), target, (*service.sources_into(target), target))

@@ -32,6 +32,12 @@ class Document:
         )
 
 
+def has_letters(text: str) -> bool:
+    """Whether `text` holds a letter: a text without any (emoji, numbers, marks) is in no language
+    and is given back as it is, on every surface."""
+    return any(character.isalpha() for character in text)
+
+
 def split_paragraphs(text: str) -> list[str]:
     """Paragraphs separated by blank lines; a text without blank lines has one per line."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
