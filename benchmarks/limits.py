@@ -11,7 +11,12 @@ once per input in its own process, and prints wall time, peak RSS and what came 
 - one paragraph of ordinary sentences on one line: 500 KB (article, English and Spanish, and
   translate) and 5 MB (article, and one JSONL row through `batch --task translate`);
 - the largest input accepted: just under 20 MiB of English paragraphs, the example's repeated,
-  and as many paragraphs no two of which start alike (random words of the example).
+  and as many paragraphs no two of which start alike (random words of the example);
+- what a small file's content asks for (tests/hostile_files.py builds them; `translate` es->en
+  through Apertium): an .odt whose space element counts 300,000,000 spaces, a .docx paragraph of
+  40,000 runs alternating plain and bold, an .html of 240 KB of unclosed comments (and 120 KB of
+  them through the service's `POST /translate` with `format=html`, timing `/health` meanwhile),
+  and a 700 MB Ollama manifest (sparse).
 
 The language check's seconds and share of the wall time are printed for `article`.
 """
@@ -20,12 +25,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.request
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests import hostile_files as hostile  # noqa: E402
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 SPANISH = (EXAMPLES / "noticia-valencia.es.txt").read_text(encoding="utf-8")
@@ -78,8 +91,19 @@ def _distinct_paragraphs(text: str, size: int) -> str:
     return "\n\n".join(paragraphs[:-1])
 
 
+def _sparse_manifest(folder: Path) -> Path:
+    """A 700 MB Ollama manifest (sparse), in a store under `folder`, of the model `ollama:big`."""
+    manifest = folder / "ollama" / "manifests" / "registry.ollama.ai" / "library" / "big" / "latest"
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    with manifest.open("wb") as handle:
+        handle.truncate(700 * 2**20)
+    return manifest
+
+
 ARTICLE = ["article", "{input}", "--format", "json"]
-# Name: (the input, the command line; {input} and {out} are paths in a temporary folder).
+TRANSLATE = ["translate", "{input}", "--from", "es", "--engine", "apertium", "--format", "json"]
+# Name: (the input, the command line; {input} and {out} are paths in a temporary folder, and
+# {input} ends as the command's own suffix says: `{input}.odt`).
 CASES = {
     "100,000 one-word lines, es->en": (lambda: _one_word_lines(100_000), ARTICLE),
     "100,000 one-word lines, es->es": (lambda: _one_word_lines(100_000), [*ARTICLE, "--from", "es", "--to", "es"]),
@@ -94,10 +118,23 @@ CASES = {
     "5 MB one paragraph of sentences, en": (lambda: _one_paragraph(EN_SENTENCE, 5_000_000), ARTICLE),
     "5 MB one paragraph in a JSONL row, batch translate es->en": (
         lambda: _jsonl_row(_one_paragraph(ES_SENTENCE, 5_000_000)),
-        ["batch", "{input}.jsonl", "--out", "{out}", "--task", "translate", "--from", "es"],
+        ["batch", "{input}", "--out", "{out}", "--task", "translate", "--from", "es"],
+        ".jsonl",
     ),
     "20 MiB of English paragraphs": (lambda: _largest(ENGLISH, 20 * 1024 * 1024 - 4096), ARTICLE),
     "20 MiB of distinct English paragraphs": (lambda: _distinct_paragraphs(ENGLISH, 20 * 1024 * 1024 - 4096), ARTICLE),
+    ".odt counting 300,000,000 spaces": (
+        lambda: hostile.odt(f'Hola<text:s text:c="300000000"/>mundo. {hostile.SENTENCE}'),
+        [*TRANSLATE, "-o", "{out}.odt"],
+        ".odt",
+    ),
+    ".docx paragraph of 40,000 alternating runs": (lambda: hostile.docx(runs=40_000), [*TRANSLATE, "-o", "{out}.docx"], ".docx"),
+    ".html of 240 KB of unclosed comments": (
+        lambda: f"<p>{hostile.SENTENCE}</p>" + "<!--" * 60_000,
+        [*TRANSLATE, "-o", "{out}.html"],
+        ".html",
+    ),
+    "700 MB Ollama manifest": (lambda: "", ["translate", "--text", "Hola.", "--from", "es", "--model", "{manifest}"]),
 }
 
 
@@ -111,15 +148,21 @@ def main() -> None:
     print("| " + " | ".join(columns.split(", ")) + " |")
     print("|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
-        for name, (build, command) in CASES.items():
+        manifest = _sparse_manifest(Path(folder))
+        environment = {**os.environ, "OLLAMA_MODELS": str(Path(folder) / "ollama")}
+        for name, (build, command, *suffix) in CASES.items():
             if args.only and args.only not in name:
                 continue
-            argv = [part.format(input=Path(folder) / "input.txt", out=Path(folder) / "out.jsonl") for part in command]
-            path = Path(next(part for part in argv if "input.txt" in part))
-            path.write_text(build(), encoding="utf-8")
+            path = Path(folder) / f"input{suffix[0] if suffix else '.txt'}"
+            argv = [part.format(input=path, out=Path(folder) / "out.jsonl", manifest="ollama:big") for part in command]
+            sized = manifest if "{manifest}" in command else path
+            made = build()
+            path.write_bytes(made) if isinstance(made, bytes) else path.write_text(made, encoding="utf-8")
             (Path(folder) / "out.jsonl").unlink(missing_ok=True)
             start = time.perf_counter()
-            done = subprocess.run([sys.executable, "-c", _MEASURE, str(summarize), *argv], capture_output=True, text=True)
+            done = subprocess.run(
+                [sys.executable, "-c", _MEASURE, str(summarize), *argv], capture_output=True, text=True, env=environment
+            )
             seconds = time.perf_counter() - start
             run = json.loads(done.stdout)
             counts, words, check = {}, "-", "-"
@@ -132,11 +175,75 @@ def main() -> None:
             elif run["rc"] != 0:
                 print(f"  {name}: {run['err'].strip().splitlines()[-1:]}", file=sys.stderr)
             print(
-                f"| {name} | {path.stat().st_size / 1e6:.1f} MB | {run['rc']} | {seconds:.1f} | {check} | "
+                f"| {name} | {sized.stat().st_size / 1e6:.1f} MB | {run['rc']} | {seconds:.1f} | {check} | "
                 f"{run['peak_kib'] / 1024:.0f} | {counts.get('sentences', '-')} | "
                 f"{counts.get('chunks_per_level', '-')} | {words} |",
                 flush=True,
             )
+        if not args.only or args.only in SERVICE_CASE:
+            _service_row(summarize)
+
+
+SERVICE_CASE = "120 KB of unclosed comments, POST /translate format=html"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _service_row(summarize: Path) -> None:
+    """`summarize serve` in its own process: the request's seconds and HTTP status, the server's
+    peak RSS, and the longest wait for `/health` while the request ran (printed on stderr)."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [str(summarize), "serve", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/health", timeout=5).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit("the service did not start") from None
+                time.sleep(0.2)
+        page = f"<p>{hostile.SENTENCE}</p>" + "<!--" * 30_000
+        body = json.dumps({"q": page, "source": "es", "target": "en", "format": "html"}).encode()
+        outcome, waits = {}, []
+
+        def post():
+            request = urllib.request.Request(f"{url}/translate", body, {"content-type": "application/json"})
+            started = time.perf_counter()
+            try:
+                with urllib.request.urlopen(request, timeout=600) as response:
+                    outcome["status"] = response.status
+            except urllib.error.HTTPError as error:
+                outcome["status"] = error.code
+            outcome["seconds"] = time.perf_counter() - started
+
+        poster = threading.Thread(target=post)
+        poster.start()
+        while poster.is_alive():
+            started = time.perf_counter()
+            urllib.request.urlopen(f"{url}/health", timeout=600).close()
+            waits.append(time.perf_counter() - started)
+            time.sleep(0.05)
+        poster.join()
+        status = Path(f"/proc/{server.pid}/status").read_text()
+        peak_kib = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM")))
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    print(f"  {SERVICE_CASE}: longest /health wait {max(waits, default=0):.2f} s over {len(waits)} calls", file=sys.stderr)
+    print(
+        f"| {SERVICE_CASE} | {len(body) / 1e6:.1f} MB | HTTP {outcome['status']} | {outcome['seconds']:.1f} | - | "
+        f"{peak_kib / 1024:.0f} (server) | - | - | - |",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":
