@@ -16,7 +16,8 @@ once per input in its own process, and prints wall time, peak RSS and what came 
   through Apertium): an .odt whose space element counts 300,000,000 spaces, a .docx paragraph of
   40,000 runs alternating plain and bold, an .html of 240 KB of unclosed comments (and 120 KB of
   them through the service's `POST /translate` with `format=html`, timing `/health` meanwhile),
-  and a 700 MB Ollama manifest (sparse).
+  and a 700 MB Ollama manifest (sparse); an HTML page of 200 KB of unclosed noscript elements
+  (`article`), and a sentence holding a run of 100,000 full stops.
 
 The language check's seconds and share of the wall time are printed for `article`.
 """
@@ -133,6 +134,15 @@ CASES = {
         lambda: f"<p>{hostile.SENTENCE}</p>" + "<!--" * 60_000,
         [*TRANSLATE, "-o", "{out}.html"],
         ".html",
+    ),
+    "page of 200 KB of unclosed noscript elements": (
+        lambda: f"<html><body><p>{hostile.SENTENCE}</p>{'<noscript>' * 20_000}</body></html>",
+        ["article", "{input}", "--from", "es", "--format", "json"],
+        ".html",
+    ),
+    "a run of 100,000 full stops in a sentence": (
+        lambda: f"El plan {'.' * 100_000}x. Los vecinos piden más parques.",
+        ["translate", "{input}", "--from", "es", "--engine", "apertium", "--format", "json"],
     ),
     "700 MB Ollama manifest": (lambda: "", ["translate", "--text", "Hola.", "--from", "es", "--model", "{manifest}"]),
 }

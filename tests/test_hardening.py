@@ -866,34 +866,42 @@ def _measured(args: list[str], env: dict | None = None) -> tuple[subprocess.Comp
 
 
 TRANSLATE_ES = ["--from", "es", "--engine", "apertium"]
-#: Name: (file name, what builds it, the command's arguments after the file, exit code, what the
-#: one error line says or None, most seconds, most MiB). The bounds are several times what each
-#: takes here, and far below what each took unbounded (minutes, or gigabytes).
+#: Name: (file name, what builds it, the command ({file}, {tmp}), most seconds, most MiB). Each
+#: exits 0; the bounds are several times what each takes here, and far below what each took
+#: unbounded (minutes, or gigabytes).
 BOUNDED = {
     "odt of 300,000,000 spaces": (
         "spaces.odt",
         lambda: hostile.odt(f'Hola<text:s text:c="300000000"/>mundo. {hostile.SENTENCE}'),
-        ["-o", "{tmp}/out.odt", *TRANSLATE_ES],
-        0,
-        None,
+        ["translate", "{file}", "-o", "{tmp}/out.odt", *TRANSLATE_ES],
         30,
         400,
     ),
     "docx paragraph of 40,000 alternating runs": (
         "runs.docx",
         lambda: hostile.docx(runs=40_000),
-        ["-o", "{tmp}/out.docx", *TRANSLATE_ES],
-        0,
-        None,
+        ["translate", "{file}", "-o", "{tmp}/out.docx", *TRANSLATE_ES],
         40,
         600,
     ),
     "html of 240 KB of unclosed comments": (
         "comments.html",
         lambda: (f"<p>{hostile.SENTENCE}</p>" + "<!--" * 60_000).encode(),
-        ["-o", "{tmp}/out.html", *TRANSLATE_ES],
-        0,
-        None,
+        ["translate", "{file}", "-o", "{tmp}/out.html", *TRANSLATE_ES],
+        30,
+        400,
+    ),
+    "page of 200 KB of unclosed noscript elements": (
+        "page.html",
+        lambda: f"<html><body><p>{hostile.SENTENCE}</p>{'<noscript>' * 20_000}</body></html>".encode(),
+        ["article", "{file}", "--from", "es"],
+        30,
+        400,
+    ),
+    "a run of 100,000 full stops in a sentence": (
+        "dots.txt",
+        lambda: f"El plan {'.' * 100_000}x. Los vecinos piden más parques.".encode(),
+        ["translate", "{file}", *TRANSLATE_ES],
         30,
         400,
     ),
@@ -903,12 +911,12 @@ BOUNDED = {
 @needs_apertium
 @pytest.mark.parametrize("name", list(BOUNDED))
 def test_what_a_document_asks_for_stays_bounded(name, tmp_path):
-    file_name, build, rest, code, says, most_seconds, most_mib = BOUNDED[name]
+    file_name, build, command, most_seconds, most_mib = BOUNDED[name]
     source = tmp_path / file_name
     source.write_bytes(build())
     before = source.read_bytes()
-    done, seconds, peak_mib = _measured(["translate", str(source), *[a.format(tmp=tmp_path) for a in rest]])
-    assert done.returncode == code, done.stderr
+    done, seconds, peak_mib = _measured([a.format(file=source, tmp=tmp_path) for a in command])
+    assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr and source.read_bytes() == before
     assert seconds < most_seconds and peak_mib < most_mib, (seconds, peak_mib)
 
@@ -1089,6 +1097,9 @@ def test_the_service_answers_round_4s_cases_with_their_statuses():
             files={"file": ("s.odt", hostile.odt(f'Hola<text:s text:c="300000000"/>mundo. {hostile.SENTENCE}'))},
         )
         spaces_s = time.perf_counter() - started
+        started = time.perf_counter()
+        spaced = http.post("/translate", json={"q": "Hola" + " " * 40_000 + "mundo.\n\nAdiós.", "source": "es", "target": "en"})
+        spaced_s = time.perf_counter() - started
         too_large = http.post("/translate", content=b"x" * (2 * 2**20), headers={"content-type": "application/json"})
         metrics = http.get("/metrics").text
     assert infinite.status_code == 400 and "not finite" in infinite.json()["error"]
@@ -1098,6 +1109,7 @@ def test_the_service_answers_round_4s_cases_with_their_statuses():
     assert "filename*=UTF-8''informe-%E2%82%AC-%C3%BCn%C3%AFcode.en.md" in disposition and disposition.isascii()
     assert entity.status_code == 400 and "declares a DTD or entities" in entity.json()["error"]
     assert spaces.status_code == 200 and spaces_s < 30
+    assert spaced.status_code == 200 and spaced.json()["translatedText"].endswith("\n\nGoodbye.") and spaced_s < 5
     assert too_large.status_code == 413
     assert 'summarize_requests_total{route="unmatched",status="413"} 1.0' in metrics
 

@@ -5,7 +5,6 @@ editor plug-ins and scripts work unchanged: form or JSON bodies, `q` a string or
 from __future__ import annotations
 
 import asyncio
-import re
 
 from fastapi import APIRouter, Request
 
@@ -218,16 +217,29 @@ async def _translate_one(service, text: str, source: str, target: str, fmt: str,
     return translated.decode("utf-8"), detected
 
 
-#: What a text's lines are kept apart by, as sent: the breaks (with the spaces around them) and
-#: the spaces it starts and ends with.
-_LAYOUT = re.compile(r"(\s*\n\s*|^\s+|\s+$)")
+def layout(text: str) -> list[str]:
+    """`text` cut into what keeps its lines apart and the lines' text, alternating, starting and
+    ending with the former: the line breaks with the spaces around them, and the spaces the text
+    starts and ends with. A line at a time, so in linear time (a regex for the same cut,
+    `(\\s*\\n\\s*|^\\s+|\\s+$)`, took 8 s on a run of 40,000 spaces)."""
+    parts, gap = [], ""
+    for number, line in enumerate(text.split("\n")):
+        gap += "\n" if number else ""
+        body = line.strip()
+        if not body:
+            gap += line
+            continue
+        start = len(line) - len(line.lstrip())
+        parts += [gap + line[:start], body]
+        gap = line[start + len(body) :]
+    return [*parts, gap]
 
 
 async def _keeping_layout(service, text: str, target: str, source: str, glossary: str | None) -> str:
     """`text` translated a line at a time (each a paragraph of one document), its line breaks
     and the spaces around them kept as sent, as LibreTranslate keeps them."""
-    parts = _LAYOUT.split(text)
-    lines = [index for index, part in enumerate(parts) if part.strip()]
+    parts = layout(text)
+    lines = list(range(1, len(parts), 2))
     document = Document(tuple(" ".join(parts[index].split()) for index in lines), "q")
     result = await service.run("translate", document, target, source=source, glossary=glossary)
     for index, translated in zip(lines, result["paragraphs"], strict=True):

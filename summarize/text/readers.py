@@ -199,14 +199,30 @@ def _looks_like_html(text: str) -> bool:
 
 
 # What a page shows when scripts are off ("Enable JavaScript"): never the article.
-_NOSCRIPT = re.compile(r"<noscript\b.*?</noscript\s*>", re.IGNORECASE | re.DOTALL)
+_NOSCRIPT_OPEN = re.compile(r"<noscript\b", re.IGNORECASE)
+_NOSCRIPT_CLOSE = re.compile(r"</noscript\s*>", re.IGNORECASE)
+
+
+def _without_noscript(html: str) -> str:
+    """`html` less its noscript elements, each up to its first close, in linear time: once no
+    close follows an opening, none follows a later one (a regex's lazy `.*?` looked from each
+    opening to the end: 200 KB of unclosed ones took 14 s)."""
+    kept, at = [], 0
+    while (opening := _NOSCRIPT_OPEN.search(html, at)) is not None:
+        closing = _NOSCRIPT_CLOSE.search(html, opening.end())
+        if closing is None:
+            break
+        kept += [html[at : opening.start()], " "]
+        at = closing.end()
+    kept.append(html[at:])
+    return "".join(kept)
 
 
 def extract_main_text(html: str, origin: str) -> str:
     """The article's main text from an HTML page (trafilatura), paragraphs kept."""
     import trafilatura
 
-    html = _NOSCRIPT.sub(" ", html)
+    html = _without_noscript(html)
     text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_recall=True)
     if not text or not text.strip():
         raise InputError(f"{origin}: no article text could be found in the page")

@@ -13,7 +13,9 @@ from functools import cache
 from summarize.notes import note
 from summarize.text.abbreviations import ADJECTIVAL, CONTINUATIONS, ENDINGS, NUMBERED, STARTERS, TITLES
 
-_CANDIDATE = re.compile(r"(\.{3}|[.!?…]+)[\"'”’»)\]]*(?=\s)")
+# A run of marks is tried once, from its start and without backtracking: tried from each of its
+# marks, a line of 100,000 dots took 120 s.
+_CANDIDATE = re.compile(r"(?<![.!?…])(\.{3}|[.!?…]++)[\"'”’»)\]]*+(?=\s)")
 _OPENERS = "\"'“‘«([¿¡—–-"
 _WORD_BEFORE = re.compile(r"(\S+)$")
 # How far back a word before a dot is looked for: longer words are no abbreviations, and a bounded
