@@ -86,8 +86,10 @@ def test_a_paragraph_nothing_translates_is_kept_and_said(tmp_path):
     assert data["paragraphs"][1] == GERMAN
     assert data["metadata"]["counts"]["paragraphs_left_untranslated"] == 1
     assert "kept untranslated" in result.stderr
+    # A forced engine that lacks the pair keeps the paragraph too, and says which package is none.
     forced = CliRunner().invoke(cli, ["translate", str(path), "--engine", "apertium"])
-    assert forced.exit_code != 0 and "de->en" in forced.output
+    assert forced.exit_code == 0 and forced.stdout.split("\n\n")[1] == GERMAN
+    assert "Apertium has no de->en pair installed; Debian packages no Apertium pair for de-en" in forced.stderr
 
 
 def test_name_lists_stay_and_an_unserved_language_is_named():
