@@ -333,6 +333,18 @@ CASES = {
         "cue 1's timing '-00:00:01,000 --> 00:00:04,000'",
         {"a.srt": hostile.srt("-00:00:01,000")},
     ),
+    "JSONL record nested 100,000 deep": Case(
+        ["batch", "{tmp}/deep.jsonl", "--out", "{tmp}/o.jsonl", "--task", "translate", "--from", "es"],
+        9,
+        "1 record(s)",
+        {"deep.jsonl": '{"id": "a", "text": ' + "[" * 100_000 + "]" * 100_000 + "}\n"},
+    ),
+    "model folder whose config.json is nested 100,000 deep": Case(
+        ["translate", "--text", "Hola.", "--from", "es", "--model", "{tmp}/deep-model"],
+        3,
+        "is not valid JSON (maximum recursion depth",
+        {"deep-model/config.json": "[" * 100_000 + "]" * 100_000},
+    ),
     "bench on a sacrebleu set, offline": Case(
         ["bench", "translation", "--dataset", "wmt13:es-en", "--out", "{tmp}/run"], 2, "cannot fetch it", env=NO_DOWNLOADS
     ),

@@ -37,7 +37,7 @@ def load_runs(paths: list[Path]) -> list[Run]:
         summary_path = path / "summary.json" if path.is_dir() else path
         try:
             summary = json.loads(summary_path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             raise InputError(f"{path}: not a finished run (no readable summary.json)") from None
         if (
             not isinstance(summary, dict)
@@ -62,6 +62,8 @@ def _items(path: Path) -> list[dict]:
             item = json.loads(line) if line.strip() else None
         except json.JSONDecodeError as exc:
             raise InputError(f"{path}:{number}: not JSON ({exc.msg}); rerun the bench to finish the run") from None
+        except RecursionError:
+            raise InputError(f"{path}:{number}: JSON nested too deeply") from None
         if item is not None and not isinstance(item, dict):
             raise InputError(f"{path}:{number}: an item must be a JSON object")
         if item is not None:

@@ -154,6 +154,8 @@ def _record(line: str, path: Path, number: int, task: str) -> dict:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}:{number}: not JSON ({exc.msg})") from None
+    except RecursionError:
+        raise InputError(f"{path}:{number}: JSON nested too deeply") from None
     if not isinstance(record, dict):
         raise InputError(f"{path}:{number}: a record must be a JSON object")
     missing = [f for f in FIELDS[task] if f not in record]

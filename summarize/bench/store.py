@@ -29,7 +29,7 @@ class RunStore:
         if config_path.exists():
             try:
                 previous = json.loads(config_path.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
                 raise InputError(f"{config_path}: unreadable; pass --fresh to start over") from None
             if previous != config:
                 changed = sorted(k for k in set(previous) | set(config) if previous.get(k) != config.get(k))
@@ -70,7 +70,7 @@ class RunStore:
         for line in lines:
             try:
                 item = json.loads(line)
-            except json.JSONDecodeError:
+            except (json.JSONDecodeError, RecursionError):
                 continue  # the line a kill cut short
             if isinstance(item, dict) and "id" in item and item["id"] not in seen:
                 seen.add(item["id"])

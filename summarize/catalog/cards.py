@@ -14,7 +14,7 @@ from pathlib import Path
 from summarize.catalog.gguf import is_gguf_name
 from summarize.core.options import LENGTH_SENTENCES
 from summarize.engines.table import ENGINES, TASKS
-from summarize.errors import CardError, InputError, UnknownModelError
+from summarize.errors import CardError, InputError, UnknownModelError, first_line
 from summarize.text.langdetect import known_language
 
 #: Decoder-only chat models (engines/chat.py): one card serves both tasks, by its prompts.
@@ -353,8 +353,8 @@ def card_for_folder(path: Path, task: str) -> ModelCard:
         raise UnknownModelError(f"'{path}' is a folder but holds no config.json: not a model folder")
     try:
         config = json.loads(config_file.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise UnknownModelError(f"'{config_file}' is not valid JSON ({exc})") from None
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise UnknownModelError(f"'{config_file}' is not valid JSON ({first_line(exc)})") from None
     model_type = config.get("model_type", "")
     architecture = architecture_of(config)
     if architecture not in ARCHITECTURES:
@@ -380,7 +380,7 @@ def _prompting_of(folder: Path) -> str:
         return "chat"
     try:
         settings = json.loads((folder / "tokenizer_config.json").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return "chat"  # no readable tokenizer settings: the engine's load says what is missing
     return "chat" if isinstance(settings, dict) and settings.get("chat_template") else "completion"
 
@@ -389,7 +389,7 @@ def _card_for_conversion(path: Path, task: str) -> ModelCard:
     try:
         metadata = json.loads((path / CONVERSION_METADATA).read_text(encoding="utf-8"))
         runtime, architecture = metadata["runtime"], metadata["architecture"]
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError):
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError, KeyError, TypeError):
         raise UnknownModelError(f"'{path / CONVERSION_METADATA}' is not a conversion's metadata") from None
     shipped = load_cards().get(metadata.get("alias") or "")
     if shipped is not None and shipped.task == task and not shipped.weightless:

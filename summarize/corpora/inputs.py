@@ -101,6 +101,9 @@ def _jsonl(path: Path, columns: Columns) -> Iterator[Record]:
             except json.JSONDecodeError as exc:
                 yield _broken(f"{path}:{number}", f"not JSON ({exc.msg})")
                 continue
+            except RecursionError:
+                yield _broken(f"{path}:{number}", "not read: JSON nested too deeply")
+                continue
             if not isinstance(row, dict):
                 yield _broken(f"{path}:{number}", "a record must be a JSON object")
                 continue

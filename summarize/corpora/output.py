@@ -120,7 +120,7 @@ def _lines(path: Path) -> Iterator[str]:
 def _parsed(line: str) -> dict | None:
     try:
         record = json.loads(line)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return None
     return record if isinstance(record, dict) and "id" in record else None
 
