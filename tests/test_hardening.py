@@ -59,6 +59,18 @@ class Case:
 SPANISH_TO_SPANISH = ["article", "{tmp}/a.txt", "--from", "es", "--to", "es"]
 
 
+def _document_case(name: str, build, exit_code: int, says: str, output: str | None = None) -> Case:
+    """`translate` of the document file `name` (built by `build`) from Spanish through Apertium,
+    into `output` (default: out with the same suffix)."""
+    target = output or f"out{Path(name).suffix}"
+    command = ["translate", "{tmp}/" + name, "-o", "{tmp}/" + target, "--from", "es", "--engine", "apertium"]
+    return Case(command, exit_code, says, {name: build})
+
+
+def _alignment_half() -> bytes:
+    return hostile.gguf(hostile.gguf_field("general.alignment", hostile.GGUF_FLOAT, struct.pack("<f", 0.5)))
+
+
 def _bench_set(*records) -> str:
     return "\n".join(json.dumps(r) for r in records) + "\n"
 
@@ -261,24 +273,13 @@ CASES = {
         "holds an input",
         {"in/a.md": f"# Plan\n\n{hostile.SENTENCE}\n", "in/a.en.md": "# Plan\n\nAn earlier translation.\n"},
     ),
-    "odt space count not a number": Case(
-        ["translate", "{tmp}/abc.odt", "-o", "{tmp}/out.odt", "--from", "es", "--engine", "apertium"],
-        2,
-        "not a positive number",
-        {"abc.odt": lambda: hostile.odt(f'Hola<text:s text:c="abc"/>mundo. {hostile.SENTENCE}')},
+    "odt space count not a number": _document_case(
+        "abc.odt", lambda: hostile.odt(f'Hola<text:s text:c="abc"/>mundo. {hostile.SENTENCE}'), 2, "not a positive number"
     ),
-    "docx part in UTF-16 declaring an entity": Case(
-        ["translate", "{tmp}/xxe.docx", "-o", "{tmp}/out.docx", "--from", "es", "--engine", "apertium"],
-        2,
-        "declares a DTD or entities",
-        {"xxe.docx": hostile.docx_with_entity},
+    "docx part in UTF-16 declaring an entity": _document_case(
+        "xxe.docx", hostile.docx_with_entity, 2, "declares a DTD or entities"
     ),
-    "docx DOCTYPE after 4 KB": Case(
-        ["translate", "{tmp}/late.docx", "-o", "{tmp}/out.docx", "--from", "es", "--engine", "apertium"],
-        2,
-        "declares a DTD or entities",
-        {"late.docx": hostile.docx_with_late_doctype},
-    ),
+    "docx DOCTYPE after 4 KB": _document_case("late.docx", hostile.docx_with_late_doctype, 2, "declares a DTD or entities"),
     "TBX glossary in UTF-16 declaring an entity": Case(
         ["translate", "--text", hostile.SENTENCE, "--from", "es", "--engine", "apertium", "--glossary", "{tmp}/g.tbx"],
         2,
@@ -296,11 +297,7 @@ CASES = {
             ["translate", "--text", "Hola.", "--from", "es", "--model", "{tmp}/m.gguf"], 4, says, {"m.gguf": build}
         )
         for name, build, says in [
-            (
-                "alignment 0.5",
-                lambda: hostile.gguf(hostile.gguf_field("general.alignment", hostile.GGUF_FLOAT, struct.pack("<f", 0.5))),
-                "general.alignment is '0.5', not a power of two",
-            ),
+            ("alignment 0.5", _alignment_half, "general.alignment is '0.5', not a power of two"),
             (
                 "arrays nested 100,000 deep",
                 lambda: hostile.gguf(hostile.gguf_field("x.nested", hostile.GGUF_ARRAY, hostile.gguf_nested_arrays(100_000))),
@@ -316,22 +313,13 @@ CASES = {
         ]
     },
     "models convert of a GGUF with alignment 0.5": Case(
-        ["models", "convert", "{tmp}/m.gguf", "--runtime", "transformers"],
-        4,
-        "not a power of two",
-        {"m.gguf": lambda: hostile.gguf(hostile.gguf_field("general.alignment", hostile.GGUF_FLOAT, struct.pack("<f", 0.5)))},
+        ["models", "convert", "{tmp}/m.gguf", "--runtime", "transformers"], 4, "not a power of two", {"m.gguf": _alignment_half}
     ),
-    "a Word file translated into a .txt name": Case(
-        ["translate", "{tmp}/a.docx", "-o", "{tmp}/out.txt", "--from", "es", "--engine", "apertium"],
-        8,
-        "give its suffix (.docx), or --format text",
-        {"a.docx": hostile.docx},
+    "a Word file translated into a .txt name": _document_case(
+        "a.docx", hostile.docx, 8, "give its suffix (.docx), or --format text", output="out.txt"
     ),
-    "a subtitle at a negative time": Case(
-        ["translate", "{tmp}/a.srt", "-o", "{tmp}/out.srt", "--from", "es", "--engine", "apertium"],
-        2,
-        "cue 1's timing '-00:00:01,000 --> 00:00:04,000'",
-        {"a.srt": hostile.srt("-00:00:01,000")},
+    "a subtitle at a negative time": _document_case(
+        "a.srt", lambda: hostile.srt("-00:00:01,000"), 2, "cue 1's timing '-00:00:01,000 --> 00:00:04,000'"
     ),
     "JSONL record nested 100,000 deep": Case(
         ["batch", "{tmp}/deep.jsonl", "--out", "{tmp}/o.jsonl", "--task", "translate", "--from", "es"],
