@@ -150,22 +150,28 @@ def _in_glossary(span: str, kind: str, words: frozenset[str]) -> bool:
     return kind in ("name", "quote") and bool(words) and all(word in words for word in span.casefold().split())
 
 
-def _check_summary(work: Work, summary: str, target: str, translation: Translation) -> None:
-    """The summary's spans against the document and its translation."""
-    work.fact_check["unsupported"] += _findings(_unsupported(work, summary, target, translation), summary, "summary")
+def _check_summary(work: Work, summary: str, written_in: str, besides: list[tuple[str, str]]) -> None:
+    """The summary's spans (a summary written in `written_in`) against the document and the
+    texts `besides` it, (text, language) pairs."""
+    work.fact_check["unsupported"] += _findings(_unsupported(work, summary, written_in, besides), summary, "summary")
     _say_fact_check(work)
 
 
-def _unsupported(work: Work, summary: str, target: str, translation: Translation) -> list[tuple[str, str]]:
+def _unsupported(work: Work, summary: str, written_in: str, besides: list[tuple[str, str]]) -> list[tuple[str, str]]:
     sources = [(paragraph, language) for paragraph, language in zip(work.doc.paragraphs, work.languages.paragraphs)]
-    sources += [(" ".join(paragraph), target) for paragraph in translation.target]
-    return factcheck.check(summary, target, sources, both_ways=False)["unsupported"]
+    return factcheck.check(summary, written_in, [*sources, *besides], both_ways=False)["unsupported"]
 
 
-def _revised(work: Work, summary: Summary, summarizer, options: Options, translation: Translation, language: str, into=None):
-    """A summary whose fact check finds spans, asked again once of a summariser that `revises`,
-    the spans named; the new one kept when it holds fewer."""
-    found = _unsupported(work, summary.text, options.target, translation) if summarizer.revises else []
+def _translated_text(translation: Translation, target: str) -> list[tuple[str, str]]:
+    """A translation's paragraphs as sources a summary of it is checked against."""
+    return [(" ".join(paragraph), target) for paragraph in translation.target]
+
+
+def _revised(work: Work, summary: Summary, summarizer, options: Options, besides: list, language: str, into=None):
+    """A summary whose fact check finds spans (against the document and `besides`), asked again
+    once of a summariser that `revises`, the spans named; the new one kept when it holds fewer."""
+    written_in = into or language
+    found = _unsupported(work, summary.text, written_in, besides) if summarizer.revises else []
     if not found:
         return summary
     spans = [span for span, _ in found]
@@ -173,7 +179,7 @@ def _revised(work: Work, summary: Summary, summarizer, options: Options, transla
         text = summarizer.revise(summary.passage, options.length, language, into, spans)
     except SummarizeError:
         return summary
-    again = _unsupported(work, text, options.target, translation) if text.strip() else found
+    again = _unsupported(work, text, written_in, besides) if text.strip() else found
     kept = len(again) < len(found)
     work.note(
         f"the summary named {len(found)} span(s) its source does not hold; asked again with them named, "
@@ -258,7 +264,9 @@ def _translate_first(works: list[Work], options: Options, engines: Engines, prog
         summaries = summarize_together(parts, summarizer, options.length, options.target, stream=stream)
     for (work, translation), summary in zip(done, summaries):
         if summary is not None:
-            summary = _revised(work, summary, summarizer, options, translation, options.target)
+            translated = _translated_text(translation, options.target)
+            summary = _revised(work, summary, summarizer, options, translated, options.target)
+            _check_summary(work, summary.text, options.target, translated)
             headline = " ".join(translation.target[0]) if work.doc.has_headline else None
             _article_result(work, options, summary.text, headline, translation, translation.translators, summarizer, summary)
 
@@ -272,7 +280,14 @@ def _summarize_first(works: list[Work], options: Options, engines: Engines) -> N
             continue
         with _timed(group, "summarize"):
             summaries = summarize_together([(w, _body(w, w.paragraphs)) for w in group], summarizer, options.length, source)
-        done = [(w, s) for w, s in zip(group, summaries) if s is not None]
+        done = []
+        for work, summary in zip(group, summaries):
+            if summary is not None:
+                # The summary is checked (and revised) in its own language against the document;
+                # its translation, sentence by sentence against it, by the translation step.
+                summary = _revised(work, summary, summarizer, options, [], source)
+                _check_summary(work, summary.text, source, [])
+                done.append((work, summary))
 
         summary_of = {id(work): summary for work, summary in done}
         translations = _translated(
@@ -340,7 +355,9 @@ def _direct(works: list[Work], options: Options, engines: Engines, stream) -> No
         for work, summary in zip(group, summaries):
             if summary is not None:
                 translation = Translation(work.paragraphs, work.paragraphs)
-                summary = _revised(work, summary, summarizer, options, translation, source, options.target)
+                besides = _translated_text(translation, options.target)
+                summary = _revised(work, summary, summarizer, options, besides, source, options.target)
+                _check_summary(work, summary.text, options.target, besides)
                 _article_result(work, options, summary.text, None, translation, [summarizer], summarizer, summary)
 
 
@@ -390,7 +407,6 @@ def _article_result(
     summarizer,
     summary: Summary,
 ) -> None:
-    _check_summary(work, text, options.target, translation)
     work.result = {
         "summary": text,
         "headline": headline,
