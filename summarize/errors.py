@@ -49,6 +49,13 @@ class OutputError(SummarizeError):
     exit_code = 8
 
 
+class UnexpectedError(SummarizeError):
+    """A fault of ours met on one input (a bug): said in one line, the original exception kept as
+    its cause, so that it fails that input alone."""
+
+    exit_code = 1
+
+
 class FactCheckError(SummarizeError):
     """`--strict`: the output states what its source does not hold (the fact check)."""
 
@@ -62,10 +69,30 @@ def first_line(error: BaseException) -> str:
     return lines[0] if lines else type(error).__name__
 
 
+def unexpected(error: Exception) -> UnexpectedError:
+    """`error`, an exception no input should cause, as an UnexpectedError: where it was raised
+    and what it said, in one line."""
+    from pathlib import Path
+
+    where = error.__traceback__
+    while where is not None and where.tb_next is not None:
+        where = where.tb_next
+    origin = f" at {Path(where.tb_frame.f_code.co_filename).name}:{where.tb_lineno}" if where is not None else ""
+    fault = UnexpectedError(
+        f"unexpected {type(error).__name__}{origin}: {first_line(error)} "
+        "(a bug: please report it; SUMMARIZE_DEBUG=1 shows the traceback)"
+    )
+    fault.__cause__ = error
+    return fault
+
+
 def attempt(step):
-    """`step()`, or the SummarizeError it raised: for work over many records, where one record's
-    failure becomes that record's error instead of the run's."""
+    """`step()`, or the SummarizeError it raised (an unforeseen exception as an UnexpectedError):
+    for work over many records, where one record's failure becomes that record's error instead of
+    the run's."""
     try:
         return step()
     except SummarizeError as error:
         return error
+    except Exception as error:
+        return unexpected(error)

@@ -1144,3 +1144,68 @@ def test_unclosed_comments_in_html_leave_the_service_responsive():
         poster.join()
     assert answer["status"] == 200 and answer["body"]["translatedText"].startswith("<p>The Government approved")
     assert max(waits) < 2, waits
+
+
+# A fault of ours on one document fails that document alone, on every surface.
+
+POISON = "VENENO"
+
+
+@pytest.fixture()
+def poisoned_apertium(monkeypatch):
+    """Apertium raising an exception no input should cause on any sentence holding POISON."""
+    from summarize.engines.apertium import ApertiumTranslator
+
+    honest = ApertiumTranslator.translate
+
+    def translate(self, sentences, source, target, starts=()):
+        if any(POISON in sentence for sentence in sentences):
+            raise ZeroDivisionError("division by zero")
+        return honest(self, sentences, source, target, starts)
+
+    monkeypatch.setattr(ApertiumTranslator, "translate", translate)
+
+
+@needs_apertium
+def test_a_poison_record_fails_alone_in_a_batch_and_on_resume(tmp_path, poisoned_apertium):
+    source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    rows = [{"id": f"r{i}", "text": f"{SPANISH[i % len(SPANISH)]} ({i})"} for i in range(32)]
+    rows[13]["text"] = f"El {POISON} del plan. {SPANISH[0]}"
+    source.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    args = ["batch", str(source), "--out", str(out), "--task", "translate", "--from", "es", "--engine", "apertium"]
+    first = CliRunner().invoke(cli, args)
+    again = CliRunner().invoke(cli, args)
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert first.exit_code == again.exit_code == 9, first.stderr
+    failed = [r for r in records if r["error"] is not None]
+    assert len(records) == 32 and [r["id"] for r in failed] == ["r13"]
+    assert failed[0]["error"].startswith("unexpected ZeroDivisionError at test_hardening.py:") and failed[0]["exit_code"] == 1
+    assert "32 skipped" in again.stderr and "Traceback" not in first.stderr + again.stderr
+
+
+@needs_apertium
+def test_a_poison_request_is_a_500_alone_among_concurrent_ones(poisoned_apertium, caplog):
+    import concurrent.futures
+    import urllib.error
+
+    from summarize.service.settings import Settings
+    from tests.serving import running
+
+    texts = [f"{SPANISH[i]} ({i})" for i in range(7)] + [f"El {POISON} del plan."]
+
+    def ask(url, text):
+        body = json.dumps({"q": text, "source": "es", "target": "en"}).encode()
+        request = urllib.request.Request(f"{url}/translate", body, {"content-type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    with running(Settings(max_wait_ms=200)) as url, concurrent.futures.ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda text: ask(url, text), texts))
+    assert [status for status, _ in answers] == [200] * 7 + [500], answers
+    assert all("translatedText" in body for _, body in answers[:7])
+    assert answers[7][1]["error"].startswith("unexpected ZeroDivisionError") and "\n" not in answers[7][1]["error"]
+    logged = [r for r in caplog.records if r.exc_info and isinstance(r.exc_info[1], ZeroDivisionError)]
+    assert len(logged) == 1  # its traceback, once, in the server's log

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 import click
 
 from summarize import __version__, notes
-from summarize.errors import SummarizeError
+from summarize.errors import SummarizeError, UnexpectedError, unexpected
 
 INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 
@@ -50,6 +49,8 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except SummarizeError as error:
+            if isinstance(error, UnexpectedError) and _debugging():
+                raise error.__cause__ from None
             raise _UserFacingError(str(error), error.exit_code) from None
         except BrokenPipeError as error:  # a listing piped into `head`
             from summarize.output import stdout_failed
@@ -61,17 +62,15 @@ class _Group(click.Group):
         except (click.ClickException, click.exceptions.Exit):
             raise
         except Exception as error:  # the promise is one line, never a traceback
-            if os.environ.get("SUMMARIZE_DEBUG") or notes.level() >= notes.VERBOSE:
+            if _debugging():
                 raise
-            where = error.__traceback__
-            while where.tb_next is not None:
-                where = where.tb_next
-            origin = f"{Path(where.tb_frame.f_code.co_filename).name}:{where.tb_lineno}"
-            raise _UserFacingError(
-                f"unexpected {type(error).__name__} at {origin}: {error} "
-                "(a bug: please report it; SUMMARIZE_DEBUG=1 shows the traceback)",
-                1,
-            ) from None
+            fault = unexpected(error)
+            raise _UserFacingError(str(fault), fault.exit_code) from None
+
+
+def _debugging() -> bool:
+    """Whether a fault of ours shows its traceback: SUMMARIZE_DEBUG set, or -v."""
+    return bool(os.environ.get("SUMMARIZE_DEBUG")) or notes.level() >= notes.VERBOSE
 
 
 def _print_version(ctx, param, value: bool) -> None:

@@ -24,7 +24,7 @@ from summarize.core.steps import (
     summarize_together,
     translate_together,
 )
-from summarize.errors import SummarizeError
+from summarize.errors import SummarizeError, unexpected
 from summarize.text import factcheck
 from summarize.text.document import Document
 from summarize.text.segment import split_sentences
@@ -62,7 +62,20 @@ def run(
     documents: list[Document], task: str, options: Options, engines: Engines, progress: bool = False, stream=None
 ) -> list[dict | SummarizeError]:
     """Each document's result (what `--format json` prints), or the error that stopped it, in
-    order. `stream` gets a chat model's summary as it is generated (one document only)."""
+    order. `stream` gets a chat model's summary as it is generated (one document only). A fault
+    of ours (an exception no input should cause) fails only the document that met it: the batch
+    is run again a document at a time, and that one's error is an UnexpectedError."""
+    try:
+        return _run(documents, task, options, engines, progress, stream)
+    except SummarizeError:
+        raise
+    except Exception as error:
+        if len(documents) == 1:
+            return [unexpected(error)]
+        return [run([document], task, options, engines, progress)[0] for document in documents]
+
+
+def _run(documents: list[Document], task: str, options: Options, engines: Engines, progress: bool, stream):
     works = [Work(document) for document in documents]
     for work in works:
         _prepare(work, options)

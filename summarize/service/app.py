@@ -13,7 +13,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from summarize.errors import EngineUnavailableError, FactCheckError, ModelUnavailableError, SummarizeError
+from summarize.errors import EngineUnavailableError, FactCheckError, ModelUnavailableError, SummarizeError, UnexpectedError
 from summarize.service import files, libretranslate, routes
 from summarize.service.core import Service, TimedOut, log
 from summarize.service.guard import BodyLimit, FiniteNumbers
@@ -21,7 +21,7 @@ from summarize.service.metrics import Measured
 from summarize.service.settings import Settings
 
 #: HTTP status of each error class; any other SummarizeError is the caller's (400).
-STATUS = {TimedOut: 504, ModelUnavailableError: 503, EngineUnavailableError: 503, FactCheckError: 422}
+STATUS = {TimedOut: 504, ModelUnavailableError: 503, EngineUnavailableError: 503, FactCheckError: 422, UnexpectedError: 500}
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -72,6 +72,8 @@ def _error(status: int, message: str) -> JSONResponse:
 
 def _summarize_error(request: Request, error: SummarizeError) -> JSONResponse:
     status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
+    if isinstance(error, UnexpectedError):  # a fault of ours on this request alone: its traceback logged
+        log.error("%s %s failed", request.method, request.url.path, exc_info=error.__cause__)
     return JSONResponse({"error": in_api_terms(str(error)), "exit_code": error.exit_code}, status_code=status)
 
 
