@@ -122,3 +122,20 @@ def test_the_cli_reference_is_generated_from_the_help():
     page = Path(__file__).resolve().parents[1] / "docs" / "cli.md"
     assert page.read_text(encoding="utf-8") == render(), "regenerate: python -m summarize.cli.reference > docs/cli.md"
     assert "## `summarize batch`" in render() and "--max-length-factor" in render()
+
+
+def test_every_surface_takes_the_document_formats_of_one_table(tmp_path):
+    """A folder given to `batch` lists a file of every format; the help of `translate` and of
+    `batch --out-dir` names every format written back."""
+    from click.testing import CliRunner
+
+    from summarize.cli import cli
+    from summarize.corpora.inputs import input_files
+    from summarize.documents import FORMATS, WRITTEN_SUFFIXES
+
+    for suffix in (".txt", *FORMATS, ".exe"):
+        (tmp_path / f"a{suffix}").write_bytes(b"x")
+    assert sorted(path.suffix for path in input_files([str(tmp_path)])) == sorted((".txt", *FORMATS))
+    for command in (["translate", "--help"], ["batch", "--help"]):
+        helped = " ".join(CliRunner().invoke(cli, command).stdout.split())
+        assert " ".join(WRITTEN_SUFFIXES) in helped, command

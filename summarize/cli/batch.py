@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from summarize.cli.common import ARTICLE_OPTIONS, TRANSLATION_OPTIONS, notify, options_of, pipeline_options
+from summarize.documents import WRITTEN_SUFFIXES
 from summarize.errors import OutputError, SummarizeError
 from summarize.notes import show_progress
 from summarize.output import same_file
@@ -38,7 +39,7 @@ class SomeRecordsFailed(SummarizeError):
     "--out-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="--task translate: write each document file (.docx .pptx .odt .odp .md .html .srt .vtt) translated in its "
+    help=f"--task translate: write each document file ({' '.join(WRITTEN_SUFFIXES)}) translated in its "
     "own format into this folder, as NAME.LANG.SUFFIX (its record still goes to --out).",
 )
 @click.option(

@@ -16,6 +16,7 @@ from summarize.cli.common import (
     read_document,
     source_options,
 )
+from summarize.documents import WRITTEN_SUFFIXES
 
 
 @click.command()
@@ -29,7 +30,7 @@ from summarize.cli.common import (
     default=None,
     help="text (the default for text, URLs and PDFs), json or tsv (with the sentence alignment: paragraph, source, "
     "translation, confidence, ! when low). A document "
-    "(.docx .pptx .odt .odp .md .html .srt .vtt) comes back in its own format unless text or tsv is asked; "
+    f"({' '.join(WRITTEN_SUFFIXES)}) comes back in its own format unless text or tsv is asked; "
     "with json its result (metadata.document counts the units and inline formatting) goes to stdout and the "
     "document to -o.",
 )

@@ -12,12 +12,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from summarize.documents import FORMATS
 from summarize.errors import InputError, first_line
 from summarize.limits import LIMITS, limit
 from summarize.text.document import Document
 
 # Files read as documents when a folder is given: plain text and every document format.
-DOCUMENT_SUFFIXES = (".txt", ".html", ".htm", ".md", ".docx", ".pptx", ".odt", ".odp", ".srt", ".vtt", ".pdf", ".markdown")
+DOCUMENT_SUFFIXES = (".txt", *FORMATS)
 
 
 @dataclass(frozen=True)

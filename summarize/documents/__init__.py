@@ -60,13 +60,16 @@ class Format:
     binary: bool
     read: Callable[[bytes, str], DocumentFile] | None
     text_only: Callable[[bytes, str], Document] | None = None
+    #: What the service's downloads say the file is.
+    media_type: str = "text/plain; charset=utf-8"
 
 
+_OOXML, _ODF = "application/vnd.openxmlformats-officedocument", "application/vnd.oasis.opendocument"
 FORMATS = {
-    ".docx": Format("docx", True, _office(".docx")),
-    ".pptx": Format("pptx", True, _office(".pptx")),
-    ".odt": Format("odt", True, _office(".odt")),
-    ".odp": Format("odp", True, _office(".odp")),
+    ".docx": Format("docx", True, _office(".docx"), media_type=f"{_OOXML}.wordprocessingml.document"),
+    ".pptx": Format("pptx", True, _office(".pptx"), media_type=f"{_OOXML}.presentationml.presentation"),
+    ".odt": Format("odt", True, _office(".odt"), media_type=f"{_ODF}.text"),
+    ".odp": Format("odp", True, _office(".odp"), media_type=f"{_ODF}.presentation"),
     ".md": Format("markdown", False, _markdown),
     ".markdown": Format("markdown", False, _markdown),
     ".html": Format("html", False, _html),

@@ -22,12 +22,6 @@ router = APIRouter(tags=["LibreTranslate"])
 KEPT_FILES = 64
 KEPT_BYTES = 512 * 2**20
 KEPT_SECONDS = 3600
-_MEDIA = {
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    ".odt": "application/vnd.oasis.opendocument.text",
-    ".odp": "application/vnd.oasis.opendocument.presentation",
-}
 
 
 class _Kept:
@@ -89,9 +83,9 @@ async def download_file(name: str):
     data = _KEPT.get(name)
     if data is None:
         raise Refused(404, "Invalid filename: not found, or no longer kept")
-    suffix = Path(name).suffix.lower()
+    file_format = format_of(name)
     shown = name.split(".", 1)[1] if "." in name else name
-    media = _MEDIA.get(suffix, "text/plain; charset=utf-8")
+    media = file_format.media_type if file_format is not None else "application/octet-stream"
     return Response(data, media_type=media, headers={"Content-Disposition": _attachment(shown)})
 
 

@@ -19,7 +19,6 @@ from summarize.limits import LIMITS, limit
 from summarize.text.document import Document, split_paragraphs
 from summarize.text.files import decode, read_bytes, read_file
 
-_HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 # Bytes read from a URL per call, so that the deadline is checked between reads.
 _READ_BLOCK = 65536
 # How much of the start of a file tells HTML apart.
@@ -39,7 +38,7 @@ def read_source(source: str, max_bytes: int | None = None, public_only: bool = F
         if file_format is not None and file_format.name != "html":
             return text_of(read_file(Path(source), file_format.binary, max_bytes), source, file_format)
         raw, origin = read_bytes(Path(source), max_bytes), source
-        is_html = Path(source).suffix.lower() in _HTML_SUFFIXES
+        is_html = file_format is not None  # the only format read here is HTML
     limit_name = f"{LIMITS['max_input_bytes'].variable} sets the limit"
     if len(raw) > max_bytes:
         raise InputError(f"{origin}: larger than {max_bytes / 2**20:g} MiB ({limit_name}); split it first")
