@@ -184,64 +184,71 @@ class Translating:
 def translate_together(
     parts: list[Translating], target: str, engines, progress: bool = False, glossary=None
 ) -> list[Translation | None]:
-    """Translate every paragraph of every part from its own language into `target`, one engine
-    call per source language for all the parts together (each part alone where that call
-    fails), on the runtime for the call's shape (its sentences counted). A
-    paragraph already in `target` stays. A language nothing here
-    translates (the engine named, when `forced`) stops the parts whose main language it is;
-    elsewhere its paragraphs are kept untranslated, with a note. None for a part that
-    stopped (its work holds the error). `glossary`: its terms are kept (`_translate_with_terms`)."""
+    """Translate every paragraph of every part from its own language into `target`: each part's
+    runtime chosen by its own pair and sentence count (never by what it was pooled with), then one
+    engine call per source language and runtime for the parts together (each part alone where
+    that call fails). A paragraph already in `target` stays. A language nothing here translates
+    (or the engine named does not) stops the parts whose main language it is; elsewhere its
+    paragraphs are kept untranslated, with a note. None for a part that stopped (its work holds
+    the error). `glossary`: its terms are kept (`_translate_with_terms`)."""
     for part in parts:
         if target in part.languages:
             part.used[target] = engines.translator(target, target).engine
     languages = sorted({lang for part in parts for lang in part.languages if lang != target})
     for language in languages:
-        with_language = [part for part in parts if part.work.error is None and language in part.languages]
-        sentences = sum(
-            len(part.paragraphs[i]) for part in with_language for i, lang in enumerate(part.languages) if lang == language
-        )
-        try:
-            choice = engines.translator(language, target, sentences)
-        except SummarizeError as error:
-            for part in with_language:
+        by_engine: dict[int, tuple[Translator, list[Translating]]] = {}
+        for part in (part for part in parts if part.work.error is None and language in part.languages):
+            own = sum(len(paragraph) for paragraph, lang in zip(part.paragraphs, part.languages) if lang == language)
+            try:
+                choice = engines.translator(language, target, own)
+            except SummarizeError as error:
                 count = part.languages.count(language)
                 if language == _by_frequency(part.languages)[0]:
                     part.work.fail(error)
                 else:
                     part.work.note(f"{count} paragraph(s) in '{language}' kept untranslated: {error}")
                     part.kept += count
-            continue
-        translator = choice.engine
-        for part in with_language:
-            part.work.note(*choice.notes)
-            part.used[language] = translator
-            for index, paragraph_language in enumerate(part.languages):
-                if paragraph_language == language:
-                    part.pieces[index] = translation_pieces(part.paragraphs[index], translator, target)
-                    for piece in (p for sentence in part.pieces[index] for p in sentence if not has_letters(p)):
-                        part.translated[piece], part.flags[piece], part.confidence[piece] = piece, (False, False), None
-        terms = glossary.for_pair(language, target) if glossary is not None else ()
-        groups = [with_language]
-        while groups:
-            group = groups.pop(0)
-            pieces, starts, owned = _pieces_of(group, language, distinct=not translator.by_paragraph)
-            try:
-                done, held, retry_error = _translate_with_terms(pieces, translator, language, target, progress, starts, terms)
-            except SummarizeError as error:
-                if len(group) > 1:  # each part alone, so that one part's failure stops only it
-                    groups.extend([part] for part in group)
-                else:
-                    group[0].work.fail(error)
                 continue
-            for part, indices in zip(group, owned):
-                if retry_error is not None and any(held[i][1] for i in indices):
-                    part.work.note(f"the glossary's retry failed, first translations kept: {retry_error}")
-                for i in indices:
-                    part.terms[pieces[i]] = held[i]
-                    part.translated[pieces[i]] = done.texts[i]
-                    part.flags[pieces[i]] = (done.ran_away[i], done.realigned[i])
-                    part.confidence[pieces[i]] = done.confidences[i]
+            part.work.note(*choice.notes)
+            by_engine.setdefault(id(choice.engine), (choice.engine, []))[1].append(part)
+        for translator, group in by_engine.values():
+            _translate_language(group, language, translator, target, progress, glossary)
     return [_assembled(part, target) if part.work.error is None else None for part in parts]
+
+
+def _translate_language(
+    with_language: list[Translating], language: str, translator: Translator, target: str, progress: bool, glossary
+) -> None:
+    """The paragraphs in `language` of the parts, by `translator`, in one call (each part alone
+    where it fails); pieces without letters are given back as they are, never sent."""
+    for part in with_language:
+        part.used[language] = translator
+        for index, paragraph_language in enumerate(part.languages):
+            if paragraph_language == language:
+                part.pieces[index] = translation_pieces(part.paragraphs[index], translator, target)
+                for piece in (p for sentence in part.pieces[index] for p in sentence if not has_letters(p)):
+                    part.translated[piece], part.flags[piece], part.confidence[piece] = piece, (False, False), None
+    terms = glossary.for_pair(language, target) if glossary is not None else ()
+    groups = [with_language]
+    while groups:
+        group = groups.pop(0)
+        pieces, starts, owned = _pieces_of(group, language, distinct=not translator.by_paragraph)
+        try:
+            done, held, retry_error = _translate_with_terms(pieces, translator, language, target, progress, starts, terms)
+        except SummarizeError as error:
+            if len(group) > 1:  # each part alone, so that one part's failure stops only it
+                groups.extend([part] for part in group)
+            else:
+                group[0].work.fail(error)
+            continue
+        for part, indices in zip(group, owned):
+            if retry_error is not None and any(held[i][1] for i in indices):
+                part.work.note(f"the glossary's retry failed, first translations kept: {retry_error}")
+            for i in indices:
+                part.terms[pieces[i]] = held[i]
+                part.translated[pieces[i]] = done.texts[i]
+                part.flags[pieces[i]] = (done.ran_away[i], done.realigned[i])
+                part.confidence[pieces[i]] = done.confidences[i]
 
 
 def _by_frequency(languages: list[str]) -> list[str]:
