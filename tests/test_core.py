@@ -142,3 +142,31 @@ def test_bench_article_runs_are_told_apart_by_their_models(tmp_path):
     compared = CliRunner().invoke(cli, ["bench", "compare", str(tmp_path / "lead"), str(tmp_path / "textrank")])
     assert compared.exit_code == 0, compared.output
     assert "identity + lead" in compared.output and "identity + textrank" in compared.output
+
+
+def test_a_failed_choice_is_tried_again_after_its_back_off(monkeypatch):
+    """The same error within the back-off, with no new try; a new try after it, which a model
+    that has become available since passes."""
+    from summarize.core import engines as engines_module
+    from summarize.core.engines import Engines
+    from summarize.errors import ModelUnavailableError
+
+    now = [0.0]
+    tries = []
+    engine = mapping_translator(str.upper)
+
+    def choose(self, task, source, target, sentences):
+        tries.append(now[0])
+        if len(tries) == 1:
+            raise ModelUnavailableError("'opus-mt-es-en' is being downloaded")
+        return engines_module.Choice(engine)
+
+    monkeypatch.setattr(Engines, "_choose", choose)
+    engines = Engines(Options(), clock=lambda: now[0])
+    for at in (0.0, 10.0):
+        now[0] = at
+        with pytest.raises(ModelUnavailableError, match="being downloaded"):
+            engines.translator("es", "en")
+    now[0] = Engines.RETRY_AFTER_S + 1
+    assert engines.translator("es", "en").engine is engine and engines.translator("es", "en").engine is engine
+    assert tries == [0.0, Engines.RETRY_AFTER_S + 1]

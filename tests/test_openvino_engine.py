@@ -229,9 +229,8 @@ def test_a_document_runs_on_its_own_runtime_alone_or_pooled(tiny_models, convert
     """With both conversions, a one-sentence document runs on OpenVINO whether it is translated
     alone or pooled with a longer one (on CTranslate2), and comes back the same."""
     from summarize.core.pipeline import Pipeline
-    from summarize.text.document import Document
-
     from summarize.errors import EngineUnavailableError
+    from summarize.text.document import Document
 
     monkeypatch.setenv("SUMMARIZE_HOME", str(converted["marian"].parents[1]))
     try:

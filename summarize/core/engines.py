@@ -6,6 +6,7 @@ holds engines at module level. Tests give fakes through the constructor (`given`
 from __future__ import annotations
 
 import dataclasses
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,16 +43,22 @@ class Engines:
     conversions for two runtimes, each shape gets the runtime measured fastest for it, and both
     are held (each engine is loaded once, whichever shapes share it)."""
 
-    def __init__(self, options: Options | None = None, given: dict[tuple, Engine] | None = None):
+    #: Seconds a failed choice is given again as it was before it is tried anew: a transient
+    #: failure (a model being downloaded, a file being replaced) is not a service's until restart.
+    RETRY_AFTER_S = 30.0
+
+    def __init__(self, options: Options | None = None, given: dict[tuple, Engine] | None = None, clock=time.monotonic):
         self.options = options or Options()
         self._given = {key: Choice(engine) for key, engine in (given or {}).items()}
-        self._held: dict[tuple, Choice | SummarizeError] = {}
+        self._held: dict[tuple, Choice] = {}
+        self._failed: dict[tuple, tuple[SummarizeError, float]] = {}
         self._loaded: dict[tuple, Engine] = {}
+        self.clock = clock
 
     def translator(self, source: str, target: str, sentences: int | None = None) -> Choice:
         """The translator from `source` into `target` (an identity one when they are the same) for a
         call of `sentences` sentences (None: a batch of unknown size); raises the SummarizeError
-        that stopped its choice, every time it is asked."""
+        that stopped its choice (the same, until RETRY_AFTER_S have passed)."""
         return self._get(("translation", source, target), sentences)
 
     def summarizer(self, language: str) -> Choice:
@@ -62,7 +69,7 @@ class Engines:
         """The engines loaded so far, with their keys (task, source, target), each engine once."""
         seen, found = set(), []
         for key, choice in [*self._given.items(), *((key[:3], c) for key, c in self._held.items())]:
-            if isinstance(choice, Choice) and id(choice.engine) not in seen:
+            if id(choice.engine) not in seen:
                 seen.add(id(choice.engine))
                 found.append((key, choice))
         return found
@@ -73,15 +80,18 @@ class Engines:
         if key in self._given:
             return self._given[key]
         shaped = (*key, shape(key[0], sentences))
-        if shaped not in self._held:
-            try:
-                self._held[shaped] = self._choose(*key, sentences)
-            except SummarizeError as error:
-                self._held[shaped] = error
-        found = self._held[shaped]
-        if isinstance(found, SummarizeError):
-            raise found
-        return found
+        if shaped in self._held:
+            return self._held[shaped]
+        error, when = self._failed.get(shaped, (None, 0.0))
+        if error is not None and self.clock() - when < self.RETRY_AFTER_S:
+            raise error
+        try:
+            self._held[shaped] = self._choose(*key, sentences)
+        except SummarizeError as error:
+            self._failed[shaped] = (error, self.clock())
+            raise
+        self._failed.pop(shaped, None)
+        return self._held[shaped]
 
     def _choose(self, task: str, source: str, target: str | None, sentences: int | None) -> Choice:
         options = self.options
