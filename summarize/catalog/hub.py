@@ -117,7 +117,7 @@ def _missing_message(card: ModelCard, why: str) -> str:
 
 
 def download(card: ModelCard) -> Path:
-    """Fetch the card's files at its pinned revision into the standard cache, with progress (a
+    """Fetch the card's files at its revision into the standard cache, with progress (a
     GGUF card's one file: from the package that ships it when installed, else the hub)."""
     if card.weight_format == "gguf":
         return gguf_file(card, allow_download=True)

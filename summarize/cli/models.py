@@ -158,7 +158,7 @@ def show(alias: str) -> None:
 @models.command("download")
 @click.argument("alias")
 def download(alias: str) -> None:
-    """Fetch ALIAS's files at the card's pinned revision into the Hugging Face cache."""
+    """Fetch ALIAS's files at the card's revision into the Hugging Face cache."""
     from summarize.catalog.hub import download as fetch
 
     card = lookup(alias)

@@ -335,7 +335,7 @@ def _refused_for_summarize_first(summarizer, source: str) -> str | None:
         return None
     return (
         f"--order summarize-first needs a summariser that writes {source}; "
-        f"'{summarizer.card.alias}' writes English (try --summarizer mt5-xlsum)"
+        f"'{summarizer.card.alias}' writes English (try a chat model, --summarizer gemma-3-270m)"
     )
 
 
