@@ -325,10 +325,14 @@ def test_public_address_check():
 
 
 def test_the_serve_command_starts_worker_processes_with_the_chosen_settings(tmp_path):
+    """Two workers with the settings chosen; a file translated by one is downloaded from either
+    (20 downloads, each on a new connection: every one 200)."""
     import socket
     import subprocess
     import sys
     import urllib.request
+
+    import httpx
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -345,10 +349,23 @@ def test_the_serve_command_starts_worker_processes_with_the_chosen_settings(tmp_
             except OSError:
                 assert server.poll() is None and time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
                 time.sleep(0.3)
+        base = f"http://127.0.0.1:{port}"
+        urls = [
+            httpx.post(
+                f"{base}/translate_file",
+                data={"source": "es", "target": "en"},
+                files={"file": (f"nota-{i}.md", f"# Nota {i}\n\n{SPANISH}\n".encode())},
+                timeout=60,
+            ).json()["translatedFileUrl"]
+            for i in range(4)
+        ]
+        downloads = [httpx.get(urls[i % 4], timeout=60) for i in range(20)]
     finally:
         server.terminate()
         server.wait(timeout=30)
     assert models["batching"]["max_batch"] == 4 and {e["alias"] for e in models["engines"]} == {"apertium", "textrank"}
+    assert [d.status_code for d in downloads] == [200] * 20
+    assert all(d.text == downloads[i % 4].text and "The City council approved" in d.text for i, d in enumerate(downloads))
 
 
 def test_serve_on_a_busy_port_says_so_in_one_line_before_loading_anything():
@@ -597,3 +614,17 @@ def test_alternatives_are_the_beam_search_s_next_best(tiny_models):
     with client(job=job) as http:
         many = http.post("/translate", json={"q": "Hola mundo.", "source": "es", "target": "en", "alternatives": 10**9}).json()
     assert len(many["alternatives"]) <= 10  # the beam stays bounded
+
+
+def test_the_workers_settings_name_the_glossary_by_its_path(tmp_path, monkeypatch):
+    """5,000 terms: the settings handed to the workers stay far under the 128 KiB an environment
+    variable holds, and each worker reads the same terms back from the file."""
+    from summarize.core.options import Options
+    from summarize.service.settings import ENVIRONMENT
+
+    glossary = tmp_path / "terms.csv"
+    glossary.write_text("".join(f"término{i},term{i}\n" for i in range(5000)), encoding="utf-8")
+    settings = Settings(job=Options(glossary=str(glossary)), max_batch=4)
+    handed = settings.to_environment()
+    monkeypatch.setenv(ENVIRONMENT, handed)
+    assert len(handed) < 4096 and Settings.from_environment() == settings

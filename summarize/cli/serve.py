@@ -126,8 +126,16 @@ def serve(host: str, port: int, workers: int, max_connections: int, **chosen) ->
 
         uvicorn.run(create_app(settings), **server)
         return
-    os.environ[ENVIRONMENT] = settings.to_environment()
-    uvicorn.run("summarize.service.app:app_from_environment", factory=True, workers=workers, **server)
+    import dataclasses
+    import shutil
+    import tempfile
+
+    files = tempfile.mkdtemp(prefix="summarize-files-")  # the translated files, read by every worker
+    os.environ[ENVIRONMENT] = dataclasses.replace(settings, files_dir=files).to_environment()
+    try:
+        uvicorn.run("summarize.service.app:app_from_environment", factory=True, workers=workers, **server)
+    finally:
+        shutil.rmtree(files, ignore_errors=True)
 
 
 def _check_free(host: str, port: int) -> None:

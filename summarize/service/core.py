@@ -6,12 +6,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import tempfile
 import time
 from functools import cached_property
+from pathlib import Path
 
 from summarize.core.engines import Engines
 from summarize.errors import InputError, SummarizeError
 from summarize.service.batcher import Batcher
+from summarize.service.files import KeptFiles
 from summarize.service.guard import Gate, read_keys
 from summarize.service.metrics import Metrics
 from summarize.service.settings import Settings
@@ -42,6 +45,9 @@ class Service:
         self.batcher = Batcher(settings.max_batch, settings.max_wait_ms, self.metrics, self.engines)
         keys = read_keys(settings.api_keys_file) if settings.api_keys_file else None
         self.gate = Gate(keys, settings.requests_per_minute)
+        if settings.files_dir is None:
+            self._own_files = tempfile.TemporaryDirectory(prefix="summarize-files-")
+        self.files = KeptFiles(Path(settings.files_dir or self._own_files.name))
         self.started = time.time()
 
     def note(self, message: str) -> None:

@@ -1,12 +1,12 @@
 """LibreTranslate's `POST /translate_file` and `GET /download_file/NAME`: a document translated in
-its own format by the document layer (the CLI's), kept in memory for a while to be downloaded."""
+its own format by the document layer (the CLI's), kept on disk for a while to be downloaded, in a
+folder every worker process reads."""
 
 from __future__ import annotations
 
 import asyncio
 import secrets
 import time
-from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import quote
 
@@ -24,26 +24,51 @@ KEPT_BYTES = 512 * 2**20
 KEPT_SECONDS = 3600
 
 
-class _Kept:
-    """The translated files, oldest dropped first beyond the bounds."""
+class KeptFiles:
+    """The translated files, in one folder every worker process of the service reads: each
+    written whole, the oldest removed beyond the bounds, none served past KEPT_SECONDS."""
 
-    def __init__(self):
-        self.files: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+    def __init__(self, folder: Path):
+        self.folder = folder
 
     def add(self, name: str, data: bytes) -> None:
-        self.files[name] = (time.monotonic(), data)
-        while len(self.files) > KEPT_FILES or sum(len(d) for _, d in self.files.values()) > KEPT_BYTES:
-            self.files.popitem(last=False)
+        from summarize.output import write_atomically
+
+        write_atomically(self.folder / name, data)
+        kept = sorted(self._files(), key=lambda item: item[1].st_mtime, reverse=True)
+        total = 0
+        for count, (path, stat) in enumerate(kept, 1):
+            total += stat.st_size
+            if count > KEPT_FILES or total > KEPT_BYTES:
+                path.unlink(missing_ok=True)
 
     def get(self, name: str) -> bytes | None:
-        kept = self.files.get(name)
-        if kept is None or time.monotonic() - kept[0] > KEPT_SECONDS:
-            self.files.pop(name, None)
+        path = self.folder / name
+        if name != Path(name).name or name.startswith("."):
             return None
-        return kept[1]
+        try:
+            if time.time() - path.stat().st_mtime > KEPT_SECONDS:
+                path.unlink(missing_ok=True)
+                return None
+            return path.read_bytes()
+        except OSError:  # gone, or removed by another worker meanwhile
+            return None
+
+    def _files(self):
+        for path in self.folder.iterdir():
+            try:
+                if not path.name.startswith("."):
+                    yield path, path.stat()
+            except OSError:
+                continue
 
 
-_KEPT = _Kept()
+def stored_name(upload: str, target: str) -> str:
+    """The name a translated file is kept under: a random token, then the upload's name (its
+    characters that no file name takes replaced, its stem cut to 100), the target and suffix."""
+    name = Path(upload)
+    stem = "".join(c if c.isprintable() and c not in "/\\" else "_" for c in name.stem)[:100]
+    return f"{secrets.token_hex(16)}.{stem}.{target}{name.suffix.lower()}"
 
 
 @router.post("/translate_file", summary="Translate a file in its own format (LibreTranslate)")
@@ -73,14 +98,14 @@ async def translate_file(request: Request):
         return translate_document(document, pipeline, file_format.name)[0]
 
     translated = await service.within_timeout(asyncio.to_thread(work))
-    stored = f"{secrets.token_hex(16)}.{Path(name).stem}.{target}{Path(name).suffix}"
-    _KEPT.add(stored, translated)
+    stored = stored_name(name, target)
+    await asyncio.to_thread(service.files.add, stored, translated)
     return {"translatedFileUrl": f"{str(request.base_url).rstrip('/')}/download_file/{quote(stored)}"}
 
 
 @router.get("/download_file/{name}", summary="A file translated by /translate_file (LibreTranslate)")
-async def download_file(name: str):
-    data = _KEPT.get(name)
+async def download_file(name: str, request: Request):
+    data = await asyncio.to_thread(request.app.state.service.files.get, name)
     if data is None:
         raise Refused(404, "Invalid filename: not found, or no longer kept")
     file_format = format_of(name)

@@ -40,6 +40,9 @@ class Settings:
     cors_origins: tuple[str, ...] = ("*",)
     #: Every result whose fact check found anything is refused (422), on every endpoint.
     strict: bool = False
+    #: The folder translated files are kept in for download, shared by the worker processes;
+    #: none: a temporary folder of the process's own.
+    files_dir: str | None = None
 
     def options(self, target: str, glossary: str | None = None, **request) -> Options:
         """The jobs' options for one request: its own languages, length and order, and its
@@ -56,12 +59,14 @@ class Settings:
         return self.job.replace(target=target, **request)
 
     def to_environment(self) -> str:
-        return json.dumps(dataclasses.asdict(self))
+        """The settings as JSON for the workers; a glossary by its file's path (each worker reads
+        it again), never its terms (an environment variable holds 128 KiB at most)."""
+        fields = dataclasses.asdict(dataclasses.replace(self, job=self.job.replace(glossary=None)))
+        fields["job"]["glossary"] = self.job.glossary.origin if self.job.glossary is not None else None
+        return json.dumps(fields)
 
     @classmethod
     def from_environment(cls) -> Settings:
         given = json.loads(os.environ.get(ENVIRONMENT, "{}"))
         job = given.get("job", {})
-        if isinstance(job.get("glossary"), dict):  # read again from its file by each worker
-            job["glossary"] = job["glossary"]["origin"]
         return cls(**{**given, "job": Options(**job), "cors_origins": tuple(given.get("cors_origins", ("*",)))})
