@@ -326,7 +326,7 @@ def test_public_address_check():
 
 def test_the_serve_command_starts_worker_processes_with_the_chosen_settings(tmp_path):
     """Two workers with the settings chosen; a file translated by one is downloaded from either
-    (20 downloads, each on a new connection: every one 200)."""
+    (20 downloads, each on a new connection: every one 200), and either's /metrics counts them all."""
     import socket
     import subprocess
     import sys
@@ -360,11 +360,15 @@ def test_the_serve_command_starts_worker_processes_with_the_chosen_settings(tmp_
             for i in range(4)
         ]
         downloads = [httpx.get(urls[i % 4], timeout=60) for i in range(20)]
+        metrics = [httpx.get(f"{base}/metrics", timeout=60).text for _ in range(4)]
     finally:
         server.terminate()
         server.wait(timeout=30)
     assert models["batching"]["max_batch"] == 4 and {e["alias"] for e in models["engines"]} == {"apertium", "textrank"}
     assert [d.status_code for d in downloads] == [200] * 20
+    # Either worker answers /metrics with both workers' counts.
+    counted = 'summarize_requests_total{route="/download_file/{name}",status="200"} 20.0'
+    assert all(counted in page for page in metrics), metrics[0]
     assert all(d.text == downloads[i % 4].text and "The City council approved" in d.text for i, d in enumerate(downloads))
 
 

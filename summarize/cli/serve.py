@@ -130,12 +130,16 @@ def serve(host: str, port: int, workers: int, max_connections: int, **chosen) ->
     import shutil
     import tempfile
 
+    from summarize.service.metrics import MULTIPROCESS
+
     files = tempfile.mkdtemp(prefix="summarize-files-")  # the translated files, read by every worker
+    os.environ[MULTIPROCESS] = tempfile.mkdtemp(prefix="summarize-metrics-")  # each worker's metrics
     os.environ[ENVIRONMENT] = dataclasses.replace(settings, files_dir=files).to_environment()
     try:
         uvicorn.run("summarize.service.app:app_from_environment", factory=True, workers=workers, **server)
     finally:
-        shutil.rmtree(files, ignore_errors=True)
+        for folder in (files, os.environ[MULTIPROCESS]):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _check_free(host: str, port: int) -> None:

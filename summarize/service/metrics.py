@@ -1,7 +1,10 @@
-"""The service's Prometheus metrics, in a registry of its own (one per app)."""
+"""The service's Prometheus metrics, in a registry of its own (one per app); under `serve
+--workers N`, prometheus-client's multiprocess mode (PROMETHEUS_MULTIPROC_DIR, set by `serve`
+before the workers start) sums them over the workers, whichever one answers `/metrics`."""
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 
@@ -36,11 +39,22 @@ class Metrics:
             "Time to choose and load each engine at start",
             ["task", "source", "target", "alias", "engine"],
             registry=r,
+            multiprocess_mode="max",
         )
 
     def exposition(self) -> bytes:
-        """The Prometheus text format."""
-        return generate_latest(self.registry)
+        """The Prometheus text format: this app's metrics, or every worker's together."""
+        if not os.environ.get(MULTIPROCESS):
+            return generate_latest(self.registry)
+        from prometheus_client import multiprocess
+
+        workers = CollectorRegistry()
+        multiprocess.MultiProcessCollector(workers)
+        return generate_latest(workers)
+
+
+#: The folder prometheus-client's multiprocess mode keeps every process's values in.
+MULTIPROCESS = "PROMETHEUS_MULTIPROC_DIR"
 
 
 class Measured:
