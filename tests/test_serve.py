@@ -326,7 +326,8 @@ def test_public_address_check():
 
 def test_the_serve_command_starts_worker_processes_with_the_chosen_settings(tmp_path):
     """Two workers with the settings chosen; a file translated by one is downloaded from either
-    (20 downloads, each on a new connection: every one 200), and either's /metrics counts them all."""
+    (20 downloads, each on a new connection: every one 200), either's /metrics counts them all,
+    and the rate limit counts the requests of both."""
     import socket
     import subprocess
     import sys
@@ -338,6 +339,7 @@ def test_the_serve_command_starts_worker_processes_with_the_chosen_settings(tmp_
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     command = [sys.executable, "-m", "summarize", "serve", "--port", str(port), "--workers", "2", "--max-batch", "4"]
+    command += ["--requests-per-minute", "6"]
     log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -361,6 +363,7 @@ def test_the_serve_command_starts_worker_processes_with_the_chosen_settings(tmp_
         ]
         downloads = [httpx.get(urls[i % 4], timeout=60) for i in range(20)]
         metrics = [httpx.get(f"{base}/metrics", timeout=60).text for _ in range(4)]
+        asked = [httpx.post(f"{base}/translate", json={"q": "Hola.", "source": "es", "target": "en"}) for _ in range(4)]
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -369,6 +372,8 @@ def test_the_serve_command_starts_worker_processes_with_the_chosen_settings(tmp_
     # Either worker answers /metrics with both workers' counts.
     counted = 'summarize_requests_total{route="/download_file/{name}",status="200"} 20.0'
     assert all(counted in page for page in metrics), metrics[0]
+    # One rate limit across the workers: 4 uploads and 2 translations make the 6 a minute.
+    assert [answer.status_code for answer in asked] == [200, 200, 429, 429]
     assert all(d.text == downloads[i % 4].text and "The City council approved" in d.text for i, d in enumerate(downloads))
 
 

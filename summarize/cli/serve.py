@@ -132,9 +132,9 @@ def serve(host: str, port: int, workers: int, max_connections: int, **chosen) ->
 
     from summarize.service.metrics import MULTIPROCESS
 
-    files = tempfile.mkdtemp(prefix="summarize-files-")  # the translated files, read by every worker
+    files = tempfile.mkdtemp(prefix="summarize-shared-")  # translated files and rate counts, for every worker
     os.environ[MULTIPROCESS] = tempfile.mkdtemp(prefix="summarize-metrics-")  # each worker's metrics
-    os.environ[ENVIRONMENT] = dataclasses.replace(settings, files_dir=files).to_environment()
+    os.environ[ENVIRONMENT] = dataclasses.replace(settings, shared_dir=files).to_environment()
     try:
         uvicorn.run("summarize.service.app:app_from_environment", factory=True, workers=workers, **server)
     finally:

@@ -43,11 +43,12 @@ class Service:
         self.engines = Engines(settings.job)
         self.loaded: list[dict] = []
         self.batcher = Batcher(settings.max_batch, settings.max_wait_ms, self.metrics, self.engines)
-        keys = read_keys(settings.api_keys_file) if settings.api_keys_file else None
-        self.gate = Gate(keys, settings.requests_per_minute)
-        if settings.files_dir is None:
+        if settings.shared_dir is None:
             self._own_files = tempfile.TemporaryDirectory(prefix="summarize-files-")
-        self.files = KeptFiles(Path(settings.files_dir or self._own_files.name))
+        shared = Path(settings.shared_dir or self._own_files.name)
+        self.files = KeptFiles(shared)
+        keys = read_keys(settings.api_keys_file) if settings.api_keys_file else None
+        self.gate = Gate(keys, settings.requests_per_minute, shared / ".requests.sqlite")
         self.started = time.time()
 
     def note(self, message: str) -> None:

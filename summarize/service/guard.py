@@ -3,8 +3,8 @@ request size limit. Each refusal is a `Refused` with its HTTP status and a one-l
 
 from __future__ import annotations
 
+import contextlib
 import time
-from collections import deque
 from pathlib import Path
 
 from fastapi import HTTPException
@@ -33,13 +33,14 @@ def read_keys(path: str) -> frozenset[str]:
 
 
 class Gate:
-    """Admits a request by its API key (when keys are required) within the rate limit."""
+    """Admits a request by its API key (when keys are required) within the rate limit, counted in
+    a SQLite file that every worker process of the service shares (`counts`: its path)."""
 
-    def __init__(self, keys: frozenset[str] | None, requests_per_minute: int, clock=time.monotonic):
+    def __init__(self, keys: frozenset[str] | None, requests_per_minute: int, counts: Path | None = None, clock=time.time):
         self.keys = keys
         self.per_minute = requests_per_minute
         self.clock = clock
-        self._recent: dict[str, deque[float]] = {}
+        self.counts = counts
 
     def admit(self, api_key: str | None, client: str) -> None:
         """Raise Refused (400, 403 or 429) unless this request may go on."""
@@ -53,13 +54,31 @@ class Gate:
             return
         caller = api_key if self.keys is not None else client
         now = self.clock()
-        recent = self._recent.setdefault(caller, deque())
-        while recent and recent[0] <= now - 60:
-            recent.popleft()
-        if len(recent) >= self.per_minute:
-            wait = 60 - (now - recent[0])
-            raise Refused(429, f"Slowdown: more than {self.per_minute} requests per minute; retry in {wait:.0f} s")
-        recent.append(now)
+        with self._counted() as counts:
+            counts.execute("DELETE FROM hits WHERE at <= ?", (now - 60,))
+            made, first = counts.execute("SELECT COUNT(*), MIN(at) FROM hits WHERE caller = ?", (caller,)).fetchone()
+            if made >= self.per_minute:
+                wait = 60 - (now - first)
+                raise Refused(429, f"Slowdown: more than {self.per_minute} requests per minute; retry in {wait:.0f} s")
+            counts.execute("INSERT INTO hits VALUES (?, ?)", (caller, now))
+
+    @contextlib.contextmanager
+    def _counted(self):
+        """The counts, in one transaction that holds the file while it runs."""
+        import sqlite3
+
+        connection = sqlite3.connect(self.counts, timeout=10, isolation_level=None)
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute("CREATE TABLE IF NOT EXISTS hits (caller TEXT, at REAL)")
+            try:
+                yield connection
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+        finally:
+            connection.close()
 
 
 class BodyLimit:

@@ -40,9 +40,9 @@ class Settings:
     cors_origins: tuple[str, ...] = ("*",)
     #: Every result whose fact check found anything is refused (422), on every endpoint.
     strict: bool = False
-    #: The folder translated files are kept in for download, shared by the worker processes;
-    #: none: a temporary folder of the process's own.
-    files_dir: str | None = None
+    #: The folder the worker processes share: the translated files kept for download, and the
+    #: rate limit's counts; none: a temporary folder of the process's own.
+    shared_dir: str | None = None
 
     def options(self, target: str, glossary: str | None = None, **request) -> Options:
         """The jobs' options for one request: its own languages, length and order, and its
