@@ -5,24 +5,9 @@ from __future__ import annotations
 import os
 import platform
 
-from summarize.engines.table import package_version
+from summarize.engines.table import package_version, runtime_packages
 
-PACKAGES = (
-    "summarize",
-    "torch",
-    "transformers",
-    "tokenizers",
-    "ctranslate2",
-    "openvino",
-    "sacrebleu",
-    "rouge-score",
-    "lingua-language-detector",
-    "numpy",
-)
-
-
-# The runtimes behind the engines, for `summarize --version`.
-RUNTIME_PACKAGES = ("transformers", "torch", "ctranslate2", "openvino")
+PACKAGES = ("summarize", *runtime_packages(), "tokenizers", "sacrebleu", "rouge-score", "lingua-language-detector", "numpy")
 
 
 def runtime_versions() -> dict[str, str | None]:
@@ -31,7 +16,7 @@ def runtime_versions() -> dict[str, str | None]:
     import shutil
     import subprocess
 
-    found = {name: package_version(name) for name in RUNTIME_PACKAGES}
+    found = {name: package_version(name) for name in runtime_packages()}
     apertium = None
     if shutil.which("apertium"):
         from summarize.engines.apertium import available_modes

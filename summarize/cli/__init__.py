@@ -93,7 +93,7 @@ def _print_version(ctx, param, value: bool) -> None:
     expose_value=False,
     is_eager=True,
     callback=_print_version,
-    help="Show the version and the runtimes' (transformers, torch, CTranslate2, OpenVINO, Apertium).",
+    help="Show the version and those of the engines' runtimes (every engine's package, and Apertium's).",
 )
 def cli() -> None:
     """Translate and summarise news articles; benchmark the models that do it."""

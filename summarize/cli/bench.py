@@ -9,6 +9,7 @@ import click
 
 from summarize.bench.workloads import WORKLOADS
 from summarize.cli.common import checked_output, notify, options_of
+from summarize.engines.table import ENGINES
 from summarize.notes import show_progress
 from summarize.output import echo
 
@@ -133,7 +134,7 @@ def article(length, order, translator, **options) -> None:
     "engines",
     default="transformers",
     show_default=True,
-    help="One engine or several, comma-separated, timed in turn: transformers, ctranslate2, openvino; "
+    help=f"One engine or several, comma-separated, timed in turn: {', '.join(n for n, r in ENGINES.items() if r.neural)}; "
     "ENGINE:QUANTIZATION picks a conversion (ctranslate2:int8_float32).",
 )
 @click.option("--no-weights", is_flag=True, help="Random weights from the card's config: speed without downloads.")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from summarize.engines.table import runtimes
 from summarize.limits import number_problem
 
 if TYPE_CHECKING:
@@ -55,8 +56,6 @@ def length_factor_problem(value) -> str | None:
 
 
 def runtimes_problem(value: str) -> str | None:
-    from summarize.engines.table import runtimes
-
     unknown = [name for name in str(value).split(",") if name.strip() not in runtimes()]
     return f"{value!r}: {', '.join(unknown)} not among {', '.join(runtimes())}" if unknown else None
 
@@ -124,7 +123,7 @@ class Options:
     )
     runtimes: str | None = _option(
         None,
-        "The conversions auto may load, comma-separated (ctranslate2,openvino; default: any): one runtime keeps a "
+        f"The conversions auto may load, comma-separated ({','.join(runtimes())}; default: any): one runtime keeps a "
         "service to its memory, where auto would hold both for calls of different shapes.",
         "engines",
         "--runtimes",

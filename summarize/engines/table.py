@@ -28,6 +28,8 @@ class EngineRow:
     summarizer: str | None = None
     #: The PyPI package the runtime is (its version goes in the metadata; install hints name it).
     package: str | None = None
+    #: The packages it runs on besides (their versions go in `--version` and the bench's runs).
+    beneath: tuple[str, ...] = ()
     devices: tuple[str, ...] = ("cpu", "cuda")
     #: The weight files the runtime loads (a folder without one is refused: never a pickle).
     weights: tuple[str, ...] = ("*.safetensors",)
@@ -71,6 +73,7 @@ ENGINES = {
                 "chat": "summarize.engines.chat_transformers:TransformersChat",
             },
             package="transformers",
+            beneath=("torch",),
         ),
         # Which of the two `auto` takes first depends on the CPU (engines/cpu.py); auto_rank orders the rest.
         EngineRow(
@@ -122,6 +125,11 @@ def package_version(name: str | None) -> str | None:
         return version(name)
     except PackageNotFoundError:
         return None
+
+
+def runtime_packages() -> tuple[str, ...]:
+    """The Python packages the engines run on, each once, in the table's order."""
+    return tuple(dict.fromkeys(p for row in ENGINES.values() for p in (row.package, *row.beneath) if p is not None))
 
 
 def engine_choices() -> tuple[str, ...]:
