@@ -157,3 +157,32 @@ def browser_test_marks() -> list:
             reason="Debian's chromium and chromium-driver are not installed",
         ),
     ]
+
+
+def revising_summarizer(first: str, second: str, revises: bool = True):
+    """A fake summariser: `first` as every summary, `second` when asked again (where it
+    `revises`), the spans it was told of kept in `told`."""
+    from summarize.catalog.cards import load_cards
+    from summarize.engines.base import Summarizer
+
+    class Revising(Summarizer):
+        engine_name = "fake-chat"
+        lengths_in_sentences = True
+
+        def __init__(self):
+            self.card = load_cards()["lead"]
+            self.revises = revises
+            self.told: list[list[str]] = []
+
+        @classmethod
+        def from_card(cls, card, device="auto", allow_download=True):
+            return cls()
+
+        def summarize_batch(self, passages, length, language, into=None, stream=None):
+            return [first for _ in passages]
+
+        def revise(self, passage, length, language, into, spans):
+            self.told.append(spans)
+            return second
+
+    return Revising()

@@ -10,7 +10,7 @@ import pytest
 from summarize.core.engines import Engines
 from summarize.core.pipeline import Pipeline
 from summarize.text.factcheck import check, numbers
-from tests.helpers import mapping_translator
+from tests.helpers import mapping_translator, revising_summarizer
 
 GEMMA_SOURCE = (
     "El Gobierno aprobó ayer un plan de cuarenta millones de euros para reducir el riesgo de inundaciones "
@@ -108,42 +108,13 @@ def test_a_summary_quote_must_be_found_word_for_word_in_its_source():
     ]
 
 
-def _revising(first: str, second: str):
-    """A fake chat summariser: `first` as the summary, `second` when asked again, the spans it
-    was told of kept."""
-    from summarize.catalog.cards import load_cards
-    from summarize.engines.base import Summarizer
-
-    class Revising(Summarizer):
-        engine_name = "fake-chat"
-        revises = True
-        lengths_in_sentences = True
-
-        def __init__(self):
-            self.card = load_cards()["lead"]
-            self.told: list[list[str]] = []
-
-        @classmethod
-        def from_card(cls, card, device="auto", allow_download=True):
-            return cls()
-
-        def summarize_batch(self, passages, length, language, into=None, stream=None):
-            return [first for _ in passages]
-
-        def revise(self, passage, length, language, into, spans):
-            self.told.append(spans)
-            return second
-
-    return Revising()
-
-
 @pytest.mark.parametrize(
     ("second", "kept"),
     [("The council approved a plan against floods.", True), ("The council of Madrid approved it in Barcelona.", False)],
 )
 def test_a_chat_summary_with_unsupported_spans_is_asked_again_once_with_them_named(second, kept):
     source = "El Ayuntamiento aprobó un plan contra las inundaciones. Los vecinos lo celebraron."
-    summarizer = _revising("The council approved a plan against floods in Barcelona.", second)
+    summarizer = revising_summarizer("The council approved a plan against floods in Barcelona.", second)
     given = {("translation", "es", "en"): mapping_translator(lambda s: s), ("summarization", "en", None): summarizer}
     result = Pipeline(source="es", length="short", engines=Engines(given=given)).article(source)
     assert summarizer.told == [["Barcelona"]]

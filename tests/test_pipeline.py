@@ -88,38 +88,7 @@ def test_summarize_first_refuses_an_english_only_summariser_for_spanish(tiny_mod
         pipeline.article(doc)
 
 
-class InventingSummarizer:
-    """A summariser of Spanish that names a mayor the article never names; where it `revises`,
-    the revised summary keeps to the article."""
-
-    INVENTED = "El alcalde Fulgencio Barragán aprobó el presupuesto."
-
-    def __new__(cls, revises: bool):
-        from summarize.catalog.cards import load_cards
-        from summarize.engines.base import Summarizer
-
-        class Inventing(Summarizer):
-            engine_name = "fake"
-            max_input_tokens = None
-            lengths_in_sentences = True
-
-            def __init__(self):
-                self.card = load_cards()["lead"]
-                self.revises = revises
-                self.asked_again: list[list[str]] = []
-
-            @classmethod
-            def from_card(cls, card, device="auto", allow_download=True):
-                return cls()
-
-            def summarize_batch(self, passages, length, language, into=None, stream=None):
-                return [cls.INVENTED for _ in passages]
-
-            def revise(self, passage, length, language, into, spans):
-                self.asked_again.append(spans)
-                return passage[0]
-
-        return Inventing()
+INVENTED = "El alcalde Fulgencio Barragán aprobó el presupuesto."
 
 
 @pytest.mark.parametrize("revises", [False, True])
@@ -128,9 +97,9 @@ def test_summarize_first_checks_the_summary_against_the_document_and_revises(rev
     from summarize.core.options import Options
     from summarize.errors import FactCheckError
     from summarize.text.factcheck import strict_refusal
-    from tests.helpers import mapping_translator
+    from tests.helpers import mapping_translator, revising_summarizer
 
-    summarizer = InventingSummarizer(revises)
+    summarizer = revising_summarizer(INVENTED, SPANISH[0], revises)
     given = {
         ("summarization", "es", None): summarizer,
         ("translation", "es", "en"): mapping_translator(lambda s: f"{s} [en]"),
@@ -140,12 +109,12 @@ def test_summarize_first_checks_the_summary_against_the_document_and_revises(rev
     result = pipeline.article(Document((" ".join(SPANISH[:4]),), "test"))
     found = [(f["span"], f["step"]) for f in result["metadata"]["fact_check"]["unsupported"]]
     if revises:
-        assert summarizer.asked_again == [["Fulgencio", "Barragán"]] and found == []
+        assert summarizer.told == [["Fulgencio", "Barragán"]] and found == []
         assert result["summary"] == f"{SPANISH[0]} [en]"
         assert any("the new summary, with fewer, is kept" in n for n in result["metadata"]["notes"])
     else:
         assert found == [("Fulgencio", "summary"), ("Barragán", "summary")]
-        assert result["summary"] == f"{InventingSummarizer.INVENTED} [en]"
+        assert result["summary"] == f"{INVENTED} [en]"
         assert isinstance(strict_refusal(result), FactCheckError)
 
 
