@@ -637,3 +637,33 @@ def test_the_workers_settings_name_the_glossary_by_its_path(tmp_path, monkeypatc
     handed = settings.to_environment()
     monkeypatch.setenv(ENVIRONMENT, handed)
     assert len(handed) < 4096 and Settings.from_environment() == settings
+
+
+@pytest.mark.parametrize(
+    ("text", "paragraphs_read"),
+    [
+        ("El Ayuntamiento de Valencia aprobó ayer por la tarde\nel presupuesto municipal para el año que viene.", 1),
+        (
+            "El Ayuntamiento de Valencia aprobó ayer el presupuesto municipal para el año que viene.\n"
+            "The opposition voted against the budget because it cuts public transport spending in the city.",
+            2,
+        ),
+    ],
+    ids=["a sentence across a line break", "a Spanish line, then an English one"],
+)
+def test_translate_reads_lines_as_the_command_line_does_and_keeps_them(text, paragraphs_read):
+    """A sentence across a line break is one sentence, its translation split back across its
+    lines; a line in another language than the text's is read in its own: the command line's
+    translations, in the text's lines."""
+    from click.testing import CliRunner
+
+    from summarize.cli import cli
+
+    ours = CliRunner().invoke(cli, ["translate", "--text", text, "--format", "json"])
+    paragraphs = json.loads(ours.stdout)["paragraphs"]
+    assert len(paragraphs) == paragraphs_read
+    with client() as http:
+        answer = http.post("/translate", json={"q": text, "source": "auto", "target": "en"}).json()
+    lines = answer["translatedText"].split("\n")
+    assert len(lines) == text.count("\n") + 1 and all(lines)
+    assert " ".join(lines) == " ".join(paragraphs) and "Ayuntamiento" not in answer["translatedText"]

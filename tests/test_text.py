@@ -162,3 +162,14 @@ def test_the_example_articles_numbers_read_in_english_through_apertium():
     text = "\n".join(result["paragraphs"])
     assert "120,000 cubic metres" in text and "120.000" not in text
     assert result["metadata"]["counts"]["numbers_in_target_convention"] == 1
+
+
+def test_a_sentence_across_a_line_break_is_one_paragraph():
+    text = "El Ayuntamiento aprobó ayer por la tarde\nel presupuesto.\nLos vecinos piden parques:\nmás árboles.\n- uno\n- dos"
+    assert split_paragraphs(text) == [
+        "El Ayuntamiento aprobó ayer por la tarde el presupuesto.",
+        "Los vecinos piden parques:",
+        "más árboles.",
+        "- uno",
+        "- dos",
+    ]

@@ -9,9 +9,10 @@ import asyncio
 from fastapi import APIRouter, Request
 
 from summarize.documents import WRITTEN_SUFFIXES
+from summarize.documents.placing import split_across
 from summarize.errors import InputError, LanguageError
 from summarize.service.guard import Refused
-from summarize.text.document import Document
+from summarize.text.document import Document, continues
 from summarize.text.langdetect import language_name
 from summarize.text.readers import document_from_text
 
@@ -205,13 +206,14 @@ async def _translate_one(service, text: str, source: str, target: str, fmt: str,
     page, plain = await asyncio.to_thread(read)
     if not any(has_letters(piece) for piece in plain):
         return text, {"confidence": 0.0, "language": source if source != "auto" else target}
+    each_line = source == "auto"
     if source == "auto":
         detected = await asyncio.to_thread(_detected, "\n\n".join(plain), target, (*service.sources_into(target), target))
         source = detected["language"]
     else:
         detected = {"confidence": 100.0, "language": source}
     if page is None:
-        return await _keeping_layout(service, text, target, source, glossary), detected
+        return await _keeping_layout(service, text, target, source, each_line, glossary), detected
     pipeline = service.pipeline(asyncio.get_running_loop(), target, source, glossary=glossary)
     translated, _ = await asyncio.to_thread(translate_document, page, pipeline, "html")
     return translated.decode("utf-8"), detected
@@ -235,15 +237,26 @@ def layout(text: str) -> list[str]:
     return [*parts, gap]
 
 
-async def _keeping_layout(service, text: str, target: str, source: str, glossary: str | None) -> str:
-    """`text` translated a line at a time (each a paragraph of one document), its line breaks
-    and the spaces around them kept as sent, as LibreTranslate keeps them."""
+async def _keeping_layout(service, text: str, target: str, source: str, each_line: bool, glossary: str | None) -> str:
+    """`text` translated a line at a time (each a paragraph of one document, as the command line
+    reads a text without blank lines: a sentence across a line break is one, and its translation
+    is split back across its lines in proportion), its line breaks and the spaces around them
+    kept as sent, as LibreTranslate keeps them. `each_line`: `source` was detected, so each
+    paragraph of several is read in its own language, as on the command line."""
     parts = layout(text)
-    lines = list(range(1, len(parts), 2))
-    document = Document(tuple(" ".join(parts[index].split()) for index in lines), "q")
+    groups: list[list[int]] = []
+    for index in range(1, len(parts), 2):
+        if groups and parts[index - 1].count("\n") == 1 and continues(parts[groups[-1][-1]], parts[index]):
+            groups[-1].append(index)
+        else:
+            groups.append([index])
+    document = Document(tuple(" ".join(" ".join(parts[i] for i in group).split()) for group in groups), "q")
+    source = "auto" if each_line and len(groups) > 1 else source
     result = await service.run("translate", document, target, source=source, glossary=glossary)
-    for index, translated in zip(lines, result["paragraphs"], strict=True):
-        parts[index] = translated
+    for group, translated in zip(groups, result["paragraphs"], strict=True):
+        shares = [len(parts[index]) for index in group]
+        for index, piece in zip(group, split_across(translated, shares) if len(group) > 1 else [translated]):
+            parts[index] = piece
     return "".join(parts)
 
 

@@ -38,9 +38,29 @@ def has_letters(text: str) -> bool:
     return any(character.isalpha() for character in text)
 
 
+#: What ends a sentence at a line's end (closing quotes and brackets after it aside).
+_SENTENCE_END = (".", "!", "?", "…", ":", ";")
+
+
+def continues(previous: str, line: str) -> bool:
+    """Whether `line` goes on the sentence `previous` left open: a hard-wrapped sentence (the
+    line before ends without a sentence's end, this one starts in lower case)."""
+    ended = previous.rstrip().rstrip("\"'”’»)]").endswith(_SENTENCE_END)
+    start = line.lstrip()[:1]
+    return bool(previous.strip()) and not ended and start.isalpha() and start.islower()
+
+
 def split_paragraphs(text: str) -> list[str]:
-    """Paragraphs separated by blank lines; a text without blank lines has one per line."""
+    """Paragraphs separated by blank lines; a text without blank lines has one per line, but for
+    a sentence that runs across a line break (`continues`), which stays one."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    blocks = _BLANK_LINE.split(text) if _BLANK_LINE.search(text) else text.split("\n")
-    paragraphs = (" ".join(line.strip() for line in block.split("\n")) for block in blocks)
+    if _BLANK_LINE.search(text):
+        paragraphs = [" ".join(line.strip() for line in block.split("\n")) for block in _BLANK_LINE.split(text)]
+    else:
+        paragraphs = []
+        for line in text.split("\n"):
+            if paragraphs and continues(paragraphs[-1], line):
+                paragraphs[-1] = f"{paragraphs[-1]} {line.strip()}"
+            elif line.strip():
+                paragraphs.append(line.strip())
     return [p.strip() for p in paragraphs if p.strip()]
