@@ -124,6 +124,13 @@ class Service:
                         pairs.add((source, target))
         return pairs
 
+    @cached_property
+    def known_languages(self) -> frozenset[str]:
+        """The languages some card or installed Apertium pair translates, served here or not."""
+        from summarize.core.steps import supported_languages
+
+        return frozenset(supported_languages())
+
     def sources_into(self, target: str) -> list[str]:
         return sorted({s for s, t in self.pairs if t == target})
 

@@ -283,16 +283,21 @@ def _detected(text: str, target: str, served: tuple[str, ...]) -> dict:
 
 
 def _check_languages(service, source: str, target: str) -> None:
-    """LibreTranslate's answers: a code served nowhere here, and a pair not served."""
+    """LibreTranslate's answers: a code nothing here knows, and a pair not served. A pair a model
+    card serves whose weights are not here is the job's to answer, as on the command line (503,
+    naming the download)."""
+    from summarize.core.engines import default_card
+
     served = service.pairs
     codes = {code for pair in served for code in pair}
     for code in (source, target):
-        if code not in codes and not (code == source == "auto"):
+        if code not in codes and code not in service.known_languages and not (code == source == "auto"):
             raise LanguageError(f"{code} is not supported")
-    if source != "auto" and (source, target) not in served and source != target:
-        raise LanguageError(
-            f"{language_name(target)} ({target}) is not available as a target language from {language_name(source)} ({source})"
-        )
+    if source in ("auto", target) or (source, target) in served or default_card("translation", source, target):
+        return
+    raise LanguageError(
+        f"{language_name(target)} ({target}) is not available as a target language from {language_name(source)} ({source})"
+    )
 
 
 @router.post("/detect", openapi_extra=_DETECT_BODY, summary="Detect the language of a text (LibreTranslate)")
