@@ -316,3 +316,47 @@ def test_transformers_on_the_dequantised_weights_agrees_with_llamacpp_on_first_t
     agreement = sum(a == b for a, b in zip(*first_tokens)) / len(sentences)
     print(f"first-4-token agreement, llamacpp Q4_K_M against transformers float32: {agreement:.0%} of {len(sentences)}")
     assert agreement >= 0.6, first_tokens
+
+
+@pytest.mark.slow
+def test_a_sentence_translates_the_same_alone_pooled_shuffled_and_under_concurrent_clients(with_gemma):
+    """32 FLORES-200 dev sentences on the real weights: one at a time, as one batch, shuffled, and
+    as 8 concurrent service clients of 4 each, every translation the same."""
+    import concurrent.futures
+    import random
+    import urllib.request
+
+    from summarize.bench.datasets import load
+    from summarize.core.options import Options
+    from summarize.core.pipeline import Pipeline
+    from summarize.service.settings import Settings
+    from summarize.text.document import Document
+    from tests.helpers import shared_file
+    from tests.serving import running
+
+    _, records = load(str(shared_file("flores200", "spa_eng.dev.jsonl")), "translation", 32)
+    sentences = [record["src"] for record in records]
+    pipeline = Pipeline(to="en", source="es", translator="gemma-3-270m", engine="llamacpp")
+    alone = [pipeline.translate(sentence)["paragraphs"] for sentence in sentences]
+    pooled = [r["paragraphs"] for r in pipeline.translations([Document((s,), "s") for s in sentences])]
+    order = list(range(len(sentences)))
+    random.Random(7).shuffle(order)
+    shuffled = dict(zip(order, pipeline.translations([Document((sentences[i],), "s") for i in order])))
+
+    def client(url, indexes):
+        answers = {}
+        for index in indexes:
+            body = json.dumps({"text": sentences[index], "source": "es"}).encode()
+            request = urllib.request.Request(f"{url}/translate/aligned", body, {"content-type": "application/json"})
+            with urllib.request.urlopen(request, timeout=300) as response:
+                answers[index] = json.loads(response.read())["paragraphs"]
+        return answers
+
+    served = {}
+    settings = Settings(job=Options(translator="gemma-3-270m", engine="llamacpp"), max_wait_ms=50)
+    with running(settings) as url, concurrent.futures.ThreadPoolExecutor(8) as pool:
+        for answers in pool.map(lambda k: client(url, range(k, len(sentences), 8)), range(8)):
+            served.update(answers)
+    assert pooled == alone
+    assert [shuffled[i]["paragraphs"] for i in range(len(sentences))] == alone
+    assert [served[i] for i in range(len(sentences))] == alone

@@ -1,8 +1,9 @@
 """Decoder-only models in GGUF on llama.cpp, through xllamacpp: llama.cpp's own server loop inside
-this process, with parallel slots and continuous batching, so that the prompts of one call (and
-the documents of a batch) are decoded together and a prompt prefix they share (a completion
-model's example pairs) is reused from a slot's cache. Greedy; an answer ends at the card's stop
-strings (checked on its streamed pieces). The binding and its figures: pyproject.toml's `gguf` extra."""
+this process, one prompt at a time and each read whole, so that a prompt's answer never depends on
+the prompts decoded beside it or before it (llama.cpp's arithmetic differs between a lone prompt,
+one in a batch of slots, and one whose start came from a slot's cache: docs/performance.md).
+Greedy; an answer ends at the card's stop strings (checked on its streamed pieces). The binding
+and its figures: pyproject.toml's `gguf` extra."""
 
 from __future__ import annotations
 
@@ -17,10 +18,12 @@ from summarize.engines.runtime import GeneratedIds, IncrementalText
 from summarize.errors import EngineUnavailableError, ModelUnavailableError, first_line
 
 #: Tokens of context each slot holds (prompt and answer): a map-reduce chunk fits in it, and
-#: the cache of all slots stays small (Gemma 3 270M: 18 KiB a token, 74 MiB a slot).
+#: the slot's cache stays small (Gemma 3 270M: 18 KiB a token, 74 MiB a slot).
 SLOT_CONTEXT = 4096
-#: Prompts decoded at once (llama.cpp's parallel slots).
-SLOTS = 4
+#: Prompts decoded at once: one. Beside others in parallel slots, 8 of 16 Gemma 3 270M
+#: translations differed from the same prompts decoded alone, and the slots gave 1.15x at most
+#: on 2 cores (docs/performance.md).
+SLOTS = 1
 #: DRY's penalty on a repeating token, large enough to bar it under greedy decoding.
 DRY_MULTIPLIER = 1000.0
 #: llama.cpp servers by file and settings, kept for the process's life and shared by the engines
@@ -79,9 +82,9 @@ class LlamaCppModel(ChatModel):
             "temperature": 0.0,
             "top_k": 1,
             "stop": tuple(settings.get("stop", ())),
-            # A slot keeps a prompt's cache for the next one sharing its start (the example pairs);
-            # bench latency's timed calls repeat one prompt, which must be read each time.
-            "cache_prompt": not forced,
+            # Every prompt read whole: one whose start came from the cache of the one before
+            # answered otherwise (5 of 16) than read alone, so the order of the prompts mattered.
+            "cache_prompt": False,
             "ignore_eos": forced,
             # The answer in llama.cpp's own ids, which only its log-probabilities carry: lengths
             # (forced ones, a bound reached) are counted in them.
@@ -94,7 +97,7 @@ class LlamaCppModel(ChatModel):
         }
 
     def run_ids(self, inputs: list[list[int]], settings: dict, stream: IncrementalText | None = None) -> list[list[int]]:
-        """The prompts in parallel slots; each answer in llama.cpp's own ids, with its mean
+        """The prompts, one after another; each answer in llama.cpp's own ids, with its mean
         log-probability."""
         streamed = stream if len(inputs) == 1 else None
         grammars = settings.pop("grammars", None) or [None] * len(inputs)
