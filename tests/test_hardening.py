@@ -1089,6 +1089,8 @@ def test_the_service_answers_round_4s_cases_with_their_statuses():
             "/translate_file", data=upload, files={"file": ("informe-€-ünïcode.md", f"# Plan\n\n{hostile.SENTENCE}\n".encode())}
         )
         download = http.get(unicode_name.json()["translatedFileUrl"])
+        long_name = http.post("/translate_file", data=upload, files={"file": ("報告" * 100 + ".md", b"# Plan\n\nHola.\n")})
+        long_download = http.get(long_name.json()["translatedFileUrl"])
         entity = http.post("/translate_file", data=upload, files={"file": ("xxe.docx", hostile.docx_with_entity())})
         started = time.perf_counter()
         spaces = http.post(
@@ -1107,6 +1109,7 @@ def test_the_service_answers_round_4s_cases_with_their_statuses():
     assert download.status_code == 200 and "Government" in download.text
     disposition = download.headers["content-disposition"]
     assert "filename*=UTF-8''informe-%E2%82%AC-%C3%BCn%C3%AFcode.en.md" in disposition and disposition.isascii()
+    assert long_download.status_code == 200 and "filename*=UTF-8''" in long_download.headers["content-disposition"]
     assert entity.status_code == 400 and "declares a DTD or entities" in entity.json()["error"]
     assert spaces.status_code == 200 and spaces_s < 30
     assert spaced.status_code == 200 and spaced.json()["translatedText"].endswith("\n\nGoodbye.") and spaced_s < 5

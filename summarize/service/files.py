@@ -65,9 +65,11 @@ class KeptFiles:
 
 def stored_name(upload: str, target: str) -> str:
     """The name a translated file is kept under: a random token, then the upload's name (its
-    characters that no file name takes replaced, its stem cut to 100), the target and suffix."""
+    characters that no file name takes replaced, its stem cut to 120 bytes of the 255 a name may
+    have), the target and suffix."""
     name = Path(upload)
-    stem = "".join(c if c.isprintable() and c not in "/\\" else "_" for c in name.stem)[:100]
+    stem = "".join(c if c.isprintable() and c not in "/\\" else "_" for c in name.stem)
+    stem = stem.encode("utf-8")[:120].decode("utf-8", "ignore")
     return f"{secrets.token_hex(16)}.{stem}.{target}{name.suffix.lower()}"
 
 

@@ -36,7 +36,7 @@ class Gate:
     """Admits a request by its API key (when keys are required) within the rate limit, counted in
     a SQLite file that every worker process of the service shares (`counts`: its path)."""
 
-    def __init__(self, keys: frozenset[str] | None, requests_per_minute: int, counts: Path | None = None, clock=time.time):
+    def __init__(self, keys: frozenset[str] | None, requests_per_minute: int, counts: Path, clock=time.time):
         self.keys = keys
         self.per_minute = requests_per_minute
         self.clock = clock
