@@ -20,7 +20,7 @@ from summarize.errors import EngineUnavailableError, ModelUnavailableError, firs
 #: Tokens of context each slot holds (prompt and answer): a map-reduce chunk fits in it, and
 #: the slot's cache stays small (Gemma 3 270M: 18 KiB a token, 74 MiB a slot).
 SLOT_CONTEXT = 4096
-#: Prompts decoded at once: one. Beside others in parallel slots, 8 of 16 Gemma 3 270M
+#: Prompts decoded at once: one. Beside others in parallel slots, 9 of 16 Gemma 3 270M
 #: translations differed from the same prompts decoded alone, and the slots gave 1.15x at most
 #: on 2 cores (docs/performance.md).
 SLOTS = 1
