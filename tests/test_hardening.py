@@ -898,6 +898,20 @@ BOUNDED = {
         30,
         400,
     ),
+    "300,000 lines of digits, then a sentence": (
+        "digits.txt",
+        lambda: ("\n".join(str(i) for i in range(300_000)) + f"\n{hostile.SENTENCE}\n").encode(),
+        ["translate", "{file}", *TRANSLATE_ES],
+        30,
+        600,
+    ),
+    "200,000 lower-case one-word lines, joined as one sentence runs on": (
+        "words.txt",
+        lambda: "\n".join(["plan", "ciudad", "agua", "barrio"] * 50_000).encode(),
+        ["article", "{file}", "--from", "es", "--to", "es"],
+        30,
+        600,
+    ),
     "a run of 100,000 full stops in a sentence": (
         "dots.txt",
         lambda: f"El plan {'.' * 100_000}x. Los vecinos piden más parques.".encode(),

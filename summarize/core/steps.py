@@ -86,7 +86,8 @@ class Languages:
     letterless: tuple[int, ...] = ()
 
     def describe(self, target: str) -> dict:
-        worded = [lang for index, lang in enumerate(self.paragraphs) if index not in self.letterless]
+        without = set(self.letterless)
+        worded = [lang for index, lang in enumerate(self.paragraphs) if index not in without]
         counts = {lang: worded.count(lang) for lang in sorted(set(worded))}
         return {
             "source": self.source,
@@ -104,7 +105,7 @@ def detect_languages(doc: Document, requested: str, target: str, served: tuple[s
     translation, so it is served too)."""
     languages = tuple(sorted({*(served or supported_languages()), target}))
     letterless = tuple(index for index, paragraph in enumerate(doc.paragraphs) if not has_letters(paragraph))
-    worded = [paragraph for index, paragraph in enumerate(doc.paragraphs) if index not in letterless]
+    worded = [paragraph for paragraph in doc.paragraphs if has_letters(paragraph)]
     if requested != "auto":
         if requested not in languages:
             raise LanguageError(f"language '{requested}' is not supported; {languages_here(target)}")
@@ -131,9 +132,9 @@ def detect_languages(doc: Document, requested: str, target: str, served: tuple[s
 def _with_letterless(languages: Languages, letterless: tuple[int, ...], target: str) -> Languages:
     """`languages` of the paragraphs with letters, the letterless ones put back in their places as
     `target` (kept as they are)."""
-    worded = iter(languages.paragraphs)
+    worded, skipped = iter(languages.paragraphs), set(letterless)
     count = len(languages.paragraphs) + len(letterless)
-    every = [target if index in letterless else next(worded) for index in range(count)]
+    every = [target if index in skipped else next(worded) for index in range(count)]
     return dataclasses.replace(languages, paragraphs=every, letterless=letterless)
 
 

@@ -55,12 +55,13 @@ def split_paragraphs(text: str) -> list[str]:
     a sentence that runs across a line break (`continues`), which stays one."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _BLANK_LINE.search(text):
-        paragraphs = [" ".join(line.strip() for line in block.split("\n")) for block in _BLANK_LINE.split(text)]
+        blocks = [block.split("\n") for block in _BLANK_LINE.split(text)]
     else:
-        paragraphs = []
+        blocks = []  # the lines of each paragraph, joined once at the end
         for line in text.split("\n"):
-            if paragraphs and continues(paragraphs[-1], line):
-                paragraphs[-1] = f"{paragraphs[-1]} {line.strip()}"
+            if blocks and continues(blocks[-1][-1], line):
+                blocks[-1].append(line)
             elif line.strip():
-                paragraphs.append(line.strip())
+                blocks.append([line])
+    paragraphs = (" ".join(line.strip() for line in block) for block in blocks)
     return [p.strip() for p in paragraphs if p.strip()]
