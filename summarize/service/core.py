@@ -51,6 +51,12 @@ class Service:
         self.gate = Gate(keys, settings.requests_per_minute, shared / ".requests.sqlite")
         self.started = time.time()
 
+    async def admit(self, api_key, request) -> None:
+        """The gate's word on a request (Refused when it may not go on), off the event loop: the
+        rate limit's counts are a file the workers share."""
+        client = request.client.host if request.client else ""
+        await asyncio.to_thread(self.gate.admit, api_key, client)
+
     def note(self, message: str) -> None:
         """A note of the jobs (a fallback, a runaway), kept once and logged."""
         if message not in self.notes:

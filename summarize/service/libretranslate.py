@@ -108,7 +108,7 @@ def _required(params: dict, name: str) -> str | list:
 async def admitted(request: Request) -> dict:
     """The request's parameters, once its caller is admitted (API key, rate limit)."""
     params = await parameters(request)
-    request.app.state.service.gate.admit(params.get("api_key"), request.client.host if request.client else "")
+    await request.app.state.service.admit(params.get("api_key"), request)
     return params
 
 

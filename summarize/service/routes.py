@@ -64,7 +64,7 @@ SummaryRequest = create_model(
 
 
 async def _document(service, body: TranslationRequest, request: Request):
-    service.gate.admit(body.api_key, request.client.host if request.client else "")
+    await service.admit(body.api_key, request)
     if (body.text is None) == (body.url is None):
         raise InputError("give text or url, not both and not neither")
     if body.url is not None:
