@@ -57,9 +57,13 @@ class UnexpectedError(SummarizeError):
 
 
 class FactCheckError(SummarizeError):
-    """`--strict`: the output states what its source does not hold (the fact check)."""
+    """`--strict`: the output states what its source does not hold (`fact_check`, the findings)."""
 
     exit_code = 10
+
+    def __init__(self, message: str, fact_check: dict | None = None):
+        super().__init__(message)
+        self.fact_check = fact_check
 
 
 def first_line(error: BaseException) -> str:

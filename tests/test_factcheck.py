@@ -69,7 +69,7 @@ def test_strict_makes_the_fact_check_an_error_and_writes_nothing(tmp_path, monke
 
     from summarize.cli import cli
 
-    monkeypatch.setattr("summarize.cli.translate.job_pipeline", lambda **job: _gemma_pipeline([]))
+    monkeypatch.setattr("summarize.cli.translate.job_pipeline", lambda **job: _gemma_pipeline([]).varied(strict=job["strict"]))
     output = tmp_path / "out.txt"
     result = CliRunner().invoke(cli, ["translate", "--text", GEMMA_SOURCE, "--strict", "-o", str(output)])
     assert result.exit_code == 10 and not output.exists()

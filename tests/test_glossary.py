@@ -261,8 +261,14 @@ def test_strict_batch_records_and_service_requests_refuse_what_the_fact_check_fi
     assert written["a"]["fact_check"]["unsupported"][0]["span"] == "2019"
     assert written["b"]["error"] is None and written["b"]["paragraphs"] == ["The neighbours ask parks."]
     assert _cli(*args, "--fresh").returncode == 0
-    refused = _cli(*args, "--strict", "--out-dir", str(tmp_path / "docs"))
-    assert refused.returncode == 8 and "--strict and --out-dir" in refused.stderr
+    for line in lines:  # the same texts as document files: the refused one is not written
+        (tmp_path / f"{line['id']}.md").write_text(line["text"] + "\n", encoding="utf-8")
+    files = [str(tmp_path / "a.md"), str(tmp_path / "b.md")]
+    documents = tmp_path / "docs"
+    args = ["batch", *files, "--task", "translate", "--from", "es", "--out", str(tmp_path / "docs.jsonl")]
+    in_format = _cli(*args, "--glossary", str(glossary), "--strict", "--out-dir", str(documents))
+    assert in_format.returncode == 9, in_format.stderr
+    assert sorted(path.name for path in documents.iterdir()) == ["b.en.md"]
 
     pytest.importorskip("fastapi")
     from fastapi.testclient import TestClient

@@ -115,7 +115,7 @@ def test_summarize_first_checks_the_summary_against_the_document_and_revises(rev
     else:
         assert found == [("Fulgencio", "summary"), ("Barragán", "summary")]
         assert result["summary"] == f"{INVENTED} [en]"
-        assert isinstance(strict_refusal(result), FactCheckError)
+        assert isinstance(strict_refusal(result["metadata"]["fact_check"]), FactCheckError)
 
 
 @settings(max_examples=40, deadline=None)

@@ -264,6 +264,7 @@ def test_a_fault_of_ours_is_a_500_in_one_line_without_a_traceback(monkeypatch):
 def test_concurrent_requests_are_batched_together_and_each_gets_its_own_result(monkeypatch):
     from summarize.core import jobs
     from summarize.core.engines import Engines
+    from summarize.core.records import Job
     from summarize.service.batcher import Batcher
     from summarize.service.metrics import Metrics
     from summarize.text.readers import document_from_text
@@ -281,7 +282,8 @@ def test_concurrent_requests_are_batched_together_and_each_gets_its_own_result(m
 
     async def all_at_once(max_batch: int) -> list[dict]:
         batcher = Batcher(max_batch, 500, Metrics(), Engines())
-        asked = [batcher.run("translate", settings.options("en", source="es"), document_from_text(t, "q")) for t in texts]
+        options = settings.options("en", source="es")
+        asked = [batcher.run(Job("translate", document_from_text(t, "q"), options)) for t in texts]
         results = await asyncio.gather(*asked)
         await batcher.close()
         return results
@@ -291,8 +293,8 @@ def test_concurrent_requests_are_batched_together_and_each_gets_its_own_result(m
     alone = asyncio.run(all_at_once(1))
     assert sizes == [8] + [1] * 8
     expected = [Pipeline(to="en", source="es").translate(t)["paragraphs"] for t in texts]
-    assert [r["paragraphs"] for r in together] == [r["paragraphs"] for r in alone] == expected
-    assert all(str(i) in r["paragraphs"][0] for i, r in enumerate(together))
+    assert [r.paragraphs for r in together] == [r.paragraphs for r in alone] == expected
+    assert all(str(i) in r.paragraphs[0] for i, r in enumerate(together))
 
 
 def test_metrics_docs_models_and_health():

@@ -10,7 +10,6 @@ from summarize.cli.common import (
     ARTICLE_OPTIONS,
     announce_engines,
     as_json,
-    check_facts,
     common_options,
     emit,
     job_pipeline,
@@ -27,16 +26,15 @@ from summarize.output import write_stdout
 @common_options
 @options_of(*ARTICLE_OPTIONS)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
-def article(location, literal, output, fmt, strict, **job) -> None:
+def article(location, literal, output, fmt, **job) -> None:
     """Summarise SOURCE (a file, - for stdin, or an http(s) URL) in the target language."""
     document = read_document(location, literal)
-    streamed = _Streamed() if fmt == "text" and output is None and sys.stdout.isatty() and not strict else None
+    streamed = _Streamed() if fmt == "text" and output is None and sys.stdout.isatty() and not job["strict"] else None
     pipeline = job_pipeline(**job, stream=streamed)
     result = pipeline.article(document)
     if streamed and streamed.said:
         streamed.finish(result["summary"])
     announce_engines(result["metadata"])
-    check_facts(result, strict)
     if streamed and streamed.said:
         return
     rendered = {"text": lambda r: r["summary"], "json": as_json, "markdown": _markdown}[fmt](result)

@@ -42,12 +42,6 @@ class SomeRecordsFailed(SummarizeError):
     help=f"--task translate: write each document file ({' '.join(WRITTEN_SUFFIXES)}) translated in its "
     "own format into this folder, as NAME.LANG.SUFFIX (its record still goes to --out).",
 )
-@click.option(
-    "--strict",
-    is_flag=True,
-    help="A record whose fact check finds a number, date, name or quote its source does not hold, or a number "
-    "the translation lost, is an error (exit code 10 in the record, its result not written; --out-dir refused).",
-)
 @click.option("--fresh", is_flag=True, help="Start over: discard the records already in --out.")
 @click.option("--retry-failed", is_flag=True, help="Run again the records whose earlier result in --out is an error.")
 @click.option(
@@ -59,9 +53,16 @@ class SomeRecordsFailed(SummarizeError):
 )
 @click.option("--ray-address", default=None, help="A running Ray cluster (default: start a local Ray).")
 @click.option("--actors", type=click.IntRange(min=1), default=2, show_default=True, help="Ray actors, each with its own engines.")
-@options_of(*TRANSLATION_OPTIONS, *ARTICLE_OPTIONS)
+@options_of(
+    *TRANSLATION_OPTIONS,
+    *ARTICLE_OPTIONS,
+    helps={
+        "strict": "A record whose fact check finds a number, date, name or quote its source does not hold, or a number "
+        "the translation lost, is an error (exit code 10 in the record, with its fact check; its document not written)."
+    },
+)
 def batch(
-    inputs, task, out, text_column, id_column, url_column, batch_size, out_dir, strict, fresh, retry_failed, executor,
+    inputs, task, out, text_column, id_column, url_column, batch_size, out_dir, fresh, retry_failed, executor,
     ray_address, actors, **job,
 ) -> None:  # fmt: skip
     """Run `article` or `translate` on every INPUT: files, folders (text and document files), globs, and
@@ -70,8 +71,6 @@ def batch(
     from summarize.corpora.inputs import Columns, input_files, records
     from summarize.corpora.output import Output
 
-    if strict and out_dir is not None:
-        raise OutputError("--strict and --out-dir: a document file is written before its fact check; give one of them")
     documents = _documents_out(out_dir, task, executor, job.get("target", "en"))
     files = input_files(list(inputs))
     for path in files:
@@ -100,7 +99,6 @@ def batch(
         said: set[str] = set()
         with _progress() as bar:
             for rows in batches:
-                rows = [_strict(row) for row in rows] if strict else rows
                 _say_notes(rows, said)
                 output.append(rows)
                 counts["failed"] += sum(row["error"] is not None for row in rows)
@@ -135,19 +133,6 @@ def _documents_out(out_dir: Path | None, task: str, executor: str, target: str):
         raise OutputError(f"--out-dir {out_dir}: cannot be made ({exc.strerror or exc})") from None
     check_writable_folder(out_dir, "--out-dir")
     return DocumentsOut(out_dir, target)
-
-
-def _strict(row: dict) -> dict:
-    """A record whose fact check found anything as an error record: its id, source and fact
-    check kept, its result dropped."""
-    from summarize.core.pipeline import error_record
-    from summarize.text.factcheck import strict_refusal
-
-    refusal = strict_refusal(row) if row.get("error") is None else None
-    if refusal is None:
-        return row
-    kept = {key: row[key] for key in ("id", "source") if key in row}
-    return {**kept, **error_record(refusal), "fact_check": row["metadata"]["fact_check"]}
 
 
 def _say_notes(rows: list[dict], said: set[str]) -> None:

@@ -53,6 +53,10 @@ class LiveChoice(click.Choice):
         """Set by click's constructor; the table is read instead."""
 
 
+#: How a command-line value becomes an option's type (by its annotation's first word).
+_CONVERTERS = {"float": float, "int": int}
+
+
 def options_of(*names: str, renamed: dict[str, str] | None = None, defaults: dict | None = None, helps: dict | None = None):
     """The click options of the named job options, derived from their declaration: the flag
     (or `renamed`'s), type, choices, default (or `defaults`'), help (or `helps`') and variable."""
@@ -64,25 +68,21 @@ def options_of(*names: str, renamed: dict[str, str] | None = None, defaults: dic
     for name in names:
         spec = specs[name]
         choices = choices_of(spec)
+        envvar = spec.metadata["envvar"]
+        text = helps.get(name, spec.metadata["help"]) + (f" [env {envvar}]" if envvar else "")
+        default = defaults.get(name, spec.default)
+        flag = renamed.get(name, spec.metadata["flag"])
+        if spec.type == "bool":
+            options.append(click.option(flag, name, is_flag=True, default=default, envvar=envvar, help=text))
+            continue
         if callable(spec.metadata["choices"]):
             kind = LiveChoice(spec.metadata["choices"])
         elif choices is not None:
             kind = click.Choice(choices)
         else:
-            kind = Checked(spec, float if "float" in str(spec.type) else str)
-        envvar = spec.metadata["envvar"]
-        text = helps.get(name, spec.metadata["help"]) + (f" [env {envvar}]" if envvar else "")
-        default = defaults.get(name, spec.default)
+            kind = Checked(spec, _CONVERTERS.get(str(spec.type).split(" ")[0], str))
         options.append(
-            click.option(
-                renamed.get(name, spec.metadata["flag"]),
-                name,
-                type=kind,
-                default=default,
-                show_default=default is not None,
-                envvar=envvar,
-                help=text,
-            )
+            click.option(flag, name, type=kind, default=default, show_default=default is not None, envvar=envvar, help=text)
         )
     return lambda function: _apply(options, function)
 
@@ -94,29 +94,13 @@ def _apply(options: list, function):
 
 
 #: The options that `translate` and `article` share, and those `article` adds.
-TRANSLATION_OPTIONS = ("target", "source", "engine", "runtimes", "device", "length_factor", "glossary")
+TRANSLATION_OPTIONS = ("target", "source", "engine", "runtimes", "device", "length_factor", "glossary", "strict")
 ARTICLE_OPTIONS = ("length", "order", "translator", "summarizer")
 
 
 def common_options(function):
-    """The job options `article` and `translate` share, -o and --strict."""
-    strict = click.option("--strict", is_flag=True, help=STRICT_HELP)
-    return _apply([options_of(*TRANSLATION_OPTIONS), _output_option(), strict], function)
-
-
-STRICT_HELP = (
-    "Exit 10, writing nothing, when the fact check finds a number, date, name or quote of the output "
-    "its source does not hold, or a number the translation lost."
-)
-
-
-def check_facts(result: dict, strict: bool) -> None:
-    """Under --strict, a result whose fact check found anything is an error (exit 10)."""
-    from summarize.text.factcheck import strict_refusal
-
-    refusal = strict_refusal(result) if strict else None
-    if refusal is not None:
-        raise refusal
+    """The job options `article` and `translate` share, and -o."""
+    return _apply([options_of(*TRANSLATION_OPTIONS), _output_option()], function)
 
 
 def job_pipeline(stream=None, **job):

@@ -8,7 +8,6 @@ import click
 from summarize.cli.common import (
     announce_engines,
     as_json,
-    check_facts,
     common_options,
     emit,
     job_pipeline,
@@ -22,7 +21,7 @@ from summarize.documents import WRITTEN_SUFFIXES
 @click.command()
 @source_options
 @common_options
-@options_of("translator", renamed={"translator": "--model"})
+@options_of("translator", "alternatives", renamed={"translator": "--model"})
 @click.option(
     "--format",
     "fmt",
@@ -34,16 +33,15 @@ from summarize.documents import WRITTEN_SUFFIXES
     "with json its result (metadata.document counts the units and inline formatting) goes to stdout and the "
     "document to -o.",
 )
-def translate(location, literal, output, fmt, strict, **job) -> None:
+def translate(location, literal, output, fmt, **job) -> None:
     """Translate SOURCE (a file, - for stdin, or an http(s) URL) into the target language."""
     file_format = _document_format(location, literal, fmt, output)
     if file_format is not None:
-        return _translate_document(location, output, fmt, file_format, strict, job)
+        return _translate_document(location, output, fmt, file_format, job)
     document = read_document(location, literal)
     pipeline = job_pipeline(**job)
     result = pipeline.translate(document)
     announce_engines(result["metadata"])
-    check_facts(result, strict)
     if fmt == "json":
         rendered = as_json(result)
     elif fmt == "tsv":
@@ -98,7 +96,7 @@ def _stream(output, source_format) -> bool:
         return False
 
 
-def _translate_document(location, output, fmt, file_format, strict, job) -> None:
+def _translate_document(location, output, fmt, file_format, job) -> None:
     from summarize.documents import open_document
     from summarize.documents.translation import translate_document
     from summarize.output import write_atomically, write_stdout
@@ -107,7 +105,6 @@ def _translate_document(location, output, fmt, file_format, strict, job) -> None
     pipeline = job_pipeline(**job)
     data, result = translate_document(document, pipeline, file_format.name)
     announce_engines(result["metadata"])
-    check_facts(result, strict)
     if output is not None:
         write_atomically(output, data)
     if fmt == "json":

@@ -1,8 +1,9 @@
-"""The two jobs, `article` and `translate`, over a batch of documents: the one execution path of
-every surface (one document is a batch of one). Each step runs for all the documents at once, so
-the sentences of many documents share engine calls (per source language), and the chunks of
-their summaries too, level by level; a document that fails becomes its error, never the batch's.
-Each result carries the notes of its own run (`metadata.notes`)."""
+"""The front door: `submit(jobs)` runs `article` and `translate` jobs (core/records.py) and gives
+each one's Result or error, for every surface (one document is a batch of one). Each step runs
+for the documents of the same options at once, so the sentences of many documents share engine
+calls (per source language), and the chunks of their summaries too, level by level; a document
+that fails becomes its error, never the batch's. Each result carries the notes of its own run
+(`metadata.notes`); under `strict`, a result whose fact check found anything is its error."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 
 from summarize.core.engines import Engines
 from summarize.core.options import Options
+from summarize.core.records import Aligned, Job, Result
 from summarize.core.steps import (
     Languages,
     Summary,
@@ -29,8 +31,6 @@ from summarize.text import factcheck
 from summarize.text.document import Document
 from summarize.text.segment import split_sentences
 
-TASKS = ("article", "translate")
-
 
 @dataclass
 class Work:
@@ -44,7 +44,7 @@ class Work:
     paragraphs: list[list[str]] = field(default_factory=list)
     cut: int = 0
     error: SummarizeError | None = None
-    result: dict | None = None
+    result: Result | None = None
     #: Numbers of the output its source does not hold, and of the source the translation lost.
     fact_check: dict = field(default_factory=lambda: {"unsupported": [], "missing": []})
 
@@ -58,13 +58,29 @@ class Work:
             self.error = error
 
 
+def submit(jobs: list[Job], engines: Engines, progress: bool = False, stream=None) -> list[Result | SummarizeError]:
+    """Each job's Result, or the error that stopped it, in order; jobs of the same task and
+    options run together. `stream` gets a chat model's summary as it is generated (one job only)."""
+    from summarize.text.factcheck import strict_refusal
+
+    groups: dict[tuple[str, Options], list[int]] = {}
+    for index, job in enumerate(jobs):
+        groups.setdefault((job.task, job.options), []).append(index)
+    outcomes: list[Result | SummarizeError | None] = [None] * len(jobs)
+    for (task, options), indices in groups.items():
+        documents = [jobs[i].document for i in indices]
+        for index, outcome in zip(indices, run(documents, task, options, engines, progress, stream if len(jobs) == 1 else None)):
+            refusal = strict_refusal(outcome.fact_check) if options.strict and isinstance(outcome, Result) else None
+            outcomes[index] = refusal or outcome
+    return outcomes
+
+
 def run(
     documents: list[Document], task: str, options: Options, engines: Engines, progress: bool = False, stream=None
-) -> list[dict | SummarizeError]:
-    """Each document's result (what `--format json` prints), or the error that stopped it, in
-    order. `stream` gets a chat model's summary as it is generated (one document only). A fault
-    of ours (an exception no input should cause) fails only the document that met it: the batch
-    is run again a document at a time, and that one's error is an UnexpectedError."""
+) -> list[Result | SummarizeError]:
+    """Each document's Result, or the error that stopped it, in order. A fault of ours (an
+    exception no input should cause) fails only the document that met it: the batch is run again
+    a document at a time, and that one's error is an UnexpectedError."""
     try:
         return _run(documents, task, options, engines, progress, stream)
     except SummarizeError:
@@ -115,12 +131,14 @@ def _timed(works: list[Work], step: str):
             work.timer.steps[step] = round(work.timer.steps.get(step, 0.0) + seconds, 4)
 
 
-def _translated(works: list[Work], paragraphs, options: Options, engines: Engines, progress: bool) -> list[Translation | None]:
+def _translated(
+    works: list[Work], paragraphs, options: Options, engines: Engines, progress: bool, alternatives: int = 0
+) -> list[Translation | None]:
     """The translation step for `works`; `paragraphs(work)` gives each one's paragraphs and their
     languages. Runaway translations are said."""
     parts = [Translating(work, *paragraphs(work)) for work in works]
     with _timed(works, "translate"):
-        translations = translate_together(parts, options.target, engines, progress, options.glossary)
+        translations = translate_together(parts, options.target, engines, progress, options.glossary, alternatives)
     for work, translation in zip(works, translations):
         if translation is not None:
             _check_translation(work, translation, options.target, options.glossary)
@@ -242,28 +260,28 @@ def _body(work: Work, paragraphs: list[list[str]]) -> list[str]:
 
 
 def _translate(works: list[Work], options: Options, engines: Engines, progress: bool) -> None:
-    translations = _translated(works, lambda w: (w.paragraphs, w.languages.paragraphs), options, engines, progress)
+    paragraphs = lambda w: (w.paragraphs, w.languages.paragraphs)  # noqa: E731
+    translations = _translated(works, paragraphs, options, engines, progress, options.alternatives)
     for work, translation in zip(works, translations):
         if translation is None:
             continue
-        work.result = {
-            "paragraphs": [" ".join(p) for p in translation.target],
-            "alignment": [
-                {"paragraph": i, "source": s, "translation": t, "confidence": c, "low_confidence": low}
-                for i, (src_p, tgt_p, conf_p, low_p) in enumerate(
-                    zip(translation.source, translation.target, translation.confidence, translation.low_confidence)
-                )
-                for s, t, c, low in zip(src_p, tgt_p, conf_p, low_p)
-            ],
-            "metadata": {
-                **_metadata_head(work, options, translation.translators),
-                "counts": _translation_counts(work, translation),
-                "glossary": _glossary(options, translation),
-                "fact_check": work.fact_check,
-                "timings_s": work.timer.steps,
-                "notes": work.notes,
-            },
+        alignment = [
+            Aligned(i, s, t, c, low)
+            for i, (src_p, tgt_p, conf_p, low_p) in enumerate(
+                zip(translation.source, translation.target, translation.confidence, translation.low_confidence)
+            )
+            for s, t, c, low in zip(src_p, tgt_p, conf_p, low_p)
+        ]
+        metadata = {
+            **_metadata_head(work, options, translation.translators),
+            "counts": _translation_counts(work, translation),
+            "glossary": _glossary(options, translation),
+            "fact_check": work.fact_check,
+            "timings_s": work.timer.steps,
+            "notes": work.notes,
         }
+        paragraphs_out = [" ".join(p) for p in translation.target]
+        work.result = Result("translate", metadata, paragraphs_out, alignment, translation.alternatives, options.alternatives)
 
 
 def _translate_first(works: list[Work], options: Options, engines: Engines, progress: bool, stream) -> None:
@@ -420,10 +438,11 @@ def _article_result(
     summarizer,
     summary: Summary,
 ) -> None:
-    work.result = {
-        "summary": text,
-        "headline": headline,
-        "metadata": {
+    work.result = Result(
+        "article",
+        summary=text,
+        headline=headline,
+        metadata={
             **_metadata_head(work, options, translators),
             "order": options.order,
             "length": options.length,
@@ -439,4 +458,4 @@ def _article_result(
             "timings_s": work.timer.steps,
             "notes": work.notes,
         },
-    }
+    )

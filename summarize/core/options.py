@@ -55,6 +55,16 @@ def length_factor_problem(value) -> str | None:
     return None if value is None else number_problem(value, low=0, high=100, low_open=True)
 
 
+#: Other translations asked per document at most: each widens the beam search by one hypothesis.
+MAX_ALTERNATIVES = 10
+
+
+def alternatives_problem(value) -> str | None:
+    if isinstance(value, bool) or not float(value).is_integer():
+        return f"{value!r} is not a whole number"
+    return number_problem(value, low=0, high=MAX_ALTERNATIVES)
+
+
 def runtimes_problem(value: str) -> str | None:
     unknown = [name for name in str(value).split(",") if name.strip() not in runtimes()]
     return f"{value!r}: {', '.join(unknown)} not among {', '.join(runtimes())}" if unknown else None
@@ -140,6 +150,23 @@ class Options:
         "--glossary",
         envvar="SUMMARIZE_GLOSSARY",
         metavar="FILE",
+    )
+
+    alternatives: int = _option(
+        0,
+        "Other translations of each paragraph to give besides the best (0-10), from the engine's beam search, "
+        "each with the glossary, number conventions and length bound applied; none from an engine that makes one.",
+        "request",
+        "--alternatives",
+        check=alternatives_problem,
+        metavar="N",
+    )
+    strict: bool = _option(
+        False,
+        "Refuse the result (exit 10, writing nothing; 422 from the service) when the fact check finds a number, "
+        "date, name or quote of the output its source does not hold, or a number the translation lost.",
+        "request",
+        "--strict",
     )
 
     def __post_init__(self):

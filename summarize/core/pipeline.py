@@ -24,8 +24,9 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from summarize.core.engines import Engines
-from summarize.core.jobs import run
+from summarize.core.jobs import submit
 from summarize.core.options import Options
+from summarize.core.records import Job
 from summarize.errors import SummarizeError, attempt
 from summarize.text.document import Document
 
@@ -49,8 +50,11 @@ def as_document(document: str | Path | Document, origin: str = "<text>") -> Docu
 
 
 def error_record(error: SummarizeError) -> dict:
-    """A failed document as a record: the one-line message and the exit code of its class."""
-    return {"error": str(error), "error_class": type(error).__name__, "exit_code": error.exit_code}
+    """A failed document as a record: the one-line message and the exit code of its class (and
+    under strictness, what the fact check found)."""
+    found = getattr(error, "fact_check", None)
+    record = {"error": str(error), "error_class": type(error).__name__, "exit_code": error.exit_code}
+    return {**record, "fact_check": found} if found is not None else record
 
 
 class Pipeline:
@@ -68,10 +72,11 @@ class Pipeline:
         **options,
     ):
         """`options`: those of summarize/core/options.py `Options`: source ("auto"), length
-        ("medium"), order, engine ("auto"), translator, summarizer, device, length_factor.
-        `engines`: an engines holder to share (or fakes, in tests); `notify` gets each distinct
-        note once (else the logger does); `progress` shows progress bars; `stream` gets a chat model's summary as it is
-        generated."""
+        ("medium"), order, engine ("auto"), translator, summarizer, device, length_factor,
+        glossary, alternatives (0), strict (a result whose fact check found anything raises a
+        FactCheckError, or is its error record). `engines`: an engines holder to share (or
+        fakes, in tests); `notify` gets each distinct note once (else the logger does);
+        `progress` shows progress bars; `stream` gets a chat model's summary as it is generated."""
         self.options = Options(target=to, **options)
         self.engines = engines or Engines(self.options)
         self.notify = notify
@@ -101,17 +106,19 @@ class Pipeline:
     def run(self, documents: list[Document], task: str) -> list[dict | SummarizeError]:
         """One batch of documents through `task` ("article" or "translate"): each one's result
         or error, in order; notes said."""
-        stream = self.stream if len(documents) == 1 else None
-        outcomes = run(documents, task, self.options, self.engines, self.progress, stream)
+        jobs = [Job(task, document, self.options) for document in documents]
+        outcomes = submit(jobs, self.engines, self.progress, self.stream)
         for outcome in outcomes:
             if not isinstance(outcome, SummarizeError):
-                self.say(outcome["metadata"]["notes"])
-        return outcomes
+                self.say(outcome.notes)
+        return [outcome if isinstance(outcome, SummarizeError) else outcome.record() for outcome in outcomes]
 
-    def in_language(self, source: str) -> Pipeline:
-        """A Pipeline of the same options and engines, its source language `source`."""
+    def varied(self, **changes) -> Pipeline:
+        """A Pipeline of the same engines, its request options changed (`source`, `strict`...)."""
+        if not changes:
+            return self
         sibling = copy.copy(self)
-        sibling.options = dataclasses.replace(self.options, source=source)
+        sibling.options = dataclasses.replace(self.options, **changes)
         return sibling
 
     def say(self, notes: list[str]) -> None:

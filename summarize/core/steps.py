@@ -162,6 +162,9 @@ class Translation:
     #: (term, source sentence) pairs.
     terms_applied: int = 0
     terms_missed: list[tuple] = field(default_factory=list)
+    #: Other translations of the document, each its paragraphs: the k-th takes each sentence's
+    #: k-th other hypothesis of the beam search (its translation where it has fewer).
+    alternatives: list[list[str]] = field(default_factory=list)
 
 
 @dataclass
@@ -180,10 +183,12 @@ class Translating:
     terms: dict[str, tuple[list, list]] = field(default_factory=dict)
     used: dict[str, Translator] = field(default_factory=dict)
     kept: int = 0
+    #: Per piece, its other hypotheses, best first (asked for alternatives only).
+    ranked: dict[str, list[str]] = field(default_factory=dict)
 
 
 def translate_together(
-    parts: list[Translating], target: str, engines, progress: bool = False, glossary=None
+    parts: list[Translating], target: str, engines, progress: bool = False, glossary=None, alternatives: int = 0
 ) -> list[Translation | None]:
     """Translate every paragraph of every part from its own language into `target`: each part's
     runtime chosen by its own pair and sentence count (never by what it was pooled with), then one
@@ -191,7 +196,8 @@ def translate_together(
     that call fails). A paragraph already in `target` stays. A language nothing here translates
     (or the engine named does not) stops the parts whose main language it is; elsewhere its
     paragraphs are kept untranslated, with a note. None for a part that stopped (its work holds
-    the error). `glossary`: its terms are kept (`_translate_with_terms`)."""
+    the error). `glossary`: its terms are kept (`_translate_with_terms`). `alternatives`: that
+    many other translations of each part, from the engines' beam search."""
     for part in parts:
         if target in part.languages:
             part.used[target] = engines.translator(target, target).engine
@@ -213,15 +219,22 @@ def translate_together(
             part.work.note(*choice.notes)
             by_engine.setdefault(id(choice.engine), (choice.engine, []))[1].append(part)
         for translator, group in by_engine.values():
-            _translate_language(group, language, translator, target, progress, glossary)
-    return [_assembled(part, target) if part.work.error is None else None for part in parts]
+            _translate_language(group, language, translator, target, progress, glossary, alternatives)
+    return [_assembled(part, target, alternatives) if part.work.error is None else None for part in parts]
 
 
 def _translate_language(
-    with_language: list[Translating], language: str, translator: Translator, target: str, progress: bool, glossary
+    with_language: list[Translating],
+    language: str,
+    translator: Translator,
+    target: str,
+    progress: bool,
+    glossary,
+    alternatives: int = 0,
 ) -> None:
     """The paragraphs in `language` of the parts, by `translator`, in one call (each part alone
-    where it fails); pieces without letters are given back as they are, never sent."""
+    where it fails); pieces without letters are given back as they are, never sent. With
+    `alternatives`, each piece's other hypotheses too."""
     for part in with_language:
         part.used[language] = translator
         for index, paragraph_language in enumerate(part.languages):
@@ -250,6 +263,31 @@ def _translate_language(
                 part.translated[pieces[i]] = done.texts[i]
                 part.flags[pieces[i]] = (done.ran_away[i], done.realigned[i])
                 part.confidence[pieces[i]] = done.confidences[i]
+        if alternatives:
+            ranked = _ranked(pieces, translator, language, target, alternatives, terms)
+            for part, indices in zip(group, owned):
+                for i in indices:
+                    others = [text for text in ranked[i] if text != done.texts[i]] if ranked else []
+                    part.ranked[pieces[i]] = others[:alternatives]
+
+
+def _ranked(pieces: list[str], translator: Translator, source: str, target: str, count: int, terms) -> list[list[str]] | None:
+    """Up to `count` + 1 hypotheses of each piece from the engine's beam search (bounded as its
+    translations are), the glossary's terms kept as in the translation; None from an engine that
+    makes one translation only, or when the search fails (the translation stands)."""
+    from summarize.text.glossary import protect, restore
+
+    protected = [protect(piece, terms, translator.term_forms[0]) for piece in pieces] if terms else None
+    asked = [text for text, _ in protected] if protected else pieces
+    try:
+        ranked = translator.ranked_translations(asked, source, target, count + 1)
+    except SummarizeError:
+        return None
+    if not ranked or len(ranked) != len(pieces):
+        return None
+    if protected:
+        ranked = [[restore(text, found) for text in texts] for texts, (_, found) in zip(ranked, protected)]
+    return ranked
 
 
 def _by_frequency(languages: list[str]) -> list[str]:
@@ -281,10 +319,10 @@ def _pieces_of(group: list[Translating], language: str, distinct: bool) -> tuple
     return pieces, (() if distinct else tuple(starts)), owned
 
 
-def _assembled(part: Translating, target: str) -> Translation:
+def _assembled(part: Translating, target: str, alternatives: int = 0) -> Translation:
     """A part's translation from the pieces' translations, numbers in the target's convention;
     what was split, bounded, redone or rewritten, counted; each sentence's confidence the lowest
-    of its pieces'."""
+    of its pieces'; and `alternatives` other translations, where the engine ranked some."""
     out, confidence, low, splits, runaway, alone, numbers = [], [], [], 0, 0, 0, 0
     applied, missed = 0, []
     for index, paragraph in enumerate(part.paragraphs):
@@ -314,9 +352,38 @@ def _assembled(part: Translating, target: str) -> Translation:
         low.append([score is not None and threshold is not None and score < threshold for score in scores])
     order = _by_frequency([lang for lang in part.languages if lang in part.used])
     translators = [part.used[language] for language in order]
-    return Translation(
+    translation = Translation(
         part.paragraphs, out, splits, part.kept, runaway, alone, translators, numbers, confidence, low, applied, missed
     )
+    translation.alternatives = _alternatives(part, out, target, alternatives) if alternatives else []
+    return translation
+
+
+def _alternatives(part: Translating, best: list[list[str]], target: str, count: int) -> list[list[str]]:
+    """Up to `count` other translations of the part, each its paragraphs, distinct and unlike
+    the best: the k-th takes every piece's k-th other hypothesis (its translation where it has
+    fewer), numbers in the target's convention as in the translation."""
+    made: dict[tuple[str, ...], None] = {}
+    first = tuple(" ".join(sentences) for sentences in best)
+    for k in range(count):
+        paragraphs = []
+        for index, paragraph in enumerate(part.paragraphs):
+            if index not in part.pieces:
+                paragraphs.append(" ".join(paragraph))
+                continue
+            sentences = []
+            for source, group in zip(paragraph, part.pieces[index]):
+                pieces = [_kth(part, piece, k) for piece in group]
+                sentences.append(in_convention(" ".join(pieces), source, part.languages[index], target)[0])
+            paragraphs.append(" ".join(sentences))
+        if tuple(paragraphs) != first:
+            made.setdefault(tuple(paragraphs), None)
+    return [list(paragraphs) for paragraphs in made]
+
+
+def _kth(part: Translating, piece: str, k: int) -> str:
+    others = part.ranked.get(piece, [])
+    return others[k] if k < len(others) else part.translated[piece]
 
 
 def translation_pieces(sentences: list[str], translator: Translator, target: str) -> list[list[str]]:

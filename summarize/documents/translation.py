@@ -1,6 +1,6 @@
-"""A document translated in its own format: its units' text through the pipeline's `translate`
-job (whole sentences, never cut at a formatting run), the formatted spans translated alone to
-find them again, and the translation placed back into the file."""
+"""A document translated in its own format: its units' text through a `translate` job (whole
+sentences, never cut at a formatting run), the formatted spans translated alone to find them
+again, and the translation placed back into the file."""
 
 from __future__ import annotations
 
@@ -20,16 +20,38 @@ from summarize.documents.placing import (
 from summarize.errors import InputError
 from summarize.text.document import Document, has_letters
 
+#: What a span's translation asks besides its language: the fact check and alternatives are the
+#: document's, not its spans'.
+SPAN_OPTIONS = {"strict": False, "alternatives": 0}
+
 
 def translate_document(document: DocumentFile, pipeline, file_format: str) -> tuple[bytes, dict]:
-    """The translated file and the `translate` result of its text, with `metadata.document`:
-    the units per kind and the inline formatting kept or lost."""
+    """`translation_steps` answered by a Pipeline: the translated file and its result; the notes
+    said."""
+    steps = translation_steps(document, file_format)
+    asked = next(steps)
+    while True:
+        text, changes = asked
+        try:
+            asked = steps.send(pipeline.varied(**changes).translate(text))
+        except StopIteration as finished:
+            data, result = finished.value
+            pipeline.say(result["metadata"]["notes"])
+            return data, result
+
+
+def translation_steps(document: DocumentFile, file_format: str):
+    """The translation of a document file, as steps that ask for translations: each `yield` is a
+    text to translate (a Document) and the options that differ from the job's (a dict); what is
+    sent back is its `translate` record. Returns the translated file and the `translate` result
+    of its text, with `metadata.document`: the units per kind and the inline formatting kept or
+    lost. Any surface answers the asks its own way (a Pipeline, the service's jobs)."""
     groups = paragraph_groups(document)
     if not groups:
         raise InputError(f"{document.origin}: no text to translate")
     wanted = [index for group in groups for index in group]
     paragraphs = [" ".join(sent_text(document.units[i]).strip() for i in group) for group in groups]
-    result = pipeline.translate(Document(tuple(paragraphs), document.origin))
+    result = yield Document(tuple(paragraphs), document.origin), {}
     sentences: list[list[tuple[str, str]]] = [[] for _ in paragraphs]
     for row in result["alignment"]:
         sentences[row["paragraph"]].append((row["source"], row["translation"]))
@@ -46,7 +68,11 @@ def translate_document(document: DocumentFile, pipeline, file_format: str) -> tu
                 texts[index] = [wrapped(cue_text)]
         formatting["inline_formatting_lost"] = document.formatting_dropped
     else:
-        spans = _span_translations(document, wanted, pipeline, result["metadata"]["languages"]["source"])
+        spans = _spans(document, wanted)
+        if spans:
+            language = result["metadata"]["languages"]["source"]
+            done = yield Document(tuple(spans), document.origin), {"source": language, **SPAN_OPTIONS}
+            spans = dict(zip(spans, done["paragraphs"]))
         for index, said in zip(wanted, sentences):
             placed = project(document.units[index], said, spans)
             texts[index] = placed.texts
@@ -59,7 +85,6 @@ def translate_document(document: DocumentFile, pipeline, file_format: str) -> tu
     message = _formatting_note(formatting, document.flowing)
     if message:
         metadata["notes"].append(message)
-        pipeline.say([message])
     return document.rebuilt(texts), result
 
 
@@ -79,8 +104,8 @@ def _formatting_note(formatting: dict, flowing: bool) -> str | None:
     return said
 
 
-def _span_translations(document: DocumentFile, wanted: list[int], pipeline, language: str) -> dict[str, str]:
-    """Each formatted span's text translated alone, to be found in its sentence's translation."""
+def _spans(document: DocumentFile, wanted: list[int]) -> list[str]:
+    """The formatted spans' texts, each translated alone to be found in its sentence's translation."""
     spans: dict[str, None] = {}
     for index in wanted:
         unit = document.units[index]
@@ -93,10 +118,7 @@ def _span_translations(document: DocumentFile, wanted: list[int], pipeline, lang
             span = text[segment.start : segment.end].strip(" .,;:!?¡¿\"'«»“”‘’()")
             if segment.style not in (dominant, VERBATIM) and has_letters(span):
                 spans[span] = None
-    if not spans:
-        return {}
-    done = pipeline.in_language(language).translate(Document(tuple(spans), document.origin))
-    return dict(zip(spans, done["paragraphs"]))
+    return list(spans)
 
 
 def paragraph_groups(document: DocumentFile) -> list[list[int]]:

@@ -9,16 +9,13 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from summarize.core.options import Options
+from summarize.core.records import Job, Result
 from summarize.service.metrics import Metrics
-from summarize.text.document import Document
 
 
 @dataclass
-class _Job:
-    task: str
-    options: Options
-    document: Document
+class _Waiting:
+    job: Job
     future: asyncio.Future
 
 
@@ -31,17 +28,16 @@ class Batcher:
         self.metrics = metrics
         self.engines = engines
         self.model_thread = ThreadPoolExecutor(1, thread_name_prefix="summarize-model")
-        self._queue: asyncio.Queue[_Job] | None = None
+        self._queue: asyncio.Queue[_Waiting] | None = None
         self._worker: asyncio.Task | None = None
 
-    async def run(self, task: str, options: Options, document: Document) -> dict:
-        """The result of `task` ("article" or "translate") on one document; raises its
-        SummarizeError when it failed."""
+    async def run(self, job: Job) -> Result:
+        """The job's Result; raises its SummarizeError when it failed."""
         if self._worker is None:
             self._queue = asyncio.Queue()
             self._worker = asyncio.get_running_loop().create_task(self._serve())
         future = asyncio.get_running_loop().create_future()
-        await self._queue.put(_Job(task, options, document, future))
+        await self._queue.put(_Waiting(job, future))
         return await future
 
     def call(self, function, *args):
@@ -55,49 +51,40 @@ class Batcher:
 
     async def _serve(self) -> None:
         while True:
-            jobs = await self._gather()
-            groups: dict[tuple, list[_Job]] = {}
-            for job in jobs:
-                if not job.future.done():  # a request that timed out before its turn is dropped
-                    groups.setdefault((job.task, job.options), []).append(job)
-            for group in groups.values():
-                await self._run_group(group)
+            waiting = [w for w in await self._gather() if not w.future.done()]  # a timed-out request is dropped
+            if waiting:
+                await self._run(waiting)
 
-    async def _gather(self) -> list[_Job]:
-        jobs = [await self._queue.get()]
+    async def _gather(self) -> list[_Waiting]:
+        waiting = [await self._queue.get()]
         deadline = asyncio.get_running_loop().time() + self.max_wait_s
-        while len(jobs) < self.max_batch:
+        while len(waiting) < self.max_batch:
             if not self._queue.empty():
-                jobs.append(self._queue.get_nowait())
+                waiting.append(self._queue.get_nowait())
                 continue
             left = deadline - asyncio.get_running_loop().time()
             if left <= 0:
                 break
             try:
-                jobs.append(await asyncio.wait_for(self._queue.get(), left))
+                waiting.append(await asyncio.wait_for(self._queue.get(), left))
             except TimeoutError:
                 break
-        return jobs
+        return waiting
 
-    async def _run_group(self, group: list[_Job]) -> None:
-        from summarize.core.jobs import run
+    async def _run(self, waiting: list[_Waiting]) -> None:
+        from summarize.core.jobs import submit
 
-        first = group[0]
         with self.metrics.batch_seconds.time():
             try:
-                outcomes = await self.call(run, [job.document for job in group], first.task, first.options, self.engines)
-            except Exception as error:  # a fault of ours: every request of the batch gets a 500
-                outcomes = [error] * len(group)
-        self.metrics.batch_documents.observe(len(group))
-        self.metrics.batch_sentences.observe(sum(_sentences(o) for o in outcomes))
-        for job, outcome in zip(group, outcomes):
-            if job.future.done():
+                outcomes = await self.call(submit, [w.job for w in waiting], self.engines)
+            except Exception as error:  # submit gives each job its own error; this is past it
+                outcomes = [error] * len(waiting)
+        self.metrics.batch_documents.observe(len(waiting))
+        self.metrics.batch_sentences.observe(sum(o.sentences for o in outcomes if isinstance(o, Result)))
+        for w, outcome in zip(waiting, outcomes):
+            if w.future.done():
                 continue
             if isinstance(outcome, Exception):
-                job.future.set_exception(outcome)
+                w.future.set_exception(outcome)
             else:
-                job.future.set_result(outcome)
-
-
-def _sentences(outcome) -> int:
-    return 0 if isinstance(outcome, Exception) else outcome["metadata"]["counts"]["sentences"]
+                w.future.set_result(outcome)

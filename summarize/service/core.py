@@ -12,6 +12,8 @@ from functools import cached_property
 from pathlib import Path
 
 from summarize.core.engines import Engines
+from summarize.core.options import Options
+from summarize.core.records import Job, Result
 from summarize.errors import InputError, SummarizeError
 from summarize.service.batcher import Batcher
 from summarize.service.files import KeptFiles
@@ -140,42 +142,33 @@ class Service:
     def sources_into(self, target: str) -> list[str]:
         return sorted({s for s, t in self.pairs if t == target})
 
-    async def run(self, task: str, document: Document, target: str, strict: bool = False, **request) -> dict:
-        """One job through the batcher; its notes kept for /models too. Under `strict` (the
-        request's or the service's), a result whose fact check found anything is a 422."""
-        from summarize.text.factcheck import strict_refusal
+    def options(self, target: str, strict: bool = False, **request) -> Options:
+        """A request's job options: the service's, its own languages, length, order, glossary and
+        alternatives; strict when the request or the service asks it."""
+        return self.settings.options(target, strict=strict or self.settings.strict, **request)
 
-        result = await self.batcher.run(task, self.settings.options(target, **request), document)
-        for message in result["metadata"]["notes"]:
+    async def run(self, task: str, document: Document, options: Options) -> Result:
+        """One job through the batcher (the front door, with the jobs of concurrent requests); its
+        notes kept for /models too; raises its error (a strict refusal is a 422)."""
+        result = await self.batcher.run(Job(task, document, options))
+        for message in result.notes:
             self.note(message)
-        refusal = strict_refusal(result) if strict or self.settings.strict else None
-        if refusal is not None:
-            raise refusal
         return result
 
-    async def alternatives(self, text: str, translated: str, source: str, target: str, count: int) -> list[str]:
-        """Up to `count` other translations of `text` than `translated`, on the model thread: the
-        k-th of each is every sentence's k-th best hypothesis (its best where it has fewer), from
-        the translator's beam search; none from an engine that makes one translation only."""
-        return await self.batcher.call(self._alternatives, text, translated, source, target, count)
+    async def translate_file(self, document, file_format: str, options: Options) -> tuple[bytes, dict]:
+        """A document file translated in its own format: its steps (documents/translation.py)
+        run off the event loop, each translation they ask for a job like any other."""
+        from summarize.documents.translation import translation_steps
 
-    def _alternatives(self, text: str, translated: str, source: str, target: str, count: int) -> list[str]:
-        from summarize.text.segment import split_sentences
-
-        sentences = split_sentences(" ".join(text.split()), source)
-        if source == target or not sentences:
-            return []
-        engine = self.engines.translator(source, target, len(sentences)).engine
-        ranked = engine.ranked_translations(sentences, source, target, count + 1)
-        if not ranked or not all(ranked):
-            return []
-        candidates = (" ".join(found[min(k, len(found) - 1)] for found in ranked) for k in range(count + 1))
-        return [candidate for candidate in dict.fromkeys(candidates) if candidate != translated][:count]
-
-    def pipeline(self, loop, target: str, source: str, **request) -> ServicePipeline:
-        """A Pipeline's `translate` for the document layer, run from a worker thread; `request`:
-        the request's other options (its glossary)."""
-        return ServicePipeline(self, loop, target, source, request)
+        steps = translation_steps(document, file_format)
+        asked, finished = await asyncio.to_thread(_advance, steps, None)
+        while finished is None:
+            text, changes = asked
+            result = await self.run("translate", text, options.replace(**changes))
+            asked, finished = await asyncio.to_thread(_advance, steps, result.record())
+        for message in finished[1]["metadata"]["notes"]:
+            self.note(message)
+        return finished
 
     async def within_timeout(self, work):
         """`work` (a request's whole handling: reading a URL, detecting, the jobs) within the
@@ -196,23 +189,12 @@ class Service:
         return await asyncio.to_thread(read_source, url, None, not self.settings.allow_private_urls)
 
 
-class ServicePipeline:
-    """What the document layer asks of a pipeline, answered by the service's batcher from a
-    worker thread."""
-
-    def __init__(self, service, loop, target: str, source: str, request: dict):
-        self.service, self.loop, self.target, self.source, self.request = service, loop, target, source, request
-
-    def translate(self, document) -> dict:
-        job = self.service.run("translate", document, self.target, source=self.source, **self.request)
-        return asyncio.run_coroutine_threadsafe(job, self.loop).result()
-
-    def in_language(self, source: str) -> ServicePipeline:
-        return ServicePipeline(self.service, self.loop, self.target, source, self.request)
-
-    def say(self, notes: list[str]) -> None:
-        for message in notes:
-            self.service.note(message)
+def _advance(steps, answer):
+    """The steps' next ask, or what they returned: (ask, None) or (None, value)."""
+    try:
+        return steps.send(answer), None
+    except StopIteration as finished:
+        return None, finished.value
 
 
 class TimedOut(SummarizeError):

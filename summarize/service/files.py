@@ -75,7 +75,6 @@ def stored_name(upload: str, target: str) -> str:
 
 @router.post("/translate_file", summary="Translate a file in its own format (LibreTranslate)")
 async def translate_file(request: Request):
-    from summarize.documents.translation import translate_document
     from summarize.service.libretranslate import _check_languages, _code, admitted
 
     service = request.app.state.service
@@ -92,14 +91,13 @@ async def translate_file(request: Request):
     data = await upload.read()
     if not data:
         raise InputError(f"{name}: the file is empty")
-    loop = asyncio.get_running_loop()
+    options = service.options(target, source=source, glossary=params.get("glossary"))
 
-    def work():
-        document = file_format.read(data, name)
-        pipeline = service.pipeline(loop, target, source, glossary=params.get("glossary"))
-        return translate_document(document, pipeline, file_format.name)[0]
+    async def work() -> bytes:
+        document = await asyncio.to_thread(file_format.read, data, name)
+        return (await service.translate_file(document, file_format.name, options))[0]
 
-    translated = await service.within_timeout(asyncio.to_thread(work))
+    translated = await service.within_timeout(work())
     stored = stored_name(name, target)
     await asyncio.to_thread(service.files.add, stored, translated)
     return {"translatedFileUrl": f"{str(request.base_url).rstrip('/')}/download_file/{quote(stored)}"}

@@ -134,11 +134,10 @@ def _code(params: dict, name: str) -> str:
     return CODE_ALIASES.get(code, code)
 
 
-#: Alternatives made per text at most: each widens the beam search by one hypothesis.
-MAX_ALTERNATIVES = 10
-
-
 def _alternatives(params: dict) -> int:
+    """LibreTranslate's `alternatives`, up to the most a job makes."""
+    from summarize.core.options import MAX_ALTERNATIVES
+
     try:
         return min(MAX_ALTERNATIVES, max(0, int(params.get("alternatives") or 0)))
     except (TypeError, ValueError, OverflowError):
@@ -166,8 +165,9 @@ async def translate(request: Request):
     if fmt not in ("text", "html"):
         raise Refused(400, f"{fmt} format is not supported")
     _check_languages(service, source, target)
-    glossary = params.get("glossary")
-    every = asyncio.gather(*(_translate_one(service, text, source, target, fmt, glossary) for text in texts))
+    # Alternatives of a text only: a page's are not placed back into its markup.
+    options = service.options(target, glossary=params.get("glossary"), alternatives=alternatives if fmt == "text" else 0)
+    every = asyncio.gather(*(_translate_one(service, text, source, options, fmt) for text in texts))
     answers = await service.within_timeout(every)
     translated = [a[0] for a in answers]
     response: dict = {"translatedText": translated if many else translated[0]}
@@ -175,29 +175,23 @@ async def translate(request: Request):
         detected = [a[1] for a in answers]
         response["detectedLanguage"] = detected if many else detected[0]
     if alternatives:
-        # The beam search's next best hypotheses (an engine that makes one translation, as
-        # Apertium, gives none); made on the model thread after the translations.
-        languages = [a[1]["language"] for a in answers]
-        found = [
-            await service.within_timeout(service.alternatives(text, done, language, target, alternatives))
-            if fmt == "text"
-            else []
-            for text, done, language in zip(texts, translated, languages)
-        ]
+        found = [a[2] for a in answers]
         response["alternatives"] = found if many else found[0]
     return response
 
 
-async def _translate_one(service, text: str, source: str, target: str, fmt: str, glossary: str | None) -> tuple[str, dict]:
-    """One `q`: its translation and the language it was read in. A text with no letters (emoji,
-    numbers) comes back as it is, as LibreTranslate gives it. HTML goes through the document
-    layer: the text between block tags is translated whole (never cut at an inline tag), every
-    tag kept, the inline ones around a span carried onto its translation. `glossary`: CSV or
-    TSV terms (an extension of LibreTranslate's API), added to the service's."""
+async def _translate_one(service, text: str, source: str, options, fmt: str) -> tuple[str, dict, list[str]]:
+    """One `q`: its translation, the language it was read in, and its alternatives (from the
+    engines' beam search, through the same job: none from an engine that makes one translation,
+    as Apertium). A text with no letters (emoji, numbers) comes back as it is, as LibreTranslate
+    gives it. HTML is a document file of its own: the text between block tags is translated whole
+    (never cut at an inline tag), every tag kept, the inline ones around a span carried onto its
+    translation."""
     from summarize.documents.html import read_html
     from summarize.documents.placing import sent_text
-    from summarize.documents.translation import translate_document
     from summarize.text.document import has_letters
+
+    target = options.target
 
     def read() -> tuple:  # off the event loop: a page's parse takes time in proportion to it
         page = read_html(text, "q") if fmt == "html" else None
@@ -205,7 +199,7 @@ async def _translate_one(service, text: str, source: str, target: str, fmt: str,
 
     page, plain = await asyncio.to_thread(read)
     if not any(has_letters(piece) for piece in plain):
-        return text, {"confidence": 0.0, "language": source if source != "auto" else target}
+        return text, {"confidence": 0.0, "language": source if source != "auto" else target}, []
     each_line = source == "auto"
     if source == "auto":
         detected = await asyncio.to_thread(_detected, "\n\n".join(plain), target, (*service.sources_into(target), target))
@@ -213,10 +207,10 @@ async def _translate_one(service, text: str, source: str, target: str, fmt: str,
     else:
         detected = {"confidence": 100.0, "language": source}
     if page is None:
-        return await _keeping_layout(service, text, target, source, each_line, glossary), detected
-    pipeline = service.pipeline(asyncio.get_running_loop(), target, source, glossary=glossary)
-    translated, _ = await asyncio.to_thread(translate_document, page, pipeline, "html")
-    return translated.decode("utf-8"), detected
+        translated, alternatives = await _keeping_layout(service, text, source, each_line, options)
+        return translated, detected, alternatives
+    translated, _ = await service.translate_file(page, "html", options.replace(source=source))
+    return translated.decode("utf-8"), detected, []
 
 
 def layout(text: str) -> list[str]:
@@ -237,12 +231,13 @@ def layout(text: str) -> list[str]:
     return [*parts, gap]
 
 
-async def _keeping_layout(service, text: str, target: str, source: str, each_line: bool, glossary: str | None) -> str:
+async def _keeping_layout(service, text: str, source: str, each_line: bool, options) -> tuple[str, list[str]]:
     """`text` translated a line at a time (each a paragraph of one document, as the command line
     reads a text without blank lines: a sentence across a line break is one, and its translation
     is split back across its lines in proportion), its line breaks and the spaces around them
-    kept as sent, as LibreTranslate keeps them. `each_line`: `source` was detected, so each
-    paragraph of several is read in its own language, as on the command line."""
+    kept as sent, as LibreTranslate keeps them; and its alternatives, laid out the same way.
+    `each_line`: `source` was detected, so each paragraph of several is read in its own
+    language, as on the command line."""
     parts = layout(text)
     groups: list[list[int]] = []
     for index in range(1, len(parts), 2):
@@ -252,12 +247,17 @@ async def _keeping_layout(service, text: str, target: str, source: str, each_lin
             groups.append([index])
     document = Document(tuple(" ".join(" ".join(parts[i] for i in group).split()) for group in groups), "q")
     source = "auto" if each_line and len(groups) > 1 else source
-    result = await service.run("translate", document, target, source=source, glossary=glossary)
-    for group, translated in zip(groups, result["paragraphs"], strict=True):
-        shares = [len(parts[index]) for index in group]
-        for index, piece in zip(group, split_across(translated, shares) if len(group) > 1 else [translated]):
-            parts[index] = piece
-    return "".join(parts)
+    result = await service.run("translate", document, options.replace(source=source))
+
+    def placed(paragraphs: list[str]) -> str:
+        laid = list(parts)
+        for group, translated in zip(groups, paragraphs, strict=True):
+            shares = [len(parts[index]) for index in group]
+            for index, piece in zip(group, split_across(translated, shares) if len(group) > 1 else [translated]):
+                laid[index] = piece
+        return "".join(laid)
+
+    return placed(result.paragraphs), [placed(paragraphs) for paragraphs in result.alternatives]
 
 
 def _detected(text: str, target: str, served: tuple[str, ...]) -> dict:

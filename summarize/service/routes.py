@@ -23,11 +23,14 @@ class _Body(BaseModel):
 
     text: str | None = Field(None, description="The article; or give url")
     url: str | None = Field(None, description="An http(s) page to read instead of text")
-    strict: bool = Field(False, description="Refuse (422) a result whose fact check found anything")
     glossary: str | None = Field(
         None, description="Terms as CSV or TSV rows (source, target; an empty target: do not translate), added to the service's"
     )
     api_key: str | None = None
+
+
+#: The request field's type of an option's annotation (any other is text).
+_TYPES = {"bool": bool, "int": int}
 
 
 def _declared(*names: str) -> dict:
@@ -50,16 +53,22 @@ def _declared(*names: str) -> dict:
     for name in names:
         spec = specs[name]
         choices = choices_of(spec)
-        kind = Literal[choices] if choices else str
+        kind = Literal[choices] if choices else _TYPES.get(str(spec.type), str)
         declared[name] = (Annotated[kind, checked(spec)], Field(spec.default, description=spec.metadata["help"]))
     return declared
 
 
 TranslationRequest = create_model(
-    "TranslationRequest", __base__=_Body, __doc__="What `summarize translate` takes.", **_declared("target", "source")
+    "TranslationRequest",
+    __base__=_Body,
+    __doc__="What `summarize translate` takes.",
+    **_declared("target", "source", "strict", "alternatives"),
 )
 SummaryRequest = create_model(
-    "SummaryRequest", __base__=TranslationRequest, __doc__="What `summarize article` takes.", **_declared("length", "order")
+    "SummaryRequest",
+    __base__=_Body,
+    __doc__="What `summarize article` takes.",
+    **_declared("target", "source", "strict", "length", "order"),
 )
 
 
@@ -75,34 +84,25 @@ async def _document(service, body: TranslationRequest, request: Request):
 @router.post("/summarize", tags=["summarize"], summary="Summarise an article in the target language")
 async def summarize(body: SummaryRequest, request: Request) -> dict:
     service = request.app.state.service
-
-    async def work() -> dict:
-        document = await _document(service, body, request)
-        return await service.run(
-            "article",
-            document,
-            body.target,
-            source=body.source,
-            length=body.length,
-            order=body.order,
-            glossary=body.glossary,
-            strict=body.strict,
-        )
-
-    return await service.within_timeout(work())
+    options = service.options(
+        body.target, source=body.source, length=body.length, order=body.order, glossary=body.glossary, strict=body.strict
+    )
+    return await service.within_timeout(_job(service, "article", body, request, options))
 
 
 @router.post("/translate/aligned", tags=["summarize"], summary="Translate, sentence by sentence aligned")
 async def translate_aligned(body: TranslationRequest, request: Request) -> dict:
     service = request.app.state.service
+    options = service.options(
+        body.target, source=body.source, glossary=body.glossary, strict=body.strict, alternatives=body.alternatives
+    )
+    return await service.within_timeout(_job(service, "translate", body, request, options))
 
-    async def work() -> dict:
-        document = await _document(service, body, request)
-        return await service.run(
-            "translate", document, body.target, source=body.source, glossary=body.glossary, strict=body.strict
-        )
 
-    return await service.within_timeout(work())
+async def _job(service, task: str, body, request: Request, options) -> dict:
+    """The request's document (its text, or its URL read) through the front door, as its record."""
+    document = await _document(service, body, request)
+    return (await service.run(task, document, options)).record()
 
 
 @router.get("/models", tags=["summarize"], summary="Engines loaded, language pairs, batching and notes")

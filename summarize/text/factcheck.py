@@ -252,15 +252,14 @@ def _unsupported_quotes(output: str, language: str, plain_sources: list[tuple[st
     return unsupported
 
 
-def strict_refusal(result: dict):
-    """The error a result is under --strict (a FactCheckError, exit 10) when its fact check
-    found anything; None when it found nothing."""
+def strict_refusal(found: dict):
+    """The error a result is under --strict (a FactCheckError, exit 10, holding `found`) when its
+    fact check `found` anything; None when it found nothing."""
     from summarize.errors import FactCheckError
 
-    found = result["metadata"]["fact_check"]
     spans = [f"{item['span']!r} ({item.get('kind', 'number')})" for item in found["unsupported"]]
     spans += [f"{item['span']!r} (lost)" for item in found["missing"]]
     if not spans:
         return None
     shown = ", ".join(spans[:5]) + (f" and {len(spans) - 5} more" if len(spans) > 5 else "")
-    return FactCheckError(f"--strict: the fact check found {len(spans)} span(s) its source does not support: {shown}")
+    return FactCheckError(f"--strict: the fact check found {len(spans)} span(s) its source does not support: {shown}", found)
