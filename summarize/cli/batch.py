@@ -56,6 +56,7 @@ class SomeRecordsFailed(SummarizeError):
 @options_of(
     *TRANSLATION_OPTIONS,
     *ARTICLE_OPTIONS,
+    "alternatives",
     helps={
         "strict": "A record whose fact check finds a number, date, name or quote its source does not hold, or a number "
         "the translation lost, is an error (exit code 10 in the record, with its fact check; its document not written)."

@@ -202,13 +202,16 @@ async def _translate_one(service, text: str, source: str, options, fmt: str) -> 
         return text, {"confidence": 0.0, "language": source if source != "auto" else target}, []
     each_line = source == "auto"
     if source == "auto":
-        detected = await asyncio.to_thread(_detected, "\n\n".join(plain), target, (*service.sources_into(target), target))
+        served = (*service.sources_into(target), target)
+        detected = await asyncio.to_thread(_detected, "\n\n".join(plain), target, served, service.known_languages)
         source = detected["language"]
     else:
         detected = {"confidence": 100.0, "language": source}
     if page is None:
         translated, alternatives = await _keeping_layout(service, text, source, each_line, options)
         return translated, detected, alternatives
+    # A page of several blocks, its language detected, is read a block at a time, as a text's lines.
+    source = "auto" if each_line and len(plain) > 1 else source
     translated, _ = await service.translate_file(page, "html", options.replace(source=source))
     return translated.decode("utf-8"), detected, []
 
@@ -260,21 +263,30 @@ async def _keeping_layout(service, text: str, source: str, each_line: bool, opti
     return placed(result.paragraphs), [placed(paragraphs) for paragraphs in result.alternatives]
 
 
-def _detected(text: str, target: str, served: tuple[str, ...]) -> dict:
+def _detected(text: str, target: str, served: tuple[str, ...], known: frozenset[str]) -> dict:
     """LibreTranslate's `detectedLanguage`, among the languages `served` into the target: the
     language and the confidence, in percent. As LibreTranslate does, a short text's most likely
     language is taken even when unsure (its confidence says so); a text plainly in a language
-    nothing here translates into the target is refused, naming it. An unsure answer is not the
-    target: a text sent to be translated into Spanish is read as Spanish only when that is sure."""
+    served nowhere is refused, naming it, and one in a language `known` to a card whose weights
+    are not here is that language (its job answers 503, naming the download, as the CLI's exit 4).
+    An unsure answer is not the target: a text sent to be translated into Spanish is read as
+    Spanish only when that is sure."""
     from summarize.core.steps import detect_languages
     from summarize.text.langdetect import SHORT_TEXT_CHARS, UnsureLanguage, ranked_languages
 
+    document = document_from_text(text, "q")
     try:
-        languages = detect_languages(document_from_text(text, "q"), "auto", target, served)
+        languages = detect_languages(document, "auto", target, served)
         language, confidence = languages.source, languages.confidence or 1.0
         unsure = bool(languages.notes) or len(text.strip()) < SHORT_TEXT_CHARS
     except UnsureLanguage:
         language, confidence, unsure = target, 0.0, True
+    except LanguageError as refusal:
+        try:
+            languages = detect_languages(document, "auto", target, tuple(known))
+        except LanguageError:
+            raise refusal from None
+        return {"confidence": round((languages.confidence or 1.0) * 100, 1), "language": languages.source}
     if unsure and (language == target or confidence == 0.0):
         ranked = ranked_languages(text, tuple(sorted(served)), top=len(served))
         best = next((d for d in ranked if d.language != target), ranked[0])
