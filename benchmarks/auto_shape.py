@@ -1,6 +1,6 @@
 """`auto` by the call's shape against each runtime, on this CPU: for each shape, one gated,
 interleaved `summarize bench latency --no-weights` run of the runtimes (each in its own
-process), the runtime `auto` takes for that shape (engines/cpu.py, as the product asks it), and
+process), the runtime `auto` takes for that shape (runtimes/cpu.py, as the product asks it), and
 auto's median over the best runtime's (1.00 when it takes the fastest); then one-sentence
 `POST /translate` requests, one at a time and interleaved, to three servers on the same random
 opus-mt-es-en weights: auto (both conversions present), and each runtime forced. Each request
@@ -44,7 +44,7 @@ SENTENCE = "El ayuntamiento aprobó ayer el presupuesto para el año que viene t
 
 
 def auto_takes(task: str, batch_size: int) -> str:
-    from summarize.engines.table import auto_runtimes
+    from summarize.runtimes.table import auto_runtimes
 
     sentences = batch_size if task == "translation" else None
     return next(r for r in auto_runtimes(task, sentences=sentences) if r in RUNTIMES)

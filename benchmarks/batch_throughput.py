@@ -2,7 +2,8 @@
 (a) a loop calling `summarize article` once per document, (b) `summarize batch`, (c) `summarize
 batch --executor ray` on a local Ray with two actors; for two engine sets: Apertium + TextRank,
 and a random-weight opus-mt-es-en CTranslate2 conversion (int8; outputs bounded short with
---max-length-factor, as random weights never stop by themselves) + TextRank.
+--max-length-factor, as random weights never stop by themselves) + TextRank. Every run has the
+fact check and the confidence (always on) and a glossary of news terms (benchmarks/news_terms.csv).
 
     python benchmarks/batch_throughput.py [--articles 500] [--loop-sample 20]
 
@@ -23,6 +24,7 @@ from pathlib import Path
 from summarize.bench.noweights import random_conversion
 
 SUMMARIZE = [sys.executable, "-m", "summarize"]
+GLOSSARY = ["--glossary", str(Path(__file__).with_name("news_terms.csv"))]
 
 
 def articles(count: int) -> list[str]:
@@ -62,17 +64,17 @@ def main() -> None:
             "0.25",
         ],
     }
-    print(f"{len(texts)} articles of 5 newstest2013 sentences; {os.cpu_count()} cores\n")
+    print(f"{len(texts)} articles of 5 newstest2013 sentences; {os.cpu_count()} cores; fact check, confidence, glossary\n")
     print("| engines | (a) loop, records/s | (b) batch, records/s | (c) batch on Ray (2 actors), records/s | b / a | c / b |")
     print("|---|---|---|---|---|---|")
     for name, options in engines.items():
         sample = sorted((folder / "docs").iterdir())[: args.loop_sample]
-        loop = sum(timed([*SUMMARIZE, "article", str(path), "--from", "es", *options, "-q"]) for path in sample)
+        loop = sum(timed([*SUMMARIZE, "article", str(path), "--from", "es", *options, *GLOSSARY, "-q"]) for path in sample)
         loop_rate = len(sample) / loop
         rates = []
         for executor in ("local", "ray"):
             out = folder / f"{executor}-{len(rates)}-{abs(hash(name))}.jsonl"
-            command = [*SUMMARIZE, "batch", str(folder / "docs"), "--out", str(out), "--from", "es", *options, "-q"]
+            command = [*SUMMARIZE, "batch", str(folder / "docs"), "--out", str(out), "--from", "es", *options, *GLOSSARY, "-q"]
             seconds = timed([*command, "--executor", executor])
             records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
             assert len(records) == len(texts), (executor, len(records))

@@ -21,9 +21,9 @@ import numpy as np
 from summarize.bench.noweights import random_conversion
 from summarize.bench.quiet import Gate
 from summarize.conversions.openvino_graphs import DECODER
-from summarize.engines import cpu
 from summarize.engines.openvino import OVRunner
 from summarize.engines.search import SearchSettings
+from summarize.runtimes import cpu
 
 # alias, task, input tokens, new tokens, beams: the two batch-1 workloads.
 WORKLOADS = (

@@ -26,8 +26,8 @@ def main() -> None:
     args = parser.parse_args()
     from summarize.bench.datasets import load, script_data
     from summarize.core.pipeline import Pipeline
-    from summarize.engines import cpu
     from summarize.engines.llamacpp import SLOTS
+    from summarize.runtimes import cpu
 
     _, records = load(str(script_data("flores200/spa_eng.dev.jsonl")), "translation", args.documents * 3)
     sentences = [r["src"] for r in records]

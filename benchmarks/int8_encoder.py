@@ -30,8 +30,8 @@ GREEDY_TOKENS = 20
 
 def compare(card, folder: Path, texts: list[str], target: str | None) -> tuple[float, float]:
     from summarize.bench.noweights import forced_settings
-    from summarize.engines import cpu
     from summarize.engines.openvino import OVModel
+    from summarize.runtimes import cpu
 
     classes = {row.name: row for row in cpu.CLASSES}
     models = {}

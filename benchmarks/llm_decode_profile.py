@@ -28,7 +28,7 @@ def measure(folder: str, prompt: int, tokens: int, runs: int) -> float:
     import numpy as np
 
     from summarize.bench.quiet import Gate
-    from summarize.engines import cpu
+    from summarize.runtimes import cpu
 
     cpu.cap_runtimes()
     generator = ctranslate2.Generator(folder, device="cpu", compute_type="int8", intra_threads=cpu.threads())

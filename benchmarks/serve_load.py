@@ -4,7 +4,8 @@ fixed time, then stop (form bodies with their accents sent raw, as curl sends th
 header of a page elsewhere: CORS); requests/s, p50/p99 latency, errors and 5xx are printed for dynamic batching
 on (--max-batch 32, --max-wait-ms 10) and off (--max-batch 1), for Apertium and for a random-weight
 opus-mt-es-en CTranslate2 int8 conversion (outputs bounded with --max-length-factor 0.25, as random
-weights never stop by themselves).
+weights never stop by themselves). The server has a glossary of news terms
+(benchmarks/news_terms.csv); the fact check and the confidence are always on.
 
     python benchmarks/serve_load.py [--clients 32] [--seconds 30] [--rounds 1]
 
@@ -27,6 +28,7 @@ from pathlib import Path
 
 from summarize.bench.noweights import random_conversion
 
+GLOSSARY = ["--glossary", str(Path(__file__).with_name("news_terms.csv"))]
 BATCHING = {"on": ["--max-batch", "32", "--max-wait-ms", "10"], "off": ["--max-batch", "1", "--max-wait-ms", "0"]}
 
 
@@ -145,7 +147,7 @@ def main() -> None:
     for round_ in range(args.rounds):
         for name, options in engines.items():
             for batching, batch_options in BATCHING.items():
-                with Server([*options, *batch_options], logs / f"{round_}-{batching}.log") as server:
+                with Server([*options, *batch_options, *GLOSSARY], logs / f"{round_}-{batching}.log") as server:
                     found = load(server.port, texts, args.clients, args.seconds)
                 rates.setdefault(name, {}).setdefault(batching, []).append(found["rate"])
                 print(

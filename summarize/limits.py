@@ -79,3 +79,12 @@ def limit(name: str) -> int | float:
         raise SummarizeError(f"{entry.variable}={raw!r}: must be a positive number ({entry.meaning})")
     value = float(raw)
     return int(value) if float(entry.default).is_integer() and value.is_integer() else value
+
+
+def limit_said(name: str) -> str:
+    """How an error names the variable that sets a limit."""
+    return f"{LIMITS[name].variable} sets the limit"
+
+
+def mib(size: float) -> str:
+    return f"{size / 2**20:,.0f} MiB"

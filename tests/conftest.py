@@ -47,7 +47,7 @@ def isolated_hub(tmp_path, monkeypatch):
 @pytest.fixture()
 def vnni_cpu(monkeypatch):
     """Act as a CPU of the AVX-512 VNNI class, whatever this machine is (choices follow the class)."""
-    from summarize.engines import cpu
+    from summarize.runtimes import cpu
 
     row = next(row for row in cpu.CLASSES if row.name == "avx512_vnni")
     monkeypatch.setattr(cpu, "current", lambda: row)

@@ -7,10 +7,10 @@ import dataclasses
 import pytest
 
 from summarize.conversions.openvino_graphs import ENCODER, ENCODER_INT8
-from summarize.engines import cpu
 from summarize.engines.openvino import encoder_for
-from summarize.engines.table import auto_runtimes
 from summarize.errors import InputError
+from summarize.runtimes import cpu
+from summarize.runtimes.table import auto_runtimes
 
 
 @pytest.fixture()

@@ -615,7 +615,7 @@ def test_the_hub_probe_goes_through_the_proxy(monkeypatch):
     ],
 )
 def test_decoding_keeps_utf8_with_a_few_stray_bytes(raw, expected, note, capsys):
-    from summarize.text.readers import decode
+    from summarize.documents.readers import decode
 
     assert decode(raw, "in.txt") == expected
     said = capsys.readouterr().err

@@ -160,7 +160,7 @@ ENGLISH_ARTICLE = (
 # Each command of the test below in its own process, as from the shell: torch, CTranslate2 and
 # llama.cpp loaded together in one pytest process aborted it (a native thread, no message).
 _CLI_WITH_ROW = (
-    "import sys; from summarize.engines import cpu; measured = cpu.fastest_runtime; "
+    "import sys; from summarize.runtimes import cpu; measured = cpu.fastest_runtime; "
     "row = dict(arg.split('=') for arg in sys.argv[1].split(',') if arg); "
     "cpu.fastest_runtime = lambda shape: row.get(shape) or measured(shape); "
     "from summarize.cli import main; sys.argv = ['summarize'] + sys.argv[2:]; main()"

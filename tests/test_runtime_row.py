@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from summarize.cli import cli
-from summarize.engines.table import ENGINES, EngineRow
+from summarize.runtimes.table import ENGINES, EngineRow
 from tests.corpus import SPANISH
 
 ROW = EngineRow("fakechat", models={"chat": "tests.fake_chat_runtime:FakeChat"})

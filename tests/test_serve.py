@@ -265,9 +265,9 @@ def test_concurrent_requests_are_batched_together_and_each_gets_its_own_result(m
     from summarize.core import jobs
     from summarize.core.engines import Engines
     from summarize.core.records import Job
+    from summarize.documents.readers import document_from_text
     from summarize.service.batcher import Batcher
     from summarize.service.metrics import Metrics
-    from summarize.text.readers import document_from_text
 
     sizes = []
     real_run = jobs.run
@@ -318,8 +318,8 @@ def test_metrics_docs_models_and_health():
 
 
 def test_public_address_check():
+    from summarize.documents.readers import check_public
     from summarize.errors import InputError
-    from summarize.text.readers import check_public
 
     for url in ("http://localhost/", "http://10.1.2.3/a", "http://[::1]:8080/", "http://169.254.169.254/latest"):
         with pytest.raises(InputError, match="loopback or private"):
@@ -465,19 +465,24 @@ def test_cors_headers_on_every_answer_and_preflights_answered_as_libretranslate(
 def test_auto_detects_among_the_languages_served_into_the_target():
     """LibreTranslate detects among the languages it serves: a short text is not read as the
     target it is sent to; a text plainly in a language nothing serves is 400 naming it, in the
-    API's words; a text with no letters comes back as it is; /detect ranks served codes only."""
+    API's words, and one in a language whose card has no weights here is 503 naming the download,
+    as the CLI's exit 4; a text with no letters comes back as it is; /detect ranks served codes only."""
     with client() as http:
         hello = http.post("/translate", json={"q": "Hello", "source": "auto", "target": "es"}).json()
         french = http.post(
             "/translate", json={"q": "Bonjour à tous, comment allez-vous aujourd'hui ?", "source": "auto", "target": "en"}
+        )
+        dutch = http.post(
+            "/translate", json={"q": "Goedemorgen allemaal, hoe gaat het vandaag met jullie?", "source": "auto", "target": "en"}
         )
         emoji = http.post("/translate", json={"q": "😀 👍", "source": "auto", "target": "en"}).json()
         ranked = http.post("/detect", data={"q": "Bonjour à tous, comment allez-vous aujourd'hui ?"}).json()
         served = {entry["code"] for entry in http.get("/languages").json()}
     assert hello["detectedLanguage"]["language"] == "en"
     assert hello["translatedText"] == Pipeline(to="es", source="en").translate("Hello")["paragraphs"][0]
-    message = one_line_error(french)
-    assert french.status_code == 400 and "French ('fr')" in message and "--from" not in message and "give source" in message
+    assert french.status_code == 503 and "summarize models download opus-mt-fr-en" in one_line_error(french)
+    message = one_line_error(dutch)
+    assert dutch.status_code == 400 and "Dutch ('nl')" in message and "--from" not in message and "give source" in message
     assert emoji == {"translatedText": "😀 👍", "detectedLanguage": {"confidence": 0.0, "language": "en"}}
     assert ranked and {entry["language"] for entry in ranked} <= served
 

@@ -64,6 +64,33 @@ def test_the_package_has_no_import_circle():
     assert cycles(graph) == []
 
 
+def layers(graph: dict[str, set[str]]) -> dict[str, set[str]]:
+    """The graph of the package's subpackages (a top-level module is a layer of its own), an
+    edge where any module of one imports, at the top or inside a function, one of the other."""
+
+    def layer(module: str) -> str:
+        parts = module.split(".")
+        return ".".join(parts[:2])
+
+    found: dict[str, set[str]] = {}
+    for module, imported in graph.items():
+        found.setdefault(layer(module), set()).update(layer(other) for other in imported if layer(other) != layer(module))
+    return found
+
+
+def test_the_packages_have_no_import_circle():
+    """catalog, engines, core, text, documents... each imports only those below it (and the
+    bottom modules: errors, limits, lengths, the runtimes' table and the CPU class)."""
+    packages = layers(import_graph())
+    assert "summarize.runtimes" in packages["summarize.catalog"]  # imports inside functions count
+    assert cycles(packages) == []
+
+
+def test_the_layer_finder_finds_a_circle_between_packages():
+    graph = {"p.a.x": {"p.b.y"}, "p.b.y": set(), "p.b.z": {"p.a.w"}, "p.a.w": set()}
+    assert cycles(layers(graph)) == [["p.a", "p.b", "p.a"]]
+
+
 def test_engines_never_import_a_conversion_writer():
     graph = import_graph()
     writers = {"summarize.conversions.ctranslate2_writer", "summarize.conversions.openvino_writer"}
@@ -72,7 +99,7 @@ def test_engines_never_import_a_conversion_writer():
 
 FAKE_ENGINE = '''
 from summarize.engines.base import Translated, Translator
-from summarize.engines.table import ENGINES, EngineRow
+from summarize.runtimes.table import ENGINES, EngineRow
 
 
 class ShoutingTranslator(Translator):

@@ -17,8 +17,8 @@ from click.testing import CliRunner
 
 from summarize import Pipeline
 from summarize.cli import cli
+from summarize.documents.readers import document_from_text
 from summarize.errors import SummarizeError
-from summarize.text.readers import document_from_text
 
 needs_apertium = pytest.mark.skipif(shutil.which("apertium") is None, reason="apertium is not installed")
 

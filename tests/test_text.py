@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from summarize.documents.readers import read_source
 from summarize.errors import InputError
 from summarize.text.chunk import chunk_sentences, split_long_sentence
 from summarize.text.document import split_paragraphs
-from summarize.text.readers import read_source
 from summarize.text.segment import split_sentences
 
 

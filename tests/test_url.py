@@ -81,8 +81,8 @@ def _resolver(answers: list[str], calls: list[str]):
 
 def test_a_name_that_turns_private_after_the_check_is_not_fetched(server, monkeypatch):
     """DNS rebinding: the URL check sees a public address, the connection would see loopback."""
+    from summarize.documents.readers import read_source
     from summarize.errors import InputError
-    from summarize.text.readers import read_source
 
     port = server.rsplit(":", 1)[1]
     calls: list[str] = []
@@ -95,7 +95,7 @@ def test_a_name_that_turns_private_after_the_check_is_not_fetched(server, monkey
 def test_the_connection_goes_to_the_address_that_was_checked(server, monkeypatch):
     """The name is resolved once per connection and the socket opened to that very address
     (here loopback, counted as public for the test): no second lookup in between."""
-    from summarize.text import readers
+    from summarize.documents import readers
 
     port = server.rsplit(":", 1)[1]
     calls: list[str] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import platform
 
-from summarize.engines.table import package_version, runtime_packages
+from summarize.runtimes.table import package_version, runtime_packages
 
 PACKAGES = ("summarize", *runtime_packages(), "tokenizers", "sacrebleu", "rouge-score", "lingua-language-detector", "numpy")
 
@@ -59,14 +59,14 @@ def cpu_features() -> list[str]:
 
 def _caps() -> dict[str, str]:
     """The kernel caps the runtimes run under: the class's and any the user set."""
-    from summarize.engines import cpu
+    from summarize.runtimes import cpu
 
     return {**{name: os.environ[name] for name in ISA_VARIABLES if name in os.environ}, **cpu.runtime_caps()}
 
 
 def _cpu_class() -> str:
-    """The class the runtimes act on (engines/cpu.py), and the cap that made it, if any."""
-    from summarize.engines import cpu
+    """The class the runtimes act on (runtimes/cpu.py), and the cap that made it, if any."""
+    from summarize.runtimes import cpu
 
     row = cpu.current()
     return row.name + (f" (capped from {cpu.detected().name})" if row != cpu.detected() else "")

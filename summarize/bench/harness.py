@@ -11,7 +11,7 @@ from summarize.bench.environment import describe as environment
 from summarize.bench.environment import runtime_versions
 from summarize.bench.latency import Stopwatch, summarize_timings
 from summarize.bench.store import RunStore
-from summarize.engines.table import ENGINES
+from summarize.runtimes.table import ENGINES
 
 # Languages of the named sets, by their code in the name.
 ISO = {"spa": "es", "fra": "fr", "deu": "de", "ita": "it", "por": "pt", "eng": "en"}

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from summarize.catalog.cards import ModelCard
 from summarize.catalog.home import summarize_home
-from summarize.engines.loading import quiet_transformers
 from summarize.errors import CardError
+from summarize.runtimes.loading import quiet_transformers
 
 # Files copied from a real model folder without weights (a tokenizer folder): the random model
 # gets the real vocabulary and the model's saved generation settings.

@@ -23,8 +23,8 @@ from summarize.bench.store import RunStore
 from summarize.bench.workloads import LatencyRun, parse_engines
 from summarize.bench.workloads import label as engine_label
 from summarize.catalog.cards import ModelCard, lookup
-from summarize.engines.table import ENGINES
 from summarize.errors import EngineUnavailableError, InputError
+from summarize.runtimes.table import ENGINES
 
 # Retries of a call during which other processes were busy, before it is kept and flagged.
 MAX_RETRIES = 3

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from summarize.bench.quiet import DEFAULT_THRESHOLD
-from summarize.engines.table import ENGINES
 from summarize.errors import InputError
+from summarize.runtimes.table import ENGINES
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from functools import cache
 from pathlib import Path
 
 from summarize.catalog.gguf import is_gguf_name
-from summarize.core.options import LENGTH_SENTENCES
-from summarize.engines.table import ENGINES, TASKS
 from summarize.errors import CardError, InputError, UnknownModelError, first_line
+from summarize.lengths import LENGTH_SENTENCES
+from summarize.runtimes.table import ENGINES, TASKS
 from summarize.text.langdetect import known_language
 
 #: Decoder-only chat models (engines/chat.py): one card serves both tasks, by its prompts.

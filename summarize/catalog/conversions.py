@@ -16,11 +16,11 @@ from summarize.catalog.cards import CONVERSION_METADATA as METADATA
 from summarize.catalog.cards import ModelCard, architecture_of
 from summarize.catalog.home import summarize_home
 from summarize.catalog.hub import resolve_weights
-from summarize.engines.loading import damaged_weights, quiet_transformers
-from summarize.engines.table import ENGINES, runtimes
 from summarize.errors import EngineUnavailableError, ModelUnavailableError, first_line
 from summarize.notes import note
 from summarize.output import current_umask
+from summarize.runtimes.loading import damaged_weights, quiet_transformers
+from summarize.runtimes.table import ENGINES, runtimes
 
 
 def default_runtime(card: ModelCard, quantization: str) -> str:
@@ -28,7 +28,7 @@ def default_runtime(card: ModelCard, quantization: str) -> str:
     on this class of CPU, where it converts this architecture in this quantisation; else
     CTranslate2 (which also has the quantisations for CUDA)."""
     from summarize.conversions.openvino_graphs import SUPPORTED
-    from summarize.engines.cpu import fastest_runtime
+    from summarize.runtimes.cpu import fastest_runtime
 
     fastest = fastest_runtime("chat" if card.chat else card.task)
     family = ENGINES[fastest].family_of(card.chat)

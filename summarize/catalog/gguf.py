@@ -320,7 +320,7 @@ def dequantized_folder(info: GGUFInfo, name: str, force: bool = False, reuse: bo
         raise EngineUnavailableError(f"{folder} exists already; pass --force to convert again")
     from transformers import AutoModelForCausalLM
 
-    from summarize.engines.loading import damaged_weights, quiet_transformers
+    from summarize.runtimes.loading import damaged_weights, quiet_transformers
 
     staging = folder.with_name(f".{folder.name}-{os.getpid()}")
     try:

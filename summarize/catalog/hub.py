@@ -65,8 +65,8 @@ def within_deadline(function, seconds: float, what: str):
 
 
 def weight_patterns(card: ModelCard) -> list[str]:
-    """The weight files of the runtimes that run the card's model family (engines/table.py)."""
-    from summarize.engines.table import ENGINES
+    """The weight files of the runtimes that run the card's model family (runtimes/table.py)."""
+    from summarize.runtimes.table import ENGINES
 
     return sorted({pattern for row in ENGINES.values() if row.runs(card) for pattern in row.weights})
 

@@ -9,9 +9,9 @@ import click
 
 from summarize.bench.workloads import WORKLOADS
 from summarize.cli.common import checked_output, notify, options_of
-from summarize.engines.table import ENGINES
 from summarize.notes import show_progress
 from summarize.output import echo
+from summarize.runtimes.table import ENGINES
 
 POSITIVE = click.IntRange(min=1)
 

@@ -137,8 +137,8 @@ def read_document(location: str | None, literal: str | None):
     """The document from SOURCE (`location`), --text, or piped standard input."""
     import sys
 
+    from summarize.documents.readers import document_from_text, read_source
     from summarize.errors import InputError
-    from summarize.text.readers import document_from_text, read_source
 
     if literal is not None and location is not None:
         raise InputError("give SOURCE or --text, not both")

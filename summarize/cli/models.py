@@ -9,9 +9,9 @@ import click
 
 from summarize.catalog.cards import ModelCard, load_cards, lookup
 from summarize.cli.common import notify
-from summarize.engines.table import ENGINES, TASKS, runtimes
 from summarize.errors import UnknownModelError
 from summarize.output import echo
+from summarize.runtimes.table import ENGINES, TASKS, runtimes
 
 
 @click.group()
@@ -113,8 +113,8 @@ def show(alias: str) -> None:
     echo(f"  languages: {', '.join(card.source_languages) or 'any'} -> {', '.join(card.target_languages) or 'same'}")
     echo(f"  status: {_status(card)}")
     if not card.weightless:
-        from summarize.engines import cpu
-        from summarize.engines.table import auto_runtimes
+        from summarize.runtimes import cpu
+        from summarize.runtimes.table import auto_runtimes
 
         ranked = [r for r in auto_runtimes(card.task, card.chat) if ENGINES[r].runs(card)]
         direct = next(name for name, row in ENGINES.items() if row.runs(card) and not row.converted)

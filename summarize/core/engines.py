@@ -15,8 +15,8 @@ from summarize.catalog.hub import local_weights
 from summarize.core.options import Options
 from summarize.engines.base import Engine, IdentityTranslator, Summarizer, Translator
 from summarize.engines.registry import engine_class
-from summarize.engines.table import ENGINES, auto_runtimes, engines_for
 from summarize.errors import EngineUnavailableError, LanguageError, ModelUnavailableError, SummarizeError
+from summarize.runtimes.table import ENGINES, auto_runtimes, engines_for
 
 # The weight-free card each task falls back to when its neural model is not local, and how the
 # note names the step and the fallback.
@@ -39,7 +39,7 @@ class Engines:
     translation step is ("translation", source, target), the summary ("summarization", language,
     None).
 
-    A translation call of one sentence is a shape of its own (engines/cpu.py): with `auto` and
+    A translation call of one sentence is a shape of its own (runtimes/cpu.py): with `auto` and
     conversions for two runtimes, each shape gets the runtime measured fastest for it, and both
     are held (each engine is loaded once, whichever shapes share it)."""
 
@@ -75,7 +75,7 @@ class Engines:
         return found
 
     def _get(self, key: tuple, sentences: int | None = None) -> Choice:
-        from summarize.engines.cpu import shape
+        from summarize.runtimes.cpu import shape
 
         if key in self._given:
             return self._given[key]
@@ -133,7 +133,7 @@ class Engines:
     def _load(
         self, card: ModelCard, task: str, allow_download: bool, engine: str = "auto", sentences: int | None = None
     ) -> Translator | Summarizer:
-        from summarize.engines.cpu import shape, why_runtime
+        from summarize.runtimes.cpu import shape, why_runtime
 
         options, asked = self.options, engine
         length_factor = options.length_factor if task == "translation" else None
@@ -218,10 +218,10 @@ def _neural_engine(
 
 def _gguf_engine(card: ModelCard, task: str, device: str) -> tuple[ModelCard, str]:
     """A GGUF model on llamacpp, or on the runtime measured faster for the task's shape on this
-    class of CPU (engines/cpu.py) where its dequantised weights were converted for it: the card
+    class of CPU (runtimes/cpu.py) where its dequantised weights were converted for it: the card
     then names that conversion, and keeps its prompts."""
-    from summarize.engines.cpu import fastest_runtime
     from summarize.engines.runtime import pick_device
+    from summarize.runtimes.cpu import fastest_runtime
 
     fastest = fastest_runtime(f"gguf-{task}")
     if fastest != "llamacpp" and pick_device(device) == "cpu":

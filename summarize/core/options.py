@@ -13,15 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from summarize.engines.table import runtimes
+from summarize.lengths import LENGTH_SENTENCES
 from summarize.limits import number_problem
+from summarize.runtimes.table import runtimes
 
 if TYPE_CHECKING:
     from summarize.text.glossary import Glossary
 
-#: Sentences a summary of each preset length has (extractive and chat summarisers; the neural
-#: sequence-to-sequence ones read their card's settings for the preset).
-LENGTH_SENTENCES = {"short": 1, "medium": 3, "long": 5}
 #: The orders of the article job, and what each does.
 ORDERS = {
     "translate-first": "translate the article, then summarise the translation",
@@ -86,7 +84,7 @@ def _option(
 
 
 def _engine_names() -> tuple[str, ...]:
-    from summarize.engines.table import engine_choices
+    from summarize.runtimes.table import engine_choices
 
     return engine_choices()
 

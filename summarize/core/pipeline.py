@@ -38,7 +38,7 @@ log = logging.getLogger("summarize.pipeline")
 
 def as_document(document: str | Path | Document, origin: str = "<text>") -> Document:
     """Text, a file (a Path: text, HTML or any encoding the CLI reads), or a Document."""
-    from summarize.text.readers import document_from_text, read_source
+    from summarize.documents.readers import document_from_text, read_source
 
     if isinstance(document, Document):
         return document

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from summarize.documents import FORMATS
 from summarize.errors import InputError, first_line
-from summarize.limits import LIMITS, limit
+from summarize.limits import limit, limit_said
 from summarize.text.document import Document
 
 # Files read as documents when a folder is given: plain text and every document format.
@@ -42,7 +42,7 @@ class Record:
 
     def read(self) -> Document:
         """The document; a SummarizeError when it cannot be had."""
-        from summarize.text.readers import read_source
+        from summarize.documents.readers import read_source
 
         if self.kind == "source":
             return read_source(self.value)
@@ -147,12 +147,10 @@ def _row_record(path: Path, number: int, row: dict, columns: Columns) -> Record:
 
 
 def _document(text: str, origin: str) -> Document:
-    from summarize.text.readers import document_from_text
+    from summarize.documents.readers import document_from_text
 
     if len(text.encode("utf-8", errors="replace")) > int(limit("max_input_bytes")):
-        raise InputError(
-            f"{origin}: over {int(limit('max_input_bytes'))} bytes ({LIMITS['max_input_bytes'].variable} sets the limit)"
-        )
+        raise InputError(f"{origin}: over {int(limit('max_input_bytes'))} bytes ({limit_said('max_input_bytes')})")
     return document_from_text(text, origin)
 
 

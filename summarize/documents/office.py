@@ -10,8 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from summarize.documents.base import VERBATIM, Unit
-from summarize.documents.zipped import ZippedDocument, open_zip, parse_xml, read_entry
+from summarize.documents.zipped import ZippedDocument, open_zip, read_entry
 from summarize.errors import InputError
+from summarize.text.safexml import parse_xml
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"

@@ -8,7 +8,7 @@ import re
 import statistics
 
 from summarize.errors import InputError, first_line
-from summarize.limits import LIMITS, limit
+from summarize.limits import limit, limit_said
 from summarize.text.document import Document
 
 # Lines near a page's top or bottom looked at for running headers, footers and page numbers.
@@ -37,8 +37,7 @@ def read_pdf(data: bytes, origin: str) -> Document:
             raise InputError(f"{origin}: is password-protected; save it unprotected and try again")
         most = limit("max_pdf_pages")
         if len(reader.pages) > most:
-            said = f"{LIMITS['max_pdf_pages'].variable} sets the limit"
-            raise InputError(f"{origin}: has {len(reader.pages):,} pages, over {most:,} ({said})")
+            raise InputError(f"{origin}: has {len(reader.pages):,} pages, over {most:,} ({limit_said('max_pdf_pages')})")
         pages = [(page.extract_text() or "").splitlines() for page in reader.pages]
     except InputError:
         raise

@@ -12,19 +12,11 @@ from dataclasses import dataclass
 
 from summarize.documents.base import DocumentFile
 from summarize.errors import InputError
-from summarize.limits import LIMITS, limit
+from summarize.limits import limit, limit_said, mib
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Entries that hold macros (Office's VBA project, OpenDocument's Basic and scripts).
 _MACROS = ("vbaProject.bin", "Basic/", "Scripts/")
-
-
-def _mib(size: float) -> str:
-    return f"{size / 2**20:,.0f} MiB"
-
-
-def _limit_said(name: str) -> str:
-    return f"{LIMITS[name].variable} sets the limit"
 
 
 def open_zip(data: bytes, origin: str, kind: str, suffix: str) -> zipfile.ZipFile:
@@ -45,12 +37,12 @@ def open_zip(data: bytes, origin: str, kind: str, suffix: str) -> zipfile.ZipFil
         raise InputError(f"{origin}: not a {kind} file (not a zip, or truncated)") from None
     most = limit("max_document_entries")
     if len(entries) > most:
-        raise InputError(f"{origin}: holds {len(entries):,} entries, over {most:,} ({_limit_said('max_document_entries')})")
+        raise InputError(f"{origin}: holds {len(entries):,} entries, over {most:,} ({limit_said('max_document_entries')})")
     unpacked = sum(entry.file_size for entry in entries)
     if unpacked > limit("max_unpacked_bytes"):
         raise InputError(
-            f"{origin}: unpacks to {_mib(unpacked)}, over {_mib(limit('max_unpacked_bytes'))} "
-            f"(a zip bomb, or too large; {_limit_said('max_unpacked_bytes')})"
+            f"{origin}: unpacks to {mib(unpacked)}, over {mib(limit('max_unpacked_bytes'))} "
+            f"(a zip bomb, or too large; {limit_said('max_unpacked_bytes')})"
         )
     if any(entry.flag_bits & 0x1 for entry in entries):
         raise InputError(f"{origin}: is password-protected; save it unprotected and try again")
@@ -65,27 +57,6 @@ def read_entry(archive: zipfile.ZipFile, name: str, origin: str) -> bytes:
         return archive.read(name)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as error:
         raise InputError(f"{origin}: the entry {name} cannot be unpacked ({error}); the file is damaged") from None
-
-
-def parse_xml(data: bytes, origin: str, name: str, allow_doctype: bool = False):
-    """An XML part parsed safely: no DTD (a DOCTYPE naming one is allowed, never read, where
-    `allow_doctype`: TBX 2 files name theirs), no entities, no network, bounded in size. The
-    DOCTYPE and its declarations are read off the parsed tree, so that neither the part's
-    encoding nor where the DOCTYPE stands hides them."""
-    from lxml import etree
-
-    if len(data) > limit("max_xml_part_bytes"):
-        raise InputError(f"{origin}: {name} is {_mib(len(data))} of XML, over the limit ({_limit_said('max_xml_part_bytes')})")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-    try:
-        tree = etree.fromstring(data, parser).getroottree()
-    except etree.XMLSyntaxError as error:
-        raise InputError(f"{origin}: {name} is not well-formed XML ({error}); the file is damaged") from None
-    declared = tree.docinfo.internalDTD
-    declares = declared is not None and (any(declared.iterentities()) or any(declared.iterelements()))
-    if declares or (tree.docinfo.doctype and not allow_doctype):
-        raise InputError(f"{origin}: {name} declares a DTD or entities, which documents do not use; not read")
-    return tree
 
 
 @dataclass

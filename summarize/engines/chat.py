@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import NamedTuple
 
 from summarize.catalog.cards import ModelCard
-from summarize.core.options import LENGTH_SENTENCES
 from summarize.engines.base import ModelBacked, Summarizer, Translated, Translator, check_budget
 from summarize.engines.bounds import RETRY_SETTINGS, loops, output_bound
 from summarize.engines.holding import longest, through_words
 from summarize.engines.runtime import IncrementalText, NeuralModel, load_tokenizer
 from summarize.errors import ModelUnavailableError
+from summarize.lengths import LENGTH_SENTENCES
 from summarize.text.langdetect import language_name
 
 DEFAULT_PROMPTS = {

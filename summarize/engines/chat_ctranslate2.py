@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from summarize.catalog.cards import ModelCard
-from summarize.engines import cpu
 from summarize.engines.chat import ChatModel, reached_stop
 from summarize.engines.ctranslate2 import import_ctranslate2
 from summarize.engines.runtime import FromConversion, IncrementalText, saved_generation
+from summarize.runtimes import cpu
 
 #: Tokens one run of a held answer decodes at most: the run keeps the scores of every token at
 #: each of its steps (the vocabulary's size in floats a step).

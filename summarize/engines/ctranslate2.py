@@ -9,11 +9,11 @@ import math
 from pathlib import Path
 
 from summarize.catalog.cards import ModelCard
-from summarize.engines import cpu
 from summarize.engines.runtime import GeneratedIds
 from summarize.engines.search import mean_of_score
 from summarize.engines.seq2seq import Converted
 from summarize.errors import EngineUnavailableError
+from summarize.runtimes import cpu
 
 # Examples per batch: enough to fill the cores, few enough that beams x batch stays small in memory.
 MAX_BATCH = 32
@@ -23,7 +23,7 @@ SENTENCES_PER_THREAD = 16
 
 
 def import_ctranslate2():
-    """The ctranslate2 package, its kernels chosen for this CPU's class (engines/cpu.py)."""
+    """The ctranslate2 package, its kernels chosen for this CPU's class (runtimes/cpu.py)."""
     cpu.cap_runtimes()  # read when the library loads
     try:
         import ctranslate2

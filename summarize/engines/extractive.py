@@ -9,8 +9,8 @@ from collections import Counter
 import numpy as np
 
 from summarize.catalog.cards import ModelCard
-from summarize.core.options import LENGTH_SENTENCES
 from summarize.engines.base import Summarizer
+from summarize.lengths import LENGTH_SENTENCES
 from summarize.limits import limit
 
 # PageRank: power iterations at most (it converges in a few dozen on sentence graphs).

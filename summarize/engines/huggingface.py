@@ -9,11 +9,11 @@ from contextlib import contextmanager
 
 from summarize.catalog.cards import ModelCard, architecture_of
 from summarize.catalog.hub import resolve_weights
-from summarize.engines import cpu
-from summarize.engines.loading import damaged_weights, quiet_transformers
 from summarize.engines.runtime import GeneratedIds, pick_device
 from summarize.engines.seq2seq import Seq2Seq
 from summarize.errors import ModelUnavailableError, first_line
+from summarize.runtimes import cpu
+from summarize.runtimes.loading import damaged_weights, quiet_transformers
 
 # Padded tokens per generate call: bounds the memory of a batch of long inputs.
 MAX_BATCH_TOKENS = 8192

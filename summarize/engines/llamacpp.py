@@ -12,10 +12,11 @@ import weakref
 from concurrent.futures import ThreadPoolExecutor
 
 from summarize.catalog.cards import ModelCard
-from summarize.engines import cpu, holding
+from summarize.engines import holding
 from summarize.engines.chat import ChatModel, reached_stop
 from summarize.engines.runtime import GeneratedIds, IncrementalText
 from summarize.errors import EngineUnavailableError, ModelUnavailableError, first_line
+from summarize.runtimes import cpu
 
 #: Tokens of context each slot holds (prompt and answer): a map-reduce chunk fits in it, and
 #: the slot's cache stays small (Gemma 3 270M: 18 KiB a token, 74 MiB a slot).

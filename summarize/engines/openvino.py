@@ -2,7 +2,7 @@
 graphs (summarize/conversions/openvino_writer.py), decoded by summarize/engines/search.py with
 transformers' rules, behind the shared sequence-to-sequence half.
 
-The encoder's precision follows the CPU's class (engines/cpu.py): bfloat16 with AMX, the int8
+The encoder's precision follows the CPU's class (runtimes/cpu.py): bfloat16 with AMX, the int8
 graph (weights and activations) on AVX-512 VNNI, float32 elsewhere; the decoder step, bound by
 reading weights, runs int8 weights in float32 (benchmarks/results/figures.md)."""
 
@@ -15,10 +15,10 @@ import numpy as np
 
 from summarize.catalog.cards import GENERATION_KEYS, ModelCard
 from summarize.conversions.openvino_graphs import DECODER, ENCODER, ENCODER_INT8, MASKED
-from summarize.engines import cpu
 from summarize.engines.search import SearchSettings, search
 from summarize.engines.seq2seq import Converted
 from summarize.errors import EngineUnavailableError, ModelUnavailableError, first_line
+from summarize.runtimes import cpu
 
 # Inputs encoded and searched together: one 1024-token input already fills the cores.
 MAX_BATCH = 8

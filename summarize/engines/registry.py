@@ -7,8 +7,8 @@ import importlib
 from functools import cache
 
 from summarize.engines.base import NeuralSummarizer, NeuralTranslator
-from summarize.engines.table import ENGINES, engines_for
 from summarize.errors import EngineUnavailableError
+from summarize.runtimes.table import ENGINES, engines_for
 
 
 def engine_class(task: str, name: str, chat: bool = False) -> type:

@@ -9,8 +9,8 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 
 from summarize.catalog.cards import ModelCard
-from summarize.engines.table import ENGINES, package_version
 from summarize.errors import EngineUnavailableError
+from summarize.runtimes.table import ENGINES, package_version
 
 
 def load_tokenizer(folder: Path):
@@ -18,7 +18,7 @@ def load_tokenizer(folder: Path):
     from transformers import AutoTokenizer
     from transformers.utils import logging as hf_logging
 
-    from summarize.engines.loading import quiet_transformers
+    from summarize.runtimes.loading import quiet_transformers
 
     hf_logging.disable_progress_bar()
     with quiet_transformers():  # its advice (a Mistral regex warning on Gemma's tokenizer) is no user's

@@ -205,7 +205,7 @@ class Converted(FromConversion, Seq2Seq):
         return json.loads(config.read_text(encoding="utf-8")).get("max_position_embeddings") if config.is_file() else None
 
     def describe(self) -> dict:
-        """Also the CPU class whose measured row put this runtime first (engines/cpu.py)."""
-        from summarize.engines import cpu
+        """Also the CPU class whose measured row put this runtime first (runtimes/cpu.py)."""
+        from summarize.runtimes import cpu
 
         return {**super().describe(), "cpu_class": cpu.current().name} if self.device == "cpu" else super().describe()

@@ -182,7 +182,7 @@ class Service:
     async def read_url(self, url: str) -> Document:
         """An http(s) URL read as the CLI reads it (same size and time limits), off the event loop;
         loopback and private addresses refused unless the operator allowed them."""
-        from summarize.text.readers import read_source
+        from summarize.documents.readers import read_source
 
         if not url.startswith(("http://", "https://")):
             raise InputError(f"{url[:200]}: only http and https URLs are fetched")

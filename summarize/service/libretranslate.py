@@ -10,11 +10,11 @@ from fastapi import APIRouter, Request
 
 from summarize.documents import WRITTEN_SUFFIXES
 from summarize.documents.placing import split_across
+from summarize.documents.readers import document_from_text
 from summarize.errors import InputError, LanguageError
 from summarize.service.guard import Refused
 from summarize.text.document import Document, continues
 from summarize.text.langdetect import language_name
-from summarize.text.readers import document_from_text
 
 router = APIRouter(tags=["LibreTranslate"])
 #: How long LibreTranslate's page waits after a keystroke before it translates (its default).

@@ -12,8 +12,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import AfterValidator, BaseModel, Field, create_model
 
+from summarize.documents.readers import document_from_text
 from summarize.errors import InputError
-from summarize.text.readers import document_from_text
 
 router = APIRouter()
 

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from summarize.errors import InputError
-from summarize.limits import LIMITS, limit
+from summarize.limits import limit, limit_said
 from summarize.notes import note
 
 # How much of the start of a file tells binary or UTF-16 apart.
@@ -22,7 +22,7 @@ def read_file(path: Path, binary: bool, max_bytes: int | None = None) -> bytes:
     most = limit(name) if binary else max_bytes or limit(name)
     raw = read_bytes(path, most)
     if len(raw) > most:
-        raise InputError(f"{path}: larger than {most / 2**20:g} MiB ({LIMITS[name].variable} sets the limit)")
+        raise InputError(f"{path}: larger than {most / 2**20:g} MiB ({limit_said(name)})")
     return raw
 
 

@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from summarize.errors import InputError
-from summarize.limits import LIMITS, limit
+from summarize.limits import limit, limit_said
 from summarize.text.files import decode, read_bytes
 
 FORMS = ("placeholder", "inline")
@@ -170,7 +170,7 @@ def _load(path: Path, modified: int) -> Glossary:
     most = limit("max_glossary_bytes")
     raw = read_bytes(path, most)
     if len(raw) > most:
-        raise InputError(f"{path}: larger than {most / 2**20:g} MiB ({LIMITS['max_glossary_bytes'].variable} sets the limit)")
+        raise InputError(f"{path}: larger than {most / 2**20:g} MiB ({limit_said('max_glossary_bytes')})")
     if _SUFFIXES[suffix] is None:
         return parse_tbx(raw, str(path))
     return parse_table(decode(raw, str(path)), str(path), _SUFFIXES[suffix])
@@ -226,7 +226,7 @@ def parse_tbx(data: bytes, origin: str) -> Glossary:
     """A TBX term base: every concept gives a term from each of its languages into each other
     one; a language's first term is the one to write, the others (synonyms, deprecated forms)
     are rendered as it."""
-    from summarize.documents.zipped import parse_xml
+    from summarize.text.safexml import parse_xml
 
     root = parse_xml(data, origin, "the term base", allow_doctype=True).getroot()
     terms: list[Term] = []
@@ -251,9 +251,7 @@ def parse_tbx(data: bytes, origin: str) -> Glossary:
 
 def _check_count(terms: list[Term], origin: str) -> None:
     if len(terms) > limit("max_glossary_terms"):
-        raise InputError(
-            f"{origin}: over {limit('max_glossary_terms')} terms ({LIMITS['max_glossary_terms'].variable} sets the limit)"
-        )
+        raise InputError(f"{origin}: over {limit('max_glossary_terms')} terms ({limit_said('max_glossary_terms')})")
 
 
 def _glossary(terms: list[Term], origin: str) -> Glossary:

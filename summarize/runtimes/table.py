@@ -75,7 +75,7 @@ ENGINES = {
             package="transformers",
             beneath=("torch",),
         ),
-        # Which of the two `auto` takes first depends on the CPU (engines/cpu.py); auto_rank orders the rest.
+        # Which of the two `auto` takes first depends on the CPU (runtimes/cpu.py); auto_rank orders the rest.
         EngineRow(
             "ctranslate2",
             models={
@@ -150,10 +150,10 @@ def engines_for(task: str) -> tuple[str, ...]:
 
 def auto_runtimes(task: str, chat: bool = False, sentences: int | None = None) -> tuple[str, ...]:
     """The conversions `auto` tries for `task` (or for a chat model's, whichever the task), in
-    order: the one measured fastest on this class of CPU for the call's shape (engines/cpu.py: a
+    order: the one measured fastest on this class of CPU for the call's shape (runtimes/cpu.py: a
     translation of `sentences` sentences, when few, is a shape of its own) first, then the
     table's order."""
-    from summarize.engines.cpu import fastest_runtime, shape
+    from summarize.runtimes.cpu import fastest_runtime, shape
 
     ranks = "chat" if chat else task
     fastest = fastest_runtime("chat" if chat else shape(task, sentences))

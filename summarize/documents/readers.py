@@ -15,7 +15,7 @@ from pathlib import Path
 
 from summarize.documents import format_of, text_of
 from summarize.errors import InputError
-from summarize.limits import LIMITS, limit
+from summarize.limits import limit, limit_said
 from summarize.text.document import Document, split_paragraphs
 from summarize.text.files import decode, read_bytes, read_file
 
@@ -39,9 +39,8 @@ def read_source(source: str, max_bytes: int | None = None, public_only: bool = F
             return text_of(read_file(Path(source), file_format.binary, max_bytes), source, file_format)
         raw, origin = read_bytes(Path(source), max_bytes), source
         is_html = file_format is not None  # the only format read here is HTML
-    limit_name = f"{LIMITS['max_input_bytes'].variable} sets the limit"
     if len(raw) > max_bytes:
-        raise InputError(f"{origin}: larger than {max_bytes / 2**20:g} MiB ({limit_name}); split it first")
+        raise InputError(f"{origin}: larger than {max_bytes / 2**20:g} MiB ({limit_said('max_input_bytes')}); split it first")
     text = decode(raw, origin)
     if is_html or _looks_like_html(text):
         text = extract_main_text(text, origin)
