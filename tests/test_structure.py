@@ -142,6 +142,160 @@ def test_an_engine_is_one_table_row_and_one_class(tmp_path):
     assert result["metadata"]["translator"]["engine"] == "shouting"
 
 
+FAKE_FORMAT = """
+from summarize.documents import FORMATS, Format
+from summarize.documents.base import DocumentFile, Unit
+
+
+class LinesDocument(DocumentFile):
+    def rebuilt(self, texts):
+        return "".join(runs[0] + "\\n" for runs in texts).encode("utf-8")
+
+
+def read_lines(data, origin):
+    lines = data.decode("utf-8").splitlines()
+    return LinesDocument(origin, [Unit("line", [line], [None]) for line in lines if line.strip()])
+
+
+FORMATS[".lines"] = Format("lines", False, read_lines)
+"""
+
+#: Run in a process where the fake engine and format are registered before anything else: the
+#: CLI's help, `translate` of a file, `batch --out-dir` of a folder, and the service.
+_ALL_SURFACES = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import fake_engine, fake_format
+from pathlib import Path
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+from summarize.cli import cli
+from summarize.core.options import Options
+from summarize.service.app import create_app
+from summarize.service.settings import Settings
+
+folder = Path(sys.argv[1])
+found = {"help": ".lines" in CliRunner().invoke(cli, ["translate", "--help"]).stdout}
+engine = ["--from", "es", "--engine", "shouting"]
+CliRunner().invoke(cli, ["translate", str(folder / "docs" / "in.lines"), "-o", str(folder / "out.lines"), *engine])
+found["translate"] = (folder / "out.lines").read_text()
+args = ["batch", str(folder / "docs"), "--task", "translate", "--out", str(folder / "r.jsonl"), "--out-dir", str(folder / "o")]
+CliRunner().invoke(cli, [*args, *engine])
+found["batch"] = (folder / "o" / "in.en.lines").read_text()
+with TestClient(create_app(Settings(job=Options(engine="shouting")))) as http:
+    found["settings"] = ".lines" in http.get("/frontend/settings").json()["supportedFilesFormat"]
+    form = {"source": "es", "target": "en"}
+    url = http.post("/translate_file", data=form, files={"file": ("in.lines", b"Hola mundo.\\n")}).json()["translatedFileUrl"]
+    found["service"] = http.get("/" + url.split("/", 3)[3]).text
+print(json.dumps(found))
+"""
+
+
+def test_a_document_format_is_one_module_and_one_table_row(tmp_path):
+    """A format registered in FORMATS (with a fake engine) is offered and translated by every
+    surface: the help, `translate`, `batch --out-dir` and the service's /translate_file."""
+    (tmp_path / "fake_engine.py").write_text(FAKE_ENGINE, encoding="utf-8")
+    (tmp_path / "fake_format.py").write_text(FAKE_FORMAT, encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "in.lines").write_text("Hola mundo.\n\nAdiós.\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", _ALL_SURFACES, str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found == {
+        "help": True,
+        "translate": "HOLA MUNDO.\nADIÓS.\n",
+        "batch": "HOLA MUNDO.\nADIÓS.\n",
+        "settings": True,
+        "service": "HOLA MUNDO.\n",
+    }
+
+
+FAKE_OPTION = """    formality: str = _option(
+        "default", "How formal the translation is.", "request", "--formality", ("default", "more", "less"), tasks=("translate",)
+    )
+"""
+FORMAL_ENGINE = """
+import copy
+
+from summarize.engines.base import Translated, Translator
+from summarize.runtimes.table import ENGINES, EngineRow
+
+
+class FormalTranslator(Translator):
+    engine_name = "formal"
+    formality = "default"
+
+    def __init__(self, card):
+        self.card = card
+
+    @classmethod
+    def from_card(cls, card, device="auto", allow_download=True):
+        return cls(card)
+
+    def for_request(self, options):
+        asked = copy.copy(self)
+        asked.formality = options.formality
+        return asked
+
+    def translate(self, sentences, source, target, starts=()):
+        return Translated([f"[{self.formality}] {s}" for s in sentences])
+
+
+ENGINES["formal"] = EngineRow("formal", translator="formal_engine:FormalTranslator")
+"""
+_FORMALITY_EVERYWHERE = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import formal_engine
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+from summarize import Pipeline
+from summarize.cli import cli
+from summarize.core.options import Options
+from summarize.service.app import create_app
+from summarize.service.settings import Settings
+
+args = ["translate", "--text", "Hola mundo.", "--from", "es", "--engine", "formal", "--formality", "less"]
+found = {"cli": CliRunner().invoke(cli, args).stdout.strip()}
+found["pipeline"] = Pipeline(source="es", engine="formal", formality="less").translate("Hola mundo.")["paragraphs"][0]
+with TestClient(create_app(Settings(job=Options(engine="formal")))) as http:
+    body = {"text": "Hola mundo.", "source": "es", "formality": "less"}
+    found["service"] = http.post("/translate/aligned", json=body).json()["paragraphs"][0]
+    found["refused"] = http.post("/translate/aligned", json={**body, "formality": "casual"}).status_code
+print(json.dumps(found))
+"""
+
+
+def test_a_request_option_is_one_field_and_reaches_the_engine(tmp_path):
+    """One field added to Options (in a copy of the package) is a flag of `translate`, an
+    argument of Pipeline and a field of /translate/aligned, checked, and reaches the engine."""
+    import shutil
+
+    shutil.copytree(PACKAGE, tmp_path / "summarize", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(PACKAGE.parent / "models", tmp_path / "models")
+    options = tmp_path / "summarize" / "core" / "options.py"
+    declared = options.read_text(encoding="utf-8")
+    options.write_text(declared.replace("    def __post_init__(self):", FAKE_OPTION + "\n    def __post_init__(self):", 1))
+    (tmp_path / "formal_engine.py").write_text(FORMAL_ENGINE, encoding="utf-8")
+    changed = [
+        p
+        for p in (tmp_path / "summarize").rglob("*.py")
+        if p.read_bytes() != (PACKAGE / p.relative_to(tmp_path / "summarize")).read_bytes()
+    ]
+    assert changed == [options]
+    done = subprocess.run(
+        [sys.executable, "-c", _FORMALITY_EVERYWHERE, str(tmp_path)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found == {
+        "cli": "[less] Hola mundo.",
+        "pipeline": "[less] Hola mundo.",
+        "service": "[less] Hola mundo.",
+        "refused": 422,
+    }
+
+
 def test_the_cli_reference_is_generated_from_the_help():
     """docs/cli.md is what `python -m summarize.cli.reference` renders from the code now."""
     from summarize.cli.reference import render
@@ -158,11 +312,11 @@ def test_every_surface_takes_the_document_formats_of_one_table(tmp_path):
 
     from summarize.cli import cli
     from summarize.corpora.inputs import input_files
-    from summarize.documents import FORMATS, WRITTEN_SUFFIXES
+    from summarize.documents import FORMATS, written_suffixes
 
     for suffix in (".txt", *FORMATS, ".exe"):
         (tmp_path / f"a{suffix}").write_bytes(b"x")
     assert sorted(path.suffix for path in input_files([str(tmp_path)])) == sorted((".txt", *FORMATS))
     for command in (["translate", "--help"], ["batch", "--help"]):
         helped = " ".join(CliRunner().invoke(cli, command).stdout.split())
-        assert " ".join(WRITTEN_SUFFIXES) in helped, command
+        assert " ".join(written_suffixes()) in helped, command

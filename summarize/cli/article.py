@@ -7,14 +7,12 @@ import sys
 import click
 
 from summarize.cli.common import (
-    ARTICLE_OPTIONS,
     announce_engines,
     as_json,
-    common_options,
     emit,
+    job_options,
     job_pipeline,
     notify,
-    options_of,
     read_document,
     source_options,
 )
@@ -23,8 +21,7 @@ from summarize.output import write_stdout
 
 @click.command()
 @source_options
-@common_options
-@options_of(*ARTICLE_OPTIONS)
+@job_options("article")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 def article(location, literal, output, fmt, **job) -> None:
     """Summarise SOURCE (a file, - for stdin, or an http(s) URL) in the target language."""

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import click
 
-from summarize.cli.common import ARTICLE_OPTIONS, TRANSLATION_OPTIONS, notify, options_of, pipeline_options
-from summarize.documents import WRITTEN_SUFFIXES
+from summarize.cli.common import notify, options_of, pipeline_options
+from summarize.core.options import fields
+from summarize.documents import written_suffixes
 from summarize.errors import OutputError, SummarizeError
 from summarize.notes import show_progress
 from summarize.output import same_file
@@ -39,7 +40,7 @@ class SomeRecordsFailed(SummarizeError):
     "--out-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help=f"--task translate: write each document file ({' '.join(WRITTEN_SUFFIXES)}) translated in its "
+    help=f"--task translate: write each document file ({' '.join(written_suffixes())}) translated in its "
     "own format into this folder, as NAME.LANG.SUFFIX (its record still goes to --out).",
 )
 @click.option("--fresh", is_flag=True, help="Start over: discard the records already in --out.")
@@ -54,9 +55,7 @@ class SomeRecordsFailed(SummarizeError):
 @click.option("--ray-address", default=None, help="A running Ray cluster (default: start a local Ray).")
 @click.option("--actors", type=click.IntRange(min=1), default=2, show_default=True, help="Ray actors, each with its own engines.")
 @options_of(
-    *TRANSLATION_OPTIONS,
-    *ARTICLE_OPTIONS,
-    "alternatives",
+    *(spec.name for spec in fields()),
     helps={
         "strict": "A record whose fact check finds a number, date, name or quote its source does not hold, or a number "
         "the translation lost, is an error (exit code 10 in the record, with its fact check; its document not written)."

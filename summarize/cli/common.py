@@ -93,14 +93,11 @@ def _apply(options: list, function):
     return function
 
 
-#: The options that `translate` and `article` share, and those `article` adds.
-TRANSLATION_OPTIONS = ("target", "source", "engine", "runtimes", "device", "length_factor", "glossary", "strict")
-ARTICLE_OPTIONS = ("length", "order", "translator", "summarizer")
+def job_options(task: str, renamed: dict[str, str] | None = None):
+    """The job options `task` takes (core/options.py declares which), and -o."""
+    from summarize.core.options import options_for
 
-
-def common_options(function):
-    """The job options `article` and `translate` share, and -o."""
-    return _apply([options_of(*TRANSLATION_OPTIONS), _output_option()], function)
+    return lambda function: _apply([options_of(*options_for(task), renamed=renamed), _output_option()], function)
 
 
 def job_pipeline(stream=None, **job):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import click
 
 from summarize.cli.common import options_of
+from summarize.core.options import fields
 from summarize.errors import EngineUnavailableError
 
-#: The job options fixed for the whole service: those that choose its engines, and its target.
-SERVICE_JOB_OPTIONS = ("target", "engine", "runtimes", "device", "translator", "summarizer", "length_factor", "glossary")
+#: The job options fixed for a service: the default target, the engines' options, the glossary.
+SERVICE_JOB_OPTIONS = ("target", *(spec.name for spec in fields("engines")), "glossary")
 
 
 @click.command()

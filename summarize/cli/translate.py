@@ -8,20 +8,18 @@ import click
 from summarize.cli.common import (
     announce_engines,
     as_json,
-    common_options,
     emit,
+    job_options,
     job_pipeline,
-    options_of,
     read_document,
     source_options,
 )
-from summarize.documents import WRITTEN_SUFFIXES
+from summarize.documents import written_suffixes
 
 
 @click.command()
 @source_options
-@common_options
-@options_of("translator", "alternatives", renamed={"translator": "--model"})
+@job_options("translate", renamed={"translator": "--model"})
 @click.option(
     "--format",
     "fmt",
@@ -29,7 +27,7 @@ from summarize.documents import WRITTEN_SUFFIXES
     default=None,
     help="text (the default for text, URLs and PDFs), json or tsv (with the sentence alignment: paragraph, source, "
     "translation, confidence, ! when low). A document "
-    f"({' '.join(WRITTEN_SUFFIXES)}) comes back in its own format unless text or tsv is asked; "
+    f"({' '.join(written_suffixes())}) comes back in its own format unless text or tsv is asked; "
     "with json its result (metadata.document counts the units and inline formatting) goes to stdout and the "
     "document to -o.",
 )

@@ -138,7 +138,7 @@ def _translated(
     languages. Runaway translations are said."""
     parts = [Translating(work, *paragraphs(work)) for work in works]
     with _timed(works, "translate"):
-        translations = translate_together(parts, options.target, engines, progress, options.glossary, alternatives)
+        translations = translate_together(parts, options.target, engines, progress, options.glossary, alternatives, options)
     for work, translation in zip(works, translations):
         if translation is not None:
             _check_translation(work, translation, options.target, options.glossary)

@@ -58,7 +58,7 @@ MAX_ALTERNATIVES = 10
 
 
 def alternatives_problem(value) -> str | None:
-    if isinstance(value, bool) or not float(value).is_integer():
+    if isinstance(value, bool) or not isinstance(value, int):
         return f"{value!r} is not a whole number"
     return number_problem(value, low=0, high=MAX_ALTERNATIVES)
 
@@ -66,6 +66,10 @@ def alternatives_problem(value) -> str | None:
 def runtimes_problem(value: str) -> str | None:
     unknown = [name for name in str(value).split(",") if name.strip() not in runtimes()]
     return f"{value!r}: {', '.join(unknown)} not among {', '.join(runtimes())}" if unknown else None
+
+
+#: The jobs, as their commands are named.
+TASKS = ("article", "translate")
 
 
 def _option(
@@ -77,10 +81,12 @@ def _option(
     envvar: str | None = None,
     check: Callable[[object], str | None] | None = None,
     metavar: str | None = None,
+    tasks: tuple[str, ...] = TASKS,
 ):
-    """A field of `Options` with what its command-line option, request field and checks need."""
+    """A field of `Options` with what its command-line option, request field and checks need;
+    `tasks`: the jobs that take it (their commands and request bodies offer it)."""
     spec = {"help": help, "scope": scope, "flag": flag, "choices": choices, "envvar": envvar, "check": check}
-    return field(default=default, metadata={**spec, "metavar": metavar})
+    return field(default=default, metadata={**spec, "metavar": metavar, "tasks": tasks})
 
 
 def _engine_names() -> tuple[str, ...]:
@@ -95,8 +101,17 @@ class Options:
 
     target: str = _option("en", f"Target language, {LANGUAGE_HELP}.", "request", "--to", metavar="LANG")
     source: str = _option("auto", f"Source language, {LANGUAGE_HELP}, or auto to detect it.", "request", "--from", metavar="LANG")
-    length: str = _option("medium", LENGTH_HELP, "request", "--length", check=length_problem, metavar="short|medium|long|N|N%")
-    order: str = _option("translate-first", "; ".join(f"{k}: {v}" for k, v in ORDERS.items()) + ".", "request", "--order", ORDERS)
+    length: str = _option(
+        "medium", LENGTH_HELP, "request", "--length", check=length_problem, metavar="short|medium|long|N|N%", tasks=("article",)
+    )
+    order: str = _option(
+        "translate-first",
+        "; ".join(f"{k}: {v}" for k, v in ORDERS.items()) + ".",
+        "request",
+        "--order",
+        ORDERS,
+        tasks=("article",),
+    )
     engine: str = _option(
         "auto",
         "Force an engine for the steps it can do; auto picks local models, else fallbacks.",
@@ -119,6 +134,7 @@ class Options:
         "--summarizer",
         envvar="SUMMARIZE_SUMMARIZER",
         metavar="MODEL",
+        tasks=("article",),
     )
     device: str = _option("auto", "Where neural models run.", "engines", "--device", DEVICES)
     length_factor: float | None = _option(
@@ -158,6 +174,7 @@ class Options:
         "--alternatives",
         check=alternatives_problem,
         metavar="N",
+        tasks=("translate",),
     )
     strict: bool = _option(
         False,
@@ -194,6 +211,11 @@ class Options:
 def fields(scope: str | None = None) -> list[dataclasses.Field]:
     """The declared options, or those of one scope."""
     return [f for f in dataclasses.fields(Options) if scope is None or f.metadata["scope"] == scope]
+
+
+def options_for(task: str, scope: str | None = None) -> tuple[str, ...]:
+    """The names of the options `task` takes (of one scope), in their declared order."""
+    return tuple(spec.name for spec in fields(scope) if task in spec.metadata["tasks"])
 
 
 def choices_of(spec: dataclasses.Field) -> tuple[str, ...] | None:

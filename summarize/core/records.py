@@ -7,10 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from summarize.core.options import Options
+from summarize.core.options import TASKS, Options
 from summarize.text.document import Document
-
-TASKS = ("article", "translate")
 
 
 @dataclass(frozen=True)

@@ -188,7 +188,13 @@ class Translating:
 
 
 def translate_together(
-    parts: list[Translating], target: str, engines, progress: bool = False, glossary=None, alternatives: int = 0
+    parts: list[Translating],
+    target: str,
+    engines,
+    progress: bool = False,
+    glossary=None,
+    alternatives: int = 0,
+    request=None,
 ) -> list[Translation | None]:
     """Translate every paragraph of every part from its own language into `target`: each part's
     runtime chosen by its own pair and sentence count (never by what it was pooled with), then one
@@ -197,7 +203,8 @@ def translate_together(
     (or the engine named does not) stops the parts whose main language it is; elsewhere its
     paragraphs are kept untranslated, with a note. None for a part that stopped (its work holds
     the error). `glossary`: its terms are kept (`_translate_with_terms`). `alternatives`: that
-    many other translations of each part, from the engines' beam search."""
+    many other translations of each part, from the engines' beam search. `request`: the job's
+    options, each engine given them (`Translator.for_request`)."""
     for part in parts:
         if target in part.languages:
             part.used[target] = engines.translator(target, target).engine
@@ -217,7 +224,8 @@ def translate_together(
                     part.kept += count
                 continue
             part.work.note(*choice.notes)
-            by_engine.setdefault(id(choice.engine), (choice.engine, []))[1].append(part)
+            engine = choice.engine.for_request(request) if request is not None else choice.engine
+            by_engine.setdefault(id(choice.engine), (engine, []))[1].append(part)
         for translator, group in by_engine.values():
             _translate_language(group, language, translator, target, progress, glossary, alternatives)
     return [_assembled(part, target, alternatives) if part.work.error is None else None for part in parts]

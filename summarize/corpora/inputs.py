@@ -17,9 +17,6 @@ from summarize.errors import InputError, first_line
 from summarize.limits import limit, limit_said
 from summarize.text.document import Document
 
-# Files read as documents when a folder is given: plain text and every document format.
-DOCUMENT_SUFFIXES = (".txt", *FORMATS)
-
 
 @dataclass(frozen=True)
 class Columns:
@@ -61,7 +58,7 @@ def input_files(inputs: list[str]) -> list[Path]:
             raise InputError(f"{given}: no file matches")
         for match in map(Path, matches):
             if match.is_dir():
-                files += sorted(p for p in match.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES)
+                files += sorted(p for p in match.rglob("*") if p.is_file() and _is_document(p))
             elif match.exists():
                 files.append(match)
             else:
@@ -156,3 +153,8 @@ def _document(text: str, origin: str) -> Document:
 
 def _broken(record_id: str, why: str) -> Record:
     return Record(record_id, "error", f"{record_id}: {why}")
+
+
+def _is_document(path: Path) -> bool:
+    """A file read when its folder is given: plain text and every document format."""
+    return path.suffix.lower() in (".txt", *FORMATS)

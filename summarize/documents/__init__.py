@@ -81,8 +81,10 @@ FORMATS = {
 }
 
 
-#: The suffixes translated into their own format (PDFs are read only).
-WRITTEN_SUFFIXES = sorted(suffix for suffix, file_format in FORMATS.items() if file_format.read is not None)
+def written_suffixes() -> list[str]:
+    """The suffixes translated into their own format (PDFs are read only), from the table as it
+    is now (a format added to FORMATS is one at once)."""
+    return sorted(suffix for suffix, file_format in FORMATS.items() if file_format.read is not None)
 
 
 def format_of(path: str | Path) -> Format | None:

@@ -112,6 +112,12 @@ class Translator(Engine):
         done.texts = [restore(text, found) for text, (_, found) in zip(done.texts, protected)]
         return done
 
+    def for_request(self, options) -> Translator:
+        """This translator as a job's options ask (core/options.py `Options`): an engine that
+        takes an option of its own (a formality, a domain) answers a copy set for it; one that
+        takes none, itself."""
+        return self
+
     def translate_batch(self, sentences: list[str], source: str, target: str) -> list[str]:
         """The translations alone."""
         return self.translate(list(sentences), source, target).texts

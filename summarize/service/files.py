@@ -13,7 +13,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from summarize.documents import WRITTEN_SUFFIXES, format_of
+from summarize.documents import format_of, written_suffixes
 from summarize.errors import InputError
 from summarize.service.guard import Refused
 
@@ -86,7 +86,7 @@ async def translate_file(request: Request):
     name = Path(upload.filename or "file").name
     file_format = format_of(name)
     if file_format is None or file_format.read is None:
-        raise Refused(400, f"Invalid request: file format not supported (supported: {', '.join(WRITTEN_SUFFIXES)})")
+        raise Refused(400, f"Invalid request: file format not supported (supported: {', '.join(written_suffixes())})")
     _check_languages(service, source, target)
     data = await upload.read()
     if not data:

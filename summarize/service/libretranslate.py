@@ -8,7 +8,7 @@ import asyncio
 
 from fastapi import APIRouter, Request
 
-from summarize.documents import WRITTEN_SUFFIXES
+from summarize.documents import written_suffixes
 from summarize.documents.placing import split_across
 from summarize.documents.readers import document_from_text
 from summarize.errors import InputError, LanguageError
@@ -343,7 +343,7 @@ async def frontend_settings(request: Request):
         "keyRequired": settings.api_keys_file is not None,
         "suggestions": settings.suggestions_file is not None,
         "filesTranslation": True,
-        "supportedFilesFormat": WRITTEN_SUFFIXES,
+        "supportedFilesFormat": written_suffixes(),
         "language": {
             "source": {"code": "auto", "name": "Auto Detect"},
             "target": {"code": settings.job.target, "name": language_name(settings.job.target)},

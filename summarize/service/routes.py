@@ -58,17 +58,18 @@ def _declared(*names: str) -> dict:
     return declared
 
 
+def _request_options(task: str) -> tuple[str, ...]:
+    """The options a request of `task` may set (the glossary comes as text: `_Body`)."""
+    from summarize.core.options import options_for
+
+    return tuple(name for name in options_for(task, "request") if name != "glossary")
+
+
 TranslationRequest = create_model(
-    "TranslationRequest",
-    __base__=_Body,
-    __doc__="What `summarize translate` takes.",
-    **_declared("target", "source", "strict", "alternatives"),
+    "TranslationRequest", __base__=_Body, __doc__="What `summarize translate` takes.", **_declared(*_request_options("translate"))
 )
 SummaryRequest = create_model(
-    "SummaryRequest",
-    __base__=_Body,
-    __doc__="What `summarize article` takes.",
-    **_declared("target", "source", "strict", "length", "order"),
+    "SummaryRequest", __base__=_Body, __doc__="What `summarize article` takes.", **_declared(*_request_options("article"))
 )
 
 
@@ -83,26 +84,26 @@ async def _document(service, body: TranslationRequest, request: Request):
 
 @router.post("/summarize", tags=["summarize"], summary="Summarise an article in the target language")
 async def summarize(body: SummaryRequest, request: Request) -> dict:
-    service = request.app.state.service
-    options = service.options(
-        body.target, source=body.source, length=body.length, order=body.order, glossary=body.glossary, strict=body.strict
-    )
-    return await service.within_timeout(_job(service, "article", body, request, options))
+    return await _job("article", body, request)
 
 
 @router.post("/translate/aligned", tags=["summarize"], summary="Translate, sentence by sentence aligned")
 async def translate_aligned(body: TranslationRequest, request: Request) -> dict:
+    return await _job("translate", body, request)
+
+
+async def _job(task: str, body, request: Request) -> dict:
+    """The request's document (its text, or its URL read) through the front door with the
+    request's options, as its record."""
     service = request.app.state.service
-    options = service.options(
-        body.target, source=body.source, glossary=body.glossary, strict=body.strict, alternatives=body.alternatives
-    )
-    return await service.within_timeout(_job(service, "translate", body, request, options))
+    chosen = {name: getattr(body, name) for name in _request_options(task)}
+    options = service.options(glossary=body.glossary, **chosen)
 
+    async def work() -> dict:
+        document = await _document(service, body, request)
+        return (await service.run(task, document, options)).record()
 
-async def _job(service, task: str, body, request: Request, options) -> dict:
-    """The request's document (its text, or its URL read) through the front door, as its record."""
-    document = await _document(service, body, request)
-    return (await service.run(task, document, options)).record()
+    return await service.within_timeout(work())
 
 
 @router.get("/models", tags=["summarize"], summary="Engines loaded, language pairs, batching and notes")
