@@ -214,25 +214,19 @@ FAKE_OPTION = """    formality: str = _option(
         "default", "How formal the translation is.", "request", "--formality", ("default", "more", "less"), tasks=("translate",)
     )
 """
-FORMAL_ENGINE = """
-import copy
+FORMAL_ENGINE = (
+    FAKE_ENGINE
+    + """
 
-from summarize.engines.base import Translated, Translator
-from summarize.runtimes.table import ENGINES, EngineRow
+class FormalTranslator(ShoutingTranslator):
+    \"\"\"Marks each sentence with the formality its request asked for.\"\"\"
 
-
-class FormalTranslator(Translator):
     engine_name = "formal"
     formality = "default"
 
-    def __init__(self, card):
-        self.card = card
-
-    @classmethod
-    def from_card(cls, card, device="auto", allow_download=True):
-        return cls(card)
-
     def for_request(self, options):
+        import copy
+
         asked = copy.copy(self)
         asked.formality = options.formality
         return asked
@@ -243,6 +237,7 @@ class FormalTranslator(Translator):
 
 ENGINES["formal"] = EngineRow("formal", translator="formal_engine:FormalTranslator")
 """
+)
 _FORMALITY_EVERYWHERE = """
 import json, sys
 sys.path.insert(0, sys.argv[1])
