@@ -129,3 +129,40 @@ def test_no_double_space_where_apertium_drops_a_word():
     translator = ApertiumTranslator(load_cards()["apertium"])
     (out,) = translator.translate_batch(["El proyecto, que se ejecutará en cuatro años, prevé construir."], "es", "en")
     assert "  " not in out and out.startswith("The project")
+
+
+def test_a_route_goes_through_a_third_language_when_two_installed_pairs_make_one(monkeypatch):
+    from summarize.engines import apertium
+
+    listing = ("eco-es-fr", "eng-spa", "fr-es", "es-fr", "spa-eng", "spa-eng_US", "ita-spa", "pt-es")
+    monkeypatch.setattr(apertium, "available_modes", lambda: listing)
+    assert apertium.route_for("es", "en") == (("es", "en"),)
+    assert apertium.mode_for("es", "en") == "spa-eng"  # the plain mode, not its variant
+    assert apertium.route_for("fr", "en") == (("fr", "es"), ("es", "en"))
+    assert apertium.route_name("it", "en") == "it->es->en"
+    assert apertium.route_for("en", "pt") is None and apertium.route_for("de", "en") is None
+    assert ("pt", "en") in apertium.installed_pairs() and ("en", "it") not in apertium.installed_pairs()
+    assert ("eco", "es") not in apertium.installed_pairs()  # a mode of three parts is no pair
+
+
+FRENCH = "Le conseil municipal a approuvé hier le budget de la ville pour l'année prochaine."
+
+
+@pytest.mark.skipif(
+    not shutil.which("apertium")
+    or "fr-es" not in __import__("subprocess").run(["apertium", "-l"], capture_output=True, text=True).stdout,
+    reason="Apertium's fr-es pair is not installed (apt-get install apertium-fr-es)",
+)
+def test_french_goes_through_spanish_with_each_leg_s_confidence():
+    from summarize.engines.apertium import route_for
+
+    done = ApertiumTranslator(load_cards()["apertium"]).translate([FRENCH, "Il faut zorgluber les frites."], "fr", "en")
+    spanish = ApertiumTranslator(load_cards()["apertium"]).translate([FRENCH], "fr", "es").texts[0]
+    english = ApertiumTranslator(load_cards()["apertium"]).translate([spanish], "es", "en").texts[0]
+    assert route_for("fr", "en") == (("fr", "es"), ("es", "en"))
+    assert done.texts[0] == english and "city" in english
+    assert done.confidences[1] < 1.0 and "*" not in done.texts[1]
+    result = CliRunner().invoke(cli, ["translate", "--text", FRENCH, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["paragraphs"] == [english]
+    assert "using Apertium fr->es->en instead" in result.stderr

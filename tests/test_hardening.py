@@ -127,7 +127,7 @@ CASES = {
     },
     "unknown --from": Case(["translate", "{tmp}/a.txt", "--from", "xx"], 5, "not supported", {"a.txt": ARTICLE}),
     "unserved language says what runs now": Case(
-        ["translate", "{tmp}/pl.txt"], 5, "translated into en here now: en, es;", {"pl.txt": UNSERVED["pl"]}
+        ["translate", "{tmp}/pl.txt"], 5, "translated into en here now: en, es", {"pl.txt": UNSERVED["pl"]}
     ),
     # Option and limit values
     "--length over 100%": Case(["article", "{tmp}/a.txt", "--length", "101%"], 2, "at most 100", {"a.txt": ARTICLE}),

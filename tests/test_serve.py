@@ -468,9 +468,9 @@ def test_auto_detects_among_the_languages_served_into_the_target():
     API's words, and one in a language whose card has no weights here is 503 naming the download,
     as the CLI's exit 4; a text with no letters comes back as it is; /detect ranks served codes only."""
     with client() as http:
-        hello = http.post("/translate", json={"q": "Hello", "source": "auto", "target": "es"}).json()
-        french = http.post(
-            "/translate", json={"q": "Bonjour à tous, comment allez-vous aujourd'hui ?", "source": "auto", "target": "en"}
+        hello = http.post("/translate", json={"q": "Hello world", "source": "auto", "target": "es"}).json()
+        german = http.post(
+            "/translate", json={"q": "Guten Morgen allerseits, wie geht es Ihnen heute?", "source": "auto", "target": "en"}
         )
         dutch = http.post(
             "/translate", json={"q": "Goedemorgen allemaal, hoe gaat het vandaag met jullie?", "source": "auto", "target": "en"}
@@ -479,8 +479,8 @@ def test_auto_detects_among_the_languages_served_into_the_target():
         ranked = http.post("/detect", data={"q": "Bonjour à tous, comment allez-vous aujourd'hui ?"}).json()
         served = {entry["code"] for entry in http.get("/languages").json()}
     assert hello["detectedLanguage"]["language"] == "en"
-    assert hello["translatedText"] == Pipeline(to="es", source="en").translate("Hello")["paragraphs"][0]
-    assert french.status_code == 503 and "summarize models download opus-mt-fr-en" in one_line_error(french)
+    assert hello["translatedText"] == Pipeline(to="es", source="en").translate("Hello world")["paragraphs"][0]
+    assert german.status_code == 503 and "summarize models download opus-mt-de-en" in one_line_error(german)
     message = one_line_error(dutch)
     assert dutch.status_code == 400 and "Dutch ('nl')" in message and "--from" not in message and "give source" in message
     assert emoji == {"translatedText": "😀 👍", "detectedLanguage": {"confidence": 0.0, "language": "en"}}
@@ -496,10 +496,10 @@ def test_auto_detects_among_the_languages_served_into_the_target():
         ({"q": "Hola", "source": "xx", "target": "en"}, 400, "xx is not supported"),
         # A language a card serves whose weights are not here: the command line's answer (exit 4), a 503.
         (
-            {"q": "Olá", "source": "pt-BR", "target": "en"},
+            {"q": "Hallo", "source": "de", "target": "en"},
             503,
-            "'opus-mt-romance-en' is not in the local cache and Apertium has no pt->en pair; "
-            "run 'summarize models download opus-mt-romance-en' or install Apertium",
+            "'opus-mt-de-en' is not in the local cache and Apertium has no de->en pair; "
+            "run 'summarize models download opus-mt-de-en' or install Apertium",
         ),
         ({"q": "Hola", "source": ["es"], "target": "en"}, 400, "Invalid request: source must be a string"),
         (

@@ -104,10 +104,10 @@ class Engines:
         fallback = load_cards()[FALLBACK[task]]
         if forced != "auto" and not ENGINES[forced].neural:
             if task == "translation" and forced == "apertium":
-                from summarize.engines.apertium import available_modes, required_mode
+                from summarize.engines.apertium import available_modes, required_route
 
                 if available_modes():  # a pair it lacks is said at the choice, as any engine's
-                    required_mode(source, target)
+                    required_route(source, target)
             return Choice(self._load(fallback, task, False, forced))
         card = default_card(task, source, target)
         pair = f"{source}->{target}" if task == "translation" else f"'{source}'"
@@ -121,7 +121,7 @@ class Engines:
             why = f"'{card.alias}' is not in the local cache" if card else f"no neural model card does {task} for {pair}"
             hint = f" ('summarize models download {card.alias}' fetches it)" if card else ""
             step, instead = _SAID[task]
-            note = f"{step}: {why}; using {instead.format(pair=pair)} instead{hint}"
+            note = f"{step}: {why}; using {instead.format(pair=_route(task, source, target, pair))} instead{hint}"
             return Choice(self._load(fallback, task, False), (note,))
         if card is None:
             raise LanguageError(f"nothing here translates {source} to {target}: no model card and no Apertium pair")
@@ -248,6 +248,15 @@ def _converted_dequantized(card: ModelCard, runtime: str) -> Path | None:
 def _fallback_serves(task: str, source: str, target: str | None) -> bool:
     if task == "summarization":
         return True
-    from summarize.engines.apertium import mode_for
+    from summarize.engines.apertium import route_for
 
-    return mode_for(source, target) is not None
+    return route_for(source, target) is not None
+
+
+def _route(task: str, source: str, target: str | None, pair: str) -> str:
+    """How a note names the fallback's way between the languages (Apertium's route)."""
+    if task == "summarization":
+        return pair
+    from summarize.engines.apertium import route_name
+
+    return route_name(source, target)

@@ -51,34 +51,60 @@ def available_modes() -> tuple[str, ...]:
     return tuple(line.strip() for line in listing.stdout.splitlines() if line.strip())
 
 
-def installed_pairs() -> set[tuple[str, str]]:
-    """(source, target) ISO 639-1 codes of the installed pairs (`spa-eng_US` is es -> en)."""
+def _modes() -> dict[tuple[str, str], str]:
+    """Each installed pair, (source, target) ISO 639-1 codes, and its mode: the plain one where a
+    variant (`spa-eng_US`) is listed too; modes of more than two parts (`eco-es-fr`) are not pairs."""
     iso1 = {three: one for one, three in ISO3.items()}
-    pairs = set()
+    found: dict[tuple[str, str], str] = {}
     for mode in available_modes():
-        codes = [iso1.get(code.split("_")[0], code.split("_")[0]) for code in mode.split("-")[:2]]
-        if len(codes) == 2:
-            pairs.add((codes[0], codes[1]))
-    return pairs
+        parts = mode.split("-")
+        if len(parts) != 2:
+            continue
+        pair = (iso1.get(parts[0], parts[0]), iso1.get(parts[1].split("_")[0], parts[1].split("_")[0]))
+        if pair not in found or "_" not in mode:
+            found[pair] = mode
+    return found
+
+
+def route_for(source: str, target: str) -> tuple[tuple[str, str], ...] | None:
+    """The pairs that take `source` to `target`: an installed pair, else two installed pairs
+    through a third language (the first such language in code order); None when there is none."""
+    modes = _modes()
+    if (source, target) in modes:
+        return ((source, target),)
+    pivots = sorted(pivot for first, pivot in modes if first == source and (pivot, target) in modes)
+    return ((source, pivots[0]), (pivots[0], target)) if pivots else None
+
+
+def route_name(source: str, target: str) -> str:
+    """The route as the notes say it: `fr->es->en` through Spanish, `es->en` direct."""
+    route = route_for(source, target) or ((source, target),)
+    return "->".join([route[0][0], *(leg[1] for leg in route)])
+
+
+def installed_pairs() -> set[tuple[str, str]]:
+    """(source, target) ISO 639-1 codes Apertium translates: its installed pairs, and those two of
+    them make through a third language."""
+    languages = {code for pair in _modes() for code in pair}
+    return {(s, t) for s in languages for t in languages if s != t and route_for(s, t) is not None}
 
 
 def installed_languages() -> set[str]:
     """ISO 639-1 codes of the languages some installed pair translates from or into."""
-    return {code for pair in installed_pairs() for code in pair}
+    return {code for pair in _modes() for code in pair}
 
 
 def mode_for(source: str, target: str) -> str | None:
     """Apertium's mode name for a language pair, when that pair is installed."""
-    mode = f"{ISO3.get(source, source)}-{ISO3.get(target, target)}"
-    return mode if mode in available_modes() else None
+    return _modes().get((source, target))
 
 
-def required_mode(source: str, target: str) -> str:
-    """The mode of an installed pair, or EngineUnavailableError saying how to install it."""
-    mode = mode_for(source, target)
-    if mode is None:
+def required_route(source: str, target: str) -> tuple[tuple[str, str], ...]:
+    """The route of `source` to `target`, or EngineUnavailableError saying how to install it."""
+    route = route_for(source, target)
+    if route is None:
         raise EngineUnavailableError(f"Apertium has no {source}->{target} pair installed; {install_hint(source, target)}")
-    return mode
+    return route
 
 
 def _known_share(marked: str) -> float | None:
@@ -126,24 +152,28 @@ class ApertiumTranslator(Translator):
 
     def translate(self, sentences: list[str], source: str, target: str, starts: tuple[int, ...] = ()) -> Translated:
         """Each sentence's translation, and its confidence: the share of its words Apertium knew
-        (it marks the others with *)."""
-        marked = self._run(sentences, source, target)
-        lines = [" ".join(s.split()) for s in sentences]
-        confidences = [_known_share(text) for text in marked]
-        if self.keep_marks:
-            return Translated([" ".join(t.split()) for t in marked], confidences=confidences)
-        # Apertium leaves a double space where it drops a word ("will execute  in"): spaces collapsed.
-        return Translated([" ".join(strip_marks(t, s).split()) for t, s in zip(marked, lines)], confidences=confidences)
+        (it marks the others with *), the lowest of each leg's through a third language (where
+        each leg's output goes on without its marks)."""
+        texts = [" ".join(s.split()) for s in sentences]
+        confidences: list[float | None] = [1.0] * len(texts)
+        route = required_route(source, target)
+        for number, (leg_source, leg_target) in enumerate(route, start=1):
+            marked = self._run(texts, mode_for(leg_source, leg_target))
+            confidences = [_lowest(c, _known_share(t)) for c, t in zip(confidences, marked)]
+            if self.keep_marks and number == len(route):
+                texts = [" ".join(t.split()) for t in marked]
+            else:
+                # Apertium leaves a double space where it drops a word ("will execute  in"): spaces collapsed.
+                texts = [" ".join(strip_marks(t, s).split()) for t, s in zip(marked, texts)]
+        return Translated(texts, confidences=confidences)
 
-    def _run(self, sentences: list[str], source: str, target: str) -> list[str]:
-        """Each sentence through Apertium, its marks kept."""
-        if not sentences:
+    def _run(self, lines: list[str], mode: str) -> list[str]:
+        """Each line (a sentence) through one Apertium mode, its marks kept."""
+        if not lines:
             return []
-        mode = required_mode(source, target)
         # One sentence per line, a blank line between them: across a single newline a multiword
         # ("Buenos" + "días") is matched and two lines come back as one (`-f line` would drop the
         # final full stops). Newlines inside a sentence would shift the alignment.
-        lines = [" ".join(s.split()) for s in sentences]
         command = ["apertium", mode]
         try:
             done = subprocess.run(command, input="\n\n".join(lines) + "\n", capture_output=True, text=True, timeout=TIMEOUT_S)
@@ -156,3 +186,8 @@ class ApertiumTranslator(Translator):
         if len(output) != len(lines) or any(blank.strip() for blank in blanks):
             raise EngineUnavailableError(f"Apertium returned {len(output)} lines for {len(lines)} sentences")
         return output
+
+
+def _lowest(first: float | None, second: float | None) -> float | None:
+    """The lower of two legs' confidences; None where a leg gives none (a text without words)."""
+    return None if first is None or second is None else min(first, second)

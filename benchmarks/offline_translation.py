@@ -1,0 +1,143 @@
+"""The offline translators of this machine on FLORES-200 dev, into English: Apertium (direct, or
+through Spanish where two installed pairs make the route), Gemma 3 270M (the PyPI package, on
+llama.cpp) with the card's prompt and with a plain two-shot prompt of news sentences, the
+oracle (per sentence, the better of Apertium and Gemma's card prompt by sentence chrF) and
+per-sentence combinations chosen by a signal the product has (Apertium's share of known words,
+Gemma's confidence). chrF (sacrebleu) and seconds per sentence, per pair.
+
+    python benchmarks/offline_translation.py [--sentences 100] [--pairs es,fr,de,it,pt] [--out FILE]
+
+Every system translates the same dev sentences, one sentence per document, a system at a time
+(llama.cpp's threads spin: nothing else should run). The two-shot prompt's examples are two
+other dev sentences, never among those scored. The outputs go to --out (JSON) for later
+combinations. Needs ../shared/data."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+
+#: FLORES-200's three-letter names of the sources scored.
+FLORES = {"es": "spa", "fr": "fra", "de": "deu", "it": "ita", "pt": "por"}
+#: The first dev sentences, kept out of the scores: the plain prompt's two examples are chosen
+#: among them (the two shortest).
+HELD_FOR_EXAMPLES = 20
+
+
+def dev(language: str) -> list[dict]:
+    from summarize.bench.datasets import script_data
+
+    path = script_data(f"flores200/{FLORES[language]}_eng.dev.jsonl")
+    return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()]
+
+
+def apertium(sentences: list[str], language: str) -> tuple[list[str], list[float | None], float] | None:
+    from summarize.catalog.cards import load_cards
+    from summarize.engines.apertium import ApertiumTranslator, route_for
+
+    if route_for(language, "en") is None:
+        return None
+    start = time.perf_counter()
+    done = ApertiumTranslator(load_cards()["apertium"]).translate(sentences, language, "en")
+    return done.texts, done.confidences, time.perf_counter() - start
+
+
+def gemma(sentences: list[str], language: str, examples: list[tuple[str, str]] | None):
+    """The product's Gemma translations, one sentence per document; `examples`: the prompt's
+    pairs instead of the card's."""
+    from summarize.core.pipeline import Pipeline
+    from summarize.engines import chat
+
+    saved = dict(chat.EXAMPLE_SENTENCES)
+    if examples is not None:
+        chat.EXAMPLE_SENTENCES[language] = tuple(source for source, _ in examples)
+        chat.EXAMPLE_SENTENCES["en"] = tuple(english for _, english in examples)
+    try:
+        pipeline = Pipeline(source=language, translator="gemma-3-270m", engine="llamacpp", notify=lambda _: None)
+        pipeline.translate("Hola.")  # loaded before the clock starts
+        start = time.perf_counter()
+        results = list(pipeline.translations(sentences, batch_size=1))
+        seconds = time.perf_counter() - start
+    finally:
+        chat.EXAMPLE_SENTENCES.clear()
+        chat.EXAMPLE_SENTENCES.update(saved)
+    texts = [" ".join(r["paragraphs"]) if "paragraphs" in r else "" for r in results]
+    confidences = [r["alignment"][0]["confidence"] if r.get("alignment") else None for r in results]
+    return texts, confidences, seconds
+
+
+def chrf(hypotheses: list[str], references: list[str]) -> float:
+    from sacrebleu.metrics import CHRF
+
+    return round(CHRF().corpus_score(hypotheses, [references]).score, 2)
+
+
+def sentence_chrf(hypothesis: str, reference: str) -> float:
+    from sacrebleu.metrics import CHRF
+
+    return CHRF().sentence_score(hypothesis, [reference]).score
+
+
+def combinations(found: dict, references: list[str]) -> dict[str, float]:
+    """Per-sentence choices between Apertium and Gemma's card prompt: the oracle, and rules on
+    the signals the product has."""
+    a_text, a_conf = found["apertium"]["texts"], found["apertium"]["confidences"]
+    g_text, g_conf = found["gemma-card"]["texts"], found["gemma-card"]["confidences"]
+    oracle = [a if sentence_chrf(a, r) >= sentence_chrf(g, r) else g for a, g, r in zip(a_text, g_text, references)]
+    scores = {"oracle": chrf(oracle, references)}
+    for threshold in (0.8, 0.85, 0.9, 0.95, 1.0):
+        chosen = [a if (c or 0) >= threshold else g for a, g, c in zip(a_text, g_text, a_conf)]
+        scores[f"apertium unless known words < {threshold:g}"] = chrf(chosen, references)
+    if all(c is not None for c in g_conf):
+        for threshold in (0.3, 0.4, 0.5, 0.6, 0.7):
+            chosen = [g if c >= threshold else a for a, g, c in zip(a_text, g_text, g_conf)]
+            scores[f"gemma if its confidence >= {threshold:g}"] = chrf(chosen, references)
+    return scores
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sentences", type=int, default=100)
+    parser.add_argument("--pairs", default="es,fr,de,it,pt")
+    parser.add_argument("--out", type=Path, default=Path("benchmarks/results/offline-translation.json"))
+    args = parser.parse_args()
+    from summarize.engines.apertium import route_name
+
+    print(f"FLORES-200 dev, {args.sentences} sentences per pair (after the first {HELD_FOR_EXAMPLES}); {os.cpu_count()} cores\n")
+    print("| pair | system | chrF | s/sentence |")
+    print("|---|---|---|---|")
+    saved = {}
+    for language in args.pairs.split(","):
+        records = dev(language)
+        scored = records[HELD_FOR_EXAMPLES : HELD_FOR_EXAMPLES + args.sentences]
+        sources, references = [r["src"] for r in scored], [r["ref"] for r in scored]
+        shortest = sorted(records[:HELD_FOR_EXAMPLES], key=lambda r: len(r["src"]))[:2]
+        examples = [(r["src"], r["ref"]) for r in shortest]
+        found = {}
+        runs = {
+            "apertium": (apertium, (sources, language)),
+            "gemma-card": (gemma, (sources, language, None)),
+            "gemma-two-shot-news": (gemma, (sources, language, examples)),
+        }
+        for name, (run, arguments) in runs.items():
+            done = run(*arguments)
+            if done is None:
+                print(f"| {language}-en | {name} | (no route installed) | |", flush=True)
+                continue
+            texts, confidences, seconds = done
+            found[name] = {"texts": texts, "confidences": confidences, "seconds": seconds}
+            label = f"apertium {route_name(language, 'en')}" if name == "apertium" else name
+            print(f"| {language}-en | {label} | {chrf(texts, references)} | {seconds / len(sources):.3f} |", flush=True)
+        if "apertium" in found and "gemma-card" in found:
+            for name, score in combinations(found, references).items():
+                print(f"| {language}-en | {name} | {score} | |", flush=True)
+        saved[language] = {"references": references, "examples": examples, **found}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(saved, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
