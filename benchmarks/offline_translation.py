@@ -5,7 +5,7 @@ oracle (per sentence, the better of Apertium and Gemma's card prompt by sentence
 per-sentence combinations chosen by a signal the product has (Apertium's share of known words,
 Gemma's confidence). chrF (sacrebleu) and seconds per sentence, per pair.
 
-    python benchmarks/offline_translation.py [--sentences 100] [--pairs es,fr,de,it,pt] [--out FILE]
+    python benchmarks/offline_translation.py [--sentences 100] [--pairs es,fr,de,it,pt] [--systems ...] [--out FILE]
 
 Every system translates the same dev sentences, one sentence per document, a system at a time
 (llama.cpp's threads spin: nothing else should run). The two-shot prompt's examples are two
@@ -102,6 +102,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sentences", type=int, default=100)
     parser.add_argument("--pairs", default="es,fr,de,it,pt")
+    parser.add_argument("--systems", default="apertium,gemma-card,gemma-two-shot-news")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/offline-translation.json"))
     args = parser.parse_args()
     from summarize.engines.apertium import route_name
@@ -122,7 +123,8 @@ def main() -> None:
             "gemma-card": (gemma, (sources, language, None)),
             "gemma-two-shot-news": (gemma, (sources, language, examples)),
         }
-        for name, (run, arguments) in runs.items():
+        for name in args.systems.split(","):
+            run, arguments = runs[name]
             done = run(*arguments)
             if done is None:
                 print(f"| {language}-en | {name} | (no route installed) | |", flush=True)

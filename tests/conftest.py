@@ -44,6 +44,17 @@ def isolated_hub(tmp_path, monkeypatch):
     return cache
 
 
+@pytest.fixture(autouse=True)
+def without_installed_models(request, monkeypatch):
+    """A machine without the GGUF packages the test tools install (the Gemma package): `auto`
+    ranks no installed model unless the test is marked `installed_models`; a model named on the
+    command line is found either way."""
+    if request.node.get_closest_marker("installed_models") is None:
+        from summarize.catalog import gguf
+
+        monkeypatch.setattr(gguf, "package_installed", lambda card: False)
+
+
 @pytest.fixture()
 def vnni_cpu(monkeypatch):
     """Act as a CPU of the AVX-512 VNNI class, whatever this machine is (choices follow the class)."""

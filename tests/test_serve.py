@@ -341,7 +341,7 @@ def test_the_serve_command_starts_worker_processes_with_the_chosen_settings(tmp_
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     command = [sys.executable, "-m", "summarize", "serve", "--port", str(port), "--workers", "2", "--max-batch", "4"]
-    command += ["--requests-per-minute", "6"]
+    command += ["--requests-per-minute", "6", "--runtimes", "ctranslate2,openvino"]  # no installed GGUF model ranked
     log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     try:

@@ -94,6 +94,7 @@ def _batch(task: str, glossary: Path, tmp_path: Path, executor: str) -> dict:
     rows.write_text("".join(json.dumps({"id": n, "text": t}) + "\n" for n, t in TEXTS.items()), encoding="utf-8")
     out = tmp_path / f"{executor}-{task}.jsonl"
     args = ["batch", str(rows), "--out", str(out), "--task", task, "--glossary", str(glossary), "--executor", executor]
+    args += ["--runtimes", "ctranslate2,openvino"]  # no installed GGUF model, as in this process (conftest.py)
     args += ["--alternatives", str(ALTERNATIVES)] if task == "translate" else []
     if executor == "local":
         done = CliRunner().invoke(cli, args)
@@ -201,8 +202,9 @@ def glossary(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture()
 def reference(glossary) -> dict:
+    """What the Pipeline gives, in the test's own isolated cache and home (conftest.py)."""
     return {task: _pipeline(task, glossary) for task in ("translate", "article")}
 
 

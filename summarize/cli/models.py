@@ -70,7 +70,7 @@ def list_models(as_json: bool) -> None:
         rows.append(
             {
                 "alias": card.alias,
-                "task": card.task,
+                "task": "summarization,translation" if card.chat else card.task,
                 "source_languages": list(sources),
                 "target_languages": list(targets),
                 "parameters": card.parameters,
@@ -147,12 +147,31 @@ def show(alias: str) -> None:
             shown = (card.prompts.get(job) or DEFAULT_PROMPTS[job] + " (default)").replace("\n", "\\n")
             echo(f"  prompt {job}: {shown}")
     for score in card.scores:
-        echo(f"  published: {score.metric} {score.value} on {score.dataset} ({score.source})")
+        echo(f"  score: {score.metric} {score.value} on {score.dataset} ({score.source})")
     if card.hub_id and not card.pinned and card.local_path is None:
         notify(
             f"'{card.alias}' is at revision '{card.revision}', a ref that can move under you: "
             f"{card.revision_note or 'no reason is given in its card'}"
         )
+
+
+@models.command("rank")
+@click.option("--from", "source", required=True, metavar="LANG", help="The source language.")
+@click.option("--to", "target", default="en", show_default=True, metavar="LANG", help="The target language.")
+def rank(source: str, target: str) -> None:
+    """The translators this machine has for a pair, as `auto` ranks them: by chrF on the pair's
+    FLORES-200 dev set (the cards' measured scores); the first is the one `auto` takes."""
+    from summarize.core.engines import default_card, ranked_translators
+    from summarize.errors import LanguageError
+
+    own = default_card("translation", source, target)
+    ranked = ranked_translators(source, target, own)
+    if not ranked:
+        hint = f"; 'summarize models download {own.alias}' adds one" if own else ""
+        raise LanguageError(f"nothing here translates {source} to {target}{hint}")
+    for number, found in enumerate(ranked, 1):
+        measured = f"chrF {found.chrf:g} on FLORES-200 dev {source}-{target}" if found.chrf is not None else "not measured"
+        echo(f"{number}. {found.name}: {measured}" + (" (the pair's own model)" if found.own else ""))
 
 
 @models.command("download")

@@ -18,10 +18,9 @@ from summarize.engines.registry import engine_class
 from summarize.errors import EngineUnavailableError, LanguageError, ModelUnavailableError, SummarizeError
 from summarize.runtimes.table import ENGINES, auto_runtimes, engines_for
 
-# The weight-free card each task falls back to when its neural model is not local, and how the
-# note names the step and the fallback.
+#: The weight-free card of each task: Apertium ranks among the translators of a pair, TextRank
+#: summarises when the summariser's weights are not here.
 FALLBACK = {"translation": "apertium", "summarization": "textrank"}
-_SAID = {"translation": ("translation", "Apertium {pair}"), "summarization": ("summary", "the extractive textrank summariser")}
 
 
 @dataclass(frozen=True)
@@ -111,24 +110,42 @@ class Engines:
             return Choice(self._load(fallback, task, False, forced))
         card = default_card(task, source, target)
         pair = f"{source}->{target}" if task == "translation" else f"'{source}'"
+        if forced == "auto" and task == "translation":
+            return self._best_translator(source, target, card, sentences)
         if forced != "auto":
             if card is None:
                 raise LanguageError(f"no neural model card does {task} for {pair}")
             return Choice(self._load(card, task, True, forced))
         if card is not None and local_weights(card) is not None:
             return Choice(self._load(card, task, False, sentences=sentences))
-        if _fallback_serves(task, source, target):
-            why = f"'{card.alias}' is not in the local cache" if card else f"no neural model card does {task} for {pair}"
-            hint = f" ('summarize models download {card.alias}' fetches it)" if card else ""
-            step, instead = _SAID[task]
-            note = f"{step}: {why}; using {instead.format(pair=_route(task, source, target, pair))} instead{hint}"
-            return Choice(self._load(fallback, task, False), (note,))
-        if card is None:
-            raise LanguageError(f"nothing here translates {source} to {target}: no model card and no Apertium pair")
-        raise ModelUnavailableError(
-            f"'{card.alias}' is not in the local cache and Apertium has no {pair} pair; "
-            f"run 'summarize models download {card.alias}' or install Apertium"
+        why = f"'{card.alias}' is not in the local cache" if card else f"no neural model card does {task} for {pair}"
+        hint = f" ('summarize models download {card.alias}' fetches it)" if card else ""
+        note = f"summary: {why}; using the extractive textrank summariser instead{hint}"
+        return Choice(self._load(fallback, task, False), (note,))
+
+    def _best_translator(self, source: str, target: str, card: ModelCard | None, sentences: int | None) -> Choice:
+        """`auto`'s translator: the best ranked of those this machine serves the pair with
+        (`ranked_translators`); a note says why when it is not the pair's own model."""
+        ranked = ranked_translators(source, target, card, self.options.allowed_runtimes())
+        if not ranked:
+            if card is None:
+                raise LanguageError(f"nothing here translates {source} to {target}: no model card and no Apertium pair")
+            raise ModelUnavailableError(
+                f"'{card.alias}' is not in the local cache and Apertium has no {source}->{target} pair; "
+                f"run 'summarize models download {card.alias}' or install Apertium"
+            )
+        best = ranked[0]
+        engine = self._load(resolve(best.card.alias, "translation"), "translation", False, sentences=sentences)
+        if card is not None and best.card.alias == card.alias:
+            return Choice(engine)
+        why = (
+            f"'{card.alias}' is not in the local cache"
+            if card
+            else f"no neural model card does translation for {source}->{target}"
         )
+        hint = f" ('summarize models download {card.alias}' fetches it)" if card else ""
+        ranking = f"; ranked first here by chrF on FLORES-200 dev {source}-{target}, {best.chrf:g}" if best.chrf else ""
+        return Choice(engine, (f"translation: {why}; using {best.name} instead{hint}{ranking} (summarize models rank)",))
 
     def _load(
         self, card: ModelCard, task: str, allow_download: bool, engine: str = "auto", sentences: int | None = None
@@ -201,6 +218,59 @@ def default_card(task: str, source: str, target: str | None) -> ModelCard | None
     return candidates[0] if candidates else None
 
 
+#: The dev set whose chrF, in a card's `scores`, ranks the translators of a pair.
+DEV_SET = "flores200-dev {source}-{target}"
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A translator `auto` may take for a pair: its card, its name in the notes, and its chrF on
+    the pair's dev set (None where not measured)."""
+
+    card: ModelCard
+    name: str
+    chrf: float | None
+    #: The pair's own model (`default_card`).
+    own: bool = False
+
+
+def dev_chrf(card: ModelCard, source: str, target: str) -> float | None:
+    """The card's chrF on the pair's dev set, from its `scores`."""
+    dataset = DEV_SET.format(source=source, target=target)
+    return next((s.value for s in card.scores if s.dataset == dataset and s.metric == "chrF"), None)
+
+
+def ranked_translators(
+    source: str, target: str, own: ModelCard | None = None, allowed: tuple[str, ...] | None = None
+) -> list[Ranked]:
+    """Every translator this machine serves `source` -> `target` with, best first: the pair's
+    own model (`default_card`) when its weights are here, any other local model (a chat or GGUF
+    model, a downloaded multilingual one) whose card measured the pair, and Apertium (direct, or
+    through a third language). Measured ones rank by their chrF on the pair's dev set; the
+    pair's own model, unmeasured, comes first (a model made for the pair), Apertium unmeasured
+    after the measured. `allowed`: the runtimes auto may load (--runtimes)."""
+    from summarize.catalog.gguf import package_installed
+    from summarize.engines.apertium import route_for, route_name
+
+    found = []
+    for card in load_cards().values():
+        if card.weightless or not (card.task == "translation" or card.chat) or not card.serves(source, target):
+            continue
+        chrf = dev_chrf(card, source, target)
+        mine = own is not None and card.alias == own.alias
+        if (not mine and chrf is None) or (
+            allowed is not None and card.weight_format == "gguf" and not set(card.engines) & set(allowed)
+        ):
+            continue
+        if local_weights(card) is not None or (card.weight_format == "gguf" and package_installed(card)):
+            found.append(Ranked(card, card.alias, chrf, mine))
+    if route_for(source, target) is not None:
+        apertium = load_cards()[FALLBACK["translation"]]
+        found.append(Ranked(apertium, f"Apertium {route_name(source, target)}", dev_chrf(apertium, source, target)))
+    first, unmeasured = float("inf"), float("-inf")
+    return sorted(found, key=lambda c: first if c.own and c.chrf is None else (c.chrf or unmeasured), reverse=True)
+
+
 def _neural_engine(
     card: ModelCard, task: str, device: str, sentences: int | None = None, allowed: tuple[str, ...] | None = None
 ) -> str:
@@ -243,20 +313,3 @@ def _converted_dequantized(card: ModelCard, runtime: str) -> Path | None:
     if folder is None or not (folder / "config.json").is_file():
         return None
     return find_converted(card_for_folder(folder, card.task), "cpu", runtime)
-
-
-def _fallback_serves(task: str, source: str, target: str | None) -> bool:
-    if task == "summarization":
-        return True
-    from summarize.engines.apertium import route_for
-
-    return route_for(source, target) is not None
-
-
-def _route(task: str, source: str, target: str | None, pair: str) -> str:
-    """How a note names the fallback's way between the languages (Apertium's route)."""
-    if task == "summarization":
-        return pair
-    from summarize.engines.apertium import route_name
-
-    return route_name(source, target)

@@ -265,11 +265,10 @@ def _translate(works: list[Work], options: Options, engines: Engines, progress: 
     for work, translation in zip(works, translations):
         if translation is None:
             continue
+        rows = zip(translation.source, translation.target, translation.confidence, translation.low_confidence)
         alignment = [
-            Aligned(i, s, t, c, low)
-            for i, (src_p, tgt_p, conf_p, low_p) in enumerate(
-                zip(translation.source, translation.target, translation.confidence, translation.low_confidence)
-            )
+            Aligned(i, s, t, c, low, translation.paragraph_translators[i])
+            for i, (src_p, tgt_p, conf_p, low_p) in enumerate(rows)
             for s, t, c, low in zip(src_p, tgt_p, conf_p, low_p)
         ]
         metadata = {

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from summarize.lengths import LENGTH_SENTENCES
 from summarize.limits import number_problem
-from summarize.runtimes.table import runtimes
+from summarize.runtimes.table import auto_loadable
 
 if TYPE_CHECKING:
     from summarize.text.glossary import Glossary
@@ -64,8 +64,8 @@ def alternatives_problem(value) -> str | None:
 
 
 def runtimes_problem(value: str) -> str | None:
-    unknown = [name for name in str(value).split(",") if name.strip() not in runtimes()]
-    return f"{value!r}: {', '.join(unknown)} not among {', '.join(runtimes())}" if unknown else None
+    unknown = [name for name in str(value).split(",") if name.strip() not in auto_loadable()]
+    return f"{value!r}: {', '.join(unknown)} not among {', '.join(auto_loadable())}" if unknown else None
 
 
 #: The jobs, as their commands are named.
@@ -147,8 +147,9 @@ class Options:
     )
     runtimes: str | None = _option(
         None,
-        f"The conversions auto may load, comma-separated ({','.join(runtimes())}; default: any): one runtime keeps a "
-        "service to its memory, where auto would hold both for calls of different shapes.",
+        f"The runtimes auto may load, comma-separated ({','.join(auto_loadable())}; default: any): conversions, "
+        "and an installed GGUF model ranked best for a pair; one runtime keeps a service to its memory, where auto "
+        "would hold both conversions for calls of different shapes.",
         "engines",
         "--runtimes",
         envvar="SUMMARIZE_RUNTIMES",

@@ -33,6 +33,8 @@ class Aligned:
     translation: str
     confidence: float | None
     low_confidence: bool
+    #: The alias of the translator that made it (None: kept as it was, in the target already).
+    translator: str | None = None
 
 
 @dataclass

@@ -165,6 +165,8 @@ class Translation:
     #: Other translations of the document, each its paragraphs: the k-th takes each sentence's
     #: k-th other hypothesis of the beam search (its translation where it has fewer).
     alternatives: list[list[str]] = field(default_factory=list)
+    #: Per paragraph, the alias of the translator that made it (None: kept as it was).
+    paragraph_translators: list[str | None] = field(default_factory=list)
 
 
 @dataclass
@@ -364,6 +366,8 @@ def _assembled(part: Translating, target: str, alternatives: int = 0) -> Transla
         part.paragraphs, out, splits, part.kept, runaway, alone, translators, numbers, confidence, low, applied, missed
     )
     translation.alternatives = _alternatives(part, out, target, alternatives) if alternatives else []
+    used = [part.used.get(language) if index in part.pieces else None for index, language in enumerate(part.languages)]
+    translation.paragraph_translators = [engine.card.alias if engine is not None else None for engine in used]
     return translation
 
 

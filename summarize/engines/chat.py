@@ -47,15 +47,35 @@ COMPLETION_PROMPTS = {
     "avoid": "Not in the article: {spans}.\n\n{prompt}",
 }
 COMPLETION_STOP = ("\n",)
-#: Two sentences with the same meaning in each served language: the example pairs of a
-#: completion model's translation prompt (from one language into another).
+#: Two news sentences with the same meaning in each served language (a name, figures, a date):
+#: the example pairs of a completion model's translation prompt, from one language into another.
+#: Chosen on FLORES-200 dev over two short phrases ("The train leaves at eight."), which scored
+#: 1.4 to 2.8 chrF lower into English (benchmarks/offline_translation.py, docs/models.md).
 EXAMPLE_SENTENCES = {
-    "en": ("The train leaves at eight.", "It will rain in the north tomorrow."),
-    "es": ("El tren sale a las ocho.", "Mañana lloverá en el norte."),
-    "fr": ("Le train part à huit heures.", "Demain, il pleuvra dans le nord."),
-    "de": ("Der Zug fährt um acht Uhr ab.", "Morgen regnet es im Norden."),
-    "it": ("Il treno parte alle otto.", "Domani pioverà al nord."),
-    "pt": ("O comboio parte às oito.", "Amanhã vai chover no norte."),
+    "en": (
+        "The mayor, Ana Torres, said on Monday that 120 new homes will be built by 2027.",
+        "Police arrested two men on Sunday after a bank robbery in the city centre.",
+    ),
+    "es": (
+        "La alcaldesa, Ana Torres, dijo el lunes que se construirán 120 viviendas nuevas antes de 2027.",
+        "La policía detuvo el domingo a dos hombres tras el atraco a un banco en el centro de la ciudad.",
+    ),
+    "fr": (
+        "La maire, Ana Torres, a déclaré lundi que 120 nouveaux logements seront construits d'ici 2027.",
+        "La police a arrêté dimanche deux hommes après le braquage d'une banque dans le centre-ville.",
+    ),
+    "de": (
+        "Die Bürgermeisterin Ana Torres sagte am Montag, dass bis 2027 120 neue Wohnungen gebaut werden.",
+        "Die Polizei hat am Sonntag nach einem Banküberfall im Stadtzentrum zwei Männer festgenommen.",
+    ),
+    "it": (
+        "La sindaca, Ana Torres, ha detto lunedì che entro il 2027 saranno costruite 120 nuove case.",
+        "La polizia ha arrestato domenica due uomini dopo la rapina a una banca nel centro della città.",
+    ),
+    "pt": (
+        "A presidente da câmara, Ana Torres, disse na segunda-feira que serão construídas 120 novas casas até 2027.",
+        "A polícia prendeu no domingo dois homens após o assalto a um banco no centro da cidade.",
+    ),
 }
 #: New tokens allowed per summary sentence asked for, and for the rest of the answer.
 TOKENS_PER_SENTENCE, ANSWER_OFFSET = 60, 40

@@ -143,6 +143,12 @@ def runtimes(family: str | None = None) -> tuple[str, ...]:
     return tuple(name for name, row in ENGINES.items() if row.converted and (family is None or family in row.writers))
 
 
+def auto_loadable() -> tuple[str, ...]:
+    """What `--runtimes` may name: the runtimes of conversions, and those of GGUF files, which
+    `auto` loads for a model installed whole (a GGUF package)."""
+    return tuple(name for name, row in ENGINES.items() if row.converted or any(w.endswith(".gguf") for w in row.weights))
+
+
 def engines_for(task: str) -> tuple[str, ...]:
     """The engines that can do `task`."""
     return tuple(name for name, row in ENGINES.items() if row.serves(task))

@@ -108,12 +108,12 @@ class Service:
 
     @cached_property
     def pairs(self) -> set[tuple[str, str]]:
-        """(source, target) pairs served here: the forced translator's, installed Apertium pairs,
-        and cards whose weights are in the local cache; read once, at start (a model downloaded
-        later is served after a restart)."""
+        """(source, target) pairs served here: the forced translator's or engine's, else every
+        pair `auto` ranks a translator for (a local model, an installed Apertium route); read
+        once, at start (a model downloaded later is served after a restart)."""
         from summarize.catalog.cards import resolve
         from summarize.catalog.hub import local_weights
-        from summarize.core.engines import default_card
+        from summarize.core.engines import default_card, ranked_translators
         from summarize.core.steps import supported_languages
         from summarize.engines.apertium import installed_pairs
 
@@ -123,14 +123,23 @@ class Service:
             card = resolve(job.translator, "translation")
             sources, targets = card.source_languages or languages, card.target_languages or languages
             return {(s, t) for s in sources for t in targets if s != t}
-        pairs = installed_pairs() if job.engine in ("auto", "apertium") else set()
-        if job.engine != "apertium":
+        if job.engine == "apertium":
+            return installed_pairs()
+        if job.engine != "auto":
+            pairs = set()
             for source in languages:
                 for target in languages:
                     card = default_card("translation", source, target) if source != target else None
                     if card is not None and local_weights(card) is not None:
                         pairs.add((source, target))
-        return pairs
+            return pairs
+        allowed = job.allowed_runtimes()
+        return {
+            (source, target)
+            for source in languages
+            for target in languages
+            if source != target and ranked_translators(source, target, default_card("translation", source, target), allowed)
+        }
 
     @cached_property
     def known_languages(self) -> frozenset[str]:
