@@ -360,3 +360,28 @@ def test_a_sentence_translates_the_same_alone_pooled_shuffled_and_under_concurre
     assert pooled == alone
     assert [shuffled[i]["paragraphs"] for i in range(len(sentences))] == alone
     assert [served[i] for i in range(len(sentences))] == alone
+
+
+@pytest.mark.slow
+def test_the_plain_tokenizer_gives_transformers_ids_and_texts(with_gemma):
+    """Gemma's tokenizer read by `tokenizers` alone: the same ids (with and without the start
+    token) and the same decoded texts as transformers' tokenizer of the same folder."""
+    from summarize.catalog.gguf import read_info, tokenizer_folder
+    from summarize.engines.plain_tokenizer import plain_tokenizer
+    from summarize.engines.runtime import load_tokenizer
+
+    folder = tokenizer_folder(read_info(with_gemma))
+    plain, full = plain_tokenizer(folder), load_tokenizer(folder)
+    texts = [
+        EXAMPLE.read_text(encoding="utf-8"),
+        FRENCH,
+        "Spanish: ¿Qué pasó?\nEnglish: What happened? It's 7.5% — «déjà vu» 😀 , ok .",
+        "  leading spaces, tabs\tand\n\nblank lines  ",
+    ]
+    for text in texts:
+        for special in (True, False):
+            ids = plain(text, add_special_tokens=special).input_ids
+            assert ids == full(text, add_special_tokens=special).input_ids
+            for skip in (True, False):
+                assert plain.decode(ids, skip_special_tokens=skip) == full.decode(ids, skip_special_tokens=skip)
+    assert set(plain.all_special_ids) == set(full.all_special_ids)

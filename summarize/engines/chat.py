@@ -22,6 +22,7 @@ from summarize.catalog.cards import ModelCard
 from summarize.engines.base import ModelBacked, Summarizer, Translated, Translator, check_budget
 from summarize.engines.bounds import RETRY_SETTINGS, loops, output_bound
 from summarize.engines.holding import longest, through_words
+from summarize.engines.plain_tokenizer import plain_tokenizer
 from summarize.engines.runtime import IncrementalText, NeuralModel, load_tokenizer
 from summarize.errors import ModelUnavailableError
 from summarize.lengths import LENGTH_SENTENCES
@@ -113,8 +114,9 @@ class ChatModel(NeuralModel):
     def __init__(self, card: ModelCard, tokenizer_folder: Path, device: str, context_length: int | None):
         self.card, self.device = card, device
         self.architecture = card.architecture
-        self.tokenizer = load_tokenizer(tokenizer_folder)
         self.completion = card.prompting == "completion"
+        plain = plain_tokenizer(tokenizer_folder) if self.completion else None
+        self.tokenizer = plain or load_tokenizer(tokenizer_folder)
         if not self.completion and not self.tokenizer.chat_template:
             raise ModelUnavailableError(
                 f"'{card.alias}' has no chat template in its tokenizer; it is not a chat model (a card with "
