@@ -71,3 +71,22 @@ def test_models_rank_lists_apertium_s_route(monkeypatch):
     assert shown.exit_code == 0 and "Apertium pt->es->en: chrF " in shown.stdout
     missing = CliRunner().invoke(cli, ["models", "rank", "--from", "de"])
     assert missing.exit_code == 5 and "summarize models download opus-mt-de-en" in missing.stderr
+
+
+def test_the_note_says_why_the_pair_s_own_model_was_not_taken(monkeypatch):
+    from summarize.catalog.cards import load_cards
+    from summarize.core import engines
+
+    cards = load_cards()
+    own, gemma = cards["opus-mt-fr-en"], cards["gemma-3-270m"]
+    holder = engines.Engines()
+    monkeypatch.setattr(holder, "_load", lambda *args, **kwargs: object())
+    for here, said in (
+        (True, "'opus-mt-fr-en' is here, and ranks below;"),
+        (False, "'opus-mt-fr-en' is not in the local cache;"),
+    ):
+        ranked = [engines.Ranked(gemma, "gemma-3-270m", 51.16)] + ([engines.Ranked(own, own.alias, 40.0, True)] if here else [])
+        monkeypatch.setattr(engines, "ranked_translators", lambda *args, ranked=ranked: ranked)
+        (note,) = holder._best_translator("fr", "en", own, None).notes
+        assert note.startswith(f"translation: {said} using gemma-3-270m instead") and "51.16" in note
+        assert ("summarize models download" in note) == (not here)

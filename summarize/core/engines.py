@@ -138,12 +138,12 @@ class Engines:
         engine = self._load(resolve(best.card.alias, "translation"), "translation", False, sentences=sentences)
         if card is not None and best.card.alias == card.alias:
             return Choice(engine)
-        why = (
-            f"'{card.alias}' is not in the local cache"
-            if card
-            else f"no neural model card does translation for {source}->{target}"
-        )
-        hint = f" ('summarize models download {card.alias}' fetches it)" if card else ""
+        if any(found.own for found in ranked):
+            why, hint = f"'{card.alias}' is here, and ranks below", ""
+        elif card is not None:
+            why, hint = f"'{card.alias}' is not in the local cache", f" ('summarize models download {card.alias}' fetches it)"
+        else:
+            why, hint = f"no neural model card does translation for {source}->{target}", ""
         ranking = f"; ranked first here by chrF on FLORES-200 dev {source}-{target}, {best.chrf:g}" if best.chrf else ""
         return Choice(engine, (f"translation: {why}; using {best.name} instead{hint}{ranking} (summarize models rank)",))
 
