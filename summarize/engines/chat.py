@@ -110,12 +110,15 @@ class ChatModel(NeuralModel):
     #: Whether `answers` can make an answer hold given words (`holding`): a llama.cpp grammar, or
     #: transformers' tokens checked against it.
     constrains_words: bool = False
+    #: Whether a completion model's tokenizer may be read without transformers (engines/
+    #: plain_tokenizer.py): a runtime that asks it for ids and texts only (llama.cpp).
+    reads_tokenizer_plainly: bool = False
 
     def __init__(self, card: ModelCard, tokenizer_folder: Path, device: str, context_length: int | None):
         self.card, self.device = card, device
         self.architecture = card.architecture
         self.completion = card.prompting == "completion"
-        plain = plain_tokenizer(tokenizer_folder) if self.completion else None
+        plain = plain_tokenizer(tokenizer_folder) if self.completion and self.reads_tokenizer_plainly else None
         self.tokenizer = plain or load_tokenizer(tokenizer_folder)
         if not self.completion and not self.tokenizer.chat_template:
             raise ModelUnavailableError(

@@ -45,6 +45,7 @@ class LlamaCppModel(ChatModel):
     runtime = "llamacpp"
     max_batch = SLOTS
     constrains_words = True
+    reads_tokenizer_plainly = True
 
     def __init__(self, card: ModelCard, allow_download: bool):
         from summarize.catalog.gguf import read_info, tokenizer_folder
