@@ -188,6 +188,18 @@ class ApertiumTranslator(Translator):
         return output
 
 
+def glosses(sentences: list[str], source: str, target: str) -> list[str] | None:
+    """Each sentence rendered in `target` by Apertium, unknown words as they were: what the fact
+    check reads a translation's names against (a name Apertium writes for a source word is one the
+    source says); None where no route is installed or Apertium fails."""
+    if route_for(source, target) is None or shutil.which("apertium") is None:
+        return None
+    try:
+        return ApertiumTranslator(None).translate(sentences, source, target).texts
+    except EngineUnavailableError:
+        return None
+
+
 def _lowest(first: float | None, second: float | None) -> float | None:
     """The lower of two legs' confidences; None where a leg gives none (a text without words)."""
     return None if first is None or second is None else min(first, second)

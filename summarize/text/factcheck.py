@@ -14,17 +14,30 @@ name translated into a different word (Germany, Alemania) is flagged though righ
 from __future__ import annotations
 
 import difflib
+import functools
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from summarize.text import names
 from summarize.text.numbers import CONVENTIONS
+from summarize.text.plain import plain as _plain
 
 #: A number as text2num leaves it (its words turned into digits) with the separators any served
-#: language writes: groups, decimal marks, the spaces French groups with.
-_TOKEN = re.compile(r"\d+(?:(?:[.,\u202f\u00a0]|(?<=\d) (?=\d{3}\b))\d+)*")
+#: language writes: groups, decimal marks, the spaces French groups with; digits after a letter
+#: belong to a name (A361, MH370), which the names' check reads.
+_TOKEN = re.compile(r"(?<!\w)\d+(?:(?:[.,\u202f\u00a0\u2009]|(?<=\d) (?=\d{3}\b))\d+)*")
+#: Digit groups split by a space of any width: groups in every language (SI's rule).
+_SPACED = re.compile(r"\d{1,3}(?:[ \u202f\u00a0\u2009]\d{3})+(?:[.,]\d+)?")
 #: The powers of ten text2num writes for scale words ("millones" alone becomes 1000000).
 _SCALES = {10**3, 10**6, 10**9, 10**12}
+#: A scale word without a number before it that says "many" ("thousands of", "miles de",
+#: "Tausende", "migliaia"): no value.
+_VAGUE_SCALE = re.compile(r"(?:s|ende|erte|nen|aia|oni|ardi)$")
+#: "Per cent" in the served languages, read by text2num as a hundred ("por ciento"): a sign.
+_PER_CENT = re.compile(r"\b(?:por|per|pour)\s+(?:ciento|cento|cent)\b", re.IGNORECASE)
+#: A Roman numeral of two letters or more (siglo XVIII): a source's number.
+_ROMAN = re.compile(r"\b(?=[MDCLXVI]{2,}\b)M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\b")
+_ROMAN_VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
 _PUNCTUATION = ".,;:!?()[]«»\"'"
 
 
@@ -33,7 +46,9 @@ def _value(token: str, language: str) -> Decimal | None:
     not fit, as a decimal point: "1.5" in Spanish)."""
     groups, decimal = CONVENTIONS.get(language, CONVENTIONS["en"])
     group = "[" + re.escape("".join(groups)) + "]"
-    if re.fullmatch(rf"\d{{1,3}}(?:{group}\d{{3}})+(?:{re.escape(decimal)}\d+)?", token):
+    if _SPACED.fullmatch(token):
+        plain = re.sub(r"\s", "", token).replace(decimal, ".")
+    elif re.fullmatch(rf"\d{{1,3}}(?:{group}\d{{3}})+(?:{re.escape(decimal)}\d+)?", token):
         plain = re.sub(group, "", token).replace(decimal, ".")
     else:
         plain = token.replace(",", ".")
@@ -43,70 +58,108 @@ def _value(token: str, language: str) -> Decimal | None:
         return None
 
 
+@functools.cache
+def _scale_words(language: str) -> tuple[re.Pattern, dict[str, int]]:
+    """CLDR's long scale words of `language` ("milioni", "mil millones") after a number, and
+    their powers of ten: text2num leaves some ("2,8 milioni")."""
+    from babel import Locale
+
+    scales: dict[str, int] = {}
+    for patterns in Locale.parse(language).compact_decimal_formats.get("long", {}).values():
+        for magnitude, pattern in patterns.items():
+            text = str(getattr(pattern, "pattern", pattern))
+            zeros = text.count("0")
+            words = text.replace("0", "").strip().lower()
+            if zeros and words and text.startswith("0"):
+                scales.setdefault(words, int(magnitude) // 10 ** (zeros - 1))
+    alternatives = "|".join(re.escape(w) for w in sorted(scales, key=len, reverse=True)) or "(?!)"
+    return re.compile(rf"\s+({alternatives})\b", re.IGNORECASE), scales
+
+
 def numbers(text: str, language: str) -> list[tuple[Decimal, str]]:
-    """Each number of `text` as (value, its words in `text`), scale words applied."""
+    """Each number of `text` as (value, its words in `text`), scale words applied; a scale word
+    alone that says "many" has none."""
     from text_to_num import alpha2digit
 
+    signed = _PER_CENT.sub("%", text)
     try:
-        converted = alpha2digit(text, language)
+        converted = alpha2digit(signed, language)
     except ValueError:  # a language text2num lacks: digits only
-        converted = text
+        converted = signed
+    after_number, scales = _scale_words(language)
+    opcodes = (
+        difflib.SequenceMatcher(a=converted.split(), b=signed.split(), autojunk=False).get_opcodes() if converted != signed else []
+    )
     found: list[tuple[Decimal, tuple[int, int]]] = []
     for match in _TOKEN.finditer(converted):
         value = _value(match.group(), language)
         if value is None:
             continue
+        end = match.end()
+        scale = after_number.match(converted, end)
+        if scale:
+            value, end = value * scales[scale.group(1).lower()], scale.end()
         if found and value in _SCALES and converted[found[-1][1][1] : match.start()].strip() == "":
             previous, (start, _) = found.pop()
-            found.append((previous * value, (start, match.end())))
+            found.append((previous * value, (start, end)))
+        elif value in _SCALES and _VAGUE_SCALE.search(_plain(_words_of(signed, converted, opcodes, match.span()))):
+            continue
         else:
-            found.append((value, match.span()))
-    return [(value.normalize(), _words_of(text, converted, span).strip(_PUNCTUATION)) for value, span in found]
+            found.append((value, (match.start(), end)))
+    return [(value.normalize(), _words_of(signed, converted, opcodes, span).strip(_PUNCTUATION)) for value, span in found]
 
 
-def _words_of(text: str, converted: str, span: tuple[int, int]) -> str:
-    """The words of `text` that became `converted[span]`."""
+def _roman(text: str) -> set[Decimal]:
+    """The values of the Roman numerals of `text` (read in a translation's source only, where
+    "siglo XVIII" becomes "18th century"; in English, "DC" and "CD" are no numbers)."""
+    values = set()
+    for match in _ROMAN.finditer(text):
+        digits = [_ROMAN_VALUES[c] for c in match.group()]
+        values.add(Decimal(sum(-d if d < n else d for d, n in zip(digits, [*digits[1:], 0]))))
+    return values
+
+
+def _words_of(text: str, converted: str, opcodes: list, span: tuple[int, int]) -> str:
+    """The words of `text` that became `converted[span]`; `opcodes` turn the converted words
+    into the text's (difflib's)."""
     if converted == text:
         return text[span[0] : span[1]]
-    source_words, converted_words = text.split(), converted.split()
-    first = len(converted[: span[0]].split())
-    last = first + len(converted[span[0] : span[1]].split())
-    matcher = difflib.SequenceMatcher(a=converted_words, b=source_words, autojunk=False)
-    for tag, a1, a2, b1, b2 in matcher.get_opcodes():
-        if a1 <= first < a2 or (a1 == a2 == first):
-            if tag == "equal":
-                return " ".join(source_words[b1 + first - a1 : b1 + last - a1])
-            return " ".join(source_words[b1:b2])
-    return converted[span[0] : span[1]]
+    before = converted[: span[0]]
+    first = len(before.split()) - (1 if before and not before[-1].isspace() else 0)
+    last = first + len(converted[span[0] : span[1]].split()) - 1
+    blocks = [block for block in opcodes if block[1] <= first < block[2] or block[1] <= last < block[2]]
+    if len(blocks) == 1 and blocks[0][0] == "equal":  # the same words: the same characters
+        return converted[span[0] : span[1]]
+    if not blocks:
+        return converted[span[0] : span[1]]
+    start = blocks[0][3] + (first - blocks[0][1] if blocks[0][0] == "equal" else 0)
+    end = blocks[-1][3] + (last - blocks[-1][1] + 1 if blocks[-1][0] == "equal" else blocks[-1][4] - blocks[-1][3])
+    return " ".join(text.split()[start:end])
 
 
-def check(output: str, output_language: str, sources: list[tuple[str, str]], both_ways: bool) -> dict[str, list]:
+def check(
+    output: str, output_language: str, sources: list[tuple[str, str]], both_ways: bool, glosses: tuple[str, ...] = ()
+) -> dict[str, list]:
     """The spans of `output` none of `sources` (text, language) supports (`unsupported`, each
     (span, kind): number, date, name or quote), and, `both_ways`, the numbers of the sources the
-    output lost (`missing`)."""
+    output lost (`missing`). `glosses` are the sources rendered word by word in the output's
+    language by a rule-based translator (Apertium): a name one of them writes is supported."""
     given = [numbers(text, language) for text, language in sources]
     held = {value for found in given for value, _ in found}
+    held |= {value for text, language in sources if language != output_language for value in _roman(text)}
     said = numbers(output, output_language)
     kept = {value for value, _ in said}
     unsupported = [(words, "number") for value, words in said if value not in held]
     if _calendar(output, output_language) or _capitalised(output) or _QUOTE.search(output):
         plain = [(_plain(text), language) for text, language in sources]
+        glossed = [(_plain(text), output_language) for text in glosses]
         unsupported += [(span, "date") for span in _unsupported_dates(output, output_language, plain)]
-        unsupported += [(span, "name") for span in _unsupported_names(output, output_language, sources, plain, both_ways)]
+        unsupported += [(span, "name") for span in _unsupported_names(output, output_language, plain + glossed)]
         unsupported += [(span, "quote") for span in _unsupported_quotes(output, output_language, plain)]
     result = {"unsupported": list(dict.fromkeys(unsupported))}
     if both_ways:
         result["missing"] = list(dict.fromkeys(words for found in given for value, words in found if value not in kept))
     return result
-
-
-_COMBINING = re.compile("[\u0300-\u036f]")
-
-
-def _plain(text: str) -> str:
-    """Text lower-cased, its accents dropped (one pass over a whole text: it is what makes the
-    check cheap on a long document)."""
-    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.lower()))
 
 
 #: Weekdays (Monday first) and months in the served languages, by their plain spelling.
@@ -139,7 +192,7 @@ def _calendar(text: str, language: str) -> list[tuple[str, tuple[str, int]]]:
     words = _CALENDAR_WORDS.get(language, {})
     found = []
     for match in _WORD.finditer(text):
-        word = match.group()
+        word = _CLITIC.sub("", match.group())
         entry = words.get(_plain(word))
         if entry and not (language in _CAPITALISED_CALENDAR and not word[0].isupper()):
             found.append((word, entry))
@@ -154,7 +207,7 @@ def _unsupported_dates(output: str, language: str, plain_sources: list[tuple[str
     held = set()
     for text, source_language in plain_sources:
         words = _CALENDAR_WORDS.get(source_language, {})
-        held |= {words[w] for w in set(_WORD.findall(text)) if w in words}
+        held |= {words[w] for w in {_CLITIC.sub("", w) for w in _WORD.findall(text)} if w in words}
     return [word for word, entry in said if entry not in held]
 
 
@@ -166,6 +219,10 @@ _LOOK_BACK = 8
 _NEAR_SAME_START = 0.55
 _NEAR = 0.7
 _LETTERS = re.compile(r"[^\W\d_]+")
+_HAS_DIGIT = re.compile(r"\d")
+_PLURAL = re.compile(r"(?<=\w{3})e?s$")
+#: A clitic after a name's apostrophe (U's, I'm, Marsh-Brown's): not part of the name.
+_CLITIC = re.compile(r"['’](?:s|m|d|ll|re|ve|t)$")
 # Spanish, French and Portuguese put an e before s + consonant (estados, état): compared without.
 _PROTHETIC_E = re.compile(r"e(?=s[^aeiou])")
 
@@ -184,33 +241,41 @@ def _spellings(word: str) -> tuple[str, ...]:
     return (word, word[1:]) if _PROTHETIC_E.match(word) else (word,)
 
 
-def _unsupported_names(
-    output: str, language: str, sources: list[tuple[str, str]], plain_sources: list[tuple[str, str]], translation: bool
-) -> list[str]:
-    """Capitalised words inside the output's sentences that no source word spells or nearly
-    spells (weekdays and months are the dates' check). For a `translation`, as many as its
-    source has capitalised words of its own that the output does not spell are taken as
-    translated names (Escuela, School) and not flagged: the least like those are flagged first."""
+def _unsupported_names(output: str, language: str, plain_sources: list[tuple[str, str]]) -> list[str]:
+    """Capitalised words inside the output's sentences that no source supports: one in the
+    output's language by writing it (a plural aside), one in another language by writing it,
+    nearly writing it (Sevilla, Seville), or naming the same thing in its own words (CLDR's names:
+    Alemania, Germany); weekdays and months are the dates' check. A word written with digits or
+    hyphens (A361, Labastide-Wellington) is matched as the source writes it, or part by part."""
     said = _capitalised(output)
     if not said:
         return []
-    source_words = {word for text, _ in plain_sources for word in _LETTERS.findall(text)}
-    unsupported = [word for word in said if not _near_any(_plain(word), source_words)]
-    if not translation or not unsupported:
-        return unsupported
-    output_words = set(_LETTERS.findall(_plain(output)))
-    translated = [
-        _plain(word)
-        for text, source_language in sources
-        if source_language != language
-        for word in _capitalised(text)
-        if not _near_any(_plain(word), output_words)
-    ]
-    if not translated:
-        return unsupported
-    likeness = {word: max(difflib.SequenceMatcher(a=_plain(word), b=t).ratio() for t in translated) for word in unsupported}
-    flagged = set(sorted(unsupported, key=lambda word: likeness[word])[: max(0, len(unsupported) - len(translated))])
-    return [word for word in unsupported if word in flagged]
+    same: set[str] = set()
+    other: set[str] = set()
+    for text, source_language in plain_sources:
+        in_order = names.words(text)
+        written = set(in_order) | set(_LETTERS.findall(text)) | set(_WORD.findall(text))
+        if source_language == language:
+            same |= written
+        else:
+            other |= written
+            same |= names.equivalents(in_order, source_language, language)
+    return [word for word in said if not _supported_name(_plain(word), same, other)]
+
+
+def _supported_name(word: str, same: set[str], other: set[str]) -> bool:
+    """A plain name written in `same` (words of its own language), or written or nearly written
+    in `other` (words of another); joined by hyphens, part by part."""
+    if _written(word, same, other):
+        return True
+    parts = [part for part in word.split("-") if len(part) >= 3]
+    return len(parts) > 1 and all(_written(part, same, other) for part in parts)
+
+
+def _written(word: str, same: set[str], other: set[str]) -> bool:
+    if word in same or word in other or _PLURAL.sub("", word) in same:
+        return True
+    return bool(other) and not _HAS_DIGIT.search(word) and _near_any(word, other)
 
 
 def _near_any(word: str, others: set[str]) -> bool:
@@ -225,7 +290,7 @@ def _capitalised(text: str) -> list[str]:
     months aside."""
     found = []
     for match in _WORD.finditer(text):
-        word = match.group().rstrip("'’-")
+        word = _CLITIC.sub("", match.group().rstrip("'’-"))
         if word[0].isupper() and len(word) >= 3 and _plain(word) not in _ANY_CALENDAR_WORD:
             before = text[max(0, match.start() - _LOOK_BACK) : match.start()]
             if not (_SENTENCE_START.search(before) or (match.start() < _LOOK_BACK and not before.strip())):
@@ -235,10 +300,13 @@ def _capitalised(text: str) -> list[str]:
 
 _QUOTE = re.compile(r"[\"“«]([^\"”»]{3,})[\"”»]")
 _QUOTE_WORDS = 3
+_SENTENCE_END = re.compile(r"(?<=[.!?:])\s+")
 
 
 def _unsupported_quotes(output: str, language: str, plain_sources: list[tuple[str, str]]) -> list[str]:
-    """Quoted passages of the output not found word for word in a source of its language."""
+    """Quoted passages of the output not found word for word in a source of its language, sentence
+    by sentence (between two straight quotes of consecutive sentences may lie a quote's end, the
+    words between, and the next one's start)."""
     if not _QUOTE.search(output):
         return []
     same = [" ".join(_WORD.findall(text)) for text, source_language in plain_sources if source_language == language]
@@ -246,9 +314,11 @@ def _unsupported_quotes(output: str, language: str, plain_sources: list[tuple[st
         return []
     unsupported = []
     for match in _QUOTE.finditer(output):
-        words = [_plain(w) for w in _WORD.findall(match.group(1))]
-        if len(words) >= _QUOTE_WORDS and not any(f" {' '.join(words)} " in f" {text} " for text in same):
-            unsupported.append(match.group(1).strip())
+        for piece in _SENTENCE_END.split(match.group(1)):
+            words = [_plain(w) for w in _WORD.findall(piece)]
+            if len(words) >= _QUOTE_WORDS and not any(f" {' '.join(words)} " in f" {text} " for text in same):
+                unsupported.append(match.group(1).strip())
+                break
     return unsupported
 
 
