@@ -107,7 +107,8 @@ class Tally:
 
     def report(self) -> None:
         rates = ", ".join(f"{k} {self.caught[k]}/{n} ({self.caught[k] / n:.1%})" for k, n in sorted(self.seeded.items()))
-        print(f"{self.label}: faithful flagged {self.flagged}/{self.texts} ({self.flagged / max(1, self.texts):.1%}); caught: {rates}")
+        share = self.flagged / max(1, self.texts)
+        print(f"{self.label}: faithful flagged {self.flagged}/{self.texts} ({share:.1%}); caught: {rates}")
         print(f"  false alarms, most common: {', '.join(f'{s} x{n}' for s, n in self.alarms.most_common(15))}")
         for kind, spans in self.missed.items():
             print(f"  missed {kind}: {', '.join(str(s) for s in spans[:10])}")

@@ -162,18 +162,50 @@ def _translated(
 
 
 def _check_translation(work: Work, translation: Translation, target: str, glossary) -> None:
-    """Each sentence's numbers against its source's, both ways (text/factcheck.py), said; words
-    of the glossary's target terms need no source."""
-    for language, sources, outputs in zip(work.languages.paragraphs, translation.source, translation.target):
-        if language == target:
-            continue  # kept as it was: nothing to check
-        given = glossary.target_words(language, target) if glossary is not None else frozenset()
-        for source, output in zip(sources, outputs):
-            found = factcheck.check(output, target, [(source, language)], both_ways=True)
-            unsupported = [(span, kind) for span, kind in found["unsupported"] if not _in_glossary(span, kind, given)]
-            work.fact_check["unsupported"] += _findings(unsupported, output, "translation")
-            work.fact_check["missing"] += [{"span": span, "sentence": source, "step": "translation"} for span in found["missing"]]
+    """Each sentence's numbers, dates and names against its source's, both ways (text/factcheck.py),
+    said; names also against Apertium's rendering of the source where its pair is installed (a
+    name Apertium writes for a source word is one the source says); words of the glossary's
+    target terms need no source."""
+    with work.timer.measure("check"):
+        glossed = _glosses(work, translation, target)
+        for number, (language, sources, outputs) in enumerate(
+            zip(work.languages.paragraphs, translation.source, translation.target)
+        ):
+            if language == target:
+                continue  # kept as it was: nothing to check
+            given = glossary.target_words(language, target) if glossary is not None else frozenset()
+            for index, (source, output) in enumerate(zip(sources, outputs)):
+                gloss = (glossed[number][index],) if number in glossed else ()
+                found = factcheck.check(output, target, [(source, language)], both_ways=True, glosses=gloss)
+                unsupported = [(span, kind) for span, kind in found["unsupported"] if not _in_glossary(span, kind, given)]
+                work.fact_check["unsupported"] += _findings(unsupported, output, "translation")
+                work.fact_check["missing"] += [
+                    {"span": span, "sentence": source, "step": "translation"} for span in found["missing"]
+                ]
     _say_fact_check(work)
+
+
+def _glosses(work: Work, translation: Translation, target: str) -> dict[int, list[str]]:
+    """Apertium's rendering of each translated paragraph, by paragraph number, one call per source
+    language; a paragraph Apertium translated is its own rendering."""
+    from summarize.engines.apertium import ApertiumTranslator, glosses
+
+    apertium = {engine.card.alias for engine in translation.translators if isinstance(engine, ApertiumTranslator)}
+    by_language: dict[str, list[int]] = {}
+    rendered: dict[int, list[str]] = {}
+    for number, (language, made_by) in enumerate(zip(work.languages.paragraphs, translation.paragraph_translators)):
+        if made_by in apertium:
+            rendered[number] = translation.target[number]
+        elif language != target:
+            by_language.setdefault(language, []).append(number)
+    for language, numbers in by_language.items():
+        sentences = [sentence for number in numbers for sentence in translation.source[number]]
+        texts = glosses(sentences, language, target)
+        if texts is None:
+            continue
+        for number in numbers:
+            rendered[number], texts = texts[: len(translation.source[number])], texts[len(translation.source[number]) :]
+    return rendered
 
 
 def _in_glossary(span: str, kind: str, words: frozenset[str]) -> bool:

@@ -87,9 +87,9 @@ def numbers(text: str, language: str) -> list[tuple[Decimal, str]]:
     except ValueError:  # a language text2num lacks: digits only
         converted = signed
     after_number, scales = _scale_words(language)
-    opcodes = (
-        difflib.SequenceMatcher(a=converted.split(), b=signed.split(), autojunk=False).get_opcodes() if converted != signed else []
-    )
+    opcodes = []
+    if converted != signed:
+        opcodes = difflib.SequenceMatcher(a=converted.split(), b=signed.split(), autojunk=False).get_opcodes()
     found: list[tuple[Decimal, tuple[int, int]]] = []
     for match in _TOKEN.finditer(converted):
         value = _value(match.group(), language)
