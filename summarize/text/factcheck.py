@@ -152,9 +152,9 @@ def check(
     unsupported = [(words, "number") for value, words in said if value not in held]
     if _calendar(output, output_language) or _capitalised(output) or _QUOTE.search(output):
         plain = [(_plain(text), language) for text, language in sources]
-        glossed = [(_plain(text), output_language) for text in glosses]
+        glossed = {word for text in glosses for word in names.words(text)}
         unsupported += [(span, "date") for span in _unsupported_dates(output, output_language, plain)]
-        unsupported += [(span, "name") for span in _unsupported_names(output, output_language, plain + glossed)]
+        unsupported += [(span, "name") for span in _unsupported_names(output, output_language, plain, glossed)]
         unsupported += [(span, "quote") for span in _unsupported_quotes(output, output_language, plain)]
     result = {"unsupported": list(dict.fromkeys(unsupported))}
     if both_ways:
@@ -220,6 +220,9 @@ _NEAR_SAME_START = 0.55
 _NEAR = 0.7
 _LETTERS = re.compile(r"[^\W\d_]+")
 _HAS_DIGIT = re.compile(r"\d")
+#: A name and a gloss's word with these first letters in common are taken as one stem (South,
+#: Southern; America, American).
+STEM_LETTERS = 5
 _PLURAL = re.compile(r"(?<=\w{3})e?s$")
 #: A clitic after a name's apostrophe (U's, I'm, Marsh-Brown's): not part of the name.
 _CLITIC = re.compile(r"['’](?:s|m|d|ll|re|ve|t)$")
@@ -241,12 +244,13 @@ def _spellings(word: str) -> tuple[str, ...]:
     return (word, word[1:]) if _PROTHETIC_E.match(word) else (word,)
 
 
-def _unsupported_names(output: str, language: str, plain_sources: list[tuple[str, str]]) -> list[str]:
+def _unsupported_names(output: str, language: str, plain_sources: list[tuple[str, str]], glossed: set[str]) -> list[str]:
     """Capitalised words inside the output's sentences that no source supports: one in the
     output's language by writing it (a plural aside), one in another language by writing it,
     nearly writing it (Sevilla, Seville), or naming the same thing in its own words (CLDR's names:
-    Alemania, Germany); weekdays and months are the dates' check. A word written with digits or
-    hyphens (A361, Labastide-Wellington) is matched as the source writes it, or part by part."""
+    Alemania, Germany), a gloss (`glossed`, its plain words) by writing it or a word of the same
+    stem (South, Southern); weekdays and months are the dates' check. A word written with digits
+    or hyphens (A361, Labastide-Wellington) is matched as the source writes it, or part by part."""
     said = _capitalised(output)
     if not said:
         return []
@@ -260,20 +264,22 @@ def _unsupported_names(output: str, language: str, plain_sources: list[tuple[str
         else:
             other |= written
             same |= names.equivalents(in_order, source_language, language)
-    return [word for word in said if not _supported_name(_plain(word), same, other)]
+    stems = {word[:STEM_LETTERS] for word in glossed if len(word) >= STEM_LETTERS}
+    return [word for word in said if not _supported_name(_plain(word), same | glossed, other, stems)]
 
 
-def _supported_name(word: str, same: set[str], other: set[str]) -> bool:
+def _supported_name(word: str, same: set[str], other: set[str], stems: set[str]) -> bool:
     """A plain name written in `same` (words of its own language), or written or nearly written
-    in `other` (words of another); joined by hyphens, part by part."""
-    if _written(word, same, other):
+    in `other` (words of another), or sharing its first letters with one of `stems`; joined by
+    hyphens, part by part."""
+    if _written(word, same, other, stems):
         return True
     parts = [part for part in word.split("-") if len(part) >= 3]
-    return len(parts) > 1 and all(_written(part, same, other) for part in parts)
+    return len(parts) > 1 and all(_written(part, same, other, stems) for part in parts)
 
 
-def _written(word: str, same: set[str], other: set[str]) -> bool:
-    if word in same or word in other or _PLURAL.sub("", word) in same:
+def _written(word: str, same: set[str], other: set[str], stems: set[str]) -> bool:
+    if word in same or word in other or _PLURAL.sub("", word) in same or word[:STEM_LETTERS] in stems:
         return True
     return bool(other) and not _HAS_DIGIT.search(word) and _near_any(word, other)
 
