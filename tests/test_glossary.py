@@ -117,9 +117,20 @@ def test_terms_protected_restored_and_found_inflection_aside():
     assert restore("The *ZXQ0 of the ZXQ1.", found) == "The storm tank of the Júcar."
     inline, _ = protect("Los depósitos de tormenta del Júcar.", terms, "inline")
     assert inline == "Los storm tank del Júcar."
-    assert missing("Three storm tanks of the Júcar.", found) == []
-    assert missing("Three storm tanks of the jucar.", found) == [terms[1]]
-    assert missing("The tormenta of ZXQ1.", found) == list(terms)
+    assert missing("Three storm tanks of the Júcar.", found, "en") == []
+    assert missing("Three storm tanks of the jucar.", found, "en") == [terms[1]]
+    assert missing("The tormenta of ZXQ1.", found, "en") == list(terms)
+
+
+def test_a_term_is_held_word_for_word_or_in_a_regular_inflection_of_the_target_never_as_a_stem():
+    keep = [Term("accidente", "accidente"), Term("filatelistas", "filatelistas")]
+    assert missing("The accident shocked the filatelists.", keep, "en") == keep
+    assert missing("The accidente shocked the filatelistas.", keep, "en") == []
+    assert missing("The accidentes shocked them.", keep[:1], "en") == keep[:1]
+    assert missing("Two city councils met.", [Term("ayuntamiento", "city council")], "en") == []
+    assert missing("Las embalses y los depósitos llenos.", [Term("reservoir", "embalse"), Term("tank", "depósito")], "es") == []
+    assert missing("I bacini pieni.", [Term("reservoir", "bacino")], "it") == []
+    assert missing("The regulation.", [Term("normas", "regulations")], "en") == [Term("normas", "regulations")]
 
 
 def _fake(drops_placeholders: bool):

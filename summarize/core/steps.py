@@ -420,7 +420,7 @@ def _translate_with_terms(
     protected = [protect(piece, terms, translator.term_forms[0]) for piece in pieces]
     done = _translate_in_groups([text for text, _ in protected], translator, source, target, progress, starts)
     done.texts = [restore(text, found) for text, (_, found) in zip(done.texts, protected)]
-    lacking = [missing(text, found) for text, (_, found) in zip(done.texts, protected)]
+    lacking = [missing(text, found, target) for text, (_, found) in zip(done.texts, protected)]
     lost = [index for index, terms_lost in enumerate(lacking) if terms_lost]
     held = [(found, lost_terms) for (_, found), lost_terms in zip(protected, lacking)]
     if not lost:
@@ -430,7 +430,7 @@ def _translate_with_terms(
     except SummarizeError as error:
         return done, held, first_line(error)
     for position, index in enumerate(lost):
-        still = missing(again.texts[position], protected[index][1])
+        still = missing(again.texts[position], protected[index][1], target)
         if len(still) < len(lacking[index]):
             done.texts[index], held[index] = again.texts[position], (protected[index][1], still)
             done.ran_away[index] = again.ran_away[position]

@@ -9,9 +9,10 @@ is translated (`protect`), and the translation restored and checked (`restore`):
 - "inline": the target term itself stands in the source (code-switching), which language models
   copy while they inflect the words around it.
 
-A term counts as present when each of its words is a word of the output, case aside, but for an
-ending of up to three letters ("reservoir" in "reservoirs", "regulations" in "regulation"):
-inflection aside, as a desk reads it."""
+A term counts as present when its words are words of the output, in order: a do-not-translate
+term word for word (in its case where it says so), a target term in its own form or a regular
+inflection of the target language (`INFLECTIONS`: "reservoir" in "reservoirs", "embalse" in
+"embalses"); never a word that merely starts like it ("accident" is not "accidente")."""
 
 from __future__ import annotations
 
@@ -36,6 +37,17 @@ _CASE = {"case": True, "cs": True, "true": True, "yes": True, "nocase": False, "
 _HEADER = {"source", "source term", "term", "src"}
 #: Glossaries (a service makes one per request that sends terms) whose lookups are kept.
 KEPT = 32
+#: The regular inflections a target term's word may take, per target language: (ending of the
+#: term's word, ending of the inflected word); "" is any word. Plurals everywhere, the gender of
+#: Romance adjectives, German's case and plural endings.
+INFLECTIONS = {
+    "en": (("", "s"), ("", "es"), ("y", "ies")),
+    "es": (("", "s"), ("", "es"), ("o", "a"), ("o", "os"), ("o", "as"), ("z", "ces")),
+    "pt": (("", "s"), ("o", "a"), ("o", "os"), ("o", "as"), ("ão", "ões"), ("ão", "ães"), ("m", "ns"), ("l", "is")),
+    "fr": (("", "s"), ("", "x"), ("", "e"), ("", "es")),
+    "it": (("o", "i"), ("o", "a"), ("o", "e"), ("a", "e"), ("e", "i"), ("co", "chi"), ("ca", "che"), ("go", "ghi")),
+    "de": (("", "e"), ("", "en"), ("", "n"), ("", "er"), ("", "s"), ("", "es"), ("", "ern")),
+}
 
 
 @dataclass(frozen=True)
@@ -132,28 +144,29 @@ def restore(translation: str, terms: list[Term]) -> str:
     return _PLACEHOLDER.sub(lambda m: terms[int(m.group(1))].target if int(m.group(1)) < len(terms) else m.group(0), translation)
 
 
-def missing(translation: str, terms: list[Term]) -> list[Term]:
-    """The terms the translation does not hold, inflection aside; placeholders left are missing."""
+def missing(translation: str, terms: list[Term], language: str) -> list[Term]:
+    """The terms a translation into `language` does not hold; placeholders left are missing."""
     words = re.findall(r"\w+", translation.casefold())
-    return [term for term in dict.fromkeys(terms) if not _holds(words, term, translation)]
+    return [term for term in dict.fromkeys(terms) if not _holds(words, term, translation, language)]
 
 
-def _holds(words: list[str], term: Term, translation: str) -> bool:
+def _holds(words: list[str], term: Term, translation: str, language: str) -> bool:
     if term.case_sensitive and term.keep:
         return re.search(r"(?<!\w)" + re.escape(term.target) + r"(?!\w)", translation) is not None
     wanted = re.findall(r"\w+", term.target.casefold())
+    rules = () if term.keep else INFLECTIONS.get(language, INFLECTIONS["en"][:1])
     for start in range(len(words) - len(wanted) + 1):
-        if all(_inflected(words[start + i], word) for i, word in enumerate(wanted)):
+        if all(_inflected(words[start + i], word, rules) for i, word in enumerate(wanted)):
             return True
     return not wanted
 
 
-def _inflected(word: str, term_word: str) -> bool:
-    """The same word, an ending of up to three letters aside (a term of four letters or more)."""
-    if len(term_word) <= 3:
-        return word == term_word
-    stem = term_word[: max(4, len(term_word) - 2)]
-    return word.startswith(stem) and abs(len(word) - len(term_word)) <= 3
+def _inflected(word: str, term_word: str, rules: tuple[tuple[str, str], ...]) -> bool:
+    """The term's word itself, or one of its `rules`' inflections."""
+    return word == term_word or any(
+        term_word.endswith(ending) and word == term_word[: len(term_word) - len(ending)] + inflected
+        for ending, inflected in rules
+    )
 
 
 def load(path: str | Path) -> Glossary:
