@@ -89,7 +89,8 @@ class _Merging:
     def __getattr__(self, name):
         return getattr(self.model, name)
 
-    def answers(self, prompts, max_new_tokens, stream=None, retry=False):
+    def answers(self, prompts, max_new_tokens, stream=None, retry=False, holding=None):
+        """Counted, but for the fact check's repair (`holding`: a sentence that lost a number)."""
         answers = []
         for prompt in prompts:
             sentences = re.findall(r"^(\d+)\. (.*)$", prompt, re.MULTILINE)
@@ -100,7 +101,7 @@ class _Merging:
                 )
             else:
                 answers.append(f"1. {sentences[0][1].upper()}")
-        self.calls += len(prompts)
+        self.calls += len(prompts) if holding is None else 0
         return [Answer(answer, False) for answer in answers]
 
 
@@ -110,7 +111,10 @@ def test_a_group_that_comes_back_merged_is_retranslated_a_sentence_at_a_time(tin
     text = " ".join(SPANISH[:3]) + "\n\n" + SPANISH[3]
     engines = Engines(given={("translation", "es", "en"): merging})
     result = Pipeline(to="en", source="es", engines=engines).translate(text)
-    assert [row["translation"] for row in result["alignment"]] == [s.upper() for s in SPANISH[:4]]
+    expected = [s.upper() for s in SPANISH[:4]]
+    # "TRES" is no number the English check reads: the fact check's repair holds the source's 3.
+    expected[1] = expected[1].replace("TRES", "3")
+    assert [row["translation"] for row in result["alignment"]] == expected
     # The first paragraph's group of three came back merged; the second paragraph's one sentence did not.
     assert result["metadata"]["counts"]["sentences_retranslated_alone"] == 3
     assert merging.model.calls == 2 + 3
@@ -177,8 +181,10 @@ def test_the_summary_streams_as_it_is_generated(tiny_chat_models):
     folder = str(tiny_chat_models["qwen2"])
     pieces: list[str] = []
     result = Pipeline(to="en", summarizer=folder, stream=pieces.append).article(EXAMPLE)
-    # The streamed summary is the result's unless the fact check had it asked again and kept the new one.
-    revised = any("the new summary, with fewer, is kept" in note for note in result["metadata"]["notes"])
+    # The streamed summary is the result's unless the fact check had it asked again and kept the new
+    # one, or replaced a sentence of it by the document's.
+    changed = ("the new summary, with fewer, is kept", "replaced by the document's sentence closest")
+    revised = any(said in note for note in result["metadata"]["notes"] for said in changed)
     assert len(pieces) > 1 and ("".join(pieces).strip() == result["summary"]) != revised
 
 
@@ -263,10 +269,10 @@ def test_a_document_that_fails_in_the_pooled_call_stops_only_itself(tiny_chat_mo
     translator = engines.translator("es", "en").engine
     real_answers = translator.model.answers
 
-    def failing(batch, bounds, stream=None, retry=False):
+    def failing(batch, bounds, stream=None, retry=False, **held):
         if any(SPANISH[5] in prompt for prompt in batch):
             raise EngineUnavailableError("llama.cpp failed: out of slots")
-        return real_answers(batch, bounds, stream, retry)
+        return real_answers(batch, bounds, stream, retry, **held)
 
     translator.model.answers = failing
     results = list(Pipeline(to="en", source="es", engines=engines).translations([SPANISH[0], SPANISH[5], SPANISH[2]]))

@@ -61,9 +61,31 @@ def test_the_lost_sum_and_the_invented_city_reach_the_metadata_and_the_notes():
     assert result["metadata"]["fact_check"] == {
         "unsupported": [{"span": "Barcelona", "kind": "name", "sentence": GEMMA_OUTPUT, "step": "translation"}],
         "missing": [{"span": "cuarenta millones", "sentence": GEMMA_SOURCE, "step": "translation"}],
+        "repaired": [],
     }
     assert any(note.startswith("fact check: 1 span(s) of the output (numbers, dates, names, quotes)") for note in notes)
     assert any("1 number(s) of the source lost in translation" for note in notes)
+
+
+def test_a_sentence_that_lost_a_number_is_translated_again_with_it_held_and_kept_when_it_checks_out():
+    repaired = "The government approved yesterday a plan of 40 million euros to reduce the risk of flooding."
+    seen: list[str] = []
+
+    def translate(sentence: str) -> str:
+        seen.append(sentence)
+        return repaired.replace("40 million", "ZXQ0") if "ZXQ0" in sentence else GEMMA_OUTPUT
+
+    notes: list[str] = []
+    engines = Engines(given={("translation", "es", "en"): mapping_translator(translate)})
+    result = Pipeline(to="en", source="es", engines=engines, notify=notes.append).translate(GEMMA_SOURCE)
+    assert seen[1] == GEMMA_SOURCE.replace("cuarenta millones", "ZXQ0")  # the number held, as a placeholder
+    assert result["paragraphs"] == [repaired]
+    assert result["metadata"]["fact_check"] == {
+        "unsupported": [],
+        "missing": [],
+        "repaired": [{"sentence": GEMMA_OUTPUT, "replacement": repaired, "step": "translation"}],
+    }
+    assert any(note.startswith("1 translated sentence(s) lost or added numbers") for note in notes)
 
 
 def test_strict_makes_the_fact_check_an_error_and_writes_nothing(tmp_path, monkeypatch):
@@ -139,14 +161,30 @@ def test_a_summary_quote_must_be_found_word_for_word_in_its_source():
     ("second", "kept"),
     [("The council approved a plan against floods.", True), ("The council of Madrid approved it in Barcelona.", False)],
 )
-def test_a_chat_summary_with_unsupported_spans_is_asked_again_once_with_them_named(second, kept):
+def test_a_chat_summary_with_unsupported_spans_is_asked_again_once_with_them_named_then_repaired(second, kept):
+    """Asked again, and where the new summary still holds the spans, its sentence replaced by the
+    translation's sentence with the most words in common."""
     source = "El Ayuntamiento aprobó un plan contra las inundaciones. Los vecinos lo celebraron."
+    english = {"El Ayuntamiento aprobó un plan contra las inundaciones.": "The council approved a plan against floods."}
     summarizer = revising_summarizer("The council approved a plan against floods in Barcelona.", second)
-    given = {("translation", "es", "en"): mapping_translator(lambda s: s), ("summarization", "en", None): summarizer}
+    translator = mapping_translator(lambda s: english.get(s, "The neighbours celebrated it."))
+    given = {("translation", "es", "en"): translator, ("summarization", "en", None): summarizer}
     result = Pipeline(source="es", length="short", engines=Engines(given=given)).article(source)
     assert summarizer.told == [["Barcelona"]]
-    assert result["summary"] == (second if kept else "The council approved a plan against floods in Barcelona.")
-    spans = [finding["span"] for finding in result["metadata"]["fact_check"]["unsupported"] if finding["step"] == "summary"]
-    assert spans == ([] if kept else ["Barcelona"])
+    assert result["summary"] == (second if kept else "The council approved a plan against floods.")
+    assert [finding["span"] for finding in result["metadata"]["fact_check"]["unsupported"]] == []
+    repaired = (
+        []
+        if kept
+        else [
+            {
+                "sentence": "The council approved a plan against floods in Barcelona.",
+                "spans": ["Barcelona"],
+                "replacement": "The council approved a plan against floods.",
+                "step": "summary",
+            }
+        ]
+    )
+    assert result["metadata"]["fact_check"]["repaired"] == repaired
     assert result["metadata"]["counts"]["summary_model_calls"] == (2 if kept else 1)
     assert any("asked again with them named" in note for note in result["metadata"]["notes"])

@@ -76,7 +76,10 @@ def test_summarize_first_translates_only_the_summary(tiny_models, monkeypatch):
     result = pipeline.article(doc)
     assert result["metadata"]["order"] == "summarize-first"
     assert result["metadata"]["summarizer"]["alias"] == "lead"
-    assert translated == SPANISH[:3]  # lead's medium summary, the first three sentences, and nothing else
+    # lead's medium summary, the first three sentences, and nothing else; a sentence the random
+    # weights' translation lost a number of is translated again with it held (ZXQ0).
+    assert translated[:3] == SPANISH[:3]
+    assert all("ZXQ" in sentence for sentence in translated[3:])
 
 
 def test_summarize_first_refuses_an_english_only_summariser_for_spanish(tiny_models):
@@ -92,10 +95,9 @@ INVENTED = "El alcalde Fulgencio Barragán aprobó el presupuesto."
 
 
 @pytest.mark.parametrize("revises", [False, True])
-def test_summarize_first_checks_the_summary_against_the_document_and_revises(revises):
+def test_summarize_first_checks_the_summary_against_the_document_and_revises_or_replaces(revises):
     from summarize.core.engines import Engines
     from summarize.core.options import Options
-    from summarize.errors import FactCheckError
     from summarize.text.factcheck import strict_refusal
     from tests.helpers import mapping_translator, revising_summarizer
 
@@ -113,9 +115,12 @@ def test_summarize_first_checks_the_summary_against_the_document_and_revises(rev
         assert result["summary"] == f"{SPANISH[0]} [en]"
         assert any("the new summary, with fewer, is kept" in n for n in result["metadata"]["notes"])
     else:
-        assert found == [("Fulgencio", "summary"), ("Barragán", "summary")]
-        assert result["summary"] == f"{INVENTED} [en]"
-        assert isinstance(strict_refusal(result["metadata"]["fact_check"]), FactCheckError)
+        # Not revisable: the invented sentence replaced by the document's closest, in Spanish, then translated.
+        assert found == [] and result["summary"] == f"{SPANISH[0]} [en]"
+        assert result["metadata"]["fact_check"]["repaired"] == [
+            {"sentence": INVENTED, "spans": ["Fulgencio", "Barragán"], "replacement": SPANISH[0], "step": "summary"}
+        ]
+        assert strict_refusal(result["metadata"]["fact_check"]) is None
 
 
 @settings(max_examples=40, deadline=None)

@@ -27,7 +27,7 @@ from summarize.core.steps import (
     translate_together,
 )
 from summarize.errors import SummarizeError, unexpected
-from summarize.text import factcheck
+from summarize.text import factcheck, names
 from summarize.text.document import Document
 from summarize.text.segment import split_sentences
 
@@ -46,7 +46,7 @@ class Work:
     error: SummarizeError | None = None
     result: Result | None = None
     #: Numbers of the output its source does not hold, and of the source the translation lost.
-    fact_check: dict = field(default_factory=lambda: {"unsupported": [], "missing": []})
+    fact_check: dict = field(default_factory=lambda: {"unsupported": [], "missing": [], "repaired": []})
 
     def note(self, *messages: str) -> None:
         for message in messages:
@@ -139,9 +139,9 @@ def _translated(
     parts = [Translating(work, *paragraphs(work)) for work in works]
     with _timed(works, "translate"):
         translations = translate_together(parts, options.target, engines, progress, options.glossary, alternatives, options)
-    for work, translation in zip(works, translations):
+    for work, part, translation in zip(works, parts, translations):
         if translation is not None:
-            _check_translation(work, translation, options.target, options.glossary)
+            _check_translation(work, translation, part.languages, options.target, options.glossary)
         low = sum(flag for paragraph in translation.low_confidence for flag in paragraph) if translation is not None else 0
         if low:
             work.note(
@@ -161,31 +161,81 @@ def _translated(
     return translations
 
 
-def _check_translation(work: Work, translation: Translation, target: str, glossary) -> None:
-    """Each sentence's numbers, dates and names against its source's, both ways (text/factcheck.py),
-    said; names also against Apertium's rendering of the source where its pair is installed (a
-    name Apertium writes for a source word is one the source says); words of the glossary's
-    target terms need no source."""
+def _check_translation(work: Work, translation: Translation, languages: list[str], target: str, glossary) -> None:
+    """Each sentence's numbers, dates and names against its source's, both ways (text/factcheck.py);
+    names also against Apertium's rendering of the source where its pair is installed (a name
+    Apertium writes for a source word is one the source says); words of the glossary's target
+    terms need no source. A sentence a model translated that lost what its source says is
+    translated again with it held (`_repair`); what is still found is said. `languages`: each
+    translated paragraph's."""
     with work.timer.measure("check"):
-        glossed = _glosses(work, translation, target)
-        for number, (language, sources, outputs) in enumerate(
-            zip(work.languages.paragraphs, translation.source, translation.target)
-        ):
-            if language == target:
-                continue  # kept as it was: nothing to check
-            given = glossary.target_words(language, target) if glossary is not None else frozenset()
-            for index, (source, output) in enumerate(zip(sources, outputs)):
-                gloss = (glossed[number][index],) if number in glossed else ()
-                found = factcheck.check(output, target, [(source, language)], both_ways=True, glosses=gloss)
-                unsupported = [(span, kind) for span, kind in found["unsupported"] if not _in_glossary(span, kind, given)]
-                work.fact_check["unsupported"] += _findings(unsupported, output, "translation")
-                work.fact_check["missing"] += [
-                    {"span": span, "sentence": source, "step": "translation"} for span in found["missing"]
-                ]
+        glossed = _glosses(translation, languages, target)
+        rows = [
+            (number, index, language)
+            for number, language in enumerate(languages)
+            if language != target  # kept as it was: nothing to check
+            for index in range(len(translation.source[number]))
+        ]
+        given = {language: glossary.target_words(language, target) if glossary else frozenset() for *_, language in rows}
+
+        def found_in(number: int, index: int, language: str, output: str) -> dict:
+            gloss = (glossed[number][index],) if number in glossed else ()
+            found = factcheck.check(output, target, [(translation.source[number][index], language)], True, glosses=gloss)
+            words = given[language]
+            found["unsupported"] = [(span, kind) for span, kind in found["unsupported"] if not _in_glossary(span, kind, words)]
+            return found
+
+        findings = {(n, i): found_in(n, i, language, translation.target[n][i]) for n, i, language in rows}
+        _repair(work, translation, target, [row for row in rows if any(findings[row[:2]].values())], glossed, findings, found_in)
+        for number, index, _ in rows:
+            found, source, output = findings[number, index], translation.source[number][index], translation.target[number][index]
+            work.fact_check["unsupported"] += _findings(found["unsupported"], output, "translation")
+            work.fact_check["missing"] += [{"span": span, "sentence": source, "step": "translation"} for span in found["missing"]]
     _say_fact_check(work)
 
 
-def _glosses(work: Work, translation: Translation, target: str) -> dict[int, list[str]]:
+def _repair(work: Work, translation: Translation, target: str, flagged: list, glossed: dict, findings: dict, found_in) -> None:
+    """The `flagged` sentences (number, index, language) a model translated, translated again by
+    the same engine with what their source says and they lost held (glossary terms:
+    `factcheck.to_hold`); a new translation is kept when the check finds less in it. Said, and
+    listed in `fact_check.repaired`."""
+    from summarize.engines.apertium import ApertiumTranslator
+    from summarize.text.glossary import Term
+
+    engines = {engine.card.alias: engine for engine in translation.translators if not isinstance(engine, ApertiumTranslator)}
+    groups: dict[tuple[str, str], list[tuple[int, int, tuple]]] = {}
+    for number, index, language in flagged:
+        engine = engines.get(translation.paragraph_translators[number])
+        gloss = (glossed[number][index],) if number in glossed else ()
+        source, output = translation.source[number][index], translation.target[number][index]
+        held = factcheck.to_hold(source, language, output, target, gloss)
+        if engine is not None and held:
+            terms = tuple(sorted((Term(words, written) for words, written in held), key=lambda t: -len(t.source)))
+            groups.setdefault((language, engine.card.alias), []).append((number, index, terms))
+    repaired = 0
+    for (language, alias), members in groups.items():
+        terms = tuple(dict.fromkeys(term for *_, held in members for term in held))
+        try:
+            sentences = [translation.source[n][i] for n, i, _ in members]
+            again = engines[alias].translate_with_terms(sentences, language, target, terms)
+        except SummarizeError:
+            continue
+        for (number, index, _), text in zip(members, again.texts):
+            before, after = findings[number, index], found_in(number, index, language, text)
+            if sum(map(len, after.values())) < sum(map(len, before.values())):
+                work.fact_check["repaired"].append(
+                    {"sentence": translation.target[number][index], "replacement": text, "step": "translation"}
+                )
+                translation.target[number][index], findings[number, index] = text, after
+                repaired += 1
+    if repaired:
+        work.note(
+            f"{repaired} translated sentence(s) lost or added numbers, dates or names; translated again with the "
+            "source's held, and kept (metadata fact_check.repaired)"
+        )
+
+
+def _glosses(translation: Translation, languages: list[str], target: str) -> dict[int, list[str]]:
     """Apertium's rendering of each translated paragraph, by paragraph number, one call per source
     language; a paragraph Apertium translated is its own rendering."""
     from summarize.engines.apertium import ApertiumTranslator, glosses
@@ -193,7 +243,7 @@ def _glosses(work: Work, translation: Translation, target: str) -> dict[int, lis
     apertium = {engine.card.alias for engine in translation.translators if isinstance(engine, ApertiumTranslator)}
     by_language: dict[str, list[int]] = {}
     rendered: dict[int, list[str]] = {}
-    for number, (language, made_by) in enumerate(zip(work.languages.paragraphs, translation.paragraph_translators)):
+    for number, (language, made_by) in enumerate(zip(languages, translation.paragraph_translators)):
         if made_by in apertium:
             rendered[number] = translation.target[number]
         elif language != target:
@@ -249,6 +299,38 @@ def _revised(work: Work, summary: Summary, summarizer, options: Options, besides
         + ("the new summary, with fewer, is kept" if kept else "the first summary is kept (the new one had as many)")
     )
     return dataclasses.replace(summary, text=text, model_calls=summary.model_calls + 1) if kept else summary
+
+
+def _repaired(work: Work, summary: Summary, summarizer, options: Options, besides: list, language: str, into=None):
+    """A summary revised (`_revised`), then each sentence in which the check still finds a span
+    its source lacks replaced by the sentence of the document (or of its translation) in the
+    summary's language with the most words in common; said, and listed in `fact_check.repaired`.
+    Where no sentence of that language is at hand (direct order), the summary stays as revised."""
+    summary = _revised(work, summary, summarizer, options, besides, language, into)
+    written_in = into or language
+    skip = 1 if work.doc.has_headline else 0
+    candidates = [s for p, lang in list(zip(work.paragraphs, work.languages.paragraphs))[skip:] if lang == written_in for s in p]
+    candidates += [s for text, lang in besides[skip:] if lang == written_in for s in split_sentences(text, lang)]
+    if not candidates or not _unsupported(work, summary.text, written_in, besides):
+        return summary
+    kept: list[str] = []
+    for sentence in split_sentences(summary.text, written_in):
+        found = _unsupported(work, sentence, written_in, besides)
+        if not found:
+            kept.append(sentence)
+            continue
+        words = set(names.words(sentence))
+        closest = max(candidates, key=lambda candidate: len(words & set(names.words(candidate))))
+        work.fact_check["repaired"].append(
+            {"sentence": sentence, "spans": [span for span, _ in found], "replacement": closest, "step": "summary"}
+        )
+        if closest not in kept:
+            kept.append(closest)
+    work.note(
+        f"{len(work.fact_check['repaired'])} summary sentence(s) still held spans the document does not; each replaced "
+        "by the document's sentence closest to it (metadata fact_check.repaired)"
+    )
+    return dataclasses.replace(summary, text=" ".join(kept))
 
 
 def _findings(spans: list[tuple[str, str]], sentence: str, step: str) -> list[dict]:
@@ -327,7 +409,7 @@ def _translate_first(works: list[Work], options: Options, engines: Engines, prog
     for (work, translation), summary in zip(done, summaries):
         if summary is not None:
             translated = _translated_text(translation, options.target)
-            summary = _revised(work, summary, summarizer, options, translated, options.target)
+            summary = _repaired(work, summary, summarizer, options, translated, options.target)
             _check_summary(work, summary.text, options.target, translated)
             headline = " ".join(translation.target[0]) if work.doc.has_headline else None
             _article_result(work, options, summary.text, headline, translation, translation.translators, summarizer, summary)
@@ -347,7 +429,7 @@ def _summarize_first(works: list[Work], options: Options, engines: Engines) -> N
             if summary is not None:
                 # The summary is checked (and revised) in its own language against the document;
                 # its translation, sentence by sentence against it, by the translation step.
-                summary = _revised(work, summary, summarizer, options, [], source)
+                summary = _repaired(work, summary, summarizer, options, [], source)
                 _check_summary(work, summary.text, source, [])
                 done.append((work, summary))
 
@@ -418,7 +500,7 @@ def _direct(works: list[Work], options: Options, engines: Engines, stream) -> No
             if summary is not None:
                 translation = Translation(work.paragraphs, work.paragraphs)
                 besides = _translated_text(translation, options.target)
-                summary = _revised(work, summary, summarizer, options, besides, source, options.target)
+                summary = _repaired(work, summary, summarizer, options, besides, source, options.target)
                 _check_summary(work, summary.text, options.target, besides)
                 _article_result(work, options, summary.text, None, translation, [summarizer], summarizer, summary)
 

@@ -328,6 +328,37 @@ def _unsupported_quotes(output: str, language: str, plain_sources: list[tuple[st
     return unsupported
 
 
+def to_hold(source: str, language: str, output: str, output_language: str, glosses: tuple = ()) -> list[tuple[str, str]]:
+    """What a translation of `source` must write that `output` lost, as (the source's words, how
+    `output_language` writes them): its numbers (in the target's digits, or its long scale words
+    where they say the value exactly: "cuarenta millones" -> "40 million"), its weekdays and
+    months, and its names that a gloss of it writes unchanged (a name, not a word to translate)."""
+    kept = {value for value, _ in numbers(output, output_language)}
+    held = [(words, _written_number(value, output_language)) for value, words in numbers(source, language) if value not in kept]
+    said = {entry for _, entry in _calendar(output, output_language)}
+    table = _CALENDAR.get(output_language)
+    for word, (kind, index) in _calendar(source, language):
+        if (kind, index) not in said and table:
+            written = table[kind == "month"].split()[index]
+            held.append((word, written.capitalize() if output_language in _CAPITALISED_CALENDAR else written))
+    glossed = {word for text in glosses for word in names.words(text)}
+    plain_output = [(_plain(output), output_language)]
+    for word in _unsupported_names(source, language, plain_output, set()) if glossed else ():
+        if _plain(word) in glossed:
+            held.append((word, word))
+    return list(dict.fromkeys(pair for pair in held if pair[0] in source))
+
+
+def _written_number(value: Decimal, language: str) -> str:
+    """`value` as `language` writes it: with its long scale word where that says it exactly."""
+    from babel.numbers import format_compact_decimal, format_decimal
+
+    compact = format_compact_decimal(value, format_type="long", locale=language, fraction_digits=3)
+    if abs(value) >= 10**6 and [v for v, _ in numbers(compact, language)] == [value]:
+        return compact
+    return format_decimal(value, locale=language, group_separator=abs(value) >= 10**4)
+
+
 def strict_refusal(found: dict):
     """The error a result is under --strict (a FactCheckError, exit 10, holding `found`) when its
     fact check `found` anything; None when it found nothing."""
