@@ -131,6 +131,8 @@ def translations(pair: str, count: int, glossed: bool) -> None:
     language = LANGUAGES[pair]
     start = time.perf_counter()
     rendered = glosses([r["src"] for r in records], language, "en") if glossed else None
+    if glossed and rendered is None:
+        return  # no Apertium route for the pair: the run without a gloss is the one
     how = f"with Apertium's gloss ({time.perf_counter() - start:.1f} s)" if rendered else "without a gloss"
     tally, rng = Tally(f"{pair}->eng, {len(records)} references, {how}"), random.Random(0)
     for number, record in enumerate(records):
