@@ -304,8 +304,7 @@ def _revised(work: Work, summary: Summary, summarizer, options: Options, besides
 def _repaired(work: Work, summary: Summary, summarizer, options: Options, besides: list, language: str, into=None):
     """A summary revised (`_revised`), then each sentence in which the check still finds a span
     its source lacks replaced by the sentence of the document (or of its translation) in the
-    summary's language with the most words in common; said, and listed in `fact_check.repaired`.
-    Where no sentence of that language is at hand (direct order), the summary stays as revised."""
+    summary's language with the most words in common; said, and listed in `fact_check.repaired`."""
     summary = _revised(work, summary, summarizer, options, besides, language, into)
     written_in = into or language
     skip = 1 if work.doc.has_headline else 0
@@ -500,7 +499,8 @@ def _direct(works: list[Work], options: Options, engines: Engines, stream) -> No
             if summary is not None:
                 translation = Translation(work.paragraphs, work.paragraphs)
                 besides = _translated_text(translation, options.target)
-                summary = _repaired(work, summary, summarizer, options, besides, source, options.target)
+                # No sentence in the summary's language is at hand to replace one: revised only.
+                summary = _revised(work, summary, summarizer, options, besides, source, options.target)
                 _check_summary(work, summary.text, options.target, besides)
                 _article_result(work, options, summary.text, None, translation, [summarizer], summarizer, summary)
 
