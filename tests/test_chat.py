@@ -248,9 +248,9 @@ def test_groups_never_span_paragraphs_and_batches_of_documents_equal_one_at_a_ti
     calls: list[list[int]] = []
     real_answers = translator.model.answers
 
-    def recorded(batch, bounds, stream=None, retry=False):
+    def recorded(batch, bounds, stream=None, retry=False, **held):
         calls.append([len(re.findall(r"^\d+\. ", p, re.MULTILINE)) for p in batch])
-        return real_answers(batch, bounds, stream, retry)
+        return real_answers(batch, bounds, stream, retry, **held)
 
     translator.model.answers = recorded
     documents = [" ".join(SPANISH[:2]) + "\n\n" + " ".join(SPANISH[2:5]), " ".join(SPANISH[5:9])]
