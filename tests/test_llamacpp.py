@@ -78,7 +78,7 @@ def test_a_spanish_article_is_summarised_in_english_on_real_weights(with_gemma):
 
 
 @pytest.mark.slow
-def test_a_french_paragraph_translates_one_line_per_sentence(with_gemma):
+def test_a_french_paragraph_translates_one_line_per_sentence_and_names_the_llamacpp_build(with_gemma):
     result = CliRunner().invoke(
         cli, ["translate", "--text", FRENCH, "--from", "fr", "--model", "gemma-3-270m", "--format", "tsv", "-q"]
     )
@@ -86,6 +86,9 @@ def test_a_french_paragraph_translates_one_line_per_sentence(with_gemma):
     rows = [line.split("\t") for line in result.stdout.rstrip("\n").split("\n")]
     assert [row[1] for row in rows] == [s.strip() + ("" if s.strip().endswith(".") else ".") for s in FRENCH.split(". ")]
     assert all(row[2] and _english(row[2]) for row in rows), rows
+    args = ["translate", "--text", FRENCH, "--from", "fr", "--model", "gemma-3-270m", "--format", "json"]
+    described = json.loads(CliRunner().invoke(cli, args).stdout)["metadata"]["translator"]["build"]
+    assert described["binding"].startswith("xllamacpp") and "AVX" in described["instructions"]
 
 
 GEMMA_SOURCE = (

@@ -74,7 +74,12 @@ class LlamaCppModel(ChatModel):
         return cpu.threads()
 
     def describe(self) -> dict:
-        return {**super().describe(), "file": str(self.info.path), "weights_bytes": self.info.tensor_bytes}
+        return {
+            **super().describe(),
+            "file": str(self.info.path),
+            "weights_bytes": self.info.tensor_bytes,
+            "build": build(import_xllamacpp()),
+        }
 
     def runtime_settings(self, settings: dict) -> dict:
         forced = settings.get("min_new_tokens", 0) >= settings["max_new_tokens"]  # bench latency's exact lengths
@@ -137,6 +142,20 @@ class LlamaCppModel(ChatModel):
         if errors:
             raise EngineUnavailableError(f"llama.cpp failed: {_message(errors[0])}")
         return GeneratedIds(new, sum(logprobs) / len(logprobs) if logprobs else None)
+
+
+def build(xllamacpp) -> dict:
+    """Which llama.cpp runs: the binding's version and the instruction sets its build uses (its
+    system info: the prebuilt wheel's stop at AVX2, a native build's name AVX512 where the CPU
+    has it; docs/performance.md)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        binding = f"xllamacpp {version('xllamacpp')}"
+    except PackageNotFoundError:
+        binding = "xllamacpp (from source)"
+    parts = (part.rpartition(":")[2].partition("=") for part in xllamacpp.get_system_info().split("|"))
+    return {"binding": binding, "instructions": [name.strip() for name, _, value in parts if value.strip() == "1"]}
 
 
 def _server(xllamacpp, path: str, context: int, threads: int):
