@@ -186,7 +186,8 @@ def _check_translation(work: Work, translation: Translation, languages: list[str
             return found
 
         findings = {(n, i): found_in(n, i, language, translation.target[n][i]) for n, i, language in rows}
-        _repair(work, translation, target, [row for row in rows if any(findings[row[:2]].values())], glossed, findings, found_in)
+        flagged = [row for row in rows if any(findings[row[:2]].values())]
+        _repair(work, translation, target, flagged, glossed, findings, found_in, glossary)
         for number, index, _ in rows:
             found, source, output = findings[number, index], translation.source[number][index], translation.target[number][index]
             work.fact_check["unsupported"] += _findings(found["unsupported"], output, "translation")
@@ -194,13 +195,17 @@ def _check_translation(work: Work, translation: Translation, languages: list[str
     _say_fact_check(work)
 
 
-def _repair(work: Work, translation: Translation, target: str, flagged: list, glossed: dict, findings: dict, found_in) -> None:
+def _repair(
+    work: Work, translation: Translation, target: str, flagged: list, glossed: dict, findings: dict, found_in, glossary
+) -> None:
     """The `flagged` sentences (number, index, language) a model translated, translated again by
-    the same engine with what their source says and they lost held (glossary terms:
-    `factcheck.to_hold`); a new translation is kept when the check finds less in it. Said, and
+    the same engine with what their source says and they lost held as glossary terms
+    (`factcheck.to_hold`), with the glossary's own terms of the sentence; a new translation is
+    kept when the check finds less in it and it holds as many of the glossary's terms. Said, and
     listed in `fact_check.repaired`."""
     from summarize.engines.apertium import ApertiumTranslator
-    from summarize.text.glossary import Term
+    from summarize.text.glossary import Term, missing
+    from summarize.text.glossary import found_in as terms_in
 
     engines = {engine.card.alias: engine for engine in translation.translators if not isinstance(engine, ApertiumTranslator)}
     groups: dict[tuple[str, str], list[tuple[int, int, tuple]]] = {}
@@ -210,19 +215,23 @@ def _repair(work: Work, translation: Translation, target: str, flagged: list, gl
         source, output = translation.source[number][index], translation.target[number][index]
         held = factcheck.to_hold(source, language, output, target, gloss)
         if engine is not None and held:
-            terms = tuple(sorted((Term(words, written) for words, written in held), key=lambda t: -len(t.source)))
-            groups.setdefault((language, engine.card.alias), []).append((number, index, terms))
+            listed = [term for term, _ in terms_in(source, glossary.for_pair(language, target))] if glossary else []
+            ordered = dict.fromkeys([*listed, *(Term(words, written) for words, written in held)])
+            terms = tuple(sorted(ordered, key=lambda t: -len(t.source)))
+            groups.setdefault((language, engine.card.alias), []).append((number, index, terms, listed))
     repaired = 0
     for (language, alias), members in groups.items():
-        terms = tuple(dict.fromkeys(term for *_, held in members for term in held))
+        ordered = dict.fromkeys(term for _, _, held, _ in members for term in held)
+        terms = tuple(sorted(ordered, key=lambda t: -len(t.source)))
         try:
-            sentences = [translation.source[n][i] for n, i, _ in members]
+            sentences = [translation.source[n][i] for n, i, _, _ in members]
             again = engines[alias].translate_with_terms(sentences, language, target, terms)
         except SummarizeError:
             continue
-        for (number, index, _), text in zip(members, again.texts):
+        for (number, index, _, listed), text in zip(members, again.texts):
             before, after = findings[number, index], found_in(number, index, language, text)
-            if sum(map(len, after.values())) < sum(map(len, before.values())):
+            keeps_terms = len(missing(text, listed, target)) <= len(missing(translation.target[number][index], listed, target))
+            if keeps_terms and sum(map(len, after.values())) < sum(map(len, before.values())):
                 work.fact_check["repaired"].append(
                     {"sentence": translation.target[number][index], "replacement": text, "step": "translation"}
                 )
