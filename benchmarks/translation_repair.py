@@ -60,16 +60,18 @@ def main() -> None:
         start = time.perf_counter()
         result = pipeline.translate(Document(tuple(sources), f"flores200-{pair}-dev"))
         wall = time.perf_counter() - start
-        after = [row["translation"] for row in result["alignment"]]
-        first = {entry["replacement"]: entry["sentence"] for entry in result["metadata"]["fact_check"]["repaired"]}
-        before = [first.get(text, text) for text in after]
+        after = result["paragraphs"]  # a sentence per paragraph (the segmenter may split one in two)
+        repaired = result["metadata"]["fact_check"]["repaired"]
+        before = list(after)
+        for entry in repaired:
+            before = [text.replace(entry["replacement"], entry["sentence"], 1) for text in before]
         references = [[r["ref"] for r in records]]
         scores = {label: CHRF().corpus_score(texts, references).score for label, texts in (("before", before), ("after", after))}
         lost = {label: lost_numbers(sources, texts, language) for label, texts in (("before", before), ("after", after))}
         check = result["metadata"]["timings_s"].get("check", 0.0)
         shares = {label: f"{n} of {total} ({n / max(1, total):.1%})" for label, (n, total) in lost.items()}
         print(
-            f"| {pair}-eng | {len(records)} | {len(first)} | {shares['before']} | {shares['after']} | "
+            f"| {pair}-eng | {len(records)} | {len(repaired)} | {shares['before']} | {shares['after']} | "
             f"{scores['before']:.2f} | {scores['after']:.2f} | {wall - check:.0f} | {check:.1f} |"
         )
 

@@ -228,7 +228,9 @@ def _repair(
             again = engines[alias].translate_with_terms(sentences, language, target, terms)
         except SummarizeError:
             continue
-        for (number, index, _, listed), text in zip(members, again.texts):
+        for (number, index, _, listed), text, ran_away in zip(members, again.texts, again.ran_away):
+            if ran_away:
+                continue  # ran to its bound or looped: no repair
             before, after = findings[number, index], found_in(number, index, language, text)
             keeps_terms = len(missing(text, listed, target)) <= len(missing(translation.target[number][index], listed, target))
             if keeps_terms and sum(map(len, after.values())) < sum(map(len, before.values())):

@@ -334,7 +334,11 @@ def to_hold(source: str, language: str, output: str, output_language: str, gloss
     where they say the value exactly: "cuarenta millones" -> "40 million"), its weekdays and
     months, and its names that a gloss of it writes unchanged (a name, not a word to translate)."""
     kept = {value for value, _ in numbers(output, output_language)}
-    held = [(words, _written_number(value, output_language)) for value, words in numbers(source, language) if value not in kept]
+    held = [
+        (words, words if words.isdigit() else _written_number(value, output_language))  # 0230 stays 0230
+        for value, words in numbers(source, language)
+        if value not in kept
+    ]
     said = {entry for _, entry in _calendar(output, output_language)}
     table = _CALENDAR.get(output_language)
     for word, (kind, index) in _calendar(source, language):
