@@ -43,7 +43,8 @@ def seeds(text: str, source: str, source_language: str, names: list[str], rng: r
     """Each kind of error `text` allows: kind -> (the text with the error, the span to be flagged).
     What is put in is absent from the source: a number of another value, a name it does not
     write, a weekday or month it does not name."""
-    from summarize.text.factcheck import _calendar, _capitalised, _plain, numbers
+    from summarize.text.factcheck import _calendar, _capitalised, numbers
+    from summarize.text.plain import plain as _plain
 
     found = {}
     held = {value for value, _ in numbers(source, source_language)}

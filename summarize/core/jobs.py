@@ -29,6 +29,7 @@ from summarize.core.steps import (
 from summarize.errors import SummarizeError, unexpected
 from summarize.text import factcheck, names
 from summarize.text.document import Document
+from summarize.text.numbers import in_convention
 from summarize.text.segment import split_sentences
 
 
@@ -228,9 +229,11 @@ def _repair(
             again = engines[alias].translate_with_terms(sentences, language, target, terms)
         except SummarizeError:
             continue
-        for (number, index, _, listed), text, ran_away in zip(members, again.texts, again.ran_away):
+        engine = engines[alias]
+        for (number, index, _, listed), text, ran_away, score in zip(members, again.texts, again.ran_away, again.confidences):
             if ran_away:
                 continue  # ran to its bound or looped: no repair
+            text = in_convention(text, translation.source[number][index], language, target)[0]
             before, after = findings[number, index], found_in(number, index, language, text)
             keeps_terms = len(missing(text, listed, target)) <= len(missing(translation.target[number][index], listed, target))
             if keeps_terms and sum(map(len, after.values())) < sum(map(len, before.values())):
@@ -238,6 +241,10 @@ def _repair(
                     {"sentence": translation.target[number][index], "replacement": text, "step": "translation"}
                 )
                 translation.target[number][index], findings[number, index] = text, after
+                if translation.confidence:  # the new sentence's own confidence, flagged as the first ones are
+                    threshold = engine.confidence_threshold
+                    translation.confidence[number][index] = score
+                    translation.low_confidence[number][index] = score is not None and threshold is not None and score < threshold
                 repaired += 1
     if repaired:
         work.note(
