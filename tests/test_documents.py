@@ -438,12 +438,15 @@ def test_batch_writes_translated_documents_beside_the_records(tmp_path):
     command = ["batch", str(folder), "--task", "translate", "--out", str(out), "--out-dir", str(out_dir), *APERTIUM]
     result = CliRunner().invoke(cli, command)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out_dir.iterdir()) == ["plan.en.docx", "subs.en.srt"]
+    assert sorted(p.name for p in out_dir.iterdir()) == ["note.en.txt", "plan.en.docx", "subs.en.srt"]
     assert docx.Document(out_dir / "plan.en.docx").paragraphs[0].text.lower() == "hello to all."
     rows = [__import__("json").loads(line) for line in out.read_text().splitlines()]
     assert [r["error"] for r in rows] == [None, None, None]
     written = {r["id"]: (r["metadata"].get("document") or {}).get("written") for r in rows}
-    assert written[str(folder / "note.txt")] is None and written[str(folder / "subs.srt")] == str(out_dir / "subs.en.srt")
+    assert written[str(folder / "note.txt")] == str(out_dir / "note.en.txt")
+    assert written[str(folder / "subs.srt")] == str(out_dir / "subs.en.srt")
+    note = next(r for r in rows if r["id"] == str(folder / "note.txt"))
+    assert (out_dir / "note.en.txt").read_text(encoding="utf-8") == note["paragraphs"][0]
 
 
 SOFFICE = shutil.which("soffice")

@@ -311,7 +311,7 @@ def test_every_surface_takes_the_document_formats_of_one_table(tmp_path):
 
     for suffix in (".txt", *FORMATS, ".exe"):
         (tmp_path / f"a{suffix}").write_bytes(b"x")
-    assert sorted(path.suffix for path in input_files([str(tmp_path)])) == sorted((".txt", *FORMATS))
+    assert sorted(path.suffix for path in input_files([str(tmp_path)])) == sorted({".txt", *FORMATS})
     for command in (["translate", "--help"], ["batch", "--help"]):
         helped = " ".join(CliRunner().invoke(cli, command).stdout.split())
         assert " ".join(written_suffixes()) in helped, command

@@ -67,9 +67,13 @@ def _document_format(location, literal, fmt, output):
     if output is not None and location and same_file(output, Path(location)):
         raise OutputError(f"-o {output}: is the input file, which is never modified; give another name")
     if not wanted:
-        if output_format is not None and fmt in (None, "text", "tsv"):
+        if output_format is not None and output_format.name != "text" and fmt in (None, "text", "tsv"):
             raise OutputError(f"-o {output}: translated text is not a {output_format.name} file; give a .txt name")
         return None
+    if source_format.name == "text" and output_format is None:
+        return source_format  # text, under any name
+    if output_format is not None and output_format.name == "text" and source_format.name != "text":
+        output_format = None  # the translated text, when --format text asks it
     if output_format is not None and output_format.name != source_format.name:
         raise OutputError(f"-o {output}: a {source_format.name} file is translated into {source_format.name}; give that suffix")
     if output is not None and output_format is None and fmt is None and not _stream(output, source_format):

@@ -35,6 +35,13 @@ def _html(data: bytes, origin: str) -> DocumentFile:
     return read_html(decode(data, origin), origin)
 
 
+def _plain_text(data: bytes, origin: str) -> DocumentFile:
+    from summarize.documents.plaintext import read_plain_text
+    from summarize.text.files import decode
+
+    return read_plain_text(decode(data, origin), origin)
+
+
 def _subtitles(suffix: str):
     def read(data: bytes, origin: str) -> DocumentFile:
         from summarize.documents.subtitles import read_subtitles
@@ -70,6 +77,7 @@ FORMATS = {
     ".pptx": Format("pptx", True, _office(".pptx"), media_type=f"{_OOXML}.presentationml.presentation"),
     ".odt": Format("odt", True, _office(".odt"), media_type=f"{_ODF}.text"),
     ".odp": Format("odp", True, _office(".odp"), media_type=f"{_ODF}.presentation"),
+    ".txt": Format("text", False, _plain_text),
     ".md": Format("markdown", False, _markdown),
     ".markdown": Format("markdown", False, _markdown),
     ".html": Format("html", False, _html),

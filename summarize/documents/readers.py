@@ -35,10 +35,10 @@ def read_source(source: str, max_bytes: int | None = None, public_only: bool = F
         raw, origin, is_html = _read_stdin(max_bytes), "<stdin>", False
     else:
         file_format = format_of(source)
-        if file_format is not None and file_format.name != "html":
+        if file_format is not None and file_format.name not in ("html", "text"):
             return text_of(read_file(Path(source), file_format.binary, max_bytes), source, file_format)
         raw, origin = read_bytes(Path(source), max_bytes), source
-        is_html = file_format is not None  # the only format read here is HTML
+        is_html = file_format is not None and file_format.name == "html"
     if len(raw) > max_bytes:
         raise InputError(f"{origin}: larger than {max_bytes / 2**20:g} MiB ({limit_said('max_input_bytes')}); split it first")
     text = decode(raw, origin)

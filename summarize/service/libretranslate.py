@@ -9,11 +9,11 @@ import asyncio
 from fastapi import APIRouter, Request
 
 from summarize.documents import written_suffixes
-from summarize.documents.placing import split_across
+from summarize.documents.plaintext import read_plain_text
 from summarize.documents.readers import document_from_text
 from summarize.errors import InputError, LanguageError
 from summarize.service.guard import Refused
-from summarize.text.document import Document, continues
+from summarize.text.document import Document
 from summarize.text.langdetect import language_name
 
 router = APIRouter(tags=["LibreTranslate"])
@@ -216,24 +216,6 @@ async def _translate_one(service, text: str, source: str, options, fmt: str) -> 
     return translated.decode("utf-8"), detected, []
 
 
-def layout(text: str) -> list[str]:
-    """`text` cut into what keeps its lines apart and the lines' text, alternating, starting and
-    ending with the former: the line breaks with the spaces around them, and the spaces the text
-    starts and ends with. A line at a time, so in linear time (a regex for the same cut,
-    `(\\s*\\n\\s*|^\\s+|\\s+$)`, took 8 s on a run of 40,000 spaces)."""
-    parts, gap = [], ""
-    for number, line in enumerate(text.split("\n")):
-        gap += "\n" if number else ""
-        body = line.strip()
-        if not body:
-            gap += line
-            continue
-        start = len(line) - len(line.lstrip())
-        parts += [gap + line[:start], body]
-        gap = line[start + len(body) :]
-    return [*parts, gap]
-
-
 async def _keeping_layout(service, text: str, source: str, each_line: bool, options) -> tuple[str, list[str]]:
     """`text` translated a line at a time (each a paragraph of one document, as the command line
     reads a text without blank lines: a sentence across a line break is one, and its translation
@@ -241,26 +223,11 @@ async def _keeping_layout(service, text: str, source: str, each_line: bool, opti
     kept as sent, as LibreTranslate keeps them; and its alternatives, laid out the same way.
     `each_line`: `source` was detected, so each paragraph of several is read in its own
     language, as on the command line."""
-    parts = layout(text)
-    groups: list[list[int]] = []
-    for index in range(1, len(parts), 2):
-        if groups and parts[index - 1].count("\n") == 1 and continues(parts[groups[-1][-1]], parts[index]):
-            groups[-1].append(index)
-        else:
-            groups.append([index])
-    document = Document(tuple(" ".join(" ".join(parts[i] for i in group).split()) for group in groups), "q")
-    source = "auto" if each_line and len(groups) > 1 else source
-    result = await service.run("translate", document, options.replace(source=source))
-
-    def placed(paragraphs: list[str]) -> str:
-        laid = list(parts)
-        for group, translated in zip(groups, paragraphs, strict=True):
-            shares = [len(parts[index]) for index in group]
-            for index, piece in zip(group, split_across(translated, shares) if len(group) > 1 else [translated]):
-                laid[index] = piece
-        return "".join(laid)
-
-    return placed(result.paragraphs), [placed(paragraphs) for paragraphs in result.alternatives]
+    document = read_plain_text(text, "q")
+    paragraphs = Document(tuple(unit.text for unit in document.units), "q")
+    source = "auto" if each_line and len(document.units) > 1 else source
+    result = await service.run("translate", paragraphs, options.replace(source=source))
+    return document.laid_out(result.paragraphs), [document.laid_out(paragraphs) for paragraphs in result.alternatives]
 
 
 def _detected(text: str, target: str, served: tuple[str, ...], known: frozenset[str]) -> dict:
