@@ -347,6 +347,58 @@ def test_a_binary_document_is_not_written_to_a_terminal_and_the_input_never_repl
     assert result.exit_code == 8 and "translated into docx" in result.stderr
 
 
+@needs_apertium
+def test_an_epub_comes_back_in_english_with_every_other_entry_byte_for_byte(tmp_path):
+    from epub_utils import Document as Epub
+    from epub_utils.content import XHTMLContent
+    from epub_utils.navigation import NCXNavigation
+
+    from summarize.documents.epub import XHTML
+
+    from tests.books import COVER, STYLE, epub
+
+    source, output = tmp_path / "libro.epub", tmp_path / "book.en.epub"
+    source.write_bytes(epub())
+    _translate(source, output)
+    changed = {"OEBPS/content.opf", "OEBPS/toc.ncx", "OEBPS/nav.xhtml", "OEBPS/chapter 0.xhtml", "OEBPS/chapter 1.xhtml"}
+    _untouched_entries_identical(source, output, changed)
+    with zipfile.ZipFile(output) as archive:
+        first = archive.infolist()[0]
+        assert (first.filename, first.compress_type, archive.read(first)) == ("mimetype", zipfile.ZIP_STORED, b"application/epub+zip")
+        assert archive.read("OEBPS/cover.png") == COVER and archive.read("OEBPS/style.css") == STYLE
+    book = Epub(str(output))  # a reader of its own (epub-utils) finds the package, the tables of contents, the spine
+    assert book.package.metadata.title == "The city and his plan" and book.package.metadata.language == "en"
+    ncx = NCXNavigation(_entries(output)["OEBPS/toc.ncx"].decode("utf-8"))  # EPUB 2's, which epub-utils reads apart
+    assert [point.label for point in ncx.get_toc_items()] == ["Chapter one", "Chapter two"]
+    assert [item.label for item in book.nav.get_toc_items()] == ["Chapter one", "Chapter two"]
+    spine = [book.package.manifest.find_by_id(ref["idref"])["href"] for ref in book.package.spine.itemrefs]
+    assert spine == ["chapter%200.xhtml", "chapter%201.xhtml"]  # epub-utils does not undo the href's percent-encoding
+    entries = _entries(output)
+    chapters = [XHTMLContent(entries[f"OEBPS/chapter {n}.xhtml"].decode(), XHTML, href).inner_text for n, href in enumerate(spine)]
+    assert all(_english(" ".join(text.split())) for text in chapters), chapters
+    first_chapter = entries["OEBPS/chapter 0.xhtml"].decode("utf-8")
+    assert "<b>important</b>" in first_chapter and '<img src="cover.png" alt=""/>' in first_chapter
+
+
+@pytest.mark.parametrize(
+    ("made", "says"),
+    [
+        ({"first_before": '<!DOCTYPE html [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'}, "declares entities"),
+        ({"extra": {"META-INF/encryption.xml": b"<encryption/>"}}, "encrypted (DRM)"),
+        ({"extra": {"OEBPS/padding.bin": b" " * 2**20}}, "zip bomb"),
+    ],
+)
+def test_a_hostile_epub_is_refused_in_one_line(tmp_path, monkeypatch, made, says):
+    from tests.books import epub
+
+    monkeypatch.setenv("SUMMARIZE_MAX_UNPACKED_BYTES", str(2**20))
+    source = tmp_path / "libro.epub"
+    source.write_bytes(epub(**made))
+    result = CliRunner().invoke(cli, ["translate", str(source), "-o", str(tmp_path / "out.epub"), *APERTIUM])
+    assert result.exit_code == 2 and says in result.stderr and not (tmp_path / "out.epub").exists(), result.output
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
 def _zip_bomb(path, unpacked=2 * 2**30, block=2**20):
     """A .docx whose word/document.xml really unpacks to `unpacked` bytes of spaces: one deflated
     block of `block` spaces, flushed to a byte boundary and repeated."""

@@ -621,6 +621,41 @@ def test_translate_file_gives_a_url_to_the_document_translated_in_its_format(tmp
     assert missing.status_code == 404
 
 
+def test_translate_file_takes_plain_text_with_its_lines_an_epub_and_a_pdf_as_text(tmp_path):
+    import io
+    import urllib.request
+    import zipfile
+
+    from libretranslate_aio import LibreTranslate
+
+    from tests.books import epub
+    from tests.hostile_files import pdf_text
+
+    lines = "El Ayuntamiento aprobó ayer\nel presupuesto.\n\n  Los vecinos piden más parques.\n"
+    expected = Pipeline(to="en", source="es").translate(SPANISH)["paragraphs"][0].split(". ")
+    with running(Settings()) as url, LibreTranslate(url) as api:
+        supported = api.frontend_settings().supported_files_format
+        note = tmp_path / "nota.txt"
+        note.write_text(lines, encoding="utf-8")
+        with urllib.request.urlopen(api.translate_file(note, "es", "en").translated_file_url) as response:
+            text, text_name = response.read().decode("utf-8"), response.headers["content-disposition"]
+        report = tmp_path / "informe.pdf"
+        report.write_bytes(pdf_text(SPANISH))
+        with urllib.request.urlopen(api.translate_file(report, "es", "en").translated_file_url) as response:
+            pdf, pdf_name = response.read().decode("utf-8"), response.headers["content-disposition"]
+        book = tmp_path / "libro.epub"
+        book.write_bytes(epub())
+        with urllib.request.urlopen(api.translate_file(book, "es", "en").translated_file_url) as response:
+            translated_book = response.read()
+    assert {".txt", ".pdf", ".docx", ".epub"} <= set(supported)
+    first, second = text.split("\n\n  ")
+    assert first.count("\n") == 1 and " ".join(first.split()) == expected[0] + "." and second == expected[1] + "\n"
+    assert 'filename="nota.en.txt"' in text_name
+    assert pdf == " ".join(expected[0:1]) + ". " + expected[1] + "\n" and 'filename="informe.en.txt"' in pdf_name
+    with zipfile.ZipFile(io.BytesIO(translated_book)) as archive:
+        assert "<h1>Chapter two</h1>" in archive.read("OEBPS/chapter 1.xhtml").decode("utf-8")
+
+
 def test_alternatives_are_the_beam_search_s_next_best(tiny_models):
     from summarize.core.options import Options
 

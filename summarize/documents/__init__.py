@@ -21,6 +21,12 @@ def _office(suffix: str):
     return read
 
 
+def _epub(data: bytes, origin: str) -> DocumentFile:
+    from summarize.documents.epub import read_epub
+
+    return read_epub(data, origin)
+
+
 def _markdown(data: bytes, origin: str) -> DocumentFile:
     from summarize.documents.markdown import read_markdown
     from summarize.text.files import decode
@@ -78,6 +84,7 @@ FORMATS = {
     ".odt": Format("odt", True, _office(".odt"), media_type=f"{_ODF}.text"),
     ".odp": Format("odp", True, _office(".odp"), media_type=f"{_ODF}.presentation"),
     ".txt": Format("text", False, _plain_text),
+    ".epub": Format("epub", True, _epub, media_type="application/epub+zip"),
     ".md": Format("markdown", False, _markdown),
     ".markdown": Format("markdown", False, _markdown),
     ".html": Format("html", False, _html),
@@ -93,6 +100,12 @@ def written_suffixes() -> list[str]:
     """The suffixes translated into their own format (PDFs are read only), from the table as it
     is now (a format added to FORMATS is one at once)."""
     return sorted(suffix for suffix, file_format in FORMATS.items() if file_format.read is not None)
+
+
+def accepted_suffixes() -> list[str]:
+    """The suffixes the service translates: those written back in their own format, and those read
+    for their text alone, whose translation is a text file."""
+    return sorted(FORMATS)
 
 
 def format_of(path: str | Path) -> Format | None:

@@ -41,6 +41,9 @@ class DocumentFile:
     flowing: bool = False
     #: Units whose inline formatting the translation cannot carry (tags inside a cue).
     formatting_dropped: int = 0
+    #: The language the units are written back in; a format that declares its language (an
+    #: EPUB's package document) says it.
+    language: str | None = None
 
     def rebuilt(self, texts: list[list[str]]) -> bytes:
         """The file with each unit's runs holding `texts[unit][run]`."""

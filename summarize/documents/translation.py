@@ -85,6 +85,7 @@ def translation_steps(document: DocumentFile, file_format: str):
     message = _formatting_note(formatting, document.flowing)
     if message:
         metadata["notes"].append(message)
+    document.language = metadata["languages"]["target"]
     return document.rebuilt(texts), result
 
 

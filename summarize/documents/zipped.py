@@ -59,6 +59,27 @@ def read_entry(archive: zipfile.ZipFile, name: str, origin: str) -> bytes:
         raise InputError(f"{origin}: the entry {name} cannot be unpacked ({error}); the file is damaged") from None
 
 
+def rewritten(archive: zipfile.ZipFile, replaced: dict[str, bytes]) -> bytes:
+    """The zip again, entry by entry in its order, with the entries named in `replaced` holding
+    their new bytes and every other one copied as it was; names, dates, compression and
+    attributes kept (an EPUB's stored `mimetype` stays first and stored)."""
+    written = io.BytesIO()
+    with zipfile.ZipFile(written, "w") as out:
+        for entry in archive.infolist():
+            copy = zipfile.ZipInfo(entry.filename, entry.date_time)
+            copy.compress_type, copy.external_attr, copy.create_system = (
+                entry.compress_type,
+                entry.external_attr,
+                entry.create_system,
+            )
+            if entry.filename in replaced:
+                out.writestr(copy, replaced[entry.filename])
+                continue
+            with archive.open(entry) as source, out.open(copy, "w") as target:
+                shutil.copyfileobj(source, target)
+    return written.getvalue()
+
+
 @dataclass
 class ZippedDocument(DocumentFile):
     """A zip whose text parts are XML trees: the parts named by the format are parsed, the rest
@@ -71,6 +92,10 @@ class ZippedDocument(DocumentFile):
     slots: list | None = None
 
     def rebuilt(self, texts: list[list[str]]) -> bytes:
+        return rewritten(self.archive, self.written_entries(texts))
+
+    def written_entries(self, texts: list[list[str]]) -> dict[str, bytes]:
+        """The XML parts, with each unit's slots holding `texts[unit]`, as bytes by entry name."""
         from lxml import etree
 
         for unit, unit_slots, unit_texts in zip(self.units, self.slots, texts):
@@ -84,23 +109,11 @@ class ZippedDocument(DocumentFile):
                 if attribute is None:
                     self.fixed_in_changed(element)
             self.unit_written(unit_slots[0][0])
-        written = io.BytesIO()
-        with zipfile.ZipFile(written, "w") as out:
-            for entry in self.archive.infolist():
-                copy = zipfile.ZipInfo(entry.filename, entry.date_time)
-                copy.compress_type, copy.external_attr, copy.create_system = (
-                    entry.compress_type,
-                    entry.external_attr,
-                    entry.create_system,
-                )
-                if entry.filename in self.trees:
-                    tree = self.trees[entry.filename]
-                    encoding, standalone = tree.docinfo.encoding or "UTF-8", tree.docinfo.standalone
-                    out.writestr(copy, etree.tostring(tree, xml_declaration=True, encoding=encoding, standalone=standalone))
-                    continue
-                with self.archive.open(entry) as source, out.open(copy, "w") as target:
-                    shutil.copyfileobj(source, target)
-        return written.getvalue()
+        replaced = {}
+        for name, tree in self.trees.items():
+            encoding, standalone = tree.docinfo.encoding or "UTF-8", tree.docinfo.standalone
+            replaced[name] = etree.tostring(tree, xml_declaration=True, encoding=encoding, standalone=standalone)
+        return replaced
 
     def after_set(self, element, attribute: str, text: str) -> None:
         """What a format does after a slot gets its text (Word marks spaces to be kept)."""

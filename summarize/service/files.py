@@ -13,7 +13,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from summarize.documents import format_of, written_suffixes
+from summarize.documents import accepted_suffixes, format_of
 from summarize.errors import InputError
 from summarize.service.guard import Refused
 
@@ -85,22 +85,31 @@ async def translate_file(request: Request):
     source, target = _code(params, "source"), _code(params, "target")
     name = Path(upload.filename or "file").name
     file_format = format_of(name)
-    if file_format is None or file_format.read is None:
-        raise Refused(400, f"Invalid request: file format not supported (supported: {', '.join(written_suffixes())})")
+    if file_format is None:
+        raise Refused(400, f"Invalid request: file format not supported (supported: {', '.join(accepted_suffixes())})")
     _check_languages(service, source, target)
     data = await upload.read()
     if not data:
         raise InputError(f"{name}: the file is empty")
     options = service.options(target, source=source, glossary=params.get("glossary"))
-
-    async def work() -> bytes:
-        document = await asyncio.to_thread(file_format.read, data, name)
-        return (await service.translate_file(document, file_format.name, options))[0]
-
-    translated = await service.within_timeout(work())
-    stored = stored_name(name, target)
+    translated, written_name = await service.within_timeout(translated_file(service, data, name, file_format, options))
+    stored = stored_name(written_name, target)
     await asyncio.to_thread(service.files.add, stored, translated)
     return {"translatedFileUrl": f"{str(request.base_url).rstrip('/')}/download_file/{quote(stored)}"}
+
+
+async def translated_file(service, data: bytes, name: str, file_format, options) -> tuple[bytes, str]:
+    """A file translated in its own format, or, for a format read for its text alone (PDF), its
+    text translated into a .txt file, a paragraph to a line and a blank line between; and the
+    name the translation is written under."""
+    from summarize.documents.plaintext import read_plain_text
+
+    if file_format.read is not None:
+        document = await asyncio.to_thread(file_format.read, data, name)
+        return (await service.translate_file(document, file_format.name, options))[0], name
+    text = await asyncio.to_thread(file_format.text_only, data, name)
+    document = read_plain_text("\n\n".join(text.paragraphs) + "\n", name)
+    return (await service.translate_file(document, "text", options))[0], f"{Path(name).stem}.txt"
 
 
 @router.get("/download_file/{name}", summary="A file translated by /translate_file (LibreTranslate)")

@@ -8,7 +8,7 @@ import asyncio
 
 from fastapi import APIRouter, Request
 
-from summarize.documents import written_suffixes
+from summarize.documents import accepted_suffixes
 from summarize.documents.plaintext import read_plain_text
 from summarize.documents.readers import document_from_text
 from summarize.errors import InputError, LanguageError
@@ -310,7 +310,7 @@ async def frontend_settings(request: Request):
         "keyRequired": settings.api_keys_file is not None,
         "suggestions": settings.suggestions_file is not None,
         "filesTranslation": True,
-        "supportedFilesFormat": written_suffixes(),
+        "supportedFilesFormat": accepted_suffixes(),
         "language": {
             "source": {"code": "auto", "name": "Auto Detect"},
             "target": {"code": settings.job.target, "name": language_name(settings.job.target)},
