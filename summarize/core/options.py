@@ -27,6 +27,8 @@ ORDERS = {
     "direct": "a chat model (--summarizer) reads the source language and writes the target's in one call",
 }
 DEVICES = ("auto", "cpu", "cuda")
+#: DeepL's formality values: the register asked for, or only preferred.
+FORMALITIES = ("default", "more", "less", "prefer_more", "prefer_less")
 LANGUAGE_HELP = "ISO 639-1 code (en, es, fr, de, it, pt)"
 LENGTH_HELP = (
     "short, medium or long; or a number: sentences for the extractive summarisers (textrank, lexrank, lead), "
@@ -175,6 +177,16 @@ class Options:
         "--alternatives",
         check=alternatives_problem,
         metavar="N",
+        tasks=("translate",),
+    )
+    formality: str = _option(
+        "default",
+        "The register the translation addresses its reader in, where the target language has one (tu/vous, du/Sie, "
+        "tú/usted): more or less is refused by an engine that cannot be asked for it, prefer_more or prefer_less falls "
+        "back to its one register with a note.",
+        "request",
+        "--formality",
+        FORMALITIES,
         tasks=("translate",),
     )
     strict: bool = _option(

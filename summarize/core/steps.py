@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 
 from summarize.catalog.cards import load_cards
 from summarize.engines.base import Summarizer, Translated, Translator
-from summarize.errors import EngineUnavailableError, LanguageError, SummarizeError, first_line
+from summarize.errors import EngineUnavailableError, InputError, LanguageError, SummarizeError, first_line
 from summarize.limits import limit
 from summarize.text.chunk import chunk_sentences, cut_at_length, split_long_sentence
 from summarize.text.document import Document, has_letters
-from summarize.text.langdetect import detect_paragraphs, document_language
+from summarize.text.langdetect import detect_paragraphs, document_language, language_name
 from summarize.text.numbers import in_convention
 from summarize.text.segment import split_sentences
 
@@ -226,11 +226,29 @@ def translate_together(
                     part.kept += count
                 continue
             part.work.note(*choice.notes)
+            refusal = _register_refusal(choice.engine, request, language, target) if request is not None else None
+            if refusal is not None and request.formality.startswith("prefer_"):
+                part.work.note(refusal)
+            elif refusal is not None:
+                part.work.fail(InputError(f"{refusal}; formality=prefer_{request.formality} falls back to it"))
+                continue
             engine = choice.engine.for_request(request) if request is not None else choice.engine
             by_engine.setdefault(id(choice.engine), (engine, []))[1].append(part)
         for translator, group in by_engine.values():
             _translate_language(group, language, translator, target, progress, glossary, alternatives)
     return [_assembled(part, target, alternatives) if part.work.error is None else None for part in parts]
+
+
+def _register_refusal(engine: Translator, request, source: str, target: str) -> str | None:
+    """Why the register `request.formality` asks cannot be had from `engine` into `target`
+    (None when it can, or none is asked)."""
+    if request.formality == "default" or target in engine.registers:
+        return None
+    alias = engine.describe().get("alias", type(engine).__name__)
+    return (
+        f"formality={request.formality}: {alias} ({source}->{target}) cannot be asked for a register "
+        f"in {language_name(target)}; it writes in its one register"
+    )
 
 
 def _translate_language(

@@ -95,6 +95,9 @@ class Translator(Engine):
     #: Sentences per call when a progress bar is shown; None: always one call (cheap engines
     #: whose per-call start-up would dominate, such as a subprocess).
     progress_group: int | None = 64
+    #: The target languages whose register (formal or informal address) a job may ask of this
+    #: translator (`Options.formality`); none: it writes in its one register.
+    registers: frozenset[str] = frozenset()
 
     @abstractmethod
     def translate(self, sentences: list[str], source: str, target: str, starts: tuple[int, ...] = ()) -> Translated:

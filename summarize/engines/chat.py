@@ -78,6 +78,54 @@ EXAMPLE_SENTENCES = {
         "A polícia prendeu no domingo dois homens após o assalto a um banco no centro da cidade.",
     ),
 }
+_ENGLISH_ADDRESS = (
+    "Thank you for your letter; we will send you the documents tomorrow.",
+    "Can you tell us where you live?",
+)
+#: Two sentences that address the reader, in each served language's formal and informal
+#: register: the example pairs added to a completion model's prompt when a register is asked.
+REGISTER_EXAMPLES = {
+    "en": {"formal": _ENGLISH_ADDRESS, "informal": _ENGLISH_ADDRESS},
+    "es": {
+        "formal": ("Gracias por su carta; le enviaremos los documentos mañana.", "¿Puede decirnos dónde vive usted?"),
+        "informal": ("Gracias por tu carta; te enviaremos los documentos mañana.", "¿Puedes decirnos dónde vives?"),
+    },
+    "fr": {
+        "formal": (
+            "Merci pour votre lettre ; nous vous enverrons les documents demain.",
+            "Pouvez-vous nous dire où vous habitez ?",
+        ),
+        "informal": ("Merci pour ta lettre ; nous t'enverrons les documents demain.", "Peux-tu nous dire où tu habites ?"),
+    },
+    "de": {
+        "formal": (
+            "Vielen Dank für Ihren Brief; wir schicken Ihnen die Unterlagen morgen.",
+            "Können Sie uns sagen, wo Sie wohnen?",
+        ),
+        "informal": (
+            "Vielen Dank für deinen Brief; wir schicken dir die Unterlagen morgen.",
+            "Kannst du uns sagen, wo du wohnst?",
+        ),
+    },
+    "it": {
+        "formal": ("Grazie per la Sua lettera; Le invieremo i documenti domani.", "Può dirci dove abita?"),
+        "informal": ("Grazie per la tua lettera; ti invieremo i documenti domani.", "Puoi dirci dove abiti?"),
+    },
+    "pt": {
+        "formal": ("Obrigado pela sua carta; enviar-lhe-emos os documentos amanhã.", "Pode dizer-nos onde mora?"),
+        "informal": ("Obrigado pela tua carta; enviar-te-emos os documentos amanhã.", "Podes dizer-nos onde moras?"),
+    },
+}
+#: How a chat model is told the register: the pronouns that mark it in each language.
+REGISTER_WORDS = {
+    "es": {"formal": "usted", "informal": "tú"},
+    "fr": {"formal": "vous", "informal": "tu"},
+    "de": {"formal": "Sie", "informal": "du"},
+    "it": {"formal": "Lei", "informal": "tu"},
+    "pt": {"formal": "o senhor, a senhora, você", "informal": "tu"},
+}
+#: The register each formality asks for (`Options.formality`).
+FORMALITY_REGISTERS = {"more": "formal", "prefer_more": "formal", "less": "informal", "prefer_less": "informal"}
 #: New tokens allowed per summary sentence asked for, and for the rest of the answer.
 TOKENS_PER_SENTENCE, ANSWER_OFFSET = 60, 40
 #: Tokens kept free in the context for the prompt's own words and the longest answer.
@@ -253,6 +301,20 @@ class ChatTranslator(ModelBacked, Translator):
     #: within a paragraph).
     progress_group = None
     by_paragraph = True
+    registers = frozenset(REGISTER_WORDS)
+    #: The register the prompt asks for ("formal", "informal"), or None: the model's own.
+    register: str | None = None
+
+    def for_request(self, options) -> ChatTranslator:
+        """A copy that asks for the register of `options.formality`, where the target has one."""
+        import copy
+
+        register = FORMALITY_REGISTERS.get(options.formality)
+        if register is None or options.target not in self.registers or register == self.register:
+            return self
+        asked = copy.copy(self)
+        asked.register = register
+        return asked
 
     def translate(self, sentences: list[str], source: str, target: str, starts: tuple[int, ...] = ()) -> Translated:
         """`starts`: the indexes where paragraphs begin (a group never spans two). A sentence
@@ -343,11 +405,16 @@ class ChatTranslator(ModelBacked, Translator):
     def _prompt(self, group: list[str], source: str, target: str) -> str:
         names = {"source": language_name(source), "target": language_name(target)}
         if self.model.completion:
-            pairs = zip(EXAMPLE_SENTENCES.get(source, ()), EXAMPLE_SENTENCES.get(target, ()))
+            pairs = list(zip(EXAMPLE_SENTENCES.get(source, ()), EXAMPLE_SENTENCES.get(target, ())))
+            if self.register is not None and source in REGISTER_EXAMPLES:
+                pairs += zip(REGISTER_EXAMPLES[source][self.register], REGISTER_EXAMPLES[target][self.register])
             examples = "".join(f"{names['source']}: {a}\n{names['target']}: {b}\n\n" for a, b in pairs)
             return self.model.prompt("translate", text=" ".join(group[0].split()), examples=examples, count=1, **names)
         numbered = "\n".join(f"{n}. {' '.join(s.split())}" for n, s in enumerate(group, 1))
-        return self.model.prompt("translate", text=numbered, count=len(group), examples="", **names)
+        prompt = self.model.prompt("translate", text=numbered, count=len(group), examples="", **names)
+        if self.register is None:
+            return prompt
+        return f"Address the reader {self.register}ly ({REGISTER_WORDS[target][self.register]}).\n\n{prompt}"
 
     def _lines(self, answer: str, count: int) -> list[str] | None:
         """The translations an answer holds: a completion model's one line, a chat model's

@@ -14,9 +14,9 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from summarize.errors import EngineUnavailableError, FactCheckError, ModelUnavailableError, SummarizeError, UnexpectedError
-from summarize.service import files, libretranslate, routes
+from summarize.service import deepl, files, libretranslate, routes
 from summarize.service.core import Service, TimedOut, log
-from summarize.service.guard import BodyLimit, FiniteNumbers
+from summarize.service.guard import BodyLimit, FiniteNumbers, error_body
 from summarize.service.metrics import Measured
 from summarize.service.settings import Settings
 
@@ -46,9 +46,10 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(libretranslate.router)
     app.include_router(files.router)
     app.include_router(routes.router)
+    app.include_router(deepl.router)
     app.add_exception_handler(SummarizeError, _summarize_error)
     app.add_exception_handler(RequestValidationError, _invalid)
-    app.add_exception_handler(HTTPException, lambda request, error: _error(error.status_code, str(error.detail)))
+    app.add_exception_handler(HTTPException, lambda request, error: _error(request, error.status_code, str(error.detail)))
     app.add_exception_handler(RecursionError, _too_deep)
     app.add_exception_handler(Exception, _fault)
     # Outermost last: every answer is measured, the body limit's and the JSON check's too.
@@ -66,15 +67,16 @@ def app_from_environment() -> FastAPI:
     return create_app(Settings.from_environment())
 
 
-def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
+def _error(request: Request, status: int, message: str, **more) -> JSONResponse:
+    """One line, in the shape of the API the route belongs to."""
+    return JSONResponse({**error_body(request.url.path, message), **more}, status_code=status)
 
 
 def _summarize_error(request: Request, error: SummarizeError) -> JSONResponse:
     status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
     if isinstance(error, UnexpectedError):  # a fault of ours on this request alone: its traceback logged
         log.error("%s %s failed", request.method, request.url.path, exc_info=error.__cause__)
-    return JSONResponse({"error": in_api_terms(str(error)), "exit_code": error.exit_code}, status_code=status)
+    return _error(request, status, in_api_terms(str(error)), exit_code=error.exit_code)
 
 
 #: The command line's words in the shared errors, as a caller of the API says them.
@@ -93,19 +95,19 @@ def _invalid(request: Request, error: RequestValidationError) -> JSONResponse:
     where = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
     message = first.get("msg", "invalid request").removeprefix("Value error, ")
     if first.get("type") == "json_invalid":
-        return _error(400, f"Invalid request: the body is not valid JSON ({first.get('ctx', {}).get('error', message)})")
-    return _error(422, f"Invalid request: {where + ': ' if where else ''}{message}")
+        return _error(request, 400, f"Invalid request: the body is not valid JSON ({first.get('ctx', {}).get('error', message)})")
+    return _error(request, 422, f"Invalid request: {where + ': ' if where else ''}{message}")
 
 
 def _too_deep(request: Request, error: RecursionError) -> JSONResponse:
     """A JSON body nested past the parser's depth: the caller's fault, said in one line."""
-    return _error(400, "Invalid request: the JSON body is nested too deeply")
+    return _error(request, 400, "Invalid request: the JSON body is nested too deeply")
 
 
 def _fault(request: Request, error: Exception) -> JSONResponse:
     """A fault of ours: logged with its traceback here, one line to the caller."""
     log.error("%s %s failed", request.method, request.url.path, exc_info=error)
-    return _error(500, f"Internal error ({type(error).__name__}); the server's log has the details")
+    return _error(request, 500, f"Internal error ({type(error).__name__}); the server's log has the details")
 
 
 def _loaded(service: Service) -> str:

@@ -4,6 +4,7 @@ through, the gate, the metrics, and the notes (fallbacks) said so far."""
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import tempfile
@@ -17,6 +18,7 @@ from summarize.core.records import Job, Result
 from summarize.errors import InputError, SummarizeError
 from summarize.service.batcher import Batcher
 from summarize.service.files import KeptFiles
+from summarize.service.glossaries import Glossaries
 from summarize.service.guard import Gate, read_keys
 from summarize.service.metrics import Metrics
 from summarize.service.settings import Settings
@@ -49,6 +51,11 @@ class Service:
             self._own_files = tempfile.TemporaryDirectory(prefix="summarize-files-")
         shared = Path(settings.shared_dir or self._own_files.name)
         self.files = KeptFiles(shared)
+        (shared / ".documents").mkdir(exist_ok=True)
+        #: DeepL's document uploads: each one's status, and the tasks that translate them.
+        self.document_states = KeptFiles(shared / ".documents")
+        self.background: set[asyncio.Task] = set()
+        self.glossaries = Glossaries(shared / ".glossaries.sqlite")
         keys = read_keys(settings.api_keys_file) if settings.api_keys_file else None
         self.gate = Gate(keys, settings.requests_per_minute, shared / ".requests.sqlite")
         self.started = time.time()
@@ -58,6 +65,11 @@ class Service:
         rate limit's counts are a file the workers share."""
         client = request.client.host if request.client else ""
         await asyncio.to_thread(self.gate.admit, api_key, client)
+
+    async def charge(self, api_key, request, characters: int) -> None:
+        """`characters` translated for the request's caller (its key, else its address)."""
+        caller = self.gate.caller(api_key, request.client.host if request.client else "")
+        await asyncio.to_thread(self.gate.charge, caller, characters)
 
     def note(self, message: str) -> None:
         """A note of the jobs (a fallback, a runaway), kept once and logged."""
@@ -147,6 +159,18 @@ class Service:
         from summarize.core.steps import supported_languages
 
         return frozenset(supported_languages())
+
+    @functools.cache  # noqa: B019 (one Service per app, alive as long as it)
+    def formality_served(self, target: str) -> bool:
+        """Whether a register may be asked of the translation into `target` from some source
+        (the translators into it chosen, and loaded, as a job would)."""
+        for source in self.sources_into(target):
+            try:
+                if target in self.engines.translator(source, target).engine.registers:
+                    return True
+            except SummarizeError:
+                continue
+        return False
 
     def sources_into(self, target: str) -> list[str]:
         return sorted({s for s, t in self.pairs if t == target})

@@ -92,24 +92,28 @@ async def translate_file(request: Request):
     if not data:
         raise InputError(f"{name}: the file is empty")
     options = service.options(target, source=source, glossary=params.get("glossary"))
-    translated, written_name = await service.within_timeout(translated_file(service, data, name, file_format, options))
-    stored = stored_name(written_name, target)
+    translated, written, characters = await service.within_timeout(translated_file(service, data, name, file_format, options))
+    await service.charge(params.get("api_key"), request, characters)
+    stored = stored_name(written, target)
     await asyncio.to_thread(service.files.add, stored, translated)
     return {"translatedFileUrl": f"{str(request.base_url).rstrip('/')}/download_file/{quote(stored)}"}
 
 
-async def translated_file(service, data: bytes, name: str, file_format, options) -> tuple[bytes, str]:
+async def translated_file(service, data: bytes, name: str, file_format, options) -> tuple[bytes, str, int]:
     """A file translated in its own format, or, for a format read for its text alone (PDF), its
-    text translated into a .txt file, a paragraph to a line and a blank line between; and the
-    name the translation is written under."""
+    text translated into a .txt file, a paragraph to a line and a blank line between; the name
+    the translation is written under, and the characters of text translated."""
     from summarize.documents.plaintext import read_plain_text
 
     if file_format.read is not None:
         document = await asyncio.to_thread(file_format.read, data, name)
-        return (await service.translate_file(document, file_format.name, options))[0], name
-    text = await asyncio.to_thread(file_format.text_only, data, name)
-    document = read_plain_text("\n\n".join(text.paragraphs) + "\n", name)
-    return (await service.translate_file(document, "text", options))[0], f"{Path(name).stem}.txt"
+        written, text_format = name, file_format.name
+    else:
+        text = await asyncio.to_thread(file_format.text_only, data, name)
+        document = read_plain_text("\n\n".join(text.paragraphs) + "\n", name)
+        written, text_format = f"{Path(name).stem}.txt", "text"
+    translated, result = await service.translate_file(document, text_format, options)
+    return translated, written, sum(len(row["source"]) for row in result["alignment"])
 
 
 @router.get("/download_file/{name}", summary="A file translated by /translate_file (LibreTranslate)")
@@ -120,10 +124,10 @@ async def download_file(name: str, request: Request):
     file_format = format_of(name)
     shown = name.split(".", 1)[1] if "." in name else name
     media = file_format.media_type if file_format is not None else "application/octet-stream"
-    return Response(data, media_type=media, headers={"Content-Disposition": _attachment(shown)})
+    return Response(data, media_type=media, headers={"Content-Disposition": attachment(shown)})
 
 
-def _attachment(name: str) -> str:
+def attachment(name: str) -> str:
     """Content-Disposition for a file name in any script (RFC 6266): its UTF-8 form, and an ASCII
     one for clients that read only `filename`."""
     fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in name)

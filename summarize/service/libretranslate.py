@@ -169,6 +169,7 @@ async def translate(request: Request):
     options = service.options(target, glossary=params.get("glossary"), alternatives=alternatives if fmt == "text" else 0)
     every = asyncio.gather(*(_translate_one(service, text, source, options, fmt) for text in texts))
     answers = await service.within_timeout(every)
+    await service.charge(params.get("api_key"), request, sum(len(text) for text in texts))
     translated = [a[0] for a in answers]
     response: dict = {"translatedText": translated if many else translated[0]}
     if source == "auto":

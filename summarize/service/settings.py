@@ -44,17 +44,17 @@ class Settings:
     #: rate limit's counts; none: a temporary folder of the process's own.
     shared_dir: str | None = None
 
-    def options(self, target: str, glossary: str | None = None, **request) -> Options:
+    def options(self, target: str, glossary=None, **request) -> Options:
         """The jobs' options for one request: its own languages, length and order, and its
-        glossary (CSV or TSV text) added to the service's."""
-        if glossary is not None and not isinstance(glossary, str):
+        glossary (CSV or TSV text, or a stored one) added to the service's."""
+        from summarize.text.glossary import Glossary, parse_table
+
+        if glossary is not None and not isinstance(glossary, (str, Glossary)):
             from summarize.errors import InputError
 
             raise InputError("glossary: give the terms as CSV or TSV text")
         if glossary:
-            from summarize.text.glossary import parse_table
-
-            given = parse_table(glossary, "the request's glossary")
+            given = parse_table(glossary, "the request's glossary") if isinstance(glossary, str) else glossary
             request["glossary"] = given if self.job.glossary is None else self.job.glossary + given
         return self.job.replace(target=target, **request)
 
