@@ -60,11 +60,11 @@ class Service:
         self.gate = Gate(keys, settings.requests_per_minute, shared / ".requests.sqlite")
         self.started = time.time()
 
-    async def admit(self, api_key, request) -> None:
+    async def admit(self, api_key, request, translates: bool = True) -> None:
         """The gate's word on a request (Refused when it may not go on), off the event loop: the
         rate limit's counts are a file the workers share."""
         client = request.client.host if request.client else ""
-        await asyncio.to_thread(self.gate.admit, api_key, client)
+        await asyncio.to_thread(self.gate.admit, api_key, client, translates)
 
     async def charge(self, api_key, request, characters: int) -> None:
         """`characters` translated for the request's caller (its key, else its address)."""

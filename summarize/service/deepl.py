@@ -40,7 +40,7 @@ UPLOAD_WAIT_S = 2.0
 NO_LIMIT = 10**12
 
 
-async def _admitted(request: Request) -> tuple[dict, str]:
+async def _admitted(request: Request, translates: bool = True) -> tuple[dict, str]:
     """The request's parameters, once its caller is admitted, and whom its usage is counted for
     (and its glossaries and documents kept for): the key from `Authorization: DeepL-Auth-Key
     KEY` (or the old `auth_key` parameter), or without keys the client's address."""
@@ -52,7 +52,7 @@ async def _admitted(request: Request) -> tuple[dict, str]:
     key = said.split(None, 1)[1].strip() if said.lower().startswith("deepl-auth-key ") else params.get("auth_key")
     if service.gate.keys is not None and not key:
         raise Refused(403, "Authorization failure: give Authorization: DeepL-Auth-Key KEY")
-    await service.admit(key, request)
+    await service.admit(key, request, translates)
     return params, service.gate.caller(key, request.client.host if request.client else "")
 
 
@@ -144,7 +144,7 @@ async def languages(request: Request):
     """Source languages, or with `type=target` the targets in DeepL's codes (English and
     Portuguese as their variants), each saying whether a formality can be asked."""
     service = request.app.state.service
-    params, _ = await _admitted(request)
+    params, _ = await _admitted(request, translates=False)
     kind = _choice(params, "type", ("source", "target"), "source")
     pairs = service.pairs
     if kind == "source":
@@ -161,7 +161,7 @@ async def languages(request: Request):
 @router.api_route("/usage", methods=["GET", "POST"], summary="Characters translated for this key (DeepL API v2)")
 async def usage(request: Request):
     service = request.app.state.service
-    _, owner = await _admitted(request)
+    _, owner = await _admitted(request, translates=False)
     quota = service.gate.keys.get(owner) if service.gate.keys is not None else None
     used = await asyncio.to_thread(service.gate.used, owner)
     return {"character_count": used, "character_limit": quota if quota is not None else NO_LIMIT}

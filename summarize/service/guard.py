@@ -54,8 +54,9 @@ class Gate:
         self.clock = clock
         self.counts = counts
 
-    def admit(self, api_key: str | None, client: str) -> None:
-        """Raise Refused (400, 403, 429 or 456) unless this request may go on."""
+    def admit(self, api_key: str | None, client: str, translates: bool = True) -> None:
+        """Raise Refused (400, 403, 429 or 456) unless this request may go on; one that
+        `translates` nothing (a usage or language list) is not held to the key's quota."""
         if api_key is not None and not isinstance(api_key, str):
             raise Refused(400, "Invalid request: api_key must be a string")
         if self.keys is not None and not api_key:
@@ -63,7 +64,7 @@ class Gate:
         if self.keys is not None and api_key not in self.keys:
             raise Refused(403, "Invalid API key")
         quota = self.keys.get(api_key) if self.keys is not None else None
-        if quota is not None and self.used(api_key) >= quota:
+        if translates and quota is not None and self.used(api_key) >= quota:
             raise Refused(QUOTA_EXCEEDED, f"Quota exceeded: this key's {quota:,} characters are translated")
         if self.per_minute <= 0:
             return
