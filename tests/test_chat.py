@@ -386,3 +386,30 @@ def test_random_weights_write_every_glossary_term_under_the_held_retry(tiny_chat
     counts = result["metadata"]["counts"]
     assert counts["terms_applied"] == 3 and counts["terms_missed"] == 0, result
     assert all(word in result["paragraphs"][0] for word in ("reservoirs", "Júcar", "river basin"))
+
+
+@pytest.mark.parametrize("completion", [False, True])
+def test_formality_asks_a_chat_translator_for_the_register_and_is_refused_where_there_is_none(tiny_chat_models, completion):
+    """A completion model's prompt gains the register's example pairs, a chat model's an
+    instruction; English has no register to ask: more is refused, prefer_more noted."""
+    from summarize.engines.chat import REGISTER_EXAMPLES, REGISTER_WORDS
+    from summarize.errors import InputError
+
+    engine = Engines(Options(translator=str(tiny_chat_models["qwen2"]))).translator("en", "de").engine
+    engine.model.completion = completion
+    asked = {formality: engine.for_request(Options(target="de", formality=formality)) for formality in ("more", "less")}
+    prompts = {formality: translated._prompt(["Can you help me?"], "en", "de") for formality, translated in asked.items()}
+    plain = engine._prompt(["Can you help me?"], "en", "de")
+    if completion:
+        assert REGISTER_EXAMPLES["de"]["formal"][1] in prompts["more"] and REGISTER_EXAMPLES["de"]["informal"][1] in prompts["less"]
+        assert REGISTER_EXAMPLES["de"]["formal"][1] not in plain
+    else:
+        assert prompts["more"].startswith(f"Address the reader formally ({REGISTER_WORDS['de']['formal']})")
+        assert prompts["less"].startswith("Address the reader informally (du)") and prompts["less"].endswith(plain)
+    assert engine.register is None and engine.for_request(Options(target="de")) is engine
+    engines = Engines(given={("translation", "es", "en"): engine})
+    with pytest.raises(InputError, match=r"formality=more: .* register in English"):
+        Pipeline(to="en", source="es", engines=engines, formality="more").translate("Hola.")
+    notes: list[str] = []
+    Pipeline(to="en", source="es", engines=engines, formality="prefer_more", notify=notes.append).translate("Hola.")
+    assert any("formality=prefer_more" in note for note in notes)

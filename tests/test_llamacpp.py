@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import struct
 import subprocess
 import sys
@@ -388,3 +389,24 @@ def test_the_plain_tokenizer_gives_transformers_ids_and_texts(with_gemma):
             for skip in (True, False):
                 assert plain.decode(ids, skip_special_tokens=skip) == full.decode(ids, skip_special_tokens=skip)
     assert set(plain.all_special_ids) == set(full.all_special_ids)
+
+
+@pytest.mark.slow
+def test_deepl_client_asks_gemma_for_a_register(with_gemma):
+    """DeepL's own client against the service on Gemma: `formality` into German comes back in the
+    register asked, and German is listed as taking one."""
+    deepl = pytest.importorskip("deepl", reason="DeepL's client: pip install deepl")
+    from summarize.core.options import Options
+    from summarize.service.settings import Settings
+    from tests.serving import running
+
+    text = "Thank you for your message. Can you send me your address? I will call you tomorrow."
+    with running(Settings(job=Options(translator="gemma-3-270m", target="de"))) as url:
+        translator = deepl.Translator("k", server_url=url)
+        formal = translator.translate_text(text, source_lang="EN", target_lang="DE", formality="more").text
+        informal = translator.translate_text(text, source_lang="EN", target_lang="DE", formality="less").text
+        german = {language.code: language for language in translator.get_target_languages()}["DE"]
+    words = lambda said: set(re.findall(r"\w+", said))  # noqa: E731
+    assert {"Sie", "Ihre"} & words(formal) and not {"du", "dich", "dir", "deine"} & words(formal), formal
+    assert {"du", "dich", "dir", "deine"} & words(informal) and not {"Sie", "Ihre"} & words(informal), informal
+    assert german.supports_formality is True
