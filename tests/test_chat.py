@@ -401,8 +401,8 @@ def test_formality_asks_a_chat_translator_for_the_register_and_is_refused_where_
     prompts = {formality: translated._prompt(["Can you help me?"], "en", "de") for formality, translated in asked.items()}
     plain = engine._prompt(["Can you help me?"], "en", "de")
     if completion:
-        assert REGISTER_EXAMPLES["de"]["formal"][1] in prompts["more"] and REGISTER_EXAMPLES["de"]["informal"][1] in prompts["less"]
-        assert REGISTER_EXAMPLES["de"]["formal"][1] not in plain
+        formal, informal = (REGISTER_EXAMPLES["de"][register][1] for register in ("formal", "informal"))
+        assert formal in prompts["more"] and informal in prompts["less"] and formal not in plain
     else:
         assert prompts["more"].startswith(f"Address the reader formally ({REGISTER_WORDS['de']['formal']})")
         assert prompts["less"].startswith("Address the reader informally (du)") and prompts["less"].endswith(plain)

@@ -4,12 +4,11 @@ through, the gate, the metrics, and the notes (fallbacks) said so far."""
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
 import os
 import tempfile
 import time
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 
 from summarize.core.engines import Engines
@@ -160,7 +159,7 @@ class Service:
 
         return frozenset(supported_languages())
 
-    @functools.cache  # noqa: B019 (one Service per app, alive as long as it)
+    @cache  # noqa: B019 (one Service per app, alive as long as it)
     def formality_served(self, target: str) -> bool:
         """Whether a register may be asked of the translation into `target` from some source
         (the translators into it chosen, and loaded, as a job would)."""

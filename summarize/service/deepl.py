@@ -15,7 +15,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from summarize.documents import format_of
-from summarize.errors import InputError
+from summarize.errors import InputError, SummarizeError
+from summarize.service.core import log
 from summarize.service.guard import Refused
 from summarize.text.langdetect import language_name
 
@@ -107,7 +108,7 @@ def _request_options(params: dict, service, source: str, target: str, owner: str
 
 @router.post("/translate", summary="Translate texts (DeepL API v2)")
 async def translate(request: Request):
-    from summarize.service.libretranslate import _check_languages, _translate_one
+    from summarize.service.libretranslate import check_languages, translate_one
 
     service = request.app.state.service
     params, owner = await _admitted(request)
@@ -122,12 +123,12 @@ async def translate(request: Request):
     tags = _choice(params, "tag_handling", ("", "html", "xml"), "")
     splitting = _choice(params, "split_sentences", ("0", "1", "nonewlines"), "nonewlines" if tags else "1")
     _choice(params, "preserve_formatting", ("0", "1", "true", "false"), "0")
-    _check_languages(service, source, target)
+    check_languages(service, source, target)
     options = _request_options(params, service, source, target, owner)
     if splitting == "nonewlines" and not tags:
         texts = [" ".join(text.split()) for text in texts]
     answers = await service.within_timeout(
-        asyncio.gather(*(_translate_one(service, text, source, options, "html" if tags else "text") for text in texts))
+        asyncio.gather(*(translate_one(service, text, source, options, "html" if tags else "text") for text in texts))
     )
     billed = [len(text) for text in texts]
     await asyncio.to_thread(service.gate.charge, owner, sum(billed))
@@ -251,7 +252,7 @@ async def upload_document(request: Request):
     """The document is translated in the background, in its own format (a PDF into text, asked
     with `output_format=txt`); its status and result are read with the id and key answered."""
     from summarize.service.files import translated_file
-    from summarize.service.libretranslate import _check_languages
+    from summarize.service.libretranslate import check_languages
 
     service = request.app.state.service
     params, owner = await _admitted(request)
@@ -268,7 +269,7 @@ async def upload_document(request: Request):
     if file_format.read is not None and wanted not in ("", Path(name).suffix.lower().lstrip(".")):
         raise Refused(400, f"Value for 'output_format' not supported: a {file_format.name} is translated into its own format.")
     source, target = _source(params, service), _target(params, service)
-    _check_languages(service, source, target)
+    check_languages(service, source, target)
     options = _request_options(params, service, source, target, owner)
     data = await upload.read()
     if not data:
@@ -286,11 +287,12 @@ async def upload_document(request: Request):
             await asyncio.to_thread(service.files.add, stored, translated)
             await asyncio.to_thread(service.gate.charge, owner, characters)
             state.update(status="done", stored=stored, billed_characters=characters)
-        except Exception as error:  # the document's own failure, said by its status
-            from summarize.errors import SummarizeError
-
-            message = str(error) if isinstance(error, (SummarizeError, Refused)) else f"Internal error ({type(error).__name__})"
-            state.update(status="error", error_message=getattr(error, "detail", message))
+        except (SummarizeError, Refused) as error:  # the document's own failure, said by its status
+            state.update(status="error", error_message=str(getattr(error, "detail", error)))
+        except Exception as error:  # a fault of ours on this document alone: logged with its traceback
+            log.error("document %s failed", document_id, exc_info=error)
+            said = f"Internal error ({type(error).__name__}); the server's log has the details"
+            state.update(status="error", error_message=said)
         await asyncio.to_thread(_keep_state, service, document_id, state)
 
     task = asyncio.get_running_loop().create_task(work())
@@ -309,7 +311,8 @@ async def _document_state(request: Request, document_id: str) -> tuple:
     params, owner = await _admitted(request)
     kept = await asyncio.to_thread(service.document_states.get, f"{document_id}.json")
     state = json.loads(kept) if kept else None
-    if state is None or state["owner"] != owner or params.get("document_key") != state["key"]:
+    given = params.get("document_key")
+    if state is None or state["owner"] != owner or not isinstance(given, str) or not secrets.compare_digest(given, state["key"]):
         raise Refused(404, "Document not found.")
     return service, state
 

@@ -75,7 +75,7 @@ def stored_name(upload: str, target: str) -> str:
 
 @router.post("/translate_file", summary="Translate a file in its own format (LibreTranslate)")
 async def translate_file(request: Request):
-    from summarize.service.libretranslate import _check_languages, _code, admitted
+    from summarize.service.libretranslate import _code, admitted, check_languages
 
     service = request.app.state.service
     params = await admitted(request)
@@ -87,7 +87,7 @@ async def translate_file(request: Request):
     file_format = format_of(name)
     if file_format is None:
         raise Refused(400, f"Invalid request: file format not supported (supported: {', '.join(accepted_suffixes())})")
-    _check_languages(service, source, target)
+    check_languages(service, source, target)
     data = await upload.read()
     if not data:
         raise InputError(f"{name}: the file is empty")

@@ -164,10 +164,10 @@ async def translate(request: Request):
     fmt = params.get("format") or "text"
     if fmt not in ("text", "html"):
         raise Refused(400, f"{fmt} format is not supported")
-    _check_languages(service, source, target)
+    check_languages(service, source, target)
     # Alternatives of a text only: a page's are not placed back into its markup.
     options = service.options(target, glossary=params.get("glossary"), alternatives=alternatives if fmt == "text" else 0)
-    every = asyncio.gather(*(_translate_one(service, text, source, options, fmt) for text in texts))
+    every = asyncio.gather(*(translate_one(service, text, source, options, fmt) for text in texts))
     answers = await service.within_timeout(every)
     await service.charge(params.get("api_key"), request, sum(len(text) for text in texts))
     translated = [a[0] for a in answers]
@@ -181,7 +181,7 @@ async def translate(request: Request):
     return response
 
 
-async def _translate_one(service, text: str, source: str, options, fmt: str) -> tuple[str, dict, list[str]]:
+async def translate_one(service, text: str, source: str, options, fmt: str) -> tuple[str, dict, list[str]]:
     """One `q`: its translation, the language it was read in, and its alternatives (from the
     engines' beam search, through the same job: none from an engine that makes one translation,
     as Apertium). A text with no letters (emoji, numbers) comes back as it is, as LibreTranslate
@@ -262,7 +262,7 @@ def _detected(text: str, target: str, served: tuple[str, ...], known: frozenset[
     return {"confidence": round(confidence * 100, 1), "language": language}
 
 
-def _check_languages(service, source: str, target: str) -> None:
+def check_languages(service, source: str, target: str) -> None:
     """LibreTranslate's answers: a code nothing here knows, and a pair not served. A pair a model
     card serves whose weights are not here is the job's to answer, as on the command line (503,
     naming the download)."""
