@@ -139,3 +139,16 @@ def test_keys_quotas_and_errors_come_back_as_the_clients_exceptions(tmp_path):
     assert missing.status_code == 400 and missing.json() == {"message": "Parameter 'text' not specified."}
     assert unknown.status_code == 404 and unknown.json() == {"message": "Document not found."}
     assert ignored.status_code == 400 and "'ignore_tags' is not supported" in ignored.json()["message"]
+
+
+def test_a_body_over_the_limit_is_413_in_deepl_s_shape_and_libretranslate_s_elsewhere():
+    from fastapi.testclient import TestClient
+
+    from summarize.service.app import create_app
+
+    with TestClient(create_app(Settings(job=Options(engine="apertium"), max_request_bytes=200))) as http:
+        deepl_route = http.post("/v2/translate", data={"text": "Hola. " * 100, "target_lang": "EN"})
+        libretranslate_route = http.post("/translate", data={"q": "Hola. " * 100, "source": "es", "target": "en"})
+    assert deepl_route.status_code == libretranslate_route.status_code == 413
+    assert "larger than 200 bytes" in deepl_route.json()["message"]
+    assert "larger than 200 bytes" in libretranslate_route.json()["error"]

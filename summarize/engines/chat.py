@@ -81,39 +81,84 @@ EXAMPLE_SENTENCES = {
 _ENGLISH_ADDRESS = (
     "Thank you for your letter; we will send you the documents tomorrow.",
     "Can you tell us where you live?",
+    "We will call you when your car is ready.",
+    "Do you need help with your bags?",
 )
-#: Two sentences that address the reader, in each served language's formal and informal
+#: Four sentences that address the reader, in each served language's formal and informal
 #: register: the example pairs added to a completion model's prompt when a register is asked.
+#: Four, after the news pairs, were chosen on benchmarks/data/second_person_dev.en.txt over two
+#: (Gemma 3 270M: 68% of outputs in the asked register against 53%) and over four alone (66%).
 REGISTER_EXAMPLES = {
     "en": {"formal": _ENGLISH_ADDRESS, "informal": _ENGLISH_ADDRESS},
     "es": {
-        "formal": ("Gracias por su carta; le enviaremos los documentos mañana.", "¿Puede decirnos dónde vive usted?"),
-        "informal": ("Gracias por tu carta; te enviaremos los documentos mañana.", "¿Puedes decirnos dónde vives?"),
+        "formal": (
+            "Gracias por su carta; le enviaremos los documentos mañana.",
+            "¿Puede decirnos dónde vive usted?",
+            "Le llamaremos cuando su coche esté listo.",
+            "¿Necesita ayuda con sus maletas?",
+        ),
+        "informal": (
+            "Gracias por tu carta; te enviaremos los documentos mañana.",
+            "¿Puedes decirnos dónde vives?",
+            "Te llamaremos cuando tu coche esté listo.",
+            "¿Necesitas ayuda con tus maletas?",
+        ),
     },
     "fr": {
         "formal": (
             "Merci pour votre lettre ; nous vous enverrons les documents demain.",
             "Pouvez-vous nous dire où vous habitez ?",
+            "Nous vous appellerons quand votre voiture sera prête.",
+            "Avez-vous besoin d'aide avec vos bagages ?",
         ),
-        "informal": ("Merci pour ta lettre ; nous t'enverrons les documents demain.", "Peux-tu nous dire où tu habites ?"),
+        "informal": (
+            "Merci pour ta lettre ; nous t'enverrons les documents demain.",
+            "Peux-tu nous dire où tu habites ?",
+            "Nous t'appellerons quand ta voiture sera prête.",
+            "As-tu besoin d'aide avec tes bagages ?",
+        ),
     },
     "de": {
         "formal": (
             "Vielen Dank für Ihren Brief; wir schicken Ihnen die Unterlagen morgen.",
             "Können Sie uns sagen, wo Sie wohnen?",
+            "Wir rufen Sie an, wenn Ihr Auto fertig ist.",
+            "Brauchen Sie Hilfe mit Ihren Taschen?",
         ),
         "informal": (
             "Vielen Dank für deinen Brief; wir schicken dir die Unterlagen morgen.",
             "Kannst du uns sagen, wo du wohnst?",
+            "Wir rufen dich an, wenn dein Auto fertig ist.",
+            "Brauchst du Hilfe mit deinen Taschen?",
         ),
     },
     "it": {
-        "formal": ("Grazie per la Sua lettera; Le invieremo i documenti domani.", "Può dirci dove abita?"),
-        "informal": ("Grazie per la tua lettera; ti invieremo i documenti domani.", "Puoi dirci dove abiti?"),
+        "formal": (
+            "Grazie per la Sua lettera; Le invieremo i documenti domani.",
+            "Può dirci dove abita?",
+            "La chiameremo quando la Sua auto sarà pronta.",
+            "Ha bisogno di aiuto con i Suoi bagagli?",
+        ),
+        "informal": (
+            "Grazie per la tua lettera; ti invieremo i documenti domani.",
+            "Puoi dirci dove abiti?",
+            "Ti chiameremo quando la tua auto sarà pronta.",
+            "Hai bisogno di aiuto con i tuoi bagagli?",
+        ),
     },
     "pt": {
-        "formal": ("Obrigado pela sua carta; enviar-lhe-emos os documentos amanhã.", "Pode dizer-nos onde mora?"),
-        "informal": ("Obrigado pela tua carta; enviar-te-emos os documentos amanhã.", "Podes dizer-nos onde moras?"),
+        "formal": (
+            "Obrigado pela sua carta; enviar-lhe-emos os documentos amanhã.",
+            "Pode dizer-nos onde mora?",
+            "Ligar-lhe-emos quando o seu carro estiver pronto.",
+            "Precisa de ajuda com as suas malas?",
+        ),
+        "informal": (
+            "Obrigado pela tua carta; enviar-te-emos os documentos amanhã.",
+            "Podes dizer-nos onde moras?",
+            "Ligar-te-emos quando o teu carro estiver pronto.",
+            "Precisas de ajuda com as tuas malas?",
+        ),
     },
 }
 #: How a chat model is told the register: the pronouns that mark it in each language.
