@@ -210,38 +210,38 @@ def test_a_document_format_is_one_module_and_one_table_row(tmp_path):
     }
 
 
-FAKE_OPTION = """    formality: str = _option(
-        "default", "How formal the translation is.", "request", "--formality", ("default", "more", "less"), tasks=("translate",)
+FAKE_OPTION = """    domain: str = _option(
+        "general", "The text's field.", "request", "--domain", ("general", "news", "legal"), tasks=("translate",)
     )
 """
-FORMAL_ENGINE = (
+DOMAIN_ENGINE = (
     FAKE_ENGINE
     + """
 
-class FormalTranslator(ShoutingTranslator):
-    \"\"\"Marks each sentence with the formality its request asked for.\"\"\"
+class DomainTranslator(ShoutingTranslator):
+    \"\"\"Marks each sentence with the field its request named.\"\"\"
 
-    engine_name = "formal"
-    formality = "default"
+    engine_name = "domain"
+    domain = "general"
 
     def for_request(self, options):
         import copy
 
         asked = copy.copy(self)
-        asked.formality = options.formality
+        asked.domain = options.domain
         return asked
 
     def translate(self, sentences, source, target, starts=()):
-        return Translated([f"[{self.formality}] {s}" for s in sentences])
+        return Translated([f"[{self.domain}] {s}" for s in sentences])
 
 
-ENGINES["formal"] = EngineRow("formal", translator="formal_engine:FormalTranslator")
+ENGINES["domain"] = EngineRow("domain", translator="domain_engine:DomainTranslator")
 """
 )
-_FORMALITY_EVERYWHERE = """
+_DOMAIN_EVERYWHERE = """
 import json, sys
 sys.path.insert(0, sys.argv[1])
-import formal_engine
+import domain_engine
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 from summarize import Pipeline
@@ -250,13 +250,13 @@ from summarize.core.options import Options
 from summarize.service.app import create_app
 from summarize.service.settings import Settings
 
-args = ["translate", "--text", "Hola mundo.", "--from", "es", "--engine", "formal", "--formality", "less"]
+args = ["translate", "--text", "Hola mundo.", "--from", "es", "--engine", "domain", "--domain", "legal"]
 found = {"cli": CliRunner().invoke(cli, args).stdout.strip()}
-found["pipeline"] = Pipeline(source="es", engine="formal", formality="less").translate("Hola mundo.")["paragraphs"][0]
-with TestClient(create_app(Settings(job=Options(engine="formal")))) as http:
-    body = {"text": "Hola mundo.", "source": "es", "formality": "less"}
+found["pipeline"] = Pipeline(source="es", engine="domain", domain="legal").translate("Hola mundo.")["paragraphs"][0]
+with TestClient(create_app(Settings(job=Options(engine="domain")))) as http:
+    body = {"text": "Hola mundo.", "source": "es", "domain": "legal"}
     found["service"] = http.post("/translate/aligned", json=body).json()["paragraphs"][0]
-    found["refused"] = http.post("/translate/aligned", json={**body, "formality": "casual"}).status_code
+    found["refused"] = http.post("/translate/aligned", json={**body, "domain": "casual"}).status_code
 print(json.dumps(found))
 """
 
@@ -271,7 +271,7 @@ def test_a_request_option_is_one_field_and_reaches_the_engine(tmp_path):
     options = tmp_path / "summarize" / "core" / "options.py"
     declared = options.read_text(encoding="utf-8")
     options.write_text(declared.replace("    def __post_init__(self):", FAKE_OPTION + "\n    def __post_init__(self):", 1))
-    (tmp_path / "formal_engine.py").write_text(FORMAL_ENGINE, encoding="utf-8")
+    (tmp_path / "domain_engine.py").write_text(DOMAIN_ENGINE, encoding="utf-8")
     changed = [
         p
         for p in (tmp_path / "summarize").rglob("*.py")
@@ -279,14 +279,14 @@ def test_a_request_option_is_one_field_and_reaches_the_engine(tmp_path):
     ]
     assert changed == [options]
     done = subprocess.run(
-        [sys.executable, "-c", _FORMALITY_EVERYWHERE, str(tmp_path)], capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", _DOMAIN_EVERYWHERE, str(tmp_path)], capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout.strip().splitlines()[-1])
     assert found == {
-        "cli": "[less] Hola mundo.",
-        "pipeline": "[less] Hola mundo.",
-        "service": "[less] Hola mundo.",
+        "cli": "[legal] Hola mundo.",
+        "pipeline": "[legal] Hola mundo.",
+        "service": "[legal] Hola mundo.",
         "refused": 422,
     }
 
