@@ -16,16 +16,23 @@ _QUOTE = re.compile(
 #: Verbs of saying, per language (the forms a news report uses), and the words that introduce
 #: a source ("according to").
 VERBS = {
-    "en": r"said|says|told|added|explained|stated|asked|warned|insisted|noted|wrote|replied|announced|argued|claimed|declared",
+    "en": r"said|says|say|told|tells|added|adding|explained|stated|asked|warned|insisted|noted|wrote|writes|replied|"
+    r"announced|argued|claimed|declared|admitted|recalled|read|reads|continued|concluded|urged",
     "es": r"dijo|dice|afirmó|afirma|aseguró|asegura|explicó|explica|señaló|señala|añadió|añade|declaró|declara|indicó|"
-    r"indica|advirtió|agregó|sostuvo|comentó|manifestó|subrayó|insistió|apuntó|precisó",
+    r"indica|advirtió|agregó|sostuvo|comentó|manifestó|subrayó|insistió|apuntó|precisó|reconoció|lamentó|replicó|"
+    r"respondió|criticó|denunció|recordó|admitió|concluyó|escribió|cuenta|relata",
     "fr": r"a déclaré|a dit|a affirmé|a expliqué|a ajouté|a souligné|a indiqué|a assuré|a estimé|a précisé|a averti|"
-    r"déclare|dit|affirme|explique|ajoute|souligne|indique|assure|estime|précise|a-t-il déclaré|a-t-elle déclaré",
-    "de": r"sagte|sagt|erklärte|erklärt|betonte|betont|meinte|meint|warnte|warnt|berichtete|sagten|erklärten|so",
-    "it": r"ha detto|ha dichiarato|ha spiegato|ha aggiunto|ha affermato|ha sottolineato|ha osservato|ha avvertito|dice|"
-    r"afferma|spiega|aggiunge|sottolinea|dichiara",
+    r"a reconnu|a réagi|a répondu|a dénoncé|a lancé|a confié|a résumé|a rappelé|a écrit|a insisté|déclare|dit|affirme|"
+    r"explique|ajoute|souligne|indique|assure|estime|précise|confie|raconte|s'inquiète|répond|reconnaît|résume|"
+    r"dénonce|témoigne|insiste",
+    "de": r"sagte|sagt|sagten|erklärte|erklärt|erklärten|betonte|betont|meinte|meint|warnte|warnt|berichtete|"
+    r"berichtet|schrieb|schreibt|kritisierte|räumte ein|fügte hinzu|ergänzte|so",
+    "it": r"ha detto|ha dichiarato|ha spiegato|ha aggiunto|ha affermato|ha sottolineato|ha osservato|ha avvertito|"
+    r"ha replicato|ha risposto|ha ammesso|ha ricordato|ha scritto|ha commentato|ha denunciato|dice|afferma|spiega|"
+    r"aggiunge|sottolinea|dichiara|racconta|replica|commenta|osserva|titolava|scrive",
     "pt": r"disse|diz|afirmou|afirma|declarou|declara|explicou|explica|acrescentou|acrescenta|sublinhou|referiu|"
-    r"garantiu|garante|salientou|adiantou",
+    r"garantiu|garante|salientou|adiantou|reagiu|respondeu|reconheceu|lamentou|admitiu|escreveu|conta|recordou|"
+    r"criticou|denunciou",
 }
 ACCORDING = {
     "en": r"according to",
@@ -35,6 +42,13 @@ ACCORDING = {
     "it": r"secondo|stando a",
     "pt": r"segundo|de acordo com",
 }
+#: "For X, «…»": whose view a quote gives, at the start of its sentence.
+VIEWPOINT = {"fr": r"pour", "es": r"para", "it": r"per", "pt": r"para"}
+#: Words that open a relative clause: never a speaker.
+RELATIVES = {"who", "which", "that", "que", "qui", "der", "die", "das", "welcher", "che", "cui", "quem"}
+_RELATIVE_CLAUSE = re.compile(r",\s*(?:" + "|".join(sorted(RELATIVES)) + r")\b[^,]*,", re.IGNORECASE)
+#: Verbs of saying that are also common words elsewhere: read only right after a quote.
+_AMBIGUOUS = {"so", "read", "reads", "dit", "cuenta", "conta", "say"}
 PRONOUNS = {
     "en": {"he", "she", "they"},
     "es": {"él", "ella", "ellos", "ellas"},
@@ -47,6 +61,22 @@ PRONOUNS = {
 MOST_WORDS = 9
 #: Where a sentence ends, around a quote.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Þ¿¡\"“«„])")
+#: Articles: a phrase they open names someone ("the mayor", "el alcalde", "der Sprecher").
+DETERMINERS = {
+    "the", "a", "an", "one", "el", "la", "los", "las", "un", "una", "le", "les", "l", "une", "der", "die", "das",
+    "ein", "eine", "il", "lo", "gli", "uno", "o", "os", "as", "um", "uma",
+}  # fmt: skip
+#: Words that open a clause but name no one: articles, numbers and prepositions, capitalised
+#: at a sentence's start.
+_NOT_NAMES = {
+    "a", "an", "the", "one", "in", "on", "at", "for", "with", "after", "before", "during", "el", "la", "los", "las",
+    "un", "una", "en", "con", "para", "tras", "durante", "desde", "le", "les", "l", "une", "dans", "à", "avec",
+    "pour", "après", "der", "die", "das", "ein", "eine", "im", "am", "mit", "nach", "bei", "für", "il", "lo", "gli",
+    "uno", "nel", "nella", "per", "dopo", "o", "os", "as", "um", "uma", "em", "no", "na", "com", "após",
+    "i", "we", "it", "it's", "this", "that", "there", "but", "and", "so", "if", "when", "next", "nous", "wir",
+    "discussing", "speaking", "asked", "mais", "et", "pero", "y", "aber", "und", "ma", "e", "mas",
+}  # fmt: skip
+_NAME_RUN = re.compile(r"(?:[A-ZÀ-Þ][\w'’-]*)(?:\s+(?:(?:van|von|der|den|de|del|da|dos|di|le|la)\s+)*[A-ZÀ-Þ][\w'’-]*)*")
 #: What a speaker said only by a verb, or by a pronoun, stands for: the last speaker named.
 PRONOUN = "\u2026"
 _SPEAKER_END = re.compile(r"[,.;:!?()\[\]\"“”«»„]|\s(?:who|that|which|que|qui|der|die|das|che|when|cuando|quand|als)\s")
@@ -64,26 +94,50 @@ class Quote:
 
 def find_quotes(paragraphs: list[str], language: str) -> list[tuple[int, Quote]]:
     """Each quote of the paragraphs with its paragraph's index, in order. A quote left open at
-    its paragraph's end runs to it (the newswire's way with a quote of several paragraphs), and
-    one that opens a paragraph with no speaker beside it goes on the previous paragraph's quote."""
+    its paragraph's end runs to it (the newswire's way with a quote of several paragraphs); one
+    with no speaker beside it goes on the quote before it in its paragraph, or on the previous
+    paragraph's when it opens its own; a pronoun, on the last one who spoke, quoted or reported
+    ("X said the talks had failed")."""
     found: list[tuple[int, Quote]] = []
     last_speaker: str | None = None
-    quoted_before = False
+    quoted_before, masked_before = False, ""
     for index, paragraph in enumerate(paragraphs):
-        quoted_here = False
-        for start, end, text in _spans(paragraph):
+        quoted_here, at = False, 0
+        spans = _spans(paragraph)
+        masked = paragraph
+        for start, end, _ in spans:  # what the quotes say is never read for who said it
+            masked = masked[: start + 1] + "_" * (end - start - 2) + masked[end - 1 :]
+        for start, end, text in spans:
+            last_speaker = _reported(masked[at:start], language) or last_speaker
+            at = end
             if len(text.split()) < 2:  # a quoted word or title ("so-called"), not a quote
                 continue
-            speaker = _speaker(paragraph[:start], paragraph[end:], language)
-            if speaker == PRONOUN or (speaker is not None and speaker.lower() in PRONOUNS.get(language, ())):
+            speaker = _speaker(masked[:start], masked[end:], language)
+            opens = not paragraph[:start].strip()
+            if speaker == PRONOUN or (speaker is None and (quoted_here or (quoted_before and opens))):
                 speaker = last_speaker
-            elif speaker is None and quoted_before and not paragraph[:start].strip():
-                speaker = last_speaker
+            elif speaker is None and opens and index:
+                speaker = _about(masked_before, language) or last_speaker
             last_speaker = speaker or last_speaker
             quoted_here = True
             found.append((index, Quote(text, speaker, start, end)))
-        quoted_before = quoted_here
+        last_speaker = _reported(masked[at:], language) or last_speaker
+        quoted_before, masked_before = quoted_here, masked
     return found
+
+
+def _reported(text: str, language: str) -> str | None:
+    """Who a stretch of text outside quotes says spoke last ("Stephen Williams, who chairs the
+    committee, said the positives outweighed the negatives"): a named subject of a verb of saying."""
+    verbs = VERBS.get(language)
+    if verbs is None:
+        return None
+    said = _last_verb(text, verbs)
+    if said is None or said.group() in _AMBIGUOUS:
+        return None
+    speaker = _subject(_SENTENCE_END.split(text[: said.start()])[-1], language)
+    named = speaker not in (None, PRONOUN) and len(speaker.split()) <= MOST_WORDS
+    return speaker if named and any(word[:1].isupper() for word in speaker.split()[1:] or speaker.split()) else None
 
 
 def _spans(paragraph: str) -> list[tuple[int, int, str]]:
@@ -101,40 +155,110 @@ def _spans(paragraph: str) -> list[tuple[int, int, str]]:
 
 
 def _speaker(before: str, after: str, language: str) -> str | None:
-    """The speaker named right after the quote ("…," said X / "…," X said / «…», dijo. for the
-    last one), else right before it (X said: "…"), else by "according to X" in its sentence;
-    a pronoun stands for the last speaker (`find_quotes`)."""
+    """The speaker named beside the quote: right after it ("…," said X / "…," X said / «…»,
+    dijo.), else before it in its sentence (X said: "…" / X dijo que «…» / X, adding: "…" / Pour
+    X, « … »), else by "according to X"; PRONOUN where a pronoun or a bare verb says it."""
     verbs, according = VERBS.get(language), ACCORDING.get(language)
     if verbs is None:
         return None
     tail = _SENTENCE_END.split(after[:240], 1)[0] + " "
-    head = _SENTENCE_END.split(before[-240:])[-1]
+    head = "" if re.search(r"[.!?][\"”»“]?\s*$", before) else _SENTENCE_END.split(before[-300:])[-1]
     inverted = re.match(rf"\s*[,.]?\s*(?:{verbs})(?:-t-|\s+|\b)(?P<who>.*)", tail, re.IGNORECASE)
     if inverted:
-        return _phrase(inverted.group("who")) or PRONOUN
+        return _phrase(inverted.group("who"), language) or PRONOUN
     asked = re.match(r"\s*[,.]?\s*\w+(?:\s+\w+)?-t-(?:il|elle|ils|elles)\b", tail) if language == "fr" else None
     if asked:
         return PRONOUN
-    leading = re.match(rf"\s*[,.]?\s*(?P<who>[^,.;:!?]{{1,120}}?)\s+(?:{verbs})\b", tail, re.IGNORECASE)
-    if leading and len(leading.group("who").split()) <= MOST_WORDS:
-        return _phrase(leading.group("who"))
-    introduced = re.search(rf"(?P<who>[^,.;:!?\"“”«»„]{{1,120}}?)\s+(?:{verbs})\s*[:,]?\s*$", head, re.IGNORECASE)
-    if introduced:
-        return _phrase(introduced.group("who"), from_end=True)
+    leading = re.match(
+        rf"\s*[,.]?\s*(?P<who>[^,.;:!?]{{1,120}}?)(?:,[^.;:!?\"“”«»]{{1,160}},)?\s+(?:{verbs})\b", tail, re.IGNORECASE
+    )
+    if leading and len(leading.group("who").split()) <= MOST_WORDS and _names_someone(leading.group("who").split(), language):
+        return _phrase(leading.group("who"), language)
+    viewpoint = VIEWPOINT.get(language)
+    seen = re.match(rf"\s*(?:{viewpoint})\s+(?P<who>[^.;:!?]+?),\s*$", head, re.IGNORECASE) if viewpoint else None
+    if seen:
+        return _phrase(seen.group("who"), language)
+    said = _last_verb(head, verbs)
+    if said is not None and said.group() not in _AMBIGUOUS:
+        return _subject(head[: said.start()], language)
+    if head.rstrip().endswith(":"):
+        return _named(head, language)
     if according:
         source = re.search(rf"\b(?:{according})\s+(?P<who>[^,.;:!?]+)", head + " " + tail, re.IGNORECASE)
         if source:
-            return _phrase(source.group("who"))
+            return _phrase(source.group("who"), language)
     return None
 
 
-def _phrase(text: str, from_end: bool = False) -> str | None:
+def _names_someone(words: list[str], language: str) -> bool:
+    """Whether a phrase before a verb of saying is its subject: an article's phrase, a pronoun,
+    or one holding a capitalised word, never a relative clause or a preposition's phrase."""
+    first = words[0].lower() if words else ""
+    if first in RELATIVES or not words:
+        return False
+    capitalised = any(word[:1].isupper() for word in words)
+    return first in DETERMINERS or first in PRONOUNS.get(language, ()) or (first not in _NOT_NAMES and capitalised)
+
+
+def _about(paragraph: str, language: str) -> str | None:
+    """Whom a paragraph without a quote is about, for the quote that opens the next one: its last
+    name of two words or more, else its last name."""
+    runs = []
+    for run in _NAME_RUN.finditer(paragraph):
+        words = run.group().split()
+        while words and words[0].lower().strip("'’") in _NOT_NAMES:
+            words.pop(0)
+        if words and words[0].lower() not in PRONOUNS.get(language, ()):
+            runs.append(" ".join(words))
+    longer = [run for run in runs if " " in run]
+    return (longer or runs or [None])[-1]
+
+
+def _last_verb(text: str, verbs: str):
+    """The last verb of saying in `text` (a match), or None."""
+    found = list(re.finditer(rf"\b(?:{verbs})\b", text, re.IGNORECASE))
+    return found[-1] if found else None
+
+
+def _subject(text: str, language: str) -> str | None:
+    """The speaker a verb of saying follows: the clause right before it when it names someone
+    ("the mayor", "Ivan Knezovich"), else the clause's first name ("Robert Heyer, Terry's cousin,
+    said"; "Churcher believes his side ..., adding")."""
+    text = _RELATIVE_CLAUSE.sub(",", text)
+    last = re.split(r"[,;:\"“”«»„]", text)[-1].split()
+    first = last[0].lower() if last else ""
+    if first in PRONOUNS.get(language, ()):
+        return PRONOUN
+    if last and _names_someone(last, language):
+        return _phrase(" ".join(last), language, from_end=True)
+    return _named(text, language)
+
+
+def _named(clause: str, language: str) -> str | None:
+    """The name in a clause that introduces a quote ("El técnico sevillista, Quique Sánchez Flores,
+    lamentó el arbitraje:"): the first of two words or more, else the first; its leading article
+    or preposition aside; PRONOUN for a pronoun."""
+    runs = []
+    for run in _NAME_RUN.finditer(clause):
+        words = run.group().split()
+        while words and words[0].lower().strip("'’") in _NOT_NAMES:
+            words.pop(0)
+        if words and words[0].lower() in PRONOUNS.get(language, ()):
+            return PRONOUN if not runs else runs[0]
+        if words:
+            runs.append(" ".join(words))
+    return next((run for run in runs if " " in run), runs[0] if runs else None)
+
+
+def _phrase(text: str, language: str, from_end: bool = False) -> str | None:
     """The speaker's words: up to a clause's end, at most MOST_WORDS (the last ones, for a speaker
-    named before the verb)."""
+    named before the verb); a pronoun first stands for the last speaker."""
     if from_end:
         words = text.split()[-MOST_WORDS:]
     else:
         cut = _SPEAKER_END.search(text)
         words = (text[: cut.start()] if cut else text).split()[:MOST_WORDS]
+    if words and words[0].lower() in PRONOUNS.get(language, ()):
+        return PRONOUN
     phrase = " ".join(words).strip(" '\u2019-")
     return phrase or None
