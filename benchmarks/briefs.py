@@ -3,7 +3,7 @@ speakers in real BBC articles from ../shared's XSum (the labels name the article
 first words; the text is read at run time) and in articles written for it in the five other
 languages.
 
-    python benchmarks/briefs.py [--misses]
+    python benchmarks/briefs.py [--misses] [--points 100] [--summarizer gemma-3-270m]
 
 Two sets: `dev`, the one the rules were written against (`quotes_xsum.jsonl`, 43 English quotes;
 `quotes_written.jsonl`, 63 in Spanish, French, German, Italian and Portuguese), and `held-out`
@@ -12,12 +12,19 @@ rules were run on them).
 
 A labelled quote is found when a quote the rules find starts with its first words; its speaker
 is right when the one found names the labelled speaker (one of the names the article gives
-them: one holds the other, case aside); an unattributed quote is right when none is found."""
+them: one holds the other, case aside); an unattributed quote is right when none is found.
+Names: the labelled speakers' proper names (the capitalised ones) found among the brief's names
+(as written, a shorter form, or inside a longer one: "Richard Lutz" in "Bahnchef Richard Lutz").
+Points: over the first N XSum articles (English, weight-free: TextRank, or the summariser given)
+and the written articles (into English; Apertium where it has the pair), the share of points
+their cited sentences support as the summariser wrote them (the rest are replaced by their best
+cited sentence)."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 
 DATA = Path(__file__).with_name("data")
@@ -59,10 +66,18 @@ def right_speaker(found: str | None, names: list[str] | None) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="Print each quote missed or misattributed.")
+    parser.add_argument("--points", type=int, default=100, help="XSum articles whose brief's points are checked.")
+    parser.add_argument("--summarizer", default=None, help="A summariser for the points (default: the weight-free one).")
     args = parser.parse_args()
 
     from summarize.text.quotes import find_quotes
 
+    _quotes_table(args, find_quotes)
+    _names_table(args)
+    _points_table(args)
+
+
+def _quotes_table(args, find_quotes) -> None:
     print("| set | language | quotes | found | attributed | speaker right (of attributed) |\n|---|---|---|---|---|---|")
     for split in ("dev", "held-out"):
         totals: dict[str, list[int]] = {}
@@ -89,6 +104,70 @@ def main() -> None:
                 f"| {split} | {language} | {quotes} | {100 * found / quotes:.1f}% | {attributed} | "
                 f"{100 * right / attributed:.1f}% |"
             )
+
+
+def _names_table(args) -> None:
+    from summarize.text.brief import _names
+    from summarize.text.segment import split_sentences
+
+    print("\n| language | speakers named | found among the names |\n|---|---|---|")
+    totals: dict[str, list[int]] = {}
+    for article in labelled("dev") + labelled("held-out"):
+        language = article["language"]
+        sentences = [
+            {"paragraph": p, "sentence": n, "source": sentence, "translation": sentence}
+            for p, paragraph in enumerate(article["paragraphs"], 1)
+            for n, sentence in enumerate(split_sentences(paragraph, language), 1)
+        ]
+        found = {written for entry in _names(sentences, language) for written in (entry["name"], *entry["also_written"])}
+        wanted = {_without_article(n) for label in article["quotes"] for n in label["speaker"] or ()}
+        proper = {n for n in wanted if n and all(w[:1].isupper() or w in ("van", "der", "de", "da") for w in n.split())}
+        counts = totals.setdefault(language, [0, 0])
+        counts[0] += len(proper)
+        hits = [name for name in proper if any(f" {name} " in f" {written} " for written in found)]
+        counts[1] += len(hits)
+        for name in sorted(proper - set(hits)) if args.misses else ():
+            print(f"  name not found in {article['id']}: {name}")
+    for language, (named, found) in sorted(totals.items()):
+        print(f"| {language} | {named} | {100 * found / named:.1f}% |")
+
+
+def _without_article(name: str) -> str:
+    """A labelled name without the article it opens with ("La Fondazione Gimbe", "L'opposition")."""
+    from summarize.text.quotes import DETERMINERS
+
+    words = name.split()
+    if words and words[0].lower().rstrip("'’") in DETERMINERS:
+        words = words[1:]
+    elif words and re.match(r"[lL]['’]", words[0]):
+        words = [words[0][2:], *words[1:]]
+    return " ".join(words)
+
+
+def _points_table(args) -> None:
+    from summarize import Pipeline
+    from summarize.text.document import Document
+
+    print("\n| articles | language | summariser | points | supported as written | replaced |\n|---|---|---|---|---|---|")
+    runs = []
+    if XSUM.exists() and args.points:
+        records = [json.loads(line) for line in XSUM.read_text(encoding="utf-8").splitlines()[: args.points]]
+        runs.append(("xsum", "en", [Document(tuple(r["document"].split("\n")), r["id"]) for r in records]))
+    for language in ("es", "fr", "it", "pt"):
+        written = [a for a in _lines("quotes_written.jsonl") if a["language"] == language]
+        runs.append(("written", language, [Document(tuple(a["paragraphs"]), a["id"]) for a in written]))
+    chosen = {"summarizer": args.summarizer} if args.summarizer else {}
+    for name, language, documents in runs:
+        engine = {"engine": "apertium"} if language != "en" else {}
+        pipeline = Pipeline(to="en", source=language, brief=True, notify=lambda message: None, **engine, **chosen)
+        points = replaced = 0
+        for document in documents:
+            for point in pipeline.article(document)["brief"]["points"]:
+                points += 1
+                replaced += "replaced" in point
+        said = args.summarizer or "weight-free"
+        share = 100 * (points - replaced) / points
+        print(f"| {name} ({len(documents)}) | {language} | {said} | {points} | {share:.1f}% | {replaced} |")
 
 
 if __name__ == "__main__":

@@ -22,9 +22,18 @@ from summarize.output import write_stdout
 @click.command()
 @source_options
 @job_options("article")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown", "brief", "brief-json"]),
+    default="text",
+    show_default=True,
+    help="brief: a page for a journalist (points citing their sentences, quotes with speakers, names, numbers and "
+    "dates), in Markdown; brief-json: the result with its brief, as JSON (both imply --brief).",
+)
 def article(location, literal, output, fmt, **job) -> None:
     """Summarise SOURCE (a file, - for stdin, or an http(s) URL) in the target language."""
+    job["brief"] = job["brief"] or fmt.startswith("brief")
     document = read_document(location, literal)
     streamed = _Streamed() if fmt == "text" and output is None and sys.stdout.isatty() and not job["strict"] else None
     pipeline = job_pipeline(**job, stream=streamed)
@@ -34,7 +43,9 @@ def article(location, literal, output, fmt, **job) -> None:
     announce_engines(result["metadata"])
     if streamed and streamed.said:
         return
-    rendered = {"text": lambda r: r["summary"], "json": as_json, "markdown": _markdown}[fmt](result)
+    rendered = {"text": lambda r: r["summary"], "json": as_json, "markdown": _markdown, "brief": _brief, "brief-json": as_json}[
+        fmt
+    ](result)
     emit(rendered, output)
 
 
@@ -62,6 +73,12 @@ class _Streamed:
         else:
             notify("the streamed text differs from the final summary, which follows")
             write_stdout("\n" + summary + "\n")
+
+
+def _brief(result: dict) -> str:
+    from summarize.text.brief import markdown
+
+    return markdown(result["brief"], result["metadata"])
 
 
 def _markdown(result: dict) -> str:

@@ -26,7 +26,7 @@ from summarize.core.steps import (
     summarize_together,
     translate_together,
 )
-from summarize.errors import SummarizeError, unexpected
+from summarize.errors import InputError, SummarizeError, unexpected
 from summarize.text import factcheck, names
 from summarize.text.document import Document
 from summarize.text.numbers import in_convention
@@ -96,6 +96,9 @@ def _run(documents: list[Document], task: str, options: Options, engines: Engine
     works = [Work(document) for document in documents]
     for work in works:
         _prepare(work, options)
+    if task == "article" and options.brief and options.order != "translate-first":
+        for work in works:
+            work.fail(InputError("--brief cites the article's sentences through its translation: use --order translate-first"))
     live = [work for work in works if work.error is None]
     if task == "translate":
         _translate(live, options, engines, progress)
@@ -430,6 +433,11 @@ def _translate_first(works: list[Work], options: Options, engines: Engines, prog
             _check_summary(work, summary.text, options.target, translated)
             headline = " ".join(translation.target[0]) if work.doc.has_headline else None
             _article_result(work, options, summary.text, headline, translation, translation.translators, summarizer, summary)
+            if options.brief:
+                from summarize.text.brief import build
+
+                languages = (work.languages.source, options.target)
+                work.result.brief = build(translation.source, translation.target, languages, summary.text, headline)
 
 
 def _summarize_first(works: list[Work], options: Options, engines: Engines) -> None:

@@ -189,6 +189,14 @@ class Options:
         FORMALITIES,
         tasks=("translate",),
     )
+    brief: bool = _option(
+        False,
+        "Add a brief to the result (its `brief`): the headline, points that cite the article's sentences (checked "
+        "against them), quotes with who said them, names, and every number and date with its sentence.",
+        "request",
+        "--brief",
+        tasks=("article",),
+    )
     strict: bool = _option(
         False,
         "Refuse the result (exit 10, writing nothing; 422 from the service) when the fact check finds a number, "

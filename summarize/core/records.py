@@ -51,6 +51,8 @@ class Result:
     alternatives_asked: int = 0
     summary: str | None = None
     headline: str | None = None
+    #: The article's brief, when the job asked for one (text/brief.py).
+    brief: dict | None = None
 
     @property
     def notes(self) -> list[str]:
@@ -76,7 +78,8 @@ class Result:
     def record(self) -> dict:
         """The result as `--format json` prints it."""
         if self.task == "article":
-            return {"summary": self.summary, "headline": self.headline, "metadata": self.metadata}
+            brief = {"brief": self.brief} if self.brief is not None else {}
+            return {"summary": self.summary, "headline": self.headline, **brief, "metadata": self.metadata}
         return {
             "paragraphs": self.paragraphs,
             "alignment": [row.__dict__.copy() for row in self.alignment],

@@ -150,7 +150,7 @@ def check(
     said = numbers(output, output_language)
     kept = {value for value, _ in said}
     unsupported = [(words, "number") for value, words in said if value not in held]
-    if _calendar(output, output_language) or _capitalised(output) or _QUOTE.search(output):
+    if calendar_words(output, output_language) or _capitalised(output) or _QUOTE.search(output):
         plain = [(_plain(text), language) for text, language in sources]
         glossed = {word for text in glosses for word in names.words(text)}
         unsupported += [(span, "date") for span in _unsupported_dates(output, output_language, plain)]
@@ -187,7 +187,7 @@ _CAPITALISED_CALENDAR = {"en", "de"}
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 
-def _calendar(text: str, language: str) -> list[tuple[str, tuple[str, int]]]:
+def calendar_words(text: str, language: str) -> list[tuple[str, tuple[str, int]]]:
     """The weekdays and months an output names, and which."""
     words = _CALENDAR_WORDS.get(language, {})
     found = []
@@ -201,7 +201,7 @@ def _calendar(text: str, language: str) -> list[tuple[str, tuple[str, int]]]:
 
 def _unsupported_dates(output: str, language: str, plain_sources: list[tuple[str, str]]) -> list[str]:
     """Weekdays and months of the output that name a day or month no source names."""
-    said = _calendar(output, language)
+    said = calendar_words(output, language)
     if not said:
         return []
     held = set()
@@ -339,9 +339,9 @@ def to_hold(source: str, language: str, output: str, output_language: str, gloss
         for value, words in numbers(source, language)
         if value not in kept
     ]
-    said = {entry for _, entry in _calendar(output, output_language)}
+    said = {entry for _, entry in calendar_words(output, output_language)}
     table = _CALENDAR.get(output_language)
-    for word, (kind, index) in _calendar(source, language):
+    for word, (kind, index) in calendar_words(source, language):
         if (kind, index) not in said and table:
             written = table[kind == "month"].split()[index]
             held.append((word, written.capitalize() if output_language in _CAPITALISED_CALENDAR else written))

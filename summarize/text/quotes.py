@@ -66,6 +66,8 @@ DETERMINERS = {
     "the", "a", "an", "one", "el", "la", "los", "las", "un", "una", "le", "les", "l", "une", "der", "die", "das",
     "ein", "eine", "il", "lo", "gli", "uno", "o", "os", "as", "um", "uma",
 }  # fmt: skip
+#: The words that join a noun to what it is of ("the head of the fire brigade").
+_OF = {"of", "de", "del", "des", "du", "della", "dello", "dei", "degli", "delle", "di", "do", "da", "dos", "das", "von", "vom"}
 #: Words that open a clause but name no one: articles, numbers and prepositions, capitalised
 #: at a sentence's start.
 _NOT_NAMES = {
@@ -136,8 +138,10 @@ def _reported(text: str, language: str) -> str | None:
     if said is None or said.group() in _AMBIGUOUS:
         return None
     speaker = _subject(_SENTENCE_END.split(text[: said.start()])[-1], language)
-    named = speaker not in (None, PRONOUN) and len(speaker.split()) <= MOST_WORDS
-    return speaker if named and any(word[:1].isupper() for word in speaker.split()[1:] or speaker.split()) else None
+    words = speaker.split() if speaker not in (None, PRONOUN) else []
+    role = bool(words) and words[0].lower() in DETERMINERS and len(words) <= 4
+    named = bool(words) and len(words) <= MOST_WORDS and any(word[:1].isupper() for word in words[1:] or words)
+    return speaker if role or named else None
 
 
 def _spans(paragraph: str) -> list[tuple[int, int, str]]:
@@ -230,8 +234,21 @@ def _subject(text: str, language: str) -> str | None:
     if first in PRONOUNS.get(language, ()):
         return PRONOUN
     if last and _names_someone(last, language):
-        return _phrase(" ".join(last), language, from_end=True)
+        return _phrase(" ".join(_noun_phrase(last)), language, from_end=True)
     return _named(text, language)
+
+
+def _noun_phrase(words: list[str]) -> list[str]:
+    """The phrase an article opens, of a clause that goes on past it ("La alcaldesa defendió la
+    inversión y" -> "La alcaldesa"): the article, its noun, and what "of" joins to them."""
+    if words[0].lower() not in DETERMINERS or len(words) <= 4:
+        return words
+    phrase, at = words[:2], 2
+    while at + 1 < len(words) and words[at].lower() in _OF:
+        step = 3 if words[at + 1].lower() in DETERMINERS and at + 2 < len(words) else 2
+        phrase += words[at : at + step]
+        at += step
+    return phrase
 
 
 def _named(clause: str, language: str) -> str | None:
