@@ -81,7 +81,7 @@ _NOT_NAMES = {
 _NAME_RUN = re.compile(r"(?:[A-ZÀ-Þ][\w'’-]*)(?:\s+(?:(?:van|von|der|den|de|del|da|dos|di|le|la)\s+)*[A-ZÀ-Þ][\w'’-]*)*")
 #: What a speaker said only by a verb, or by a pronoun, stands for: the last speaker named.
 PRONOUN = "\u2026"
-_SPEAKER_END = re.compile(r"[,.;:!?()\[\]\"“”«»„]|\s(?:who|that|which|que|qui|der|die|das|che|when|cuando|quand|als)\s")
+_SPEAKER_END = re.compile(r"[,.;:!?()\[\]\"“”«»„]|\s(?:who|that|which|que|qui|che|when|cuando|quand|als)\s")
 
 
 @dataclass(frozen=True)
