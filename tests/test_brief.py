@@ -113,3 +113,32 @@ def test_the_brief_on_the_python_api_and_the_service_and_refused_for_another_ord
     assert served["brief"] == direct["brief"] and direct["brief"]["quotes"]
     refused = CliRunner().invoke(cli, ["article", "--text", ARTICLE, "--from", "es", "--order", "direct", "--format", "brief"])
     assert refused.exit_code == 2 and "use --order translate-first" in refused.stderr
+
+
+@needs_apertium
+def test_a_story_of_three_articles_in_three_languages_names_the_number_that_disagrees():
+    """examples/story: the same earthquake in Spanish, French and Italian; the French article
+    says 1 600 dead where the others say 1.659."""
+    folder = Path(__file__).resolve().parents[1] / "examples" / "story"
+    done = CliRunner().invoke(cli, ["story", str(folder), "--engine", "apertium", "--format", "json"])
+    page = CliRunner().invoke(cli, ["story", str(folder), "--engine", "apertium"])
+    assert done.exit_code == 0 and page.exit_code == 0, done.output + page.output
+    story = json.loads(done.stdout)
+    names = [article["name"] for article in story["articles"]]
+    assert [article["language"] for article in story["articles"]] == ["es", "fr", "it"]
+    (dead,) = story["numbers_disagreeing"]
+    said = {names.index(name) + 1: sorted({e["value"] for e in entries}) for name, entries in dead["by_article"].items()}
+    assert dead["about"] == "dead" and said == {1: ["1659"], 2: ["1600"], 3: ["1659"]}
+    assert "- **dead**:" in page.stdout and "  - [2] 1,600: " in page.stdout
+    turkey = next(name for name in story["names"] if "Turquía" in (name["name"], *name["written"]))
+    assert {"Turquie", "Turchia"} <= {turkey["name"], *turkey["written"]} and len(turkey["articles"]) == 3
+    erdogan = next(group for group in story["quotes_by_speaker"] if "Erdogan" in group["speaker"])
+    assert [quote["article"] for quote in erdogan["quotes"]] == names[:2]
+    assert story["points"][0]["said_by"] == names  # the quake, its magnitude and place: every article
+
+
+def test_a_story_needs_two_articles(tmp_path):
+    one = tmp_path / "one.txt"
+    one.write_text("Hola.", encoding="utf-8")
+    done = CliRunner().invoke(cli, ["story", str(one)])
+    assert done.exit_code == 2 and "two articles or more" in done.stderr

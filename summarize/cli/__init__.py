@@ -133,9 +133,11 @@ def _register() -> None:
     from summarize.cli.bench import bench
     from summarize.cli.models import models
     from summarize.cli.serve import serve
+    from summarize.cli.story import story
     from summarize.cli.translate import translate
 
     cli.add_command(article)
+    cli.add_command(story)
     cli.add_command(translate)
     cli.add_command(batch)
     cli.add_command(models)
