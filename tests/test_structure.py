@@ -278,9 +278,7 @@ def test_a_request_option_is_one_field_and_reaches_the_engine(tmp_path):
         if p.read_bytes() != (PACKAGE / p.relative_to(tmp_path / "summarize")).read_bytes()
     ]
     assert changed == [options]
-    done = subprocess.run(
-        [sys.executable, "-c", _DOMAIN_EVERYWHERE, str(tmp_path)], capture_output=True, text=True, timeout=120
-    )
+    done = subprocess.run([sys.executable, "-c", _DOMAIN_EVERYWHERE, str(tmp_path)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout.strip().splitlines()[-1])
     assert found == {
