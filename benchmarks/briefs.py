@@ -18,7 +18,7 @@ Names: the labelled speakers' proper names (the capitalised ones) found among th
 Points: over the first N XSum articles (English, weight-free: TextRank, or the summariser given)
 and the written articles (into English; Apertium where it has the pair), the share of points
 their cited sentences support as the summariser wrote them, and as the brief ships them (one
-they do not support replaced by its best cited sentence)."""
+they do not support replaced by its best cited sentence, one that cites nothing left out)."""
 
 from __future__ import annotations
 
@@ -149,8 +149,8 @@ def _points_table(args) -> None:
     from summarize.text.document import Document
 
     print(
-        "\n| articles | language | summariser | points | supported as written | replaced | supported as shipped |\n"
-        "|---|---|---|---|---|---|---|"
+        "\n| articles | language | summariser | points | supported as written | replaced | dropped | supported as shipped |\n"
+        "|---|---|---|---|---|---|---|---|"
     )
     runs = []
     if XSUM.exists() and args.points:
@@ -163,17 +163,19 @@ def _points_table(args) -> None:
     for name, language, documents in runs:
         engine = {"engine": "apertium"} if language != "en" else {}
         pipeline = Pipeline(to="en", source=language, brief=True, notify=lambda message: None, **engine, **chosen)
-        points = replaced = shipped = 0
+        points = replaced = shipped = dropped = 0
         for document in documents:
-            for point in pipeline.article(document)["brief"]["points"]:
+            brief = pipeline.article(document)["brief"]
+            dropped += len(brief["points_dropped"])
+            for point in brief["points"]:
                 points += 1
                 replaced += "replaced" in point
                 shipped += point["supported"]
         said = args.summarizer or "weight-free"
-        share = 100 * (points - replaced) / points
+        share = 100 * (points - replaced) / (points + dropped)
         print(
-            f"| {name} ({len(documents)}) | {language} | {said} | {points} | {share:.1f}% | {replaced} | "
-            f"{100 * shipped / points:.1f}% |"
+            f"| {name} ({len(documents)}) | {language} | {said} | {points + dropped} | {share:.1f}% | {replaced} | "
+            f"{dropped} | {100 * shipped / points:.1f}% |"
         )
 
 

@@ -1,6 +1,6 @@
 """A brief a journalist can check: the headline, the summary's points each citing the article's
-sentences that support it (checked against those sentences alone, and replaced by the best one
-where the check finds something they lack), the quotes with who said them, the names with how
+sentences that support it (checked against those sentences alone, replaced by the best one where
+the check finds something they lack, dropped where no sentence shares a word with it), the quotes with who said them, the names with how
 often and how they are written, and every number and date with its sentence; in the target
 language, each citation with its source sentence."""
 
@@ -33,12 +33,18 @@ def build(source: list[list[str]], target: list[list[str]], languages: tuple[str
         for n, (s, t) in enumerate(zip(sources, targets))
     ]
     written = _summary_sentences(summary, [s["translation"] for s in sentences], target_language)
-    points = [_point(text, sentences, languages) for text in written[:MOST_POINTS]]
+    made = [_point(text, sentences, languages) for text in written]
+    points = [point for point in made if point["cites"]][:MOST_POINTS]
+    if not points and sentences:  # nothing the summary says is in the article: its lead stands
+        lead = sentences[1] if headline is not None and len(sentences) > 1 else sentences[0]
+        points = [{"text": lead["translation"], "cites": [lead], "supported": True}]
     paragraphs = [" ".join(sources) for sources in source]
     return {
         "headline": headline or (points[0]["text"] if points else None),
         "headline_written": headline is None,
         "points": points,
+        # Summary sentences that share no word with any of the article's: nothing to cite.
+        "points_dropped": [point["text"] for point in made if not point["cites"]],
         "quotes": _quotes(paragraphs, source, target, source_language),
         "names": _names(sentences, source_language),
         "numbers": _numbers(sentences, source_language),
@@ -194,6 +200,8 @@ def markdown(brief: dict, metadata: dict) -> str:
                 lines.append(f"   > — {cite['translation']}")
         if point.get("replaced"):
             lines.append(f"   (the summary's sentence, which its sentences do not support: {point['replaced']})")
+    if brief["points_dropped"]:
+        lines.append(f"\n*{len(brief['points_dropped'])} sentence(s) of the summary cite nothing in the article: left out.*")
     lines += ["", "## Quotes", ""]
     for quote in brief["quotes"]:
         said = quote["speaker"] or "unattributed"
