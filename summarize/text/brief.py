@@ -1,8 +1,8 @@
 """A brief a journalist can check: the headline, the summary's points each citing the article's
 sentences that support it (checked against those sentences alone, replaced by the best one where
-the check finds something they lack, dropped where no sentence shares a word with it), the quotes with who said them, the names with how
-often and how they are written, and every number and date with its sentence; in the target
-language, each citation with its source sentence."""
+the check finds something they lack, left out where no sentence shares a word with it), the
+quotes with who said them, the names with how often and how they are written, and every number
+and date with its sentence; in the target language, each citation with its source sentence."""
 
 from __future__ import annotations
 
