@@ -1,6 +1,7 @@
 """The web page at `/`, in a real browser: Debian's headless Chromium, driven by selenium through
-Debian's chromedriver, submits the Spanish example and finds the English summary and the
-sentence-aligned translation. SUMMARIZE_SCREENSHOT=PATH keeps the screenshot (docs/serve-page.png)."""
+Debian's chromedriver, submits the Spanish example and finds the English summary, its brief
+(points with their cited sentences on hover, quotes, names) and the sentence-aligned translation.
+SUMMARIZE_SCREENSHOT=PATH keeps the screenshot (docs/serve-page.png)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def test_the_page_summarises_the_spanish_example_in_english(browser, tmp_path):
     from selenium.webdriver.support.ui import WebDriverWait
 
     text = EXAMPLE.read_text(encoding="utf-8")
-    expected = Pipeline(to="en", length="short").article(text)
+    expected = Pipeline(to="en", length="short", brief=True).article(text)
     with running(Settings()) as url:
         browser.get(url + "/")
         WebDriverWait(browser, 30).until(lambda b: b.find_elements(By.CSS_SELECTOR, "#target option[value=en]"))
@@ -41,6 +42,10 @@ def test_the_page_summarises_the_spanish_example_in_english(browser, tmp_path):
         )
         summary = browser.find_element(By.ID, "summary")
         rows = browser.find_elements(By.CSS_SELECTOR, "#alignment tbody tr")
+        points = browser.find_elements(By.CSS_SELECTOR, "#points li")
+        cited = [point.get_attribute("title") for point in points]
+        quotes = [quote.text for quote in browser.find_elements(By.CSS_SELECTOR, "#quotes li")]
+        names = [name.text for name in browser.find_elements(By.CSS_SELECTOR, "#names li")]
         engines = browser.find_element(By.ID, "engines").text
         notes = browser.find_element(By.ID, "notes").text
         shot = tmp_path / "serve-page.png"
@@ -49,6 +54,16 @@ def test_the_page_summarises_the_spanish_example_in_english(browser, tmp_path):
     assert summary.is_displayed() and summary.text == expected["summary"]
     assert browser.find_element(By.ID, "headline").text == expected["headline"]
     assert len(rows) == expected["metadata"]["counts"]["sentences"]
+    brief = expected["brief"]
+    assert [point.text.rsplit("¶", 1)[0].strip() for point in points] == [point["text"] for point in brief["points"]]
+    assert all(
+        f"¶{c['paragraph']}.{c['sentence']} {c['source']}" in title
+        for point, title in zip(brief["points"], cited)
+        for c in point["cites"]
+    )
+    assert quotes == [f"“{q['translation']}” — {q['speaker']}" for q in brief["quotes"]] and "La alcaldesa" in quotes[0]
+    assert [name.split(" (")[0] for name in names] == [name["name"] for name in brief["names"]]
+    assert "Ayuntamiento de Valencia (1)" in names
     assert rows[1].find_elements(By.TAG_NAME, "td")[1].text.strip()
     assert "translated with apertium" in engines and "summarised with textrank" in engines
     assert "using Apertium es->en instead" in notes
