@@ -116,7 +116,9 @@ def find_quotes(paragraphs: list[str], language: str) -> list[tuple[int, Quote]]
                 continue
             speaker = _speaker(masked[:start], masked[end:], language)
             opens = not paragraph[:start].strip()
-            if speaker == PRONOUN or (speaker is None and (quoted_here or (quoted_before and opens))):
+            if speaker == PRONOUN and not quoted_here:
+                speaker = _previous_subject(masked[:start], language) or last_speaker
+            elif speaker == PRONOUN or (speaker is None and (quoted_here or (quoted_before and opens))):
                 speaker = last_speaker
             elif speaker is None and opens and index:
                 speaker = _about(masked_before, language) or last_speaker
@@ -126,6 +128,21 @@ def find_quotes(paragraphs: list[str], language: str) -> list[tuple[int, Quote]]
         last_speaker = _reported(masked[at:], language) or last_speaker
         quoted_before, masked_before = quoted_here, masked
     return found
+
+
+def _previous_subject(before: str, language: str) -> str | None:
+    """The subject of the sentence before the quote's, in its paragraph, when it opens with an
+    article's phrase ("Le préfet de l'Hérault a interdit ... « … », a-t-il précisé"): whom the
+    quote's pronoun stands for."""
+    sentences = [s for s in _SENTENCE_END.split(before) if s.strip()]
+    ended = bool(re.search(r"[.!?]\s*$", before))
+    previous = sentences[-1] if ended and sentences else (sentences[-2] if len(sentences) > 1 else "")
+    if not previous.strip() or "_" in previous:
+        return None
+    words = previous.split()
+    if words[0].lower().rstrip("'’") not in DETERMINERS and not re.match(r"[lL]['’]", words[0]):
+        return None
+    return " ".join(_noun_phrase(words[:MOST_WORDS] if len(words) > 4 else words))
 
 
 def _reported(text: str, language: str) -> str | None:
