@@ -54,7 +54,7 @@ class EpubDocument(ZippedDocument):
 def read_epub(data: bytes, origin: str) -> EpubDocument:
     """The units of an EPUB (2 or 3), ready to be written back; one that is not an EPUB, is
     damaged, encrypted (DRM) or declares entities is refused in one line."""
-    archive = open_zip(data, origin, "EPUB", ".epub")
+    archive = open_zip(data, origin, "zipped EPUB", ".epub")
     names = set(archive.namelist())
     if "mimetype" not in names or read_entry(archive, "mimetype", origin).strip() != MIMETYPE:
         raise InputError(f"{origin}: not an EPUB (its mimetype entry is not {MIMETYPE.decode()})")
