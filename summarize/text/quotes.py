@@ -17,7 +17,7 @@ _QUOTE = re.compile(
 #: a source ("according to").
 VERBS = {
     "en": r"said|says|say|told|tells|added|adding|explained|stated|asked|warned|insisted|noted|wrote|writes|replied|"
-    r"announced|argued|claimed|declared|admitted|recalled|read|reads|continued|concluded|urged",
+    r"announced|argued|claimed|declared|admitted|recalled|read|reads|continued|concluded|urged|saying",
     "es": r"dijo|dice|afirmó|afirma|aseguró|asegura|explicó|explica|señaló|señala|añadió|añade|declaró|declara|indicó|"
     r"indica|advirtió|agregó|sostuvo|comentó|manifestó|subrayó|insistió|apuntó|precisó|reconoció|lamentó|replicó|"
     r"respondió|criticó|denunció|recordó|admitió|concluyó|escribió|cuenta|relata",
@@ -49,8 +49,17 @@ RELATIVES = {"who", "which", "that", "que", "qui", "der", "die", "das", "welcher
 _RELATIVE_CLAUSE = re.compile(r",\s*(?:" + "|".join(sorted(RELATIVES)) + r")\b[^,]*,", re.IGNORECASE)
 #: Verbs of saying that are also common words elsewhere: read only right after a quote.
 _AMBIGUOUS = {"so", "read", "reads", "dit", "cuenta", "conta", "say"}
+#: Possessives that open a speaker's phrase ("Her statement said:"): whose it is, as a pronoun.
+POSSESSIVES = {
+    "en": {"her", "his", "their"},
+    "es": {"su", "sus"},
+    "fr": {"sa", "son", "ses", "leur"},
+    "de": {"ihr", "ihre", "sein", "seine"},
+    "it": {"suo", "sua"},
+    "pt": {"seu", "sua"},
+}
 PRONOUNS = {
-    "en": {"he", "she", "they"},
+    "en": {"he", "she", "they", "it"},
     "es": {"él", "ella", "ellos", "ellas"},
     "fr": {"il", "elle", "ils", "elles"},
     "de": {"er", "sie"},
@@ -245,10 +254,11 @@ def _subject(text: str, language: str) -> str | None:
     """The speaker a verb of saying follows: the clause right before it when it names someone
     ("the mayor", "Ivan Knezovich"), else the clause's first name ("Robert Heyer, Terry's cousin,
     said"; "Churcher believes his side ..., adding")."""
-    text = _RELATIVE_CLAUSE.sub(",", text)
+    text = _RELATIVE_CLAUSE.sub(" ", text)
     last = re.split(r"[,;:\"“”«»„]", text)[-1].split()
     first = last[0].lower() if last else ""
-    if first in PRONOUNS.get(language, ()):
+    named = any(word[:1].isupper() for word in last[1:])
+    if first in PRONOUNS.get(language, ()) or (first in POSSESSIVES.get(language, ()) and not named):
         return PRONOUN
     if last and _names_someone(last, language):
         return _phrase(" ".join(_noun_phrase(last)), language, from_end=True)
