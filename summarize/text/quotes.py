@@ -20,19 +20,23 @@ VERBS = {
     r"announced|argued|claimed|declared|admitted|recalled|read|reads|continued|concluded|urged|saying",
     "es": r"dijo|dice|afirmó|afirma|aseguró|asegura|explicó|explica|señaló|señala|añadió|añade|declaró|declara|indicó|"
     r"indica|advirtió|agregó|sostuvo|comentó|manifestó|subrayó|insistió|apuntó|precisó|reconoció|lamentó|replicó|"
-    r"respondió|criticó|denunció|recordó|admitió|concluyó|escribió|cuenta|relata",
+    r"respondió|criticó|denunció|recordó|admitió|concluyó|escribió|cuenta|relata|contaba|contó|relató|lamenta|"
+    r"denuncia|advierte|insiste|critica|responde|zanjó|sentenció|defendió|destacó|opinó|apostilló|reconoce",
     "fr": r"a déclaré|a dit|a affirmé|a expliqué|a ajouté|a souligné|a indiqué|a assuré|a estimé|a précisé|a averti|"
     r"a reconnu|a réagi|a répondu|a dénoncé|a lancé|a confié|a résumé|a rappelé|a écrit|a insisté|déclare|dit|affirme|"
     r"explique|ajoute|souligne|indique|assure|estime|précise|confie|raconte|s'inquiète|répond|reconnaît|résume|"
-    r"dénonce|témoigne|insiste",
+    r"dénonce|témoigne|insiste|s'est félicité|s'est félicitée|lâche|s'alarme|s'indigne|lance|regrette|"
+    r"a regretté|martèle|a martelé|a prévenu|prévient|s'inquiète|note|observe|a observé|poursuit",
     "de": r"sagte|sagt|sagten|erklärte|erklärt|erklärten|betonte|betont|meinte|meint|warnte|warnt|berichtete|"
-    r"berichtet|schrieb|schreibt|kritisierte|räumte ein|fügte hinzu|ergänzte|so",
+    r"berichtet|schrieb|schreibt|kritisierte|kritisiert|räumte ein|fügte hinzu|ergänzte|forderte|fordert|"
+    r"mahnte|klagte|klagt|lobte|sprach von|so",
     "it": r"ha detto|ha dichiarato|ha spiegato|ha aggiunto|ha affermato|ha sottolineato|ha osservato|ha avvertito|"
     r"ha replicato|ha risposto|ha ammesso|ha ricordato|ha scritto|ha commentato|ha denunciato|dice|afferma|spiega|"
-    r"aggiunge|sottolinea|dichiara|racconta|replica|commenta|osserva|titolava|scrive",
+    r"aggiunge|sottolinea|dichiara|racconta|replica|commenta|osserva|titolava|scrive|ha raccontato|denuncia|"
+    r"lamenta|ammette|avverte|ha annunciato|annuncia|sostiene|ha sostenuto|assicura|ha assicurato",
     "pt": r"disse|diz|afirmou|afirma|declarou|declara|explicou|explica|acrescentou|acrescenta|sublinhou|referiu|"
     r"garantiu|garante|salientou|adiantou|reagiu|respondeu|reconheceu|lamentou|admitiu|escreveu|conta|recordou|"
-    r"criticou|denunciou",
+    r"criticou|denunciou|lamenta|contou|avisou|alertou|anunciou|defendeu|frisou|insistiu|reconhece|admite",
 }
 ACCORDING = {
     "en": r"according to",
@@ -77,6 +81,13 @@ DETERMINERS = {
 }  # fmt: skip
 #: The words that join a noun to what it is of ("the head of the fire brigade").
 _OF = {"of", "de", "del", "des", "du", "della", "dello", "dei", "degli", "delle", "di", "do", "da", "dos", "das", "von", "vom"}
+#: Prepositions that may follow a verb of saying where its subject goes unsaid.
+PREPOSITIONS = {
+    "to", "in", "at", "on", "before", "after", "during", "ante", "en", "durante", "tras", "con", "sobre", "desde",
+    "à", "au", "aux", "devant", "dans", "lors", "vor", "im", "am", "bei", "nach", "auf", "davanti", "nel",
+    "nella", "alla", "al", "perante", "diante", "ao", "aos", "na", "no", "em", "ieri", "hoy", "ayer", "hier",
+    "gestern", "ontem", "yesterday", "today",
+}  # fmt: skip
 #: Words that open a clause but name no one: articles, numbers and prepositions, capitalised
 #: at a sentence's start.
 _NOT_NAMES = {
@@ -195,6 +206,9 @@ def _speaker(before: str, after: str, language: str) -> str | None:
     head = "" if re.search(r"[.!?][\"”»“]?\s*$", before) else _SENTENCE_END.split(before[-300:])[-1]
     inverted = re.match(rf"\s*[,.]?\s*(?:{verbs})(?:-t-|\s+|\b)(?P<who>.*)", tail, re.IGNORECASE)
     if inverted:
+        after = inverted.group("who").split()
+        if after and after[0].lower() in PREPOSITIONS:  # «…», afirmó ante sus simpatizantes: its subject unsaid
+            return PRONOUN
         return _phrase(inverted.group("who"), language) or PRONOUN
     asked = re.match(r"\s*[,.]?\s*\w+(?:\s+\w+)?-t-(?:il|elle|ils|elles)\b", tail) if language == "fr" else None
     if asked:
@@ -212,7 +226,9 @@ def _speaker(before: str, after: str, language: str) -> str | None:
     if said is not None and said.group() not in _AMBIGUOUS:
         return _subject(head[: said.start()], language)
     if head.rstrip().endswith(":"):
-        return _named(head, language)
+        words = head.split()
+        opened = words and words[0].lower() in DETERMINERS
+        return _named(head, language) or (" ".join(_noun_phrase(words)) if opened else None)
     if according:
         source = re.search(rf"\b(?:{according})\s+(?P<who>[^,.;:!?]+)", head + " " + tail, re.IGNORECASE)
         if source:
