@@ -17,13 +17,17 @@ def story(sources, output, fmt, **job) -> None:
     """One brief for several articles on one story (files, folders of them, or http(s) URLs)."""
     from summarize.corpora.inputs import input_files
     from summarize.documents.readers import read_source
-    from summarize.errors import InputError
+    from summarize.errors import InputError, SummarizeError
     from summarize.text.story import combine, markdown
 
     locations = [found for s in sources for found in ([s] if "://" in s else map(str, input_files([s])))]
     if len(locations) < 2:
         raise InputError("a story needs two articles or more; give their files, a folder or URLs")
     pipeline = job_pipeline(**{**job, "brief": True})
-    articles = [(location, pipeline.article(read_source(location))) for location in locations]
+    outcomes = pipeline.run([read_source(location) for location in locations], "article")  # one batch
+    failed = next((outcome for outcome in outcomes if isinstance(outcome, SummarizeError)), None)
+    if failed is not None:
+        raise failed
+    articles = list(zip(locations, outcomes))
     told = combine(articles, pipeline.options.target)
     emit(as_json(told) if fmt == "json" else markdown(told), output)

@@ -157,4 +157,4 @@ def _broken(record_id: str, why: str) -> Record:
 
 def _is_document(path: Path) -> bool:
     """A file read when its folder is given: plain text and every document format."""
-    return path.suffix.lower() in (".txt", *FORMATS)
+    return path.suffix.lower() in FORMATS

@@ -152,7 +152,7 @@ async def languages(request: Request):
         return [{"language": code.upper(), "name": language_name(code)} for code in sorted({s for s, _ in pairs})]
     found = []
     for code in sorted({t for _, t in pairs}):
-        formal = service.formality_served(code)
+        formal = await service.batcher.call(service.formality_served, code)  # loads engines: the model thread
         variants = [(deepl, name) for deepl, (served, name) in VARIANTS.items() if served == code]
         for deepl_code, name in variants or [(code.upper(), language_name(code))]:
             found.append({"language": deepl_code, "name": name, "supports_formality": formal})

@@ -53,17 +53,22 @@ def build(source: list[list[str]], target: list[list[str]], languages: tuple[str
 
 def _summary_sentences(summary: str, translations: list[str], language: str) -> list[str]:
     """The summary's sentences: each article sentence it copies whole (an extractive summary's,
-    whatever the segmenter would make of them), and the rest as the segmenter splits it."""
-    by_length = sorted({t.strip() for t in translations if t.strip()}, key=len, reverse=True)
+    whatever the segmenter would make of them), and the rest as the segmenter splits it. Only
+    the sentences that start with the summary's next word are tried at each place."""
+    by_first: dict[str, list[str]] = {}
+    for text in sorted({t.strip() for t in translations if t.strip()}, key=len, reverse=True):
+        by_first.setdefault(text.split(None, 1)[0], []).append(text)
     found, at, rest = [], 0, ""
     while at < len(summary):
         if summary[at].isspace():
-            at += 1
-            continue
-        copied = next((t for t in by_length if summary.startswith(t, at)), None)
-        if copied is None:
             rest += summary[at]
             at += 1
+            continue
+        word = summary[at:].split(None, 1)[0]
+        copied = next((t for t in by_first.get(word, ()) if summary.startswith(t, at)), None)
+        if copied is None:
+            rest += summary[at : at + len(word)]
+            at += len(word)
             continue
         found += split_sentences(rest, language) if rest.strip() else []
         found.append(copied)
@@ -77,11 +82,10 @@ def _point(text: str, sentences: list[dict], languages: tuple[str, str]) -> dict
     them is replaced by the cited sentence it overlaps most."""
     source_language, target_language = languages
     words = set(_WORD.findall(text.lower()))
-    shared = [(len(words & set(_WORD.findall(s["translation"].lower()))), s) for s in sentences]
-    ranked = [s for count, s in sorted(shared, key=lambda pair: -pair[0]) if count]
-    best = len(words & set(_WORD.findall(ranked[0]["translation"].lower()))) if ranked else 0
-    same = [s for s in ranked if " ".join(s["translation"].split()) == " ".join(text.split())]
-    cited = same[:1] or [s for s in ranked[:MOST_CITED] if 2 * len(words & set(_WORD.findall(s["translation"].lower()))) >= best]
+    shared = sorted(((len(words & set(_WORD.findall(s["translation"].lower()))), s) for s in sentences), key=lambda p: -p[0])
+    ranked = [(count, s) for count, s in shared if count]
+    same = [s for _, s in ranked if " ".join(s["translation"].split()) == " ".join(text.split())]
+    cited = same[:1] or [s for count, s in ranked[:MOST_CITED] if 2 * count >= ranked[0][0]]
     besides = [(s["translation"], target_language) for s in cited] + [(s["source"], source_language) for s in cited]
     supported = bool(cited) and not factcheck.check(text, target_language, besides, both_ways=False)["unsupported"]
     point = {"text": text, "cites": cited, "supported": supported}
@@ -135,16 +139,13 @@ def _names(sentences: list[dict], language: str) -> list[dict]:
     name that ends or begins a longer one of capitalised words only ("Baradar", "Mullah Abdul
     Ghani Baradar") is counted as it. A lone capitalised word that opens a sentence is a name only where the article also
     writes it capitalised inside one; weekdays and months are dates, not names."""
-    from summarize.text.quotes import _NAME_RUN, _NOT_NAMES
+    from summarize.text.quotes import name_runs
 
     runs: list[tuple[str, bool, dict]] = []
     for sentence in sentences:
-        for run in _NAME_RUN.finditer(sentence["source"]):
-            words = run.group().split()
-            while words and words[0].lower().strip("'’") in _NOT_NAMES:
-                words.pop(0)
+        for words, start in name_runs(sentence["source"]):
             name = re.sub(r"['’]s$", "", " ".join(words))
-            opens = len(words) == 1 and not sentence["source"][: run.start()].strip(_OPENERS)
+            opens = len(words) == 1 and not sentence["source"][:start].strip(_OPENERS)
             if name and not factcheck.calendar_words(name, language):
                 runs.append((name, opens, sentence))
     inside = {name for name, opens, _ in runs if not opens}

@@ -127,9 +127,9 @@ def _quotes_by_speaker(articles: list[tuple[str, dict]]) -> list[dict]:
 def _surname(speaker: str) -> str:
     """The last word of the longest name a speaker's words hold ("el presidente Recep Tayyip
     Erdogan en Ankara": erdogan), else of the words."""
-    from summarize.text.quotes import _NAME_RUN
+    from summarize.text.quotes import name_runs
 
-    runs = [run.group().split() for run in _NAME_RUN.finditer(speaker)]
+    runs = [words for words, _ in name_runs(speaker)]
     words = max(runs, key=len) if runs else speaker.split()
     return _plain(words[-1])
 
