@@ -48,6 +48,7 @@ def labelled(split: str) -> list[dict]:
         "dev": "quotes_written.jsonl",
         "held-out-3": "quotes_written_heldout.jsonl",
         "held-out-4": "quotes_written_heldout4.jsonl",
+        "held-out-5": "quotes_written_heldout5.jsonl",
     }
     articles = _lines(written[split]) if split in written else []
     xsum = {
@@ -99,7 +100,7 @@ def main() -> None:
 
 def _quotes_table(args, find_quotes) -> None:
     print("| set | language | quotes | found | attributed | speaker right (of attributed) |\n|---|---|---|---|---|---|")
-    for split in ("dev", "held-out", "held-out-2", "held-out-3", "held-out-4"):
+    for split in ("dev", "held-out", "held-out-2", "held-out-3", "held-out-4", "held-out-5"):
         totals: dict[str, list[int]] = {}
         for article in labelled(split):
             language = article["language"]
