@@ -49,6 +49,30 @@ def test_quotes_and_their_speakers_in_each_served_language(language, paragraphs,
     assert [(quote.text, quote.speaker) for _, quote in find_quotes(paragraphs, language)] == expected
 
 
+@pytest.mark.parametrize(
+    ("language", "paragraphs", "speakers"),
+    [
+        ("es", ["«Hemos regalado el primer gol», se lamentaba ayer Manuel Pellegrini en la sala de prensa."],
+         ["Manuel Pellegrini"]),
+        ("it", ["«Abbiamo sofferto molto», ha commentato a fine gara Simone Inzaghi."], ["Simone Inzaghi"]),
+        ("pt", ['"Perdemos a casa toda", contava, emocionada, Ana Guerreiro, de 58 anos.'], ["Ana Guerreiro"]),
+        ("fr", ["Sur le quai de la gare, Sophie, 34 ans, peste : « Je vais encore poser un congé. »"], ["Sophie"]),
+        ("fr", ["Le président d'Enedis, Marianne Laigneau, a promis un retour « le plus rapide possible »."],
+         ["Le président d'Enedis, Marianne Laigneau"]),
+        ("de", ["Auch Sportvorstand Max Eberl war bedient. Man habe „in allen Bereichen“ verloren, sagte er."],
+         ["Sportvorstand Max Eberl"]),
+        ("es", ["El candidato, Alberto Núñez Feijóo, prometió bajar el IVA.",
+                "«Los españoles no pueden pagar más», afirmó ante sus simpatizantes en Málaga."],
+         ["El candidato, Alberto Núñez Feijóo"]),
+    ],
+)  # fmt: skip
+def test_a_speaker_is_found_by_where_they_stand_whatever_the_verb(language, paragraphs, speakers):
+    """Verbs of saying no list holds ("se lamentaba", "peste", "a promis"): the speaker is the
+    subject after the verb that follows a quote, or the subject of the quote's sentence, past an
+    adverbial opening; a bare verb's subject is the previous sentence's, in the paragraph before."""
+    assert [quote.speaker for _, quote in find_quotes(paragraphs, language)] == speakers
+
+
 def test_an_unattributed_quote_has_no_speaker_and_a_quoted_word_is_no_quote():
     found = find_quotes(["En la pancarta se leía: «Paz para todos». El llamado «plan» sigue."], "es")
     assert [(quote.text, quote.speaker) for _, quote in found] == [("Paz para todos", None)]

@@ -79,16 +79,36 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Þ¿¡\"“«„])")
 #: Articles: a phrase they open names someone ("the mayor", "el alcalde", "der Sprecher").
 DETERMINERS = {
     "the", "a", "an", "one", "el", "la", "los", "las", "un", "una", "le", "les", "l", "une", "der", "die", "das",
-    "ein", "eine", "il", "lo", "gli", "uno", "o", "os", "as", "um", "uma",
+    "ein", "eine", "il", "lo", "i", "gli", "uno", "o", "os", "as", "um", "uma",
 }  # fmt: skip
 #: The words that join a noun to what it is of ("the head of the fire brigade").
-_OF = {"of", "de", "del", "des", "du", "della", "dello", "dei", "degli", "delle", "di", "do", "da", "dos", "das", "von", "vom"}
-#: Prepositions that may follow a verb of saying where its subject goes unsaid.
+_OF = {
+    "of", "de", "del", "des", "du", "della", "dello", "dei", "degli", "delle", "di", "do", "da", "dos", "das", "von",
+    "vom", "der",
+}  # fmt: skip
+#: Prepositions: a name or article's phrase they govern is no verb's subject ("afirmó ante sus
+#: simpatizantes en Málaga"); one that opens a sentence opens an adverbial phrase ("Sur le quai, ...").
 PREPOSITIONS = {
-    "to", "in", "at", "on", "before", "after", "during", "ante", "en", "durante", "tras", "con", "sobre", "desde",
-    "à", "au", "aux", "devant", "dans", "lors", "vor", "im", "am", "bei", "nach", "auf", "davanti", "nel",
-    "nella", "alla", "al", "perante", "diante", "ao", "aos", "na", "no", "em", "ieri", "hoy", "ayer", "hier",
-    "gestern", "ontem", "yesterday", "today",
+    "to", "in", "at", "on", "before", "after", "during", "for", "from", "according", "ante", "en", "durante", "tras",
+    "con", "sobre", "desde", "por", "para", "entre", "à", "a", "au", "aux", "devant", "dans", "lors", "sur", "pour",
+    "par", "vor", "im", "am", "bei", "nach", "auf", "zwischen", "davanti", "nel", "nella", "alla", "al", "per", "fra",
+    "tra", "perante", "diante", "ao", "aos", "na", "no", "em",
+}  # fmt: skip
+#: Conjunctions: a clause after a quote they open is not its attribution.
+CONJUNCTIONS = {"and", "but", "or", "nor", "y", "e", "o", "ni", "pero", "et", "mais", "ou", "und", "aber", "oder", "ma", "mas"}
+#: Forms of "to be": a clause after a quote they open says what it is, not who said it.
+COPULAS = {
+    "is", "was", "are", "were", "es", "era", "fue", "son", "est", "était", "sont", "ist", "war", "sind", "è", "sono",
+    "é", "foi", "são",
+}  # fmt: skip
+#: Reflexive pronouns before a verb ("se lamentaba", "s'insurge", "si dice").
+REFLEXIVES = {"se", "s'", "s’", "si", "sich"}
+#: Auxiliaries that open a compound verb of saying ("a fait savoir", "ha esultato").
+AUXILIARIES = {"es": {"ha", "había", "han"}, "fr": {"a", "avait", "ont"}, "it": {"ha", "aveva", "hanno"}, "pt": {"tem", "tinha"}}
+#: Adverbs that may open a sentence before its subject ("Auch Sportvorstand Max Eberl war ...").
+_ADVERBS = {
+    "auch", "zudem", "también", "además", "anche", "inoltre", "aussi", "também", "also", "meanwhile", "ahora",
+    "maintenant", "jetzt", "ora", "agora", "now", "then",
 }  # fmt: skip
 #: Words that open a clause but name no one: articles, numbers and prepositions, capitalised
 #: at a sentence's start.
@@ -138,8 +158,11 @@ def find_quotes(paragraphs: list[str], language: str) -> list[tuple[int, Quote]]
             speaker = _speaker(before, masked[end : end + LOOK_AROUND], language)
             opens = start <= len(paragraph) - len(paragraph.lstrip())
             if speaker == PRONOUN and not quoted_here:
-                speaker = _previous_subject(before, language) or last_speaker
+                earlier = None if quoted_before or not index else _previous_subject(masked_before + " ", language)
+                speaker = _previous_subject(before, language) or earlier or last_speaker
             elif speaker == PRONOUN or (speaker is None and (quoted_here or (quoted_before and opens))):
+                speaker = last_speaker
+            elif speaker is None and not opens and _said(before, language):  # She told her friend ... "I said ..."
                 speaker = last_speaker
             elif speaker is None and opens and index:
                 speaker = _about(masked_before, language) or last_speaker
@@ -151,6 +174,16 @@ def find_quotes(paragraphs: list[str], language: str) -> list[tuple[int, Quote]]
     return found
 
 
+def _said(before: str, language: str) -> bool:
+    """Whether the sentence right before a quote, in its paragraph, reports speech ("She told her
+    friend she wanted to move.")."""
+    sentences = [s for s in _SENTENCE_END.split(before) if s.strip()]
+    if not sentences or not re.search(r"[.!?]\s*$", before):
+        return False
+    said = _last_verb(sentences[-1], VERBS[language]) if language in VERBS else None
+    return said is not None and said.group() not in _AMBIGUOUS
+
+
 def _previous_subject(before: str, language: str) -> str | None:
     """The subject of the sentence before the quote's, in its paragraph, when it opens with an
     article's phrase ("Le préfet de l'Hérault a interdit ... « … », a-t-il précisé"): whom the
@@ -158,12 +191,8 @@ def _previous_subject(before: str, language: str) -> str | None:
     sentences = [s for s in _SENTENCE_END.split(before) if s.strip()]
     ended = bool(re.search(r"[.!?]\s*$", before))
     previous = sentences[-1] if ended and sentences else (sentences[-2] if len(sentences) > 1 else "")
-    if not previous.strip() or "_" in previous:
-        return None
-    words = previous.split()
-    if words[0].lower().rstrip("'’") not in DETERMINERS and not re.match(r"[lL]['’]", words[0]):
-        return None
-    return " ".join(_noun_phrase(words[:MOST_WORDS] if len(words) > 4 else words))
+    subject = sentence_subject(previous, language) if previous.strip() else None
+    return None if subject == PRONOUN else subject
 
 
 def _reported(text: str, language: str) -> str | None:
@@ -173,6 +202,9 @@ def _reported(text: str, language: str) -> str | None:
     if verbs is None:
         return None
     said = _last_verb(text, verbs)
+    sources = list(re.finditer(rf"\b(?:{ACCORDING[language]})\s+(?P<who>[^,.;:!?]+)", text, re.IGNORECASE))
+    if sources and (said is None or sources[-1].start() > said.start()):  # "According to Joshua, it was ..."
+        return _phrase(sources[-1].group("who"), language)
     if said is None or said.group() in _AMBIGUOUS:
         return None
     speaker = _subject(_SENTENCE_END.split(text[: said.start()])[-1], language)
@@ -216,11 +248,15 @@ def _speaker(before: str, after: str, language: str) -> str | None:
     tail = _SENTENCE_END.split(after[:240], 1)[0] + " "
     head = "" if re.search(r"[.!?][\"”»“]?\s*$", before) else _SENTENCE_END.split(before[-300:])[-1]
     inverted = re.match(rf"\s*[,.]?\s*(?:{verbs})(?:-t-|\s+|\b)(?P<who>.*)", tail, re.IGNORECASE)
-    if inverted:
-        after = inverted.group("who").split()
-        if after and after[0].lower() in PREPOSITIONS:  # «…», afirmó ante sus simpatizantes: its subject unsaid
-            return PRONOUN
+    if inverted and language == "en":
         return _phrase(inverted.group("who"), language) or PRONOUN
+    if language != "en" and (inverted or tail.lstrip().startswith(",")):
+        speaker = _after_verb(tail, language)
+        if speaker is not None or inverted:
+            return speaker or PRONOUN
+    closing = re.match(rf"\s*\w+(?:\s+\w+)?(?=,\s*(?:{verbs})\b)", tail, re.IGNORECASE) if language != "en" else None
+    if closing:  # „…“ verloren, sagte er: the quote ends its clause, the verb opens the next
+        return _after_verb(tail[closing.end() :], language) or PRONOUN
     asked = re.match(r"\s*[,.]?\s*\w+(?:\s+\w+)?-t-(?:il|elle|ils|elles)\b", tail) if language == "fr" else None
     if asked:
         return PRONOUN
@@ -236,15 +272,126 @@ def _speaker(before: str, after: str, language: str) -> str | None:
     said = _last_verb(head, verbs)
     if said is not None and said.group() not in _AMBIGUOUS:
         return _subject(head[: said.start()], language)
-    if head.rstrip().endswith(":"):
+    if head.rstrip().endswith(":") and language == "en":
         words = head.split()
         opened = words and words[0].lower() in DETERMINERS
         return _named(head, language) or (" ".join(_noun_phrase(words)) if opened else None)
+    if head.rstrip().endswith(":"):
+        return sentence_subject(head, language)
     if according:
         source = re.search(rf"\b(?:{according})\s+(?P<who>[^,.;:!?]+)", head + " " + tail, re.IGNORECASE)
         if source:
             return _phrase(source.group("who"), language)
+    subject = sentence_subject(head, language) if head.strip() else None
+    named = subject not in (None, PRONOUN) and any(word[:1].isupper() for word in subject.split()[1:])
+    return subject if named or subject == PRONOUN else None
+
+
+def _after_verb(tail: str, language: str) -> str | None:
+    """The subject of a verb that follows a quote and its comma («…», se lamentaba ayer Núria Pons /
+    „…“, freute sich Trainer Xabi Alonso / «…», ha commentato a fine gara Simone Inzaghi): the first
+    name or article's phrase after the verb that no preposition governs; PRONOUN for a pronoun.
+    None where the clause opens with no verb or names no one."""
+    tokens = list(re.finditer(r"[\w'’-]+|[^\w\s]", tail))
+    words = [token.group() for token in tokens]
+    at = 1 if words[:1] == [","] else 0
+    if at >= len(words) or not _opens_verb(words[at], language):
+        return None
+    governed = False
+    for index in range(at + 1, min(len(words), at + 9)):
+        word, before = words[index], words[index - 1]
+        if word in ".;:!?()":
+            return None
+        if re.search(r"-t-(?:il|elle|ils|elles)$", before):  # «…», a-t-elle réagi
+            return PRONOUN
+        # a name goes on being governed ("en Santa Cruz"), a new phrase is governed by its preposition
+        carried = governed and word[:1].isupper() and before[:1].isupper()
+        governed = carried or before.lower() in PREPOSITIONS or before.lower() in _OF
+        if word.lower() in PRONOUNS.get(language, ()) and not governed:
+            return PRONOUN
+        if (word[:1].isupper() or _article(word, language)) and not governed:
+            return _role(tail[tokens[index].start() :], language)
     return None
+
+
+def _article(word: str, language: str) -> bool:
+    """Whether a word is an article or a possessive, an elided one too ("l'un", "L'amministratore")."""
+    lower = word.lower()
+    if lower == "a" and language in ("es", "fr", "it"):  # a preposition there
+        return False
+    return lower in DETERMINERS or lower in POSSESSIVES.get(language, ()) or bool(re.match(r"l['’]\w", lower))
+
+
+def _opens_verb(word: str, language: str) -> bool:
+    """Whether a word after a quote opens a verb: lower case, and no article, preposition,
+    conjunction, pronoun or form of "to be"."""
+    lower = word.lower()
+    if word != lower or not word[:1].isalpha():
+        return False
+    if lower in AUXILIARIES.get(language, ()) or lower in REFLEXIVES or re.match(r"s['’]\w", lower):
+        return True
+    closed = DETERMINERS | PREPOSITIONS | CONJUNCTIONS | COPULAS | RELATIVES | _OF
+    return lower not in closed and lower not in PRONOUNS.get(language, ()) and lower not in POSSESSIVES.get(language, ())
+
+
+def _role(text: str, language: str) -> str | None:
+    """The speaker a clause opens with: a name ("Ministerpräsident Markus Söder bei ..."), or an
+    article's phrase up to its first preposition or clause end ("la réalisatrice en recevant ...",
+    "il presidente di Legambiente"), with the name an apposition gives it (", Stefano Ciafani")."""
+    text = text.lstrip()
+    if not text:
+        return None
+    if not _article(text.split()[0], language):
+        run = _NAME_RUN.match(text)
+        words = run.group().split() if run else []
+        while words and words[0].lower().strip("'’") in _NOT_NAMES:
+            words.pop(0)
+        if not words or len(words) < len(run.group().split()):
+            return None
+        following = text[run.end() :].split()[:1]
+        governs = following and following[0] in _OF
+        return None if len(words) == 1 and governs else " ".join(words)  # "Ahead of the verdict, ..."
+    cut = _SPEAKER_END.search(text)
+    clause = text[: cut.start()] if cut else text
+    words = []
+    for word in clause.split()[:MOST_WORDS]:
+        lower = word.lower()
+        if words and lower in PREPOSITIONS and lower not in _OF:
+            break
+        if words and words[-1][:1].isupper() and len(words) > 1 and word[:1].islower() and lower not in _OF:
+            break  # "The club's chief executive Mark Arthur | called it ..."
+        words.append(word)
+    named = any(word[:1].isupper() for word in words[1:])
+    phrase = " ".join(words if named else _noun_phrase(words)).strip(" '\u2019-")
+    apposition = re.match(rf",\s*({_NAME_RUN.pattern})\s*(?:[,.;:!?]|$)", text[len(clause) :]) if cut else None
+    if apposition:
+        phrase = f"{phrase}, {apposition.group(1)}"
+    return phrase or None
+
+
+def sentence_subject(sentence: str, language: str) -> str | None:
+    """Who a sentence is about: its subject, past an opening adverbial phrase ("Sur le quai de la
+    gare, Sophie, 34 ans, peste ..." -> "Sophie"; "Auch Sportvorstand Max Eberl war ..."), a name or
+    an article's phrase with its apposition; PRONOUN for a pronoun."""
+    text = _SENTENCE_END.split(sentence.strip())[-1] if sentence.strip() else ""
+    words = text.split()
+    if not words:
+        return None
+    first = words[0].lower().strip(",")
+    if first in _ADVERBS:
+        words = words[1:]
+        text = " ".join(words)
+    elif (first in PREPOSITIONS or first in _OF) and not _article(words[0], language):
+        comma = text.find(",")
+        if comma < 0 or len(text[:comma].split()) > 10:
+            return None
+        text = text[comma + 1 :]
+        words = text.split()
+    if not words:
+        return None
+    if words[0].lower() in PRONOUNS.get(language, ()):
+        return PRONOUN
+    return _role(text, language)
 
 
 def _names_someone(words: list[str], language: str) -> bool:
@@ -289,7 +436,11 @@ def _subject(text: str, language: str) -> str | None:
     ("the mayor", "Ivan Knezovich"), else the clause's first name ("Robert Heyer, Terry's cousin,
     said"; "Churcher believes his side ..., adding")."""
     text = _RELATIVE_CLAUSE.sub(" ", text)
-    last = re.split(r"[,;:\"“”«»„]", text)[-1].split()
+    clauses = re.split(r"[,;:\"“”«»„]", text)
+    last = clauses[-1].split()
+    named_before = clauses[-2].strip() if len(clauses) > 1 else ""
+    if last and named_before and _NAME_RUN.fullmatch(named_before) and not _NAME_RUN.fullmatch(" ".join(last)):
+        return f"{named_before}, {' '.join(last)}"  # "Dido Harding, TalkTalk chief executive told"
     first = last[0].lower() if last else ""
     named = any(word[:1].isupper() for word in last[1:])
     if first in PRONOUNS.get(language, ()) or (first in POSSESSIVES.get(language, ()) and not named):
