@@ -49,6 +49,7 @@ def labelled(split: str) -> list[dict]:
         "held-out-3": "quotes_written_heldout.jsonl",
         "held-out-4": "quotes_written_heldout4.jsonl",
         "held-out-5": "quotes_written_heldout5.jsonl",
+        "held-out-6": "quotes_written_heldout6.jsonl",
     }
     articles = _lines(written[split]) if split in written else []
     xsum = {
@@ -56,6 +57,7 @@ def labelled(split: str) -> list[dict]:
         "held-out": "quotes_xsum_heldout.jsonl",
         "held-out-2": "quotes_xsum_heldout2.jsonl",
         "held-out-3": "quotes_xsum_heldout3.jsonl",
+        "held-out-6": "quotes_xsum_heldout6.jsonl",
     }
     labels = _lines(xsum[split]) if split in xsum else None
     if labels is None:
@@ -100,7 +102,7 @@ def main() -> None:
 
 def _quotes_table(args, find_quotes) -> None:
     print("| set | language | quotes | found | attributed | speaker right (of attributed) |\n|---|---|---|---|---|---|")
-    for split in ("dev", "held-out", "held-out-2", "held-out-3", "held-out-4", "held-out-5"):
+    for split in ("dev", "held-out", "held-out-2", "held-out-3", "held-out-4", "held-out-5", "held-out-6"):
         totals: dict[str, list[int]] = {}
         for article in labelled(split):
             language = article["language"]
