@@ -45,8 +45,8 @@ def build(source: list[list[str]], target: list[list[str]], languages: tuple[str
         "points": points,
         # Summary sentences that share no word with any of the article's: nothing to cite.
         "points_dropped": [point["text"] for point in made if not point["cites"]],
-        "quotes": _quotes(paragraphs, source, target, source_language),
-        "names": _names(sentences, source_language),
+        "quotes": (quotes := _quotes(paragraphs, source, target, source_language)),
+        "names": _names(sentences, source_language, {quote["speaker"] for quote in quotes}),
         "numbers": _numbers(sentences, source_language),
     }
 
@@ -134,11 +134,12 @@ def _quoted(text: str) -> str | None:
     return None
 
 
-def _names(sentences: list[dict], language: str) -> list[dict]:
+def _names(sentences: list[dict], language: str, speakers: set[str | None] = frozenset()) -> list[dict]:
     """The names of the article, as it writes them, with how often and where first; a shorter
     name that ends or begins a longer one of capitalised words only ("Baradar", "Mullah Abdul
-    Ghani Baradar") is counted as it. A lone capitalised word that opens a sentence is a name only where the article also
-    writes it capitalised inside one; weekdays and months are dates, not names."""
+    Ghani Baradar") is counted as it. A lone capitalised word that opens a sentence is a name only
+    where the article also writes it capitalised inside one, or a quote's speaker is that word
+    ("Maria, madre di un bambino, racconta: «…»"); weekdays and months are dates, not names."""
     from summarize.text.quotes import name_runs
 
     runs: list[tuple[str, bool, dict]] = []
@@ -149,7 +150,7 @@ def _names(sentences: list[dict], language: str) -> list[dict]:
             if name and not factcheck.calendar_words(name, language):
                 runs.append((name, opens, sentence))
     inside = {name for name, opens, _ in runs if not opens}
-    inside_words = {word for name in inside for word in name.split()}
+    inside_words = {word for name in inside for word in name.split()} | {speaker for speaker in speakers if speaker}
     seen: dict[str, dict] = {}
     for name, opens, sentence in runs:
         if opens and name not in inside_words:

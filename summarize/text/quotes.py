@@ -391,7 +391,11 @@ def sentence_subject(sentence: str, language: str) -> str | None:
         return None
     if words[0].lower() in PRONOUNS.get(language, ()):
         return PRONOUN
-    return _role(text, language)
+    subject = _role(text, language)
+    if subject == words[0]:  # "Deluso invece Tim Merlier, secondo ...": a capitalised first word, a name after it
+        longer = [" ".join(run) for run, _ in name_runs(re.split(r"[,;:]", text)[0]) if len(run) > 1]
+        return longer[0] if longer else subject
+    return subject
 
 
 def _names_someone(words: list[str], language: str) -> bool:
@@ -446,6 +450,8 @@ def _subject(text: str, language: str) -> str | None:
     if first in PRONOUNS.get(language, ()) or (first in POSSESSIVES.get(language, ()) and not named):
         return PRONOUN
     if last and _names_someone(last, language):
+        if len(last) > MOST_WORDS and last[0].lower() not in _NOT_NAMES and last[0][:1].isupper():
+            return _role(" ".join(last), language)  # "Emily Heywood of the Total Eclipse of the S*n group said"
         return _phrase(" ".join(_noun_phrase(last)), language, from_end=True)
     return _named(text, language)
 
