@@ -43,7 +43,7 @@ def seeds(text: str, source: str, source_language: str, names: list[str], rng: r
     """Each kind of error `text` allows: kind -> (the text with the error, the span to be flagged).
     What is put in is absent from the source: a number of another value, a name it does not
     write, a weekday or month it does not name."""
-    from summarize.text.factcheck import _calendar, _capitalised, numbers
+    from summarize.text.factcheck import _capitalised, calendar_words, numbers
     from summarize.text.plain import plain as _plain
 
     found = {}
@@ -65,7 +65,7 @@ def seeds(text: str, source: str, source_language: str, names: list[str], rng: r
         name = rng.choice(own)
         swap = rng.choice(absent)
         found["name swapped"] = (re.sub(rf"\b{re.escape(name)}\b", swap, text), swap)
-    named = {entry for _, entry in _calendar(source, source_language)}
+    named = {entry for _, entry in calendar_words(source, source_language)}
     for kind, entry, table in (("weekday", "day", WEEKDAYS), ("month", "month", MONTHS)):
         said = [w for w in table if re.search(rf"\b{w}\b", text)]
         absent = [w for w in table if w not in text and (entry, _index(w)) not in named]

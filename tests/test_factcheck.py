@@ -5,12 +5,14 @@ and `--strict` making them an error."""
 
 from __future__ import annotations
 
+import shutil
 from decimal import Decimal
 
 import pytest
 
 from summarize.core.engines import Engines
 from summarize.core.pipeline import Pipeline
+from summarize.engines.apertium import route_for
 from summarize.text.factcheck import check, numbers
 from tests.helpers import mapping_translator, revising_summarizer
 
@@ -103,6 +105,37 @@ def test_strict_makes_the_fact_check_an_error_and_writes_nothing(tmp_path, monke
     assert relaxed.exit_code == 0 and output.read_text().strip() == GEMMA_OUTPUT
 
 
+@pytest.mark.skipif(shutil.which("lt-proc") is None or not route_for("en", "es"), reason="Apertium's en-es pair is not installed")
+def test_a_capitalised_common_word_is_supported_by_what_apertium_s_dictionaries_translate_it_to():
+    """ "War", "King", "Navy"-like words a name is made of: supported where the source says one of
+    the translations Apertium's bilingual dictionary lists ("Guerra", "Rey"), through Spanish to
+    French too; a name swapped in ("Cairo", unknown to it) or a word the source does not say
+    ("Village": pueblo) stays unsupported."""
+    source = [("Tras la Segunda Guerra Mundial, el Rey visitó la Escuela.", "es")]
+    assert check("After World War II, the King visited the School.", "en", source, True)["unsupported"] == []
+    swapped = check("After World War II, the King visited the Village and Cairo.", "en", source, True)["unsupported"]
+    assert swapped == [("Village", "name"), ("Cairo", "name")]
+    french = [("Après la Seconde Guerre mondiale, le Roi a visité l'École.", "fr")]
+    assert check("After World War II, the King visited the School.", "en", french, True)["unsupported"] == []
+
+
+@pytest.mark.parametrize(
+    ("source", "output", "unsupported", "missing"),
+    [
+        ("Su discurso duró dos horas.", "His speech lasted 2 hours.", [], []),  # a small number in words
+        ("Hay unos 300 vagones.", "There are about 300 carriages.", [], []),  # "unos" is no 1 (no 1300)
+        ("Vive en un cuarto pequeño.", "He lives in a small room.", [], []),  # an ordinal in words is no number
+        ("Nació en el siglo XVIII.", "He was born in the 18th century.", [], []),
+        ("Nació en el siglo XVIII.", "He was born in the th century.", [], ["XVIII"]),  # a Roman numeral lost
+        ("Il est né au XVIIIe siècle.", "He was born in the 17th century.", [("17", "number")], ["XVIIIe"]),
+        ("Un vehículo de tres ruedas.", "A three-wheeled vehicle.", [], []),  # a hyphen after a number word
+    ],
+)  # fmt: skip
+def test_numbers_a_translation_writes_otherwise_than_its_source(source, output, unsupported, missing):
+    found = check(output, "en", [(source, "fr" if "siècle" in source else "es")], True)
+    assert found["unsupported"] == unsupported and found["missing"] == missing
+
+
 def test_a_weekday_changed_by_the_translation_is_a_date_unsupported():
     source = [("Lundi, le ministre a rencontré Angela Merkel.", "fr")]
     found = check("On Sunday the minister met Angela Merkel.", "en", source, True)
@@ -111,7 +144,8 @@ def test_a_weekday_changed_by_the_translation_is_a_date_unsupported():
     assert check("It may rain in Seville.", "en", [("Puede llover en Sevilla.", "es")], True)["unsupported"] == []
 
 
-def test_a_name_is_supported_by_its_spelling_a_cldr_equivalent_or_a_gloss_never_by_a_leftover_source_word():
+def test_a_name_is_supported_by_its_spelling_a_cldr_equivalent_or_a_gloss_never_by_a_leftover_source_word(monkeypatch):
+    monkeypatch.setattr("summarize.engines.apertium.meanings", lambda words, source, target: {})  # no dictionary
     source = [("El presidente de los Estados Unidos visitó la Escuela de Medicina de Sevilla y Londres.", "es")]
     output = "The president of the United States visited the School of Medicine of Seville and London."
     # United States and London: CLDR's names of what the source names; Seville and Medicine: near

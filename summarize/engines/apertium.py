@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 from functools import cache
+from pathlib import Path
 
 from summarize.catalog.cards import ModelCard
 from summarize.engines.base import Translated, Translator
@@ -198,6 +199,77 @@ def glosses(sentences: list[str], source: str, target: str) -> list[str] | None:
         return ApertiumTranslator(None).translate(sentences, source, target).texts
     except EngineUnavailableError:
         return None
+
+
+#: A mode's analyser (`lt-proc [-w] '…/xxx-yyy.automorf.bin'`) and bilingual dictionary (`'….autobil.bin'`,
+#: which `lt-proc -b` or the transfer reads).
+_STEP = {
+    "analyser": re.compile(r"lt-proc\s+(?:-\w\s+)?'([^']+\.automorf\.bin)'"),
+    "dictionary": re.compile(r"'([^']+\.autobil\.bin)'"),
+}
+#: A token as lt-proc writes it: `^School/School<adj>/School<n><sg>$`.
+_TOKEN = re.compile(r"\^([^/$]+)/([^$]*)\$")
+#: Words whose meanings are kept, at most.
+MOST_WORDS_KEPT = 100_000
+_meanings: dict[tuple[str, str, str], frozenset[str]] = {}
+
+
+@cache
+def _step(source: str, target: str, kind: str) -> str | None:
+    """The path of the analyser or the bilingual dictionary an installed `source`-`target` mode
+    runs; None where there is none."""
+    apertium, mode = shutil.which("apertium"), mode_for(source, target)
+    if apertium is None or mode is None:
+        return None
+    try:
+        steps = (Path(apertium).resolve().parents[1] / "share" / "apertium" / "modes" / f"{mode}.mode").read_text()
+    except OSError:
+        return None
+    found = _STEP[kind].search(steps)
+    return found.group(1) if found else None
+
+
+def _lt_proc(arguments: list[str], tokens: list[str]) -> list[list[str]]:
+    """Each token's readings from lt-proc (one token a line in, one a line out); empty for a line
+    it split or did not answer."""
+    try:
+        done = subprocess.run(
+            ["lt-proc", *arguments], input="\n".join(tokens) + "\n", capture_output=True, text=True, timeout=TIMEOUT_S
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return [[] for _ in tokens]
+    lines = done.stdout.splitlines()
+    readings = []
+    for line in lines[: len(tokens)] + [""] * (len(tokens) - len(lines)):
+        token = _TOKEN.fullmatch(line.strip())
+        readings.append(token.group(2).split("/") if token else [])
+    return readings
+
+
+def meanings(words: list[str], source: str, target: str) -> dict[str, frozenset[str]]:
+    """What Apertium's dictionaries give for each word of `source` in `target` (the lemmas of
+    every translation they list of its readings as a common word, lower case, through a third
+    language where the route goes: "War": guerra; "Drivers": motor, conductor; "King": rey);
+    nothing for a word they know only as a name or not at all ("Cairo"), or where no route is
+    installed."""
+    route = route_for(source, target)
+    analyser = _step(source, route[0][1], "analyser") if route else None
+    dictionaries = [_step(*leg, "dictionary") for leg in route or ()]
+    if analyser is None or None in dictionaries:
+        return {}
+    asked = [word for word in dict.fromkeys(words) if (source, target, word) not in _meanings and "\n" not in word]
+    if asked:
+        if len(_meanings) > MOST_WORDS_KEPT:
+            _meanings.clear()
+        analyses = _lt_proc([analyser], asked)
+        for word, readings in zip(asked, analyses, strict=True):
+            forms = [f"^{reading}$" for reading in readings if "<np>" not in reading and not reading.startswith("*")]
+            for dictionary in dictionaries:
+                found = _lt_proc(["-b", dictionary], forms) if forms else []
+                forms = [f"^{t}$" for translations in found for t in translations if t and t[0] not in "@#*"]
+            lemmas = {re.sub(r"<.*", "", form.strip("^$")).lower() for form in forms}
+            _meanings[source, target, word] = frozenset(lemma for lemma in lemmas if lemma)
+    return {word: _meanings.get((source, target, word), frozenset()) for word in words}
 
 
 def _lowest(first: float | None, second: float | None) -> float | None:

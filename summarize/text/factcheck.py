@@ -36,7 +36,10 @@ _VAGUE_SCALE = re.compile(r"(?:s|ende|erte|nen|aia|oni|ardi)$")
 #: "Per cent" in the served languages, read by text2num as a hundred ("por ciento"): a sign.
 _PER_CENT = re.compile(r"\b(?:por|per|pour)\s+(?:ciento|cento|cent)\b", re.IGNORECASE)
 #: A Roman numeral of two letters or more (siglo XVIII): a source's number.
-_ROMAN = re.compile(r"\b(?=[MDCLXVI]{2,}\b)M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})\b")
+#: French writes one with an ordinal's ending: "XVIIIe siècle".
+_ROMAN = re.compile(
+    r"\b(?=[MDCLXVI]{2,}(?:e|er|ème)?\b)(M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3}))(?:e|er|ème)?\b"
+)
 _ROMAN_VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
 _PUNCTUATION = ".,;:!?()[]«»\"'"
 
@@ -76,16 +79,38 @@ def _scale_words(language: str) -> tuple[re.Pattern, dict[str, int]]:
     return re.compile(rf"\s+({alternatives})\b", re.IGNORECASE), scales
 
 
-def numbers(text: str, language: str) -> list[tuple[Decimal, str]]:
+#: English number words a hyphen joins to a noun ("three-wheeled", "eight-year"): read apart.
+_ENGLISH_NUMBER_WORDS = (
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million billion"
+).split()
+_HYPHENATED_NUMBER = re.compile(rf"\b({'|'.join(_ENGLISH_NUMBER_WORDS)})-(?=[a-z])", re.IGNORECASE)
+#: What text2num leaves after an ordinal it wrote in digits ("cuarto" -> "4º", "tercera" -> "3ª").
+_ORDINAL_MARK = re.compile(r"[ºª°ᵃᵉᵈᵗʰˢᵒʳⁿ]|(?:st|nd|rd|th|er|e|ème|re)\b")
+#: Articles text2num may read as one ("un título"): no number.
+_ARTICLES = frozenset("un una uno unos unas um uma uns umas une ein eine einen".split())
+#: Articles that say "about" or "a" before a number ("unos 300", "una 645"), which text2num would
+#: read as a one before it (1 300): kept from it.
+_ARTICLE_BEFORE_NUMBER = re.compile(r"\b(?:unos|unas|uns|umas|un|una|um|uma)(?=\s+\d)|\b(?:unos|unas|uns|umas)\b", re.I)
+#: Ordinals text2num writes without a mark ("el tercer lugar" -> "el 3 lugar").
+_BARE_ORDINALS = frozenset({"primer", "tercer"})
+
+
+def numbers(text: str, language: str, small: bool = False) -> list[tuple[Decimal, str]]:
     """Each number of `text` as (value, its words in `text`), scale words applied; a scale word
-    alone that says "many" has none."""
+    alone that says "many" has none, an ordinal in words ("cuarto", "second") or an article
+    ("unos diez") none either. `small`: the words for one to three too ("dos horas"), which a
+    text may say where its translation writes digits."""
     from text_to_num import alpha2digit
 
     signed = _PER_CENT.sub("%", text)
+    if language == "en":
+        signed = _HYPHENATED_NUMBER.sub(r"\1 ", signed)
+    masked = _ARTICLE_BEFORE_NUMBER.sub(lambda article: "_" * len(article.group()), signed)
     try:
-        converted = alpha2digit(signed, language)
+        converted = alpha2digit(masked, language, threshold=0 if small else 3)
     except ValueError:  # a language text2num lacks: digits only
-        converted = signed
+        converted = masked
     after_number, scales = _scale_words(language)
     opcodes = []
     if converted != signed:
@@ -94,6 +119,11 @@ def numbers(text: str, language: str) -> list[tuple[Decimal, str]]:
     for match in _TOKEN.finditer(converted):
         value = _value(match.group(), language)
         if value is None:
+            continue
+        written = _plain(_words_of(signed, converted, opcodes, match.span()).strip(_PUNCTUATION)).split()
+        article = value == 1 and written[:1] and written[0] in _ARTICLES
+        ordinal = _ORDINAL_MARK.match(converted, match.end()) or set(written) & _BARE_ORDINALS
+        if not _HAS_DIGIT.search(" ".join(written)) and (article or (ordinal and not small)):
             continue
         end = match.end()
         scale = after_number.match(converted, end)
@@ -109,14 +139,15 @@ def numbers(text: str, language: str) -> list[tuple[Decimal, str]]:
     return [(value.normalize(), _words_of(signed, converted, opcodes, span).strip(_PUNCTUATION)) for value, span in found]
 
 
-def _roman(text: str) -> set[Decimal]:
-    """The values of the Roman numerals of `text` (read in a translation's source only, where
-    "siglo XVIII" becomes "18th century"; in English, "DC" and "CD" are no numbers)."""
-    values = set()
+def _roman(text: str) -> list[tuple[Decimal, str]]:
+    """The Roman numerals of `text`, as (value, numeral): read in a translation's source, where
+    "siglo XVIII" becomes "18th century", and in an output for the numbers it kept ("Juan Pablo
+    II", "John Paul II"); never what an output states (in English, "DC" and "CD" are no numbers)."""
+    found = []
     for match in _ROMAN.finditer(text):
-        digits = [_ROMAN_VALUES[c] for c in match.group()]
-        values.add(Decimal(sum(-d if d < n else d for d, n in zip(digits, [*digits[1:], 0]))))
-    return values
+        digits = [_ROMAN_VALUES[c] for c in match.group(1)]
+        found.append((Decimal(sum(-d if d < n else d for d, n in zip(digits, [*digits[1:], 0]))), match.group()))
+    return found
 
 
 def _words_of(text: str, converted: str, opcodes: list, span: tuple[int, int]) -> str:
@@ -144,11 +175,13 @@ def check(
     (span, kind): number, date, name or quote), and, `both_ways`, the numbers of the sources the
     output lost (`missing`). `glosses` are the sources rendered word by word in the output's
     language by a rule-based translator (Apertium): a name one of them writes is supported."""
-    given = [numbers(text, language) for text, language in sources]
-    held = {value for found in given for value, _ in found}
-    held |= {value for text, language in sources if language != output_language for value in _roman(text)}
+    # A translation's source may say in words ("dos horas") what the translation writes in digits,
+    # and in Roman numerals ("siglo XVIII") what it writes in digits ("18th century").
+    given = [numbers(text, language) + (_roman(text) if language != output_language else []) for text, language in sources]
+    held = {value for text, language in sources for value, _ in numbers(text, language, small=language != output_language)}
+    held |= {value for found in given for value, _ in found}
     said = numbers(output, output_language)
-    kept = {value for value, _ in said}
+    kept = {value for value, _ in numbers(output, output_language, small=True) + _roman(output)}
     unsupported = [(words, "number") for value, words in said if value not in held]
     if calendar_words(output, output_language) or _capitalised(output) or _QUOTE.search(output):
         plain = [(_plain(text), language) for text, language in sources]
@@ -255,17 +288,35 @@ def _unsupported_names(output: str, language: str, plain_sources: list[tuple[str
     if not said:
         return []
     same: set[str] = set()
-    other: set[str] = set()
+    other: dict[str, set[str]] = {}
     for text, source_language in plain_sources:
         in_order = names.words(text)
         written = set(in_order) | set(_LETTERS.findall(text)) | set(_WORD.findall(text))
         if source_language == language:
             same |= written
         else:
-            other |= written
+            other.setdefault(source_language, set()).update(written)
             same |= names.equivalents(in_order, source_language, language)
     stems = {word[:STEM_LETTERS] for word in glossed if len(word) >= STEM_LETTERS}
-    return [word for word in said if not _supported_name(_plain(word), same | glossed, other, stems)]
+    everywhere = set().union(*other.values())
+    flagged = [word for word in said if not _supported_name(_plain(word), same | glossed, everywhere, stems)]
+    return [word for word in flagged if word not in _said_in_other_words(flagged, language, other)] if flagged else []
+
+
+def _said_in_other_words(words: list[str], language: str, other: dict[str, set[str]]) -> set[str]:
+    """The capitalised common words of an output ("War", "Navy", "School") that a source in another
+    language says: a translation Apertium's dictionaries list for one is a source's word, or the
+    stem of one ("guerra", "Segunda Guerra Mundial"; "estado", "Estados")."""
+    from summarize.engines.apertium import meanings
+
+    said = set()
+    for source_language, written in other.items():
+        for word, lemmas in meanings(words, language, source_language).items():
+            for lemma in map(_plain, lemmas):
+                stem = lemma[: max(len(lemma) - 2, STEM_LETTERS - 1)] if len(lemma) >= STEM_LETTERS else lemma
+                if any(w.startswith(stem) for w in written):
+                    said.add(word)
+    return said
 
 
 def _supported_name(word: str, same: set[str], other: set[str], stems: set[str]) -> bool:
