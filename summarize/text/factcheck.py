@@ -178,8 +178,8 @@ def check(
     # A translation's source may say in words ("dos horas") what the translation writes in digits,
     # and in Roman numerals ("siglo XVIII") what it writes in digits ("18th century").
     given = [numbers(text, language) + (_roman(text) if language != output_language else []) for text, language in sources]
-    held = {value for text, language in sources for value, _ in numbers(text, language, small=language != output_language)}
-    held |= {value for found in given for value, _ in found}
+    held = {value for found in given for value, _ in found}
+    held |= {value for text, language in sources if language != output_language for value, _ in numbers(text, language, True)}
     said = numbers(output, output_language)
     kept = {value for value, _ in numbers(output, output_language, small=True) + _roman(output)}
     unsupported = [(words, "number") for value, words in said if value not in held]
