@@ -117,6 +117,10 @@ def test_a_capitalised_common_word_is_supported_by_what_apertium_s_dictionaries_
     assert swapped == [("Village", "name"), ("Cairo", "name")]
     french = [("Après la Seconde Guerre mondiale, le Roi a visité l'École.", "fr")]
     assert check("After World War II, the King visited the School.", "en", french, True)["unsupported"] == []
+    # An acronym is the source's in another order, or one the dictionary lists (OMS: WHO).
+    acronyms = [("El COI, la OTAN y la OMS se reunieron.", "es")]
+    assert check("The IOC, NATO and the WHO met.", "en", acronyms, True)["unsupported"] == []
+    assert check("The IOC, NATO and the UNHCR met.", "en", acronyms, True)["unsupported"] == [("UNHCR", "name")]
 
 
 @pytest.mark.parametrize(

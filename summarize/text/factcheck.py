@@ -257,6 +257,8 @@ _HAS_DIGIT = re.compile(r"\d")
 #: Southern; America, American).
 STEM_LETTERS = 5
 _PLURAL = re.compile(r"(?<=\w{3})e?s$")
+#: The most letters of an acronym read in another order (OTAN, NATO).
+ACRONYM_LETTERS = 6
 #: A clitic after a name's apostrophe (U's, I'm, Marsh-Brown's): not part of the name.
 _CLITIC = re.compile(r"['’](?:s|m|d|ll|re|ve|t)$")
 # Spanish, French and Portuguese put an e before s + consonant (estados, état): compared without.
@@ -299,7 +301,14 @@ def _unsupported_names(output: str, language: str, plain_sources: list[tuple[str
             same |= names.equivalents(in_order, source_language, language)
     stems = {word[:STEM_LETTERS] for word in glossed if len(word) >= STEM_LETTERS}
     everywhere = set().union(*other.values())
-    flagged = [word for word in said if not _supported_name(_plain(word), same | glossed, everywhere, stems)]
+    # An acronym a translation writes in its own language's order (OTAN: NATO, COI: IOC, ADN: DNA).
+    anagrams = {"".join(sorted(w)) for w in everywhere if len(w) <= ACRONYM_LETTERS}
+    flagged = [
+        word
+        for word in said
+        if not _supported_name(_plain(word), same | glossed, everywhere, stems)
+        and not (word.isupper() and len(word) <= ACRONYM_LETTERS and "".join(sorted(_plain(word))) in anagrams)
+    ]
     return [word for word in flagged if word not in _said_in_other_words(flagged, language, other)] if flagged else []
 
 

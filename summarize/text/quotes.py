@@ -185,13 +185,13 @@ def _said(before: str, language: str) -> bool:
 
 
 def _previous_subject(before: str, language: str) -> str | None:
-    """The subject of the sentence before the quote's, in its paragraph, when it opens with an
-    article's phrase ("Le préfet de l'Hérault a interdit ... « … », a-t-il précisé"): whom the
-    quote's pronoun stands for."""
+    """The subject of the sentence before the quote's in `before` (a name or an article's phrase:
+    "Le préfet de l'Hérault a interdit ... « … », a-t-il précisé"; "Bürgermeister Frank Hix zeigte
+    sich fassungslos. „…“, warnte er"): whom the quote's pronoun stands for."""
     sentences = [s for s in _SENTENCE_END.split(before) if s.strip()]
     ended = bool(re.search(r"[.!?]\s*$", before))
     previous = sentences[-1] if ended and sentences else (sentences[-2] if len(sentences) > 1 else "")
-    subject = sentence_subject(previous, language) if previous.strip() else None
+    subject = _sentence_subject(previous, language) if previous.strip() else None
     return None if subject == PRONOUN else subject
 
 
@@ -277,12 +277,12 @@ def _speaker(before: str, after: str, language: str) -> str | None:
         opened = words and words[0].lower() in DETERMINERS
         return _named(head, language) or (" ".join(_noun_phrase(words)) if opened else None)
     if head.rstrip().endswith(":"):
-        return sentence_subject(head, language)
+        return _sentence_subject(head, language)
     if according:
         source = re.search(rf"\b(?:{according})\s+(?P<who>[^,.;:!?]+)", head + " " + tail, re.IGNORECASE)
         if source:
             return _phrase(source.group("who"), language)
-    subject = sentence_subject(head, language) if head.strip() else None
+    subject = _sentence_subject(head, language) if head.strip() else None
     named = subject not in (None, PRONOUN) and any(word[:1].isupper() for word in subject.split()[1:])
     return subject if named or subject == PRONOUN else None
 
@@ -369,7 +369,7 @@ def _role(text: str, language: str) -> str | None:
     return phrase or None
 
 
-def sentence_subject(sentence: str, language: str) -> str | None:
+def _sentence_subject(sentence: str, language: str) -> str | None:
     """Who a sentence is about: its subject, past an opening adverbial phrase ("Sur le quai de la
     gare, Sophie, 34 ans, peste ..." -> "Sophie"; "Auch Sportvorstand Max Eberl war ..."), a name or
     an article's phrase with its apposition; PRONOUN for a pronoun."""
