@@ -89,6 +89,8 @@ _HYPHENATED_NUMBER = re.compile(rf"\b({'|'.join(_ENGLISH_NUMBER_WORDS)})-(?=[a-z
 _ORDINAL_MARK = re.compile(r"[ºª°ᵃᵉᵈᵗʰˢᵒʳⁿ]|(?:st|nd|rd|th|er|e|ème|re)\b")
 #: Articles text2num may read as one ("un título"): no number.
 _ARTICLES = frozenset("un una uno unos unas um uma uns umas une ein eine einen".split())
+#: The languages whose articles text2num reads as one (its "un", "uno", "um").
+_ARTICLES_READ_AS_ONE = {"es", "pt", "fr", "it"}
 #: Articles that say "about" or "a" before a number ("unos 300", "una 645"), which text2num would
 #: read as a one before it (1 300): kept from it.
 _ARTICLE_BEFORE_NUMBER = re.compile(r"\b(?:unos|unas|uns|umas|un|una|um|uma)(?=\s+\d)|\b(?:unos|unas|uns|umas)\b", re.I)
@@ -104,9 +106,11 @@ def numbers(text: str, language: str, small: bool = False) -> list[tuple[Decimal
     from text_to_num import alpha2digit
 
     signed = _PER_CENT.sub("%", text)
-    if language == "en":
+    if language == "en" and "-" in signed:
         signed = _HYPHENATED_NUMBER.sub(r"\1 ", signed)
-    masked = _ARTICLE_BEFORE_NUMBER.sub(lambda article: "_" * len(article.group()), signed)
+    masked = signed
+    if language in _ARTICLES_READ_AS_ONE:
+        masked = _ARTICLE_BEFORE_NUMBER.sub(lambda article: "_" * len(article.group()), signed)
     try:
         converted = alpha2digit(masked, language, threshold=0 if small else 3)
     except ValueError:  # a language text2num lacks: digits only
@@ -120,10 +124,7 @@ def numbers(text: str, language: str, small: bool = False) -> list[tuple[Decimal
         value = _value(match.group(), language)
         if value is None:
             continue
-        written = _plain(_words_of(signed, converted, opcodes, match.span()).strip(_PUNCTUATION)).split()
-        article = value == 1 and written[:1] and written[0] in _ARTICLES
-        ordinal = _ORDINAL_MARK.match(converted, match.end()) or set(written) & _BARE_ORDINALS
-        if not _HAS_DIGIT.search(" ".join(written)) and (article or (ordinal and not small)):
+        if opcodes and _from_words(signed, converted, opcodes, match, value, small):
             continue
         end = match.end()
         scale = after_number.match(converted, end)
@@ -137,6 +138,17 @@ def numbers(text: str, language: str, small: bool = False) -> list[tuple[Decimal
         else:
             found.append((value, (match.start(), end)))
     return [(value.normalize(), _words_of(signed, converted, opcodes, span).strip(_PUNCTUATION)) for value, span in found]
+
+
+def _from_words(signed: str, converted: str, opcodes: list, match: re.Match, value: Decimal, small: bool) -> bool:
+    """Whether text2num's number `match` is no number: an article it read as one ("un título"),
+    or an ordinal in words ("cuarto", "tercer") unless `small` (reading all it can support)."""
+    written = _plain(_words_of(signed, converted, opcodes, match.span()).strip(_PUNCTUATION)).split()
+    if _HAS_DIGIT.search(" ".join(written)):
+        return False
+    article = value == 1 and bool(written) and written[0] in _ARTICLES
+    ordinal = bool(_ORDINAL_MARK.match(converted, match.end()) or set(written) & _BARE_ORDINALS)
+    return article or (ordinal and not small)
 
 
 def _roman(text: str) -> list[tuple[Decimal, str]]:
