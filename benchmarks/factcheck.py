@@ -124,7 +124,7 @@ def shared_names(records: list[dict]) -> list[str]:
 
 
 def translations(pair: str, count: int, glossed: bool) -> None:
-    from summarize.engines.apertium import glosses
+    from summarize.engines.apertium import glosses, meanings
     from summarize.text.factcheck import check
 
     records = [json.loads(line) for line in (SHARED / "flores200" / f"{pair}_eng.dev.jsonl").open()][:count]
@@ -138,9 +138,10 @@ def translations(pair: str, count: int, glossed: bool) -> None:
     tally, rng = Tally(f"{pair}->eng, {len(records)} references, {how}"), random.Random(0)
     for number, record in enumerate(records):
         sources, gloss = [(record["src"], language)], (rendered[number],) if rendered else ()
-        tally.faithful(check(record["ref"], "en", sources, both_ways=True, glosses=gloss))
+        tally.faithful(check(record["ref"], "en", sources, both_ways=True, glosses=gloss, dictionary=meanings))
         for kind, (text, span) in seeds(record["ref"], record["src"], language, names, rng, translation=True).items():
-            tally.seeded_error(kind, caught(check(text, "en", sources, both_ways=True, glosses=gloss), span), span)
+            found = check(text, "en", sources, both_ways=True, glosses=gloss, dictionary=meanings)
+            tally.seeded_error(kind, caught(found, span), span)
     tally.report()
 
 

@@ -169,9 +169,12 @@ def _check_translation(work: Work, translation: Translation, languages: list[str
     """Each sentence's numbers, dates and names against its source's, both ways (text/factcheck.py);
     names also against Apertium's rendering of the source where its pair is installed (a name
     Apertium writes for a source word is one the source says); words of the glossary's target
-    terms need no source. A sentence a model translated that lost what its source says is
+    terms need no source, and a capitalised common word is supported by what Apertium's
+    dictionaries say it means where the source says that. A sentence a model translated that lost what its source says is
     translated again with it held (`_repair`); what is still found is said. `languages`: each
     translated paragraph's."""
+    from summarize.engines.apertium import meanings
+
     with work.timer.measure("check"):
         glossed = _glosses(translation, languages, target)
         rows = [
@@ -184,7 +187,8 @@ def _check_translation(work: Work, translation: Translation, languages: list[str
 
         def found_in(number: int, index: int, language: str, output: str) -> dict:
             gloss = (glossed[number][index],) if number in glossed else ()
-            found = factcheck.check(output, target, [(translation.source[number][index], language)], True, glosses=gloss)
+            source = [(translation.source[number][index], language)]
+            found = factcheck.check(output, target, source, True, glosses=gloss, dictionary=meanings)
             words = given[language]
             found["unsupported"] = [(span, kind) for span, kind in found["unsupported"] if not _in_glossary(span, kind, words)]
             return found
@@ -293,7 +297,9 @@ def _check_summary(work: Work, summary: str, written_in: str, besides: list[tupl
 
 def _unsupported(work: Work, summary: str, written_in: str, besides: list[tuple[str, str]]) -> list[tuple[str, str]]:
     sources = [(paragraph, language) for paragraph, language in zip(work.doc.paragraphs, work.languages.paragraphs)]
-    return factcheck.check(summary, written_in, [*sources, *besides], both_ways=False)["unsupported"]
+    from summarize.engines.apertium import meanings
+
+    return factcheck.check(summary, written_in, [*sources, *besides], both_ways=False, dictionary=meanings)["unsupported"]
 
 
 def _translated_text(translation: Translation, target: str) -> list[tuple[str, str]]:

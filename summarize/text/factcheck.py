@@ -16,6 +16,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 
 from summarize.text import names
@@ -180,13 +181,24 @@ def _words_of(text: str, converted: str, opcodes: list, span: tuple[int, int]) -
     return " ".join(text.split()[start:end])
 
 
+#: What a word of one language means in another: (words, from, to) -> each word's lemmas there
+#: (Apertium's dictionaries: `engines.apertium.meanings`).
+Dictionary = Callable[[list[str], str, str], dict[str, frozenset[str]]]
+
+
 def check(
-    output: str, output_language: str, sources: list[tuple[str, str]], both_ways: bool, glosses: tuple[str, ...] = ()
+    output: str,
+    output_language: str,
+    sources: list[tuple[str, str]],
+    both_ways: bool,
+    glosses: tuple[str, ...] = (),
+    dictionary: Dictionary | None = None,
 ) -> dict[str, list]:
     """The spans of `output` none of `sources` (text, language) supports (`unsupported`, each
     (span, kind): number, date, name or quote), and, `both_ways`, the numbers of the sources the
     output lost (`missing`). `glosses` are the sources rendered word by word in the output's
-    language by a rule-based translator (Apertium): a name one of them writes is supported."""
+    language by a rule-based translator (Apertium): a name one of them writes is supported;
+    `dictionary` says what a capitalised common word of the output means in a source's language."""
     # A translation's source may say in words ("dos horas") what the translation writes in digits,
     # and in Roman numerals ("siglo XVIII") what it writes in digits ("18th century").
     given = [numbers(text, language) + (_roman(text) if language != output_language else []) for text, language in sources]
@@ -199,7 +211,7 @@ def check(
         plain = [(_plain(text), language) for text, language in sources]
         glossed = {word for text in glosses for word in names.words(text)}
         unsupported += [(span, "date") for span in _unsupported_dates(output, output_language, plain)]
-        unsupported += [(span, "name") for span in _unsupported_names(output, output_language, plain, glossed)]
+        unsupported += [(span, "name") for span in _unsupported_names(output, output_language, plain, glossed, dictionary)]
         unsupported += [(span, "quote") for span in _unsupported_quotes(output, output_language, plain)]
     result = {"unsupported": list(dict.fromkeys(unsupported))}
     if both_ways:
@@ -291,7 +303,9 @@ def _spellings(word: str) -> tuple[str, ...]:
     return (word, word[1:]) if _PROTHETIC_E.match(word) else (word,)
 
 
-def _unsupported_names(output: str, language: str, plain_sources: list[tuple[str, str]], glossed: set[str]) -> list[str]:
+def _unsupported_names(
+    output: str, language: str, plain_sources: list[tuple[str, str]], glossed: set[str], dictionary: Dictionary | None = None
+) -> list[str]:
     """Capitalised words inside the output's sentences that no source supports: one in the
     output's language by writing it (a plural aside), one in another language by writing it,
     nearly writing it (Sevilla, Seville), or naming the same thing in its own words (CLDR's names:
@@ -321,18 +335,18 @@ def _unsupported_names(output: str, language: str, plain_sources: list[tuple[str
         if not _supported_name(_plain(word), same | glossed, everywhere, stems)
         and not (word.isupper() and len(word) <= ACRONYM_LETTERS and "".join(sorted(_plain(word))) in anagrams)
     ]
-    return [word for word in flagged if word not in _said_in_other_words(flagged, language, other)] if flagged else []
+    if not flagged or dictionary is None:
+        return flagged
+    return [word for word in flagged if word not in _said_in_other_words(flagged, language, other, dictionary)]
 
 
-def _said_in_other_words(words: list[str], language: str, other: dict[str, set[str]]) -> set[str]:
+def _said_in_other_words(words: list[str], language: str, other: dict[str, set[str]], dictionary: Dictionary) -> set[str]:
     """The capitalised common words of an output ("War", "Navy", "School") that a source in another
-    language says: a translation Apertium's dictionaries list for one is a source's word, or the
-    stem of one ("guerra", "Segunda Guerra Mundial"; "estado", "Estados")."""
-    from summarize.engines.apertium import meanings
-
+    language says: a translation the dictionary lists for one is a source's word, or the stem of
+    one ("guerra", "Segunda Guerra Mundial"; "estado", "Estados")."""
     said = set()
     for source_language, written in other.items():
-        for word, lemmas in meanings(words, language, source_language).items():
+        for word, lemmas in dictionary(words, language, source_language).items():
             for lemma in map(_plain, lemmas):
                 stem = lemma[: max(len(lemma) - 2, STEM_LETTERS - 1)] if len(lemma) >= STEM_LETTERS else lemma
                 if any(w.startswith(stem) for w in written):
