@@ -1,7 +1,9 @@
 """Quotes in news text and who said them, by rules per language: the quoted span between a pair
 of quotation marks, and its speaker where the article names one beside it ("said Naeem Wardak",
-"the mayor said", "según el alcalde", "a déclaré le ministre", "sagte er"); a pronoun speaker is
-the last one named before it. A quote with none is unattributed."""
+"the mayor said", "según el alcalde", "a déclaré le ministre", "sagte er"). Outside English a
+speaker is found by where it stands, whatever the verb ("«…», se lamentaba Núria Pons"; the
+subject of the quote's sentence); a pronoun speaker is the subject of the sentence before, else
+the last one named. A quote with none is unattributed."""
 
 from __future__ import annotations
 
@@ -240,8 +242,10 @@ def _spans(paragraph: str) -> list[tuple[int, int, str]]:
 
 def _speaker(before: str, after: str, language: str) -> str | None:
     """The speaker named beside the quote: right after it ("…," said X / "…," X said / «…»,
-    dijo.), else before it in its sentence (X said: "…" / X dijo que «…» / X, adding: "…" / Pour
-    X, « … »), else by "according to X"; PRONOUN where a pronoun or a bare verb says it."""
+    dijo. / «…», se quejaba X, any verb outside English), else before it in its sentence (X said:
+    "…" / X dijo que «…» / X, adding: "…" / Pour X, « … »), else by "according to X", else the
+    subject of the quote's sentence where a name says who it is ("L'amministratore delegato,
+    Gianpiero Strisciuglio, ha parlato di «…»"); PRONOUN where a pronoun or a bare verb says it."""
     verbs, according = VERBS.get(language), ACCORDING.get(language)
     if verbs is None:
         return None
