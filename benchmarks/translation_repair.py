@@ -1,7 +1,7 @@
 """What the fact check's repair does to Gemma 3 270M translations: numbers of the source lost in
 the output, and chrF, before and after, with the seconds the check and its repair take.
 
-    python benchmarks/translation_repair.py [--pairs spa,fra,deu,ita,por] [--sentences 100]
+    python benchmarks/translation_repair.py [--pairs spa,fra,deu,ita,por] [--sentences 100] [--lost]
 
 The first N sentences of each shared FLORES-200 dev set are translated into English with the
 Gemma package's GGUF file (llama.cpp), each sentence its own paragraph. A sentence whose
@@ -38,6 +38,7 @@ def main() -> None:
     parser.add_argument("--pairs", default=",".join(LANGUAGES))
     parser.add_argument("--sentences", type=int, default=100)
     parser.add_argument("--translator", default="gemma-3-270m")
+    parser.add_argument("--lost", action="store_true", help="After each row, each number still lost, with its sentence.")
     args = parser.parse_args()
     if not SHARED.is_dir():
         raise SystemExit(f"{SHARED} is absent: this benchmark reads the shared FLORES-200 sets")
@@ -46,6 +47,7 @@ def main() -> None:
 
     from summarize import Pipeline
     from summarize.text.document import Document
+    from summarize.text.factcheck import check as check_numbers
 
     info = describe()
     print(f"CPU: {info['cpu']} ({info['cpu_class']}; {', '.join(info['cpu_features'])}), {info['cores']} cores")
@@ -74,6 +76,9 @@ def main() -> None:
             f"| {pair}-eng | {len(records)} | {len(repaired)} | {shares['before']} | {shares['after']} | "
             f"{scores['before']:.2f} | {scores['after']:.2f} | {wall - check:.0f} | {check:.1f} |"
         )
+        for source, output in zip(sources, after) if args.lost else ():
+            if lost_here := check_numbers(output, "en", [(source, language)], True)["missing"]:
+                print(f"  lost {', '.join(lost_here)}: {source}\n    -> {output}")
 
 
 if __name__ == "__main__":
