@@ -43,7 +43,7 @@ def seeds(text: str, source: str, source_language: str, names: list[str], rng: r
     """Each kind of error `text` allows: kind -> (the text with the error, the span to be flagged).
     What is put in is absent from the source: a number of another value, a name it does not
     write, a weekday or month it does not name."""
-    from summarize.text.factcheck import _capitalised, calendar_words, numbers
+    from summarize.text.factcheck import calendar_words, capitalised, numbers
     from summarize.text.plain import plain as _plain
 
     found = {}
@@ -59,7 +59,7 @@ def seeds(text: str, source: str, source_language: str, names: list[str], rng: r
             dropped = (text[: match.start()].rstrip() + " " + text[match.end() :].lstrip()).strip()
             found["number dropped"] = (dropped, None)
     plain_source = _plain(source)
-    own = [w for w in _capitalised(text) if _plain(w) in plain_source and w not in WEEKDAYS + MONTHS + ["May"]]
+    own = [w for w in capitalised(text) if _plain(w) in plain_source and w not in WEEKDAYS + MONTHS + ["May"]]
     absent = [n for n in names if _plain(n) not in plain_source and n not in text]
     if own and absent:
         name = rng.choice(own)
@@ -117,9 +117,9 @@ class Tally:
 
 def shared_names(records: list[dict]) -> list[str]:
     """Names a source and its reference write alike, over all records: the swaps' pool."""
-    from summarize.text.factcheck import _capitalised
+    from summarize.text.factcheck import capitalised
 
-    pool = {w for r in records for w in _capitalised(r["ref"]) if re.search(rf"\b{re.escape(w)}\b", r["src"])}
+    pool = {w for r in records for w in capitalised(r["ref"]) if re.search(rf"\b{re.escape(w)}\b", r["src"])}
     return sorted(w for w in pool if w not in WEEKDAYS + MONTHS and len(w) > 3)
 
 

@@ -170,9 +170,9 @@ def _check_translation(work: Work, translation: Translation, languages: list[str
     names also against Apertium's rendering of the source where its pair is installed (a name
     Apertium writes for a source word is one the source says); words of the glossary's target
     terms need no source, and a capitalised common word is supported by what Apertium's
-    dictionaries say it means where the source says that. A sentence a model translated that lost what its source says is
-    translated again with it held (`_repair`); what is still found is said. `languages`: each
-    translated paragraph's."""
+    dictionaries say it means where the source says that (looked up once for the document). A
+    sentence a model translated that lost what its source says is translated again with it held
+    (`_repair`); what is still found is said. `languages`: each translated paragraph's."""
     from summarize.engines.apertium import meanings
 
     with work.timer.measure("check"):
@@ -184,6 +184,9 @@ def _check_translation(work: Work, translation: Translation, languages: list[str
             for index in range(len(translation.source[number]))
         ]
         given = {language: glossary.target_words(language, target) if glossary else frozenset() for *_, language in rows}
+        for language in sorted({language for *_, language in rows}):
+            said = [w for n, i, lang in rows if lang == language for w in factcheck.capitalised(translation.target[n][i])]
+            meanings(said, target, language)
 
         def found_in(number: int, index: int, language: str, output: str) -> dict:
             gloss = (glossed[number][index],) if number in glossed else ()

@@ -229,18 +229,20 @@ def _step(source: str, target: str, kind: str) -> str | None:
     return found.group(1) if found else None
 
 
-def _lt_proc(arguments: list[str], tokens: list[str]) -> list[list[str]]:
+def _lt_proc(arguments: list[str], tokens: list[str]) -> list[list[str]] | None:
     """Each token's readings from lt-proc (one token a line in, one a line out); empty for a line
-    it split or did not answer."""
+    it split; None where lt-proc failed."""
     try:
         done = subprocess.run(
             ["lt-proc", *arguments], input="\n".join(tokens) + "\n", capture_output=True, text=True, timeout=TIMEOUT_S
         )
     except (OSError, subprocess.TimeoutExpired):
-        return [[] for _ in tokens]
+        return None
     lines = done.stdout.splitlines()
+    if done.returncode != 0 or len(lines) < len(tokens):
+        return None
     readings = []
-    for line in lines[: len(tokens)] + [""] * (len(tokens) - len(lines)):
+    for line in lines[: len(tokens)]:
         token = _TOKEN.fullmatch(line.strip())
         readings.append(token.group(2).split("/") if token else [])
     return readings
@@ -251,25 +253,37 @@ def meanings(words: list[str], source: str, target: str) -> dict[str, frozenset[
     every translation they list of its readings as a common word, lower case, through a third
     language where the route goes: "War": guerra; "Drivers": motor, conductor; "King": rey);
     nothing for a word they know only as a name or not at all ("Cairo"), or where no route is
-    installed."""
+    installed or lt-proc fails (then nothing is kept). One lt-proc call per step for all the
+    words not looked up before."""
     route = route_for(source, target)
     analyser = _step(source, route[0][1], "analyser") if route else None
     dictionaries = [_step(*leg, "dictionary") for leg in route or ()]
     if analyser is None or None in dictionaries:
         return {}
     asked = [word for word in dict.fromkeys(words) if (source, target, word) not in _meanings and "\n" not in word]
-    if asked:
-        if len(_meanings) > MOST_WORDS_KEPT:
-            _meanings.clear()
-        analyses = _lt_proc([analyser], asked)
-        for word, readings in zip(asked, analyses, strict=True):
-            forms = [f"^{reading}$" for reading in readings if "<np>" not in reading and not reading.startswith("*")]
-            for dictionary in dictionaries:
-                found = _lt_proc(["-b", dictionary], forms) if forms else []
-                forms = [f"^{t}$" for translations in found for t in translations if t and t[0] not in "@#*"]
-            lemmas = {re.sub(r"<.*", "", form.strip("^$")).lower() for form in forms}
-            _meanings[source, target, word] = frozenset(lemma for lemma in lemmas if lemma)
+    analyses = _lt_proc([analyser], asked) if asked else []
+    if analyses is None:
+        return {word: _meanings.get((source, target, word), frozenset()) for word in words}
+    # Each word's forms, followed leg by leg: (word, form) pairs, one lt-proc call per leg.
+    forms = [(word, f"^{r}$") for word, readings in zip(asked, analyses, strict=True) for r in readings if _common(r)]
+    for dictionary in dictionaries:
+        found = _lt_proc(["-b", dictionary], [form for _, form in forms]) if forms else []
+        if found is None:
+            return {word: _meanings.get((source, target, word), frozenset()) for word in words}
+        forms = [(word, f"^{t}$") for (word, _), ts in zip(forms, found, strict=True) for t in ts if t and t[0] not in "@#*"]
+    if len(_meanings) > MOST_WORDS_KEPT:
+        _meanings.clear()
+    lemmas: dict[str, set[str]] = {word: set() for word in asked}
+    for word, form in forms:
+        lemmas[word].add(re.sub(r"<.*", "", form.strip("^$")).lower())
+    for word, found_lemmas in lemmas.items():
+        _meanings[source, target, word] = frozenset(lemma for lemma in found_lemmas if lemma)
     return {word: _meanings.get((source, target, word), frozenset()) for word in words}
+
+
+def _common(reading: str) -> bool:
+    """A reading of a known word that is no proper noun."""
+    return "<np>" not in reading and not reading.startswith("*")
 
 
 def _lowest(first: float | None, second: float | None) -> float | None:

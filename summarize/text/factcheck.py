@@ -207,7 +207,7 @@ def check(
     said = numbers(output, output_language)
     kept = {value for value, _ in numbers(output, output_language, small=True) + _roman(output)}
     unsupported = [(words, "number") for value, words in said if value not in held]
-    if calendar_words(output, output_language) or _capitalised(output) or _QUOTE.search(output):
+    if calendar_words(output, output_language) or capitalised(output) or _QUOTE.search(output):
         plain = [(_plain(text), language) for text, language in sources]
         glossed = {word for text in glosses for word in names.words(text)}
         unsupported += [(span, "date") for span in _unsupported_dates(output, output_language, plain)]
@@ -312,7 +312,7 @@ def _unsupported_names(
     Alemania, Germany), a gloss (`glossed`, its plain words) by writing it or a word of the same
     stem (South, Southern); weekdays and months are the dates' check. A word written with digits
     or hyphens (A361, Labastide-Wellington) is matched as the source writes it, or part by part."""
-    said = _capitalised(output)
+    said = capitalised(output)
     if not said:
         return []
     same: set[str] = set()
@@ -377,7 +377,7 @@ def _near_any(word: str, others: set[str]) -> bool:
     return any(abs(len(word) - len(other)) <= max(len(word), len(other)) // 2 and _near(word, other) for other in others)
 
 
-def _capitalised(text: str) -> list[str]:
+def capitalised(text: str) -> list[str]:
     """The capitalised words inside the sentences of `text` (not their first), weekdays and
     months aside."""
     found = []
