@@ -8,6 +8,7 @@ import re
 
 from summarize.catalog.hub import resolve_weights
 from summarize.engines.chat import ChatModel
+from summarize.engines.runtime import load_tokenizer
 
 _NUMBERED = re.compile(r"^(\d+)\. (.*)$", re.MULTILINE)
 
@@ -16,7 +17,7 @@ class FakeChat(ChatModel):
     runtime = "fakechat"
 
     def __init__(self, card, allow_download: bool):
-        super().__init__(card, resolve_weights(card, allow_download), "cpu", 2048)
+        super().__init__(card, load_tokenizer(resolve_weights(card, allow_download)), "cpu", 2048)
 
     @classmethod
     def load(cls, card, device, task, allow_download):

@@ -67,6 +67,28 @@ def _document_case(name: str, build, exit_code: int, says: str, output: str | No
     return Case(command, exit_code, says, {name: build})
 
 
+def test_a_gguf_vocabularys_control_tokens_are_read_from_its_token_types(tmp_path):
+    """The ids whose `tokenizer.ggml.token_type` is a control token (3), whatever the integer
+    width; an array of another kind names none, and one cut short is a damaged file."""
+    from summarize.catalog.gguf import read_info
+    from summarize.errors import ModelUnavailableError
+
+    int32, uint8 = 5, 0
+    types = (1, 3, 1, 6, 3, 4)
+    for kind, code in ((int32, "<i"), (uint8, "<B")):
+        array = struct.pack("<IQ", kind, len(types)) + b"".join(struct.pack(code, t) for t in types)
+        path = tmp_path / f"types-{kind}.gguf"
+        path.write_bytes(hostile.gguf(hostile.gguf_field("tokenizer.ggml.token_type", hostile.GGUF_ARRAY, array)))
+        assert read_info(path).control_tokens == {1, 4}
+    floats = struct.pack("<IQ", hostile.GGUF_FLOAT, 2) + struct.pack("<2f", 3, 3)
+    path.write_bytes(hostile.gguf(hostile.gguf_field("tokenizer.ggml.token_type", hostile.GGUF_ARRAY, floats)))
+    assert read_info(path).control_tokens == frozenset()
+    cut = struct.pack("<IQ", int32, 2**40)
+    path.write_bytes(hostile.gguf(hostile.gguf_field("tokenizer.ggml.token_type", hostile.GGUF_ARRAY, cut)))
+    with pytest.raises(ModelUnavailableError, match="not a readable GGUF"):
+        read_info(path)
+
+
 def _alignment_half() -> bytes:
     return hostile.gguf(hostile.gguf_field("general.alignment", hostile.GGUF_FLOAT, struct.pack("<f", 0.5)))
 

@@ -31,16 +31,15 @@ FRENCH = (
 
 @pytest.fixture(scope="module")
 def gemma_home(tmp_path_factory) -> Path:
-    """A summarize home holding the assembled Gemma file and its tokenizer, made once: each test
-    points SUMMARIZE_HOME at it (assembling and the tokenizer's first conversion take seconds)."""
+    """A summarize home holding the assembled Gemma file, made once: each test points
+    SUMMARIZE_HOME at it (assembling takes seconds)."""
     from summarize.catalog.cards import load_cards
-    from summarize.catalog.gguf import read_info, tokenizer_folder
     from summarize.catalog.hub import gguf_file
 
     home = tmp_path_factory.mktemp("gemma-home")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SUMMARIZE_HOME", str(home))
-        tokenizer_folder(read_info(gguf_file(load_cards()["gemma-3-270m"], allow_download=False)))
+        gguf_file(load_cards()["gemma-3-270m"], allow_download=False)
     return home
 
 
@@ -367,28 +366,51 @@ def test_a_sentence_translates_the_same_alone_pooled_shuffled_and_under_concurre
 
 
 @pytest.mark.slow
-def test_the_plain_tokenizer_gives_transformers_ids_and_texts(with_gemma):
-    """Gemma's tokenizer read by `tokenizers` alone: the same ids (with and without the start
-    token) and the same decoded texts as transformers' tokenizer of the same folder."""
+def test_llamacpps_own_tokenizer_gives_transformers_ids_and_texts(with_gemma):
+    """Gemma's tokenizer as the llama.cpp engine reads it (the server's routes): the same ids
+    (with and without the start token) and the same decoded texts as transformers' tokenizer of
+    the GGUF, with every id transformers skips as special among its special ids."""
+    from summarize.catalog.cards import load_cards
     from summarize.catalog.gguf import read_info, tokenizer_folder
-    from summarize.engines.plain_tokenizer import plain_tokenizer
+    from summarize.engines.llamacpp import LlamaCppModel
+    from summarize.engines.llamacpp_tokenizer import LlamaCppTokenizer
     from summarize.engines.runtime import load_tokenizer
 
-    folder = tokenizer_folder(read_info(with_gemma))
-    plain, full = plain_tokenizer(folder), load_tokenizer(folder)
+    own = LlamaCppModel(load_cards()["gemma-3-270m"], allow_download=False).tokenizer
+    full = load_tokenizer(tokenizer_folder(read_info(with_gemma)))
+    assert isinstance(own, LlamaCppTokenizer)
     texts = [
         EXAMPLE.read_text(encoding="utf-8"),
         FRENCH,
         "Spanish: ¿Qué pasó?\nEnglish: What happened? It's 7.5% — «déjà vu» 😀 , ok .",
         "  leading spaces, tabs\tand\n\nblank lines  ",
+        "<bos>a control token written in the text",
     ]
     for text in texts:
         for special in (True, False):
-            ids = plain(text, add_special_tokens=special).input_ids
+            ids = own(text, add_special_tokens=special).input_ids
             assert ids == full(text, add_special_tokens=special).input_ids
             for skip in (True, False):
-                assert plain.decode(ids, skip_special_tokens=skip) == full.decode(ids, skip_special_tokens=skip)
-    assert set(plain.all_special_ids) == set(full.all_special_ids)
+                assert own.decode(ids, skip_special_tokens=skip) == full.decode(ids, skip_special_tokens=skip)
+    # transformers names five special ids and skips 6,249 in decoding: all of them are here.
+    assert set(full.all_special_ids) < set(own.all_special_ids)
+    assert full.decode(own.all_special_ids, skip_special_tokens=True) == ""
+
+
+def test_the_engines_tokenizer_routes_refuse_another_process(with_gemma):
+    """The llama.cpp server's local port answers only with the key this process holds."""
+    import urllib.error
+    import urllib.request
+
+    from summarize.catalog.cards import load_cards
+    from summarize.engines.llamacpp import LlamaCppModel
+
+    model = LlamaCppModel(load_cards()["gemma-3-270m"], allow_download=False)
+    assert model.tokenizer.encode("Hola", add_special_tokens=False)
+    asked = urllib.request.Request(f"http://{model.tokenizer.address}/tokenize", data=b'{"content": "Hola"}', method="POST")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(asked, timeout=5)
+    assert refused.value.code == 401
 
 
 @pytest.mark.slow

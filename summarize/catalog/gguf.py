@@ -18,6 +18,7 @@ import shutil
 import struct
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from summarize.errors import EngineUnavailableError, ModelUnavailableError, SummarizeError, UnknownModelError, first_line
 from summarize.output import current_umask
@@ -34,7 +35,8 @@ _MOST_MANIFEST_BYTES = 64 * 1024
 @dataclass(frozen=True)
 class GGUFInfo:
     """What a GGUF file's header says: its architecture, context length, whether it carries a
-    chat template, and its tensors' bytes (what one decode step reads)."""
+    chat template, its tensors' bytes (what one decode step reads) and its vocabulary's control
+    tokens (those a decoded text leaves out, as transformers' `skip_special_tokens`)."""
 
     path: Path
     architecture: str
@@ -44,6 +46,7 @@ class GGUFInfo:
     #: The weights' quantisation (Q4_K_M, Q8_0, F16, ...).
     quantization: str
     tensor_bytes: int
+    control_tokens: frozenset[int] = frozenset()
 
 
 def is_gguf_name(name: str) -> bool:
@@ -57,6 +60,7 @@ def read_info(path: Path) -> GGUFInfo:
         with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
             with memoryview(data) as view:
                 fields, tensors, data_start = _header(view)
+                control_tokens = _control_tokens(fields.get("tokenizer.ggml.token_type"), view)
     except (ValueError, OSError, struct.error, KeyError) as exc:
         raise ModelUnavailableError(f"'{path}' is not a readable GGUF file ({first_line(exc)})") from None
     from gguf import GGML_QUANT_SIZES, GGMLQuantizationType, LlamaFileType
@@ -81,7 +85,24 @@ def read_info(path: Path) -> GGUFInfo:
         name=fields.get("general.name", path.stem),
         quantization=quantization,
         tensor_bytes=sum(size for _, size in sizes),
+        control_tokens=control_tokens,
     )
+
+
+#: A token type of GGUF's vocabulary (llama.cpp's `llama_token_type`): a control token.
+_CONTROL = 3
+
+
+def _control_tokens(types, data: memoryview) -> frozenset[int]:
+    """The ids whose type (the `tokenizer.ggml.token_type` array, where the header has one of
+    whole numbers) is a control token."""
+    if not isinstance(types, _Array) or types.code not in "bBhHiIqQ":
+        return frozenset()
+    size = struct.calcsize(types.code)
+    import numpy
+
+    kinds = numpy.frombuffer(bytes(data[types.start : types.start + types.count * size]), dtype=f"<{types.code}")
+    return frozenset(numpy.flatnonzero(kinds == _CONTROL).tolist())
 
 
 def _whole(low: int):
@@ -111,12 +132,23 @@ def _checked(fields: dict) -> dict:
 # 8 a string, 9 an array.
 _SCALARS = {0: "B", 1: "b", 2: "H", 3: "h", 4: "I", 5: "i", 6: "f", 7: "?", 10: "Q", 11: "q", 12: "d"}
 _STRING, _ARRAY = 8, 9
+
+
+class _Array(NamedTuple):
+    """Where an array of scalars lies in the file, unread: its struct code, first byte and length."""
+
+    code: str
+    start: int
+    count: int
+
+
 #: Arrays of arrays, at most this deep (llama.cpp's own files nest none).
 _MOST_NESTED_ARRAYS = 8
 
 
 def _header(data: memoryview) -> tuple[dict, list, int]:
-    """The metadata (arrays skipped, not read: a 262,144-token vocabulary would take seconds),
+    """The metadata (arrays skipped, not read: a 262,144-token vocabulary would take seconds; an
+    array of scalars as where it lies),
     the tensors (shape, type, offset) and where their data starts. Every count is checked
     against the file's size before anything is read, so a forged header cannot ask for memory."""
     if bytes(data[:4]) != b"GGUF":
@@ -146,7 +178,7 @@ def _header(data: memoryview) -> tuple[dict, list, int]:
             end = at + count * struct.calcsize("<" + _SCALARS[item])
             if end > len(data):
                 raise ValueError("an array runs past the end of the file")
-            return None, end
+            return _Array(_SCALARS[item], at, count), end
         if count > len(data):
             raise ValueError("an array holds more items than the file has bytes")
         if item == _ARRAY and depth >= _MOST_NESTED_ARRAYS:

@@ -15,15 +15,13 @@ from __future__ import annotations
 import math
 import re
 from abc import abstractmethod
-from pathlib import Path
 from typing import NamedTuple
 
 from summarize.catalog.cards import ModelCard
 from summarize.engines.base import ModelBacked, Summarizer, Translated, Translator, check_budget
 from summarize.engines.bounds import RETRY_SETTINGS, loops, output_bound
 from summarize.engines.holding import longest, through_words
-from summarize.engines.plain_tokenizer import plain_tokenizer
-from summarize.engines.runtime import IncrementalText, NeuralModel, load_tokenizer
+from summarize.engines.runtime import IncrementalText, NeuralModel
 from summarize.errors import ModelUnavailableError
 from summarize.lengths import LENGTH_SENTENCES
 from summarize.text.langdetect import language_name
@@ -203,16 +201,12 @@ class ChatModel(NeuralModel):
     #: Whether `answers` can make an answer hold given words (`holding`): a llama.cpp grammar, or
     #: transformers' tokens checked against it.
     constrains_words: bool = False
-    #: Whether a completion model's tokenizer may be read without transformers (engines/
-    #: plain_tokenizer.py): a runtime that asks it for ids and texts only (llama.cpp).
-    reads_tokenizer_plainly: bool = False
 
-    def __init__(self, card: ModelCard, tokenizer_folder: Path, device: str, context_length: int | None):
+    def __init__(self, card: ModelCard, tokenizer, device: str, context_length: int | None):
         self.card, self.device = card, device
         self.architecture = card.architecture
         self.completion = card.prompting == "completion"
-        plain = plain_tokenizer(tokenizer_folder) if self.completion and self.reads_tokenizer_plainly else None
-        self.tokenizer = plain or load_tokenizer(tokenizer_folder)
+        self.tokenizer = tokenizer
         if not self.completion and not self.tokenizer.chat_template:
             raise ModelUnavailableError(
                 f"'{card.alias}' has no chat template in its tokenizer; it is not a chat model (a card with "

@@ -11,7 +11,7 @@ from pathlib import Path
 from summarize.catalog.cards import ModelCard
 from summarize.engines.chat import ChatModel, reached_stop
 from summarize.engines.ctranslate2 import import_ctranslate2
-from summarize.engines.runtime import FromConversion, IncrementalText, saved_generation
+from summarize.engines.runtime import FromConversion, IncrementalText, load_tokenizer, saved_generation
 from summarize.runtimes import cpu
 
 #: Tokens one run of a held answer decodes at most: the run keeps the scores of every token at
@@ -30,7 +30,7 @@ class CT2Chat(FromConversion, ChatModel):
         self.generator = ctranslate2.Generator(
             str(folder), device=device, compute_type=self.quantization, intra_threads=self.intra_threads
         )
-        super().__init__(card, folder, device, metadata.get("max_position_embeddings"))
+        super().__init__(card, load_tokenizer(folder), device, metadata.get("max_position_embeddings"))
         eos = saved_generation(folder).get("eos_token_id", self.tokenizer.eos_token_id)
         self.end_ids = [eos] if isinstance(eos, int) else list(eos or [])
 

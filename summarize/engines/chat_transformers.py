@@ -11,7 +11,7 @@ from summarize.catalog.cards import ModelCard
 from summarize.catalog.hub import resolve_weights
 from summarize.engines.chat import ChatModel, reached_stop
 from summarize.engines.huggingface import OnTransformers, pick_dtype, prepared_torch, said_as_unavailable
-from summarize.engines.runtime import IncrementalText, pick_device
+from summarize.engines.runtime import IncrementalText, load_tokenizer, pick_device
 
 
 class TransformersChat(OnTransformers, ChatModel):
@@ -30,7 +30,7 @@ class TransformersChat(OnTransformers, ChatModel):
                 folder, use_safetensors=True, trust_remote_code=False, dtype=pick_dtype(device, card.architecture)
             )
             self.model = model.to(device).eval()
-            super().__init__(card, folder, device, config.get("max_position_embeddings"))
+            super().__init__(card, load_tokenizer(folder), device, config.get("max_position_embeddings"))
         self.tokenizer.padding_side = "left"
         if self.tokenizer.pad_token_id is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token

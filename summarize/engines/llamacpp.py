@@ -8,13 +8,15 @@ and its figures: pyproject.toml's `gguf` extra."""
 from __future__ import annotations
 
 import dataclasses
+import secrets
 import weakref
 from concurrent.futures import ThreadPoolExecutor
 
 from summarize.catalog.cards import ModelCard
 from summarize.engines import holding
 from summarize.engines.chat import ChatModel, reached_stop
-from summarize.engines.runtime import GeneratedIds, IncrementalText
+from summarize.engines.llamacpp_tokenizer import LlamaCppTokenizer
+from summarize.engines.runtime import GeneratedIds, IncrementalText, load_tokenizer
 from summarize.errors import EngineUnavailableError, ModelUnavailableError, first_line
 from summarize.runtimes import cpu
 
@@ -45,19 +47,18 @@ class LlamaCppModel(ChatModel):
     runtime = "llamacpp"
     max_batch = SLOTS
     constrains_words = True
-    reads_tokenizer_plainly = True
 
     def __init__(self, card: ModelCard, allow_download: bool):
-        from summarize.catalog.gguf import read_info, tokenizer_folder
+        from summarize.catalog.gguf import read_info
         from summarize.catalog.hub import gguf_file
 
         xllamacpp = import_xllamacpp()
         info = read_info(gguf_file(card, allow_download))
         context = min(card.context_length or info.context_length or SLOT_CONTEXT, SLOT_CONTEXT)
         card = dataclasses.replace(card, context_length=context)
-        super().__init__(card, tokenizer_folder(info), "cpu", context)
         self.info = info
-        self.server = _server(xllamacpp, str(info.path), context, cpu.threads())
+        self.server, key = _server(xllamacpp, str(info.path), context, cpu.threads())
+        super().__init__(card, _tokenizer(card, info, self.server, key), "cpu", context)
         self.pool = ThreadPoolExecutor(SLOTS, thread_name_prefix="summarize-llamacpp")
         weakref.finalize(self, self.pool.shutdown, wait=False)
 
@@ -158,10 +159,11 @@ def build(xllamacpp) -> dict:
     return {"binding": binding, "instructions": [name.strip() for name, _, value in parts if value.strip() == "1"]}
 
 
-def _server(xllamacpp, path: str, context: int, threads: int):
-    """The llama.cpp server of a GGUF file with these settings, started once per process."""
-    key = (path, context, threads)
-    if key not in _SERVERS:
+def _server(xllamacpp, path: str, context: int, threads: int) -> tuple[object, str]:
+    """The llama.cpp server of a GGUF file with these settings, started once per process, and the
+    key its HTTP routes ask for (xllamacpp opens them on a local port; no other process knows it)."""
+    settings = (path, context, threads)
+    if settings not in _SERVERS:
         params = xllamacpp.CommonParams()
         params.model.path = path
         params.n_parallel = SLOTS
@@ -169,11 +171,29 @@ def _server(xllamacpp, path: str, context: int, threads: int):
         params.cpuparams.n_threads = params.cpuparams_batch.n_threads = threads
         params.verbosity = -1  # llama.cpp's own log lines off: the run says its own notes
         params.warmup = False
+        # Sized to the job, not to the machine: no probe of the memory for the largest context
+        # (0.6 s of the start), and no prompt cache in memory, as every prompt is read whole.
+        # (The cache's checkpoints stay: without them, llama.cpp splits a prompt's reading
+        # otherwise, and its answers change.)
+        params.fit_params = False
+        params.cache_ram_mib = 0
+        key = secrets.token_hex(16)
+        params.api_keys = [key]
         try:
-            _SERVERS[key] = xllamacpp.Server(params)
+            _SERVERS[settings] = (xllamacpp.Server(params), key)
         except RuntimeError as exc:
             raise ModelUnavailableError(f"llama.cpp cannot load '{path}' ({first_line(exc)})") from None
-    return _SERVERS[key]
+    return _SERVERS[settings]
+
+
+def _tokenizer(card: ModelCard, info, server, key: str):
+    """A pretrained model's tokenizer as llama.cpp reads it; a chat model's from transformers,
+    whose chat template it applies."""
+    if card.prompting == "completion":
+        return LlamaCppTokenizer(server.listening_address.removeprefix("http://"), key, info.control_tokens)
+    from summarize.catalog.gguf import tokenizer_folder
+
+    return load_tokenizer(tokenizer_folder(info))
 
 
 def _message(response: dict) -> str:
