@@ -6,10 +6,11 @@ the output, and chrF, before and after, with the seconds the check and its repai
 The first N sentences of each shared FLORES-200 dev set are translated into English with the
 Gemma package's GGUF file (llama.cpp), each sentence its own paragraph. A sentence whose
 translation lost or added a number, a date or a name is translated again with the source's held
-and the new one kept when the check finds less (core/jobs.py `_repair`): "before" puts the first
-translations back (the metadata's `fact_check.repaired` holds them), "after" is what ships.
-Numbers lost: the source's numbers (text2num values) the translation does not write, over all the
-source's numbers."""
+and the new one kept when the check finds less (core/jobs.py `_repair`); one that still loses or
+adds a number or a date is replaced by Apertium's translation where a route is installed and the
+check finds less in it (`_fall_back_to_apertium`). "Before" puts the first translations back (the
+metadata's `fact_check.repaired` holds them), "after" is what ships. Numbers lost: the source's
+numbers (text2num values) the translation does not write, over all the source's numbers."""
 
 from __future__ import annotations
 
@@ -51,7 +52,10 @@ def main() -> None:
 
     info = describe()
     print(f"CPU: {info['cpu']} ({info['cpu_class']}; {', '.join(info['cpu_features'])}), {info['cores']} cores")
-    columns = "pair, sentences, repaired, numbers lost before, after, chrF before, after, translate s, check and repair s"
+    columns = (
+        "pair, sentences, repaired, of them by Apertium, numbers lost before, after, chrF before, after, "
+        "translate s, check and repair s"
+    )
     print("| " + " | ".join(columns.split(", ")) + " |\n" + "|---" * len(columns.split(", ")) + "|")
     for pair in args.pairs.split(","):
         language = LANGUAGES[pair]
@@ -65,15 +69,16 @@ def main() -> None:
         after = result["paragraphs"]  # a sentence per paragraph (the segmenter may split one in two)
         repaired = result["metadata"]["fact_check"]["repaired"]
         before = list(after)
-        for entry in repaired:
+        for entry in reversed(repaired):  # a sentence repaired twice (held, then Apertium's) goes back in order
             before = [text.replace(entry["replacement"], entry["sentence"], 1) for text in before]
         references = [[r["ref"] for r in records]]
         scores = {label: CHRF().corpus_score(texts, references).score for label, texts in (("before", before), ("after", after))}
         lost = {label: lost_numbers(sources, texts, language) for label, texts in (("before", before), ("after", after))}
         check = result["metadata"]["timings_s"].get("check", 0.0)
         shares = {label: f"{n} of {total} ({n / max(1, total):.1%})" for label, (n, total) in lost.items()}
+        by_apertium = sum("by" in entry for entry in repaired)
         print(
-            f"| {pair}-eng | {len(records)} | {len(repaired)} | {shares['before']} | {shares['after']} | "
+            f"| {pair}-eng | {len(records)} | {len(repaired)} | {by_apertium} | {shares['before']} | {shares['after']} | "
             f"{scores['before']:.2f} | {scores['after']:.2f} | {wall - check:.0f} | {check:.1f} |"
         )
         for source, output in zip(sources, after) if args.lost else ():

@@ -199,6 +199,7 @@ def _check_translation(work: Work, translation: Translation, languages: list[str
         findings = {(n, i): found_in(n, i, language, translation.target[n][i]) for n, i, language in rows}
         flagged = [row for row in rows if any(findings[row[:2]].values())]
         _repair(work, translation, target, flagged, glossed, findings, found_in, glossary)
+        _fall_back_to_apertium(work, translation, target, flagged, glossed, findings, found_in, glossary)
         for number, index, _ in rows:
             found, source, output = findings[number, index], translation.source[number][index], translation.target[number][index]
             work.fact_check["unsupported"] += _findings(found["unsupported"], output, "translation")
@@ -215,18 +216,17 @@ def _repair(
     kept when the check finds less in it and it holds as many of the glossary's terms. Said, and
     listed in `fact_check.repaired`."""
     from summarize.engines.apertium import ApertiumTranslator
-    from summarize.text.glossary import Term, missing
-    from summarize.text.glossary import found_in as terms_in
+    from summarize.text.glossary import Term
 
     engines = {engine.card.alias: engine for engine in translation.translators if not isinstance(engine, ApertiumTranslator)}
     groups: dict[tuple[str, str], list[tuple[int, int, tuple]]] = {}
     for number, index, language in flagged:
-        engine = engines.get(translation.paragraph_translators[number])
+        engine = engines.get(translation.sentence_translators[number][index])
         gloss = (glossed[number][index],) if number in glossed else ()
         source, output = translation.source[number][index], translation.target[number][index]
         held = factcheck.to_hold(source, language, output, target, gloss)
         if engine is not None and held:
-            listed = [term for term, _ in terms_in(source, glossary.for_pair(language, target))] if glossary else []
+            listed = _glossary_terms(source, language, target, glossary)
             ordered = dict.fromkeys([*listed, *(Term(words, written) for words, written in held)])
             terms = tuple(sorted(ordered, key=lambda t: -len(t.source)))
             groups.setdefault((language, engine.card.alias), []).append((number, index, terms, listed))
@@ -245,8 +245,7 @@ def _repair(
                 continue  # ran to its bound or looped: no repair
             text = in_convention(text, translation.source[number][index], language, target)[0]
             before, after = findings[number, index], found_in(number, index, language, text)
-            keeps_terms = len(missing(text, listed, target)) <= len(missing(translation.target[number][index], listed, target))
-            if keeps_terms and sum(map(len, after.values())) < sum(map(len, before.values())):
+            if _better(text, after, translation.target[number][index], before, listed, target):
                 work.fact_check["repaired"].append(
                     {"sentence": translation.target[number][index], "replacement": text, "step": "translation"}
                 )
@@ -263,6 +262,59 @@ def _repair(
         )
 
 
+def _fall_back_to_apertium(
+    work: Work, translation: Translation, target: str, flagged: list, glossed: dict, findings: dict, found_in, glossary
+) -> None:
+    """Each `flagged` sentence (number, index, language) a model translated that still loses or
+    adds a number or a date after `_repair`, replaced by Apertium's translation of its source (the
+    rendering `_glosses` made, where a route is installed) when the check finds less in that and
+    it lacks no more of the glossary's terms: rather a plainer sentence than a wrong figure. Said,
+    listed in `fact_check.repaired`, and Apertium named as the sentence's translator."""
+    from summarize.engines.apertium import ApertiumTranslator
+
+    by_apertium = {engine.card.alias for engine in translation.translators if isinstance(engine, ApertiumTranslator)}
+    label = ApertiumTranslator.engine_name
+    replaced = 0
+    for number, index, language in flagged:
+        before, made_by = findings[number, index], translation.sentence_translators[number][index]
+        wrong_figures = before.get("missing") or any(kind in ("number", "date") for _, kind in before["unsupported"])
+        if number not in glossed or made_by is None or made_by in by_apertium or not wrong_figures:
+            continue
+        text, source = glossed[number][index], translation.source[number][index]
+        listed = _glossary_terms(source, language, target, glossary)
+        after = found_in(number, index, language, text)
+        if _better(text, after, translation.target[number][index], before, listed, target):
+            work.fact_check["repaired"].append(
+                {"sentence": translation.target[number][index], "replacement": text, "step": "translation", "by": label}
+            )
+            translation.target[number][index], findings[number, index] = text, after
+            translation.sentence_translators[number][index] = label
+            if translation.confidence:  # Apertium's rendering carries no confidence of its own here
+                translation.confidence[number][index], translation.low_confidence[number][index] = None, False
+            replaced += 1
+    if replaced:
+        work.note(
+            f"{replaced} translated sentence(s) still lost or added numbers or dates after that; replaced by "
+            "Apertium's translation, which keeps them (metadata fact_check.repaired, alignment translator)"
+        )
+
+
+def _better(new: str, new_findings: dict, old: str, old_findings: dict, terms: list, target: str) -> bool:
+    """Whether the check finds less in a sentence's `new` translation than in its `old` one, and
+    `new` lacks no more of the glossary's `terms`."""
+    from summarize.text.glossary import missing
+
+    fewer = sum(map(len, new_findings.values())) < sum(map(len, old_findings.values()))
+    return fewer and len(missing(new, terms, target)) <= len(missing(old, terms, target))
+
+
+def _glossary_terms(source: str, language: str, target: str, glossary) -> list:
+    """The glossary's terms the source sentence says (none without a glossary)."""
+    from summarize.text.glossary import found_in
+
+    return [term for term, _ in found_in(source, glossary.for_pair(language, target))] if glossary else []
+
+
 def _glosses(translation: Translation, languages: list[str], target: str) -> dict[int, list[str]]:
     """Apertium's rendering of each translated paragraph, by paragraph number, one call per source
     language; a paragraph Apertium translated is its own rendering."""
@@ -271,8 +323,8 @@ def _glosses(translation: Translation, languages: list[str], target: str) -> dic
     apertium = {engine.card.alias for engine in translation.translators if isinstance(engine, ApertiumTranslator)}
     by_language: dict[str, list[int]] = {}
     rendered: dict[int, list[str]] = {}
-    for number, (language, made_by) in enumerate(zip(languages, translation.paragraph_translators)):
-        if made_by in apertium:
+    for number, (language, made_by) in enumerate(zip(languages, translation.sentence_translators)):
+        if made_by and made_by[0] in apertium:
             rendered[number] = translation.target[number]
         elif language != target:
             by_language.setdefault(language, []).append(number)
@@ -408,11 +460,12 @@ def _translate(works: list[Work], options: Options, engines: Engines, progress: 
     for work, translation in zip(works, translations):
         if translation is None:
             continue
-        rows = zip(translation.source, translation.target, translation.confidence, translation.low_confidence)
+        t = translation
+        rows = zip(t.source, t.target, t.confidence, t.low_confidence, t.sentence_translators)
         alignment = [
-            Aligned(i, s, t, c, low, translation.paragraph_translators[i])
-            for i, (src_p, tgt_p, conf_p, low_p) in enumerate(rows)
-            for s, t, c, low in zip(src_p, tgt_p, conf_p, low_p)
+            Aligned(i, s, t, c, low, made_by)
+            for i, (src_p, tgt_p, conf_p, low_p, by_p) in enumerate(rows)
+            for s, t, c, low, made_by in zip(src_p, tgt_p, conf_p, low_p, by_p)
         ]
         metadata = {
             **_metadata_head(work, options, translation.translators),

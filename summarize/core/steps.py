@@ -165,8 +165,9 @@ class Translation:
     #: Other translations of the document, each its paragraphs: the k-th takes each sentence's
     #: k-th other hypothesis of the beam search (its translation where it has fewer).
     alternatives: list[list[str]] = field(default_factory=list)
-    #: Per paragraph, the alias of the translator that made it (None: kept as it was).
-    paragraph_translators: list[str | None] = field(default_factory=list)
+    #: Per paragraph, per sentence, the alias of the translator that made it (None: kept as it
+    #: was; the fact check may give a sentence to another: core/jobs.py).
+    sentence_translators: list[list[str | None]] = field(default_factory=list)
 
 
 @dataclass
@@ -385,7 +386,9 @@ def _assembled(part: Translating, target: str, alternatives: int = 0) -> Transla
     )
     translation.alternatives = _alternatives(part, out, target, alternatives) if alternatives else []
     used = [part.used.get(language) if index in part.pieces else None for index, language in enumerate(part.languages)]
-    translation.paragraph_translators = [engine.card.alias if engine is not None else None for engine in used]
+    translation.sentence_translators = [
+        [engine.card.alias if engine is not None else None] * len(sentences) for engine, sentences in zip(used, out)
+    ]
     return translation
 
 
