@@ -280,7 +280,8 @@ def _fall_back_to_apertium(
         wrong_figures = before.get("missing") or any(kind in ("number", "date") for _, kind in before["unsupported"])
         if number not in glossed or made_by is None or made_by in by_apertium or not wrong_figures:
             continue
-        text, source = glossed[number][index], translation.source[number][index]
+        source = translation.source[number][index]
+        text = in_convention(glossed[number][index], source, language, target)[0]  # Apertium keeps "9.000"
         listed = _glossary_terms(source, language, target, glossary)
         after = found_in(number, index, language, text)
         if _better(text, after, translation.target[number][index], before, listed, target):
