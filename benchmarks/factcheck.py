@@ -141,7 +141,7 @@ def translations(pair: str, count: int, glossed: bool) -> None:
         tally.faithful(check(record["ref"], "en", sources, both_ways=True, glosses=gloss, dictionary=meanings))
         for kind, (text, span) in seeds(record["ref"], record["src"], language, names, rng, translation=True).items():
             found = check(text, "en", sources, both_ways=True, glosses=gloss, dictionary=meanings)
-            tally.seeded_error(kind, caught(found, span), span)
+            tally.seeded_error(kind, caught(found, span), span or f"{text!r} (from {record['src']!r})")
     tally.report()
 
 

@@ -224,6 +224,8 @@ def test_number_words_that_are_no_figure_per_cent_and_roman_numerals():
     assert numbers("hide billions of dollars and thousands of barrels", "en") == []
     assert numbers("2,8 milioni di barili", "it") == [(Decimal("2.8E+6"), "2,8 milioni")]
     assert numbers("104\u2009500 barils", "fr") == [(Decimal(104500), "104\u2009500")]
+    assert numbers("un centavo de dólar y dos tercios de los votos", "es") == []  # text2num's "1 1/100", "2/3"
+    assert numbers("3/4 del presupuesto", "es") == [(Decimal(3), "3"), (Decimal(4), "4")]
     assert check("in the 18th century", "en", [("en el siglo XVIII", "es")], True) == {"unsupported": [], "missing": []}
     assert check("in the 19th century", "en", [("en el siglo XVIII", "es")], True)["unsupported"] == [("19", "number")]
 

@@ -142,14 +142,17 @@ def numbers(text: str, language: str, small: bool = False) -> list[tuple[Decimal
 
 
 def _from_words(signed: str, converted: str, opcodes: list, match: re.Match, value: Decimal, small: bool) -> bool:
-    """Whether text2num's number `match` is no number: an article it read as one ("un título"),
-    or an ordinal in words ("cuarto", "tercer") unless `small` (reading all it can support)."""
+    """Whether text2num's number `match` is no number: an article it read as one ("un título"), a
+    fraction it made of words, or an ordinal in words ("cuarto", "tercer") unless `small`
+    (reading all it can support)."""
     written = _plain(_words_of(signed, converted, opcodes, match.span()).strip(_PUNCTUATION)).split()
     if _HAS_DIGIT.search(" ".join(written)):
         return False
     article = value == 1 and bool(written) and written[0] in _ARTICLES
     ordinal = bool(_ORDINAL_MARK.match(converted, match.end()) or set(written) & _BARE_ORDINALS)
-    return article or (ordinal and not small)
+    # A fraction text2num made of words: "un centavo" (a cent) is "1 1/100" to it.
+    fraction = "/" in converted[max(0, match.start() - 1) : match.start()] + converted[match.end() : match.end() + 1]
+    return article or fraction or (ordinal and not small)
 
 
 def _roman(text: str) -> list[tuple[Decimal, str]]:
