@@ -95,6 +95,9 @@ _ARTICLES_READ_AS_ONE = {"es", "pt", "fr", "it"}
 #: Articles that say "about" or "a" before a number ("unos 300", "una 645"), which text2num would
 #: read as a one before it (1 300): kept from it.
 _ARTICLE_BEFORE_NUMBER = re.compile(r"\b(?:unos|unas|uns|umas|un|una|um|uma)(?=\s+\d)|\b(?:unos|unas|uns|umas)\b", re.I)
+#: A no-break space of any width between a number and a word ("27\u00a0millions", French
+#: typography): text2num reads the scale word apart from the number unless it is a plain space.
+_NARROW_SPACE_BEFORE_WORD = re.compile(r"(?<=\d)[\u00a0\u202f\u2009](?=[^\W\d_])")
 #: Ordinals text2num writes without a mark ("el tercer lugar" -> "el 3 lugar").
 _BARE_ORDINALS = frozenset({"primer", "tercer"})
 
@@ -109,9 +112,9 @@ def numbers(text: str, language: str, small: bool = False) -> list[tuple[Decimal
     signed = _PER_CENT.sub("%", text)
     if language == "en" and "-" in signed:
         signed = _HYPHENATED_NUMBER.sub(r"\1 ", signed)
-    masked = signed
+    masked = _NARROW_SPACE_BEFORE_WORD.sub(" ", signed)
     if language in _ARTICLES_READ_AS_ONE:
-        masked = _ARTICLE_BEFORE_NUMBER.sub(lambda article: "_" * len(article.group()), signed)
+        masked = _ARTICLE_BEFORE_NUMBER.sub(lambda article: "_" * len(article.group()), masked)
     try:
         converted = alpha2digit(masked, language, threshold=0 if small else 3)
     except ValueError:  # a language text2num lacks: digits only
