@@ -219,6 +219,17 @@ def test_names_written_with_digits_hyphens_or_a_clitic_are_matched_as_the_source
     assert check("Fans said I'm sure the U's will win.", "en", [(article, "en")], False)["unsupported"] == []
 
 
+def test_a_two_or_three_in_words_is_lost_unless_written_in_words_digits_or_as_both():
+    source = [("Se aplica un sobrecargo si son más de dos pasajeros.", "es")]
+    assert check("There is a surcharge for more than passengers.", "en", source, True)["missing"] == ["dos"]
+    for kept in ("more than two passengers", "more than 2 passengers"):
+        assert check(f"There is a surcharge for {kept}.", "en", source, True)["missing"] == []
+    both = [("L'amendement a été adopté par les deux chambres.", "fr")]
+    assert check("The amendment passed both houses.", "en", both, True)["missing"] == []
+    ordinal = [("Cancelaron la segunda vuelta.", "es")]
+    assert check("They cancelled the runoff.", "en", ordinal, True)["missing"] == []
+
+
 def test_number_words_that_are_no_figure_per_cent_and_roman_numerals():
     assert numbers("cerca del 90 por ciento de la luz", "es") == [(Decimal(90), "90")]
     assert numbers("hide billions of dollars and thousands of barrels", "en") == []
