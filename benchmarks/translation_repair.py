@@ -10,7 +10,8 @@ and the new one kept when the check finds less (core/jobs.py `_repair`); one tha
 adds a number or a date is replaced by Apertium's translation where a route is installed and the
 check finds less in it (`_fall_back_to_apertium`). "Before" puts the first translations back (the
 metadata's `fact_check.repaired` holds them), "after" is what ships. Numbers lost: the source's
-numbers (text2num values) the translation does not write, over all the source's numbers."""
+numbers the translation does not write, over all the numbers a translation must keep
+(`factcheck.numbers_to_keep`)."""
 
 from __future__ import annotations
 
@@ -27,9 +28,9 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
 def lost_numbers(sources: list[str], outputs: list[str], language: str) -> tuple[int, int]:
     """(numbers of the sources the outputs lost, numbers of the sources)."""
-    from summarize.text.factcheck import check, numbers
+    from summarize.text.factcheck import check, numbers_to_keep
 
-    total = sum(len(numbers(source, language)) for source in sources)
+    total = sum(len(numbers_to_keep(source, language)) for source in sources)
     lost = sum(len(check(o, "en", [(s, language)], both_ways=True)["missing"]) for s, o in zip(sources, outputs))
     return lost, total
 

@@ -98,6 +98,8 @@ _ARTICLE_BEFORE_NUMBER = re.compile(r"\b(?:unos|unas|uns|umas|un|una|um|uma)(?=\
 #: A no-break space of any width between a number and a word ("27\u00a0millions", French
 #: typography): text2num reads the scale word apart from the number unless it is a plain space.
 _NARROW_SPACE_BEFORE_WORD = re.compile(r"(?<=\d)[\u00a0\u202f\u2009](?=[^\W\d_])")
+#: Two and three in the served languages' words, as cardinals (no "segunda", "Zweitem").
+_TWO_THREE = frozenset("two three dos tres deux trois zwei drei due tre dois duas".split())
 #: Words that say two or three of something without the number: what a translation writes for a
 #: source's "los dos", "les deux", "tres veces".
 _MULTIPLES = {"en": {"both": 2, "twice": 2, "double": 2, "pair": 2, "couple": 2, "thrice": 3, "triple": 3, "triad": 3, "trio": 3}}
@@ -105,12 +107,11 @@ _MULTIPLES = {"en": {"both": 2, "twice": 2, "double": 2, "pair": 2, "couple": 2,
 _BARE_ORDINALS = frozenset({"primer", "tercer"})
 
 
-def numbers(text: str, language: str, small: bool = False, ordinals: bool | None = None) -> list[tuple[Decimal, str]]:
+def numbers(text: str, language: str, small: bool = False) -> list[tuple[Decimal, str]]:
     """Each number of `text` as (value, its words in `text`), scale words applied; a scale word
     alone that says "many" has none, an ordinal in words ("cuarto", "second") or an article
     ("unos diez") none either. `small`: the words for one to three too ("dos horas"), which a
-    text may say where its translation writes digits, and ordinals in words unless `ordinals` is
-    False."""
+    text may say where its translation writes digits, and ordinals in words."""
     from text_to_num import alpha2digit
 
     signed = _PER_CENT.sub("%", text)
@@ -132,7 +133,7 @@ def numbers(text: str, language: str, small: bool = False, ordinals: bool | None
         value = _value(match.group(), language)
         if value is None:
             continue
-        if opcodes and _from_words(signed, converted, opcodes, match, value, small if ordinals is None else ordinals):
+        if opcodes and _from_words(signed, converted, opcodes, match, value, small):
             continue
         end = match.end()
         scale = after_number.match(converted, end)
@@ -148,7 +149,7 @@ def numbers(text: str, language: str, small: bool = False, ordinals: bool | None
     return [(value.normalize(), _words_of(signed, converted, opcodes, span).strip(_PUNCTUATION)) for value, span in found]
 
 
-def _from_words(signed: str, converted: str, opcodes: list, match: re.Match, value: Decimal, ordinals: bool) -> bool:
+def _from_words(signed: str, converted: str, opcodes: list, match: re.Match, value: Decimal, small: bool) -> bool:
     """Whether text2num's number `match` is no number: an article it read as one ("un título"), a
     fraction it made of words, or an ordinal in words ("cuarto", "tercer") unless `small`
     (reading all it can support)."""
@@ -159,7 +160,7 @@ def _from_words(signed: str, converted: str, opcodes: list, match: re.Match, val
     ordinal = bool(_ORDINAL_MARK.match(converted, match.end()) or set(written) & _BARE_ORDINALS)
     # A fraction text2num made of words: "un centavo" (a cent) is "1 1/100" to it.
     fraction = "/" in converted[max(0, match.start() - 1) : match.start()] + converted[match.end() : match.end() + 1]
-    return article or fraction or (ordinal and not ordinals)
+    return article or fraction or (ordinal and not small)
 
 
 def _roman(text: str) -> list[tuple[Decimal, str]]:
@@ -225,14 +226,20 @@ def check(
         unsupported += [(span, "quote") for span in _unsupported_quotes(output, output_language, plain)]
     result = {"unsupported": list(dict.fromkeys(unsupported))}
     if both_ways:
-        # Two and three in words count too ("dos horas"): a translation that keeps them writes
-        # them in words or digits, or says "both" ("les deux chambres").
-        small = [numbers(text, language, small=True, ordinals=False) for text, language in sources]
-        given = [found + [(v, w) for v, w in extra if v in (2, 3)] for found, extra in zip(given, small)]
+        # A translation that keeps a two or a three writes it in words or digits, or says "both".
         multiples = _MULTIPLES.get(output_language, {})
         kept |= {Decimal(value) for word, value in multiples.items() if re.search(rf"\b{word}\b", output, re.IGNORECASE)}
-        result["missing"] = list(dict.fromkeys(words for found in given for value, words in found if value not in kept))
+        to_keep = [numbers_to_keep(text, language, language != output_language) for text, language in sources]
+        result["missing"] = list(dict.fromkeys(words for found in to_keep for value, words in found if value not in kept))
     return result
+
+
+def numbers_to_keep(source: str, language: str, translated: bool = True) -> list[tuple[Decimal, str]]:
+    """The numbers of a source its translation must keep: its numbers, its Roman numerals
+    (`translated`: "siglo XVIII" is "18th century"), and its two and three in words ("dos
+    pasajeros"), ordinals aside."""
+    small = [(value, words) for value, words in numbers(source, language, small=True) if _plain(words) in _TWO_THREE]
+    return numbers(source, language) + (_roman(source) if translated else []) + small
 
 
 #: Weekdays (Monday first) and months in the served languages, by their plain spelling.
