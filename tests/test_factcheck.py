@@ -219,13 +219,15 @@ def test_names_written_with_digits_hyphens_or_a_clitic_are_matched_as_the_source
     assert check("Fans said I'm sure the U's will win.", "en", [(article, "en")], False)["unsupported"] == []
 
 
-def test_a_two_or_three_in_words_is_lost_unless_written_in_words_digits_or_as_both():
+def test_a_two_in_words_is_lost_unless_written_in_words_digits_or_as_both_or_copied():
     source = [("Se aplica un sobrecargo si son más de dos pasajeros.", "es")]
     assert check("There is a surcharge for more than passengers.", "en", source, True)["missing"] == ["dos"]
     for kept in ("more than two passengers", "more than 2 passengers"):
         assert check(f"There is a surcharge for {kept}.", "en", source, True)["missing"] == []
     both = [("L'amendement a été adopté par les deux chambres.", "fr")]
     assert check("The amendment passed both houses.", "en", both, True)["missing"] == []
+    town = [("Llegó a Dos Hermanas con tres amigos.", "es")]
+    assert check("He reached Dos Hermanas with three friends.", "en", town, True)["missing"] == []
     ordinal = [("Cancelaron la segunda vuelta.", "es")]
     assert check("They cancelled the runoff.", "en", ordinal, True)["missing"] == []
 

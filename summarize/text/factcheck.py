@@ -98,8 +98,9 @@ _ARTICLE_BEFORE_NUMBER = re.compile(r"\b(?:unos|unas|uns|umas|un|una|um|uma)(?=\
 #: A no-break space of any width between a number and a word ("27\u00a0millions", French
 #: typography): text2num reads the scale word apart from the number unless it is a plain space.
 _NARROW_SPACE_BEFORE_WORD = re.compile(r"(?<=\d)[\u00a0\u202f\u2009](?=[^\W\d_])")
-#: Two and three in the served languages' words, as cardinals (no "segunda", "Zweitem").
-_TWO_THREE = frozenset("two three dos tres deux trois zwei drei due tre dois duas".split())
+#: Two in the served languages' words, as a cardinal (no "segunda", "Zweitem"); three and more
+#: text2num reads itself.
+_TWO = frozenset("two dos deux zwei due dois duas".split())
 #: Words that say two or three of something without the number: what a translation writes for a
 #: source's "los dos", "les deux", "tres veces".
 _MULTIPLES = {"en": {"both": 2, "twice": 2, "double": 2, "pair": 2, "couple": 2, "thrice": 3, "triple": 3, "triad": 3, "trio": 3}}
@@ -226,20 +227,23 @@ def check(
         unsupported += [(span, "quote") for span in _unsupported_quotes(output, output_language, plain)]
     result = {"unsupported": list(dict.fromkeys(unsupported))}
     if both_ways:
-        # A translation that keeps a two or a three writes it in words or digits, or says "both".
+        # A translation that keeps a two writes it in words or digits, or says "both".
         multiples = _MULTIPLES.get(output_language, {})
         kept |= {Decimal(value) for word, value in multiples.items() if re.search(rf"\b{word}\b", output, re.IGNORECASE)}
         to_keep = [numbers_to_keep(text, language, language != output_language) for text, language in sources]
-        result["missing"] = list(dict.fromkeys(words for found in to_keep for value, words in found if value not in kept))
+        # A two copied as the source writes it ("Dos Hermanas", a town) is kept.
+        copied = lambda words: _plain(words) in _TWO and re.search(rf"\b{re.escape(words)}\b", output, re.IGNORECASE)  # noqa: E731
+        lost = [words for found in to_keep for value, words in found if value not in kept and not copied(words)]
+        result["missing"] = list(dict.fromkeys(lost))
     return result
 
 
 def numbers_to_keep(source: str, language: str, translated: bool = True) -> list[tuple[Decimal, str]]:
     """The numbers of a source its translation must keep: its numbers, its Roman numerals
-    (`translated`: "siglo XVIII" is "18th century"), and its two and three in words ("dos
-    pasajeros"), ordinals aside."""
-    small = [(value, words) for value, words in numbers(source, language, small=True) if _plain(words) in _TWO_THREE]
-    return numbers(source, language) + (_roman(source) if translated else []) + small
+    (`translated`: "siglo XVIII" is "18th century"), and its two in words ("dos pasajeros"),
+    ordinals aside."""
+    two = [(value, words) for value, words in numbers(source, language, small=True) if _plain(words) in _TWO]
+    return numbers(source, language) + (_roman(source) if translated else []) + two
 
 
 #: Weekdays (Monday first) and months in the served languages, by their plain spelling.
