@@ -213,9 +213,9 @@ def check(
     `dictionary` says what a capitalised common word of the output means in a source's language."""
     # A translation's source may say in words ("dos horas") what the translation writes in digits,
     # and in Roman numerals ("siglo XVIII") what it writes in digits ("18th century").
-    given = [numbers(text, language) + (_roman(text) if language != output_language else []) for text, language in sources]
-    held = {value for found in given for value, _ in found}
-    held |= {value for text, language in sources if language != output_language for value, _ in numbers(text, language, True)}
+    translated = [language != output_language for _, language in sources]
+    read = [_source_numbers(text, language, other, both_ways) for (text, language), other in zip(sources, translated)]
+    held = {value for (given, small), other in zip(read, translated) for value, _ in given + (small if other else [])}
     said = numbers(output, output_language)
     kept = {value for value, _ in numbers(output, output_language, small=True) + _roman(output)}
     unsupported = [(words, "number") for value, words in said if value not in held]
@@ -230,10 +230,8 @@ def check(
         # A translation that keeps a two writes it in words or digits, or says "both".
         multiples = _MULTIPLES.get(output_language, {})
         kept |= {Decimal(value) for word, value in multiples.items() if re.search(rf"\b{word}\b", output, re.IGNORECASE)}
-        to_keep = [numbers_to_keep(text, language, language != output_language) for text, language in sources]
-        # A two copied as the source writes it ("Dos Hermanas", a town) is kept.
-        copied = lambda words: _plain(words) in _TWO and re.search(rf"\b{re.escape(words)}\b", output, re.IGNORECASE)  # noqa: E731
-        lost = [words for found in to_keep for value, words in found if value not in kept and not copied(words)]
+        to_keep = [_to_keep(given, small) for given, small in read]
+        lost = [words for found in to_keep for value, words in found if value not in kept and not _copied_two(words, output)]
         result["missing"] = list(dict.fromkeys(lost))
     return result
 
@@ -242,8 +240,24 @@ def numbers_to_keep(source: str, language: str, translated: bool = True) -> list
     """The numbers of a source its translation must keep: its numbers, its Roman numerals
     (`translated`: "siglo XVIII" is "18th century"), and its two in words ("dos pasajeros"),
     ordinals aside."""
-    two = [(value, words) for value, words in numbers(source, language, small=True) if _plain(words) in _TWO]
-    return numbers(source, language) + (_roman(source) if translated else []) + two
+    return _to_keep(*_source_numbers(source, language, translated, True))
+
+
+def _source_numbers(source: str, language: str, translated: bool, both_ways: bool) -> tuple[list, list]:
+    """A source's numbers (with its Roman numerals where `translated`), and, where they are
+    needed, all it says read with the small words and ordinals (`numbers(small=True)`): what
+    supports a translation's digits, and where a two in words is found."""
+    given = numbers(source, language) + (_roman(source) if translated else [])
+    return given, numbers(source, language, small=True) if translated or both_ways else []
+
+
+def _to_keep(given: list, small: list) -> list[tuple[Decimal, str]]:
+    return given + [(value, words) for value, words in small if _plain(words) in _TWO]
+
+
+def _copied_two(words: str, output: str) -> bool:
+    """A two the output copies as the source writes it ("Dos Hermanas", a town): kept."""
+    return _plain(words) in _TWO and re.search(rf"\b{re.escape(words)}\b", output, re.IGNORECASE) is not None
 
 
 #: Weekdays (Monday first) and months in the served languages, by their plain spelling.
