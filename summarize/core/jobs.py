@@ -246,14 +246,7 @@ def _repair(
             text = in_convention(text, translation.source[number][index], language, target)[0]
             before, after = findings[number, index], found_in(number, index, language, text)
             if _better(text, after, translation.target[number][index], before, listed, target):
-                work.fact_check["repaired"].append(
-                    {"sentence": translation.target[number][index], "replacement": text, "step": "translation"}
-                )
-                translation.target[number][index], findings[number, index] = text, after
-                if translation.confidence:  # the new sentence's own confidence, flagged as the first ones are
-                    threshold = engine.confidence_threshold
-                    translation.confidence[number][index] = score
-                    translation.low_confidence[number][index] = score is not None and threshold is not None and score < threshold
+                _replace(work, translation, findings, (number, index), text, after, score, engine.confidence_threshold)
                 repaired += 1
     if repaired:
         work.note(
@@ -285,19 +278,31 @@ def _fall_back_to_apertium(
         listed = _glossary_terms(source, language, target, glossary)
         after = found_in(number, index, language, text)
         if _better(text, after, translation.target[number][index], before, listed, target):
-            work.fact_check["repaired"].append(
-                {"sentence": translation.target[number][index], "replacement": text, "step": "translation", "by": label}
-            )
-            translation.target[number][index], findings[number, index] = text, after
-            translation.sentence_translators[number][index] = label
-            if translation.confidence:  # Apertium's rendering carries no confidence of its own here
-                translation.confidence[number][index], translation.low_confidence[number][index] = None, False
+            # Apertium's rendering carries no confidence of its own here.
+            _replace(work, translation, findings, (number, index), text, after, None, None, by=label)
             replaced += 1
     if replaced:
         work.note(
             f"{replaced} translated sentence(s) still lost or added numbers or dates after that; replaced by "
             "Apertium's translation, which keeps them (metadata fact_check.repaired, alignment translator)"
         )
+
+
+def _replace(
+    work: Work, translation: Translation, findings: dict, at: tuple[int, int], text: str, found: dict, score, threshold, by=None
+) -> None:
+    """Sentence `at` (paragraph, index) replaced by `text`, with what the check `found` in it and its
+    confidence (`score`, flagged below `threshold`); listed in `fact_check.repaired`, and `by`,
+    another translator than the sentence's, named there and in the alignment."""
+    number, index = at
+    entry = {"sentence": translation.target[number][index], "replacement": text, "step": "translation"}
+    work.fact_check["repaired"].append({**entry, "by": by} if by else entry)
+    translation.target[number][index], findings[at] = text, found
+    if by:
+        translation.sentence_translators[number][index] = by
+    if translation.confidence:
+        translation.confidence[number][index] = score
+        translation.low_confidence[number][index] = score is not None and threshold is not None and score < threshold
 
 
 def _better(new: str, new_findings: dict, old: str, old_findings: dict, terms: list, target: str) -> bool:
