@@ -115,6 +115,25 @@ def test_engines_given_to_the_holder_are_used_without_choosing():
     assert result["metadata"]["notes"] == []
 
 
+def test_a_one_shot_pipeline_gives_the_language_models_back_once_it_has_detected_and_detects_alike_after():
+    from summarize.text import langdetect
+
+    def translate(one_shot: bool) -> dict:
+        marking = mapping_translator(lambda s: f"[{s}]", "marking")
+        engines = Engines(Options(), given={("translation", "es", "en"): marking}, one_shot=one_shot)
+        return Pipeline(engines=engines).translate(SPANISH[0])
+
+    def detected(result: dict) -> tuple:
+        return result["paragraphs"], result["metadata"]["languages"]
+
+    kept = translate(one_shot=False)
+    assert langdetect._built
+    given_back = translate(one_shot=True)
+    assert langdetect._built == [] and langdetect._detector.cache_info().currsize == 0
+    assert detected(translate(one_shot=True)) == detected(given_back) == detected(kept)
+    assert kept["metadata"]["languages"]["source"] == "es"
+
+
 def test_an_option_out_of_its_declared_range_is_refused_everywhere():
     from summarize.errors import InputError
 

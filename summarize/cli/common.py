@@ -101,11 +101,11 @@ def job_options(task: str, renamed: dict[str, str] | None = None):
 
 
 def job_pipeline(stream=None, **job):
-    """The Pipeline of a command's job options, its notes on stderr, progress bars on a terminal;
+    """The Pipeline of a command's one job, its notes on stderr, progress bars on a terminal;
     `stream` gets a chat model's summary as it is generated."""
     from summarize.core.pipeline import Pipeline
 
-    return Pipeline(**pipeline_options(**job), notify=notify, progress=show_progress(), stream=stream)
+    return Pipeline(**pipeline_options(**job), notify=notify, progress=show_progress(), stream=stream, one_shot=True)
 
 
 def pipeline_options(target: str = "en", **job) -> dict:

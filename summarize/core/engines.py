@@ -46,8 +46,16 @@ class Engines:
     #: failure (a model being downloaded, a file being replaced) is not a service's until restart.
     RETRY_AFTER_S = 30.0
 
-    def __init__(self, options: Options | None = None, given: dict[tuple, Engine] | None = None, clock=time.monotonic):
+    def __init__(
+        self,
+        options: Options | None = None,
+        given: dict[tuple, Engine] | None = None,
+        clock=time.monotonic,
+        one_shot: bool = False,
+    ):
         self.options = options or Options()
+        #: The process runs one job: what only its start needs (the language models) is given back.
+        self.one_shot = one_shot
         self._given = {key: Choice(engine) for key, engine in (given or {}).items()}
         self._held: dict[tuple, Choice] = {}
         self._failed: dict[tuple, tuple[SummarizeError, float]] = {}

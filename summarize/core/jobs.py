@@ -29,6 +29,7 @@ from summarize.core.steps import (
 from summarize.errors import InputError, SummarizeError, unexpected
 from summarize.text import factcheck, names
 from summarize.text.document import Document
+from summarize.text.langdetect import release_models
 from summarize.text.numbers import in_convention
 from summarize.text.segment import split_sentences
 
@@ -96,6 +97,8 @@ def _run(documents: list[Document], task: str, options: Options, engines: Engine
     works = [Work(document) for document in documents]
     for work in works:
         _prepare(work, options)
+    if engines.one_shot:
+        release_models()
     if task == "article" and options.brief and options.order != "translate-first":
         for work in works:
             work.fail(InputError("--brief cites the article's sentences through its translation: use --order translate-first"))

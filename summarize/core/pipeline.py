@@ -69,6 +69,7 @@ class Pipeline:
         engines: Engines | None = None,
         progress: bool = False,
         stream: Callable[[str], None] | None = None,
+        one_shot: bool = False,
         **options,
     ):
         """`options`: those of summarize/core/options.py `Options`: source ("auto"), length
@@ -76,9 +77,10 @@ class Pipeline:
         glossary, alternatives (0), strict (a result whose fact check found anything raises a
         FactCheckError, or is its error record). `engines`: an engines holder to share (or
         fakes, in tests); `notify` gets each distinct note once (else the logger does);
-        `progress` shows progress bars; `stream` gets a chat model's summary as it is generated."""
+        `progress` shows progress bars; `stream` gets a chat model's summary as it is generated; `one_shot`: this Pipeline runs
+        the process's one job, and the language models are given back once it has detected."""
         self.options = Options(target=to, **options)
-        self.engines = engines or Engines(self.options)
+        self.engines = engines or Engines(self.options, one_shot=one_shot)
         self.notify = notify
         self.progress = progress
         self.stream = stream
