@@ -131,7 +131,8 @@ def translations(pair: str, count: int, glossed: bool) -> None:
     names = shared_names(records)
     language = LANGUAGES[pair]
     start = time.perf_counter()
-    rendered = glosses([r["src"] for r in records], language, "en") if glossed else None
+    done = glosses([r["src"] for r in records], language, "en") if glossed else None
+    rendered = done.texts if done is not None else None
     if glossed and rendered is None:
         return  # no Apertium route for the pair: the run without a gloss is the one
     how = f"with Apertium's gloss ({time.perf_counter() - start:.1f} s)" if rendered else "without a gloss"

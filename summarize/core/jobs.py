@@ -26,6 +26,7 @@ from summarize.core.steps import (
     summarize_together,
     translate_together,
 )
+from summarize.engines.base import Translated
 from summarize.errors import InputError, SummarizeError, unexpected
 from summarize.text import factcheck, names
 from summarize.text.document import Document
@@ -192,7 +193,7 @@ def _check_translation(work: Work, translation: Translation, languages: list[str
             meanings(said, target, language)
 
         def found_in(number: int, index: int, language: str, output: str) -> dict:
-            gloss = (glossed[number][index],) if number in glossed else ()
+            gloss = (glossed[number].texts[index],) if number in glossed else ()
             source = [(translation.source[number][index], language)]
             found = factcheck.check(output, target, source, True, glosses=gloss, dictionary=meanings)
             words = given[language]
@@ -203,6 +204,7 @@ def _check_translation(work: Work, translation: Translation, languages: list[str
         flagged = [row for row in rows if any(findings[row[:2]].values())]
         _repair(work, translation, target, flagged, glossed, findings, found_in, glossary)
         _fall_back_to_apertium(work, translation, target, flagged, glossed, findings, found_in, glossary)
+        _choose_per_sentence(work, translation, target, rows, glossed, findings, found_in, glossary)
         for number, index, _ in rows:
             found, source, output = findings[number, index], translation.source[number][index], translation.target[number][index]
             work.fact_check["unsupported"] += _findings(found["unsupported"], output, "translation")
@@ -225,7 +227,7 @@ def _repair(
     groups: dict[tuple[str, str], list[tuple[int, int, tuple]]] = {}
     for number, index, language in flagged:
         engine = engines.get(translation.sentence_translators[number][index])
-        gloss = (glossed[number][index],) if number in glossed else ()
+        gloss = (glossed[number].texts[index],) if number in glossed else ()
         source, output = translation.source[number][index], translation.target[number][index]
         held = factcheck.to_hold(source, language, output, target, gloss)
         if engine is not None and held:
@@ -277,7 +279,7 @@ def _fall_back_to_apertium(
         if number not in glossed or made_by is None or made_by in by_apertium or not wrong_figures:
             continue
         source = translation.source[number][index]
-        text = in_convention(glossed[number][index], source, language, target)[0]  # Apertium keeps "9.000"
+        text = in_convention(glossed[number].texts[index], source, language, target)[0]  # Apertium keeps "9.000"
         listed = _glossary_terms(source, language, target, glossary)
         after = found_in(number, index, language, text)
         if _better(text, after, translation.target[number][index], before, listed, target):
@@ -291,18 +293,60 @@ def _fall_back_to_apertium(
         )
 
 
+def _choose_per_sentence(
+    work: Work, translation: Translation, target: str, rows: list, glossed: dict, findings: dict, found_in, glossary
+) -> None:
+    """Each sentence (of `rows`: number, index, language) a model translated whose card weighs a
+    choice against Apertium (`choice`), replaced by Apertium's rendering of its source where the
+    choice prefers that (text/choice.py: the two fail on different sentences), the check finds no
+    more in it and it lacks no more of the glossary's terms. Said, and Apertium named as the
+    sentence's translator."""
+    from summarize.engines.apertium import ApertiumTranslator
+    from summarize.text.choice import apertium_preferred, signals
+
+    weighing = {engine.card.alias: engine.card.choice for engine in translation.translators if engine.card.choice}
+    weighed = chosen = 0
+    for number, index, language in rows:
+        weights = weighing.get(translation.sentence_translators[number][index])
+        confidence = translation.confidence[number][index] if weights and translation.confidence else None
+        known = glossed[number].confidences[index] if number in glossed else None
+        if confidence is None or known is None:
+            continue
+        weighed += 1
+        source, output = translation.source[number][index], translation.target[number][index]
+        text = in_convention(glossed[number].texts[index], source, language, target)[0]
+        if not apertium_preferred(weights, signals(source, output, text, confidence, known)):
+            continue
+        after, listed = found_in(number, index, language, text), _glossary_terms(source, language, target, glossary)
+        if _found(after) <= _found(findings[number, index]) and _keeps_terms(text, output, listed, target):
+            _put(translation, findings, (number, index), text, after, known, ApertiumTranslator.confidence_threshold)
+            translation.sentence_translators[number][index] = ApertiumTranslator.engine_name
+            chosen += 1
+    if chosen:
+        work.note(
+            f"{chosen} of {weighed} translated sentence(s) are Apertium's, which the per-sentence choice preferred to "
+            "the model's (alignment translator)"
+        )
+
+
 def _replace(
     work: Work, translation: Translation, findings: dict, at: tuple[int, int], text: str, found: dict, score, threshold, by=None
 ) -> None:
-    """Sentence `at` (paragraph, index) replaced by `text`, with what the check `found` in it and its
-    confidence (`score`, flagged below `threshold`); listed in `fact_check.repaired`, and `by`,
-    another translator than the sentence's, named there and in the alignment."""
+    """Sentence `at` (paragraph, index) replaced by `text` (`_put`), listed in `fact_check.repaired`,
+    and `by`, another translator than the sentence's, named there and in the alignment."""
     number, index = at
     entry = {"sentence": translation.target[number][index], "replacement": text, "step": "translation"}
     work.fact_check["repaired"].append({**entry, "by": by} if by else entry)
-    translation.target[number][index], findings[at] = text, found
+    _put(translation, findings, at, text, found, score, threshold)
     if by:
         translation.sentence_translators[number][index] = by
+
+
+def _put(translation: Translation, findings: dict, at: tuple[int, int], text: str, found: dict, score, threshold) -> None:
+    """Sentence `at` (paragraph, index) is now `text`, with what the check `found` in it and its
+    confidence (`score`, flagged below `threshold`)."""
+    number, index = at
+    translation.target[number][index], findings[at] = text, found
     if translation.confidence:
         translation.confidence[number][index] = score
         translation.low_confidence[number][index] = score is not None and threshold is not None and score < threshold
@@ -311,10 +355,18 @@ def _replace(
 def _better(new: str, new_findings: dict, old: str, old_findings: dict, terms: list, target: str) -> bool:
     """Whether the check finds less in a sentence's `new` translation than in its `old` one, and
     `new` lacks no more of the glossary's `terms`."""
+    return _found(new_findings) < _found(old_findings) and _keeps_terms(new, old, terms, target)
+
+
+def _found(findings: dict) -> int:
+    return sum(map(len, findings.values()))
+
+
+def _keeps_terms(new: str, old: str, terms: list, target: str) -> bool:
+    """Whether `new` lacks no more of the glossary's `terms` than `old`."""
     from summarize.text.glossary import missing
 
-    fewer = sum(map(len, new_findings.values())) < sum(map(len, old_findings.values()))
-    return fewer and len(missing(new, terms, target)) <= len(missing(old, terms, target))
+    return len(missing(new, terms, target)) <= len(missing(old, terms, target))
 
 
 def _glossary_terms(source: str, language: str, target: str, glossary) -> list:
@@ -324,26 +376,30 @@ def _glossary_terms(source: str, language: str, target: str, glossary) -> list:
     return [term for term, _ in found_in(source, glossary.for_pair(language, target))] if glossary else []
 
 
-def _glosses(translation: Translation, languages: list[str], target: str) -> dict[int, list[str]]:
-    """Apertium's rendering of each translated paragraph, by paragraph number, one call per source
-    language; a paragraph Apertium translated is its own rendering."""
+def _glosses(translation: Translation, languages: list[str], target: str) -> dict[int, Translated]:
+    """Apertium's rendering of each translated paragraph (texts and confidences), by paragraph
+    number, one call per source language; a paragraph Apertium translated is its own rendering."""
     from summarize.engines.apertium import ApertiumTranslator, glosses
 
     apertium = {engine.card.alias for engine in translation.translators if isinstance(engine, ApertiumTranslator)}
     by_language: dict[str, list[int]] = {}
-    rendered: dict[int, list[str]] = {}
+    rendered: dict[int, Translated] = {}
     for number, (language, made_by) in enumerate(zip(languages, translation.sentence_translators)):
         if made_by and made_by[0] in apertium:
-            rendered[number] = translation.target[number]
+            own = translation.confidence[number] if translation.confidence else []
+            rendered[number] = Translated(translation.target[number], confidences=own)
         elif language != target:
             by_language.setdefault(language, []).append(number)
     for language, numbers in by_language.items():
         sentences = [sentence for number in numbers for sentence in translation.source[number]]
-        texts = glosses(sentences, language, target)
-        if texts is None:
+        done = glosses(sentences, language, target)
+        if done is None:
             continue
+        start = 0
         for number in numbers:
-            rendered[number], texts = texts[: len(translation.source[number])], texts[len(translation.source[number]) :]
+            end = start + len(translation.source[number])
+            rendered[number] = Translated(done.texts[start:end], confidences=done.confidences[start:end])
+            start = end
     return rendered
 
 

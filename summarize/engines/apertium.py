@@ -189,14 +189,15 @@ class ApertiumTranslator(Translator):
         return output
 
 
-def glosses(sentences: list[str], source: str, target: str) -> list[str] | None:
-    """Each sentence rendered in `target` by Apertium, unknown words as they were: what the fact
-    check reads a translation's names against (a name Apertium writes for a source word is one the
-    source says); None where no route is installed or Apertium fails."""
+def glosses(sentences: list[str], source: str, target: str) -> Translated | None:
+    """Each sentence rendered in `target` by Apertium, unknown words as they were, with the share
+    of its words Apertium knew: what the fact check reads a translation's names against (a name
+    Apertium writes for a source word is one the source says), and what a model's sentence is
+    weighed against (text/choice.py); None where no route is installed or Apertium fails."""
     if route_for(source, target) is None or shutil.which("apertium") is None:
         return None
     try:
-        return ApertiumTranslator(None).translate(sentences, source, target).texts
+        return ApertiumTranslator(None).translate(sentences, source, target)
     except EngineUnavailableError:
         return None
 

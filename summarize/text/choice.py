@@ -1,0 +1,61 @@
+"""Per sentence, a language model's translation or Apertium's of the same source: a logistic
+score of signals every run has (the model's confidence, the share of words Apertium knew, how
+far the two agree, their lengths against each other and the source, the source's numbers each
+lost, how much each copies the source). The two fail on different sentences
+(docs/models.md); the weights are fitted on FLORES-200 dev sentences other than those the
+choice is measured on (benchmarks/translation_choice.py)."""
+
+from __future__ import annotations
+
+import math
+import re
+
+#: The signals, in the order of WEIGHTS.
+SIGNALS = (
+    "model_confidence",
+    "apertium_known",
+    "agreement",
+    "length_model_apertium",
+    "length_model_source",
+    "length_apertium_source",
+    "numbers_lost_model",
+    "numbers_lost_apertium",
+    "copied_model",
+    "copied_apertium",
+)
+_NUMBER = re.compile(r"\d+")
+
+
+def signals(source: str, model: str, apertium: str, model_confidence: float, apertium_known: float) -> list[float]:
+    """The signals of one sentence's two translations (confidences 0 to 1)."""
+    numbers = set(_NUMBER.findall(source))
+
+    def ratio(a: str, b: str) -> float:
+        return math.log(max(len(a), 1) / max(len(b), 1))
+
+    return [
+        model_confidence,
+        apertium_known,
+        _chrf(model, apertium),
+        ratio(model, apertium),
+        ratio(model, source),
+        ratio(apertium, source),
+        len(numbers - set(_NUMBER.findall(model))),
+        len(numbers - set(_NUMBER.findall(apertium))),
+        _chrf(model, source),
+        _chrf(apertium, source),
+    ]
+
+
+def apertium_preferred(weights: dict[str, float], found: list[float]) -> bool:
+    """Whether the score of `found` (`signals`) under `weights` (one per signal and an
+    "intercept") says Apertium's translation is the better one."""
+    score = weights["intercept"] + sum(weights[name] * value for name, value in zip(SIGNALS, found))
+    return score > 0
+
+
+def _chrf(hypothesis: str, reference: str) -> float:
+    """Sentence chrF (sacrebleu's), 0 to 1."""
+    from sacrebleu.metrics import CHRF
+
+    return CHRF().sentence_score(hypothesis, [reference]).score / 100
