@@ -1,16 +1,15 @@
 """The offline translators of this machine on FLORES-200 dev, into English: Apertium (direct, or
 through Spanish where two installed pairs make the route), Gemma 3 270M (the PyPI package, on
-llama.cpp) with the card's prompt and with a plain two-shot prompt of news sentences, the
-oracle (per sentence, the better of Apertium and Gemma's card prompt by sentence chrF) and
-per-sentence combinations chosen by a signal the product has (Apertium's share of known words,
-Gemma's confidence). chrF (sacrebleu) and seconds per sentence, per pair.
+llama.cpp) with the card's prompt and with a plain two-shot prompt of news sentences, each
+Gemma without the per-sentence choice against Apertium, which benchmarks/translation_choice.py
+weighs on these outputs. chrF (sacrebleu) and seconds per sentence, per pair.
 
     python benchmarks/offline_translation.py [--sentences 100] [--start 20] [--pairs es,fr,de,it,pt] [--systems ...] [--out FILE]
 
 Every system translates the same dev sentences, one sentence per document, a system at a time
 (llama.cpp's threads spin: nothing else should run). The two-shot prompt's examples are two
-other dev sentences, never among those scored. The outputs go to --out (JSON) for later
-combinations. Needs ../shared/data."""
+other dev sentences, never among those scored. The outputs go to --out (JSON) for
+translation_choice.py. Needs ../shared/data."""
 
 from __future__ import annotations
 
@@ -85,23 +84,6 @@ def sentence_chrf(hypothesis: str, reference: str) -> float:
     return CHRF().sentence_score(hypothesis, [reference]).score
 
 
-def combinations(found: dict, references: list[str]) -> dict[str, float]:
-    """Per-sentence choices between Apertium and Gemma's card prompt: the oracle, and rules on
-    the signals the product has."""
-    a_text, a_conf = found["apertium"]["texts"], found["apertium"]["confidences"]
-    g_text, g_conf = found["gemma-card"]["texts"], found["gemma-card"]["confidences"]
-    oracle = [a if sentence_chrf(a, r) >= sentence_chrf(g, r) else g for a, g, r in zip(a_text, g_text, references)]
-    scores = {"oracle": chrf(oracle, references)}
-    for threshold in (0.8, 0.85, 0.9, 0.95, 1.0):
-        chosen = [a if (c or 0) >= threshold else g for a, g, c in zip(a_text, g_text, a_conf)]
-        scores[f"apertium unless known words < {threshold:g}"] = chrf(chosen, references)
-    if all(c is not None for c in g_conf):
-        for threshold in (0.3, 0.4, 0.5, 0.6, 0.7):
-            chosen = [g if c >= threshold else a for a, g, c in zip(a_text, g_text, g_conf)]
-            scores[f"gemma if its confidence >= {threshold:g}"] = chrf(chosen, references)
-    return scores
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sentences", type=int, default=100)
@@ -140,9 +122,6 @@ def main() -> None:
             found[name] = {"texts": texts, "confidences": confidences, "seconds": seconds}
             label = f"apertium {route_name(language, 'en')}" if name == "apertium" else name
             print(f"| {language}-en | {label} | {chrf(texts, references)} | {seconds / len(sources):.3f} |", flush=True)
-        if "apertium" in found and "gemma-card" in found:
-            for name, score in combinations(found, references).items():
-                print(f"| {language}-en | {name} | {score} | |", flush=True)
         saved[language] = {"references": references, "examples": examples, **found}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(saved, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -1,17 +1,19 @@
 """The per-sentence choice between Gemma's translation and Apertium's (summarize/text/choice.py):
-its weights fitted on one set of FLORES-200 dev sentences, its chrF measured on others.
+its weights fitted on some FLORES-200 dev sentences, its chrF measured on others.
 
+    python benchmarks/offline_translation.py --sentences 100 --systems apertium,gemma-card
     python benchmarks/offline_translation.py --sentences 400 --start 120 --pairs es,fr,it,pt \\
         --systems apertium,gemma-card --out benchmarks/results/offline-translation-fit.json
-    python benchmarks/translation_choice.py [--fit FILE] [--score FILE]
+    python benchmarks/translation_choice.py [--outputs FILE:START ...]
 
---fit: the outputs the weights are fitted on (dev sentences 121-520); --score: those the choice is
-scored on (sentences 21-120, the shipped figures of docs/models.md). Both are
-`offline_translation.py` outputs. A logistic regression (L2, each sentence weighed by how much
-the choice matters: the difference of the two sentence chrF), on every pair's sentences
-together; then per pair fitted without that pair's sentences, to show how it carries to a pair
-it never saw. Prints the chrF of each system, of the choice and of the oracle, and the weights
-to put in choice.py."""
+The outputs (dev sentences 21-120 and 121-520 by default) are cut in blocks of 100 sentences per
+pair; each block is chosen with weights fitted on every other block of every pair (a logistic
+regression, L2, each sentence weighed by the chrF at stake: the difference of the two sentence
+chrF), so no sentence is chosen by weights fitted on it. Prints per pair the chrF of each system,
+of the choice (with the p-value of its gain over the better system: sacrebleu's paired bootstrap)
+and of the oracle, and the weights fitted on every sentence, for the card's `choice`. A card
+states a pair's chosen score (`[[scores]]`, metric "chrF, chosen per sentence with Apertium")
+only where that p-value is below 0.05."""
 
 from __future__ import annotations
 
@@ -23,12 +25,15 @@ from pathlib import Path
 import numpy
 from offline_translation import chrf, dev, sentence_chrf
 
+from summarize.bench.significance import translation_paired
 from summarize.text.choice import SIGNALS, apertium_preferred, signals
 from summarize.text.numbers import in_convention
 
 RESULTS = Path(__file__).resolve().parent / "results"
 #: The regression's L2 penalty (on standardised signals).
 PENALTY = 1.0
+#: Sentences per pair in a block of the cross-fitting.
+FOLD = 100
 
 
 def rows(path: Path, start: int) -> dict[str, list[dict]]:
@@ -92,36 +97,47 @@ def chosen(sentences: list[dict], weights: dict[str, float]) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fit", type=Path, default=RESULTS / "offline-translation-fit.json")
-    parser.add_argument("--fit-start", type=int, default=120)
-    parser.add_argument("--score", type=Path, default=RESULTS / "offline-translation.json")
-    parser.add_argument("--score-start", type=int, default=20)
-    args = parser.parse_args()
-    fitted, scored = rows(args.fit, args.fit_start), rows(args.score, args.score_start)
-    weights = fit([s for pair in fitted.values() for s in pair])
-    print(f"fitted on {sum(map(len, fitted.values()))} sentences ({', '.join(fitted)}); scored on the others\n")
-    print(
-        "| pair | Apertium | Gemma | the choice | fitted without the pair | gain over the better | Apertium kept | oracle "
-        "| ms/sentence |"
+    parser.add_argument(
+        "--outputs",
+        nargs="+",
+        default=[f"{RESULTS / 'offline-translation.json'}:20", f"{RESULTS / 'offline-translation-fit.json'}:120"],
+        help="offline_translation.py outputs, each FILE:START (the first dev sentence it holds, from 0)",
     )
+    args = parser.parse_args()
+    pairs: dict[str, list[dict]] = {}
+    for given in args.outputs:
+        path, _, first = given.rpartition(":")
+        for language, sentences in rows(Path(path), int(first)).items():
+            pairs.setdefault(language, []).extend(sentences)
+    folds = max(len(sentences) for sentences in pairs.values()) // FOLD
+    print(
+        f"{sum(map(len, pairs.values()))} sentences ({', '.join(pairs)}); each block of {FOLD} per pair chosen with the "
+        f"weights fitted on the other {folds - 1} blocks of every pair\n"
+    )
+    print("| pair | sentences | Apertium | Gemma | the choice | gain over the better (p) | Apertium kept | oracle | ms/sent. |")
     print("|---|---|---|---|---|---|---|---|---|")
-    for language, sentences in scored.items():
+    for language, sentences in pairs.items():
+        picked = []
+        for block in range(folds):
+            others = [s for pair in pairs.values() for i, s in enumerate(pair) if i // FOLD != block]
+            picked += chosen(sentences[block * FOLD : (block + 1) * FOLD], fit(others))
         references = [s["reference"] for s in sentences]
         apertium, model = chrf([s["apertium"] for s in sentences], references), chrf([s["model"] for s in sentences], references)
-        both = chrf(chosen(sentences, weights), references)
-        unseen = fit([s for other, pair in fitted.items() if other != language for s in pair])
-        alone = chrf(chosen(sentences, unseen), references)
-        kept = sum(prefers_apertium(s, weights) for s in sentences)
+        both = chrf(picked, references)
+        better = [s["apertium"] for s in sentences] if apertium >= model else [s["model"] for s in sentences]
+        p_value = translation_paired([better, picked], references)["chrF"][1].p_value
+        kept = sum(text == s["apertium"] != s["model"] for text, s in zip(picked, sentences))
         start = time.perf_counter()
         for s in sentences:
             signals(s["source"], s["model"], s["apertium"], 1.0, 1.0)
         seconds = time.perf_counter() - start
         oracle = chrf([s["apertium"] if s["gain"] > 0 else s["model"] for s in sentences], references)
         print(
-            f"| {language}-en | {apertium} | {model} | {both} | {alone} | {both - max(apertium, model):+.2f} | "
-            f"{kept} of {len(sentences)} | {oracle} | {1000 * seconds / len(sentences):.1f} |"
+            f"| {language}-en | {len(sentences)} | {apertium} | {model} | {both} | {both - max(apertium, model):+.2f} "
+            f"({p_value:.3f}) | {kept} | {oracle} | {1000 * seconds / len(sentences):.1f} |"
         )
-    print("\nweights (summarize/text/choice.py):")
+    weights = fit([s for pair in pairs.values() for s in pair])
+    print(f"\nweights fitted on all {sum(map(len, pairs.values()))} sentences (the card's [choice]):")
     print(json.dumps({name: round(value, 4) for name, value in weights.items()}, indent=1))
 
 

@@ -47,12 +47,15 @@ def isolated_hub(tmp_path, monkeypatch):
 @pytest.fixture(autouse=True)
 def without_installed_models(request, monkeypatch):
     """A machine without the GGUF packages the test tools install (the Gemma package): `auto`
-    ranks no installed model unless the test is marked `installed_models`; a model named on the
-    command line is found either way."""
+    ranks no installed model unless the test is marked `installed_models`, in this process or in
+    the commands it starts (their runtimes kept from llama.cpp's); a model named on the command
+    line is found either way."""
     if request.node.get_closest_marker("installed_models") is None:
         from summarize.catalog import gguf
+        from summarize.runtimes.table import auto_loadable
 
         monkeypatch.setattr(gguf, "package_installed", lambda card: False)
+        monkeypatch.setenv("SUMMARIZE_RUNTIMES", ",".join(r for r in auto_loadable() if r != "llamacpp"))
 
 
 @pytest.fixture()

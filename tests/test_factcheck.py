@@ -143,9 +143,12 @@ def test_a_sentence_still_losing_a_number_after_its_retry_falls_back_to_apertium
 
 @pytest.mark.skipif(shutil.which("apertium") is None or not route_for("es", "en"), reason="Apertium's es-en is not installed")
 def test_a_model_s_sentence_is_apertium_s_where_its_card_s_choice_prefers_that_named_per_sentence():
-    """A card whose per-sentence choice weighs only how much a translation copies its source: the
-    sentence the model left in Spanish ships as Apertium translates it, named so; the one it
-    translated stays its own; nothing is called a repair."""
+    """A card whose per-sentence choice weighs only how much a translation copies its source, and
+    which measured it on the pair: the sentence the model left in Spanish ships as Apertium
+    translates it, named so; the one it translated stays its own; nothing is called a repair.
+    Without the weights, or without the pair's measurement, the model's sentence stays."""
+    from summarize.catalog.cards import Score
+    from summarize.core.engines import CHOSEN_CHRF
     from summarize.engines.apertium import glosses
     from summarize.engines.base import Translated
     from summarize.text.choice import SIGNALS
@@ -153,7 +156,8 @@ def test_a_model_s_sentence_is_apertium_s_where_its_card_s_choice_prefers_that_n
     left, (translated, english) = "El ayuntamiento aprobó el plan.", ("El puente abrió en 1998.", "The bridge opened in 1998.")
     model = mapping_translator(lambda s: s)
     weights = {"intercept": -5.0, **dict.fromkeys(SIGNALS, 0.0), "copied_model": 10.0}
-    model.card = dataclasses.replace(model.card, alias="a-model", choice=weights)
+    measured = (Score("flores200-dev es-en", CHOSEN_CHRF, 50.0, "a test's"),)
+    model.card = dataclasses.replace(model.card, alias="a-model", choice=weights, scores=measured)
     model.translate = lambda sentences, source, target, starts=(): Translated(
         [english if s == translated else s for s in sentences], confidences=[0.9] * len(sentences)
     )
@@ -166,10 +170,10 @@ def test_a_model_s_sentence_is_apertium_s_where_its_card_s_choice_prefers_that_n
     assert made_by == [(apertium, "apertium", 1.0), (english, "a-model", 0.9)]
     assert result["metadata"]["fact_check"]["repaired"] == []
     assert "1 of 2 translated sentence(s) are Apertium's, which the per-sentence choice preferred" in notes[0]
-    without = dataclasses.replace(model.card, choice={})
-    model.card = without
-    kept = Pipeline(to="en", source="es", engines=Engines(given={("translation", "es", "en"): model})).translate(left)
-    assert kept["paragraphs"] == [left]
+    for unweighed in (dataclasses.replace(model.card, choice={}), dataclasses.replace(model.card, scores=())):
+        model.card = unweighed  # no weights, or none measured on the pair
+        kept = Pipeline(to="en", source="es", engines=Engines(given={("translation", "es", "en"): model})).translate(left)
+        assert kept["paragraphs"] == [left]
 
 
 @pytest.mark.skipif(shutil.which("lt-proc") is None or not route_for("en", "es"), reason="Apertium's en-es pair is not installed")

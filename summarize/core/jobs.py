@@ -12,7 +12,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from summarize.core.engines import Engines
+from summarize.core.engines import CHOSEN_CHRF, Engines, dev_chrf
 from summarize.core.options import Options
 from summarize.core.records import Aligned, Job, Result
 from summarize.core.steps import (
@@ -297,17 +297,18 @@ def _choose_per_sentence(
     work: Work, translation: Translation, target: str, rows: list, glossed: dict, findings: dict, found_in, glossary
 ) -> None:
     """Each sentence (of `rows`: number, index, language) a model translated whose card weighs a
-    choice against Apertium (`choice`), replaced by Apertium's rendering of its source where the
+    choice against Apertium (`choice`) and measured it on the pair, replaced by Apertium's rendering of its source where the
     choice prefers that (text/choice.py: the two fail on different sentences), the check finds no
     more in it and it lacks no more of the glossary's terms. Said, and Apertium named as the
     sentence's translator."""
     from summarize.engines.apertium import ApertiumTranslator
     from summarize.text.choice import apertium_preferred, signals
 
-    weighing = {engine.card.alias: engine.card.choice for engine in translation.translators if engine.card.choice}
+    weighing = {engine.card.alias: engine.card for engine in translation.translators if engine.card.choice}
     weighed = chosen = 0
     for number, index, language in rows:
-        weights = weighing.get(translation.sentence_translators[number][index])
+        card = weighing.get(translation.sentence_translators[number][index])
+        weights = card.choice if card and dev_chrf(card, language, target, CHOSEN_CHRF) is not None else None
         confidence = translation.confidence[number][index] if weights and translation.confidence else None
         known = glossed[number].confidences[index] if number in glossed else None
         if confidence is None or known is None:
