@@ -18,6 +18,7 @@ from summarize.engines.chat import ChatModel, reached_stop
 from summarize.engines.llamacpp_tokenizer import LlamaCppTokenizer
 from summarize.engines.runtime import GeneratedIds, IncrementalText, load_tokenizer
 from summarize.errors import EngineUnavailableError, ModelUnavailableError, first_line
+from summarize.heap import give_back
 from summarize.runtimes import cpu
 
 #: Tokens of context each slot holds (prompt and answer): a map-reduce chunk fits in it, and
@@ -108,9 +109,14 @@ class LlamaCppModel(ChatModel):
         """The prompts, one after another; each answer in llama.cpp's own ids, with its mean
         log-probability."""
         streamed = stream if len(inputs) == 1 else None
-        grammars = settings.pop("grammars", None) or [None] * len(inputs)
-        each = [{**settings, **({"grammar": g} if g else {})} for g in grammars]
-        return list(self.pool.map(lambda ids, asked: self._answer(ids, asked, streamed), inputs, each))
+        grammars = settings.pop("grammars", None)
+        each = [{**settings, **({"grammar": g} if g else {})} for g in grammars or [None] * len(inputs)]
+        answers = list(self.pool.map(lambda ids, asked: self._answer(ids, asked, streamed), inputs, each))
+        if grammars:
+            # llama.cpp checks a grammar against every token of the vocabulary (Gemma's 262,144):
+            # up to 100 MB for a moment, which its heap would keep for the rest of the run.
+            give_back()
+        return answers
 
     def _answer(self, ids: list[int], settings: dict, stream: IncrementalText | None) -> GeneratedIds:
         """One prompt's answer, streamed from its slot: its ids (from llama.cpp's log-probabilities)

@@ -3,12 +3,11 @@ a language nothing here serves is named as such, then among the served languages
 
 from __future__ import annotations
 
-import ctypes
-import sys
 from dataclasses import dataclass
 from functools import cache
 
 from summarize.errors import LanguageError
+from summarize.heap import give_back
 
 MIN_CONFIDENCE = 0.5
 # Below this length a text's most likely served language is taken even when the detector is
@@ -67,15 +66,12 @@ def _detector(languages: tuple[str, ...] | None, low_accuracy: bool = False):
 def release_models() -> None:
     """Gives lingua's models back: it keeps them for the process's life (49 MB for the quick
     pass over every language), and a process that has detected all it will (one command's one
-    document) has no more use for them. The freed heap goes back to the system where the C
-    library can give it (glibc's malloc_trim)."""
+    document) has no more use for them. The freed heap goes back to the system."""
     for detector in _built:
         detector.unload_language_models()
     _built.clear()
     _detector.cache_clear()
-    trim = getattr(ctypes.CDLL(None), "malloc_trim", None) if sys.platform == "linux" else None
-    if trim is not None:
-        trim(0)
+    give_back()
 
 
 @cache
