@@ -93,3 +93,18 @@ def test_the_note_says_why_the_pair_s_own_model_was_not_taken(monkeypatch):
         (note,) = holder._best_translator("fr", "en", own, None).notes
         assert note.startswith(f"translation: {said} using gemma-3-270m instead") and "51.16" in note
         assert ("summarize models download" in note) == (not here)
+
+
+def test_a_model_whose_runtime_is_not_installed_is_not_ranked(monkeypatch):
+    """The Gemma GGUF is here but xllamacpp is not (a base install): Apertium is taken, never an
+    engine that cannot load."""
+    import importlib.util
+
+    from summarize.catalog import gguf
+
+    found = importlib.util.find_spec
+    monkeypatch.setattr(gguf, "package_installed", lambda card: True)
+    monkeypatch.setattr(apertium, "available_modes", lambda: THROUGH_SPANISH)
+    assert "gemma-3-270m" in ranked_translators("es", "en")[0].name
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *rest: None if name == "xllamacpp" else found(name, *rest))
+    assert [ranked.name for ranked in ranked_translators("es", "en")] == ["Apertium es->en"]

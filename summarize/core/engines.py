@@ -261,7 +261,8 @@ def ranked_translators(
     through a third language). Measured ones rank by their chrF on the pair's dev set; the
     pair's own model, unmeasured, comes first (a model made for the pair), Apertium unmeasured
     after the measured. A model whose card weighs a per-sentence choice against Apertium ranks by
-    its score with that choice where Apertium serves the pair. `allowed`: the runtimes auto may
+    its score with that choice where Apertium serves the pair. A model none of whose runtimes is
+    installed (a GGUF file without xllamacpp) is not ranked. `allowed`: the runtimes auto may
     load (--runtimes)."""
     from summarize.catalog.gguf import package_installed
     from summarize.engines.apertium import route_for, route_name
@@ -276,8 +277,11 @@ def ranked_translators(
         if chosen is not None:
             chrf, name = chosen, f"{card.alias}, chosen per sentence with Apertium {route_name(source, target)}"
         mine = own is not None and card.alias == own.alias
-        if (not mine and chrf is None) or (
-            allowed is not None and card.weight_format == "gguf" and not set(card.engines) & set(allowed)
+        runnable = any(ENGINES[name].installed and ENGINES[name].runs(card) for name in card.engines)
+        if (
+            (not mine and chrf is None)
+            or not runnable
+            or (allowed is not None and card.weight_format == "gguf" and not set(card.engines) & set(allowed))
         ):
             continue
         if local_weights(card) is not None or (card.weight_format == "gguf" and package_installed(card)):

@@ -55,6 +55,13 @@ class EngineRow:
     def family_of(self, chat: bool) -> str:
         return "chat" if chat else "seq2seq"
 
+    @property
+    def installed(self) -> bool:
+        """Whether the runtime's package is here (found, not imported)."""
+        import importlib.util
+
+        return self.package is None or importlib.util.find_spec(self.package) is not None
+
     def runs(self, card) -> bool:
         """Whether this runtime runs the card's model family, in the format of its weights."""
         return self.family_of(card.chat) in self.models and any(p.endswith(card.weight_format) for p in self.weights)
