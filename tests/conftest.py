@@ -58,6 +58,17 @@ def without_installed_models(request, monkeypatch):
         monkeypatch.setenv("SUMMARIZE_RUNTIMES", ",".join(r for r in auto_loadable() if r != "llamacpp"))
 
 
+@pytest.fixture(autouse=True)
+def language_models_kept(request, monkeypatch):
+    """The commands run in this process keep lingua's models between them, unless the test is
+    marked `releases_models`: a command's own process gives them back (core/jobs.py), and reloading
+    them for each of the suite's commands took a minute."""
+    if request.node.get_closest_marker("releases_models") is None:
+        from summarize.core import jobs
+
+        monkeypatch.setattr(jobs, "release_models", lambda: None)
+
+
 @pytest.fixture()
 def vnni_cpu(monkeypatch):
     """Act as a CPU of the AVX-512 VNNI class, whatever this machine is (choices follow the class)."""

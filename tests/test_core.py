@@ -115,6 +115,7 @@ def test_engines_given_to_the_holder_are_used_without_choosing():
     assert result["metadata"]["notes"] == []
 
 
+@pytest.mark.releases_models
 def test_a_one_shot_pipeline_gives_the_language_models_back_once_it_has_detected_and_detects_alike_after():
     from summarize.text import langdetect
 
