@@ -277,7 +277,7 @@ def ranked_translators(
         if chosen is not None:
             chrf, name = chosen, f"{card.alias}, chosen per sentence with Apertium {route_name(source, target)}"
         mine = own is not None and card.alias == own.alias
-        runnable = any(ENGINES[name].installed and ENGINES[name].runs(card) for name in card.engines)
+        runnable = any(ENGINES[runtime].installed and ENGINES[runtime].runs(card) for runtime in card.engines)
         if (
             (not mine and chrf is None)
             or not runnable

@@ -279,7 +279,7 @@ def _fall_back_to_apertium(
         if number not in glossed or made_by is None or made_by in by_apertium or not wrong_figures:
             continue
         source = translation.source[number][index]
-        text = in_convention(glossed[number].texts[index], source, language, target)[0]  # Apertium keeps "9.000"
+        text = _apertium_sentence(glossed, number, index, source, language, target)
         listed = _glossary_terms(source, language, target, glossary)
         after = found_in(number, index, language, text)
         if _better(text, after, translation.target[number][index], before, listed, target):
@@ -297,10 +297,10 @@ def _choose_per_sentence(
     work: Work, translation: Translation, target: str, rows: list, glossed: dict, findings: dict, found_in, glossary
 ) -> None:
     """Each sentence (of `rows`: number, index, language) a model translated whose card weighs a
-    choice against Apertium (`choice`) and measured it on the pair, replaced by Apertium's rendering of its source where the
-    choice prefers that (text/choice.py: the two fail on different sentences), the check finds no
-    more in it and it lacks no more of the glossary's terms. Said, and Apertium named as the
-    sentence's translator."""
+    choice against Apertium (`choice`) and measured it on the pair, replaced by Apertium's
+    rendering of its source where the choice prefers that (text/choice.py: the two fail on
+    different sentences), the check finds no more in it and it lacks no more of the glossary's
+    terms. Said, and Apertium named as the sentence's translator."""
     from summarize.engines.apertium import ApertiumTranslator
     from summarize.text.choice import apertium_preferred, signals
 
@@ -315,7 +315,7 @@ def _choose_per_sentence(
             continue
         weighed += 1
         source, output = translation.source[number][index], translation.target[number][index]
-        text = in_convention(glossed[number].texts[index], source, language, target)[0]
+        text = _apertium_sentence(glossed, number, index, source, language, target)
         if not apertium_preferred(weights, signals(source, output, text, confidence, known)):
             continue
         after, listed = found_in(number, index, language, text), _glossary_terms(source, language, target, glossary)
@@ -328,6 +328,12 @@ def _choose_per_sentence(
             f"{chosen} of {weighed} translated sentence(s) are Apertium's, which the per-sentence choice preferred to "
             "the model's (alignment translator)"
         )
+
+
+def _apertium_sentence(glossed: dict, number: int, index: int, source: str, language: str, target: str) -> str:
+    """Apertium's rendering of a sentence, its numbers in the target's convention (Apertium
+    keeps "9.000")."""
+    return in_convention(glossed[number].texts[index], source, language, target)[0]
 
 
 def _replace(

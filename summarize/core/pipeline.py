@@ -77,8 +77,9 @@ class Pipeline:
         glossary, alternatives (0), strict (a result whose fact check found anything raises a
         FactCheckError, or is its error record). `engines`: an engines holder to share (or
         fakes, in tests); `notify` gets each distinct note once (else the logger does);
-        `progress` shows progress bars; `stream` gets a chat model's summary as it is generated; `one_shot`: this Pipeline runs
-        the process's one job, and the language models are given back once it has detected."""
+        `progress` shows progress bars; `stream` gets a chat model's summary as it is generated;
+        `one_shot`: this Pipeline runs the process's one job, and the language models are given
+        back once it has detected."""
         self.options = Options(target=to, **options)
         self.engines = engines or Engines(self.options, one_shot=one_shot)
         self.notify = notify

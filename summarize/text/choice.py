@@ -1,17 +1,17 @@
 """Per sentence, a language model's translation or Apertium's of the same source: a logistic
 score of signals every run has (the model's confidence, the share of words Apertium knew, how
 far the two agree, their lengths against each other and the source, the source's numbers the
-model lost, how much each copies the source; Apertium loses no digits). The two fail on different sentences
-(docs/models.md); the weights are fitted on FLORES-200 dev sentences other than those the
-choice is measured on (benchmarks/translation_choice.py), and carried by the model's card
-(`choice`), which applies them to the pairs it measured them on."""
+model lost, how much each copies the source; Apertium loses no digits). The two fail on
+different sentences (docs/models.md); the weights are fitted on FLORES-200 dev sentences other
+than those the choice is measured on (benchmarks/translation_choice.py), and carried by the
+model's card (`choice`), which applies them to the pairs it measured them on."""
 
 from __future__ import annotations
 
 import math
 import re
 
-#: The signals, in the order of WEIGHTS.
+#: The signals' names, in the order `signals` gives them.
 SIGNALS = (
     "model_confidence",
     "apertium_known",
@@ -54,7 +54,8 @@ def apertium_preferred(weights: dict[str, float], found: list[float]) -> bool:
 
 
 def _chrf(hypothesis: str, reference: str) -> float:
-    """Sentence chrF (sacrebleu's), 0 to 1."""
+    """Sentence chrF (sacrebleu's), 0 to 1: a metric of its own per call, as the service's
+    threads call it at once."""
     from sacrebleu.metrics import CHRF
 
     return CHRF().sentence_score(hypothesis, [reference]).score / 100
