@@ -124,7 +124,8 @@ def shared_names(records: list[dict]) -> list[str]:
 
 
 def translations(pair: str, count: int, glossed: bool) -> None:
-    from summarize.engines.apertium import glosses, meanings
+    from summarize.core.dictionaries import meanings
+    from summarize.engines.apertium import glosses
     from summarize.text.factcheck import check
 
     records = [json.loads(line) for line in (SHARED / "flores200" / f"{pair}_eng.dev.jsonl").open()][:count]

@@ -177,7 +177,7 @@ def _check_translation(work: Work, translation: Translation, languages: list[str
     dictionaries say it means where the source says that (looked up once for the document). A
     sentence a model translated that lost what its source says is translated again with it held
     (`_repair`); what is still found is said. `languages`: each translated paragraph's."""
-    from summarize.engines.apertium import meanings
+    from summarize.core.dictionaries import meanings
 
     with work.timer.measure("check"):
         glossed = _glosses(translation, languages, target)
@@ -424,7 +424,7 @@ def _check_summary(work: Work, summary: str, written_in: str, besides: list[tupl
 
 def _unsupported(work: Work, summary: str, written_in: str, besides: list[tuple[str, str]]) -> list[tuple[str, str]]:
     sources = [(paragraph, language) for paragraph, language in zip(work.doc.paragraphs, work.languages.paragraphs)]
-    from summarize.engines.apertium import meanings
+    from summarize.core.dictionaries import meanings
 
     return factcheck.check(summary, written_in, [*sources, *besides], both_ways=False, dictionary=meanings)["unsupported"]
 

@@ -248,7 +248,22 @@ def _source_numbers(source: str, language: str, translated: bool, both_ways: boo
     needed, all it says read with the small words and ordinals (`numbers(small=True)`): what
     supports a translation's digits, and where a two in words is found."""
     given = numbers(source, language) + (_roman(source) if translated else [])
-    return given, numbers(source, language, small=True) if translated or both_ways else []
+    if not (translated or both_ways):
+        return given, []
+    return given, numbers(source, language, small=True) + (_compound_numbers(source) if language in _COMPOUNDING else [])
+
+
+def _compound_numbers(source: str) -> list[tuple[Decimal, str]]:
+    """The numbers a German source writes inside a word ("zehnmal", "achtjährige"): what supports
+    a translation's "ten times", "eight-year"."""
+    from text_to_num import alpha2digit
+
+    found = []
+    for match in _COMPOUND_NUMBER.finditer(_plain(source)):
+        read = alpha2digit(match.group(1), "de", threshold=0)
+        if read.isdigit():
+            found.append((Decimal(read), match.group()))
+    return found
 
 
 def _to_keep(given: list, small: list) -> list[tuple[Decimal, str]]:
@@ -305,10 +320,20 @@ def _unsupported_dates(output: str, language: str, plain_sources: list[tuple[str
     held = set()
     for text, source_language in plain_sources:
         words = _CALENDAR_WORDS.get(source_language, {})
-        held |= {words[w] for w in {_CLITIC.sub("", w) for w in _WORD.findall(text)} if w in words}
+        written = {_CLITIC.sub("", w) for w in _WORD.findall(text)}
+        written |= compound_parts(written) if source_language in _COMPOUNDING else set()
+        held |= {words[w] for w in written if w in words}
     return [word for word, entry in said if entry not in held]
 
 
+#: Languages that write compounds as one word: a source word's parts count as its words.
+_COMPOUNDING = {"de"}
+#: The fewest letters of a compound's part.
+PART_LETTERS = 4
+#: A number word at the start of a German compound: zehnmal, achtjährige, zweistündigen.
+_COMPOUND_NUMBER = re.compile(
+    r"\b([a-z]{3,}?)(?:mal|fach|jahrig|stundig|tagig|wochig|monatig|radrig|kopfig|teilig|stockig|seitig|sprachig)\w*"
+)
 #: What comes before a sentence's first word (looked for this far back).
 _SENTENCE_START = re.compile(r"(?:[.!?…:;]\s+|[\n\"“«(—–-]\s*)$")
 _LOOK_BACK = 8
@@ -328,6 +353,18 @@ ACRONYM_LETTERS = 6
 _CLITIC = re.compile(r"['’](?:s|m|d|ll|re|ve|t)$")
 # Spanish, French and Portuguese put an e before s + consonant (estados, état): compared without.
 _PROTHETIC_E = re.compile(r"e(?=s[^aeiou])")
+
+
+def compound_parts(words: set[str]) -> set[str]:
+    """The starts and ends of long words that may be compounds (Premierminister: premier,
+    minister; Mittwochnachmittag: mittwoch), of at least PART_LETTERS letters each."""
+    return {
+        part
+        for word in words
+        if len(word) >= 2 * PART_LETTERS
+        for cut in range(PART_LETTERS, len(word) - PART_LETTERS + 1)
+        for part in (word[:cut], word[cut:])
+    }
 
 
 def _near(word: str, other: str) -> bool:
@@ -358,6 +395,9 @@ def _unsupported_names(
         return []
     same: set[str] = set()
     other: dict[str, set[str]] = {}
+    # A compound's parts are matched exactly, and by what the dictionary says they mean, never
+    # nearly: so many parts would nearly spell a name swapped in.
+    parts: dict[str, set[str]] = {}
     for text, source_language in plain_sources:
         in_order = names.words(text)
         written = set(in_order) | set(_LETTERS.findall(text)) | set(_WORD.findall(text))
@@ -366,6 +406,9 @@ def _unsupported_names(
         else:
             other.setdefault(source_language, set()).update(written)
             same |= names.equivalents(in_order, source_language, language)
+            if source_language in _COMPOUNDING:
+                parts.setdefault(source_language, set()).update(compound_parts(written))
+                same |= parts[source_language]
     stems = {word[:STEM_LETTERS] for word in glossed if len(word) >= STEM_LETTERS}
     everywhere = set().union(*other.values())
     # An acronym a translation writes in its own language's order (OTAN: NATO, COI: IOC, ADN: DNA).
@@ -378,7 +421,8 @@ def _unsupported_names(
     ]
     if not flagged or dictionary is None:
         return flagged
-    return [word for word in flagged if word not in _said_in_other_words(flagged, language, other, dictionary)]
+    meant = {source_language: written | parts.get(source_language, set()) for source_language, written in other.items()}
+    return [word for word in flagged if word not in _said_in_other_words(flagged, language, meant, dictionary)]
 
 
 def _said_in_other_words(words: list[str], language: str, other: dict[str, set[str]], dictionary: Dictionary) -> set[str]:
