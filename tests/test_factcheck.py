@@ -240,6 +240,28 @@ def test_a_name_is_supported_by_its_spelling_a_cldr_equivalent_or_a_gloss_never_
     assert check("Germany and the Germans met in New York.", "en", cldr, True)["unsupported"] == []
 
 
+@pytest.mark.parametrize(
+    ("source", "language"),
+    [
+        ("El templo fue reconstruido en el 323 a. C., lejos de EE. UU.", "es"),
+        ("O templo foi reconstruído em 323 a.C., longe dos EUA e dos EE. UU.", "pt"),
+        ("Le temple fut reconstruit en 323 av. J.-C., loin des États-Unis.", "fr"),
+        ("Der Tempel wurde 323 v. Chr. wieder aufgebaut, fern der Vereinigten Staaten.", "de"),
+    ],
+)
+def test_an_era_and_a_plural_abbreviation_are_supported_by_what_cldr_names_them(source, language):
+    """CLDR's eras (a. C., av. J.-C., v. Chr.: BC, and its variant BCE); Spanish and Portuguese
+    plural abbreviations double the initials of a CLDR name (EE. UU.: Estados Unidos)."""
+    output = "The temple was rebuilt in 323 BCE, far from the United States."
+    assert check(output, "en", [(source, language)], True)["unsupported"] == []
+    assert check(output.replace("United", "Confederate"), "en", [(source, language)], True)["unsupported"] == [
+        ("Confederate", "name")
+    ]
+    assert check("It was rebuilt in 323 BCE.", "en", [("Fue reconstruido en el 323.", "es")], True)["unsupported"] == [
+        ("BCE", "name")
+    ]
+
+
 def test_names_written_with_digits_hyphens_or_a_clitic_are_matched_as_the_source_writes_them():
     article = (
         "Traffic on the M20, the A90, the A421, the A34 and the A361 was slow. The Cyclo-cross race at "

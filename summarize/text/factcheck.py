@@ -405,7 +405,7 @@ def _unsupported_names(
             same |= written
         else:
             other.setdefault(source_language, set()).update(written)
-            same |= names.equivalents(in_order, source_language, language)
+            same |= names.equivalents(in_order, source_language, language, text)
             if source_language in _COMPOUNDING:
                 parts.setdefault(source_language, set()).update(compound_parts(written))
                 same |= parts[source_language]
