@@ -55,7 +55,8 @@ def seeds(text: str, source: str, source_language: str, names: list[str], rng: r
         step = 10 ** max(0, len(str(value)) - 2)
         changed = next(f"{value + k * step:,}" for k in (1, 2, 3, 7, 11, 13) if value + k * step not in held)
         found["number changed"] = (text[: match.start()] + changed + text[match.end() :], changed)
-        if translation:
+        # A time's zero minutes ("11:00" to "11:") drop no fact: not a seed.
+        if translation and not (match.group() == "00" and text[match.start() - 1 : match.start()] == ":"):
             dropped = (text[: match.start()].rstrip() + " " + text[match.end() :].lstrip()).strip()
             found["number dropped"] = (dropped, None)
     plain_source = _plain(source)

@@ -217,6 +217,28 @@ def test_numbers_a_translation_writes_otherwise_than_its_source(source, output, 
     assert found["unsupported"] == unsupported and found["missing"] == missing
 
 
+@pytest.mark.parametrize(
+    ("source", "language", "output", "unsupported", "missing"),
+    [
+        ("Gegen 11.29 Uhr zog der Protest los.", "de", "Around 11:29, the protest moved.", [], []),
+        ("Kurz nach 11.00 Uhr begann es.", "de", "Just after 11:00 it began.", [], []),
+        ("Vers 11 h, la manifestation a commencé.", "fr", "Around 11:00 the protest started.", [], []),
+        ("Gegen 11.29 Uhr zog der Protest los.", "de", "Around 11:39, the protest moved.", [("39", "number")], ["29"]),
+        ("Achten Sie auf die Mücken.", "de", "Watch out for the mosquitoes.", [], []),
+        ("Am achten Tag kamen sie zu acht.", "de", "On the eighth day, eight of them came.", [], []),
+        ("Am achten Tag kamen sie zu acht.", "de", "On that day, they came.", [], ["acht"]),
+        ("El autobús iba al Six Flags de Misuri.", "es", "The bus was headed to Six Flags in Missouri.", [], []),
+        ("El autobús iba al parque de Misuri.", "es", "The bus was headed to six parks in Missouri.", [("six", "number")], []),
+    ],
+)  # fmt: skip
+def test_times_german_ordinals_and_number_words_copied(source, language, output, unsupported, missing):
+    """A time's hour and minutes are two numbers, its zero minutes none (11.00 Uhr, 11 h: 11:00); a
+    German ordinal in words, or the verb achten, is no number to keep; a number word the source
+    writes as it stands (the park "Six Flags") is copied, not said."""
+    found = check(output, "en", [(source, language)], True)
+    assert found["unsupported"] == unsupported and found["missing"] == missing
+
+
 def test_a_weekday_changed_by_the_translation_is_a_date_unsupported():
     source = [("Lundi, le ministre a rencontré Angela Merkel.", "fr")]
     found = check("On Sunday the minister met Angela Merkel.", "en", source, True)
