@@ -5,7 +5,7 @@
 Translations: the human reference of each FLORES-200 dev sentence is checked as the translation
 of its source (a span flagged there is a false alarm, or the reference's own liberty), then the
 same reference with one error seeded, one kind at a time where the sentence allows it: a number
-changed, a number dropped, a name swapped for one the source does not have (a name another
+changed, a number dropped (a time's zero minutes aside), a name swapped for one the source does not have (a name another
 sentence's source and reference write alike), a weekday or a month changed. An error counts as
 caught only when the check names the seeded span (for a dropped number: the source's number,
 lost). Summaries: the first two sentences of each XSum article and its two TextRank sentences
