@@ -227,14 +227,16 @@ def test_numbers_a_translation_writes_otherwise_than_its_source(source, output, 
         ("Achten Sie auf die Mücken.", "de", "Watch out for the mosquitoes.", [], []),
         ("Am achten Tag kamen sie zu acht.", "de", "On the eighth day, eight of them came.", [], []),
         ("Am achten Tag kamen sie zu acht.", "de", "On that day, they came.", [], ["acht"]),
+        ("Nach hunderten Betriebsstunden brennt er aus.", "de", "After hundreds of hours it burns out.", [], []),
+        ("Nach hunderten Stunden brennt er aus.", "de", "After a hundred hours it burns out.", [("hundred", "number")], []),
         ("El autobús iba al Six Flags de Misuri.", "es", "The bus was headed to Six Flags in Missouri.", [], []),
         ("El autobús iba al parque de Misuri.", "es", "The bus was headed to six parks in Missouri.", [("six", "number")], []),
     ],
 )  # fmt: skip
 def test_times_german_ordinals_and_number_words_copied(source, language, output, unsupported, missing):
     """A time's hour and minutes are two numbers, its zero minutes none (11.00 Uhr, 11 h: 11:00); a
-    German ordinal in words, or the verb achten, is no number to keep; a number word the source
-    writes as it stands (the park "Six Flags") is copied, not said."""
+    German ordinal in words, or the verb achten, is no number to keep; "hundreds" says many, not
+    100; a number word the source writes as it stands (the park "Six Flags") is copied, not said."""
     found = check(output, "en", [(source, language)], True)
     assert found["unsupported"] == unsupported and found["missing"] == missing
 

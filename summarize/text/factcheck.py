@@ -31,9 +31,10 @@ _TOKEN = re.compile(r"(?<!\w)\d+(?:(?:[.,\u202f\u00a0\u2009]|(?<=\d) (?=\d{3}\b)
 _SPACED = re.compile(r"\d{1,3}(?:[ \u202f\u00a0\u2009]\d{3})+(?:[.,]\d+)?")
 #: The powers of ten text2num writes for scale words ("millones" alone becomes 1000000).
 _SCALES = {10**3, 10**6, 10**9, 10**12}
-#: A scale word without a number before it that says "many" ("thousands of", "miles de",
-#: "Tausende", "migliaia"): no value.
+#: A scale word (or hundred) without a number before it that says "many" ("thousands of",
+#: "miles de", "Tausende", "migliaia", "hundreds of", "hunderten"): no value.
 _VAGUE_SCALE = re.compile(r"(?:s|ende|erte|nen|aia|oni|ardi)$")
+_VAGUE_VALUES = _SCALES | {100}
 #: "Per cent" in the served languages, read by text2num as a hundred ("por ciento"): a sign.
 _PER_CENT = re.compile(r"\b(?:por|per|pour)\s+(?:ciento|cento|cent)\b", re.IGNORECASE)
 #: A Roman numeral of two letters or more (siglo XVIII): a source's number.
@@ -148,7 +149,7 @@ def numbers(text: str, language: str, small: bool = False) -> list[tuple[Decimal
         if found and value in _SCALES and converted[found[-1][1][1] : match.start()].strip() == "":
             previous, (start, _) = found.pop()
             found.append((previous * value, (start, end)))
-        elif value in _SCALES and _VAGUE_SCALE.search(_plain(_words_of(signed, converted, opcodes, match.span()))):
+        elif value in _VAGUE_VALUES and _VAGUE_SCALE.search(_plain(_words_of(signed, converted, opcodes, match.span()))):
             continue
         else:
             found.append((value, (match.start(), end)))
