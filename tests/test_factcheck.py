@@ -241,6 +241,27 @@ def test_times_german_ordinals_and_number_words_copied(source, language, output,
     assert found["unsupported"] == unsupported and found["missing"] == missing
 
 
+@pytest.mark.parametrize(
+    ("source", "output", "unsupported", "missing"),
+    [
+        ("Hablan entre 340 y 500 millones de personas.", "Between 340 million and 500 million people speak it.", [], []),
+        ("Hablan entre 340 y 500 millones de personas.", "Between 340 and 500 million people speak it.", [], []),
+        ("Hablan entre 340 y 500 millones de personas.", "Between 300 million and 500 million people speak it.",
+         [("300 million", "number")], ["340"]),
+        ("En 2008 y 30 millones de personas.", "In 2008 and 30 million people.", [], []),
+        ("La lista de los 400 más ricos de 2008.", "The 2008 400 Richest list.", [], []),
+        ("Rusia inmovilizó los Il-76.", "Russia grounded the Il-76s.", [], []),
+        ("Rusia inmovilizó los Il-76.", "Russia grounded the Il-86s.", [("86", "number"), ("Il-86s", "name")], ["76"]),
+    ],
+)  # fmt: skip
+def test_ranges_digit_groups_and_plural_names(source, output, unsupported, missing):
+    """A range's scale word is its first number's too (340 y 500 millones), never a year's; a
+    space joins digit groups only after one to three digits ("2008 400" is two numbers); a name
+    with digits in the plural is its singular."""
+    found = check(output, "en", [(source, "es")], True)
+    assert found["unsupported"] == unsupported and found["missing"] == missing
+
+
 def test_a_weekday_changed_by_the_translation_is_a_date_unsupported():
     source = [("Lundi, le ministre a rencontré Angela Merkel.", "fr")]
     found = check("On Sunday the minister met Angela Merkel.", "en", source, True)

@@ -26,7 +26,10 @@ from summarize.text.plain import plain as _plain
 #: A number as text2num leaves it (its words turned into digits) with the separators any served
 #: language writes: groups, decimal marks, the spaces French groups with; digits after a letter
 #: belong to a name (A361, MH370), which the names' check reads.
-_TOKEN = re.compile(r"(?<!\w)\d+(?:(?:[.,\u202f\u00a0\u2009]|(?<=\d) (?=\d{3}\b))\d+)*")
+_TOKEN = re.compile(r"(?<!\w)(?:\d{1,3}(?: \d{3}\b)+|\d+)(?:[.,\u202f\u00a0\u2009]\d+)*")
+#: Two numbers of a range or a choice, the second larger and with a scale word that is the
+#: first's too ("entre 340 y 500 millones": 340 million and 500 million).
+_RANGE_JOIN = re.compile(r"\s*(?:-|–|y|e|o|u|a|et|ou|à|und|oder|bis|and|or|to)\s*", re.IGNORECASE)
 #: Digit groups split by a space of any width: groups in every language (SI's rule).
 _SPACED = re.compile(r"\d{1,3}(?:[ \u202f\u00a0\u2009]\d{3})+(?:[.,]\d+)?")
 #: The powers of ten text2num writes for scale words ("millones" alone becomes 1000000).
@@ -135,25 +138,30 @@ def numbers(text: str, language: str, small: bool = False) -> list[tuple[Decimal
     opcodes = []
     if converted != signed:
         opcodes = difflib.SequenceMatcher(a=converted.split(), b=signed.split(), autojunk=False).get_opcodes()
-    found: list[tuple[Decimal, tuple[int, int]]] = []
+    found: list[tuple[Decimal, tuple[int, int], int]] = []  # value, span, the scale applied
     for match in _TOKEN.finditer(converted):
         value = _value(match.group(), language)
         if value is None:
             continue
         if opcodes and _from_words(signed, converted, opcodes, match, value, small, language):
             continue
-        end = match.end()
+        end, factor = match.end(), 1
         scale = after_number.match(converted, end)
         if scale:
-            value, end = value * scales[scale.group(1).lower()], scale.end()
+            factor = scales[scale.group(1).lower()]
+            value, end = value * factor, scale.end()
         if found and value in _SCALES and converted[found[-1][1][1] : match.start()].strip() == "":
-            previous, (start, _) = found.pop()
-            found.append((previous * value, (start, end)))
+            previous, (start, _), _ = found.pop()
+            found.append((previous * value, (start, end), int(value)))
         elif value in _VAGUE_VALUES and _VAGUE_SCALE.search(_plain(_words_of(signed, converted, opcodes, match.span()))):
             continue
         else:
-            found.append((value, (match.start(), end)))
-    return [(value.normalize(), _words_of(signed, converted, opcodes, span).strip(_PUNCTUATION)) for value, span in found]
+            found.append((value, (match.start(), end), factor))
+        if len(found) > 1 and found[-1][2] > 1 and found[-2][2] == 1:
+            (first, span, _), (second, (start, _), factor) = found[-2], found[-1]
+            if first < second / factor and _RANGE_JOIN.fullmatch(converted, span[1], start):
+                found[-2] = (first * factor, span, factor)
+    return [(value.normalize(), _words_of(signed, converted, opcodes, span).strip(_PUNCTUATION)) for value, span, _ in found]
 
 
 def _minutes_apart(time: re.Match) -> str:
@@ -463,6 +471,9 @@ def _supported_name(word: str, same: set[str], other: set[str], stems: set[str])
     in `other` (words of another), or sharing its first letters with one of `stems`; joined by
     hyphens, part by part."""
     if _written(word, same, other, stems):
+        return True
+    # A name with digits, in the plural ("Il-76s" for "los Il-76"), is its singular.
+    if _HAS_DIGIT.search(word) and word.endswith("s") and word[:-1] in same | other:
         return True
     parts = [part for part in word.split("-") if len(part) >= 3]
     return len(parts) > 1 and all(_written(part, same, other, stems) for part in parts)
