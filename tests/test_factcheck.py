@@ -249,15 +249,19 @@ def test_times_german_ordinals_and_number_words_copied(source, language, output,
         ("Hablan entre 340 y 500 millones de personas.", "Between 300 million and 500 million people speak it.",
          [("300 million", "number")], ["340"]),
         ("En 2008 y 30 millones de personas.", "In 2008 and 30 million people.", [], []),
+        ("Huesos de dos a tres millones de años.", "Bones two million to three million years old.", [], []),
+        ("Completan los diez primeros puestos.", "They round out the top-ten positions.", [], []),
+        ("Completan los diez primeros puestos.", "They round out the top positions.", [], ["diez"]),
         ("La lista de los 400 más ricos de 2008.", "The 2008 400 Richest list.", [], []),
         ("Rusia inmovilizó los Il-76.", "Russia grounded the Il-76s.", [], []),
         ("Rusia inmovilizó los Il-76.", "Russia grounded the Il-86s.", [("86", "number"), ("Il-86s", "name")], ["76"]),
     ],
 )  # fmt: skip
 def test_ranges_digit_groups_and_plural_names(source, output, unsupported, missing):
-    """A range's scale word is its first number's too (340 y 500 millones), never a year's; a
-    space joins digit groups only after one to three digits ("2008 400" is two numbers); a name
-    with digits in the plural is its singular."""
+    """A range's scale word is its first number's too (340 y 500 millones, dos a tres millones),
+    never a year's; an English number word after a hyphen is read ("top-ten"); a space joins
+    digit groups only after one to three digits ("2008 400" is two numbers); a name with digits
+    in the plural is its singular."""
     found = check(output, "en", [(source, "es")], True)
     assert found["unsupported"] == unsupported and found["missing"] == missing
 

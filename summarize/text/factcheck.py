@@ -89,7 +89,9 @@ _ENGLISH_NUMBER_WORDS = (
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
     "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million billion"
 ).split()
-_HYPHENATED_NUMBER = re.compile(rf"\b({'|'.join(_ENGLISH_NUMBER_WORDS)})-(?=[a-z])", re.IGNORECASE)
+_HYPHENATED_NUMBER = re.compile(
+    rf"\b({'|'.join(_ENGLISH_NUMBER_WORDS)})-(?=[a-z])|(?<=[a-z])-(?=(?:{'|'.join(_ENGLISH_NUMBER_WORDS)})\b)", re.IGNORECASE
+)
 #: A time of day (11:20, 11.20 Uhr, 10.30 h): its hour and minutes are two numbers, and no
 #: minutes ("11:00", "11 h") none.
 _TIME = re.compile(r"\b(\d{1,2})(?::(\d{2})\b|\.(\d{2})(?=\s*(?:Uhr|h)\b))")
@@ -126,7 +128,7 @@ def numbers(text: str, language: str, small: bool = False) -> list[tuple[Decimal
 
     signed = _TIME.sub(_minutes_apart, _PER_CENT.sub("%", text))
     if language == "en" and "-" in signed:
-        signed = _HYPHENATED_NUMBER.sub(r"\1 ", signed)
+        signed = _HYPHENATED_NUMBER.sub(lambda hyphen: f"{hyphen.group(1) or ''} ", signed)
     masked = _NARROW_SPACE_BEFORE_WORD.sub(" ", signed)
     if language in _ARTICLES_READ_AS_ONE:
         masked = _ARTICLE_BEFORE_NUMBER.sub(lambda article: "_" * len(article.group()), masked)
@@ -145,7 +147,7 @@ def numbers(text: str, language: str, small: bool = False) -> list[tuple[Decimal
             continue
         if opcodes and _from_words(signed, converted, opcodes, match, value, small, language):
             continue
-        end, factor = match.end(), 1
+        end, factor = match.end(), _scale_said(signed, converted, opcodes, match, scales)
         scale = after_number.match(converted, end)
         if scale:
             factor = scales[scale.group(1).lower()]
@@ -162,6 +164,15 @@ def numbers(text: str, language: str, small: bool = False) -> list[tuple[Decimal
             if first < second / factor and _RANGE_JOIN.fullmatch(converted, span[1], start):
                 found[-2] = (first * factor, span, factor)
     return [(value.normalize(), _words_of(signed, converted, opcodes, span).strip(_PUNCTUATION)) for value, span, _ in found]
+
+
+def _scale_said(signed: str, converted: str, opcodes: list, match: re.Match, scales: dict[str, int]) -> int:
+    """The largest scale word among the words text2num made `match` of ("tres millones": a
+    million), or 1."""
+    if not opcodes:
+        return 1
+    words = _plain(_words_of(signed, converted, opcodes, match.span()))
+    return max((value for word, value in scales.items() if re.search(rf"\b{re.escape(word)}\b", words)), default=1)
 
 
 def _minutes_apart(time: re.Match) -> str:
