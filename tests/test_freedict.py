@@ -97,3 +97,21 @@ def test_a_german_source_supports_a_capitalised_word_by_its_meaning_and_a_compou
 )
 def test_a_number_inside_a_german_compound_supports_the_translation_s(source, output, unsupported):
     assert check(output, "en", [(source, "de")], True)["unsupported"] == unsupported
+
+
+def test_a_damaged_dictionary_gives_nothing_and_no_error(tmp_path, monkeypatch):
+    write_dictionary(tmp_path, "freedict-eng-deu", [("navy", "Marine <fem>")])
+    data = tmp_path / "freedict-eng-deu.dict.dz"
+    whole = data.read_bytes()
+    header = 12 + struct.unpack("<H", whole[10:12])[0]
+    data.write_bytes(whole[:header] + b"\xff" * (len(whole) - header))  # no deflate stream left
+    (tmp_path / "freedict-eng-ita.index").write_text("navy\t!!\tB\n", encoding="utf-8")  # no base64 offset
+    (tmp_path / "freedict-eng-ita.dict.dz").write_bytes(data.read_bytes())
+    monkeypatch.setattr(freedict, "FOLDER", tmp_path)
+    monkeypatch.setattr(freedict, "_kept", {})
+    freedict._dictionary.cache_clear()
+    try:
+        assert freedict.meanings(["Navy"], "en", "de") == {"Navy": frozenset()}
+        assert freedict.meanings(["Navy"], "en", "it") == {"Navy": frozenset()}
+    finally:
+        freedict._dictionary.cache_clear()

@@ -47,7 +47,10 @@ def meanings(words: list[str], source: str, target: str) -> dict[str, frozenset[
                 if len(_kept) > MOST_WORDS_KEPT:
                     _kept.clear()
                 headword = word.lower()
-                entries = book.entries(headword) or book.entries(_PLURAL.sub("", headword))
+                try:
+                    entries = book.entries(headword) or book.entries(_PLURAL.sub("", headword))
+                except (OSError, KeyError, zlib.error):  # a damaged file: nothing from it
+                    entries = []
                 _kept[key] = frozenset(t for entry in entries for t in _translations(entry))
         found[word] = _kept[key]
     return found
