@@ -327,6 +327,9 @@ def test_a_checked_held_answer_ends_where_its_cut_would_fall():
     assert answer[: ends[0]].strip() == through_words(answer, line.words)
     assert not line.ended("The court cited Roe v. Wade. It ") and not line.ended("In 1973 Roe v. Wade.")
     assert line.ended("In 1973 Roe v. Wade\n")  # the whole line
+    # A sentence none of whose terms was found is held to no word: it ends as a sentence does.
+    free = HeldLine((), 30)
+    assert not free.ended("The court") and free.ended("The court ruled. It ") and free.ended("The court\n")
 
 
 def test_terms_are_written_in_the_grammar_with_escapes_gbnf_reads():

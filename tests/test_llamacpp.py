@@ -153,6 +153,19 @@ def test_a_grammar_of_words_gbnf_escapes_ends_within_its_bound_holding_them(with
     assert all(word in answer.text for word in words) and (not answer.ran_away or loops(answer.text)), answer
 
 
+def test_a_held_answer_with_no_word_to_hold_is_a_free_line(with_gemma):
+    """A sentence of a held retry none of whose terms was found holds no word: llama.cpp takes
+    the grammar of any line, and the answer is a translation, not an empty line."""
+    from summarize.catalog.cards import load_cards
+    from summarize.engines.llamacpp import LlamaCppModel
+
+    model = LlamaCppModel.load(load_cards()["gemma-3-270m"], "cpu", "translation", allow_download=False)
+    prompt = "Spanish: El tren sale a las ocho de la mañana desde la estación central de Valencia.\nEnglish:"
+    answer = model.answers([prompt], [60], holding=[((), 30)])[0]
+    # Longer than the 30 characters a held line's free text may run after its last word.
+    assert len(answer.text.strip()) > 40 and "\n" not in answer.text.strip(), answer
+
+
 ENGLISH_ARTICLE = (
     "The city council approved a plan of forty million euros on Thursday to reduce the risk of floods in the "
     "southern districts. The project will build three storm tanks under public parks over four years.\n\n"

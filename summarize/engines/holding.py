@@ -31,7 +31,10 @@ def _orders(words: tuple[str, ...]):
 
 
 def grammar(words: tuple[str, ...], gap: int) -> str:
-    """The GBNF grammar of the lines holding `words`."""
+    """The GBNF grammar of the lines holding `words` (any line where there is none: a sentence
+    none of whose terms was found)."""
+    if not words:
+        return 'root ::= [^\\n<]* "\\n"\n'
     choices = " | ".join(
         "(" + " boundary ".join(f"gap {_gbnf_literal(word)}" for word in order) + ")" for order in _orders(words)
     )
@@ -47,6 +50,8 @@ def pattern(words: tuple[str, ...], gap: int):
     """The same lines as a compiled `regex` pattern (it matches partly: a line's start)."""
     import regex
 
+    if not words:
+        return regex.compile("[^\\n<]*\\n")
     free, boundary = f"[^\\n<]{{0,{gap}}}", "[^\\w\\n<]"
     choices = "|".join(boundary.join(f"(?:{free}{boundary})?{regex.escape(word)}" for word in order) for order in _orders(words))
     return regex.compile(f"(?:{choices})(?:{boundary}{free})?\\n")
@@ -94,7 +99,7 @@ class HeldLine:
         if self.line.fullmatch(text):
             return True
         ends = _word_ends(text, self.words)
-        return None not in ends and _ENDED_SENTENCE.search(text, max(ends)) is not None
+        return None not in ends and _ENDED_SENTENCE.search(text, max(ends, default=0)) is not None
 
 
 def next_token(tokenizer, line: HeldLine, ids: list[int], candidates, special: set[int]) -> int | None:
