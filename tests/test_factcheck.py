@@ -222,6 +222,8 @@ def test_numbers_a_translation_writes_otherwise_than_its_source(source, output, 
     [
         ("Gegen 11.29 Uhr zog der Protest los.", "de", "Around 11:29, the protest moved.", [], []),
         ("Kurz nach 11.00 Uhr begann es.", "de", "Just after 11:00 it began.", [], []),
+        ("Gegen 11.29 Uhr zog der Protest los.", "de", "At 11.29 o'clock the protest moved.", [], []),
+        ("El 3,5 y 11.29 km.", "es", "The 3.5 and 11.29 km.", [], []),
         ("Vers 11 h, la manifestation a commencé.", "fr", "Around 11:00 the protest started.", [], []),
         ("Gegen 11.29 Uhr zog der Protest los.", "de", "Around 11:39, the protest moved.", [("39", "number")], ["29"]),
         ("Achten Sie auf die Mücken.", "de", "Watch out for the mosquitoes.", [], []),

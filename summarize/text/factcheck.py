@@ -92,9 +92,9 @@ _ENGLISH_NUMBER_WORDS = (
 _HYPHENATED_NUMBER = re.compile(
     rf"\b({'|'.join(_ENGLISH_NUMBER_WORDS)})-(?=[a-z])|(?<=[a-z])-(?=(?:{'|'.join(_ENGLISH_NUMBER_WORDS)})\b)", re.IGNORECASE
 )
-#: A time of day (11:20, 11.20 Uhr, 10.30 h): its hour and minutes are two numbers, and no
+#: A time of day (11:20, 11.20 Uhr, 10.30 h, 11.29 o'clock): its hour and minutes are two numbers, and no
 #: minutes ("11:00", "11 h") none.
-_TIME = re.compile(r"\b(\d{1,2})(?::(\d{2})\b|\.(\d{2})(?=\s*(?:Uhr|h)\b))")
+_TIME = re.compile(r"\b(\d{1,2})(?::(\d{2})\b|\.(\d{2})(?=\s*(?:Uhr\b|h\b|hrs?\b|o['’]clock\b|[ap]\.?\s?m(?!\w))))")
 #: German ordinals in words end so (achten, ersten, zweite); its cardinals never do.
 _GERMAN_ORDINAL = re.compile(r"(?:te[nrsm]?|erst\w*)$")
 #: What text2num leaves after an ordinal it wrote in digits ("cuarto" -> "4º", "tercera" -> "3ª").
