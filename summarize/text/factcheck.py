@@ -379,12 +379,12 @@ _LOOK_BACK = 8
 # this one with any.
 _NEAR_SAME_START = 0.55
 _NEAR = 0.7
-_LETTERS = re.compile(r"[^\W\d_]+")
+LETTERS = re.compile(r"[^\W\d_]+")
 _HAS_DIGIT = re.compile(r"\d")
 #: A name and a gloss's word with these first letters in common are taken as one stem (South,
 #: Southern; America, American).
 STEM_LETTERS = 5
-_PLURAL = re.compile(r"(?<=\w{3})e?s$")
+PLURAL = re.compile(r"(?<=\w{3})e?s$")
 #: The most letters of an acronym read in another order (OTAN, NATO).
 ACRONYM_LETTERS = 6
 #: A clitic after a name's apostrophe (U's, I'm, Marsh-Brown's): not part of the name.
@@ -438,7 +438,7 @@ def _unsupported_names(
     parts: dict[str, set[str]] = {}
     for text, source_language in plain_sources:
         in_order = names.words(text)
-        written = set(in_order) | set(_LETTERS.findall(text)) | set(_WORD.findall(text))
+        written = set(in_order) | set(LETTERS.findall(text)) | set(_WORD.findall(text))
         if source_language == language:
             same |= written
         else:
@@ -491,7 +491,7 @@ def _supported_name(word: str, same: set[str], other: set[str], stems: set[str])
 
 
 def _written(word: str, same: set[str], other: set[str], stems: set[str]) -> bool:
-    if word in same or word in other or _PLURAL.sub("", word) in same or word[:STEM_LETTERS] in stems:
+    if word in same or word in other or PLURAL.sub("", word) in same or word[:STEM_LETTERS] in stems:
         return True
     return bool(other) and not _HAS_DIGIT.search(word) and _near_any(word, other)
 

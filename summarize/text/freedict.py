@@ -15,6 +15,7 @@ import threading
 import zlib
 from pathlib import Path
 
+from summarize.text.factcheck import LETTERS, PLURAL
 from summarize.text.plain import plain
 
 FOLDER = Path("/usr/share/dictd")
@@ -25,9 +26,7 @@ _BASE64 = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmno
 _NOT_A_TRANSLATION = re.compile(r'^(?:see:|note:|synonyms?:|"|\d+\.\s*$)', re.IGNORECASE)
 #: Labels inside a translation: gender, part of speech, field, usage, comments.
 _LABELS = re.compile(r"<[^>]*>|\[[^\]]*\]|\([^)]*\)|\{[^}]*\}")
-_LETTERS = re.compile(r"[^\W\d_]+")
 _NUMBERED = re.compile(r"^\d+\.\s+")
-_PLURAL = re.compile(r"(?<=\w{3})(?:e?s)$")
 _kept: dict[tuple[str, str, str], frozenset[str]] = {}
 _lock = threading.Lock()
 
@@ -48,7 +47,7 @@ def meanings(words: list[str], source: str, target: str) -> dict[str, frozenset[
                     _kept.clear()
                 headword = word.lower()
                 try:
-                    entries = book.entries(headword) or book.entries(_PLURAL.sub("", headword))
+                    entries = book.entries(headword) or book.entries(PLURAL.sub("", headword))
                 except (OSError, KeyError, zlib.error):  # a damaged file: nothing from it
                     entries = []
                 _kept[key] = frozenset(t for entry in entries for t in _translations(entry))
@@ -65,7 +64,7 @@ def _translations(entry: str) -> list[str]:
         if not line or _NOT_A_TRANSLATION.match(line):
             continue
         for part in re.split(r"[,;]", _LABELS.sub(" ", line)):
-            words = _LETTERS.findall(plain(part))
+            words = LETTERS.findall(plain(part))
             if words:
                 found.append(max(words, key=len))
     return found
