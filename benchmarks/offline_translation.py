@@ -1,5 +1,6 @@
-"""The offline translators of this machine on FLORES-200 dev, into English: Apertium (direct, or
-through Spanish where two installed pairs make the route), Gemma 3 270M (the PyPI package, on
+"""The offline translators of this machine on FLORES-200 dev, into English: Apertium along each
+installed route (direct, or through Spanish, Catalan or Galician where two installed pairs make
+one; the first is the product's), Gemma 3 270M (the PyPI package, on
 llama.cpp) with the card's prompt and with a plain two-shot prompt of news sentences, each
 Gemma without the per-sentence choice against Apertium, which benchmarks/translation_choice.py
 weighs on these outputs. chrF (sacrebleu) and seconds per sentence, per pair.
@@ -9,7 +10,8 @@ weighs on these outputs. chrF (sacrebleu) and seconds per sentence, per pair.
 Every system translates the same dev sentences, one sentence per document, a system at a time
 (llama.cpp's threads spin: nothing else should run). The two-shot prompt's examples are two
 other dev sentences, never among those scored. The outputs go to --out (JSON) for
-translation_choice.py. Needs ../shared/data."""
+translation_choice.py, merged into what the file holds (a system run again replaces its own).
+Needs ../shared/data."""
 
 from __future__ import annotations
 
@@ -33,15 +35,16 @@ def dev(language: str) -> list[dict]:
     return [json.loads(line) for line in Path(path).read_text(encoding="utf-8").splitlines()]
 
 
-def apertium(sentences: list[str], language: str) -> tuple[list[str], list[float | None], float] | None:
-    from summarize.catalog.cards import load_cards
-    from summarize.engines.apertium import ApertiumTranslator, route_for
+def apertium(sentences: list[str], language: str) -> dict[str, tuple[list[str], list[float | None], float]]:
+    """Per installed route into English (its name), the translations, confidences and seconds."""
+    from summarize.engines.apertium import ApertiumTranslator, route_name, routes
 
-    if route_for(language, "en") is None:
-        return None
-    start = time.perf_counter()
-    done = ApertiumTranslator(load_cards()["apertium"]).translate(sentences, language, "en")
-    return done.texts, done.confidences, time.perf_counter() - start
+    found = {}
+    for route in routes(language, "en"):
+        start = time.perf_counter()
+        done = ApertiumTranslator(None).along(route, sentences)
+        found[route_name(language, "en", route)] = done.texts, done.confidences, time.perf_counter() - start
+    return found
 
 
 def gemma(sentences: list[str], language: str, examples: list[tuple[str, str]] | None):
@@ -92,37 +95,43 @@ def main() -> None:
     parser.add_argument("--systems", default="apertium,gemma-card,gemma-two-shot-news")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/offline-translation.json"))
     args = parser.parse_args()
-    from summarize.engines.apertium import route_name
-
     if args.start < HELD_FOR_EXAMPLES:
         parser.error(f"--start: the first {HELD_FOR_EXAMPLES} dev sentences hold the plain prompt's examples")
     print(f"FLORES-200 dev, {args.sentences} sentences per pair from the {args.start + 1}th; {os.cpu_count()} cores\n")
     print("| pair | system | chrF | s/sentence |")
     print("|---|---|---|---|")
-    saved = {}
+    saved = json.loads(args.out.read_text(encoding="utf-8")) if args.out.exists() else {}
     for language in args.pairs.split(","):
         records = dev(language)
         scored = records[args.start : args.start + args.sentences]
         sources, references = [r["src"] for r in scored], [r["ref"] for r in scored]
         shortest = sorted(records[:HELD_FOR_EXAMPLES], key=lambda r: len(r["src"]))[:2]
         examples = [(r["src"], r["ref"]) for r in shortest]
-        found = {}
-        runs = {
-            "apertium": (apertium, (sources, language)),
-            "gemma-card": (gemma, (sources, language, None)),
-            "gemma-two-shot-news": (gemma, (sources, language, examples)),
-        }
+        if saved.get(language, {}).get("references", references) != references:
+            parser.error(f"--out holds other sentences of {language}: give another file")
+        found = saved.setdefault(language, {})
+        found.update(references=references, examples=examples)
         for name in args.systems.split(","):
-            run, arguments = runs[name]
-            done = run(*arguments)
-            if done is None:
-                print(f"| {language}-en | {name} | (no route installed) | |", flush=True)
+            if name == "apertium":
+                outputs = apertium(sources, language)
+                if not outputs:
+                    print(f"| {language}-en | apertium | (no route installed) | |", flush=True)
+                found["apertium-routes"] = {
+                    route: {"texts": texts, "confidences": confidences, "seconds": seconds}
+                    for route, (texts, confidences, seconds) in outputs.items()
+                }
+                found.pop("apertium", None)
+                for number, (route, (texts, _, seconds)) in enumerate(outputs.items()):
+                    if number == 0:
+                        found["apertium"] = found["apertium-routes"][route]
+                    print(
+                        f"| {language}-en | apertium {route} | {chrf(texts, references)} | {seconds / len(sources):.3f} |",
+                        flush=True,
+                    )
                 continue
-            texts, confidences, seconds = done
+            texts, confidences, seconds = gemma(sources, language, None if name == "gemma-card" else examples)
             found[name] = {"texts": texts, "confidences": confidences, "seconds": seconds}
-            label = f"apertium {route_name(language, 'en')}" if name == "apertium" else name
-            print(f"| {language}-en | {label} | {chrf(texts, references)} | {seconds / len(sources):.3f} |", flush=True)
-        saved[language] = {"references": references, "examples": examples, **found}
+            print(f"| {language}-en | {name} | {chrf(texts, references)} | {seconds / len(sources):.3f} |", flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(saved, ensure_ascii=False, indent=1), encoding="utf-8")
 

@@ -1,5 +1,6 @@
-"""The per-sentence choice between Gemma's translation and Apertium's (summarize/text/choice.py):
-its weights fitted on some FLORES-200 dev sentences, its chrF measured on others.
+"""The per-sentence choice between Gemma's translation and Apertium's (summarize/text/choice.py),
+Apertium's rendering picked among its installed routes: its weights fitted on some FLORES-200 dev
+sentences, its chrF measured on others.
 
     python benchmarks/offline_translation.py --sentences 100 --systems apertium,gemma-card
     python benchmarks/offline_translation.py --sentences 400 --start 120 --pairs es,fr,it,pt \\
@@ -9,11 +10,14 @@ its weights fitted on some FLORES-200 dev sentences, its chrF measured on others
 The outputs (dev sentences 21-120 and 121-520 by default) are cut in blocks of 100 sentences per
 pair; each block is chosen with weights fitted on every other block of every pair (a logistic
 regression, L2, each sentence weighed by the chrF at stake: the difference of the two sentence
-chrF), so no sentence is chosen by weights fitted on it. Prints per pair the chrF of each system,
-of the choice (with the p-value of its gain over the better system: sacrebleu's paired bootstrap)
-and of the oracle, and the weights fitted on every sentence, for the card's `choice`. A card
-states a pair's chosen score (`[[scores]]`, metric "chrF, chosen per sentence with Apertium")
-only where that p-value is below 0.05."""
+chrF), so no sentence is chosen by weights fitted on it. Two configurations, each fitted and
+measured on its own: Apertium's best route alone (as where only the Spanish pairs are installed),
+and every route the outputs hold. Prints per pair the chrF of each system (Gemma, each Apertium
+route), of the choice (with the p-value of its gain over the best of them: sacrebleu's paired
+bootstrap) and of the oracle (the best candidate of each sentence), and the weights fitted on
+every sentence, for the card's `choice`. A card states a pair's chosen score
+(`[[scores]]`, metric "chrF, chosen per sentence with Apertium") only where that p-value is
+below 0.05."""
 
 from __future__ import annotations
 
@@ -26,7 +30,7 @@ import numpy
 from offline_translation import chrf, dev, sentence_chrf
 
 from summarize.bench.significance import translation_paired
-from summarize.text.choice import SIGNALS, apertium_preferred, signals
+from summarize.text.choice import SIGNALS, apertium_preferred, weighed
 from summarize.text.numbers import in_convention
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -36,28 +40,37 @@ PENALTY = 1.0
 FOLD = 100
 
 
-def rows(path: Path, start: int) -> dict[str, list[dict]]:
-    """Per pair, each sentence's signals, two translations, reference and chrF difference."""
+def rows(path: Path, start: int, most_routes: int | None = None) -> dict[str, list[dict]]:
+    """Per pair, each sentence's signals, the model's translation, Apertium's along each route
+    (the first `most_routes` of them; the one weighed), reference and chrF difference."""
     found = {}
     for language, saved in json.loads(path.read_text(encoding="utf-8")).items():
-        if "apertium" not in saved or "gemma-card" not in saved:
+        if "apertium-routes" not in saved or "gemma-card" not in saved:
             continue
         sources = [r["src"] for r in dev(language)[start : start + len(saved["references"])]]
-        model, apertium = saved["gemma-card"], saved["apertium"]
+        names = list(saved["apertium-routes"])[:most_routes]
+        model, routes = saved["gemma-card"], [saved["apertium-routes"][name] for name in names]
         found[language] = []
-        for source, g, a, g_conf, a_conf, reference in zip(
-            sources, model["texts"], apertium["texts"], model["confidences"], apertium["confidences"], saved["references"]
+        for i, (source, g, g_conf, reference) in enumerate(
+            zip(sources, model["texts"], model["confidences"], saved["references"])
         ):
-            a = in_convention(a, source, language, "en")[0]  # as the product weighs it
-            weighed = g_conf is not None and a_conf is not None  # else the product keeps the model's
+            # as the product weighs them: numbers in the target's convention, no choice without confidences
+            renderings = [in_convention(route["texts"][i], source, language, "en")[0] for route in routes]
+            known = [route["confidences"][i] for route in routes]
+            best, found_signals = (
+                (0, None)
+                if g_conf is None or known[0] is None
+                else weighed(source, g, renderings, g_conf, [k or 0.0 for k in known])
+            )
             found[language].append(
                 {
-                    "signals": signals(source, g, a, g_conf, a_conf) if weighed else None,
+                    "signals": found_signals,
                     "source": source,
                     "model": g,
-                    "apertium": a,
+                    "apertium": renderings[best],
+                    "routes": dict(zip(names, renderings)),
                     "reference": reference,
-                    "gain": sentence_chrf(a, reference) - sentence_chrf(g, reference),
+                    "gain": sentence_chrf(renderings[best], reference) - sentence_chrf(g, reference),
                 }
             )
     return found
@@ -95,6 +108,11 @@ def chosen(sentences: list[dict], weights: dict[str, float]) -> list[str]:
     return [s["apertium"] if prefers_apertium(s, weights) else s["model"] for s in sentences]
 
 
+#: The card's two weighings (`choice`): with Apertium's best route alone (as where only the
+#: Spanish pairs are installed), and with every route the outputs hold.
+CONFIGURATIONS = {"one_route": 1, "several_routes": None}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -104,17 +122,26 @@ def main() -> None:
         help="offline_translation.py outputs, each FILE:START (the first dev sentence it holds, from 0)",
     )
     args = parser.parse_args()
-    pairs: dict[str, list[dict]] = {}
-    for given in args.outputs:
-        path, _, first = given.rpartition(":")
-        for language, sentences in rows(Path(path), int(first)).items():
-            pairs.setdefault(language, []).extend(sentences)
-    folds = max(len(sentences) for sentences in pairs.values()) // FOLD
+    card = {}
+    for configuration, most_routes in CONFIGURATIONS.items():
+        pairs: dict[str, list[dict]] = {}
+        for given in args.outputs:
+            path, _, first = given.rpartition(":")
+            for language, sentences in rows(Path(path), int(first), most_routes).items():
+                pairs.setdefault(language, []).extend(sentences)
+        card[configuration] = report(configuration, pairs)
+    print("\nthe card's [choice], each fitted on every sentence:")
+    print(json.dumps({name: {k: round(v, 4) for k, v in weights.items()} for name, weights in card.items()}, indent=1))
+
+
+def report(configuration: str, pairs: dict[str, list[dict]]) -> dict[str, float]:
+    """Prints the cross-fitted choice's table for one configuration; the weights fitted on all."""
+    folds = -(-max(len(sentences) for sentences in pairs.values()) // FOLD)
     print(
-        f"{sum(map(len, pairs.values()))} sentences ({', '.join(pairs)}); each block of {FOLD} per pair chosen with the "
-        f"weights fitted on the other {folds - 1} blocks of every pair\n"
+        f"\n{configuration}: {sum(map(len, pairs.values()))} sentences ({', '.join(pairs)}); each block of {FOLD} per "
+        f"pair chosen with the weights fitted on the other {folds - 1} blocks of every pair\n"
     )
-    print("| pair | sentences | Apertium | Gemma | the choice | gain over the better (p) | Apertium kept | oracle | ms/sent. |")
+    print("| pair | sentences | Gemma | Apertium, each route | the choice | over the best (p) | Apertium's | oracle | ms/sent. |")
     print("|---|---|---|---|---|---|---|---|---|")
     for language, sentences in pairs.items():
         picked = []
@@ -122,23 +149,26 @@ def main() -> None:
             others = [s for pair in pairs.values() for i, s in enumerate(pair) if i // FOLD != block]
             picked += chosen(sentences[block * FOLD : (block + 1) * FOLD], fit(others))
         references = [s["reference"] for s in sentences]
-        apertium, model = chrf([s["apertium"] for s in sentences], references), chrf([s["model"] for s in sentences], references)
-        both = chrf(picked, references)
-        better = [s["apertium"] for s in sentences] if apertium >= model else [s["model"] for s in sentences]
-        p_value = translation_paired([better, picked], references)["chrF"][1].p_value
-        kept = sum(text == s["apertium"] != s["model"] for text, s in zip(picked, sentences))
+        systems = {"gemma": [s["model"] for s in sentences]}
+        systems |= {route: [s["routes"][route] for s in sentences] for route in sentences[0]["routes"]}
+        scores = {name: chrf(texts, references) for name, texts in systems.items()}
+        both, best = chrf(picked, references), max(scores, key=scores.get)
+        p_value = translation_paired([systems[best], picked], references)["chrF"][1].p_value
+        kept = sum(text != s["model"] for text, s in zip(picked, sentences))
         start = time.perf_counter()
         for s in sentences:
-            signals(s["source"], s["model"], s["apertium"], 1.0, 1.0)
+            weighed(s["source"], s["model"], list(s["routes"].values()), 1.0, [1.0] * len(s["routes"]))
         seconds = time.perf_counter() - start
-        oracle = chrf([s["apertium"] if s["gain"] > 0 else s["model"] for s in sentences], references)
+        oracle = chrf(
+            [max([s["model"], *s["routes"].values()], key=lambda t: sentence_chrf(t, s["reference"])) for s in sentences],
+            references,
+        )
+        each = ", ".join(f"{route} {scores[route]}" for route in sentences[0]["routes"])
         print(
-            f"| {language}-en | {len(sentences)} | {apertium} | {model} | {both} | {both - max(apertium, model):+.2f} "
+            f"| {language}-en | {len(sentences)} | {scores['gemma']} | {each} | {both} | {both - scores[best]:+.2f} "
             f"({p_value:.3f}) | {kept} | {oracle} | {1000 * seconds / len(sentences):.1f} |"
         )
-    weights = fit([s for pair in pairs.values() for s in pair])
-    print(f"\nweights fitted on all {sum(map(len, pairs.values()))} sentences (the card's [choice]):")
-    print(json.dumps({name: round(value, 4) for name, value in weights.items()}, indent=1))
+    return fit([s for pair in pairs.values() for s in pair])
 
 
 if __name__ == "__main__":

@@ -145,6 +145,23 @@ def test_a_route_goes_through_a_third_language_when_two_installed_pairs_make_one
     assert ("eco", "es") not in apertium.installed_pairs()  # a mode of three parts is no pair
 
 
+def test_routes_go_through_spanish_first_then_catalan_galician_and_the_rest(monkeypatch):
+    """With Catalan's, Galician's and Esperanto's pairs installed beside Spanish's, every route is
+    listed, Spanish's first (the measured best, docs/models.md), whatever the code order."""
+    from summarize.engines import apertium
+
+    listing = ("fra-cat", "cat-eng", "fr-es", "spa-eng", "eo-en", "fr-eo", "gl-en", "pt-gl", "pt-es", "por-cat")
+    monkeypatch.setattr(apertium, "available_modes", lambda: listing)
+    assert [apertium.route_name("fr", "en", route) for route in apertium.routes("fr", "en")] == [
+        "fr->es->en",
+        "fr->ca->en",
+        "fr->eo->en",
+    ]
+    assert apertium.route_for("pt", "en") == (("pt", "es"), ("es", "en"))
+    assert [route[0][1] for route in apertium.routes("pt", "en")] == ["es", "ca", "gl"]
+    assert apertium.routes("de", "en") == []
+
+
 FRENCH = "Le conseil municipal a approuvé hier le budget de la ville pour l'année prochaine."
 
 

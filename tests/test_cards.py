@@ -6,6 +6,7 @@ import pytest
 
 from summarize.catalog.cards import card_for_folder, load_cards, parse_card, resolve
 from summarize.errors import CardError, UnknownModelError
+from summarize.text.choice import SIGNALS
 
 REQUIRED = {
     "opus-mt-es-en",
@@ -81,6 +82,7 @@ def test_local_folder_becomes_a_card(tiny_models):
     assert card.architecture == "nllb" and card.local_path == tiny_models["nllb"]
 
 
+WEIGHTS = ("intercept", *SIGNALS)
 NEURAL = {"alias": "x", "task": "translation", "engines": ["transformers"], "architecture": "marian", "hub_id": "a/b"}
 
 
@@ -119,8 +121,10 @@ NEURAL = {"alias": "x", "task": "translation", "engines": ["transformers"], "arc
         ({**NEURAL, "lengths": {"short": {"length_penalty": "x"}}}, "'lengths.short.length_penalty' must be a number"),
         ({**NEURAL, "scores": [{"dataset": "d", "metric": "m", "value": "high", "source": "s"}]}, "bad score entry"),
         ({**NEURAL, "scores": {"a": 1}}, "'scores' must be a list"),
-        ({**NEURAL, "choice": {"intercept": "high"}}, "'choice' must be a table of numbers"),
-        ({**NEURAL, "choice": {"intercept": 1.0, "agreement": 2.0}}, "choice weighs intercept, model_confidence"),
+        ({**NEURAL, "choice": {"intercept": 1.0}}, "'choice' must be a table of tables"),
+        ({**NEURAL, "choice": {"two_routes": {"intercept": 1.0}}}, "choice's tables are among one_route, several_routes"),
+        ({**NEURAL, "choice": {"one_route": {"intercept": 1.0}}}, "choice.one_route weighs intercept, model_confidence"),
+        ({**NEURAL, "choice": {"one_route": dict.fromkeys(WEIGHTS, "high")}}, "choice.one_route's weights must be numbers"),
     ],
 )
 def test_malformed_cards_are_named(data, why):

@@ -151,12 +151,12 @@ def test_a_model_s_sentence_is_apertium_s_where_its_card_s_choice_prefers_that_n
     from summarize.core.engines import CHOSEN_CHRF
     from summarize.engines.apertium import glosses
     from summarize.engines.base import Translated
-    from summarize.text.choice import SIGNALS
+    from summarize.text.choice import SIGNALS, WEIGHINGS
 
     left, (translated, english) = "El ayuntamiento aprobó el plan.", ("El puente abrió en 1998.", "The bridge opened in 1998.")
     model = mapping_translator(lambda s: s)
-    weights = {"intercept": -5.0, **dict.fromkeys(SIGNALS, 0.0), "copied_model": 10.0}
-    measured = (Score("flores200-dev es-en", CHOSEN_CHRF, 50.0, "a test's"),)
+    weights = dict.fromkeys(WEIGHINGS, {"intercept": -5.0, **dict.fromkeys(SIGNALS, 0.0), "copied_model": 10.0})
+    measured = tuple(Score("flores200-dev es-en", metric, 50.0, "a test's") for metric in CHOSEN_CHRF.values())
     model.card = dataclasses.replace(model.card, alias="a-model", choice=weights, scores=measured)
     model.translate = lambda sentences, source, target, starts=(): Translated(
         [english if s == translated else s for s in sentences], confidences=[0.9] * len(sentences)
@@ -174,6 +174,54 @@ def test_a_model_s_sentence_is_apertium_s_where_its_card_s_choice_prefers_that_n
         model.card = unweighed  # no weights, or none measured on the pair
         kept = Pipeline(to="en", source="es", engines=Engines(given={("translation", "es", "en"): model})).translate(left)
         assert kept["paragraphs"] == [left]
+
+
+def test_the_rendering_weighed_is_the_one_that_agrees_most_with_the_others_and_the_model_s():
+    """Among Apertium's routes, the choice weighs the rendering nearest the rest (the model's
+    included), with that route's share of known words; how far each side agrees with the rest
+    are signals. With one route, both are the agreement itself."""
+    from summarize.text.choice import SIGNALS, weighed
+
+    source, model = "El puente abrió en 1998.", "The bridge was opened in 1998."
+    renderings = ["Bridge the opened 1998 in.", "The deck opened in 1998.", "The bridge opened in 1998."]
+    best, found = weighed(source, model, renderings, 0.9, [0.5, 0.6, 0.7])
+    said = dict(zip(SIGNALS, found))
+    assert best == 2 and said["apertium_known"] == 0.7 and said["support_apertium"] > said["support_model"]
+    best, found = weighed(source, model, ["The deck opened in 1998."], 0.9, [1.0])
+    said = dict(zip(SIGNALS, found))
+    assert best == 0 and said["support_model"] == said["agreement"] < 1.0
+
+
+def test_the_choice_takes_apertium_s_sentence_along_the_route_that_agrees_most(monkeypatch):
+    """With three routes installed, the sentence the choice prefers is Apertium's along the route
+    whose rendering the others agree with, not the best route's by rank."""
+    from summarize.catalog.cards import Score
+    from summarize.core import jobs
+    from summarize.core.engines import CHOSEN_CHRF
+    from summarize.engines import apertium
+    from summarize.engines.base import Translated
+    from summarize.text.choice import SIGNALS, WEIGHINGS
+
+    left = "El ayuntamiento aprobó el plan del puente."
+    along = {
+        ("es", "en"): "The town council approved plan of the bridge.",
+        ("es", "ca"): "The city council approved the plan of the bridge.",
+        ("es", "gl"): "The city council approved the bridge plan.",
+    }
+    routes = [((first, pivot),) for first, pivot in along]
+    monkeypatch.setattr(apertium, "routes", lambda source, target: routes)
+    monkeypatch.setattr(
+        apertium, "renderings", lambda sentences, given: [Translated([along[r[0]]] * len(sentences), [1.0]) for r in given]
+    )
+    monkeypatch.setattr(jobs, "_glosses", lambda *arguments: {0: Translated([along["es", "en"]], confidences=[1.0])})
+    model = mapping_translator(lambda s: s)
+    weights = dict.fromkeys(WEIGHINGS, {"intercept": -5.0, **dict.fromkeys(SIGNALS, 0.0), "copied_model": 10.0})
+    measured = tuple(Score("flores200-dev es-en", metric, 50.0, "a test's") for metric in CHOSEN_CHRF.values())
+    model.card = dataclasses.replace(model.card, alias="a-model", choice=weights, scores=measured)
+    model.translate = lambda sentences, source, target, starts=(): Translated(list(sentences), confidences=[0.9] * len(sentences))
+    engines = Engines(given={("translation", "es", "en"): model})
+    result = Pipeline(to="en", source="es", engines=engines).translate(left)
+    assert [(row["translation"], row["translator"]) for row in result["alignment"]] == [(along["es", "ca"], "apertium")]
 
 
 @pytest.mark.skipif(shutil.which("lt-proc") is None or not route_for("en", "es"), reason="Apertium's en-es pair is not installed")

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from summarize.cli import cli
-from summarize.core.engines import CHOSEN_CHRF, DEV_SET, dev_chrf, ranked_translators
+from summarize.core.engines import DEV_SET, chosen_chrf, dev_chrf, ranked_translators
 from summarize.engines import apertium
 
 #: Debian's pairs, as `apertium -l` lists them once the three through Spanish are installed.
@@ -43,7 +43,7 @@ def test_installed_models_and_apertium_routes_rank_by_their_dev_chrf(monkeypatch
         route = f"Apertium {apertium.route_name(source, 'en')}"
         gemma = "gemma-3-270m" + (f", chosen per sentence with {route}" if source != "de" else "")
         assert gemma in names and (route in names) == (source != "de")
-        gemma_chrf = dev_chrf(cards["gemma-3-270m"], source, "en", CHOSEN_CHRF) if source != "de" else None
+        gemma_chrf = chosen_chrf(cards["gemma-3-270m"], source, "en")
         gemma_chrf = gemma_chrf or dev_chrf(cards["gemma-3-270m"], source, "en")
         assert ranked[0].chrf == max(dev_chrf(cards["apertium"], source, "en") or 0, gemma_chrf)
     # Kept to the conversions, auto ranks no GGUF model.

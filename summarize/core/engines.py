@@ -242,14 +242,30 @@ class Ranked:
     own: bool = False
 
 
-#: The metric of a card's score with its per-sentence choice against Apertium (`choice`).
-CHOSEN_CHRF = "chrF, chosen per sentence with Apertium"
+#: The metric of a card's score with its per-sentence choice against Apertium (`choice`), by
+#: weighing (text/choice.py `WEIGHINGS`).
+CHOSEN_CHRF = {
+    "one_route": "chrF, chosen per sentence with Apertium",
+    "several_routes": "chrF, chosen per sentence with Apertium's routes",
+}
 
 
 def dev_chrf(card: ModelCard, source: str, target: str, metric: str = "chrF") -> float | None:
     """The card's chrF on the pair's dev set, from its `scores`."""
     dataset = DEV_SET.format(source=source, target=target)
     return next((s.value for s in card.scores if s.dataset == dataset and s.metric == metric), None)
+
+
+def chosen_chrf(card: ModelCard, source: str, target: str) -> float | None:
+    """The card's chrF on the pair's dev set with its per-sentence choice against Apertium, for
+    as many routes as are installed for the pair (text/choice.py's weighings); None where the
+    card weighs no such choice or measured none, or Apertium has no route."""
+    from summarize.engines.apertium import routes
+    from summarize.text.choice import weighing
+
+    installed = len(routes(source, target))
+    name = weighing(installed) if installed else None
+    return dev_chrf(card, source, target, CHOSEN_CHRF[name]) if name in card.choice else None
 
 
 def ranked_translators(
@@ -265,17 +281,18 @@ def ranked_translators(
     installed (a GGUF file without xllamacpp) is not ranked. `allowed`: the runtimes auto may
     load (--runtimes)."""
     from summarize.catalog.gguf import package_installed
-    from summarize.engines.apertium import route_for, route_name
+    from summarize.engines.apertium import route_name, routes
 
     found = []
-    route = route_for(source, target)
+    every = routes(source, target)
     for card in load_cards().values():
         if card.weightless or not (card.task == "translation" or card.chat) or not card.serves(source, target):
             continue
         chrf, name = dev_chrf(card, source, target), card.alias
-        chosen = dev_chrf(card, source, target, CHOSEN_CHRF) if card.choice and route is not None else None
+        chosen = chosen_chrf(card, source, target)
         if chosen is not None:
-            chrf, name = chosen, f"{card.alias}, chosen per sentence with Apertium {route_name(source, target)}"
+            along = ", ".join(route_name(source, target, each) for each in every)
+            chrf, name = chosen, f"{card.alias}, chosen per sentence with Apertium {along}"
         mine = own is not None and card.alias == own.alias
         runnable = any(ENGINES[runtime].installed and ENGINES[runtime].runs(card) for runtime in card.engines)
         if (
@@ -286,7 +303,7 @@ def ranked_translators(
             continue
         if local_weights(card) is not None or (card.weight_format == "gguf" and package_installed(card)):
             found.append(Ranked(card, name, chrf, mine))
-    if route is not None:
+    if every:
         apertium = load_cards()[FALLBACK["translation"]]
         found.append(Ranked(apertium, f"Apertium {route_name(source, target)}", dev_chrf(apertium, source, target)))
     first, unmeasured = float("inf"), float("-inf")

@@ -12,7 +12,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from summarize.core.engines import CHOSEN_CHRF, Engines, dev_chrf
+from summarize.core.engines import Engines, chosen_chrf
 from summarize.core.options import Options
 from summarize.core.records import Aligned, Job, Result
 from summarize.core.steps import (
@@ -298,35 +298,54 @@ def _choose_per_sentence(
 ) -> None:
     """Each sentence (of `rows`: number, index, language) a model translated whose card weighs a
     choice against Apertium (`choice`) and measured it on the pair, replaced by Apertium's
-    rendering of its source where the choice prefers that (text/choice.py: the two fail on
-    different sentences), the check finds no more in it and it lacks no more of the glossary's
-    terms. Said, and Apertium named as the sentence's translator."""
-    from summarize.engines.apertium import ApertiumTranslator
-    from summarize.text.choice import apertium_preferred, signals
+    rendering of its source (along the route the choice weighs, of every installed route) where
+    the choice prefers that (text/choice.py: the two fail on different sentences), the check
+    finds no more in it and it lacks no more of the glossary's terms. Said, and Apertium named as
+    the sentence's translator."""
+    from summarize.engines.apertium import ApertiumTranslator, renderings, routes
+    from summarize.text.choice import apertium_preferred, weighed, weighing
 
-    weighing = {engine.card.alias: engine.card for engine in translation.translators if engine.card.choice}
-    weighed = chosen = 0
+    choosing = {engine.card.alias: engine.card for engine in translation.translators if engine.card.choice}
+    to_weigh = []
     for number, index, language in rows:
-        card = weighing.get(translation.sentence_translators[number][index])
-        weights = card.choice if card and dev_chrf(card, language, target, CHOSEN_CHRF) is not None else None
-        confidence = translation.confidence[number][index] if weights and translation.confidence else None
-        known = glossed[number].confidences[index] if number in glossed else None
-        if confidence is None or known is None:
-            continue
-        weighed += 1
+        card = choosing.get(translation.sentence_translators[number][index])
+        measured = card is not None and chosen_chrf(card, language, target) is not None
+        confidence = translation.confidence[number][index] if measured and translation.confidence else None
+        if confidence is not None and number in glossed and glossed[number].confidences[index] is not None:
+            to_weigh.append((number, index, language, card.choice, confidence))
+    others = {
+        language: renderings(
+            [translation.source[n][i] for n, i, lang, *_ in to_weigh if lang == language], routes(language, target)[1:]
+        )
+        for language in {language for _, _, language, *_ in to_weigh}
+    }
+    at = dict.fromkeys(others, 0)
+    chosen = 0
+    weighed_sentences = 0
+    for number, index, language, choice, confidence in to_weigh:
         source, output = translation.source[number][index], translation.target[number][index]
-        text = _apertium_sentence(glossed, number, index, source, language, target)
-        if not apertium_preferred(weights, signals(source, output, text, confidence, known)):
+        found = [glossed[number], *(r for r in others[language] if r is not None)]
+        place = [index] + [at[language]] * (len(found) - 1)
+        at[language] += 1
+        texts = [in_convention(r.texts[k], source, language, target)[0] for r, k in zip(found, place)]
+        known = [r.confidences[k] if r.confidences[k] is not None else 0.0 for r, k in zip(found, place)]
+        weights = choice.get(weighing(len(texts)))
+        if weights is None:
             continue
+        weighed_sentences += 1
+        best, said = weighed(source, output, texts, confidence, known)
+        if not apertium_preferred(weights, said):
+            continue
+        text = texts[best]
         after, listed = found_in(number, index, language, text), _glossary_terms(source, language, target, glossary)
         if _found(after) <= _found(findings[number, index]) and _keeps_terms(text, output, listed, target):
-            _put(translation, findings, (number, index), text, after, known, ApertiumTranslator.confidence_threshold)
+            _put(translation, findings, (number, index), text, after, known[best], ApertiumTranslator.confidence_threshold)
             translation.sentence_translators[number][index] = ApertiumTranslator.engine_name
             chosen += 1
     if chosen:
         work.note(
-            f"{chosen} of {weighed} translated sentence(s) are Apertium's, which the per-sentence choice preferred to "
-            "the model's (alignment translator)"
+            f"{chosen} of {weighed_sentences} translated sentence(s) are Apertium's, which the per-sentence choice "
+            "preferred to the model's (alignment translator)"
         )
 
 

@@ -67,19 +67,34 @@ def _modes() -> dict[tuple[str, str], str]:
     return found
 
 
-def route_for(source: str, target: str) -> tuple[tuple[str, str], ...] | None:
-    """The pairs that take `source` to `target`: an installed pair, else two installed pairs
-    through a third language (the first such language in code order); None when there is none."""
+#: Third languages a route goes through, the best first, as measured into English on FLORES-200
+#: dev (docs/models.md: Spanish first for French and Portuguese, within noise of Catalan for Italian).
+PIVOTS = ("es", "ca", "gl")
+
+
+def routes(source: str, target: str) -> list[tuple[tuple[str, str], ...]]:
+    """Every installed way to take `source` to `target`, the best first: the installed pair, then
+    two installed pairs through each third language (those of `PIVOTS` in its order, then the
+    others in code order)."""
     modes = _modes()
-    if (source, target) in modes:
-        return ((source, target),)
-    pivots = sorted(pivot for first, pivot in modes if first == source and (pivot, target) in modes)
-    return ((source, pivots[0]), (pivots[0], target)) if pivots else None
+    pivots = sorted((p for first, p in modes if first == source and (p, target) in modes), key=_pivot_rank)
+    direct = [((source, target),)] if (source, target) in modes else []
+    return direct + [((source, pivot), (pivot, target)) for pivot in pivots]
 
 
-def route_name(source: str, target: str) -> str:
-    """The route as the notes say it: `fr->es->en` through Spanish, `es->en` direct."""
-    route = route_for(source, target) or ((source, target),)
+def _pivot_rank(language: str) -> tuple[int, str]:
+    return (PIVOTS.index(language) if language in PIVOTS else len(PIVOTS), language)
+
+
+def route_for(source: str, target: str) -> tuple[tuple[str, str], ...] | None:
+    """The best route of `source` to `target` (`routes`); None when there is none."""
+    found = routes(source, target)
+    return found[0] if found else None
+
+
+def route_name(source: str, target: str, route: tuple[tuple[str, str], ...] | None = None) -> str:
+    """A route (the best by default) as the notes say it: `fr->es->en` through Spanish, `es->en` direct."""
+    route = route or route_for(source, target) or ((source, target),)
     return "->".join([route[0][0], *(leg[1] for leg in route)])
 
 
@@ -155,9 +170,12 @@ class ApertiumTranslator(Translator):
         """Each sentence's translation, and its confidence: the share of its words Apertium knew
         (it marks the others with *), the lowest of each leg's through a third language (where
         each leg's output goes on without its marks)."""
+        return self.along(required_route(source, target), sentences)
+
+    def along(self, route: tuple[tuple[str, str], ...], sentences: list[str]) -> Translated:
+        """`translate` along one installed route (`routes`)."""
         texts = [" ".join(s.split()) for s in sentences]
         confidences: list[float | None] = [1.0] * len(texts)
-        route = required_route(source, target)
         for number, (leg_source, leg_target) in enumerate(route, start=1):
             marked = self._run(texts, mode_for(leg_source, leg_target))
             confidences = [_lowest(c, _known_share(t)) for c, t in zip(confidences, marked)]
@@ -190,16 +208,27 @@ class ApertiumTranslator(Translator):
 
 
 def glosses(sentences: list[str], source: str, target: str) -> Translated | None:
-    """Each sentence rendered in `target` by Apertium, unknown words as they were, with the share
-    of its words Apertium knew: what the fact check reads a translation's names against (a name
-    Apertium writes for a source word is one the source says), and what a model's sentence is
-    weighed against (text/choice.py); None where no route is installed or Apertium fails."""
-    if route_for(source, target) is None or shutil.which("apertium") is None:
-        return None
-    try:
-        return ApertiumTranslator(None).translate(sentences, source, target)
-    except EngineUnavailableError:
-        return None
+    """Each sentence rendered in `target` by Apertium along the best route, unknown words as
+    they were, with the share of its words Apertium knew: what the fact check reads a
+    translation's names against (a name Apertium writes for a source word is one the source
+    says), and what a model's sentence is weighed against (text/choice.py); None where no route
+    is installed or Apertium fails."""
+    route = route_for(source, target)
+    return renderings(sentences, [route])[0] if route else None
+
+
+def renderings(sentences: list[str], along: list[tuple[tuple[str, str], ...]]) -> list[Translated | None]:
+    """The sentences rendered along each route of `along` (`glosses`); None for a route where
+    Apertium fails."""
+    if shutil.which("apertium") is None:
+        return [None] * len(along)
+    found: list[Translated | None] = []
+    for route in along:
+        try:
+            found.append(ApertiumTranslator(None).along(route, sentences))
+        except EngineUnavailableError:
+            found.append(None)
+    return found
 
 
 #: A mode's analyser (`lt-proc [-w] '…/xxx-yyy.automorf.bin'`) and bilingual dictionary (`'….autobil.bin'`,

@@ -1,10 +1,13 @@
 """Per sentence, a language model's translation or Apertium's of the same source: a logistic
 score of signals every run has (the model's confidence, the share of words Apertium knew, how
 far the two agree, their lengths against each other and the source, the source's numbers the
-model lost, how much each copies the source; Apertium loses no digits). The two fail on
-different sentences (docs/models.md); the weights are fitted on FLORES-200 dev sentences other
-than those the choice is measured on (benchmarks/translation_choice.py), and carried by the
-model's card (`choice`), which applies them to the pairs it measured them on."""
+model lost, how much each copies the source; Apertium loses no digits). Where Apertium has
+several routes (through Spanish, Catalan, Galician), the rendering weighed is the one that
+agrees most with the others and the model's (a minimum-Bayes-risk pick, chrF its measure), and
+how far each side agrees with the rest are signals too. The two fail on different sentences
+(docs/models.md); the weights are fitted on FLORES-200 dev sentences other than those the
+choice is measured on (benchmarks/translation_choice.py), and carried by the model's card
+(`choice`), which applies them to the pairs it measured them on."""
 
 from __future__ import annotations
 
@@ -22,28 +25,48 @@ SIGNALS = (
     "numbers_lost_model",
     "copied_model",
     "copied_apertium",
+    "support_model",
+    "support_apertium",
 )
+#: The card's weighings (`choice`), by how many of Apertium's routes there are to weigh: one, or
+#: several (then the support signals say more than the agreement).
+WEIGHINGS = ("one_route", "several_routes")
 _NUMBER = re.compile(r"\d+")
 
 
-def signals(source: str, model: str, apertium: str, model_confidence: float, apertium_known: float) -> list[float]:
-    """The signals of one sentence's two translations (confidences 0 to 1)."""
+def weighed(
+    source: str, model: str, renderings: list[str], model_confidence: float, known: list[float]
+) -> tuple[int, list[float]]:
+    """Which of Apertium's `renderings` (one per route, with the share of words it knew) is
+    weighed against the `model`'s translation, and the signals of the two (confidences 0 to 1)."""
+    candidates = [model, *renderings]
+    agree = [[_chrf(a, b) if i != j else 0.0 for j, b in enumerate(candidates)] for i, a in enumerate(candidates)]
+    support = [sum(row) / (len(candidates) - 1) for row in agree]
+    best = max(range(len(renderings)), key=lambda k: support[k + 1])
+    apertium = renderings[best]
     numbers = set(_NUMBER.findall(source))
 
     def ratio(a: str, b: str) -> float:
         return math.log(max(len(a), 1) / max(len(b), 1))
 
-    return [
+    return best, [
         model_confidence,
-        apertium_known,
-        _chrf(model, apertium),
+        known[best],
+        agree[0][best + 1],
         ratio(model, apertium),
         ratio(model, source),
         ratio(apertium, source),
         len(numbers - set(_NUMBER.findall(model))),
         _chrf(model, source),
         _chrf(apertium, source),
+        support[0],
+        support[best + 1],
     ]
+
+
+def weighing(routes: int) -> str:
+    """The name of the card's weighing for `routes` renderings of a sentence (`WEIGHINGS`)."""
+    return WEIGHINGS[0] if routes == 1 else WEIGHINGS[1]
 
 
 def apertium_preferred(weights: dict[str, float], found: list[float]) -> bool:
