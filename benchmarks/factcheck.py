@@ -133,14 +133,13 @@ def translations(pair: str, count: int, glossed: bool) -> None:
     names = shared_names(records)
     language = LANGUAGES[pair]
     start = time.perf_counter()
-    done = glosses([r["src"] for r in records], language, "en") if glossed else None
-    rendered = done.texts if done is not None else None
-    if glossed and rendered is None:
+    done = glosses([r["src"] for r in records], language, "en") if glossed else []
+    if glossed and not done:
         return  # no Apertium route for the pair: the run without a gloss is the one
-    how = f"with Apertium's gloss ({time.perf_counter() - start:.1f} s)" if rendered else "without a gloss"
+    how = f"with Apertium's glosses, {len(done)} route(s) ({time.perf_counter() - start:.1f} s)" if done else "without a gloss"
     tally, rng = Tally(f"{pair}->eng, {len(records)} references, {how}"), random.Random(0)
     for number, record in enumerate(records):
-        sources, gloss = [(record["src"], language)], (rendered[number],) if rendered else ()
+        sources, gloss = [(record["src"], language)], tuple(rendering.texts[number] for rendering in done)
         tally.faithful(check(record["ref"], "en", sources, both_ways=True, glosses=gloss, dictionary=meanings))
         for kind, (text, span) in seeds(record["ref"], record["src"], language, names, rng, translation=True).items():
             found = check(text, "en", sources, both_ways=True, glosses=gloss, dictionary=meanings)

@@ -54,23 +54,24 @@ def rows(path: Path, start: int, most_routes: int | None = None) -> dict[str, li
         for i, (source, g, g_conf, reference) in enumerate(
             zip(sources, model["texts"], model["confidences"], saved["references"])
         ):
-            # as the product weighs them: numbers in the target's convention, no choice without confidences
+            # as the product weighs them: numbers in the target's convention, the routes with a
+            # confidence, no choice without one
             renderings = [in_convention(route["texts"][i], source, language, "en")[0] for route in routes]
-            known = [route["confidences"][i] for route in routes]
-            best, found_signals = (
-                (0, None)
-                if g_conf is None or known[0] is None
-                else weighed(source, g, renderings, g_conf, [k or 0.0 for k in known])
-            )
+            weighable = [
+                (text, route["confidences"][i]) for text, route in zip(renderings, routes) if route["confidences"][i] is not None
+            ]
+            texts, known = [text for text, _ in weighable], [k for _, k in weighable]
+            best, found_signals = (0, None) if g_conf is None or not texts else weighed(source, g, texts, g_conf, known)
+            apertium = texts[best] if texts else renderings[0]
             found[language].append(
                 {
                     "signals": found_signals,
                     "source": source,
                     "model": g,
-                    "apertium": renderings[best],
+                    "apertium": apertium,
                     "routes": dict(zip(names, renderings)),
                     "reference": reference,
-                    "gain": sentence_chrf(renderings[best], reference) - sentence_chrf(g, reference),
+                    "gain": sentence_chrf(apertium, reference) - sentence_chrf(g, reference),
                 }
             )
     return found

@@ -126,7 +126,7 @@ def test_a_sentence_still_losing_a_number_after_its_retry_falls_back_to_apertium
     engines = Engines(given={("translation", "es", "en"): model})
     notes: list[str] = []
     result = Pipeline(to="en", source="es", engines=engines, notify=notes.append).translate(f"{GEMMA_SOURCE} {faithful[0]}")
-    apertium = glosses([GEMMA_SOURCE], "es", "en").texts[0]
+    apertium = glosses([GEMMA_SOURCE], "es", "en")[0].texts[0]
     assert "forty million" in apertium
     assert result["paragraphs"] == [f"{apertium} {faithful[1]}"]
     made_by = [(row["translation"], row["translator"]) for row in result["alignment"]]
@@ -164,7 +164,7 @@ def test_a_model_s_sentence_is_apertium_s_where_its_card_s_choice_prefers_that_n
     notes: list[str] = []
     engines = Engines(given={("translation", "es", "en"): model})
     result = Pipeline(to="en", source="es", engines=engines, notify=notes.append).translate(f"{left} {translated}")
-    apertium = glosses([left], "es", "en").texts[0]
+    apertium = glosses([left], "es", "en")[0].texts[0]
     assert apertium != left
     made_by = [(row["translation"], row["translator"], row["confidence"]) for row in result["alignment"]]
     assert made_by == [(apertium, "apertium", 1.0), (english, "a-model", 0.9)]
@@ -210,10 +210,8 @@ def test_the_choice_takes_apertium_s_sentence_along_the_route_that_agrees_most(m
     }
     routes = [((first, pivot),) for first, pivot in along]
     monkeypatch.setattr(apertium, "routes", lambda source, target: routes)
-    monkeypatch.setattr(
-        apertium, "renderings", lambda sentences, given: [Translated([along[r[0]]] * len(sentences), [1.0]) for r in given]
-    )
-    monkeypatch.setattr(jobs, "_glosses", lambda *arguments: {0: Translated([along["es", "en"]], confidences=[1.0])})
+    rendered = [Translated([text], confidences=[1.0]) for text in along.values()]
+    monkeypatch.setattr(jobs, "_glosses", lambda *arguments: {0: rendered})
     model = mapping_translator(lambda s: s)
     weights = dict.fromkeys(WEIGHINGS, {"intercept": -5.0, **dict.fromkeys(SIGNALS, 0.0), "copied_model": 10.0})
     measured = tuple(Score("flores200-dev es-en", metric, 50.0, "a test's") for metric in CHOSEN_CHRF.values())

@@ -193,7 +193,7 @@ def _check_translation(work: Work, translation: Translation, languages: list[str
             meanings(said, target, language)
 
         def found_in(number: int, index: int, language: str, output: str) -> dict:
-            gloss = (glossed[number].texts[index],) if number in glossed else ()
+            gloss = tuple(rendering.texts[index] for rendering in glossed.get(number, ()))
             source = [(translation.source[number][index], language)]
             found = factcheck.check(output, target, source, True, glosses=gloss, dictionary=meanings)
             words = given[language]
@@ -227,7 +227,7 @@ def _repair(
     groups: dict[tuple[str, str], list[tuple[int, int, tuple]]] = {}
     for number, index, language in flagged:
         engine = engines.get(translation.sentence_translators[number][index])
-        gloss = (glossed[number].texts[index],) if number in glossed else ()
+        gloss = tuple(rendering.texts[index] for rendering in glossed.get(number, ()))
         source, output = translation.source[number][index], translation.target[number][index]
         held = factcheck.to_hold(source, language, output, target, gloss)
         if engine is not None and held:
@@ -302,37 +302,22 @@ def _choose_per_sentence(
     the choice prefers that (text/choice.py: the two fail on different sentences), the check
     finds no more in it and it lacks no more of the glossary's terms. Said, and Apertium named as
     the sentence's translator."""
-    from summarize.engines.apertium import ApertiumTranslator, renderings, routes
+    from summarize.engines.apertium import ApertiumTranslator
     from summarize.text.choice import apertium_preferred, weighed, weighing
 
     choosing = {engine.card.alias: engine.card for engine in translation.translators if engine.card.choice}
-    to_weigh = []
+    weighed_sentences = chosen = 0
     for number, index, language in rows:
         card = choosing.get(translation.sentence_translators[number][index])
-        measured = card is not None and chosen_chrf(card, language, target) is not None
-        confidence = translation.confidence[number][index] if measured and translation.confidence else None
-        if confidence is not None and number in glossed and glossed[number].confidences[index] is not None:
-            to_weigh.append((number, index, language, card.choice, confidence))
-    others = {
-        language: renderings(
-            [translation.source[n][i] for n, i, lang, *_ in to_weigh if lang == language], routes(language, target)[1:]
-        )
-        for language in {language for _, _, language, *_ in to_weigh}
-    }
-    at = dict.fromkeys(others, 0)
-    chosen = 0
-    weighed_sentences = 0
-    for number, index, language, choice, confidence in to_weigh:
-        source, output = translation.source[number][index], translation.target[number][index]
-        found = [glossed[number], *(r for r in others[language] if r is not None)]
-        place = [index] + [at[language]] * (len(found) - 1)
-        at[language] += 1
-        texts = [in_convention(r.texts[k], source, language, target)[0] for r, k in zip(found, place)]
-        known = [r.confidences[k] if r.confidences[k] is not None else 0.0 for r, k in zip(found, place)]
-        weights = choice.get(weighing(len(texts)))
-        if weights is None:
+        rendered = [r for r in glossed.get(number, ()) if r.confidences[index] is not None]
+        confidence = translation.confidence[number][index] if card and rendered and translation.confidence else None
+        weights = card.choice.get(weighing(len(rendered))) if confidence is not None else None
+        if weights is None or chosen_chrf(card, language, target) is None:
             continue
         weighed_sentences += 1
+        source, output = translation.source[number][index], translation.target[number][index]
+        texts = [in_convention(r.texts[index], source, language, target)[0] for r in rendered]
+        known = [r.confidences[index] for r in rendered]
         best, said = weighed(source, output, texts, confidence, known)
         if not apertium_preferred(weights, said):
             continue
@@ -352,7 +337,7 @@ def _choose_per_sentence(
 def _apertium_sentence(glossed: dict, number: int, index: int, source: str, language: str, target: str) -> str:
     """Apertium's rendering of a sentence, its numbers in the target's convention (Apertium
     keeps "9.000")."""
-    return in_convention(glossed[number].texts[index], source, language, target)[0]
+    return in_convention(glossed[number][0].texts[index], source, language, target)[0]
 
 
 def _replace(
@@ -402,29 +387,28 @@ def _glossary_terms(source: str, language: str, target: str, glossary) -> list:
     return [term for term, _ in found_in(source, glossary.for_pair(language, target))] if glossary else []
 
 
-def _glosses(translation: Translation, languages: list[str], target: str) -> dict[int, Translated]:
-    """Apertium's rendering of each translated paragraph (texts and confidences), by paragraph
-    number, one call per source language; a paragraph Apertium translated is its own rendering."""
+def _glosses(translation: Translation, languages: list[str], target: str) -> dict[int, list[Translated]]:
+    """Apertium's renderings of each translated paragraph (texts and confidences) along every
+    installed route, the best first, by paragraph number, one call per source language and route;
+    a paragraph Apertium translated is its own rendering."""
     from summarize.engines.apertium import ApertiumTranslator, glosses
 
     apertium = {engine.card.alias for engine in translation.translators if isinstance(engine, ApertiumTranslator)}
     by_language: dict[str, list[int]] = {}
-    rendered: dict[int, Translated] = {}
+    rendered: dict[int, list[Translated]] = {}
     for number, (language, made_by) in enumerate(zip(languages, translation.sentence_translators)):
         if made_by and made_by[0] in apertium:
             own = translation.confidence[number] if translation.confidence else []
-            rendered[number] = Translated(translation.target[number], confidences=own)
+            rendered[number] = [Translated(translation.target[number], confidences=own)]
         elif language != target:
             by_language.setdefault(language, []).append(number)
     for language, numbers in by_language.items():
         sentences = [sentence for number in numbers for sentence in translation.source[number]]
         done = glosses(sentences, language, target)
-        if done is None:
-            continue
         start = 0
-        for number in numbers:
+        for number in numbers if done else ():
             end = start + len(translation.source[number])
-            rendered[number] = Translated(done.texts[start:end], confidences=done.confidences[start:end])
+            rendered[number] = [Translated(d.texts[start:end], confidences=d.confidences[start:end]) for d in done]
             start = end
     return rendered
 

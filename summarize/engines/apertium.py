@@ -207,27 +207,20 @@ class ApertiumTranslator(Translator):
         return output
 
 
-def glosses(sentences: list[str], source: str, target: str) -> Translated | None:
-    """Each sentence rendered in `target` by Apertium along the best route, unknown words as
-    they were, with the share of its words Apertium knew: what the fact check reads a
-    translation's names against (a name Apertium writes for a source word is one the source
-    says), and what a model's sentence is weighed against (text/choice.py); None where no route
-    is installed or Apertium fails."""
-    route = route_for(source, target)
-    return renderings(sentences, [route])[0] if route else None
-
-
-def renderings(sentences: list[str], along: list[tuple[tuple[str, str], ...]]) -> list[Translated | None]:
-    """The sentences rendered along each route of `along` (`glosses`); None for a route where
-    Apertium fails."""
+def glosses(sentences: list[str], source: str, target: str) -> list[Translated]:
+    """Each sentence rendered in `target` by Apertium along every installed route, the best first
+    (a route where Apertium fails left out), unknown words as they were, with the share of its
+    words Apertium knew: what the fact check reads a translation's names against (a name
+    Apertium writes for a source word is one the source says), and what a model's sentence is
+    weighed against (text/choice.py); empty where no route is installed."""
     if shutil.which("apertium") is None:
-        return [None] * len(along)
-    found: list[Translated | None] = []
-    for route in along:
+        return []
+    found = []
+    for route in routes(source, target):
         try:
             found.append(ApertiumTranslator(None).along(route, sentences))
         except EngineUnavailableError:
-            found.append(None)
+            continue
     return found
 
 
