@@ -113,6 +113,26 @@ def test_strict_makes_the_fact_check_an_error_and_writes_nothing(tmp_path, monke
     assert relaxed.exit_code == 0 and output.read_text().strip() == GEMMA_OUTPUT
 
 
+def test_a_number_written_in_place_of_the_source_s_is_put_back_in_the_model_s_own_sentence():
+    """Firefox Translations' 244890 as "24,490": the model's sentence keeps its words with the
+    source's number in place of the one it made up, listed as repaired; a sentence with two
+    numbers made up is left to the other repairs."""
+    source, output = "El puente costó 244890 euros en 1998.", "The bridge cost 24,490 euros in 1998."
+    two = ("Costó 244890 euros en 5 años.", "It cost 24,490 euros in 6 years.")
+    model = mapping_translator(lambda s: output if "puente" in s else two[1])  # the retry too
+    model.card = dataclasses.replace(model.card, alias="a-model")
+    notes: list[str] = []
+    engines = Engines(given={("translation", "es", "en"): model})
+    result = Pipeline(to="en", source="es", engines=engines, notify=notes.append).translate(f"{source}\n\n{two[0]}")
+    assert result["alignment"][0]["translation"] == "The bridge cost 244890 euros in 1998."
+    assert result["alignment"][0]["translator"] == "a-model"
+    repaired = result["metadata"]["fact_check"]["repaired"]
+    assert {"sentence": output, "replacement": "The bridge cost 244890 euros in 1998.", "step": "translation"} in repaired
+    # Two numbers made up: not guessed which is which (Apertium's sentence, where it is installed).
+    assert all(entry.get("by") == "apertium" for entry in repaired if entry["sentence"] == two[1])
+    assert any(note.startswith("1 translated sentence(s) wrote a number in place of their source's") for note in notes)
+
+
 @pytest.mark.skipif(shutil.which("apertium") is None or not route_for("es", "en"), reason="Apertium's es-en is not installed")
 def test_a_sentence_still_losing_a_number_after_its_retry_falls_back_to_apertium_named_per_sentence():
     """The retry gives the same lost sum back: Apertium's translation of that sentence, which

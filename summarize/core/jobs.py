@@ -8,6 +8,7 @@ that fails becomes its error, never the batch's. Each result carries the notes o
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -203,6 +204,7 @@ def _check_translation(work: Work, translation: Translation, languages: list[str
         findings = {(n, i): found_in(n, i, language, translation.target[n][i]) for n, i, language in rows}
         flagged = [row for row in rows if any(findings[row[:2]].values())]
         _repair(work, translation, target, flagged, glossed, findings, found_in, glossary)
+        _put_numbers_back(work, translation, target, flagged, glossed, findings, found_in, glossary)
         _fall_back_to_apertium(work, translation, target, flagged, glossed, findings, found_in, glossary)
         _choose_per_sentence(work, translation, target, rows, glossed, findings, found_in, glossary)
         for number, index, _ in rows:
@@ -257,6 +259,45 @@ def _repair(
         work.note(
             f"{repaired} translated sentence(s) lost or added numbers, dates or names; translated again with the "
             "source's held, and kept (metadata fact_check.repaired)"
+        )
+
+
+def _put_numbers_back(
+    work: Work, translation: Translation, target: str, flagged: list, glossed: dict, findings: dict, found_in, glossary
+) -> None:
+    """Each `flagged` sentence (number, index, language) a model translated that, after `_repair`,
+    still writes one number its source does not say and lost one its source does ("2,200,12" for
+    "2.200.112"), with the source's number written in the other's place; kept when the check
+    finds less in it and it lacks no more of the glossary's terms. Said, and listed in
+    `fact_check.repaired`."""
+    from summarize.engines.apertium import ApertiumTranslator
+
+    by_apertium = {engine.card.alias for engine in translation.translators if isinstance(engine, ApertiumTranslator)}
+    put_back = 0
+    for number, index, language in flagged:
+        before, made_by = findings[number, index], translation.sentence_translators[number][index]
+        wrong = [span for span, kind in before["unsupported"] if kind == "number"]
+        if made_by is None or made_by in by_apertium or len(wrong) != 1:
+            continue
+        source, output = translation.source[number][index], translation.target[number][index]
+        gloss = tuple(rendering.texts[index] for rendering in glossed.get(number, ()))
+        lost = [
+            written for words, written in factcheck.to_hold(source, language, output, target, gloss) if words in before["missing"]
+        ]
+        at = re.search(rf"(?<![\w.,]){re.escape(wrong[0])}(?!\w|[.,]\d)", output)
+        if len(lost) != 1 or at is None:
+            continue
+        text = output[: at.start()] + lost[0] + output[at.end() :]
+        after, listed = found_in(number, index, language, text), _glossary_terms(source, language, target, glossary)
+        if _better(text, after, output, before, listed, target):
+            score = translation.confidence[number][index] if translation.confidence else None
+            threshold = next((e.confidence_threshold for e in translation.translators if e.card.alias == made_by), None)
+            _replace(work, translation, findings, (number, index), text, after, score, threshold)
+            put_back += 1
+    if put_back:
+        work.note(
+            f"{put_back} translated sentence(s) wrote a number in place of their source's; the source's put back "
+            "(metadata fact_check.repaired)"
         )
 
 
