@@ -266,8 +266,8 @@ def _put_numbers_back(
     work: Work, translation: Translation, target: str, flagged: list, glossed: dict, findings: dict, found_in, glossary
 ) -> None:
     """Each `flagged` sentence (number, index, language) a model translated that, after `_repair`,
-    still writes one number its source does not say and lost one its source does ("2,200,12" for
-    "2.200.112"), with the source's number written in the other's place; kept when the check
+    still writes one number its source does not say and lost one its source does ("24,490" for
+    "244890"), with the source's number written in the other's place; kept when the check
     finds less in it and it lacks no more of the glossary's terms. Said, and listed in
     `fact_check.repaired`."""
     from summarize.engines.apertium import ApertiumTranslator
