@@ -5,19 +5,21 @@ sentences, its chrF measured on others.
     python benchmarks/offline_translation.py --sentences 100 --systems apertium,gemma-card
     python benchmarks/offline_translation.py --sentences 400 --start 120 --pairs es,fr,it,pt \\
         --systems apertium,gemma-card --out benchmarks/results/offline-translation-fit.json
+    python benchmarks/offline_translation.py --sentences 477 --start 520 --pairs es,fr,it,pt \\
+        --systems apertium,gemma-card --out benchmarks/results/offline-translation-rest.json
     python benchmarks/translation_choice.py [--outputs FILE:START ...]
 
-The outputs (dev sentences 21-120 and 121-520 by default) are cut in blocks of 100 sentences per
-pair; each block is chosen with weights fitted on every other block of every pair (a logistic
-regression, L2, each sentence weighed by the chrF at stake: the difference of the two sentence
-chrF), so no sentence is chosen by weights fitted on it. Two configurations, each fitted and
-measured on its own: Apertium's best route alone (as where only the Spanish pairs are installed),
-and every route the outputs hold. Prints per pair the chrF of each system (Gemma, each Apertium
-route), of the choice (with the p-value of its gain over the best of them: sacrebleu's paired
-bootstrap) and of the oracle (the best candidate of each sentence), and the weights fitted on
-every sentence, for the card's `choice`. A card states a pair's chosen score
-(`[[scores]]`, metric "chrF, chosen per sentence with Apertium") only where that p-value is
-below 0.05."""
+The outputs (dev sentences 21-120, 121-520 and 521-997 by default) are cut in blocks of 100
+sentences per pair; each block is chosen with weights fitted on every other block of every pair
+(a logistic regression, L2, each sentence weighed by the chrF at stake: the difference of the two
+sentence chrF), so no sentence is chosen by weights fitted on it. Two configurations, each fitted
+and measured on its own: Apertium's best route alone (`one_route`, as where only the Spanish
+pairs are installed), and every route the outputs hold (`several_routes`). Prints per pair the
+chrF of each system (Gemma, each Apertium route), of the choice (with the p-value of its gain
+over the best of them: sacrebleu's paired bootstrap) and of the oracle (the best candidate of
+each sentence), and the weights fitted on every sentence, for the card's `choice`. A card states
+a pair's chosen score (`[[scores]]`, metric "chrF, chosen per sentence with Apertium", "...
+Apertium's routes") only where that p-value is below 0.05."""
 
 from __future__ import annotations
 
@@ -119,7 +121,11 @@ def main() -> None:
     parser.add_argument(
         "--outputs",
         nargs="+",
-        default=[f"{RESULTS / 'offline-translation.json'}:20", f"{RESULTS / 'offline-translation-fit.json'}:120"],
+        default=[
+            f"{RESULTS / 'offline-translation.json'}:20",
+            f"{RESULTS / 'offline-translation-fit.json'}:120",
+            f"{RESULTS / 'offline-translation-rest.json'}:520",
+        ],
         help="offline_translation.py outputs, each FILE:START (the first dev sentence it holds, from 0)",
     )
     args = parser.parse_args()
