@@ -47,7 +47,7 @@ def rows(path: Path, start: int, most_routes: int | None = None) -> dict[str, li
     (the first `most_routes` of them; the one weighed), reference and chrF difference."""
     found = {}
     for language, saved in json.loads(path.read_text(encoding="utf-8")).items():
-        if "apertium-routes" not in saved or "gemma-card" not in saved:
+        if not saved.get("apertium-routes") or "gemma-card" not in saved:
             continue
         sources = [r["src"] for r in dev(language)[start : start + len(saved["references"])]]
         names = list(saved["apertium-routes"])[:most_routes]
