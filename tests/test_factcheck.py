@@ -57,7 +57,7 @@ def test_a_lost_sum_is_missing_and_an_invented_city_unsupported():
 def without_apertium(monkeypatch):
     """No Apertium rendering of the sources, as where no route is installed: no name is read
     against one, and no sentence falls back to it."""
-    monkeypatch.setattr("summarize.engines.apertium.glosses", lambda sentences, source, target: None)
+    monkeypatch.setattr("summarize.engines.apertium.glosses", lambda sentences, source, target, every_route=True: [])
 
 
 def _gemma_pipeline(notes: list[str]) -> Pipeline:
@@ -231,7 +231,7 @@ def test_the_choice_takes_apertium_s_sentence_along_the_route_that_agrees_most(m
     routes = [((first, pivot),) for first, pivot in along]
     monkeypatch.setattr(apertium, "routes", lambda source, target: routes)
     rendered = [Translated([text], confidences=[1.0]) for text in along.values()]
-    monkeypatch.setattr(jobs, "_glosses", lambda *arguments: {0: rendered})
+    monkeypatch.setattr(jobs, "_glosses", lambda *arguments, **options: {0: rendered})
     model = mapping_translator(lambda s: s)
     weights = dict.fromkeys(WEIGHINGS, {"intercept": -5.0, **dict.fromkeys(SIGNALS, 0.0), "copied_model": 10.0})
     measured = tuple(Score("flores200-dev es-en", metric, 50.0, "a test's") for metric in CHOSEN_CHRF.values())

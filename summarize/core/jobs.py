@@ -203,6 +203,14 @@ def _check_translation(work: Work, translation: Translation, languages: list[str
 
         findings = {(n, i): found_in(n, i, language, translation.target[n][i]) for n, i, language in rows}
         flagged = [row for row in rows if any(findings[row[:2]].values())]
+        # Apertium's other routes only where they can change something: they support more names
+        # of a flagged sentence, and the per-sentence choice weighs them.
+        choosing = {engine.card.alias for engine in translation.translators if engine.card.choice}
+        wanted = {n for n, *_ in flagged} | {n for n, i, _ in rows if translation.sentence_translators[n][i] in choosing}
+        glossed |= _glosses(translation, languages, target, every_route=wanted)
+        for number, index, language in flagged:
+            findings[number, index] = found_in(number, index, language, translation.target[number][index])
+        flagged = [row for row in flagged if any(findings[row[:2]].values())]
         _repair(work, translation, target, flagged, glossed, findings, found_in, glossary)
         _put_numbers_back(work, translation, target, flagged, glossed, findings, found_in, glossary)
         _fall_back_to_apertium(work, translation, target, flagged, glossed, findings, found_in, glossary)
@@ -428,16 +436,21 @@ def _glossary_terms(source: str, language: str, target: str, glossary) -> list:
     return [term for term, _ in found_in(source, glossary.for_pair(language, target))] if glossary else []
 
 
-def _glosses(translation: Translation, languages: list[str], target: str) -> dict[int, list[Translated]]:
-    """Apertium's renderings of each translated paragraph (texts and confidences) along every
-    installed route, the best first, by paragraph number, one call per source language and route;
-    a paragraph Apertium translated is its own rendering."""
+def _glosses(
+    translation: Translation, languages: list[str], target: str, every_route: set[int] | None = None
+) -> dict[int, list[Translated]]:
+    """Apertium's renderings of each translated paragraph (texts and confidences), by paragraph
+    number, one call per source language and route: along its best route, or, for the paragraphs
+    `every_route` names (and only those), along every installed route, the best first; a
+    paragraph Apertium translated is its own rendering."""
     from summarize.engines.apertium import ApertiumTranslator, glosses
 
     apertium = {engine.card.alias for engine in translation.translators if isinstance(engine, ApertiumTranslator)}
     by_language: dict[str, list[int]] = {}
     rendered: dict[int, list[Translated]] = {}
     for number, (language, made_by) in enumerate(zip(languages, translation.sentence_translators)):
+        if every_route is not None and number not in every_route:
+            continue
         if made_by and made_by[0] in apertium:
             own = translation.confidence[number] if translation.confidence else []
             rendered[number] = [Translated(translation.target[number], confidences=own)]
@@ -445,7 +458,7 @@ def _glosses(translation: Translation, languages: list[str], target: str) -> dic
             by_language.setdefault(language, []).append(number)
     for language, numbers in by_language.items():
         sentences = [sentence for number in numbers for sentence in translation.source[number]]
-        done = glosses(sentences, language, target)
+        done = glosses(sentences, language, target, every_route=every_route is not None)
         start = 0
         for number in numbers if done else ():
             end = start + len(translation.source[number])
