@@ -23,6 +23,8 @@ from pathlib import Path
 
 #: FLORES-200's three-letter names of the sources scored.
 FLORES = {"es": "spa", "fr": "fra", "de": "deu", "it": "ita", "pt": "por"}
+#: The systems a run may name: Apertium's routes, and Gemma with the card's prompt or a plain one.
+SYSTEMS = ("apertium", "gemma-card", "gemma-two-shot-news")
 #: The first dev sentences, kept out of the scores: the plain prompt's two examples are chosen
 #: among them (the two shortest).
 HELD_FOR_EXAMPLES = 20
@@ -92,9 +94,11 @@ def main() -> None:
     parser.add_argument("--sentences", type=int, default=100)
     parser.add_argument("--start", type=int, default=HELD_FOR_EXAMPLES, help="the first dev sentence scored (from 0)")
     parser.add_argument("--pairs", default="es,fr,de,it,pt")
-    parser.add_argument("--systems", default="apertium,gemma-card,gemma-two-shot-news")
+    parser.add_argument("--systems", default=",".join(SYSTEMS))
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results/offline-translation.json"))
     args = parser.parse_args()
+    if unknown := set(args.systems.split(",")) - set(SYSTEMS):
+        parser.error(f"--systems: {', '.join(sorted(unknown))} is none of {', '.join(SYSTEMS)}")
     if args.start < HELD_FOR_EXAMPLES:
         parser.error(f"--start: the first {HELD_FOR_EXAMPLES} dev sentences hold the plain prompt's examples")
     print(f"FLORES-200 dev, {args.sentences} sentences per pair from the {args.start + 1}th; {os.cpu_count()} cores\n")
