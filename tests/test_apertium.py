@@ -183,3 +183,21 @@ def test_french_goes_through_spanish_with_each_leg_s_confidence():
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["paragraphs"] == [english]
     assert "using Apertium fr->es->en instead" in result.stderr
+
+
+@needs_apertium
+def test_a_mode_kept_running_answers_as_apertium_run_alone_and_starts_again_when_killed():
+    from summarize.engines import apertium_pipes
+    from summarize.engines.apertium import _run_once, mode_for
+
+    mode = mode_for("es", "en")
+    translator = ApertiumTranslator(load_cards()["apertium"])
+    sentences = [*SPANISH, "Buenos", "días a todos.", "Un signo [raro] $5 ^a/b\\ @x."]
+    alone = _run_once("\n\n".join(sentences) + "\n", mode).split("\n")[0::2][: len(sentences)]
+    assert translator._run(sentences, mode) == alone
+    assert [translator._run([s], mode)[0] for s in reversed(sentences)] == alone[::-1]
+    running = apertium_pipes._pipes[mode]
+    running.process.kill()
+    running.process.wait()
+    assert translator._run(sentences, mode) == alone
+    assert apertium_pipes._pipes[mode] is not running

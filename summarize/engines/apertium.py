@@ -1,6 +1,7 @@
 """The `apertium` engine: the rule-based translator from Debian packages, through its CLI.
 
-All sentences of a call go through one `apertium` process, one sentence per line."""
+All sentences of a call go through a mode at once, one sentence per line, each mode kept running
+for the process's life (engines/apertium_pipes.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from functools import cache
 from pathlib import Path
 
 from summarize.catalog.cards import ModelCard
+from summarize.engines import apertium_pipes
 from summarize.engines.base import Translated, Translator
 from summarize.errors import EngineUnavailableError
 
@@ -193,18 +195,34 @@ class ApertiumTranslator(Translator):
         # One sentence per line, a blank line between them: across a single newline a multiword
         # ("Buenos" + "días") is matched and two lines come back as one (`-f line` would drop the
         # final full stops). Newlines inside a sentence would shift the alignment.
-        command = ["apertium", mode]
+        text = "\n\n".join(lines) + "\n"
         try:
-            done = subprocess.run(command, input="\n\n".join(lines) + "\n", capture_output=True, text=True, timeout=TIMEOUT_S)
-        except subprocess.TimeoutExpired:
+            returned = apertium_pipes.translate(_modes_folder() / f"{mode}.mode", text, TIMEOUT_S).split("\n")
+        except TimeoutError:
             raise EngineUnavailableError(f"Apertium took over {TIMEOUT_S} s and was stopped") from None
-        if done.returncode != 0:
-            raise EngineUnavailableError(f"Apertium failed: {done.stderr.strip().splitlines()[-1:]}")
-        returned = done.stdout.split("\n")
+        except (apertium_pipes.PipeFailed, OSError, subprocess.SubprocessError):
+            returned = _run_once(text, mode).split("\n")
         output, blanks = returned[0::2][: len(lines)], returned[1::2][: len(lines) - 1]
         if len(output) != len(lines) or any(blank.strip() for blank in blanks):
             raise EngineUnavailableError(f"Apertium returned {len(output)} lines for {len(lines)} sentences")
         return output
+
+
+def _run_once(text: str, mode: str) -> str:
+    """`apertium <mode>` of `text` in a process of its own: where the mode kept running failed,
+    this says why."""
+    try:
+        done = subprocess.run(["apertium", mode], input=text, capture_output=True, text=True, timeout=TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        raise EngineUnavailableError(f"Apertium took over {TIMEOUT_S} s and was stopped") from None
+    if done.returncode != 0:
+        raise EngineUnavailableError(f"Apertium failed: {done.stderr.strip().splitlines()[-1:]}")
+    return done.stdout
+
+
+def _modes_folder() -> Path:
+    """Where the installed modes' scripts are (`….mode`)."""
+    return Path(shutil.which("apertium") or "apertium").resolve().parents[1] / "share" / "apertium" / "modes"
 
 
 def glosses(sentences: list[str], source: str, target: str, every_route: bool = True) -> list[Translated]:
@@ -241,11 +259,11 @@ _meanings: dict[tuple[str, str, str], frozenset[str]] = {}
 def _step(source: str, target: str, kind: str) -> str | None:
     """The path of the analyser or the bilingual dictionary an installed `source`-`target` mode
     runs; None where there is none."""
-    apertium, mode = shutil.which("apertium"), mode_for(source, target)
-    if apertium is None or mode is None:
+    mode = mode_for(source, target)
+    if shutil.which("apertium") is None or mode is None:
         return None
     try:
-        steps = (Path(apertium).resolve().parents[1] / "share" / "apertium" / "modes" / f"{mode}.mode").read_text()
+        steps = (_modes_folder() / f"{mode}.mode").read_text()
     except OSError:
         return None
     found = _STEP[kind].search(steps)
