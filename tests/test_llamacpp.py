@@ -345,6 +345,7 @@ def test_a_sentence_translates_the_same_alone_pooled_shuffled_and_under_concurre
     from summarize.bench.datasets import load
     from summarize.core.options import Options
     from summarize.core.pipeline import Pipeline
+    from summarize.engines.llamacpp import _SERVERS
     from summarize.service.settings import Settings
     from summarize.text.document import Document
     from tests.helpers import shared_file
@@ -354,6 +355,8 @@ def test_a_sentence_translates_the_same_alone_pooled_shuffled_and_under_concurre
     sentences = [record["src"] for record in records]
     pipeline = Pipeline(to="en", source="es", translator="gemma-3-270m", engine="llamacpp")
     alone = [pipeline.translate(sentence)["paragraphs"] for sentence in sentences]
+    # each prompt read after the saved state of its example pairs, restored
+    assert any(running.saved for running in _SERVERS.values())
     pooled = [r["paragraphs"] for r in pipeline.translations([Document((s,), "s") for s in sentences])]
     order = list(range(len(sentences)))
     random.Random(7).shuffle(order)
@@ -411,7 +414,8 @@ def test_llamacpps_own_tokenizer_gives_transformers_ids_and_texts(with_gemma):
 
 
 def test_the_engines_tokenizer_routes_refuse_another_process(with_gemma):
-    """The llama.cpp server's local port answers only with the key this process holds."""
+    """The llama.cpp server's local port answers only with the key this process holds: its
+    tokenizer, and the slot's saved states."""
     import urllib.error
     import urllib.request
 
@@ -420,10 +424,11 @@ def test_the_engines_tokenizer_routes_refuse_another_process(with_gemma):
 
     model = LlamaCppModel(load_cards()["gemma-3-270m"], allow_download=False)
     assert model.tokenizer.encode("Hola", add_special_tokens=False)
-    asked = urllib.request.Request(f"http://{model.tokenizer.address}/tokenize", data=b'{"content": "Hola"}', method="POST")
-    with pytest.raises(urllib.error.HTTPError) as refused:
-        urllib.request.urlopen(asked, timeout=5)
-    assert refused.value.code == 401
+    for route, body in (("/tokenize", b'{"content": "Hola"}'), ("/slots/0?action=save", b'{"filename": "x.bin"}')):
+        asked = urllib.request.Request(f"http://{model.running.routes.address}{route}", data=body, method="POST")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(asked, timeout=5)
+        assert refused.value.code == 401
 
 
 @pytest.mark.slow

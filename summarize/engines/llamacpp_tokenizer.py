@@ -18,30 +18,16 @@ class Encoded(NamedTuple):
     input_ids: list[int]
 
 
-class LlamaCppTokenizer:
-    """Ids and texts from a running llama.cpp server at `address` (host:port), asked with `key`;
-    `control_tokens` (the GGUF's) are what a decoding that skips special tokens leaves out."""
+class ServerRoutes:
+    """The HTTP routes of the llama.cpp server this process runs, at `address` (host:port), asked
+    with `key`, over one connection per thread."""
 
-    def __init__(self, address: str, key: str, control_tokens: frozenset[int]):
+    def __init__(self, address: str, key: str):
         self.address, self.key = address, key
-        self.control_tokens = control_tokens
-        #: The ids of the special tokens: every id transformers' decoding skips as special.
-        self.all_special_ids = sorted(control_tokens)
         self._local = threading.local()
 
-    def __call__(self, text: str, add_special_tokens: bool = True) -> Encoded:
-        return Encoded(self.encode(text, add_special_tokens=add_special_tokens))
-
-    def encode(self, text: str, add_special_tokens: bool = True) -> list[int]:
-        return self._ask("/tokenize", {"content": text, "add_special": add_special_tokens})["tokens"]
-
-    def decode(self, ids: list[int], skip_special_tokens: bool = False) -> str:
-        kept = [i for i in ids if not (skip_special_tokens and i in self.control_tokens)]
-        return self._ask("/detokenize", {"tokens": kept})["content"] if kept else ""
-
-    def _ask(self, route: str, body: dict) -> dict:
-        """The server's answer on `route`, over this thread's connection (made again once where
-        the server closed it)."""
+    def ask(self, route: str, body: dict) -> dict:
+        """The server's answer on `route` (the connection made again once where the server closed it)."""
         payload = json.dumps(body)
         try:
             status, answer = self._exchange(route, payload)
@@ -51,9 +37,10 @@ class LlamaCppTokenizer:
                 status, answer = self._exchange(route, payload)
             except (OSError, http.client.HTTPException) as exc:
                 self._local.connection = None
-                raise EngineUnavailableError(f"llama.cpp's tokenizer did not answer ({first_line(exc)})") from None
+                raise EngineUnavailableError(f"llama.cpp's server did not answer on {route} ({first_line(exc)})") from None
         if status != 200:
-            raise EngineUnavailableError(f"llama.cpp's tokenizer answered {status}: {answer[:200].decode(errors='replace')}")
+            said = answer[:200].decode(errors="replace")
+            raise EngineUnavailableError(f"llama.cpp's server answered {status} on {route}: {said}")
         return json.loads(answer)
 
     def _exchange(self, route: str, payload: str) -> tuple[int, bytes]:
@@ -63,3 +50,24 @@ class LlamaCppTokenizer:
         connection.request("POST", route, payload, {"Content-Type": "application/json", "Authorization": f"Bearer {self.key}"})
         response = connection.getresponse()
         return response.status, response.read()
+
+
+class LlamaCppTokenizer:
+    """Ids and texts from the running llama.cpp server's `routes`; `control_tokens` (the GGUF's)
+    are what a decoding that skips special tokens leaves out."""
+
+    def __init__(self, routes: ServerRoutes, control_tokens: frozenset[int]):
+        self.routes = routes
+        self.control_tokens = control_tokens
+        #: The ids of the special tokens: every id transformers' decoding skips as special.
+        self.all_special_ids = sorted(control_tokens)
+
+    def __call__(self, text: str, add_special_tokens: bool = True) -> Encoded:
+        return Encoded(self.encode(text, add_special_tokens=add_special_tokens))
+
+    def encode(self, text: str, add_special_tokens: bool = True) -> list[int]:
+        return self.routes.ask("/tokenize", {"content": text, "add_special": add_special_tokens})["tokens"]
+
+    def decode(self, ids: list[int], skip_special_tokens: bool = False) -> str:
+        kept = [i for i in ids if not (skip_special_tokens and i in self.control_tokens)]
+        return self.routes.ask("/detokenize", {"tokens": kept})["content"] if kept else ""
