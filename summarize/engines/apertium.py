@@ -271,16 +271,14 @@ def _step(source: str, target: str, kind: str) -> str | None:
 
 
 def _lt_proc(arguments: list[str], tokens: list[str]) -> list[list[str]] | None:
-    """Each token's readings from lt-proc (one token a line in, one a line out); empty for a line
-    it split; None where lt-proc failed."""
+    """Each token's readings from lt-proc, kept running (one token a line in, one a line out);
+    empty for a line it split; None where lt-proc failed."""
+    data = ("\n".join(tokens) + "\n").encode()
     try:
-        done = subprocess.run(
-            ["lt-proc", *arguments], input="\n".join(tokens) + "\n", capture_output=True, text=True, timeout=TIMEOUT_S
-        )
-    except (OSError, subprocess.TimeoutExpired):
+        lines = apertium_pipes.run(("lt-proc", "-z", *arguments), data, TIMEOUT_S).decode().splitlines()
+    except (apertium_pipes.PipeFailed, OSError, TimeoutError):
         return None
-    lines = done.stdout.splitlines()
-    if done.returncode != 0 or len(lines) < len(tokens):
+    if len(lines) < len(tokens):
         return None
     readings = []
     for line in lines[: len(tokens)]:

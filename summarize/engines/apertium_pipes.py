@@ -1,8 +1,8 @@
-"""Apertium's modes kept running: a mode's programs start once per process in null-flush mode
-(`apertium-wblank-mode -z`, as apertium-apy serves them), so that a call costs its text's
-translation and not the loading of the pair's dictionaries and grammars again (0.2 s a mode and
-call, docs/performance.md). The text goes in and comes out through Apertium's own deformatter and
-reformatter, as the `apertium` command runs them."""
+"""Apertium's programs kept running: a mode's pipeline (`apertium-wblank-mode -z`, as apertium-apy
+serves it) or one `lt-proc` starts once per process in null-flush mode, so that a call costs its
+text's translation and not the loading of the pair's dictionaries and grammars again (0.1-0.4 s
+a mode and call, docs/performance.md). A mode's text goes in and comes out through Apertium's
+own deformatter and reformatter, as the `apertium` command runs them."""
 
 from __future__ import annotations
 
@@ -17,42 +17,33 @@ from pathlib import Path
 #: The generator's option (`-g`: unknown words marked, as `apertium` without `-u`) and the
 #: tagger's (none), the two arguments a mode's script reads.
 MODE_ARGUMENTS = ("-g", "")
-_pipes: dict[str, Pipe] = {}
+_pipes: dict[tuple[str, ...], Pipe] = {}
 _pipes_lock = threading.Lock()
 
 
 class PipeFailed(Exception):
-    """The running mode died or answered otherwise than in null-flush mode."""
+    """The running program died or answered otherwise than in null-flush mode."""
 
 
 class Pipe:
-    """One mode's programs, running; one text at a time through them."""
+    """One command, running; one text at a time through it, each ended by a null."""
 
-    def __init__(self, mode_file: Path):
-        script = subprocess.run(
-            ["apertium-wblank-mode", "-z", str(mode_file)], capture_output=True, text=True, check=True, timeout=30
-        ).stdout
-        self.process = subprocess.Popen(
-            ["bash", "-c", script, mode_file.stem, *MODE_ARGUMENTS],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
+    def __init__(self, command: tuple[str, ...]):
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         os.set_blocking(self.process.stdin.fileno(), False)
         self.lock = threading.Lock()
 
-    def translate(self, formatted: bytes, timeout: float) -> bytes:
-        """Apertium's stream format in, its translation out (up to the null that ends it)."""
+    def exchange(self, data: bytes, timeout: float) -> bytes:
+        """`data` in (a null in it dropped), the answer out, up to the null that ends it."""
         with self.lock:
-            return self._exchange(formatted.replace(b"\0", b"") + b"\0", time.monotonic() + timeout)
+            return self._exchange(data.replace(b"\0", b"") + b"\0", time.monotonic() + timeout)
 
     def _exchange(self, sent: bytes, deadline: float) -> bytes:
         received = bytearray()
         stdin, stdout = self.process.stdin, self.process.stdout
         with selectors.DefaultSelector() as selector:
             selector.register(stdout, selectors.EVENT_READ)
-            if sent:
-                selector.register(stdin, selectors.EVENT_WRITE)
+            selector.register(stdin, selectors.EVENT_WRITE)
             while True:
                 left = deadline - time.monotonic()
                 if left <= 0:
@@ -60,12 +51,11 @@ class Pipe:
                 for key, _ in selector.select(left):
                     if key.fileobj is stdin:
                         try:
-                            written = os.write(stdin.fileno(), sent[:65536])
+                            sent = sent[os.write(stdin.fileno(), sent[:65536]) :]
                         except BlockingIOError:
                             continue
                         except BrokenPipeError:
                             raise PipeFailed from None
-                        sent = sent[written:]
                         if not sent:
                             selector.unregister(stdin)
                         continue
@@ -84,23 +74,42 @@ class Pipe:
 
 
 def translate(mode_file: Path, text: str, timeout: float) -> str:
-    """`apertium <mode>` of `text`, through the mode kept running (started at its first call).
-    PipeFailed where it could not answer (it is stopped, and the next call starts it again);
-    TimeoutError past `timeout` seconds."""
+    """`apertium <mode>` of `text`, through the mode kept running."""
+    script = _script(str(mode_file))
     formatted = _filter(["apertium-destxt"], text.encode(), timeout)
+    translated = run(("bash", "-c", script, mode_file.stem, *MODE_ARGUMENTS), formatted, timeout)
+    return _filter(["apertium-retxt"], translated, timeout).decode()
+
+
+def run(command: tuple[str, ...], data: bytes, timeout: float) -> bytes:
+    """What `command` (in null-flush mode) answers to `data`, through the process kept running for
+    it (started at its first call). PipeFailed where it could not answer (it is stopped, and the
+    next call starts it again); TimeoutError past `timeout` seconds."""
     with _pipes_lock:
-        pipe = _pipes.get(mode_file.stem)
+        pipe = _pipes.get(command)
         if pipe is None or pipe.process.poll() is not None:
-            pipe = _pipes[mode_file.stem] = Pipe(mode_file)
+            pipe = _pipes[command] = Pipe(command)
     try:
-        translated = pipe.translate(formatted, timeout)
+        return pipe.exchange(data, timeout)
     except (PipeFailed, TimeoutError):
         with _pipes_lock:
-            if _pipes.get(mode_file.stem) is pipe:
-                del _pipes[mode_file.stem]
+            if _pipes.get(command) is pipe:
+                del _pipes[command]
         pipe.close()
         raise
-    return _filter(["apertium-retxt"], translated, timeout).decode()
+
+
+_scripts: dict[str, str] = {}
+
+
+def _script(mode_file: str) -> str:
+    """A mode's pipeline with every program in null-flush mode."""
+    if mode_file not in _scripts:
+        done = subprocess.run(["apertium-wblank-mode", "-z", mode_file], capture_output=True, text=True, timeout=30)
+        if done.returncode != 0:
+            raise PipeFailed
+        _scripts[mode_file] = done.stdout
+    return _scripts[mode_file]
 
 
 def _filter(command: list[str], data: bytes, timeout: float) -> bytes:
@@ -112,8 +121,18 @@ def _filter(command: list[str], data: bytes, timeout: float) -> bytes:
 
 @atexit.register
 def close_all() -> None:
-    """Stops every running mode."""
+    """Stops every running program."""
     with _pipes_lock:
         for pipe in _pipes.values():
             pipe.close()
         _pipes.clear()
+
+
+def _forget_in_child() -> None:
+    """A forked process starts its own: the parent's stay the parent's."""
+    global _pipes_lock
+    _pipes.clear()
+    _pipes_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_in_child)
