@@ -355,8 +355,9 @@ def test_a_sentence_translates_the_same_alone_pooled_shuffled_and_under_concurre
     sentences = [record["src"] for record in records]
     pipeline = Pipeline(to="en", source="es", translator="gemma-3-270m", engine="llamacpp")
     alone = [pipeline.translate(sentence)["paragraphs"] for sentence in sentences]
-    # each prompt read after the saved state of its example pairs, restored
-    assert any(running.saved for running in _SERVERS.values())
+    # each prompt read after the saved state of its example pairs, restored, saved in the engine's own folder
+    saved = [Path(running.folder.name) / name for running in _SERVERS.values() for name in running.saved.values()]
+    assert saved and all(path.is_file() for path in saved)
     pooled = [r["paragraphs"] for r in pipeline.translations([Document((s,), "s") for s in sentences])]
     order = list(range(len(sentences)))
     random.Random(7).shuffle(order)

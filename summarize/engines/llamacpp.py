@@ -235,7 +235,7 @@ def _server(xllamacpp, path: str, context: int, threads: int) -> _Running:
         params.cache_ram_mib = 0
         # The saved starts, in a folder of this process's own, removed with it.
         folder = tempfile.TemporaryDirectory(prefix="summarize-llamacpp-")
-        params.slot_save_path = folder.name
+        params.slot_save_path = folder.name + "/"  # llama.cpp appends the file's name as it is
         params.endpoint_slots = True
         key = secrets.token_hex(16)
         params.api_keys = [key]
