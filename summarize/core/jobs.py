@@ -207,7 +207,8 @@ def _check_translation(work: Work, translation: Translation, languages: list[str
         # of a flagged sentence, and the per-sentence choice weighs them.
         choosing = {engine.card.alias for engine in translation.translators if engine.card.choice}
         wanted = {n for n, *_ in flagged} | {n for n, i, _ in rows if translation.sentence_translators[n][i] in choosing}
-        glossed |= _glosses(translation, languages, target, every_route=wanted)
+        for number, others in _glosses(translation, languages, target, other_routes_for=wanted).items():
+            glossed[number] = [*glossed.get(number, ()), *others]
         for number, index, language in flagged:
             findings[number, index] = found_in(number, index, language, translation.target[number][index])
         flagged = [row for row in flagged if any(findings[row[:2]].values())]
@@ -437,28 +438,30 @@ def _glossary_terms(source: str, language: str, target: str, glossary) -> list:
 
 
 def _glosses(
-    translation: Translation, languages: list[str], target: str, every_route: set[int] | None = None
+    translation: Translation, languages: list[str], target: str, other_routes_for: set[int] | None = None
 ) -> dict[int, list[Translated]]:
     """Apertium's renderings of each translated paragraph (texts and confidences), by paragraph
-    number, one call per source language and route: along its best route, or, for the paragraphs
-    `every_route` names (and only those), along every installed route, the best first; a
-    paragraph Apertium translated is its own rendering."""
+    number, one call per source language and route: along its best route (a paragraph Apertium
+    translated is its own rendering), or, for the paragraphs `other_routes_for` names (and only
+    those Apertium did not translate), along each other installed route, in their order."""
     from summarize.engines.apertium import ApertiumTranslator, glosses
 
     apertium = {engine.card.alias for engine in translation.translators if isinstance(engine, ApertiumTranslator)}
     by_language: dict[str, list[int]] = {}
     rendered: dict[int, list[Translated]] = {}
     for number, (language, made_by) in enumerate(zip(languages, translation.sentence_translators)):
-        if every_route is not None and number not in every_route:
+        if other_routes_for is not None and number not in other_routes_for:
             continue
         if made_by and made_by[0] in apertium:
+            if other_routes_for is not None:
+                continue
             own = translation.confidence[number] if translation.confidence else []
             rendered[number] = [Translated(translation.target[number], confidences=own)]
         elif language != target:
             by_language.setdefault(language, []).append(number)
     for language, numbers in by_language.items():
         sentences = [sentence for number in numbers for sentence in translation.source[number]]
-        done = glosses(sentences, language, target, every_route=every_route is not None)
+        done = glosses(sentences, language, target, slice(1, None) if other_routes_for is not None else slice(1))
         start = 0
         for number in numbers if done else ():
             end = start + len(translation.source[number])

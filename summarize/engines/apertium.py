@@ -225,16 +225,16 @@ def _modes_folder() -> Path:
     return Path(shutil.which("apertium") or "apertium").resolve().parents[1] / "share" / "apertium" / "modes"
 
 
-def glosses(sentences: list[str], source: str, target: str, every_route: bool = True) -> list[Translated]:
-    """Each sentence rendered in `target` by Apertium along every installed route (or the best
-    alone), the best first (a route where Apertium fails left out), unknown words as they were,
-    with the share of its words Apertium knew: what the fact check reads a translation's names
+def glosses(sentences: list[str], source: str, target: str, taken: slice = slice(None)) -> list[Translated]:
+    """Each sentence rendered in `target` by Apertium along every installed route (or the `taken`
+    slice of them), the best first (a route where Apertium fails left out), unknown words as they
+    were, with the share of its words Apertium knew: what the fact check reads a translation's names
     against (a name Apertium writes for a source word is one the source says), and what a
     model's sentence is weighed against (text/choice.py); empty where no route is installed."""
     if shutil.which("apertium") is None:
         return []
     found = []
-    for route in routes(source, target)[: None if every_route else 1]:
+    for route in routes(source, target)[taken]:
         try:
             found.append(ApertiumTranslator(None).along(route, sentences))
         except EngineUnavailableError:
