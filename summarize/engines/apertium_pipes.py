@@ -113,7 +113,10 @@ def _script(mode_file: str) -> str:
 
 
 def _filter(command: list[str], data: bytes, timeout: float) -> bytes:
-    done = subprocess.run(command, input=data, capture_output=True, timeout=timeout)
+    try:
+        done = subprocess.run(command, input=data, capture_output=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise TimeoutError from None
     if done.returncode != 0:
         raise PipeFailed
     return done.stdout

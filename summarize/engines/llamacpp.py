@@ -234,7 +234,10 @@ def _server(xllamacpp, path: str, context: int, threads: int) -> _Running:
         params.fit_params = False
         params.cache_ram_mib = 0
         # The saved starts, in a folder of this process's own, removed with it.
-        folder = tempfile.TemporaryDirectory(prefix="summarize-llamacpp-")
+        try:
+            folder = tempfile.TemporaryDirectory(prefix="summarize-llamacpp-")
+        except OSError as exc:
+            raise ModelUnavailableError(f"llama.cpp has no folder for its saved prompt starts ({first_line(exc)})") from None
         params.slot_save_path = folder.name + "/"  # llama.cpp appends the file's name as it is
         params.endpoint_slots = True
         key = secrets.token_hex(16)
