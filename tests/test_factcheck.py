@@ -456,3 +456,61 @@ def test_a_chat_summary_with_unsupported_spans_is_asked_again_once_with_them_nam
     assert result["metadata"]["fact_check"]["repaired"] == repaired
     assert result["metadata"]["counts"]["summary_model_calls"] == (2 if kept else 1)
     assert any("asked again with them named" in note for note in result["metadata"]["notes"])
+
+
+def test_a_people_is_named_by_the_language_cldr_says_its_territory_speaks():
+    source = [("Los abogados de Grecia visitaron a familias de los Estados Unidos.", "es")]
+    assert check("The Greek lawyers visited American families.", "en", source, True)["unsupported"] == []
+    assert check("The Turkish lawyers visited American families.", "en", source, True)["unsupported"] == [("Turkish", "name")]
+
+
+@pytest.mark.parametrize(
+    ("source", "language", "output", "unsupported", "missing"),
+    [
+        ("Fu ideato negli anni '70.", "it", "It was developed in the 1970s.", [], []),
+        ("Fue excavado en la década de los veinte.", "es", "It was excavated in the 1920s.", [], []),
+        ("Fu ideato negli anni '70.", "it", "It was developed in the 1980s.", [("1980", "number")], ["70"]),
+        ("Le vote aura lieu lors de sa réunion d'octobre.", "fr", "The vote takes place at its October meeting.", [], []),
+        ("Le vote aura lieu lors de sa réunion d'octobre.", "fr", "The vote takes place at its April meeting.",
+         [("April", "date")], []),
+        ("Sie versteckten mehrere Milliarden US-Dollar.", "de", "They hid billions of US dollars.", [], []),
+        ("Contaban en la Bélgica de habla francesa.", "es", "They counted in French-speaking Belgium.", [], []),
+        ("Contaban en la Bélgica de habla francesa.", "es", "They counted in Italian-speaking Belgium.",
+         [("Italian-speaking", "name")], []),
+    ],
+)  # fmt: skip
+def test_decades_elided_months_vague_german_scales_and_hyphenated_names(source, language, output, unsupported, missing):
+    """A decade in full (1970s) is the one a source names by its last digits; "d'octobre" names
+    October; "mehrere Milliarden" says many; of a hyphenated name, its capitalised parts are the
+    name ("French-speaking")."""
+    found = check(output, "en", [(source, language)], True)
+    assert found["unsupported"] == unsupported and found["missing"] == missing
+
+
+@pytest.mark.skipif(shutil.which("lt-proc") is None or not route_for("it", "en"), reason="Apertium's it-en route is missing")
+def test_a_number_word_is_not_lost_where_the_output_translates_the_other_word_spelt_alike():
+    """Italian "venti" is twenty and winds: "winds" in the output keeps it; a translation that
+    says neither lost it."""
+    source = [("Fred si muove con venti di 105 miglia all'ora.", "it")]
+    assert check("Fred has winds of 105 miles per hour.", "en", source, True, dictionary=meanings)["missing"] == []
+    assert check("Fred moves at 105 miles per hour.", "en", source, True, dictionary=meanings)["missing"] == ["venti"]
+
+
+@pytest.mark.skipif(shutil.which("lt-proc") is None or not route_for("es", "en"), reason="Apertium's es-en is not installed")
+def test_a_common_word_naming_a_source_s_name_is_supported_while_a_name_swapped_for_one_is_not():
+    """A common word in a name beside one of the source's proper names is how the translation
+    names it ("Stanford University School of Medicine" for "la facultad de medicina de la
+    Universidad de Stanford"); a proper name of the source swapped for a common word ("Nicklas
+    Planned" for "Nicklas Backstrom", "Nations Prix" for "Grand Prix") stays flagged."""
+
+    def unsupported(output: str, source: str, language: str = "es") -> list:
+        return check(output, "en", [(source, language)], True, dictionary=meanings)["unsupported"]
+
+    stanford = "Los científicos de la facultad de medicina de la Universidad de Stanford anunciaron un invento."
+    assert unsupported("Scientists from the Stanford University School of Medicine announced an invention.", stanford) == []
+    goal = "El gol ganador fue de Nicklas Backstrom."
+    assert unsupported("The winning goal was by Nicklas Backstrom.", goal) == []
+    assert unsupported("The winning goal was by Nicklas Planned.", goal) == [("Planned", "name")]
+    prix = "Piquet chocó en el Grand Prix de Singapur."
+    assert unsupported("Piquet crashed in the Singapore Grand Prix.", prix) == []
+    assert unsupported("Piquet crashed in the Singapore Nations Prix.", prix) == [("Nations", "name")]

@@ -36,7 +36,7 @@ _SPACED = re.compile(r"\d{1,3}(?:[ \u202f\u00a0\u2009]\d{3})+(?:[.,]\d+)?")
 _SCALES = {10**3, 10**6, 10**9, 10**12}
 #: A scale word (or hundred) without a number before it that says "many" ("thousands of",
 #: "miles de", "Tausende", "migliaia", "hundreds of", "hunderten"): no value.
-_VAGUE_SCALE = re.compile(r"(?:s|ende|erte|nen|aia|oni|ardi)$")
+_VAGUE_SCALE = re.compile(r"(?:s|ende|erte|nen|arden|aia|oni|ardi)$")
 _VAGUE_VALUES = _SCALES | {100}
 #: "Per cent" in the served languages, read by text2num as a hundred ("por ciento"): a sign.
 _PER_CENT = re.compile(r"\b(?:por|per|pour)\s+(?:ciento|cento|cent)\b", re.IGNORECASE)
@@ -47,6 +47,8 @@ _ROMAN = re.compile(
 )
 _ROMAN_VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
 _PUNCTUATION = ".,;:!?()[]«»\"'"
+#: A decade an English output writes in full: 1970s, 1920's.
+_DECADE = re.compile(r"\b(1\d\d0|20\d0)['’]?s\b")
 
 
 def _value(token: str, language: str) -> Decimal | None:
@@ -250,6 +252,10 @@ def check(
     held = {value for (given, small), other in zip(read, translated) for value, _ in given + (small if other else [])}
     said = numbers(output, output_language)
     kept = {value for value, _ in numbers(output, output_language, small=True) + _roman(output)}
+    # A decade written in full ("the 1970s") is the one a source names by its last digits ("los años 70").
+    decades = {Decimal(decade) for decade in _DECADE.findall(output)}
+    held |= {decade for decade in decades if decade % 100 in held}
+    kept |= {decade % 100 for decade in decades}
     # A number in words a source writes as it stands (the name "Six Flags") is copied, not said.
     copied = " ".join(text for text, _ in sources)
     unsupported = [
@@ -261,7 +267,10 @@ def check(
         plain = [(_plain(text), language) for text, language in sources]
         glossed = {word for text in glosses for word in names.words(text)}
         unsupported += [(span, "date") for span in _unsupported_dates(output, output_language, plain)]
-        unsupported += [(span, "name") for span in _unsupported_names(output, output_language, plain, glossed, dictionary)]
+        found = _unsupported_names(output, output_language, plain, glossed, dictionary)
+        if found and dictionary is not None:
+            found = _said_by_the_source(found, output, output_language, sources, glossed, dictionary)
+        unsupported += [(span, "name") for span in found]
         unsupported += [(span, "quote") for span in _unsupported_quotes(output, output_language, plain)]
     result = {"unsupported": list(dict.fromkeys(unsupported))}
     if both_ways:
@@ -270,8 +279,23 @@ def check(
         kept |= {Decimal(value) for word, value in multiples.items() if re.search(rf"\b{word}\b", output, re.IGNORECASE)}
         to_keep = [_to_keep(given, small) for given, small in read]
         lost = [words for found in to_keep for value, words in found if value not in kept and not _copied_two(words, output)]
+        if lost and dictionary is not None:
+            lost = [words for words in lost if not _said_as_another_word(words, output, output_language, sources, dictionary)]
         result["missing"] = list(dict.fromkeys(lost))
     return result
+
+
+def _said_as_another_word(words: str, output: str, language: str, sources: list[tuple[str, str]], dictionary: Dictionary) -> bool:
+    """Whether a source's number word is another word spelt alike that the output translates:
+    Italian "venti" (twenty; winds) as "winds", French "neuf" (nine; new) as "new"."""
+    if not (words.isalpha() and words.islower()):
+        return False
+    written = {PLURAL.sub("", word) for word in LETTERS.findall(_plain(output))}
+    for source_language in {source_language for _, source_language in sources if source_language != language}:
+        for lemma in dictionary([words], source_language, language).get(words, ()):
+            if not numbers(lemma, language, small=True) and PLURAL.sub("", _plain(lemma)) in written:
+                return True
+    return False
 
 
 def numbers_to_keep(source: str, language: str, translated: bool = True) -> list[tuple[Decimal, str]]:
@@ -343,7 +367,7 @@ def calendar_words(text: str, language: str) -> list[tuple[str, tuple[str, int]]
     words = _CALENDAR_WORDS.get(language, {})
     found = []
     for match in _WORD.finditer(text):
-        word = _CLITIC.sub("", match.group())
+        word = _ELISION.sub("", _CLITIC.sub("", match.group()))
         entry = words.get(_plain(word))
         if entry and not (language in _CAPITALISED_CALENDAR and not word[0].isupper()):
             found.append((word, entry))
@@ -358,7 +382,7 @@ def _unsupported_dates(output: str, language: str, plain_sources: list[tuple[str
     held = set()
     for text, source_language in plain_sources:
         words = _CALENDAR_WORDS.get(source_language, {})
-        written = {_CLITIC.sub("", w) for w in _WORD.findall(text)}
+        written = {_ELISION.sub("", _CLITIC.sub("", w)) for w in _WORD.findall(text)}
         written |= compound_parts(written) if source_language in _COMPOUNDING else set()
         held |= {words[w] for w in written if w in words}
     return [word for word, entry in said if entry not in held]
@@ -389,6 +413,8 @@ PLURAL = re.compile(r"(?<=\w{3})e?s$")
 ACRONYM_LETTERS = 6
 #: A clitic after a name's apostrophe (U's, I'm, Marsh-Brown's): not part of the name.
 _CLITIC = re.compile(r"['’](?:s|m|d|ll|re|ve|t)$")
+#: An article or preposition elided before a word (d'octobre, l'aprile, dell'agosto).
+_ELISION = re.compile(r"^[^\W\d_]{1,4}['’](?=[^\W\d_])")
 # Spanish, French and Portuguese put an e before s + consonant (estados, état): compared without.
 _PROTHETIC_E = re.compile(r"e(?=s[^aeiou])")
 
@@ -454,13 +480,84 @@ def _unsupported_names(
     flagged = [
         word
         for word in said
-        if not _supported_name(_plain(word), same | glossed, everywhere, stems)
+        if not _supported_name(word, same | glossed, everywhere, stems)
         and not (word.isupper() and len(word) <= ACRONYM_LETTERS and "".join(sorted(_plain(word))) in anagrams)
     ]
     if not flagged or dictionary is None:
         return flagged
     meant = {source_language: written | parts.get(source_language, set()) for source_language, written in other.items()}
     return [word for word in flagged if word not in _said_in_other_words(flagged, language, meant, dictionary)]
+
+
+def _said_by_the_source(
+    flagged: list[str], output: str, language: str, sources: list[tuple[str, str]], glossed: set[str], dictionary: Dictionary
+) -> list[str]:
+    """`flagged` less the words a translation the dictionary lists for a capitalised word of a
+    source in another language writes ("Rathaus": townhall, town), and less the common words
+    that stand in a name beside a supported proper name where the output keeps every name of its
+    sources: the name is the source's, and its common words are how the translation names it
+    ("Stanford University School of Medicine", "Maswa Game Reserve"). A name swapped for a common
+    word loses the source's name ("Nicklas Planned" for "Nicklas Backstrom"), and stays flagged."""
+    other = [(text, source_language) for text, source_language in sources if source_language != language]
+    meant, names_kept = set(), True
+    for text, source_language in other:
+        translations = dictionary(list(dict.fromkeys(capitalised(text))), source_language, language)
+        meant |= {word for lemmas in translations.values() for lemma in lemmas for word in LETTERS.findall(_plain(lemma))}
+        names_kept &= _keeps_names(output, language, text, source_language, translations, glossed, dictionary)
+    flagged = [word for word in flagged if _plain(word) not in meant and PLURAL.sub("", _plain(word)) not in meant]
+    if not (flagged and names_kept):
+        return flagged
+    known = _known(flagged, language, other, dictionary)
+    common = {word for word in flagged if known[word] and not names.is_named(word, language)}
+    proper = set(capitalised(output)) - set(flagged) - common
+    return [word for word in flagged if not (word in common and _named_beside(word, output, proper))]
+
+
+def _keeps_names(
+    output: str, language: str, source: str, source_language: str, translations: dict, glossed: set[str], dictionary: Dictionary
+) -> bool:
+    """Whether the output writes (or nearly writes) every capitalised word of `source` that may be
+    a name: one the dictionary does not translate (`translations`), a gloss copies as it stands,
+    CLDR names, or `language` writes alike ("Grand Prix", "The Guardian")."""
+    lost = _unsupported_names(source, source_language, [(_plain(output), language)], set())
+    if not lost:
+        return True
+    alike = _known(lost, language, [("", source_language)], dictionary)
+    return not any(
+        not translations.get(word) or alike[word] or _plain(word) in glossed or names.is_named(word, source_language)
+        for word in lost
+    )
+
+
+def _known(words: list[str], language: str, others: list[tuple[str, str]], dictionary: Dictionary) -> dict[str, set[str]]:
+    """What the dictionary gives for `words` in each language of `others`."""
+    found: dict[str, set[str]] = {word: set() for word in words}
+    for other in {other_language for _, other_language in others}:
+        for word, lemmas in dictionary(words, language, other).items():
+            found[word] |= lemmas
+    return found
+
+
+#: What joins the words of one name: a space or a linking word ("Ministry of Foreign Affairs",
+#: "Fire of Anatolia"); a possessive's apostrophe is its word's ("Drivers' Championship").
+_NAME_JOIN = re.compile(r"\s+(?:(?:of|the|and|for|on|de|del|du|des|la|le|di|da|do|von|der)\s+)*")
+
+
+def _named_beside(word: str, output: str, supported: set[str]) -> bool:
+    """Whether `word` stands in a name of several capitalised words of `output` with one of
+    `supported`."""
+    run: list[str] = []
+    runs = [run]
+    end = 0
+    for match in _WORD.finditer(output):
+        if not match.group()[0].isupper():
+            continue
+        if not (run and _NAME_JOIN.fullmatch(output, end, match.start())):
+            run = []
+            runs.append(run)
+        run.append(_CLITIC.sub("", match.group().rstrip("'’-")))
+        end = match.end()
+    return any(word in run and supported & (set(run) - {word}) for run in runs)
 
 
 def _said_in_other_words(words: list[str], language: str, other: dict[str, set[str]], dictionary: Dictionary) -> set[str]:
@@ -477,17 +574,19 @@ def _said_in_other_words(words: list[str], language: str, other: dict[str, set[s
     return said
 
 
-def _supported_name(word: str, same: set[str], other: set[str], stems: set[str]) -> bool:
-    """A plain name written in `same` (words of its own language), or written or nearly written
+def _supported_name(written_as: str, same: set[str], other: set[str], stems: set[str]) -> bool:
+    """A name written in `same` (plain words of its own language), or written or nearly written
     in `other` (words of another), or sharing its first letters with one of `stems`; joined by
     hyphens, part by part."""
+    word = _plain(written_as)
     if _written(word, same, other, stems):
         return True
     # A name with digits, in the plural ("Il-76s" for "los Il-76"), is its singular.
     if _HAS_DIGIT.search(word) and word.endswith("s") and word[:-1] in same | other:
         return True
-    parts = [part for part in word.split("-") if len(part) >= 3]
-    return len(parts) > 1 and all(_written(part, same, other, stems) for part in parts)
+    # Of a hyphenated name, its capitalised parts are the name's ("French-speaking": French).
+    parts = [_plain(part) for part in written_as.split("-") if len(part) >= 3 and part[0].isupper()]
+    return "-" in written_as and bool(parts) and all(_written(part, same, other, stems) for part in parts)
 
 
 def _written(word: str, same: set[str], other: set[str], stems: set[str]) -> bool:

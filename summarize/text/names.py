@@ -2,7 +2,8 @@
 regions (Alemania = Germany, Estados Unidos = United States, Mundo = World), languages (alemán =
 German, which English also writes for the people), scripts, the cities CLDR names (Londres =
 London, Nueva York = New York) and eras (a. C. = BC, BCE). A Spanish or Portuguese plural
-abbreviation doubles its initials (EE. UU. = Estados Unidos). The fact check takes a name of a
+abbreviation doubles its initials (EE. UU. = Estados Unidos). A territory's people are named
+by the languages spoken there (Grecia = Greek, Estados Unidos = American English). The fact check takes a name of a
 translation as supported when the source names the same thing in its own language."""
 
 from __future__ import annotations
@@ -58,6 +59,11 @@ def _names(language: str) -> dict[str, set[str]]:
         found[" ".join(words(name))].add(f"era:{era}")
     found.pop("", None)
     return dict(found)
+
+
+def is_named(word: str, language: str) -> bool:
+    """Whether `word` is, as it stands, one of CLDR's names in `language` (Vietnam, Europa)."""
+    return plain(word) in _names(language)
 
 
 @functools.cache
@@ -126,7 +132,21 @@ def equivalents(source_words: list[str], source_language: str, language: str, so
     codes = named_in(source_words, source_language)
     if source_language in DOUBLED_INITIALS:
         codes |= {code for initials in _DOUBLED.findall(source) for code in _by_initials(initials[0], source_language)}
+    codes |= {spoken for code in codes for spoken in _spoken_in(code)}
     return {word for code in codes for word in names.get(code, ())}
+
+
+@functools.cache
+def _spoken_in(code: str) -> frozenset[str]:
+    """The languages a territory's people speak, as CLDR names them (Grecia: Greek; Estados
+    Unidos: "American English"): the words a translation writes for its people."""
+    from babel.languages import get_official_languages
+
+    if not code.startswith("territories:"):
+        return frozenset()
+    territory = code.split(":", 1)[1]
+    spoken = get_official_languages(territory, de_facto=True)
+    return frozenset(f"languages:{code}" for language in spoken for code in (language, f"{language}_{territory}"))
 
 
 def _by_initials(abbreviation: str, language: str) -> set[str]:
