@@ -514,3 +514,48 @@ def test_a_common_word_naming_a_source_s_name_is_supported_while_a_name_swapped_
     prix = "Piquet chocó en el Grand Prix de Singapur."
     assert unsupported("Piquet crashed in the Singapore Grand Prix.", prix) == []
     assert unsupported("Piquet crashed in the Singapore Nations Prix.", prix) == [("Nations", "name")]
+
+
+@pytest.mark.parametrize(
+    ("source", "language", "output", "unsupported", "missing"),
+    [
+        ("Peu après 11 h 00, ils ont bloqué la rue.", "fr", "Just after 11:00, they blocked the street.", [], []),
+        ("À 1h15 de sábado, o ônibus passou.", "pt", "At 1:15 a.m. Saturday, the bus passed.", [], []),
+        ("Gegen 9:30 Uhr Ortszeit (02:30 UTC) stürzte er.", "de", "It crashed at 9:30 am local time (0230 UTC).", [], []),
+        ("Gegen 9:30 Uhr Ortszeit (02:30 UTC) stürzte er.", "de", "It crashed at 9:30 am local time (0330 UTC).",
+         [("03", "number")], ["02"]),
+        ("Deux tiers des Vénézuéliens travaillent.", "fr", "Two thirds of Venezuelans work.", [], []),
+        ("Die Kopie einer CD läuft überall.", "de", "A copy of a disk plays anywhere.", [], []),
+        ("Der Dreißigjährige Krieg endete.", "de", "The thirty years war ended.", [], []),
+        ("Moins d'un millier de cas.", "fr", "Fewer than a thousand cases.", [], []),
+        ("Moins de cent cas.", "fr", "Fewer than a thousand cases.", [("thousand", "number")], ["cent"]),
+        ("Bajo un calor de 32 °C, esperaban.", "es", "They waited in 90(F)-degree heat.", [], []),
+        ("Bajo un calor de 32 °C, esperaban.", "es", "They waited in 100(F)-degree heat.", [("100", "number")], ["32"]),
+        ("La tormenta, a unos 4800 km, con vientos de 64 km/h.", "es",
+         "The storm, 3,000 miles away, with 40 mph winds.", [], []),
+        ("La tormenta está a 1040 km.", "es", "The storm is 655 miles away.", [("655", "number")], ["1040"]),
+        ("La tormenta está a 1040 km.", "es", "The storm is 645 miles ( km) away.", [], ["1040"]),
+    ],
+)  # fmt: skip
+def test_times_fractions_abbreviations_groups_and_units_a_translation_converts(source, language, output, unsupported, missing):
+    """French and Portuguese times ("11 h 00", "1h15") and a 24-hour one before UTC ("0230"); a
+    fraction's denominator ("thirds") is no number; two letters with C, D or M are no Roman
+    numeral ("eine CD"); a German compound's number with ß; "un millier" is about a thousand;
+    a figure converted into miles, mph or Fahrenheit is the source's, to its precision, and keeps
+    it unless the output writes the source's unit too (a figure dropped beside it)."""
+    found = check(output, "en", [(source, language)], True)
+    assert found["unsupported"] == unsupported and found["missing"] == missing
+
+
+def test_a_source_s_initials_and_a_name_after_an_elided_article_are_names():
+    """ "US-Botschaft" names the United States; "l'Europe" is a name of the source as "Europe" is."""
+    german = [("Die US-Botschaft in Nairobi hat gewarnt.", "de")]
+    assert check("The United States embassy in Nairobi has warned.", "en", german, True)["unsupported"] == []
+    assert check("The United Kingdom embassy in Nairobi has warned.", "en", german, True)["unsupported"] == [
+        ("United", "name"),
+        ("Kingdom", "name"),
+    ]
+    from summarize.text.factcheck import capitalised
+
+    french = "Skype est fort en Chine, dans l'Europe de l'Est et chez O'Brien."
+    assert capitalised(french) == ["Chine", "Europe", "Est", "O'Brien"]

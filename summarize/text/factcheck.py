@@ -46,6 +46,35 @@ _ROMAN = re.compile(
     r"\b(?=[MDCLXVI]{2,}(?:e|er|ème)?\b)(M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3}))(?:e|er|ème)?\b"
 )
 _ROMAN_VALUES = {"M": 1000, "D": 500, "C": 100, "L": 50, "X": 10, "V": 5, "I": 1}
+_ABBREVIATION_LETTERS = set("CDM")
+#: Nouns for about a hundred or a thousand ("un millier", "un centenar"): a translation's bare
+#: "a thousand" says as much; their plurals say many ("des milliers"), as "thousands" does.
+_GROUP_NOUNS = {
+    "es": {"centenar": 100, "millar": 1000},
+    "fr": {"centaine": 100, "millier": 1000},
+    "it": {"centinaio": 100, "migliaio": 1000},
+    "pt": {"centena": 100, "milhar": 1000},
+}
+#: Units a translation converts its source's into, and how many of the source's unit one is:
+#: (the unit after a number, as the output writes it; factor; offset). Fahrenheit to Celsius is
+#: (F - 32) x 5/9.
+_CONVERSIONS = (
+    (r"(?:square\s+miles|sq\.?\s*mi)\b", Decimal("2.589988"), 0),
+    (r"(?:miles?|mi)\b(?!\s*(?:per|an)\s+hour)", Decimal("1.609344"), 0),
+    (r"(?:mph|miles\s+(?:per|an)\s+hour)\b", Decimal("1.609344"), 0),
+    (r"(?:feet|foot|ft)\b", Decimal("0.3048"), 0),
+    (r"(?:yards?|yd)\b", Decimal("0.9144"), 0),
+    (r"(?:inch(?:es)?|in\.)", Decimal("2.54"), 0),
+    (r"(?:pounds?|lbs?)\b", Decimal("0.45359237"), 0),
+    (r"(?:ounces?|oz)\b", Decimal("28.349523"), 0),
+    (r"(?:gallons?)\b", Decimal("3.785411"), 0),
+    (r"(?:°\s*F|\(?F\)?(?=\W|$)|degrees?\s+Fahrenheit|Fahrenheit)", Decimal(5) / 9, -32),
+)
+_UNIT_GAP = r"[\s\-(°]*"
+_CONVERSION_ROUNDING = Decimal("0.0075")
+_METRIC = re.compile(
+    r"\d\s*(?:m|g|l)\b|(?<![^\W\d_])(?:km|kg|cm|°\s*C)(?![^\W\d_])|\b(?:(?:kilo|centi)?(?:met(?:re|er)s?|grams?)|lit(?:re|er)s?|Celsius)\b"
+)
 _PUNCTUATION = ".,;:!?()[]«»\"'"
 #: A decade an English output writes in full: 1970s, 1920's.
 _DECADE = re.compile(r"\b(1\d\d0|20\d0)['’]?s\b")
@@ -96,11 +125,14 @@ _HYPHENATED_NUMBER = re.compile(
 )
 #: A time of day (11:20, 11.20 Uhr, 10.30 h, 11.29 o'clock): its hour and minutes are two numbers, and no
 #: minutes ("11:00", "11 h") none.
-_TIME = re.compile(r"\b(\d{1,2})(?::(\d{2})\b|\.(\d{2})(?=\s*(?:Uhr\b|h\b|hrs?\b|o['’]clock\b|[ap]\.?\s?m(?!\w))))")
+_TIME = re.compile(
+    r"\b(\d{1,2})(?::(\d{2})\b|\.(\d{2})(?=\s*(?:Uhr\b|h\b|hrs?\b|o['’]clock\b|[ap]\.?\s?m(?!\w)))|\s?h\s?(\d{2})\b)"
+    r"|\b([01]\d|2[0-3])([0-5]\d)(?=\s*(?:UTC|GMT|hours|hrs)\b)"
+)
 #: German ordinals in words end so (achten, ersten, zweite); its cardinals never do.
 _GERMAN_ORDINAL = re.compile(r"(?:te[nrsm]?|erst\w*)$")
 #: What text2num leaves after an ordinal it wrote in digits ("cuarto" -> "4º", "tercera" -> "3ª").
-_ORDINAL_MARK = re.compile(r"[ºª°ᵃᵉᵈᵗʰˢᵒʳⁿ]|(?:st|nd|rd|th|er|e|ème|re)\b")
+_ORDINAL_MARK = re.compile(r"[ºª°ᵃᵉᵈᵗʰˢᵒʳⁿ]|(?:st|nd|rd|th)s?\b|(?:er|e|ème|re)\b")
 #: Articles text2num may read as one ("un título"): no number.
 _ARTICLES = frozenset("un una uno unos unas um uma uns umas une ein eine einen".split())
 #: The languages whose articles text2num reads as one (its "un", "uno", "um").
@@ -179,8 +211,8 @@ def _scale_said(signed: str, converted: str, opcodes: list, match: re.Match, sca
 
 def _minutes_apart(time: re.Match) -> str:
     """A time of day as its hour and minutes apart, the same length: "11 20", "11   "."""
-    minutes = time.group(2) or time.group(3)
-    return f"{time.group(1)} {'  ' if minutes == '00' else minutes}"
+    hour, minutes = time.group(1) or time.group(5), time.group(2) or time.group(3) or time.group(4) or time.group(6)
+    return f"{hour} {'' if minutes == '00' else minutes}".ljust(len(time.group()))
 
 
 def _from_words(signed: str, converted: str, opcodes: list, match: re.Match, value: Decimal, small: bool, language: str) -> bool:
@@ -201,9 +233,12 @@ def _from_words(signed: str, converted: str, opcodes: list, match: re.Match, val
 def _roman(text: str) -> list[tuple[Decimal, str]]:
     """The Roman numerals of `text`, as (value, numeral): read in a translation's source, where
     "siglo XVIII" becomes "18th century", and in an output for the numbers it kept ("Juan Pablo
-    II", "John Paul II"); never what an output states (in English, "DC" and "CD" are no numbers)."""
+    II", "John Paul II"); never what an output states (in English, "DC" and "CD" are no numbers).
+    Two letters with a C, D or M are an abbreviation ("eine CD", "MD"), not a numeral."""
     found = []
     for match in _ROMAN.finditer(text):
+        if len(match.group(1)) == 2 and set(match.group(1)) & _ABBREVIATION_LETTERS:
+            continue
         digits = [_ROMAN_VALUES[c] for c in match.group(1)]
         found.append((Decimal(sum(-d if d < n else d for d, n in zip(digits, [*digits[1:], 0]))), match.group()))
     return found
@@ -256,6 +291,13 @@ def check(
     decades = {Decimal(decade) for decade in _DECADE.findall(output)}
     held |= {decade for decade in decades if decade % 100 in held}
     kept |= {decade % 100 for decade in decades}
+    converted = _converted(output, held)
+    # A translation that converts keeps the source's figure; one that gives both units ("645
+    # miles (1040 km)"), or a source that does, keeps both.
+    if not _METRIC.search(output):
+        kept |= {source_value for value, source_value in converted.items() if value not in held}
+    held |= set(converted)
+    held |= {value for text, language in sources for value in _counted_by_groups(text, language)}
     # A number in words a source writes as it stands (the name "Six Flags") is copied, not said.
     copied = " ".join(text for text, _ in sources)
     unsupported = [
@@ -268,6 +310,8 @@ def check(
         glossed = {word for text in glosses for word in names.words(text)}
         unsupported += [(span, "date") for span in _unsupported_dates(output, output_language, plain)]
         found = _unsupported_names(output, output_language, plain, glossed, dictionary)
+        if found:
+            found = _not_initialled_by_the_source(found, output, sources)
         if found and dictionary is not None:
             found = _said_by_the_source(found, output, output_language, sources, glossed, dictionary)
         unsupported += [(span, "name") for span in found]
@@ -296,6 +340,33 @@ def _said_as_another_word(words: str, output: str, language: str, sources: list[
             if not numbers(lemma, language, small=True) and PLURAL.sub("", _plain(lemma)) in written:
                 return True
     return False
+
+
+def _converted(output: str, held: set[Decimal]) -> dict[Decimal, Decimal]:
+    """The numbers of an English output in miles, feet, pounds, Fahrenheit and the like that are a
+    source's number in kilometres, metres, kilograms, Celsius (`held`), rounded to a unit or
+    within 0.75% (a number changed by one in its second digit is 1% off or more): each as the
+    source's ("645 miles" for "1040 km", "3,000 miles" for "4800 km", "90 F" for "32 °C")."""
+    found: dict[Decimal, Decimal] = {}
+    for match in _TOKEN.finditer(output):
+        value = _value(match.group(), "en")
+        if value is None:
+            continue
+        for unit, factor, offset in _CONVERSIONS:
+            if re.match(_UNIT_GAP + unit, output[match.end() :], re.IGNORECASE):
+                metric = (value + offset) * factor
+                tolerance = max(factor / 2, metric * _CONVERSION_ROUNDING)
+                for source_value in held:
+                    if abs(source_value - metric) <= tolerance:
+                        found[value] = source_value
+                break
+    return found
+
+
+def _counted_by_groups(text: str, language: str) -> set[Decimal]:
+    """The hundreds and thousands `text` counts by a noun ("un millier", "migliaia")."""
+    nouns = _GROUP_NOUNS.get(language, {})
+    return {Decimal(nouns[word]) for word in LETTERS.findall(_plain(text)) if word in nouns}
 
 
 def numbers_to_keep(source: str, language: str, translated: bool = True) -> list[tuple[Decimal, str]]:
@@ -391,10 +462,10 @@ def _unsupported_dates(output: str, language: str, plain_sources: list[tuple[str
 #: Languages that write compounds as one word: a source word's parts count as its words.
 _COMPOUNDING = {"de"}
 #: The fewest letters of a compound's part.
-PART_LETTERS = 4
+PART_LETTERS = 3
 #: A number word at the start of a German compound: zehnmal, achtjährige, zweistündigen.
 _COMPOUND_NUMBER = re.compile(
-    r"\b([a-z]{3,}?)(?:mal|fach|jahrig|stundig|tagig|wochig|monatig|radrig|kopfig|teilig|stockig|seitig|sprachig)\w*"
+    r"\b([a-zß]{3,}?)(?:mal|fach|jahrig|stundig|tagig|wochig|monatig|radrig|kopfig|teilig|stockig|seitig|sprachig)\w*"
 )
 #: What comes before a sentence's first word (looked for this far back).
 _SENTENCE_START = re.compile(r"(?:[.!?…:;]\s+|[\n\"“«(—–-]\s*)$")
@@ -414,7 +485,7 @@ ACRONYM_LETTERS = 6
 #: A clitic after a name's apostrophe (U's, I'm, Marsh-Brown's): not part of the name.
 _CLITIC = re.compile(r"['’](?:s|m|d|ll|re|ve|t)$")
 #: An article or preposition elided before a word (d'octobre, l'aprile, dell'agosto).
-_ELISION = re.compile(r"^[^\W\d_]{1,4}['’](?=[^\W\d_])")
+_ELISION = re.compile(r"^[a-zà-ÿ]{1,4}['’](?=[^\W\d_])")
 # Spanish, French and Portuguese put an e before s + consonant (estados, état): compared without.
 _PROTHETIC_E = re.compile(r"e(?=s[^aeiou])")
 
@@ -538,6 +609,23 @@ def _known(words: list[str], language: str, others: list[tuple[str, str]], dicti
     return found
 
 
+def _not_initialled_by_the_source(flagged: list[str], output: str, sources: list[tuple[str, str]]) -> list[str]:
+    """`flagged` less the words of a name of the output whose initials a source writes as an
+    abbreviation of its own ("United States" for "US-Botschaft", "United Nations" for "UN")."""
+    written = {part for text, _ in sources for part in _INITIALISM.findall(text)}
+    if not written:
+        return flagged
+    initialled = set()
+    for run in _name_runs(output):
+        for start in range(len(run)):
+            for end in range(start + 2, len(run) + 1):
+                if "".join(word[0] for word in run[start:end]).upper() in written:
+                    initialled |= set(run[start:end])
+    return [word for word in flagged if word not in initialled]
+
+
+#: An abbreviation of a name's initials: two to five capitals as a word or a compound's part.
+_INITIALISM = re.compile(r"(?<![^\W\d_])[A-Z]{2,5}(?![^\W\d_])")
 #: What joins the words of one name: a space or a linking word ("Ministry of Foreign Affairs",
 #: "Fire of Anatolia"); a possessive's apostrophe is its word's ("Drivers' Championship").
 _NAME_JOIN = re.compile(r"\s+(?:(?:of|the|and|for|on|de|del|du|des|la|le|di|da|do|von|der)\s+)*")
@@ -546,6 +634,11 @@ _NAME_JOIN = re.compile(r"\s+(?:(?:of|the|and|for|on|de|del|du|des|la|le|di|da|d
 def _named_beside(word: str, output: str, supported: set[str]) -> bool:
     """Whether `word` stands in a name of several capitalised words of `output` with one of
     `supported`."""
+    return any(word in run and supported & (set(run) - {word}) for run in _name_runs(output))
+
+
+def _name_runs(output: str) -> list[list[str]]:
+    """The names of several capitalised words of `output`, each as its capitalised words."""
     run: list[str] = []
     runs = [run]
     end = 0
@@ -557,7 +650,7 @@ def _named_beside(word: str, output: str, supported: set[str]) -> bool:
             runs.append(run)
         run.append(_CLITIC.sub("", match.group().rstrip("'’-")))
         end = match.end()
-    return any(word in run and supported & (set(run) - {word}) for run in runs)
+    return [run for run in runs if len(run) > 1]
 
 
 def _said_in_other_words(words: list[str], language: str, other: dict[str, set[str]], dictionary: Dictionary) -> set[str]:
@@ -607,7 +700,7 @@ def capitalised(text: str) -> list[str]:
     months aside."""
     found = []
     for match in _WORD.finditer(text):
-        word = _CLITIC.sub("", match.group().rstrip("'’-"))
+        word = _ELISION.sub("", _CLITIC.sub("", match.group().rstrip("'’-")))
         if word[0].isupper() and len(word) >= 3 and _plain(word) not in _ANY_CALENDAR_WORD:
             before = text[max(0, match.start() - _LOOK_BACK) : match.start()]
             if not (_SENTENCE_START.search(before) or (match.start() < _LOOK_BACK and not before.strip())):
