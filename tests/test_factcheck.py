@@ -133,6 +133,34 @@ def test_a_number_written_in_place_of_the_source_s_is_put_back_in_the_model_s_ow
     assert any(note.startswith("1 translated sentence(s) wrote a number in place of their source's") for note in notes)
 
 
+def test_a_sentence_still_losing_a_number_after_its_retry_is_translated_clause_by_clause():
+    """A small model drops a clause of a long sentence and keeps a short one whole: German, which
+    has no Apertium pair, gets the sentence translated again clause by clause, joined as the
+    source joins them, and kept when the check finds less."""
+    source = "Prognostiker sagen, dass sich der Sturm, der etwa 645 Meilen westlich der Inseln liegt, bald auflösen wird."
+    clauses = ["Prognostiker sagen, dass sich der Sturm,", "der etwa 645 Meilen westlich der Inseln liegt, bald auflösen wird."]
+    english = ["Forecasters say that the storm.", "Which lies about 645 miles west of the islands, will dissolve soon."]
+    answers = dict(zip(clauses, english))
+    seen: list[str] = []
+
+    def translate(sentence: str) -> str:
+        seen.append(sentence)
+        return answers.get(sentence, "Forecasters say the storm will dissolve soon.")
+
+    engines = Engines(given={("translation", "de", "en"): mapping_translator(translate)})
+    result = Pipeline(to="en", source="de", engines=engines, notify=lambda _: None).translate(source)
+    mended = "Forecasters say that the storm, which lies about 645 miles west of the islands, will dissolve soon."
+    assert seen[-2:] == list(answers)
+    assert result["paragraphs"] == [mended]
+    assert result["metadata"]["fact_check"]["missing"] == []
+    assert result["metadata"]["fact_check"]["repaired"][-1] == {
+        "sentence": "Forecasters say the storm will dissolve soon.",
+        "replacement": mended,
+        "step": "translation",
+        "how": "clause by clause",
+    }
+
+
 @pytest.mark.skipif(shutil.which("apertium") is None or not route_for("es", "en"), reason="Apertium's es-en is not installed")
 def test_a_sentence_still_losing_a_number_after_its_retry_falls_back_to_apertium_named_per_sentence():
     """The retry gives the same lost sum back: Apertium's translation of that sentence, which

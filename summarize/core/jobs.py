@@ -215,6 +215,7 @@ def _check_translation(work: Work, translation: Translation, languages: list[str
         _repair(work, translation, target, flagged, glossed, findings, found_in, glossary)
         _put_numbers_back(work, translation, target, flagged, glossed, findings, found_in, glossary)
         _fall_back_to_apertium(work, translation, target, flagged, glossed, findings, found_in, glossary)
+        _translate_in_clauses(work, translation, target, flagged, findings, found_in, glossary)
         _choose_per_sentence(work, translation, target, rows, glossed, findings, found_in, glossary)
         for number, index, _ in rows:
             found, source, output = findings[number, index], translation.source[number][index], translation.target[number][index]
@@ -343,6 +344,79 @@ def _fall_back_to_apertium(
         )
 
 
+#: Where a sentence is cut into clauses translated one by one: after a comma, semicolon or colon.
+_CLAUSE_END = re.compile(r"(?<=[,;:])\s+")
+#: The fewest words of a clause translated on its own; a shorter one joins the next.
+CLAUSE_WORDS = 4
+
+
+def _translate_in_clauses(
+    work: Work, translation: Translation, target: str, flagged: list, findings: dict, found_in, glossary
+) -> None:
+    """Each `flagged` sentence (number, index, language) a model translated that still lost a
+    number of its source after the repairs before, translated again clause by clause by the same
+    engine (cut after its commas, semicolons and colons; a clause of fewer than CLAUSE_WORDS words
+    joins the next), the clauses joined as the source joins them: a small model drops a clause of
+    a long sentence, and keeps a short one whole. Kept when the check finds less in it and it
+    lacks no more of the glossary's terms; said, and listed in `fact_check.repaired`."""
+    from summarize.engines.apertium import ApertiumTranslator
+
+    engines = {engine.card.alias: engine for engine in translation.translators if not isinstance(engine, ApertiumTranslator)}
+    groups: dict[tuple[str, str], list[tuple[int, int, list[str]]]] = {}
+    for number, index, language in flagged:
+        alias = translation.sentence_translators[number][index]
+        clauses = _clauses(translation.source[number][index])
+        if findings[number, index]["missing"] and alias in engines and len(clauses) > 1:
+            groups.setdefault((language, alias), []).append((number, index, clauses))
+    mended = 0
+    for (language, alias), members in groups.items():
+        try:
+            done = engines[alias].translate([c for *_, clauses in members for c in clauses], language, target)
+        except SummarizeError:
+            continue
+        at = 0
+        for number, index, clauses in members:
+            pieces, ran_away = done.texts[at : at + len(clauses)], any(done.ran_away[at : at + len(clauses)])
+            at += len(clauses)
+            source = translation.source[number][index]
+            text = in_convention(_joined(pieces, clauses), source, language, target)[0]
+            after, listed = found_in(number, index, language, text), _glossary_terms(source, language, target, glossary)
+            if not ran_away and _better(text, after, translation.target[number][index], findings[number, index], listed, target):
+                _replace(work, translation, findings, (number, index), text, after, None, None, how="clause by clause")
+                mended += 1
+    if mended:
+        work.note(
+            f"{mended} translated sentence(s) still lost numbers after that; translated again clause by clause, "
+            "and kept (metadata fact_check.repaired)"
+        )
+
+
+def _clauses(sentence: str) -> list[str]:
+    """`sentence` cut after its commas, semicolons and colons into clauses of CLAUSE_WORDS words
+    or more (a shorter one joins the next; the last joins the one before)."""
+    clauses: list[str] = []
+    for piece in _CLAUSE_END.split(sentence):
+        if clauses and len(clauses[-1].split()) < CLAUSE_WORDS:
+            clauses[-1] += " " + piece
+        else:
+            clauses.append(piece)
+    if len(clauses) > 1 and len(clauses[-1].split()) < CLAUSE_WORDS:
+        clauses[-2:] = [clauses[-2] + " " + clauses[-1]]
+    return clauses
+
+
+def _joined(pieces: list[str], clauses: list[str]) -> str:
+    """Clauses translated one by one as one sentence: each ends with its source clause's last
+    mark (a comma, the sentence's end), and one the source starts in lower case starts so."""
+    joined = []
+    for piece, clause in zip(pieces, clauses):
+        piece = piece.strip().rstrip(" .,;:")
+        if joined and clause[:1].islower():
+            piece = piece[:1].lower() + piece[1:]
+        joined.append(piece + (clause[-1] if clause[-1] in ",;:.!?" else ""))
+    return " ".join(joined)
+
+
 def _choose_per_sentence(
     work: Work, translation: Translation, target: str, rows: list, glossed: dict, findings: dict, found_in, glossary
 ) -> None:
@@ -391,13 +465,25 @@ def _apertium_sentence(glossed: dict, number: int, index: int, source: str, lang
 
 
 def _replace(
-    work: Work, translation: Translation, findings: dict, at: tuple[int, int], text: str, found: dict, score, threshold, by=None
+    work: Work,
+    translation: Translation,
+    findings: dict,
+    at: tuple[int, int],
+    text: str,
+    found: dict,
+    score,
+    threshold,
+    by=None,
+    how=None,
 ) -> None:
-    """Sentence `at` (paragraph, index) replaced by `text` (`_put`), listed in `fact_check.repaired`,
-    and `by`, another translator than the sentence's, named there and in the alignment."""
+    """Sentence `at` (paragraph, index) replaced by `text` (`_put`), listed in `fact_check.repaired`
+    (with `how`, where it is not the held retry), and `by`, another translator than the
+    sentence's, named there and in the alignment."""
     number, index = at
     entry = {"sentence": translation.target[number][index], "replacement": text, "step": "translation"}
-    work.fact_check["repaired"].append({**entry, "by": by} if by else entry)
+    entry |= {"by": by} if by else {}
+    entry |= {"how": how} if how else {}
+    work.fact_check["repaired"].append(entry)
     _put(translation, findings, at, text, found, score, threshold)
     if by:
         translation.sentence_translators[number][index] = by
