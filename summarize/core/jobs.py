@@ -215,7 +215,7 @@ def _check_translation(work: Work, translation: Translation, languages: list[str
         _repair(work, translation, target, flagged, glossed, findings, found_in, glossary)
         _put_numbers_back(work, translation, target, flagged, glossed, findings, found_in, glossary)
         _fall_back_to_apertium(work, translation, target, flagged, glossed, findings, found_in, glossary)
-        _translate_in_clauses(work, translation, target, flagged, findings, found_in, glossary)
+        _translate_in_clauses(work, translation, target, flagged, glossed, findings, found_in, glossary)
         _choose_per_sentence(work, translation, target, rows, glossed, findings, found_in, glossary)
         for number, index, _ in rows:
             found, source, output = findings[number, index], translation.source[number][index], translation.target[number][index]
@@ -351,39 +351,48 @@ CLAUSE_WORDS = 4
 
 
 def _translate_in_clauses(
-    work: Work, translation: Translation, target: str, flagged: list, findings: dict, found_in, glossary
+    work: Work, translation: Translation, target: str, flagged: list, glossed: dict, findings: dict, found_in, glossary
 ) -> None:
     """Each `flagged` sentence (number, index, language) a model translated that still lost a
     number of its source after the repairs before, translated again clause by clause by the same
     engine (cut after its commas, semicolons and colons; a clause of fewer than CLAUSE_WORDS words
     joins the next), the clauses joined as the source joins them: a small model drops a clause of
-    a long sentence, and keeps a short one whole. Kept when the check finds less in it and it
-    lacks no more of the glossary's terms; said, and listed in `fact_check.repaired`."""
+    a long sentence, and keeps a short one whole. Where that still loses one, once more with what
+    the sentence lost held (`_repair`'s terms). Kept when the check finds less in it and it lacks
+    no more of the glossary's terms; said, and listed in `fact_check.repaired`."""
     from summarize.engines.apertium import ApertiumTranslator
+    from summarize.text.glossary import Term
 
     engines = {engine.card.alias: engine for engine in translation.translators if not isinstance(engine, ApertiumTranslator)}
-    groups: dict[tuple[str, str], list[tuple[int, int, list[str]]]] = {}
-    for number, index, language in flagged:
-        alias = translation.sentence_translators[number][index]
-        clauses = _clauses(translation.source[number][index])
-        if findings[number, index]["missing"] and alias in engines and len(clauses) > 1:
-            groups.setdefault((language, alias), []).append((number, index, clauses))
     mended = 0
-    for (language, alias), members in groups.items():
-        try:
-            done = engines[alias].translate([c for *_, clauses in members for c in clauses], language, target)
-        except SummarizeError:
-            continue
-        at = 0
-        for number, index, clauses in members:
-            pieces, ran_away = done.texts[at : at + len(clauses)], any(done.ran_away[at : at + len(clauses)])
-            at += len(clauses)
-            source = translation.source[number][index]
-            text = in_convention(_joined(pieces, clauses), source, language, target)[0]
-            after, listed = found_in(number, index, language, text), _glossary_terms(source, language, target, glossary)
-            if not ran_away and _better(text, after, translation.target[number][index], findings[number, index], listed, target):
-                _replace(work, translation, findings, (number, index), text, after, None, None, how="clause by clause")
-                mended += 1
+    for holding in (False, True):
+        groups: dict[tuple[str, str], list[tuple[int, int, list[str], list]]] = {}
+        for number, index, language in flagged:
+            alias, source = translation.sentence_translators[number][index], translation.source[number][index]
+            clauses = _clauses(source)
+            if findings[number, index]["missing"] and alias in engines and len(clauses) > 1:
+                gloss = tuple(rendering.texts[index] for rendering in glossed.get(number, ()))
+                held = factcheck.to_hold(source, language, translation.target[number][index], target, gloss) if holding else []
+                groups.setdefault((language, alias), []).append((number, index, clauses, [Term(*pair) for pair in held]))
+        for (language, alias), members in groups.items():
+            texts = [clause for _, _, clauses, _ in members for clause in clauses]
+            terms = tuple(sorted(dict.fromkeys(t for *_, held in members for t in held), key=lambda t: -len(t.source)))
+            try:
+                done = engines[alias].translate_with_terms(texts, language, target, terms) if terms else None
+                done = done or engines[alias].translate(texts, language, target)
+            except SummarizeError:
+                continue
+            at = 0
+            for number, index, clauses, _ in members:
+                pieces, ran_away = done.texts[at : at + len(clauses)], any(done.ran_away[at : at + len(clauses)])
+                at += len(clauses)
+                source = translation.source[number][index]
+                text = in_convention(_joined(pieces, clauses), source, language, target)[0]
+                after, listed = found_in(number, index, language, text), _glossary_terms(source, language, target, glossary)
+                before = translation.target[number][index], findings[number, index]
+                if not ran_away and _better(text, after, *before, listed, target):
+                    _replace(work, translation, findings, (number, index), text, after, None, None, how="clause by clause")
+                    mended += 1
     if mended:
         work.note(
             f"{mended} translated sentence(s) still lost numbers after that; translated again clause by clause, "
