@@ -161,6 +161,31 @@ def test_a_sentence_still_losing_a_number_after_its_retry_is_translated_clause_b
     }
 
 
+def test_clauses_still_losing_a_number_are_translated_once_more_with_it_held():
+    source = (
+        "Die Papiere sind ein Begriff für ungefähr zehn Millionen Dokumente der Kanzlei Mossack Fonseca, die 2016 bekannt wurden."
+    )
+    first, second = (
+        "Die Papiere sind ein Begriff für ungefähr ZXQ0 Dokumente der Kanzlei Mossack Fonseca,",
+        "die 2016 bekannt wurden.",
+    )
+
+    def translate(sentence: str) -> str:
+        return {
+            first: "The papers are a term for about ZXQ0 documents of the Mossack Fonseca firm.",
+            first.replace("ZXQ0", "zehn Millionen"): "The papers are a term for documents of the Mossack Fonseca firm.",
+            second: "Which became known in 2016.",
+        }.get(sentence, "The papers are a term for documents of the Mossack Fonseca firm known in 2016.")
+
+    engines = Engines(given={("translation", "de", "en"): mapping_translator(translate)})
+    result = Pipeline(to="en", source="de", engines=engines, notify=lambda _: None).translate(source)
+    assert result["paragraphs"] == [
+        "The papers are a term for about 10 million documents of the Mossack Fonseca firm, which became known in 2016."
+    ]
+    assert result["metadata"]["fact_check"]["missing"] == []
+    assert result["metadata"]["fact_check"]["repaired"][-1]["how"] == "clause by clause"
+
+
 @pytest.mark.skipif(shutil.which("apertium") is None or not route_for("es", "en"), reason="Apertium's es-en is not installed")
 def test_a_sentence_still_losing_a_number_after_its_retry_falls_back_to_apertium_named_per_sentence():
     """The retry gives the same lost sum back: Apertium's translation of that sentence, which
