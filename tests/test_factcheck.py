@@ -161,6 +161,20 @@ def test_a_sentence_still_losing_a_number_after_its_retry_is_translated_clause_b
     }
 
 
+def test_a_sentence_is_cut_after_its_commas_and_a_long_clause_before_a_word_near_its_middle():
+    from summarize.core.jobs import _clauses
+
+    assert _clauses("Prognostiker sagen, dass sich der Sturm, der etwa 645 Meilen westlich liegt, bald auflösen wird.") == [
+        "Prognostiker sagen, dass sich der Sturm,",
+        "der etwa 645 Meilen westlich liegt, bald auflösen wird.",
+    ]
+    halves = [
+        "Batten wurde auf der Liste der 400 reichsten Amerikaner von 2008",
+        "mit einem geschätzten Vermögen von 2,3 Milliarden Dollar auf Rang 190 geführt.",
+    ]
+    assert _clauses(" ".join(halves)) == halves
+
+
 def test_clauses_still_losing_a_number_are_translated_once_more_with_it_held():
     source = (
         "Die Papiere sind ein Begriff für ungefähr zehn Millionen Dokumente der Kanzlei Mossack Fonseca, die 2016 bekannt wurden."

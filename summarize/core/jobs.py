@@ -348,6 +348,8 @@ def _fall_back_to_apertium(
 _CLAUSE_END = re.compile(r"(?<=[,;:])\s+")
 #: The fewest words of a clause translated on its own; a shorter one joins the next.
 CLAUSE_WORDS = 4
+#: The fewest words of a clause cut in two.
+LONG_CLAUSE_WORDS = 16
 
 
 def _translate_in_clauses(
@@ -411,7 +413,21 @@ def _clauses(sentence: str) -> list[str]:
             clauses.append(piece)
     if len(clauses) > 1 and len(clauses[-1].split()) < CLAUSE_WORDS:
         clauses[-2:] = [clauses[-2] + " " + clauses[-1]]
-    return clauses
+    return [half for clause in clauses for half in _halves(clause)]
+
+
+def _halves(clause: str) -> list[str]:
+    """A clause of LONG_CLAUSE_WORDS words or more cut in two before the word in lower case
+    nearest its middle; a shorter one whole."""
+    words = clause.split()
+    if len(words) < LONG_CLAUSE_WORDS:
+        return [clause]
+    middle = len(words) // 2
+    cuts = [i for i in range(CLAUSE_WORDS, len(words) - CLAUSE_WORDS + 1) if words[i][:1].islower()]
+    if not cuts:
+        return [clause]
+    cut = min(cuts, key=lambda i: abs(i - middle))
+    return [" ".join(words[:cut]), " ".join(words[cut:])]
 
 
 def _joined(pieces: list[str], clauses: list[str]) -> str:
