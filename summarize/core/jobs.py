@@ -244,13 +244,11 @@ def _repair(
         held = factcheck.to_hold(source, language, output, target, gloss)
         if engine is not None and held:
             listed = _glossary_terms(source, language, target, glossary)
-            ordered = dict.fromkeys([*listed, *(Term(words, written) for words, written in held)])
-            terms = tuple(sorted(ordered, key=lambda t: -len(t.source)))
+            terms = _longest_first([*listed, *(Term(words, written) for words, written in held)])
             groups.setdefault((language, engine.card.alias), []).append((number, index, terms, listed))
     repaired = 0
     for (language, alias), members in groups.items():
-        ordered = dict.fromkeys(term for _, _, held, _ in members for term in held)
-        terms = tuple(sorted(ordered, key=lambda t: -len(t.source)))
+        terms = _longest_first(term for _, _, held, _ in members for term in held)
         try:
             sentences = [translation.source[n][i] for n, i, _, _ in members]
             again = engines[alias].translate_with_terms(sentences, language, target, terms)
@@ -270,6 +268,11 @@ def _repair(
             f"{repaired} translated sentence(s) lost or added numbers, dates or names; translated again with the "
             "source's held, and kept (metadata fact_check.repaired)"
         )
+
+
+def _longest_first(terms) -> tuple:
+    """Glossary terms once each, the longest source first (the longer wins where two overlap)."""
+    return tuple(sorted(dict.fromkeys(terms), key=lambda term: -len(term.source)))
 
 
 def _put_numbers_back(
@@ -378,7 +381,7 @@ def _translate_in_clauses(
                 groups.setdefault((language, alias), []).append((number, index, clauses, [Term(*pair) for pair in held]))
         for (language, alias), members in groups.items():
             texts = [clause for _, _, clauses, _ in members for clause in clauses]
-            terms = tuple(sorted(dict.fromkeys(t for *_, held in members for t in held), key=lambda t: -len(t.source)))
+            terms = _longest_first(term for *_, held in members for term in held)
             try:
                 done = engines[alias].translate_with_terms(texts, language, target, terms) if terms else None
                 done = done or engines[alias].translate(texts, language, target)

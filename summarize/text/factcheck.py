@@ -324,17 +324,20 @@ def check(
         to_keep = [_to_keep(given, small) for given, small in read]
         lost = [words for found in to_keep for value, words in found if value not in kept and not _copied_two(words, output)]
         if lost and dictionary is not None:
-            lost = [words for words in lost if not _said_as_another_word(words, output, output_language, sources, dictionary)]
+            written = {PLURAL.sub("", word) for word in LETTERS.findall(_plain(output))}
+            lost = [words for words in lost if not _said_as_another_word(words, written, output_language, sources, dictionary)]
         result["missing"] = list(dict.fromkeys(lost))
     return result
 
 
-def _said_as_another_word(words: str, output: str, language: str, sources: list[tuple[str, str]], dictionary: Dictionary) -> bool:
-    """Whether a source's number word is another word spelt alike that the output translates:
-    Italian "venti" (twenty; winds) as "winds", French "neuf" (nine; new) as "new"."""
+def _said_as_another_word(
+    words: str, written: set[str], language: str, sources: list[tuple[str, str]], dictionary: Dictionary
+) -> bool:
+    """Whether a source's number word is another word spelt alike that the output translates
+    (`written`: its plain words, singular): Italian "venti" (twenty; winds) as "winds", French
+    "neuf" (nine; new) as "new"."""
     if not (words.isalpha() and words.islower()):
         return False
-    written = {PLURAL.sub("", word) for word in LETTERS.findall(_plain(output))}
     for source_language in {source_language for _, source_language in sources if source_language != language}:
         for lemma in dictionary([words], source_language, language).get(words, ()):
             if not numbers(lemma, language, small=True) and PLURAL.sub("", _plain(lemma)) in written:
@@ -365,8 +368,8 @@ def _converted(output: str, held: set[Decimal]) -> dict[Decimal, Decimal]:
 
 def _counted_by_groups(text: str, language: str) -> set[Decimal]:
     """The hundreds and thousands `text` counts by a noun ("un millier", "migliaia")."""
-    nouns = _GROUP_NOUNS.get(language, {})
-    return {Decimal(nouns[word]) for word in LETTERS.findall(_plain(text)) if word in nouns}
+    nouns = _GROUP_NOUNS.get(language)
+    return {Decimal(nouns[word]) for word in LETTERS.findall(_plain(text)) if word in nouns} if nouns else set()
 
 
 def numbers_to_keep(source: str, language: str, translated: bool = True) -> list[tuple[Decimal, str]]:
@@ -581,7 +584,8 @@ def _said_by_the_source(
     known = _known(flagged, language, other, dictionary)
     common = {word for word in flagged if known[word] and not names.is_named(word, language)}
     proper = set(capitalised(output)) - set(flagged) - common
-    return [word for word in flagged if not (word in common and _named_beside(word, output, proper))]
+    runs = _name_runs(output)
+    return [word for word in flagged if not (word in common and any(word in run and proper & set(run) - {word} for run in runs))]
 
 
 def _keeps_names(
@@ -618,23 +622,18 @@ def _not_initialled_by_the_source(flagged: list[str], output: str, sources: list
     initialled = set()
     for run in _name_runs(output):
         for start in range(len(run)):
-            for end in range(start + 2, len(run) + 1):
+            for end in range(start + 2, min(len(run), start + INITIALS_MOST) + 1):
                 if "".join(word[0] for word in run[start:end]).upper() in written:
                     initialled |= set(run[start:end])
     return [word for word in flagged if word not in initialled]
 
 
-#: An abbreviation of a name's initials: two to five capitals as a word or a compound's part.
-_INITIALISM = re.compile(r"(?<![^\W\d_])[A-Z]{2,5}(?![^\W\d_])")
+#: An abbreviation of a name's initials: two to INITIALS_MOST capitals as a word or a compound's part.
+INITIALS_MOST = 5
+_INITIALISM = re.compile(rf"(?<![^\W\d_])[A-Z]{{2,{INITIALS_MOST}}}(?![^\W\d_])")
 #: What joins the words of one name: a space or a linking word ("Ministry of Foreign Affairs",
 #: "Fire of Anatolia"); a possessive's apostrophe is its word's ("Drivers' Championship").
 _NAME_JOIN = re.compile(r"\s+(?:(?:of|the|and|for|on|de|del|du|des|la|le|di|da|do|von|der)\s+)*")
-
-
-def _named_beside(word: str, output: str, supported: set[str]) -> bool:
-    """Whether `word` stands in a name of several capitalised words of `output` with one of
-    `supported`."""
-    return any(word in run and supported & (set(run) - {word}) for run in _name_runs(output))
 
 
 def _name_runs(output: str) -> list[list[str]]:
