@@ -6,9 +6,11 @@ the output, and chrF, before and after, with the seconds the check and its repai
 The first N sentences of each shared FLORES-200 dev set are translated into English with the
 Gemma package's GGUF file (llama.cpp), each sentence its own paragraph. A sentence whose
 translation lost or added a number, a date or a name is translated again with the source's held
-and the new one kept when the check finds less (core/jobs.py `_repair`); one that still loses or
-adds a number or a date is replaced by Apertium's translation where a route is installed and the
-check finds less in it (`_fall_back_to_apertium`). "Before" puts the first translations back (the
+and the new one kept when the check finds less (core/jobs.py `_repair`); one that still adds a
+number or a date is translated again clause by clause (`_translate_in_clauses`); one that still
+loses or adds one is replaced by Apertium's translation where a route is installed and the check
+finds less in it (`_fall_back_to_apertium`), and one that still loses one is translated clause by
+clause, with what it lost held where that is not enough. "Before" puts the first translations back (the
 metadata's `fact_check.repaired` holds them), "after" is what ships. Numbers lost: the source's
 numbers the translation does not write, over all the numbers a translation must keep
 (`factcheck.numbers_to_keep`)."""

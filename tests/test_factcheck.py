@@ -161,6 +161,28 @@ def test_a_sentence_still_losing_a_number_after_its_retry_is_translated_clause_b
     }
 
 
+def test_a_sentence_that_adds_a_date_is_translated_clause_by_clause_before_apertium_is_asked():
+    """A small model adds a clause of its own to a long sentence: the same model, clause by
+    clause, writes the sentence without it, and its words ship rather than Apertium's."""
+    source = "El presidente habló con la prensa, y dijo que la reunión fue un éxito."
+    answers = {
+        "El presidente habló con la prensa,": "The president spoke to the press.",
+        "y dijo que la reunión fue un éxito.": "And said the meeting was a success.",
+    }
+    added = "The president spoke to the press on Sunday, and said the meeting was a success."
+    model = mapping_translator(lambda sentence: answers.get(sentence, added))
+    model.card = dataclasses.replace(model.card, alias="a-model")
+    engines = Engines(given={("translation", "es", "en"): model})
+    result = Pipeline(to="en", source="es", engines=engines, notify=lambda _: None).translate(source)
+    mended = "The president spoke to the press, and said the meeting was a success."
+    assert result["paragraphs"] == [mended]
+    assert result["alignment"][0]["translator"] == "a-model"
+    assert result["metadata"]["fact_check"]["unsupported"] == []
+    assert result["metadata"]["fact_check"]["repaired"] == [
+        {"sentence": added, "replacement": mended, "step": "translation", "how": "clause by clause"}
+    ]
+
+
 def test_a_sentence_is_cut_after_its_commas_and_a_long_clause_before_a_word_near_its_middle():
     from summarize.core.jobs import _clauses
 
@@ -307,6 +329,22 @@ def test_the_choice_takes_apertium_s_sentence_along_the_route_that_agrees_most(m
     engines = Engines(given={("translation", "es", "en"): model})
     result = Pipeline(to="en", source="es", engines=engines).translate(left)
     assert [(row["translation"], row["translator"]) for row in result["alignment"]] == [(along["es", "ca"], "apertium")]
+
+
+def test_a_sentence_falls_back_to_the_route_that_keeps_its_figures_and_agrees_most(monkeypatch):
+    """Of Apertium's renderings along three routes, the fallback takes one that keeps the lost
+    year, and of those the one nearest the rest, not the best route's by rank."""
+    from summarize.core import jobs
+    from summarize.engines.base import Translated
+
+    along = ["Bridge opened.", "The bridge it opened in 1998 year.", "The bridge opened in 1998."]
+    rendered = [Translated([text], confidences=[1.0]) for text in along]
+    monkeypatch.setattr(jobs, "_glosses", lambda *arguments, **options: {0: rendered})
+    model = mapping_translator(lambda sentence: "The bridge opened.")
+    model.card = dataclasses.replace(model.card, alias="a-model")
+    engines = Engines(given={("translation", "es", "en"): model})
+    result = Pipeline(to="en", source="es", engines=engines, notify=lambda _: None).translate("El puente abrió en 1998.")
+    assert [(row["translation"], row["translator"]) for row in result["alignment"]] == [(along[2], "apertium")]
 
 
 @pytest.mark.skipif(shutil.which("lt-proc") is None or not route_for("en", "es"), reason="Apertium's en-es pair is not installed")

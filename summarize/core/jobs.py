@@ -214,8 +214,9 @@ def _check_translation(work: Work, translation: Translation, languages: list[str
         flagged = [row for row in flagged if any(findings[row[:2]].values())]
         _repair(work, translation, target, flagged, glossed, findings, found_in, glossary)
         _put_numbers_back(work, translation, target, flagged, glossed, findings, found_in, glossary)
+        _translate_in_clauses(work, translation, target, flagged, glossed, findings, found_in, glossary, _adds_figures)
         _fall_back_to_apertium(work, translation, target, flagged, glossed, findings, found_in, glossary)
-        _translate_in_clauses(work, translation, target, flagged, glossed, findings, found_in, glossary)
+        _translate_in_clauses(work, translation, target, flagged, glossed, findings, found_in, glossary, _loses_figures)
         _choose_per_sentence(work, translation, target, rows, glossed, findings, found_in, glossary)
         for number, index, _ in rows:
             found, source, output = findings[number, index], translation.source[number][index], translation.target[number][index]
@@ -318,11 +319,14 @@ def _fall_back_to_apertium(
     work: Work, translation: Translation, target: str, flagged: list, glossed: dict, findings: dict, found_in, glossary
 ) -> None:
     """Each `flagged` sentence (number, index, language) a model translated that still loses or
-    adds a number or a date after `_repair`, replaced by Apertium's translation of its source (the
-    rendering `_glosses` made, where a route is installed) when the check finds less in that and
-    it lacks no more of the glossary's terms: rather a plainer sentence than a wrong figure. Said,
+    adds a number or a date after `_repair`, replaced by Apertium's translation of its source when
+    the check finds less in that and it lacks no more of the glossary's terms: rather a plainer
+    sentence than a wrong figure. Of the renderings `_glosses` made (one per installed route), the
+    one the check finds least in, and of those the one that agrees most with the others and the
+    model's (`choice.consensus`). Said,
     listed in `fact_check.repaired`, and Apertium named as the sentence's translator."""
     from summarize.engines.apertium import ApertiumTranslator
+    from summarize.text.choice import consensus
 
     by_apertium = {engine.card.alias for engine in translation.translators if isinstance(engine, ApertiumTranslator)}
     label = ApertiumTranslator.engine_name
@@ -332,11 +336,12 @@ def _fall_back_to_apertium(
         wrong_figures = before.get("missing") or any(kind in ("number", "date") for _, kind in before["unsupported"])
         if number not in glossed or made_by is None or made_by in by_apertium or not wrong_figures:
             continue
-        source = translation.source[number][index]
-        text = _apertium_sentence(glossed, number, index, source, language, target)
-        listed = _glossary_terms(source, language, target, glossary)
-        after = found_in(number, index, language, text)
-        if _better(text, after, translation.target[number][index], before, listed, target):
+        source, output = translation.source[number][index], translation.target[number][index]
+        texts = [in_convention(r.texts[index], source, language, target)[0] for r in glossed[number]]
+        found = [found_in(number, index, language, text) for text in texts]
+        pick = min(consensus(output, texts), key=lambda k: _found(found[k]))
+        text, after, listed = texts[pick], found[pick], _glossary_terms(source, language, target, glossary)
+        if _better(text, after, output, before, listed, target):
             # Apertium's rendering carries no confidence of its own here.
             _replace(work, translation, findings, (number, index), text, after, None, None, by=label)
             replaced += 1
@@ -355,16 +360,35 @@ CLAUSE_WORDS = 4
 LONG_CLAUSE_WORDS = 16
 
 
+def _loses_figures(found: dict) -> bool:
+    """Whether the check `found` a number or date of the source lost."""
+    return bool(found["missing"])
+
+
+def _adds_figures(found: dict) -> bool:
+    """Whether the check `found` a number or date the source does not say, and nothing lost."""
+    return not found["missing"] and any(kind in ("number", "date") for _, kind in found["unsupported"])
+
+
 def _translate_in_clauses(
-    work: Work, translation: Translation, target: str, flagged: list, glossed: dict, findings: dict, found_in, glossary
+    work: Work,
+    translation: Translation,
+    target: str,
+    flagged: list,
+    glossed: dict,
+    findings: dict,
+    found_in,
+    glossary,
+    wanted,
 ) -> None:
-    """Each `flagged` sentence (number, index, language) a model translated that still lost a
-    number of its source after the repairs before, translated again clause by clause by the same
-    engine (cut after its commas, semicolons and colons; a clause of fewer than CLAUSE_WORDS words
-    joins the next), the clauses joined as the source joins them: a small model drops a clause of
-    a long sentence, and keeps a short one whole. Where that still loses one, once more with what
-    the sentence lost held (`_repair`'s terms). Kept when the check finds less in it and it lacks
-    no more of the glossary's terms; said, and listed in `fact_check.repaired`."""
+    """Each `flagged` sentence (number, index, language) a model translated whose findings are
+    `wanted` after the repairs before (`_adds_figures`, `_loses_figures`), translated again clause
+    by clause by the same engine (cut after its commas, semicolons and colons; a clause of fewer
+    than CLAUSE_WORDS words joins the next), the clauses joined as the source joins them: a small
+    model drops a clause of a long sentence, or adds one, and keeps a short one whole. Where that
+    still loses a number, once more with what the sentence lost held (`_repair`'s terms). Kept
+    when the check finds less in it and it lacks no more of the glossary's terms; said, and listed
+    in `fact_check.repaired`."""
     from summarize.engines.apertium import ApertiumTranslator
     from summarize.text.glossary import Term
 
@@ -375,9 +399,11 @@ def _translate_in_clauses(
         for number, index, language in flagged:
             alias, source = translation.sentence_translators[number][index], translation.source[number][index]
             clauses = _clauses(source)
-            if findings[number, index]["missing"] and alias in engines and len(clauses) > 1:
+            if wanted(findings[number, index]) and alias in engines and len(clauses) > 1:
                 gloss = tuple(rendering.texts[index] for rendering in glossed.get(number, ()))
                 held = factcheck.to_hold(source, language, translation.target[number][index], target, gloss) if holding else []
+                if holding and not held:
+                    continue  # the same prompts as the first pass
                 groups.setdefault((language, alias), []).append((number, index, clauses, [Term(*pair) for pair in held]))
         for (language, alias), members in groups.items():
             texts = [clause for _, _, clauses, _ in members for clause in clauses]
@@ -400,7 +426,7 @@ def _translate_in_clauses(
                     mended += 1
     if mended:
         work.note(
-            f"{mended} translated sentence(s) still lost numbers after that; translated again clause by clause, "
+            f"{mended} translated sentence(s) still lost or added numbers or dates; translated again clause by clause, "
             "and kept (metadata fact_check.repaired)"
         )
 
@@ -484,12 +510,6 @@ def _choose_per_sentence(
             f"{chosen} of {weighed_sentences} translated sentence(s) are Apertium's, which the per-sentence choice "
             "preferred to the model's (alignment translator)"
         )
-
-
-def _apertium_sentence(glossed: dict, number: int, index: int, source: str, language: str, target: str) -> str:
-    """Apertium's rendering of a sentence, its numbers in the target's convention (Apertium
-    keeps "9.000")."""
-    return in_convention(glossed[number][0].texts[index], source, language, target)[0]
 
 
 def _replace(

@@ -39,10 +39,9 @@ def weighed(
 ) -> tuple[int, list[float]]:
     """Which of Apertium's `renderings` (one per route, with the share of words it knew) is
     weighed against the `model`'s translation, and the signals of the two (confidences 0 to 1)."""
-    candidates = [model, *renderings]
-    agree = [[_chrf(a, b) if i != j else 0.0 for j, b in enumerate(candidates)] for i, a in enumerate(candidates)]
-    support = [sum(row) / (len(candidates) - 1) for row in agree]
-    best = max(range(len(renderings)), key=lambda k: support[k + 1])
+    agree = _agreements([model, *renderings])
+    support = [sum(row) / len(renderings) for row in agree]
+    best = _by_support(agree)[0]
     apertium = renderings[best]
     numbers = set(_NUMBER.findall(source))
 
@@ -62,6 +61,23 @@ def weighed(
         support[0],
         support[best + 1],
     ]
+
+
+def consensus(model: str, renderings: list[str]) -> list[int]:
+    """The indexes of Apertium's `renderings`, the one that agrees most with the others and the
+    `model`'s translation first (the pick `weighed` makes)."""
+    return _by_support(_agreements([model, *renderings]))
+
+
+def _agreements(candidates: list[str]) -> list[list[float]]:
+    """How far each of `candidates` agrees with each other one (sentence chrF, 0 to 1; 0 with itself)."""
+    return [[_chrf(a, b) if i != j else 0.0 for j, b in enumerate(candidates)] for i, a in enumerate(candidates)]
+
+
+def _by_support(agree: list[list[float]]) -> list[int]:
+    """The renderings (candidates after the model's, of `_agreements`), the most agreed with first."""
+    support = [sum(row) for row in agree[1:]]
+    return sorted(range(len(support)), key=lambda k: -support[k])
 
 
 def weighing(routes: int) -> str:
