@@ -19,7 +19,9 @@ chrF of each system (Gemma, each Apertium route), of the choice (with the p-valu
 over the best of them: sacrebleu's paired bootstrap) and of the oracle (the best candidate of
 each sentence), and the weights fitted on every sentence, for the card's `choice`. A card states
 a pair's chosen score (`[[scores]]`, metric "chrF, chosen per sentence with Apertium", "...
-Apertium's routes") only where that p-value is below 0.05."""
+Apertium's routes") only where that p-value is below 0.05. Last, with every route, per threshold
+of the routes' agreement (text/choice.py `ROUTES_AGREE`), the share of sentences
+`--optimize-for latency` asks Gemma for and the chrF it then reaches."""
 
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ import numpy
 from offline_translation import chrf, dev, sentence_chrf
 
 from summarize.bench.significance import translation_paired
+from summarize.text import choice
 from summarize.text.choice import SIGNALS, apertium_preferred, weighed
 from summarize.text.numbers import in_convention
 
@@ -136,13 +139,41 @@ def main() -> None:
             path, _, first = given.rpartition(":")
             for language, sentences in rows(Path(path), int(first), most_routes).items():
                 pairs.setdefault(language, []).extend(sentences)
-        card[configuration] = report(configuration, pairs)
+        card[configuration], picked = report(configuration, pairs)
+    latency(pairs, picked)
     print("\nthe card's [choice], each fitted on every sentence:")
     print(json.dumps({name: {k: round(v, 4) for k, v in weights.items()} for name, weights in card.items()}, indent=1))
 
 
-def report(configuration: str, pairs: dict[str, list[dict]]) -> dict[str, float]:
-    """Prints the cross-fitted choice's table for one configuration; the weights fitted on all."""
+#: The thresholds of Apertium's routes' agreement `latency` tries (text/choice.py `ROUTES_AGREE`).
+THRESHOLDS = (0.6, 0.65, 0.7, 0.75, 0.8)
+
+
+def latency(pairs: dict[str, list[dict]], picked: dict[str, list[str]]) -> None:
+    """Prints, per threshold of Apertium's routes' agreement, the share of sentences that
+    `--optimize-for latency` asks the model for (the others are the agreeing routes' rendering)
+    and the chrF of that mix with the cross-fitted choice on the asked ones."""
+    print("\n--optimize-for latency: per threshold of the routes' agreement, the share asked of Gemma and chrF\n")
+    print("| threshold | " + " | ".join(f"{language}-en asked | chrF" for language in pairs) + " |")
+    print("|---|" + "---|---|" * len(pairs))
+    for threshold in THRESHOLDS:
+        choice.ROUTES_AGREE = threshold
+        cells = []
+        for language, sentences in pairs.items():
+            texts, asked = [], 0
+            for sentence, chosen_text in zip(sentences, picked[language]):
+                routes = list(sentence["routes"].values())
+                taken = choice.agreed(routes)
+                asked += taken is None
+                texts.append(chosen_text if taken is None else routes[taken])
+            references = [s["reference"] for s in sentences]
+            cells.append(f"{asked / len(sentences):.0%} | {chrf(texts, references)}")
+        print(f"| {threshold} | " + " | ".join(cells) + " |")
+
+
+def report(configuration: str, pairs: dict[str, list[dict]]) -> tuple[dict[str, float], dict[str, list[str]]]:
+    """Prints the cross-fitted choice's table for one configuration; the weights fitted on all,
+    and per pair the cross-fitted choice's sentences."""
     folds = -(-max(len(sentences) for sentences in pairs.values()) // FOLD)
     print(
         f"\n{configuration}: {sum(map(len, pairs.values()))} sentences ({', '.join(pairs)}); each block of {FOLD} per "
@@ -150,8 +181,9 @@ def report(configuration: str, pairs: dict[str, list[dict]]) -> dict[str, float]
     )
     print("| pair | sentences | Gemma | Apertium, each route | the choice | over the best (p) | Apertium's | oracle | ms/sent. |")
     print("|---|---|---|---|---|---|---|---|---|")
+    chosen_texts = {}
     for language, sentences in pairs.items():
-        picked = []
+        picked = chosen_texts[language] = []
         for block in range(folds):
             others = [s for pair in pairs.values() for i, s in enumerate(pair) if i // FOLD != block]
             picked += chosen(sentences[block * FOLD : (block + 1) * FOLD], fit(others))
@@ -175,7 +207,7 @@ def report(configuration: str, pairs: dict[str, list[dict]]) -> dict[str, float]
             f"| {language}-en | {len(sentences)} | {scores['gemma']} | {each} | {both} | {both - scores[best]:+.2f} "
             f"({p_value:.3f}) | {kept} | {oracle} | {1000 * seconds / len(sentences):.1f} |"
         )
-    return fit([s for pair in pairs.values() for s in pair])
+    return fit([s for pair in pairs.values() for s in pair]), chosen_texts
 
 
 if __name__ == "__main__":

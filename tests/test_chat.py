@@ -256,12 +256,13 @@ def test_groups_never_span_paragraphs_and_batches_of_documents_equal_one_at_a_ti
     documents = [" ".join(SPANISH[:2]) + "\n\n" + " ".join(SPANISH[2:5]), " ".join(SPANISH[5:9])]
     pipeline = Pipeline(to="en", source="es", engines=engines)
     one_at_a_time = [pipeline.translate(d)["paragraphs"] for d in documents]
-    # Group calls (the calls of sentences retranslated alone hold ones only): a group per paragraph.
-    assert [sizes for sizes in calls if max(sizes) > 1] == [[2, 3], [4]]
+    # Group calls (the calls of sentences retranslated alone hold ones only): a group per
+    # paragraph; after them, the fact check's repairs may group a sentence's clauses.
+    assert [sizes for sizes in calls if max(sizes) > 1][:2] == [[2, 3], [4]]
     calls.clear()
     assert [r["paragraphs"] for r in pipeline.translations(documents)] == one_at_a_time
     # The documents together: one call holds every paragraph's group, batched on the runtime.
-    assert [sizes for sizes in calls if max(sizes) > 1] == [[2, 3, 4]]
+    assert [sizes for sizes in calls if max(sizes) > 1][:1] == [[2, 3, 4]]
 
 
 def test_a_document_that_fails_in_the_pooled_call_stops_only_itself(tiny_chat_models):

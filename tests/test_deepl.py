@@ -78,6 +78,21 @@ def test_formality_is_refused_where_the_engine_has_one_register_and_preferred_fa
     assert refused.value.http_status_code == 400 and preferred.text == _english("Hola.")
 
 
+def test_model_type_asks_for_latency_or_quality_and_says_which_served():
+    """On Apertium alone both give the same text; each says the model type it asked for, a
+    request without one says none, and an unknown one is DeepL's 400."""
+    with running(Settings(job=Options(engine="apertium"))) as url:
+        translator = deepl.Translator("k", server_url=url)
+        fast = translator.translate_text(SPANISH, source_lang="ES", target_lang="EN-GB", model_type="latency_optimized")
+        best = translator.translate_text(SPANISH, source_lang="ES", target_lang="EN-GB", model_type="prefer_quality_optimized")
+        plain = translator.translate_text(SPANISH, source_lang="ES", target_lang="EN-GB")
+        with pytest.raises(deepl.DeepLException, match="Value for 'model_type' not supported") as refused:
+            translator.translate_text(SPANISH, target_lang="EN-GB", model_type="fastest")
+    assert fast.text == best.text == plain.text == _english(SPANISH)
+    assert (fast.model_type_used, best.model_type_used, plain.model_type_used) == ("latency_optimized", "quality_optimized", None)
+    assert refused.value.http_status_code == 400
+
+
 def test_a_word_file_comes_back_through_deepl_documents_with_its_structure(tmp_path):
     import docx
 

@@ -284,9 +284,8 @@ def _put_numbers_back(
     "244890"), with the source's number written in the other's place; kept when the check
     finds less in it and it lacks no more of the glossary's terms. Said, and listed in
     `fact_check.repaired`."""
-    from summarize.engines.apertium import ApertiumTranslator
 
-    by_apertium = {engine.card.alias for engine in translation.translators if isinstance(engine, ApertiumTranslator)}
+    by_apertium = _apertium_aliases(translation)
     put_back = 0
     for number, index, language in flagged:
         before, made_by = findings[number, index], translation.sentence_translators[number][index]
@@ -328,7 +327,7 @@ def _fall_back_to_apertium(
     from summarize.engines.apertium import ApertiumTranslator
     from summarize.text.choice import consensus
 
-    by_apertium = {engine.card.alias for engine in translation.translators if isinstance(engine, ApertiumTranslator)}
+    by_apertium = _apertium_aliases(translation)
     label = ApertiumTranslator.engine_name
     replaced = 0
     for number, index, language in flagged:
@@ -578,15 +577,15 @@ def _glosses(
     number, one call per source language and route: along its best route (a paragraph Apertium
     translated is its own rendering), or, for the paragraphs `other_routes_for` names (and only
     those Apertium did not translate), along each other installed route, in their order."""
-    from summarize.engines.apertium import ApertiumTranslator, glosses
+    from summarize.engines.apertium import glosses
 
-    apertium = {engine.card.alias for engine in translation.translators if isinstance(engine, ApertiumTranslator)}
+    apertium = _apertium_aliases(translation)
     by_language: dict[str, list[int]] = {}
     rendered: dict[int, list[Translated]] = {}
     for number, (language, made_by) in enumerate(zip(languages, translation.sentence_translators)):
         if other_routes_for is not None and number not in other_routes_for:
             continue
-        if made_by and made_by[0] in apertium:
+        if made_by and all(alias in apertium for alias in made_by):
             if other_routes_for is not None:
                 continue
             own = translation.confidence[number] if translation.confidence else []
@@ -602,6 +601,15 @@ def _glosses(
             rendered[number] = [Translated(d.texts[start:end], confidences=d.confidences[start:end]) for d in done]
             start = end
     return rendered
+
+
+def _apertium_aliases(translation: Translation) -> set[str]:
+    """The names the sentences Apertium made carry: its engines' aliases, and its own name where
+    `--optimize-for latency` gave it sentences."""
+    from summarize.engines.apertium import ApertiumTranslator
+
+    engines = {engine.card.alias for engine in translation.translators if isinstance(engine, ApertiumTranslator)}
+    return engines | ({ApertiumTranslator.engine_name} if translation.apertium_unasked else set())
 
 
 def _in_glossary(span: str, kind: str, words: frozenset[str]) -> bool:
@@ -882,6 +890,7 @@ def _translation_counts(work: Work, translation: Translation) -> dict:
         "sentences_retranslated_alone": translation.retranslated_alone,
         "numbers_in_target_convention": translation.numbers_in_target_convention,
         "sentences_low_confidence": sum(flag for paragraph in translation.low_confidence for flag in paragraph),
+        "sentences_apertium_unasked": translation.apertium_unasked,
         "terms_applied": translation.terms_applied,
         "terms_missed": len(translation.terms_missed),
     }

@@ -29,6 +29,8 @@ ORDERS = {
 DEVICES = ("auto", "cpu", "cuda")
 #: DeepL's formality values: the register asked for, or only preferred.
 FORMALITIES = ("default", "more", "less", "prefer_more", "prefer_less")
+#: What a translation is optimised for (DeepL's `model_type` says quality_optimized or latency_optimized).
+OPTIMIZATIONS = ("quality", "latency")
 LANGUAGE_HELP = "ISO 639-1 code (en, es, fr, de, it, pt)"
 LENGTH_HELP = (
     "short, medium or long; or a number: sentences for the extractive summarisers (textrank, lexrank, lead), "
@@ -188,6 +190,15 @@ class Options:
         "--formality",
         FORMALITIES,
         tasks=("translate",),
+    )
+    optimize_for: str = _option(
+        "quality",
+        "quality: a model whose card weighs a per-sentence choice against Apertium translates every sentence; "
+        "latency: a sentence whose renderings along Apertium's installed routes agree is Apertium's, unasked of the "
+        "model (without a glossary or alternatives; docs/usage.md).",
+        "request",
+        "--optimize-for",
+        OPTIMIZATIONS,
     )
     brief: bool = _option(
         False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import math
 import time
@@ -9,6 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from summarize.catalog.cards import load_cards
+from summarize.engines.apertium import ApertiumTranslator
 from summarize.engines.base import Summarizer, Translated, Translator
 from summarize.errors import EngineUnavailableError, InputError, LanguageError, SummarizeError, first_line
 from summarize.limits import limit
@@ -168,6 +170,8 @@ class Translation:
     #: Per paragraph, per sentence, the alias of the translator that made it (None: kept as it
     #: was; the fact check may give a sentence to another: core/jobs.py).
     sentence_translators: list[list[str | None]] = field(default_factory=list)
+    #: Sentences Apertium translated unasked of the model (`--optimize-for latency`).
+    apertium_unasked: int = 0
 
 
 @dataclass
@@ -188,6 +192,8 @@ class Translating:
     kept: int = 0
     #: Per piece, its other hypotheses, best first (asked for alternatives only).
     ranked: dict[str, list[str]] = field(default_factory=dict)
+    #: Pieces Apertium translated unasked of the model (`--optimize-for latency`).
+    by_apertium: set[str] = field(default_factory=set)
 
 
 def translate_together(
@@ -236,7 +242,7 @@ def translate_together(
             engine = choice.engine.for_request(request) if request is not None else choice.engine
             by_engine.setdefault(id(choice.engine), (engine, []))[1].append(part)
         for translator, group in by_engine.values():
-            _translate_language(group, language, translator, target, progress, glossary, alternatives)
+            _translate_language(group, language, translator, target, progress, glossary, alternatives, request)
     return [_assembled(part, target, alternatives) if part.work.error is None else None for part in parts]
 
 
@@ -260,10 +266,12 @@ def _translate_language(
     progress: bool,
     glossary,
     alternatives: int = 0,
+    request=None,
 ) -> None:
     """The paragraphs in `language` of the parts, by `translator`, in one call (each part alone
     where it fails); pieces without letters are given back as they are, never sent. With
-    `alternatives`, each piece's other hypotheses too."""
+    `alternatives`, each piece's other hypotheses too. Under `--optimize-for latency`, a piece
+    Apertium's routes agree on is theirs, unasked of the model (`_agreed_by_apertium`)."""
     for part in with_language:
         part.used[language] = translator
         for index, paragraph_language in enumerate(part.languages):
@@ -276,8 +284,18 @@ def _translate_language(
     while groups:
         group = groups.pop(0)
         pieces, starts, owned = _pieces_of(group, language, distinct=not translator.by_paragraph)
+        latency = request is not None and request.optimize_for == "latency" and not terms and not alternatives
+        given = _agreed_by_apertium(pieces, translator, language, target) if latency else {}
+        asked = [i for i in range(len(pieces)) if i not in given]
+        # Where each paragraph's asked pieces start.
+        asked_starts = tuple(sorted({p for p in (bisect.bisect_left(asked, start) for start in starts) if p < len(asked)}))
         try:
-            done, held, retry_error = _translate_with_terms(pieces, translator, language, target, progress, starts, terms)
+            done, held, retry_error = (
+                _translate_with_terms([pieces[i] for i in asked], translator, language, target, progress, asked_starts, terms)
+                if asked
+                else (Translated([]), [], None)
+            )
+            done, held = _merged(done, held, asked, given)
         except SummarizeError as error:
             if len(group) > 1:  # each part alone, so that one part's failure stops only it
                 groups.extend([part] for part in group)
@@ -287,6 +305,12 @@ def _translate_language(
         for part, indices in zip(group, owned):
             if retry_error is not None and any(held[i][1] for i in indices):
                 part.work.note(f"the glossary's retry failed, first translations kept: {retry_error}")
+            part.by_apertium.update(pieces[i] for i in indices if i in given)
+            if unasked := sum(i in given for i in indices):
+                part.work.note(
+                    f"{unasked} of {len(indices)} sentence(s) in '{language}' are Apertium's, unasked of "
+                    f"{translator.card.alias}: its routes agreed on them (--optimize-for latency; alignment translator)"
+                )
             for i in indices:
                 part.terms[pieces[i]] = held[i]
                 part.translated[pieces[i]] = done.texts[i]
@@ -298,6 +322,45 @@ def _translate_language(
                 for i in indices:
                     others = [text for text in ranked[i] if text != done.texts[i]] if ranked else []
                     part.ranked[pieces[i]] = others[:alternatives]
+
+
+def _agreed_by_apertium(pieces: list[str], translator: Translator, source: str, target: str) -> dict[int, tuple[str, float]]:
+    """The pieces (by position) whose renderings along Apertium's installed routes agree
+    (text/choice.py `agreed`), each with the rendering taken and its confidence; none where the
+    translator's card weighs no choice against Apertium on the pair."""
+    from summarize.core.engines import chosen_chrf
+    from summarize.engines.apertium import glosses
+    from summarize.text.choice import agreed
+
+    if not translator.card.choice or chosen_chrf(translator.card, source, target) is None:
+        return {}
+    rendered = glosses(pieces, source, target)
+    given = {}
+    for i in range(len(pieces)):
+        taken = agreed([rendering.texts[i] for rendering in rendered])
+        if taken is not None:
+            given[i] = (rendered[taken].texts[i], rendered[taken].confidences[i])
+    return given
+
+
+def _merged(done: Translated, held: list, asked: list[int], given: dict[int, tuple[str, float]]) -> tuple[Translated, list]:
+    """The model's translations of the `asked` pieces and Apertium's `given` ones, in the pieces' order."""
+    if not given:
+        return done, held
+    texts, confidences, ran_away, realigned, terms = {}, {}, {}, {}, {}
+    for position, i in enumerate(asked):
+        texts[i], confidences[i] = done.texts[position], done.confidences[position]
+        ran_away[i], realigned[i], terms[i] = done.ran_away[position], done.realigned[position], held[position]
+    for i, (text, confidence) in given.items():
+        texts[i], confidences[i], ran_away[i], realigned[i], terms[i] = text, confidence, False, False, ([], [])
+    order = range(len(asked) + len(given))
+    merged = Translated(
+        [texts[i] for i in order],
+        ran_away=[ran_away[i] for i in order],
+        realigned=[realigned[i] for i in order],
+        confidences=[confidences[i] for i in order],
+    )
+    return merged, [terms[i] for i in order]
 
 
 def _ranked(pieces: list[str], translator: Translator, source: str, target: str, count: int, terms) -> list[list[str]] | None:
@@ -361,13 +424,15 @@ def _assembled(part: Translating, target: str, alternatives: int = 0) -> Transla
             low.append([False] * len(paragraph))
             continue
         threshold = part.used[part.languages[index]].confidence_threshold
-        sentences, scores = [], []
+        sentences, scores, lows = [], [], []
         for source, group in zip(paragraph, part.pieces[index]):
             translated = " ".join(part.translated[piece] for piece in group)
             translated, rewritten = in_convention(translated, source, part.languages[index], target)
             sentences.append(translated)
             given = [part.confidence.get(piece) for piece in group if has_letters(piece)]
             scores.append(None if not given or None in given else min(given))
+            bound = ApertiumTranslator.confidence_threshold if _by_apertium(part, group) else threshold
+            lows.append(scores[-1] is not None and bound is not None and scores[-1] < bound)
             numbers += rewritten
             for piece in group:
                 found, lacking = part.terms.get(piece, ((), ()))
@@ -378,7 +443,7 @@ def _assembled(part: Translating, target: str, alternatives: int = 0) -> Transla
             alone += sum(part.flags[piece][1] for piece in group)
         out.append(sentences)
         confidence.append(scores)
-        low.append([score is not None and threshold is not None and score < threshold for score in scores])
+        low.append(lows)
     order = _by_frequency([lang for lang in part.languages if lang in part.used])
     translators = [part.used[language] for language in order]
     translation = Translation(
@@ -387,9 +452,20 @@ def _assembled(part: Translating, target: str, alternatives: int = 0) -> Transla
     translation.alternatives = _alternatives(part, out, target, alternatives) if alternatives else []
     used = [part.used.get(language) if index in part.pieces else None for index, language in enumerate(part.languages)]
     translation.sentence_translators = [
-        [engine.card.alias if engine is not None else None] * len(sentences) for engine, sentences in zip(used, out)
+        [
+            ApertiumTranslator.engine_name if _by_apertium(part, group) else engine.card.alias if engine is not None else None
+            for group in part.pieces.get(index, [()] * len(sentences))
+        ]
+        for index, (engine, sentences) in enumerate(zip(used, out))
     ]
+    translation.apertium_unasked = sum(_by_apertium(part, group) for groups in part.pieces.values() for group in groups)
     return translation
+
+
+def _by_apertium(part: Translating, pieces: list[str]) -> bool:
+    """Whether Apertium translated each of a sentence's `pieces` unasked of the model."""
+    worded = [piece for piece in pieces if has_letters(piece)]
+    return bool(worded) and all(piece in part.by_apertium for piece in worded)
 
 
 def _alternatives(part: Translating, best: list[list[str]], target: str, count: int) -> list[list[str]]:

@@ -87,12 +87,20 @@ def _choice(params: dict, name: str, allowed: tuple[str, ...], default: str) -> 
     return value
 
 
+#: DeepL's `model_type` values, and what each asks of `--optimize-for` (prefer_quality_optimized is
+#: DeepL's legacy name of quality_optimized).
+MODEL_TYPES = {"quality_optimized": "quality", "prefer_quality_optimized": "quality", "latency_optimized": "latency"}
+
+
 def _request_options(params: dict, service, source: str, target: str, owner: str):
-    """The job's options: its target, formality and stored glossary (which needs `source_lang`
-    and must be for the pair, as DeepL has it)."""
+    """The job's options: its target, formality, model type (where none is given, the service's
+    `--optimize-for`) and stored glossary (which needs `source_lang` and must be for the pair, as
+    DeepL has it)."""
     from summarize.core.options import FORMALITIES
 
     formality = _choice(params, "formality", FORMALITIES, "default")
+    model_type = _choice(params, "model_type", (*MODEL_TYPES, ""), "")
+    optimize_for = MODEL_TYPES[model_type] if model_type else service.settings.job.optimize_for
     glossary = None
     if params.get("glossary_id"):
         if source == "auto":
@@ -103,7 +111,7 @@ def _request_options(params: dict, service, source: str, target: str, owner: str
         if (stored.source, stored.target) != (source, target):
             raise Refused(400, "The glossary's language pair does not match source_lang and target_lang.")
         glossary = stored.glossary()
-    return service.options(target, glossary=glossary, formality=formality)
+    return service.options(target, glossary=glossary, formality=formality, optimize_for=optimize_for)
 
 
 @router.post("/translate", summary="Translate texts (DeepL API v2)")
@@ -132,9 +140,10 @@ async def translate(request: Request):
     )
     billed = [len(text) for text in texts]
     await asyncio.to_thread(service.gate.charge, owner, sum(billed))
+    used = {"model_type_used": f"{options.optimize_for}_optimized"} if params.get("model_type") else {}
     return {
         "translations": [
-            {"detected_source_language": detected["language"].upper(), "text": text, "billed_characters": count}
+            {"detected_source_language": detected["language"].upper(), "text": text, "billed_characters": count} | used
             for (text, detected, _), count in zip(answers, billed)
         ]
     }

@@ -32,6 +32,10 @@ SIGNALS = (
 #: several (then the support signals say more than the agreement).
 WEIGHINGS = ("one_route", "several_routes")
 _NUMBER = re.compile(r"\d+")
+#: The mean agreement (sentence chrF, 0 to 1) of Apertium's routes from which a sentence is theirs
+#: unasked of the model under `--optimize-for latency`: where the routes agree, the choice gains
+#: little from the model (benchmarks/translation_choice.py prints each threshold's share and chrF).
+ROUTES_AGREE = 0.70
 
 
 def weighed(
@@ -78,6 +82,16 @@ def _by_support(agree: list[list[float]]) -> list[int]:
     """The renderings (candidates after the model's, of `_agreements`), the most agreed with first."""
     support = [sum(row) for row in agree[1:]]
     return sorted(range(len(support)), key=lambda k: -support[k])
+
+
+def agreed(renderings: list[str]) -> int | None:
+    """Which of Apertium's `renderings` of a sentence (one per route) to take without asking the
+    model, under `--optimize-for latency`: the one that agrees most with the others, where there
+    are two or more and they agree, on the mean, by ROUTES_AGREE or more; None otherwise."""
+    if len(renderings) < 2:
+        return None
+    support = [sum(row) / (len(renderings) - 1) for row in _agreements(renderings)]
+    return max(range(len(renderings)), key=support.__getitem__) if sum(support) / len(support) >= ROUTES_AGREE else None
 
 
 def weighing(routes: int) -> str:
