@@ -284,7 +284,6 @@ def _put_numbers_back(
     "244890"), with the source's number written in the other's place; kept when the check
     finds less in it and it lacks no more of the glossary's terms. Said, and listed in
     `fact_check.repaired`."""
-
     by_apertium = _apertium_aliases(translation)
     put_back = 0
     for number, index, language in flagged:
@@ -322,8 +321,8 @@ def _fall_back_to_apertium(
     the check finds less in that and it lacks no more of the glossary's terms: rather a plainer
     sentence than a wrong figure. Of the renderings `_glosses` made (one per installed route), the
     one the check finds least in, and of those the one that agrees most with the others and the
-    model's (`choice.consensus`). Said,
-    listed in `fact_check.repaired`, and Apertium named as the sentence's translator."""
+    model's (`choice.consensus`). Said, listed in `fact_check.repaired`, and Apertium named as
+    the sentence's translator."""
     from summarize.engines.apertium import ApertiumTranslator
     from summarize.text.choice import consensus
 

@@ -344,23 +344,18 @@ def _agreed_by_apertium(pieces: list[str], translator: Translator, source: str, 
 
 
 def _merged(done: Translated, held: list, asked: list[int], given: dict[int, tuple[str, float]]) -> tuple[Translated, list]:
-    """The model's translations of the `asked` pieces and Apertium's `given` ones, in the pieces' order."""
+    """The model's translations of the `asked` pieces (and the terms each held) and Apertium's
+    `given` ones, in the pieces' order."""
     if not given:
         return done, held
-    texts, confidences, ran_away, realigned, terms = {}, {}, {}, {}, {}
-    for position, i in enumerate(asked):
-        texts[i], confidences[i] = done.texts[position], done.confidences[position]
-        ran_away[i], realigned[i], terms[i] = done.ran_away[position], done.realigned[position], held[position]
+    count = len(asked) + len(given)
+    merged, terms = Translated([""] * count), [([], [])] * count
     for i, (text, confidence) in given.items():
-        texts[i], confidences[i], ran_away[i], realigned[i], terms[i] = text, confidence, False, False, ([], [])
-    order = range(len(asked) + len(given))
-    merged = Translated(
-        [texts[i] for i in order],
-        ran_away=[ran_away[i] for i in order],
-        realigned=[realigned[i] for i in order],
-        confidences=[confidences[i] for i in order],
-    )
-    return merged, [terms[i] for i in order]
+        merged.texts[i], merged.confidences[i] = text, confidence
+    for position, i in enumerate(asked):
+        merged.texts[i], merged.confidences[i], terms[i] = done.texts[position], done.confidences[position], held[position]
+        merged.ran_away[i], merged.realigned[i] = done.ran_away[position], done.realigned[position]
+    return merged, terms
 
 
 def _ranked(pieces: list[str], translator: Translator, source: str, target: str, count: int, terms) -> list[list[str]] | None:
