@@ -84,3 +84,15 @@ def test_latency_asks_the_model_for_every_sentence_where_its_card_weighs_no_choi
     pipeline = Pipeline(to="en", source="es", engines=engines, notify=lambda _: None).varied(optimize_for="latency")
     pipeline.translate(f"{AGREED} {DISPUTED}")
     assert seen == [AGREED, DISPUTED]
+
+
+def test_latency_with_a_glossary_asks_the_model_for_every_sentence_and_says_so(two_routes, tmp_path):
+    glossary = tmp_path / "terms.csv"
+    glossary.write_text("río,river\n", encoding="utf-8")  # a term of the pair, in neither sentence
+    seen: list[str] = []
+    notes: list[str] = []
+    engines = Engines(given={("translation", "es", "en"): _model(seen)})
+    pipeline = Pipeline(to="en", source="es", engines=engines, notify=notes.append)
+    pipeline.varied(optimize_for="latency", glossary=str(glossary)).translate(f"{AGREED} {DISPUTED}")
+    assert seen == [AGREED, DISPUTED]
+    assert "--optimize-for latency: with a glossary or alternatives, a-model translates every sentence" in notes

@@ -284,7 +284,12 @@ def _translate_language(
     while groups:
         group = groups.pop(0)
         pieces, starts, owned = _pieces_of(group, language, distinct=not translator.by_paragraph)
-        latency = request is not None and request.optimize_for == "latency" and not terms and not alternatives
+        latency = request is not None and request.optimize_for == "latency" and bool(translator.card.choice)
+        if latency and (terms or alternatives):
+            for part in group:
+                alias = translator.card.alias
+                part.work.note(f"--optimize-for latency: with a glossary or alternatives, {alias} translates every sentence")
+            latency = False
         given = _agreed_by_apertium(pieces, translator, language, target) if latency else {}
         asked = [i for i in range(len(pieces)) if i not in given]
         # Where each paragraph's asked pieces start.
@@ -327,12 +332,12 @@ def _translate_language(
 def _agreed_by_apertium(pieces: list[str], translator: Translator, source: str, target: str) -> dict[int, tuple[str, float]]:
     """The pieces (by position) whose renderings along Apertium's installed routes agree
     (text/choice.py `agreed`), each with the rendering taken and its confidence; none where the
-    translator's card weighs no choice against Apertium on the pair."""
+    translator's card measured no choice against Apertium on the pair."""
     from summarize.core.engines import chosen_chrf
     from summarize.engines.apertium import glosses
     from summarize.text.choice import agreed
 
-    if not translator.card.choice or chosen_chrf(translator.card, source, target) is None:
+    if chosen_chrf(translator.card, source, target) is None:
         return {}
     rendered = glosses(pieces, source, target)
     given = {}
