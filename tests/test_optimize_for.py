@@ -76,14 +76,22 @@ def test_latency_asks_the_model_only_where_apertium_s_routes_disagree(two_routes
     assert seen == [AGREED, DISPUTED]
 
 
-def test_latency_asks_the_model_for_every_sentence_where_its_card_weighs_no_choice(two_routes):
+@pytest.mark.parametrize("unweighed", [{"choice": {}}, {"scores": ()}])
+def test_latency_asks_the_model_for_every_sentence_where_its_card_weighs_no_choice(two_routes, unweighed, tmp_path):
+    """No weights, or none measured on the pair: latency changes nothing, and says nothing of a
+    glossary it could not have applied anyway."""
+    glossary = tmp_path / "terms.csv"
+    glossary.write_text("río,river\n", encoding="utf-8")
     seen: list[str] = []
+    notes: list[str] = []
     model = _model(seen)
-    model.card = dataclasses.replace(model.card, choice={})
+    model.card = dataclasses.replace(model.card, **unweighed)
     engines = Engines(given={("translation", "es", "en"): model})
-    pipeline = Pipeline(to="en", source="es", engines=engines, notify=lambda _: None).varied(optimize_for="latency")
-    pipeline.translate(f"{AGREED} {DISPUTED}")
-    assert seen == [AGREED, DISPUTED]
+    pipeline = Pipeline(to="en", source="es", engines=engines, notify=notes.append)
+    pipeline.varied(optimize_for="latency").translate(f"{AGREED} {DISPUTED}")
+    pipeline.varied(optimize_for="latency", glossary=str(glossary)).translate(f"{AGREED} {DISPUTED}")
+    assert seen == [AGREED, DISPUTED] * 2
+    assert not any("latency" in note for note in notes)
 
 
 def test_latency_with_a_glossary_asks_the_model_for_every_sentence_and_says_so(two_routes, tmp_path):

@@ -284,13 +284,13 @@ def _translate_language(
     while groups:
         group = groups.pop(0)
         pieces, starts, owned = _pieces_of(group, language, distinct=not translator.by_paragraph)
-        latency = request is not None and request.optimize_for == "latency" and bool(translator.card.choice)
+        latency = _latency_asked(request, translator, language, target)
         if latency and (terms or alternatives):
             for part in group:
                 alias = translator.card.alias
                 part.work.note(f"--optimize-for latency: with a glossary or alternatives, {alias} translates every sentence")
             latency = False
-        given = _agreed_by_apertium(pieces, translator, language, target) if latency else {}
+        given = _agreed_by_apertium(pieces, language, target) if latency else {}
         asked = [i for i in range(len(pieces)) if i not in given]
         # Where each paragraph's asked pieces start.
         asked_starts = tuple(sorted({p for p in (bisect.bisect_left(asked, start) for start in starts) if p < len(asked)}))
@@ -329,16 +329,21 @@ def _translate_language(
                     part.ranked[pieces[i]] = others[:alternatives]
 
 
-def _agreed_by_apertium(pieces: list[str], translator: Translator, source: str, target: str) -> dict[int, tuple[str, float]]:
-    """The pieces (by position) whose renderings along Apertium's installed routes agree
-    (text/choice.py `agreed`), each with the rendering taken and its confidence; none where the
-    translator's card measured no choice against Apertium on the pair."""
+def _latency_asked(request, translator: Translator, source: str, target: str) -> bool:
+    """Whether the job asks `--optimize-for latency` of a translator whose card measured a
+    per-sentence choice against Apertium on the pair (the sentences it may leave to Apertium)."""
     from summarize.core.engines import chosen_chrf
+
+    asked = request is not None and request.optimize_for == "latency"
+    return asked and bool(translator.card.choice) and chosen_chrf(translator.card, source, target) is not None
+
+
+def _agreed_by_apertium(pieces: list[str], source: str, target: str) -> dict[int, tuple[str, float]]:
+    """The pieces (by position) whose renderings along Apertium's installed routes agree
+    (text/choice.py `agreed`), each with the rendering taken and its confidence."""
     from summarize.engines.apertium import glosses
     from summarize.text.choice import agreed
 
-    if chosen_chrf(translator.card, source, target) is None:
-        return {}
     rendered = glosses(pieces, source, target)
     given = {}
     for i in range(len(pieces)):
