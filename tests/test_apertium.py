@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from summarize.catalog.cards import load_cards
 from summarize.cli import cli
-from summarize.engines.apertium import ApertiumTranslator, strip_marks
+from summarize.engines.apertium import ApertiumTranslator, _modes, strip_marks
 from summarize.errors import EngineUnavailableError
 from tests.corpus import SPANISH
 
@@ -23,6 +23,13 @@ def test_marks_are_removed_but_source_characters_kept():
         == "The mullah Baradar visited Tianjin"
     )
     assert strip_marks("The #hashtag of the day", "El #hashtag del día") == "The #hashtag of the day"
+
+
+def test_marks_inside_words_and_ungenerated_forms_are_removed():
+    assert strip_marks("For 5#-3 against the **COVID#-19", "Para 5-3 contra el COVID-19") == "For 5-3 against the COVID-19"
+    assert strip_marks("A 4*x4 at the 1*h15", "Un 4x4 a las 1h15") == "A 4x4 at the 1h15"
+    assert strip_marks("for #<prn> séjourner", "pour y séjourner") == "for  séjourner"
+    assert strip_marks("Write to info@site.org, 5#-3", "Escriba a info@site.org, 5-3") == "Write to info@site.org, 5-3"
 
 
 def test_missing_apertium_names_the_packages(monkeypatch):
@@ -201,3 +208,18 @@ def test_a_mode_kept_running_answers_as_apertium_run_alone_and_starts_again_when
     running.process.wait()
     assert translator._run(sentences, mode) == alone
     assert running not in apertium_pipes._pipes.values()
+
+
+@pytest.mark.skipif(
+    not {("it", "es"), ("es", "en"), ("it", "ca"), ("ca", "en")} <= set(_modes()),
+    reason="Apertium's ita-spa, spa-eng, ita-cat and cat-eng pairs are not all installed",
+)
+def test_a_word_one_route_lacks_is_written_as_another_route_gives_it():
+    # Italian-Spanish lacks "polizia"; Italian-Catalan-English knows it
+    sentence = "La polizia ha arrestato un uomo."
+    marked = ApertiumTranslator(None, keep_marks=True).along((("it", "es"), ("es", "en")), [sentence])
+    assert "*polizia" in marked.texts[0] and marked.confidences[0] < 1
+    done = ApertiumTranslator(None).along((("it", "es"), ("es", "en")), [sentence, "La polizia."])
+    assert "police" in done.texts[0] and "polizia" not in done.texts[0]
+    assert done.confidences[0] == 1.0
+    assert done.texts[1].startswith("The police")

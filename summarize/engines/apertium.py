@@ -19,7 +19,12 @@ from summarize.errors import EngineUnavailableError
 # Apertium's ISO 639-3 names for the ISO 639-1 codes this tool uses.
 ISO3 = {"en": "eng", "es": "spa", "fr": "fra", "de": "deu", "it": "ita", "pt": "por", "ca": "cat", "gl": "glg"}
 # '#' marks a generation error, '@' a transfer error, '*' an unknown word.
+_MARKS = "#@*"
 _MARK = re.compile(r"(?<![\w#@*])[#@*](?=\w)")
+#: A word a leg marked as one it did not know.
+_UNKNOWN = re.compile(r"\*(\w+)")
+#: A form the generator could not make, left as its lemma's tags ("#<prn>").
+_UNGENERATED = re.compile(r"[#@](?:<\w+>)+")
 TIMEOUT_S = 600
 LISTING_TIMEOUT_S = 30
 
@@ -125,18 +130,73 @@ def required_route(source: str, target: str) -> tuple[tuple[str, str], ...]:
     return route
 
 
-def _known_share(marked: str) -> float | None:
-    """The share of a translation's words that are not marked unknown (*word); a capitalised
-    unknown word is a name, copied as it should be, and counts as known."""
+def _known_share(marked: str, translated: set[str] = frozenset()) -> float | None:
+    """The share of a translation's words that are not marked unknown (*word), or that another
+    route gave (`translated`); a capitalised unknown word is a name, copied as it should be, and
+    counts as known."""
     words = [w.lstrip("\"'“‘«(¿¡") for w in marked.split() if any(c.isalpha() for c in w)]
     if not words:
         return None
-    unknown = sum(w.startswith("*") and not w[1:2].isupper() for w in words)
+    unknown = sum(_unknown(w) and _UNKNOWN.match(w).group(1) not in translated for w in words)
     return round(1 - unknown / len(words), 4)
 
 
+def _unknown(word: str) -> bool:
+    """Whether a word of a leg's marked output is one it did not know (not a name)."""
+    return word.startswith("*") and not word[1:2].isupper()
+
+
+def _unknown_by_leg(legs: list[list[str]]) -> list[list[list[str]]]:
+    """Per sentence, per leg, the words the leg did not know and no leg before it copied on."""
+    found = []
+    for index in range(len(legs[0]) if legs else 0):
+        seen: set[str] = set()
+        per_leg = []
+        for marked in legs:
+            words = [m.group(1) for m in _UNKNOWN.finditer(marked[index]) if not m.group(1)[:1].isupper()]
+            per_leg.append(list(dict.fromkeys(w for w in words if w not in seen)))
+            seen.update(words)
+        found.append(per_leg)
+    return found
+
+
+def _known_alone(words: set[str], others: list[tuple[tuple[str, str], ...]]) -> dict[str, str]:
+    """Each of `words` as the first of the `others` routes that knows it at every leg gives it,
+    alone (a full stop after it, so that a word's reading never leans on the one before)."""
+    found: dict[str, str] = {}
+    for route in others:
+        left = sorted(words - found.keys())
+        if not left:
+            break
+        texts, legs = ApertiumTranslator(None)._legs(route, [f"{word}." for word in left])
+        for index, (word, text) in enumerate(zip(left, texts)):
+            written = text.rstrip(". ")
+            written = written if written[:2].isupper() else written[:1].lower() + written[1:]  # not a sentence's start
+            if written and not any(set(marked[index]) & set(_MARKS) for marked in legs):
+                found[word] = written
+    return found
+
+
+def _given_for(route, leg_words: list[list[str]], given: dict[tuple[str, str], str]) -> dict[str, str]:
+    """A sentence's unknown words (per leg of `route`) that another route gave, and how."""
+    return {word: given[route[n][0], word] for n, words in enumerate(leg_words) for word in words if (route[n][0], word) in given}
+
+
+def _written(text: str, given: dict[str, str]) -> str:
+    """`text` with each word of `given` (where it stands whole) written as it gives it."""
+    if not given:
+        return text
+    words = "|".join(re.escape(word) for word in sorted(given, key=len, reverse=True))
+    return re.sub(rf"(?<!\w)(?:{words})(?!\w)", lambda m: given[m.group(0)], text)
+
+
 def strip_marks(translation: str, source: str) -> str:
-    """Remove Apertium's unknown-word marks, except characters the source itself had."""
+    """Remove Apertium's marks: a form left as its tags, every mark of a kind the source has none
+    of (they stand inside words too: "5#-3", "4*x4", "Wi#-Fi"), and the others where they start a
+    word the source does not write with them."""
+    translation = _UNGENERATED.sub("", translation)
+    absent = [mark for mark in _MARKS if mark not in source]
+    translation = translation.translate(dict.fromkeys(map(ord, absent)))
     return _MARK.sub(lambda m: m.group(0) if m.group(0) + _word_after(translation, m.end()) in source else "", translation)
 
 
@@ -175,18 +235,39 @@ class ApertiumTranslator(Translator):
         return self.along(required_route(source, target), sentences)
 
     def along(self, route: tuple[tuple[str, str], ...], sentences: list[str]) -> Translated:
-        """`translate` along one installed route (`routes`)."""
-        texts = [" ".join(s.split()) for s in sentences]
+        """`translate` along one installed route (`routes`). A word a leg did not know is written
+        as another installed route from that leg's language gives it alone, where one knows it at
+        every leg ("polizia", which Italian-Spanish lacks, as Italian-Catalan-English's "police"),
+        and then counts as known."""
+        texts, legs = self._legs(route, sentences)
+        unknown = _unknown_by_leg(legs)
+        given: dict[tuple[str, str], str] = {}
+        if not self.keep_marks:
+            for number, (language, _) in enumerate(route):
+                words = {word for words in unknown for word in words[number]}
+                others = [other for other in routes(language, route[-1][1]) if other != route[number:]]
+                given |= {(language, word): text for word, text in _known_alone(words, others).items()}
+        written = [_given_for(route, leg_words, given) for leg_words in unknown]
+        texts = [_written(text, words) for text, words in zip(texts, written)]
         confidences: list[float | None] = [1.0] * len(texts)
+        for marked in legs:
+            confidences = [_lowest(c, _known_share(text, set(words))) for c, text, words in zip(confidences, marked, written)]
+        return Translated(texts, confidences=confidences)
+
+    def _legs(self, route: tuple[tuple[str, str], ...], sentences: list[str]) -> tuple[list[str], list[list[str]]]:
+        """Each sentence along `route` (its marks stripped, the last leg's kept where
+        `keep_marks`: each leg's output goes on without them), and each leg's marked output."""
+        texts = [" ".join(s.split()) for s in sentences]
+        legs = []
         for number, (leg_source, leg_target) in enumerate(route, start=1):
             marked = self._run(texts, mode_for(leg_source, leg_target))
-            confidences = [_lowest(c, _known_share(t)) for c, t in zip(confidences, marked)]
+            legs.append(marked)
             if self.keep_marks and number == len(route):
                 texts = [" ".join(t.split()) for t in marked]
             else:
                 # Apertium leaves a double space where it drops a word ("will execute  in"): spaces collapsed.
                 texts = [" ".join(strip_marks(t, s).split()) for t, s in zip(marked, texts)]
-        return Translated(texts, confidences=confidences)
+        return texts, legs
 
     def _run(self, lines: list[str], mode: str) -> list[str]:
         """Each line (a sentence) through one Apertium mode, its marks kept."""
