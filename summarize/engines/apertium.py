@@ -270,7 +270,7 @@ class ApertiumTranslator(Translator):
         return texts, legs
 
     def _run(self, lines: list[str], mode: str) -> list[str]:
-        """Each line (a sentence) through one Apertium mode, its marks kept."""
+        """Each line (a sentence) through one Apertium mode, its marks kept, as alone."""
         if not lines:
             return []
         # One sentence per line, a blank line between them: across a single newline a multiword
