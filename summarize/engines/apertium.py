@@ -27,6 +27,10 @@ _UNKNOWN = re.compile(r"\*(\w+)")
 _UNGENERATED = re.compile(r"[#@](?:<\w+>)+")
 TIMEOUT_S = 600
 LISTING_TIMEOUT_S = 30
+#: Lines kept with their translation per mode, at most (a line's translation is the one the mode
+#: gives it alone: engines/apertium_pipes.py), past which the kept ones are forgotten.
+MOST_LINES_KEPT = 20_000
+_translated: dict[tuple[str, str], str] = {}
 
 
 #: Debian's package of each pair between the languages above (both directions in one package).
@@ -270,7 +274,19 @@ class ApertiumTranslator(Translator):
         return texts, legs
 
     def _run(self, lines: list[str], mode: str) -> list[str]:
-        """Each line (a sentence) through one Apertium mode, its marks kept, as alone."""
+        """Each line (a sentence) through one Apertium mode, its marks kept, as alone: a line
+        translated before in this process is not translated again."""
+        found = {line: _translated.get((mode, line)) for line in lines}
+        missing = [line for line, text in found.items() if text is None]
+        if missing:
+            found.update(zip(missing, self._run_text(missing, mode)))
+            if len(_translated) > MOST_LINES_KEPT:
+                _translated.clear()
+            _translated.update(((mode, line), found[line]) for line in missing)
+        return [found[line] for line in lines]
+
+    def _run_text(self, lines: list[str], mode: str) -> list[str]:
+        """`_run`'s lines through the mode, in one text."""
         if not lines:
             return []
         # One sentence per line, a blank line between them: across a single newline a multiword
@@ -308,8 +324,8 @@ def _modes_folder() -> Path:
 
 def glosses(sentences: list[str], source: str, target: str, taken: slice = slice(None)) -> list[Translated]:
     """Each sentence rendered in `target` by Apertium along every installed route (or the `taken`
-    slice of them), the best first (a route where Apertium fails left out), unknown words as they
-    were, with the share of its words Apertium knew: what the fact check reads a translation's names
+    slice of them), the best first (a route where Apertium fails left out), a word no route knows
+    as it was, with the share of its words Apertium knew: what the fact check reads a translation's names
     against (a name Apertium writes for a source word is one the source says), and what a
     model's sentence is weighed against (text/choice.py); empty where no route is installed."""
     if shutil.which("apertium") is None:
