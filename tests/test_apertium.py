@@ -230,6 +230,20 @@ def test_a_sentence_is_translated_as_alone_whatever_came_before_it():
         assert translator._run(sentences[-1:], mode) == alone[-1:]
         together = _run_once("\n\n".join(sentences) + "\n", mode).split("\n")[0::2][: len(sentences)]
         assert together[-1] != alone[-1]  # what Apertium itself does with them in one text
+    # calls at once: no call's sentence goes through a tagger another call's sentence changed
+    from concurrent.futures import ThreadPoolExecutor
+
+    from summarize.engines import apertium_pipes
+    from summarize.engines.apertium import _modes_folder
+
+    mode = mode_for("pt", "es")
+    calls = [cases[mode][i % 2 :] for i in range(16)]
+    expected = [_run_once("\n\n".join(call) + "\n", mode) if len(call) == 1 else None for call in calls]
+    with ThreadPoolExecutor(4) as pool:
+        done = list(
+            pool.map(lambda call: apertium_pipes.translate(_modes_folder() / f"{mode}.mode", "\n\n".join(call) + "\n", 30), calls)
+        )
+    assert all(answer.split("\n")[-2] == expected[1].split("\n")[0] for answer in done)
 
 
 @pytest.mark.skipif(

@@ -33,6 +33,9 @@ _NEW_CLASS = re.compile(rb"A new ambiguity class was found\..*?Word '(.*?)'\.\n"
 _LINE_END = b"[][\n\n]"
 _pipes: dict[tuple[str, ...], Pipe] = {}
 _pipes_lock = threading.Lock()
+#: Per tagger command, held while a call's pieces go through it: between a piece that changes the
+#: tagger and its start again, no other call's piece may go through.
+_tagger_locks: dict[tuple[str, ...], threading.Lock] = {}
 
 
 class PipeFailed(Exception):
@@ -118,7 +121,10 @@ def translate(mode_file: Path, text: str, timeout: float) -> str:
     pieces = [line + _LINE_END for line in lines[:-1]] + lines[-1:]
     pieces = exchange(("bash", "-c", before, *arguments), pieces, timeout)[0]
     if tagger is not None:
-        pieces = _tagged(tagger, pieces, timeout)
+        with _pipes_lock:
+            lock = _tagger_locks.setdefault(tagger, threading.Lock())
+        with lock:
+            pieces = _tagged(tagger, pieces, timeout)
         pieces = exchange(("bash", "-c", after, *arguments), pieces, timeout)[0]
     return _filter(["apertium-retxt"], b"".join(pieces), timeout).decode()
 
@@ -224,6 +230,7 @@ def _forget_in_child() -> None:
     """A forked process starts its own: the parent's stay the parent's."""
     global _pipes_lock
     _pipes.clear()
+    _tagger_locks.clear()
     _pipes_lock = threading.Lock()
 
 
