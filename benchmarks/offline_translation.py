@@ -38,15 +38,27 @@ def dev(language: str) -> list[dict]:
 
 
 def apertium(sentences: list[str], language: str) -> dict[str, tuple[list[str], list[float | None], float]]:
-    """Per installed route into English (its name), the translations, confidences and seconds."""
+    """Per installed route into English (its name), the translations, confidences and seconds:
+    the renderings the per-sentence choice weighs (`glosses`, a word one route lacks as another
+    gives it)."""
     from summarize.engines.apertium import ApertiumTranslator, route_name, routes
 
     found = {}
     for route in routes(language, "en"):
         start = time.perf_counter()
-        done = ApertiumTranslator(None).along(route, sentences)
+        done = ApertiumTranslator(None, other_routes=True).along(route, sentences)
         found[route_name(language, "en", route)] = done.texts, done.confidences, time.perf_counter() - start
     return found
+
+
+def best_route_alone(sentences: list[str], language: str) -> dict:
+    """Apertium's translation along its best route into English with that route's words alone:
+    what a machine with no other route's pairs gives (the choice's `one_route`)."""
+    from summarize.engines.apertium import ApertiumTranslator, route_for
+
+    start = time.perf_counter()
+    done = ApertiumTranslator(None).along(route_for(language, "en"), sentences)
+    return {"texts": done.texts, "confidences": done.confidences, "seconds": time.perf_counter() - start}
 
 
 def gemma(sentences: list[str], language: str, examples: list[tuple[str, str]] | None):
@@ -125,9 +137,11 @@ def main() -> None:
                     for route, (texts, confidences, seconds) in outputs.items()
                 }
                 found.pop("apertium", None)
-                for number, (route, (texts, _, seconds)) in enumerate(outputs.items()):
-                    if number == 0:
-                        found["apertium"] = found["apertium-routes"][route]
+                if outputs:
+                    found["apertium"] = best_route_alone(sources, language)
+                    route, texts = next(iter(outputs)), found["apertium"]["texts"]
+                    print(f"| {language}-en | apertium {route}, its words alone | {chrf(texts, references)} | |", flush=True)
+                for route, (texts, _, seconds) in outputs.items():
                     print(
                         f"| {language}-en | apertium {route} | {chrf(texts, references)} | {seconds / len(sources):.3f} |",
                         flush=True,

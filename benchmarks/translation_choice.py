@@ -55,6 +55,8 @@ def rows(path: Path, start: int, most_routes: int | None = None) -> dict[str, li
         sources = [r["src"] for r in dev(language)[start : start + len(saved["references"])]]
         names = list(saved["apertium-routes"])[:most_routes]
         model, routes = saved["gemma-card"], [saved["apertium-routes"][name] for name in names]
+        if most_routes == 1:  # as where its pairs are the only ones: no other route gives a word
+            routes = [saved["apertium"]]
         found[language] = []
         for i, (source, g, g_conf, reference) in enumerate(
             zip(sources, model["texts"], model["confidences"], saved["references"])

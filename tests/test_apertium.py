@@ -255,7 +255,8 @@ def test_a_word_one_route_lacks_is_written_as_another_route_gives_it():
     sentence = "La polizia ha arrestato un uomo."
     marked = ApertiumTranslator(None, keep_marks=True).along((("it", "es"), ("es", "en")), [sentence])
     assert "*polizia" in marked.texts[0] and marked.confidences[0] < 1
-    done = ApertiumTranslator(None).along((("it", "es"), ("es", "en")), [sentence, "La polizia."])
+    assert "polizia" in ApertiumTranslator(None).along((("it", "es"), ("es", "en")), [sentence]).texts[0]
+    done = ApertiumTranslator(None, other_routes=True).along((("it", "es"), ("es", "en")), [sentence, "La polizia."])
     assert "police" in done.texts[0] and "polizia" not in done.texts[0]
     assert done.confidences[0] == 1.0
     assert done.texts[1].startswith("The police")

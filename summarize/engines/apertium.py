@@ -218,11 +218,16 @@ class ApertiumTranslator(Translator):
     #: Apertium copies an unknown capitalised word unmarked: a placeholder comes back as it went.
     term_forms = ("placeholder", "inline")
 
-    def __init__(self, card: ModelCard, keep_marks: bool = False):
+    def __init__(self, card: ModelCard, keep_marks: bool = False, other_routes: bool = False):
+        """`other_routes`: a word a leg did not know is written as another installed route gives
+        it (`along`). The renderings of every route take it (`glosses`), which start those
+        routes' programs anyway; a translation alone does not, so that it starts one route's
+        (0.8 s more for the example article's one word on a first call)."""
         if shutil.which("apertium") is None:
             raise EngineUnavailableError(f"Apertium is not installed; {install_hint()}")
         self.card = card
         self.keep_marks = keep_marks
+        self.other_routes = other_routes
 
     @classmethod
     def from_card(cls, card: ModelCard, device: str = "auto", allow_download: bool = True) -> ApertiumTranslator:
@@ -239,14 +244,14 @@ class ApertiumTranslator(Translator):
         return self.along(required_route(source, target), sentences)
 
     def along(self, route: tuple[tuple[str, str], ...], sentences: list[str]) -> Translated:
-        """`translate` along one installed route (`routes`). A word a leg did not know is written
-        as another installed route from that leg's language gives it alone, where one knows it at
-        every leg ("polizia", which Italian-Spanish lacks, as Italian-Catalan-English's "police"),
-        and then counts as known."""
+        """`translate` along one installed route (`routes`). With `other_routes`, a word a leg did
+        not know is written as another installed route from that leg's language gives it alone,
+        where one knows it at every leg ("polizia", which Italian-Spanish lacks, as
+        Italian-Catalan-English's "police"), and then counts as known."""
         texts, legs = self._legs(route, sentences)
         unknown = _unknown_by_leg(legs)
         given: dict[tuple[str, str], str] = {}
-        if not self.keep_marks:
+        if self.other_routes and not self.keep_marks:
             for number, (language, _) in enumerate(route):
                 words = {word for words in unknown for word in words[number]}
                 others = [other for other in routes(language, route[-1][1]) if other != route[number:]]
@@ -333,7 +338,7 @@ def glosses(sentences: list[str], source: str, target: str, taken: slice = slice
     found = []
     for route in routes(source, target)[taken]:
         try:
-            found.append(ApertiumTranslator(None).along(route, sentences))
+            found.append(ApertiumTranslator(None, other_routes=True).along(route, sentences))
         except EngineUnavailableError:
             continue
     return found
