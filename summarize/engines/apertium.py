@@ -222,7 +222,7 @@ class ApertiumTranslator(Translator):
         """`other_routes`: a word a leg did not know is written as another installed route gives
         it (`along`). The renderings of every route take it (`glosses`), which start those
         routes' programs anyway; a translation alone does not, so that it starts one route's
-        (0.8 s more for the example article's one word on a first call)."""
+        (0.8 s more for the example article on a first call)."""
         if shutil.which("apertium") is None:
             raise EngineUnavailableError(f"Apertium is not installed; {install_hint()}")
         self.card = card
