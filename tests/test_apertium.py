@@ -25,6 +25,14 @@ def test_marks_are_removed_but_source_characters_kept():
     assert strip_marks("The #hashtag of the day", "El #hashtag del día") == "The #hashtag of the day"
 
 
+def test_known_share_counts_words_another_route_gave_and_odd_marks():
+    from summarize.engines.apertium import _known_share
+
+    assert _known_share("The *polizia, came", {"polizia"}) == 1.0
+    assert _known_share("The *polizia, came") == round(2 / 3, 4)
+    assert _known_share("The *-ish word") == round(2 / 3, 4)  # a mark before no word's letter
+
+
 def test_marks_inside_words_and_ungenerated_forms_are_removed():
     assert strip_marks("For 5#-3 against the **COVID#-19", "Para 5-3 contra el COVID-19") == "For 5-3 against the COVID-19"
     assert strip_marks("A 4*x4 at the 1*h15", "Un 4x4 a las 1h15") == "A 4x4 at the 1h15"

@@ -28,8 +28,10 @@ _UNGENERATED = re.compile(r"[#@](?:<\w+>)+")
 TIMEOUT_S = 600
 LISTING_TIMEOUT_S = 30
 #: Lines kept with their translation per mode, at most (a line's translation is the one the mode
-#: gives it alone: engines/apertium_pipes.py), past which the kept ones are forgotten.
+#: gives it alone: engines/apertium_pipes.py), past which the kept ones are forgotten; and the
+#: longest line kept (characters), so that what is kept stays within some tens of MB.
 MOST_LINES_KEPT = 20_000
+LONGEST_LINE_KEPT = 1_000
 _translated: dict[tuple[str, str], str] = {}
 
 
@@ -141,7 +143,7 @@ def _known_share(marked: str, translated: set[str] = frozenset()) -> float | Non
     words = [w.lstrip("\"'“‘«(¿¡") for w in marked.split() if any(c.isalpha() for c in w)]
     if not words:
         return None
-    unknown = sum(_unknown(w) and _UNKNOWN.match(w).group(1) not in translated for w in words)
+    unknown = sum(_unknown(w) and ((m := _UNKNOWN.match(w)) is None or m.group(1) not in translated) for w in words)
     return round(1 - unknown / len(words), 4)
 
 
@@ -287,7 +289,7 @@ class ApertiumTranslator(Translator):
             found.update(zip(missing, self._run_text(missing, mode)))
             if len(_translated) > MOST_LINES_KEPT:
                 _translated.clear()
-            _translated.update(((mode, line), found[line]) for line in missing)
+            _translated.update(((mode, line), found[line]) for line in missing if len(line) <= LONGEST_LINE_KEPT)
         return [found[line] for line in lines]
 
     def _run_text(self, lines: list[str], mode: str) -> list[str]:
